@@ -1,0 +1,21 @@
+//! Custom resource types (group `awsbaseline.io`, version `v1alpha1`).
+
+pub mod account_baseline;
+pub mod aws_account;
+pub mod common;
+
+use kube::CustomResourceExt;
+
+pub use account_baseline::{AccountBaseline, AccountBaselineSpec, AccountBaselineStatus};
+pub use aws_account::{AwsAccount, AwsAccountSpec, AwsAccountStatus};
+
+/// Every CRD this operator serves, as multi-document YAML (what `crd` prints and `crds/` holds).
+pub fn crds_yaml() -> Result<String, serde_yaml::Error> {
+    let crds = [AwsAccount::crd(), AccountBaseline::crd()];
+    let mut out = String::new();
+    for crd in crds {
+        out.push_str("---\n");
+        out.push_str(&serde_yaml::to_string(&crd)?);
+    }
+    Ok(out)
+}

@@ -1,0 +1,240 @@
+//! Classification of AWS errors: the engine, conditions and metrics only ever see an [`AwsError`].
+
+use aws_sdk_sts::error::ProvideErrorMetadata;
+use aws_smithy_runtime_api::client::result::SdkError;
+use std::fmt;
+
+/// What kind of failure an AWS call had; decides retry and the condition reason.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ErrorCategory {
+    /// The resource does not exist.
+    NotFound,
+    /// Rate limited; retried by the SDK and then by the controller's backoff.
+    Throttled,
+    /// The credentials may not do this.
+    AccessDenied,
+    /// AWS rejected a parameter: the spec (or the account) needs a change.
+    InvalidInput,
+    /// Network failure, timeout or 5xx: retried.
+    Transient,
+    /// Anything else.
+    Unknown,
+}
+
+impl ErrorCategory {
+    /// CamelCase constant for condition reasons and metric labels.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::NotFound => "NotFound",
+            Self::Throttled => "Throttled",
+            Self::AccessDenied => "AccessDenied",
+            Self::InvalidInput => "InvalidInput",
+            Self::Transient => "Transient",
+            Self::Unknown => "AwsError",
+        }
+    }
+
+    /// Worth retrying without a spec change.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, Self::Throttled | Self::Transient)
+    }
+
+    /// Map an AWS error code (and HTTP status) to a category.
+    pub fn from_code(code: &str, http_status: Option<u16>) -> Self {
+        let c = code;
+        if c.contains("Throttl")
+            || c == "TooManyRequestsException"
+            || c == "RequestLimitExceeded"
+            || c == "SlowDown"
+            || c == "LimitExceededException" && http_status == Some(429)
+        {
+            Self::Throttled
+        } else if c.starts_with("AccessDenied")
+            || c == "UnauthorizedOperation"
+            || c == "UnauthorizedAccess"
+            || c == "AuthFailure"
+            || c == "InvalidClientTokenId"
+            || c == "ExpiredToken"
+            || c == "UnrecognizedClientException"
+            || c == "InsufficientEncryptionPolicyException"
+            || c == "InsufficientS3BucketPolicyException"
+            || c == "InsufficientSnsTopicPolicyException"
+        {
+            Self::AccessDenied
+        } else if c.contains("NotFound") || c.starts_with("NoSuch") || c == "ResourceNotFoundException" {
+            Self::NotFound
+        } else if c.starts_with("Invalid")
+            || c.starts_with("Malformed")
+            || c == "ValidationException"
+            || c == "ValidationError"
+            || c == "BadRequestException"
+            || c.ends_with("ConflictException")
+            || c == "KmsException"
+            || c == "S3BucketDoesNotExistException"
+            || c == "CloudWatchLogsDeliveryUnavailableException"
+        {
+            Self::InvalidInput
+        } else if c == "InternalFailure"
+            || c == "InternalError"
+            || c == "InternalServerErrorException"
+            || c == "ServiceUnavailable"
+            || c == "ServiceUnavailableException"
+            || http_status.is_some_and(|s| s >= 500)
+        {
+            Self::Transient
+        } else if http_status == Some(403) {
+            Self::AccessDenied
+        } else if http_status == Some(404) {
+            Self::NotFound
+        } else if http_status.is_some_and(|s| (400..500).contains(&s)) {
+            Self::InvalidInput
+        } else {
+            Self::Unknown
+        }
+    }
+}
+
+impl fmt::Display for ErrorCategory {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A failed AWS call, classified, naming the service and operation.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("{service}:{operation} failed ({category}{}): {message}", code.as_ref().map(|c| format!(", {c}")).unwrap_or_default())]
+pub struct AwsError {
+    /// Service, e.g. `cloudtrail`.
+    pub service: &'static str,
+    /// Operation, e.g. `UpdateTrail`.
+    pub operation: &'static str,
+    /// Classification.
+    pub category: ErrorCategory,
+    /// AWS error code when the service returned one.
+    pub code: Option<String>,
+    /// Human-readable message (never contains credentials).
+    pub message: String,
+}
+
+impl AwsError {
+    /// An error built by our own code (e.g. an unexpected response shape).
+    pub fn new(service: &'static str, operation: &'static str, category: ErrorCategory, message: impl Into<String>) -> Self {
+        Self { service, operation, category, code: None, message: message.into() }
+    }
+
+    /// True when the resource does not exist.
+    pub fn is_not_found(&self) -> bool {
+        self.category == ErrorCategory::NotFound
+    }
+
+    /// True for a specific AWS error code.
+    pub fn has_code(&self, code: &str) -> bool {
+        self.code.as_deref() == Some(code)
+    }
+
+    /// Classify an SDK error.
+    pub fn from_sdk<E, R>(service: &'static str, operation: &'static str, err: SdkError<E, R>) -> Self
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: fmt::Debug + HttpStatus,
+    {
+        match &err {
+            SdkError::ServiceError(se) => {
+                let status = se.raw().http_status();
+                let code = se.err().code().map(str::to_string);
+                let category = code
+                    .as_deref()
+                    .map(|c| ErrorCategory::from_code(c, status))
+                    .unwrap_or_else(|| ErrorCategory::from_code("", status));
+                let message = se.err().message().map(str::to_string).unwrap_or_else(|| code.clone().unwrap_or_default());
+                Self { service, operation, category, code, message }
+            }
+            SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => Self {
+                service,
+                operation,
+                category: ErrorCategory::Transient,
+                code: None,
+                message: aws_smithy_types::error::display::DisplayErrorContext(&err).to_string(),
+            },
+            _ => Self {
+                service,
+                operation,
+                category: ErrorCategory::InvalidInput,
+                code: None,
+                message: aws_smithy_types::error::display::DisplayErrorContext(&err).to_string(),
+            },
+        }
+    }
+}
+
+/// The HTTP status of a raw response, when there is one.
+pub trait HttpStatus {
+    /// Status code.
+    fn http_status(&self) -> Option<u16>;
+}
+
+impl HttpStatus for aws_smithy_runtime_api::client::orchestrator::HttpResponse {
+    fn http_status(&self) -> Option<u16> {
+        Some(self.status().as_u16())
+    }
+}
+
+/// `.aws("cloudtrail", "UpdateTrail")?` on any SDK result.
+pub trait AwsResultExt<T> {
+    /// Classify the error of an SDK call.
+    fn aws(self, service: &'static str, operation: &'static str) -> Result<T, AwsError>;
+}
+
+impl<T, E, R> AwsResultExt<T> for Result<T, SdkError<E, R>>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: fmt::Debug + HttpStatus,
+{
+    fn aws(self, service: &'static str, operation: &'static str) -> Result<T, AwsError> {
+        self.map_err(|e| AwsError::from_sdk(service, operation, e))
+    }
+}
+
+/// Turn a not-found error into `None`.
+pub fn not_found_as_none<T>(r: Result<T, AwsError>, codes: &[&str]) -> Result<Option<T>, AwsError> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.is_not_found() || codes.iter().any(|c| e.has_code(c)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorCategory::*;
+    use super::*;
+
+    #[test]
+    fn codes_are_classified() {
+        let cases = [
+            ("ThrottlingException", Some(400), Throttled),
+            ("Throttling", Some(400), Throttled),
+            ("RequestLimitExceeded", Some(503), Throttled),
+            ("TooManyRequestsException", Some(429), Throttled),
+            ("AccessDeniedException", Some(400), AccessDenied),
+            ("UnauthorizedOperation", Some(403), AccessDenied),
+            ("InsufficientS3BucketPolicyException", Some(400), AccessDenied),
+            ("TrailNotFoundException", Some(400), NotFound),
+            ("NoSuchEntity", Some(404), NotFound),
+            ("NoSuchPublicAccessBlockConfiguration", Some(404), NotFound),
+            ("InvalidParameterValue", Some(400), InvalidInput),
+            ("InvalidTrailNameException", Some(400), InvalidInput),
+            ("ValidationException", Some(400), InvalidInput),
+            ("MalformedPolicyDocument", Some(400), InvalidInput),
+            ("InternalServerErrorException", Some(500), Transient),
+            ("SomethingNew", Some(502), Transient),
+            ("SomethingNew", Some(403), AccessDenied),
+            ("SomethingNew", None, Unknown),
+        ];
+        for (code, status, want) in cases {
+            assert_eq!(ErrorCategory::from_code(code, status), want, "{code} {status:?}");
+        }
+        assert!(Throttled.is_retryable() && Transient.is_retryable());
+        assert!(!AccessDenied.is_retryable() && !InvalidInput.is_retryable());
+    }
+}

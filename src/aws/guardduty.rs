@@ -1,0 +1,134 @@
+//! GuardDuty: one detector per account and region.
+
+use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt};
+use aws_sdk_guardduty::types::{
+    DetectorFeature, DetectorFeatureConfiguration, DetectorAdditionalConfiguration, DetectorStatus, FeatureAdditionalConfiguration, FeatureStatus,
+    FindingPublishingFrequency,
+};
+use aws_sdk_guardduty::Client;
+use std::collections::BTreeMap;
+
+const SVC: &str = "guardduty";
+
+/// A detector as AWS reports it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DetectorState {
+    /// Detector ID.
+    pub id: String,
+    /// Status ENABLED.
+    pub enabled: bool,
+    /// FIFTEEN_MINUTES / ONE_HOUR / SIX_HOURS.
+    pub finding_publishing_frequency: String,
+    /// Feature name (and `FEATURE.ADDITIONAL` for additional configuration) -> ENABLED / DISABLED.
+    pub features: BTreeMap<String, String>,
+    /// Tags on the detector.
+    pub tags: BTreeMap<String, String>,
+}
+
+/// Desired detector settings; `features` only holds the plans the spec manages.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DetectorConfig {
+    /// Enable.
+    pub enabled: bool,
+    /// Publishing frequency.
+    pub finding_publishing_frequency: String,
+    /// Feature name -> (enabled, additional configuration name -> enabled).
+    pub features: BTreeMap<String, (bool, BTreeMap<String, bool>)>,
+}
+
+fn status(on: bool) -> FeatureStatus {
+    if on {
+        FeatureStatus::Enabled
+    } else {
+        FeatureStatus::Disabled
+    }
+}
+
+fn feature_list(cfg: &DetectorConfig) -> Vec<DetectorFeatureConfiguration> {
+    cfg.features
+        .iter()
+        .map(|(name, (on, extra))| {
+            let mut b = DetectorFeatureConfiguration::builder().name(DetectorFeature::from(name.as_str())).status(status(*on));
+            for (add, add_on) in extra {
+                b = b.additional_configuration(
+                    DetectorAdditionalConfiguration::builder()
+                        .name(FeatureAdditionalConfiguration::from(add.as_str()))
+                        .status(status(*add_on))
+                        .build(),
+                );
+            }
+            b.build()
+        })
+        .collect()
+}
+
+/// ListDetectors + GetDetector. A region has at most one detector.
+pub async fn observe(client: &Client) -> Result<Option<DetectorState>, AwsError> {
+    let list = client.list_detectors().send().await.aws(SVC, "ListDetectors")?;
+    let Some(id) = list.detector_ids().first().cloned() else {
+        return Ok(None);
+    };
+    let d = client.get_detector().detector_id(&id).send().await.aws(SVC, "GetDetector")?;
+    let mut features = BTreeMap::new();
+    for f in d.features() {
+        let Some(name) = f.name() else { continue };
+        let name = name.as_str().to_string();
+        if let Some(s) = f.status() {
+            features.insert(name.clone(), s.as_str().to_string());
+        }
+        for a in f.additional_configuration() {
+            if let (Some(n), Some(s)) = (a.name(), a.status()) {
+                features.insert(format!("{name}.{}", n.as_str()), s.as_str().to_string());
+            }
+        }
+    }
+    Ok(Some(DetectorState {
+        id,
+        enabled: d.status() == Some(&DetectorStatus::Enabled),
+        finding_publishing_frequency: d.finding_publishing_frequency().map(|f| f.as_str().to_string()).unwrap_or_default(),
+        features,
+        tags: d.tags().map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default(),
+    }))
+}
+
+/// CreateDetector with a deterministic client token, so a retried create never makes a second detector.
+pub async fn create(client: &Client, cfg: &DetectorConfig, tags: &[(String, String)], client_token: &str) -> Result<String, AwsError> {
+    let out = client
+        .create_detector()
+        .enable(cfg.enabled)
+        .finding_publishing_frequency(FindingPublishingFrequency::from(cfg.finding_publishing_frequency.as_str()))
+        .set_features(Some(feature_list(cfg)))
+        .set_tags(Some(tags.iter().cloned().collect()))
+        .client_token(client_token)
+        .send()
+        .await
+        .aws(SVC, "CreateDetector")?;
+    Ok(out.detector_id().unwrap_or_default().to_string())
+}
+
+/// UpdateDetector with the managed settings only (AWS merges features by name).
+pub async fn update(client: &Client, id: &str, cfg: &DetectorConfig) -> Result<(), AwsError> {
+    let features = feature_list(cfg);
+    client
+        .update_detector()
+        .detector_id(id)
+        .enable(cfg.enabled)
+        .finding_publishing_frequency(FindingPublishingFrequency::from(cfg.finding_publishing_frequency.as_str()))
+        .set_features(if features.is_empty() { None } else { Some(features) })
+        .send()
+        .await
+        .aws(SVC, "UpdateDetector")?;
+    Ok(())
+}
+
+/// Suspend an adopted detector (findings history is kept).
+pub async fn disable(client: &Client, id: &str) -> Result<(), AwsError> {
+    not_found_as_none(client.update_detector().detector_id(id).enable(false).send().await.aws(SVC, "UpdateDetector"), &[])?;
+    Ok(())
+}
+
+/// DeleteDetector; "already gone" is success.
+pub async fn delete(client: &Client, id: &str) -> Result<(), AwsError> {
+    not_found_as_none(client.delete_detector().detector_id(id).send().await.aws(SVC, "DeleteDetector"), &[])?;
+    Ok(())
+}

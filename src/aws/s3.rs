@@ -1,0 +1,143 @@
+//! S3 buckets (the CloudTrail log bucket).
+
+use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt, ErrorCategory};
+use aws_sdk_s3::types::{
+    BucketLocationConstraint, BucketVersioningStatus, CreateBucketConfiguration, PublicAccessBlockConfiguration,
+    ServerSideEncryption, ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration, ServerSideEncryptionRule,
+    Tag, Tagging, VersioningConfiguration,
+};
+use aws_sdk_s3::Client;
+
+const SVC: &str = "s3";
+
+/// A bucket's security settings.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BucketState {
+    /// `Enabled` / `Suspended` / None (never enabled).
+    pub versioning: Option<String>,
+    /// Default encryption configured.
+    pub encrypted: bool,
+    /// All four bucket Block Public Access flags on.
+    pub public_access_blocked: bool,
+    /// Bucket policy JSON.
+    pub policy: Option<String>,
+}
+
+fn invalid(op: &'static str, e: impl std::fmt::Display) -> AwsError {
+    AwsError::new(SVC, op, ErrorCategory::InvalidInput, e.to_string())
+}
+
+/// HeadBucket, GetBucketVersioning, GetBucketEncryption, GetPublicAccessBlock, GetBucketPolicy.
+pub async fn observe(client: &Client, bucket: &str) -> Result<Option<BucketState>, AwsError> {
+    if not_found_as_none(client.head_bucket().bucket(bucket).send().await.aws(SVC, "HeadBucket"), &[])?.is_none() {
+        return Ok(None);
+    }
+    let versioning = client.get_bucket_versioning().bucket(bucket).send().await.aws(SVC, "GetBucketVersioning")?;
+    let encryption = not_found_as_none(
+        client.get_bucket_encryption().bucket(bucket).send().await.aws(SVC, "GetBucketEncryption"),
+        &["ServerSideEncryptionConfigurationNotFoundError"],
+    )?;
+    let pab = not_found_as_none(
+        client.get_public_access_block().bucket(bucket).send().await.aws(SVC, "GetPublicAccessBlock"),
+        &["NoSuchPublicAccessBlockConfiguration"],
+    )?;
+    let policy = not_found_as_none(
+        client.get_bucket_policy().bucket(bucket).send().await.aws(SVC, "GetBucketPolicy"),
+        &["NoSuchBucketPolicy"],
+    )?;
+    Ok(Some(BucketState {
+        versioning: versioning.status().map(|s| s.as_str().to_string()),
+        encrypted: encryption
+            .and_then(|e| e.server_side_encryption_configuration)
+            .is_some_and(|c| !c.rules().is_empty()),
+        public_access_blocked: pab.and_then(|p| p.public_access_block_configuration).is_some_and(|c| {
+            c.block_public_acls == Some(true)
+                && c.ignore_public_acls == Some(true)
+                && c.block_public_policy == Some(true)
+                && c.restrict_public_buckets == Some(true)
+        }),
+        policy: policy.and_then(|p| p.policy),
+    }))
+}
+
+/// CreateBucket in `region` and tag it.
+pub async fn create(client: &Client, bucket: &str, region: &str, tags: &[(String, String)]) -> Result<(), AwsError> {
+    let mut req = client.create_bucket().bucket(bucket);
+    if region != "us-east-1" {
+        req = req.create_bucket_configuration(
+            CreateBucketConfiguration::builder().location_constraint(BucketLocationConstraint::from(region)).build(),
+        );
+    }
+    req.send().await.aws(SVC, "CreateBucket")?;
+    let tag_set = tags
+        .iter()
+        .map(|(k, v)| Tag::builder().key(k).value(v).build().map_err(|e| invalid("PutBucketTagging", e)))
+        .collect::<Result<Vec<_>, _>>()?;
+    client
+        .put_bucket_tagging()
+        .bucket(bucket)
+        .tagging(Tagging::builder().set_tag_set(Some(tag_set)).build().map_err(|e| invalid("PutBucketTagging", e))?)
+        .send()
+        .await
+        .aws(SVC, "PutBucketTagging")?;
+    Ok(())
+}
+
+/// Turn versioning on.
+pub async fn enable_versioning(client: &Client, bucket: &str) -> Result<(), AwsError> {
+    client
+        .put_bucket_versioning()
+        .bucket(bucket)
+        .versioning_configuration(VersioningConfiguration::builder().status(BucketVersioningStatus::Enabled).build())
+        .send()
+        .await
+        .aws(SVC, "PutBucketVersioning")?;
+    Ok(())
+}
+
+/// Default encryption: SSE-KMS with `kms_key` when given, SSE-S3 otherwise.
+pub async fn enable_encryption(client: &Client, bucket: &str, kms_key: Option<&str>) -> Result<(), AwsError> {
+    let by_default = match kms_key {
+        Some(k) => ServerSideEncryptionByDefault::builder().sse_algorithm(ServerSideEncryption::AwsKms).kms_master_key_id(k),
+        None => ServerSideEncryptionByDefault::builder().sse_algorithm(ServerSideEncryption::Aes256),
+    }
+    .build()
+    .map_err(|e| invalid("PutBucketEncryption", e))?;
+    let cfg = ServerSideEncryptionConfiguration::builder()
+        .rules(ServerSideEncryptionRule::builder().apply_server_side_encryption_by_default(by_default).bucket_key_enabled(kms_key.is_some()).build())
+        .build()
+        .map_err(|e| invalid("PutBucketEncryption", e))?;
+    client
+        .put_bucket_encryption()
+        .bucket(bucket)
+        .server_side_encryption_configuration(cfg)
+        .send()
+        .await
+        .aws(SVC, "PutBucketEncryption")?;
+    Ok(())
+}
+
+/// All four bucket Block Public Access flags on.
+pub async fn block_public_access(client: &Client, bucket: &str) -> Result<(), AwsError> {
+    client
+        .put_public_access_block()
+        .bucket(bucket)
+        .public_access_block_configuration(
+            PublicAccessBlockConfiguration::builder()
+                .block_public_acls(true)
+                .ignore_public_acls(true)
+                .block_public_policy(true)
+                .restrict_public_buckets(true)
+                .build(),
+        )
+        .send()
+        .await
+        .aws(SVC, "PutPublicAccessBlock")?;
+    Ok(())
+}
+
+/// PutBucketPolicy.
+pub async fn put_policy(client: &Client, bucket: &str, policy: &str) -> Result<(), AwsError> {
+    client.put_bucket_policy().bucket(bucket).policy(policy).send().await.aws(SVC, "PutBucketPolicy")?;
+    Ok(())
+}

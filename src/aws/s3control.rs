@@ -1,0 +1,62 @@
+//! S3 Control: the account-level Block Public Access configuration.
+
+use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt};
+use aws_sdk_s3control::types::PublicAccessBlockConfiguration;
+use aws_sdk_s3control::Client;
+
+const SVC: &str = "s3control";
+
+/// The four account-level flags.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BlockPublicAccess {
+    /// BlockPublicAcls.
+    pub block_public_acls: bool,
+    /// IgnorePublicAcls.
+    pub ignore_public_acls: bool,
+    /// BlockPublicPolicy.
+    pub block_public_policy: bool,
+    /// RestrictPublicBuckets.
+    pub restrict_public_buckets: bool,
+}
+
+/// GetPublicAccessBlock; `None` when the account has no configuration.
+pub async fn get(client: &Client, account_id: &str) -> Result<Option<BlockPublicAccess>, AwsError> {
+    let out = not_found_as_none(
+        client.get_public_access_block().account_id(account_id).send().await.aws(SVC, "GetPublicAccessBlock"),
+        &["NoSuchPublicAccessBlockConfiguration"],
+    )?;
+    Ok(out.and_then(|o| o.public_access_block_configuration).map(|c| BlockPublicAccess {
+        block_public_acls: c.block_public_acls.unwrap_or(false),
+        ignore_public_acls: c.ignore_public_acls.unwrap_or(false),
+        block_public_policy: c.block_public_policy.unwrap_or(false),
+        restrict_public_buckets: c.restrict_public_buckets.unwrap_or(false),
+    }))
+}
+
+/// PutPublicAccessBlock.
+pub async fn put(client: &Client, account_id: &str, b: BlockPublicAccess) -> Result<(), AwsError> {
+    client
+        .put_public_access_block()
+        .account_id(account_id)
+        .public_access_block_configuration(
+            PublicAccessBlockConfiguration::builder()
+                .block_public_acls(b.block_public_acls)
+                .ignore_public_acls(b.ignore_public_acls)
+                .block_public_policy(b.block_public_policy)
+                .restrict_public_buckets(b.restrict_public_buckets)
+                .build(),
+        )
+        .send()
+        .await
+        .aws(SVC, "PutPublicAccessBlock")?;
+    Ok(())
+}
+
+/// DeletePublicAccessBlock; "already gone" is success.
+pub async fn delete(client: &Client, account_id: &str) -> Result<(), AwsError> {
+    not_found_as_none(
+        client.delete_public_access_block().account_id(account_id).send().await.aws(SVC, "DeletePublicAccessBlock"),
+        &["NoSuchPublicAccessBlockConfiguration"],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,451 @@
+//! CloudTrail trail and its log bucket: desired fields, observed fields, planned writes, bucket policy.
+
+use crate::api::account_baseline::{CloudTrailSpec, ReadWriteType};
+use crate::aws::cloudtrail::{CanonicalSelector, TrailConfig, TrailState};
+use crate::aws::s3::BucketState;
+use crate::engine::diff::{touches, FieldDrift, Fields};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+/// Component name of the trail.
+pub const COMPONENT: &str = "cloudTrail";
+/// Component name of the log bucket.
+pub const BUCKET_COMPONENT: &str = "cloudTrailBucket";
+
+/// CreateTrail / UpdateTrail parameters from the spec.
+pub fn config(spec: &CloudTrailSpec) -> TrailConfig {
+    TrailConfig {
+        name: spec.name.clone(),
+        multi_region: spec.multi_region,
+        include_global_service_events: spec.include_global_service_events,
+        log_file_validation: spec.log_file_validation,
+        s3_bucket_name: spec.s3.bucket_name.clone(),
+        s3_key_prefix: spec.s3.key_prefix.clone(),
+        kms_key_id: spec.kms_key_id.clone(),
+        cloud_watch_logs: spec.cloud_watch_logs.as_ref().map(|c| (c.log_group_arn.clone(), c.role_arn.clone())),
+    }
+}
+
+fn sel(pairs: &[(&str, &str, Vec<String>)]) -> CanonicalSelector {
+    let mut s = CanonicalSelector::new();
+    for (field, op, vals) in pairs {
+        let mut v = vals.clone();
+        v.sort();
+        s.entry(field.to_string()).or_default().insert(op.to_string(), v);
+    }
+    s
+}
+
+fn read_only(rw: ReadWriteType) -> Option<(&'static str, &'static str, Vec<String>)> {
+    match rw {
+        ReadWriteType::All => None,
+        ReadWriteType::ReadOnly => Some(("readOnly", "Equals", vec!["true".into()])),
+        ReadWriteType::WriteOnly => Some(("readOnly", "Equals", vec!["false".into()])),
+    }
+}
+
+/// Advanced event selectors for the spec, named.
+pub fn selectors(spec: &CloudTrailSpec) -> Vec<(String, CanonicalSelector)> {
+    let mut out = Vec::new();
+    let mgmt = spec.management_events.clone().unwrap_or(crate::api::account_baseline::ManagementEvents {
+        enabled: true,
+        ..Default::default()
+    });
+    if mgmt.enabled {
+        let mut pairs = vec![("eventCategory", "Equals", vec!["Management".to_string()])];
+        pairs.extend(read_only(mgmt.read_write_type));
+        if !mgmt.exclude_event_sources.is_empty() {
+            pairs.push(("eventSource", "NotEquals", mgmt.exclude_event_sources.iter().map(|e| e.as_str().to_string()).collect()));
+        }
+        out.push(("Management events".to_string(), sel(&pairs)));
+    }
+    for d in &spec.data_events {
+        let mut pairs = vec![
+            ("eventCategory", "Equals", vec!["Data".to_string()]),
+            ("resources.type", "Equals", vec![d.resource_type.as_aws().to_string()]),
+        ];
+        if !d.arn_prefixes.is_empty() {
+            pairs.push(("resources.ARN", "StartsWith", d.arn_prefixes.clone()));
+        }
+        pairs.extend(read_only(d.read_write_type));
+        out.push((format!("Data events: {}", d.resource_type.as_aws()), sel(&pairs)));
+    }
+    out
+}
+
+fn canonical_list(selectors: &[(String, CanonicalSelector)]) -> Value {
+    let mut list: Vec<&CanonicalSelector> = selectors.iter().map(|(_, s)| s).collect();
+    list.sort_by_key(|s| serde_json::to_string(s).unwrap_or_default());
+    json!(list)
+}
+
+fn insight_names(spec: &CloudTrailSpec) -> Vec<String> {
+    let mut v: Vec<String> = spec.insights.iter().map(|i| format!("{i:?}")).collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// Desired fields of the trail.
+pub fn desired(spec: &CloudTrailSpec) -> Fields {
+    let c = COMPONENT;
+    let mut f = Fields::new();
+    f.insert(format!("{c}.exists"), json!(true));
+    f.insert(format!("{c}.multiRegion"), json!(spec.multi_region));
+    f.insert(format!("{c}.includeGlobalServiceEvents"), json!(spec.include_global_service_events));
+    f.insert(format!("{c}.logFileValidation"), json!(spec.log_file_validation));
+    f.insert(format!("{c}.s3.bucketName"), json!(spec.s3.bucket_name));
+    f.insert(format!("{c}.s3.keyPrefix"), json!(spec.s3.key_prefix));
+    f.insert(format!("{c}.kmsKeyId"), json!(spec.kms_key_id));
+    let cw = spec.cloud_watch_logs.as_ref();
+    f.insert(format!("{c}.cloudWatchLogs.logGroupArn"), json!(cw.map(|c| &c.log_group_arn)));
+    f.insert(format!("{c}.cloudWatchLogs.roleArn"), json!(cw.map(|c| &c.role_arn)));
+    f.insert(format!("{c}.eventSelectors"), canonical_list(&selectors(spec)));
+    f.insert(format!("{c}.insights"), json!(insight_names(spec)));
+    f.insert(format!("{c}.logging"), json!(spec.logging));
+    f
+}
+
+/// KMS keys may be declared as an ID or alias while AWS reports the ARN: a declared key that the ARN ends with
+/// counts as equal.
+fn kms_matches(declared: &str, actual: &str) -> bool {
+    declared == actual || actual.ends_with(&format!("/{declared}")) || actual.ends_with(&format!(":{declared}"))
+}
+
+/// Observed fields of the trail (`spec` only normalises equivalent spellings).
+pub fn observed(state: Option<&TrailState>, spec: &CloudTrailSpec) -> Fields {
+    let c = COMPONENT;
+    let mut f = Fields::new();
+    let Some(t) = state else {
+        f.insert(format!("{c}.exists"), json!(false));
+        return f;
+    };
+    let kms = match (&spec.kms_key_id, &t.kms_key_id) {
+        (Some(d), Some(a)) if kms_matches(d, a) => Some(d.clone()),
+        (_, a) => a.clone().filter(|k| !k.is_empty()),
+    };
+    let mut insights = t.insights.clone();
+    insights.sort();
+    insights.dedup();
+    f.insert(format!("{c}.exists"), json!(true));
+    f.insert(format!("{c}.multiRegion"), json!(t.multi_region));
+    f.insert(format!("{c}.includeGlobalServiceEvents"), json!(t.include_global_service_events));
+    f.insert(format!("{c}.logFileValidation"), json!(t.log_file_validation));
+    f.insert(format!("{c}.s3.bucketName"), json!(t.s3_bucket_name));
+    f.insert(format!("{c}.s3.keyPrefix"), json!(t.s3_key_prefix));
+    f.insert(format!("{c}.kmsKeyId"), json!(kms));
+    f.insert(format!("{c}.cloudWatchLogs.logGroupArn"), json!(t.cloud_watch_logs_log_group_arn.as_ref().filter(|s| !s.is_empty())));
+    f.insert(format!("{c}.cloudWatchLogs.roleArn"), json!(t.cloud_watch_logs_role_arn.as_ref().filter(|s| !s.is_empty())));
+    let mut sels = t.selectors.clone();
+    sels.sort_by_key(|s| serde_json::to_string(s).unwrap_or_default());
+    f.insert(format!("{c}.eventSelectors"), json!(sels));
+    f.insert(format!("{c}.insights"), json!(insights));
+    f.insert(format!("{c}.logging"), json!(t.is_logging));
+    f
+}
+
+/// A write to the trail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TrailWrite {
+    /// CreateTrail (tagged).
+    Create,
+    /// UpdateTrail.
+    Update,
+    /// PutEventSelectors.
+    PutSelectors,
+    /// PutInsightSelectors.
+    PutInsights,
+    /// StartLogging (true) / StopLogging (false).
+    SetLogging(bool),
+}
+
+/// The minimal writes that remove `drift`.
+pub fn plan(spec: &CloudTrailSpec, exists: bool, drift: &[FieldDrift]) -> Vec<TrailWrite> {
+    if drift.is_empty() {
+        return vec![];
+    }
+    if !exists {
+        let mut w = vec![TrailWrite::Create, TrailWrite::PutSelectors];
+        if !spec.insights.is_empty() {
+            w.push(TrailWrite::PutInsights);
+        }
+        if spec.logging {
+            w.push(TrailWrite::SetLogging(true));
+        }
+        return w;
+    }
+    let c = COMPONENT;
+    let mut w = Vec::new();
+    let config_fields = [
+        "multiRegion",
+        "includeGlobalServiceEvents",
+        "logFileValidation",
+        "s3",
+        "kmsKeyId",
+        "cloudWatchLogs",
+    ]
+    .map(|s| format!("{c}.{s}"));
+    if touches(drift, &config_fields.iter().map(String::as_str).collect::<Vec<_>>()) {
+        w.push(TrailWrite::Update);
+    }
+    if touches(drift, &[&format!("{c}.eventSelectors")]) {
+        w.push(TrailWrite::PutSelectors);
+    }
+    if touches(drift, &[&format!("{c}.insights")]) {
+        w.push(TrailWrite::PutInsights);
+    }
+    if touches(drift, &[&format!("{c}.logging")]) {
+        w.push(TrailWrite::SetLogging(spec.logging));
+    }
+    w
+}
+
+/// Insight type names for PutInsightSelectors.
+pub fn insights(spec: &CloudTrailSpec) -> Vec<String> {
+    insight_names(spec)
+}
+
+/// ARN of a trail.
+pub fn trail_arn(region: &str, account: &str, name: &str) -> String {
+    format!("arn:aws:cloudtrail:{region}:{account}:trail/{name}")
+}
+
+/// The statements CloudTrail needs on its bucket, plus TLS-only access.
+pub fn bucket_policy_statements(spec: &CloudTrailSpec, account: &str, region: &str) -> Vec<Value> {
+    let bucket = &spec.s3.bucket_name;
+    let source_arn = trail_arn(region, account, &spec.name);
+    let prefix = spec.s3.key_prefix.as_ref().map(|p| format!("{}/", p.trim_end_matches('/'))).unwrap_or_default();
+    vec![
+        json!({
+            "Sid": "AWSCloudTrailAclCheck",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "s3:GetBucketAcl",
+            "Resource": format!("arn:aws:s3:::{bucket}"),
+            "Condition": {"StringEquals": {"aws:SourceArn": source_arn}}
+        }),
+        json!({
+            "Sid": "AWSCloudTrailWrite",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"},
+            "Action": "s3:PutObject",
+            "Resource": format!("arn:aws:s3:::{bucket}/{prefix}AWSLogs/{account}/*"),
+            "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": source_arn}}
+        }),
+        json!({
+            "Sid": "DenyInsecureTransport",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": [format!("arn:aws:s3:::{bucket}"), format!("arn:aws:s3:::{bucket}/*")],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}
+        }),
+    ]
+}
+
+fn sid(v: &Value) -> Option<&str> {
+    v.get("Sid").and_then(Value::as_str)
+}
+
+fn statements(policy: Option<&str>) -> Vec<Value> {
+    policy
+        .and_then(|p| serde_json::from_str::<Value>(p).ok())
+        .and_then(|v| v.get("Statement").cloned())
+        .map(|s| if s.is_array() { s.as_array().cloned().unwrap_or_default() } else { vec![s] })
+        .unwrap_or_default()
+}
+
+/// True when every statement we need is present, unchanged.
+pub fn policy_has(policy: Option<&str>, ours: &[Value]) -> bool {
+    let existing = statements(policy);
+    ours.iter().all(|o| existing.iter().any(|e| e == o))
+}
+
+/// The bucket policy with our statements replaced or added and everyone else's kept.
+pub fn merge_policy(policy: Option<&str>, ours: &[Value]) -> String {
+    let ours_sids: Vec<&str> = ours.iter().filter_map(sid).collect();
+    let mut merged: Vec<Value> = statements(policy).into_iter().filter(|s| !sid(s).is_some_and(|x| ours_sids.contains(&x))).collect();
+    merged.extend(ours.iter().cloned());
+    json!({"Version": "2012-10-17", "Statement": merged}).to_string()
+}
+
+/// Desired fields of the log bucket (only when `createBucket`).
+pub fn bucket_desired() -> Fields {
+    let c = BUCKET_COMPONENT;
+    BTreeMap::from([
+        (format!("{c}.exists"), json!(true)),
+        (format!("{c}.versioning"), json!("Enabled")),
+        (format!("{c}.encryption"), json!(true)),
+        (format!("{c}.blockPublicAccess"), json!(true)),
+        (format!("{c}.cloudTrailPolicy"), json!(true)),
+    ])
+}
+
+/// Observed fields of the log bucket.
+pub fn bucket_observed(state: Option<&BucketState>, ours: &[Value]) -> Fields {
+    let c = BUCKET_COMPONENT;
+    let Some(b) = state else {
+        return BTreeMap::from([(format!("{c}.exists"), json!(false))]);
+    };
+    BTreeMap::from([
+        (format!("{c}.exists"), json!(true)),
+        (format!("{c}.versioning"), json!(b.versioning.clone().unwrap_or_else(|| "Disabled".into()))),
+        (format!("{c}.encryption"), json!(b.encrypted)),
+        (format!("{c}.blockPublicAccess"), json!(b.public_access_blocked)),
+        (format!("{c}.cloudTrailPolicy"), json!(policy_has(b.policy.as_deref(), ours))),
+    ])
+}
+
+/// A write to the log bucket.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BucketWrite {
+    /// CreateBucket + tags.
+    Create,
+    /// PutBucketVersioning.
+    Versioning,
+    /// PutBucketEncryption.
+    Encryption,
+    /// PutPublicAccessBlock.
+    BlockPublicAccess,
+    /// PutBucketPolicy (merged).
+    Policy,
+}
+
+/// The writes that remove bucket drift.
+pub fn bucket_plan(exists: bool, drift: &[FieldDrift]) -> Vec<BucketWrite> {
+    if drift.is_empty() {
+        return vec![];
+    }
+    if !exists {
+        return vec![BucketWrite::Create, BucketWrite::Versioning, BucketWrite::Encryption, BucketWrite::BlockPublicAccess, BucketWrite::Policy];
+    }
+    let c = BUCKET_COMPONENT;
+    let mut w = Vec::new();
+    for (field, write) in [
+        ("versioning", BucketWrite::Versioning),
+        ("encryption", BucketWrite::Encryption),
+        ("blockPublicAccess", BucketWrite::BlockPublicAccess),
+        ("cloudTrailPolicy", BucketWrite::Policy),
+    ] {
+        if touches(drift, &[&format!("{c}.{field}")]) {
+            w.push(write);
+        }
+    }
+    w
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::account_baseline::{CloudTrailBucket, DataEventSelector, DataResourceType, InsightType};
+    use crate::engine::diff::diff;
+
+    fn spec() -> CloudTrailSpec {
+        serde_json::from_value(json!({"name": "org-trail", "s3": {"bucketName": "logs-bucket", "keyPrefix": "ct"}})).unwrap()
+    }
+
+    fn state_for(spec: &CloudTrailSpec) -> TrailState {
+        TrailState {
+            arn: "arn:aws:cloudtrail:us-east-1:123456789012:trail/org-trail".into(),
+            multi_region: spec.multi_region,
+            include_global_service_events: spec.include_global_service_events,
+            log_file_validation: spec.log_file_validation,
+            s3_bucket_name: Some(spec.s3.bucket_name.clone()),
+            s3_key_prefix: spec.s3.key_prefix.clone(),
+            kms_key_id: None,
+            cloud_watch_logs_log_group_arn: None,
+            cloud_watch_logs_role_arn: None,
+            is_logging: true,
+            selectors: selectors(spec).into_iter().map(|(_, s)| s).collect(),
+            insights: vec![],
+            tags: Default::default(),
+        }
+    }
+
+    #[test]
+    fn defaults_are_secure() {
+        let s = spec();
+        assert!(s.multi_region && s.include_global_service_events && s.log_file_validation && s.logging);
+        let sel = selectors(&s);
+        assert_eq!(sel.len(), 1);
+        assert_eq!(sel[0].1["eventCategory"]["Equals"], vec!["Management"]);
+    }
+
+    #[test]
+    fn in_sync_trail_plans_nothing() {
+        let s = spec();
+        let d = diff(COMPONENT, &desired(&s), &observed(Some(&state_for(&s)), &s));
+        assert!(d.is_empty(), "{d:?}");
+        assert!(plan(&s, true, &d).is_empty());
+    }
+
+    #[test]
+    fn stopped_logging_is_one_drift_and_one_write() {
+        let s = spec();
+        let mut st = state_for(&s);
+        st.is_logging = false;
+        let d = diff(COMPONENT, &desired(&s), &observed(Some(&st), &s));
+        assert_eq!(d, vec![FieldDrift { field: "cloudTrail.logging".into(), desired: json!(true), actual: json!(false) }]);
+        assert_eq!(plan(&s, true, &d), vec![TrailWrite::SetLogging(true)]);
+    }
+
+    #[test]
+    fn missing_trail_creates_then_configures() {
+        let mut s = spec();
+        s.insights = vec![InsightType::ApiCallRateInsight];
+        let d = diff(COMPONENT, &desired(&s), &observed(None, &s));
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            plan(&s, false, &d),
+            vec![TrailWrite::Create, TrailWrite::PutSelectors, TrailWrite::PutInsights, TrailWrite::SetLogging(true)]
+        );
+    }
+
+    #[test]
+    fn config_drift_updates_and_selector_order_does_not_matter() {
+        let mut s = spec();
+        s.data_events = vec![
+            DataEventSelector { resource_type: DataResourceType::S3Object, arn_prefixes: vec!["arn:aws:s3:::b/".into()], read_write_type: ReadWriteType::WriteOnly },
+            DataEventSelector { resource_type: DataResourceType::LambdaFunction, arn_prefixes: vec![], read_write_type: ReadWriteType::All },
+        ];
+        let mut st = state_for(&s);
+        st.selectors.reverse();
+        st.log_file_validation = false;
+        let d = diff(COMPONENT, &desired(&s), &observed(Some(&st), &s));
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].field, "cloudTrail.logFileValidation");
+        assert_eq!(plan(&s, true, &d), vec![TrailWrite::Update]);
+    }
+
+    #[test]
+    fn kms_alias_or_id_matches_reported_arn() {
+        let mut s = spec();
+        s.kms_key_id = Some("1234abcd-12ab-34cd-56ef-1234567890ab".into());
+        let mut st = state_for(&s);
+        st.kms_key_id = Some("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab".into());
+        assert!(diff(COMPONENT, &desired(&s), &observed(Some(&st), &s)).is_empty());
+    }
+
+    #[test]
+    fn bucket_policy_merge_keeps_foreign_statements_and_is_idempotent() {
+        let s = CloudTrailSpec { s3: CloudTrailBucket { bucket_name: "logs".into(), key_prefix: Some("ct/".into()), create_bucket: true }, ..spec() };
+        let ours = bucket_policy_statements(&s, "123456789012", "us-east-1");
+        assert_eq!(ours[1]["Resource"], "arn:aws:s3:::logs/ct/AWSLogs/123456789012/*");
+        let foreign = json!({"Version": "2012-10-17", "Statement": [{"Sid": "Other", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "x"}]}).to_string();
+        assert!(!policy_has(Some(&foreign), &ours));
+        let merged = merge_policy(Some(&foreign), &ours);
+        assert!(policy_has(Some(&merged), &ours));
+        assert!(merged.contains("\"Sid\":\"Other\""));
+        let again = merge_policy(Some(&merged), &ours);
+        assert_eq!(statements(Some(&again)).len(), 4);
+    }
+
+    #[test]
+    fn bucket_plan_matches_drift() {
+        let d = diff(BUCKET_COMPONENT, &bucket_desired(), &bucket_observed(None, &[]));
+        assert_eq!(bucket_plan(false, &d).len(), 5);
+        let st = BucketState { versioning: Some("Suspended".into()), encrypted: true, public_access_blocked: true, policy: None };
+        let d = diff(BUCKET_COMPONENT, &bucket_desired(), &bucket_observed(Some(&st), &[json!({"Sid": "x"})]));
+        assert_eq!(bucket_plan(true, &d), vec![BucketWrite::Versioning, BucketWrite::Policy]);
+    }
+}

@@ -1,0 +1,89 @@
+//! The pure diff: flattened desired settings against flattened observed settings.
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Settings of one component flattened to stable field paths, e.g. `guardDuty.features.S3_DATA_EVENTS`.
+pub type Fields = BTreeMap<String, Value>;
+
+/// One setting where AWS differs from the spec.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldDrift {
+    /// Stable field path.
+    pub field: String,
+    /// Declared value.
+    pub desired: Value,
+    /// Value in AWS (`null` when absent).
+    pub actual: Value,
+}
+
+/// Compare every declared field with AWS. Fields AWS has but the spec does not declare are not managed and
+/// never drift. When the spec wants a resource (`<component>.exists: true`) that is missing, that single fact is
+/// the drift: listing every setting of a resource that does not exist would bury it.
+pub fn diff(component: &str, desired: &Fields, observed: &Fields) -> Vec<FieldDrift> {
+    let exists_key = format!("{component}.exists");
+    if desired.get(&exists_key) == Some(&Value::Bool(true)) && observed.get(&exists_key) != Some(&Value::Bool(true)) {
+        return vec![FieldDrift { field: exists_key, desired: Value::Bool(true), actual: Value::Bool(false) }];
+    }
+    desired
+        .iter()
+        .filter_map(|(field, want)| {
+            let have = observed.get(field).cloned().unwrap_or(Value::Null);
+            (*want != have).then(|| FieldDrift { field: field.clone(), desired: want.clone(), actual: have })
+        })
+        .collect()
+}
+
+/// True when any drift touches one of `fields` (exact path or a child of it).
+pub fn touches(drift: &[FieldDrift], fields: &[&str]) -> bool {
+    drift.iter().any(|d| fields.iter().any(|f| d.field == *f || d.field.starts_with(&format!("{f}."))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn fields(pairs: &[(&str, Value)]) -> Fields {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+    }
+
+    #[test]
+    fn only_declared_fields_drift() {
+        let desired = fields(&[("gd.exists", json!(true)), ("gd.freq", json!("SIX_HOURS"))]);
+        let observed = fields(&[("gd.exists", json!(true)), ("gd.freq", json!("ONE_HOUR")), ("gd.other", json!(1))]);
+        let d = diff("gd", &desired, &observed);
+        assert_eq!(d, vec![FieldDrift { field: "gd.freq".into(), desired: json!("SIX_HOURS"), actual: json!("ONE_HOUR") }]);
+    }
+
+    #[test]
+    fn missing_resource_is_one_drift() {
+        let desired = fields(&[("gd.exists", json!(true)), ("gd.freq", json!("SIX_HOURS"))]);
+        let d = diff("gd", &desired, &fields(&[("gd.exists", json!(false))]));
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].field, "gd.exists");
+    }
+
+    #[test]
+    fn absent_observed_value_is_null() {
+        let desired = fields(&[("pp.minimumPasswordLength", json!(14))]);
+        let d = diff("pp", &desired, &Fields::new());
+        assert_eq!(d[0].actual, Value::Null);
+    }
+
+    #[test]
+    fn equal_states_have_no_drift_for_any_values() {
+        // Property: diff(x, x) is empty, whatever x holds.
+        for n in 0..50 {
+            let f = fields(&[("a.exists", json!(true)), ("a.n", json!(n)), ("a.s", json!(format!("v{n}"))), ("a.l", json!([n, n + 1]))]);
+            assert!(diff("a", &f, &f).is_empty());
+        }
+    }
+
+    #[test]
+    fn touches_matches_children() {
+        let d = vec![FieldDrift { field: "ct.cloudWatchLogs.roleArn".into(), desired: json!("a"), actual: json!("b") }];
+        assert!(touches(&d, &["ct.cloudWatchLogs"]));
+        assert!(!touches(&d, &["ct.cloud"]));
+    }
+}

@@ -1,0 +1,160 @@
+//! The pipeline shared by the controller and the CLI:
+//! resolve account -> desired (pure) -> observe (AWS reads) -> diff (pure) -> act -> status (pure).
+
+pub mod baseline;
+pub mod diff;
+pub mod status;
+
+use crate::api::common::{ComponentState, DriftAction, Ownership};
+use crate::aws::AwsError;
+use diff::FieldDrift;
+
+/// Why a whole pass could not run.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum EngineError {
+    /// The referenced AwsAccount does not exist.
+    #[error("AwsAccount {0:?} not found")]
+    AccountNotFound(String),
+    /// Neither the resource nor its AwsAccount lists a region.
+    #[error("no regions: set spec.regions or the AwsAccount's regions")]
+    NoRegions,
+    /// The credentials belong to another account; nothing was read or written.
+    #[error("credentials resolve to account {actual} ({arn}), but the AwsAccount declares {expected}; nothing was written")]
+    AccountMismatch {
+        /// Declared account.
+        expected: String,
+        /// Account STS returned.
+        actual: String,
+        /// Caller ARN STS returned.
+        arn: String,
+    },
+    /// Credentials or identity could not be resolved.
+    #[error("{0}")]
+    Aws(#[from] AwsError),
+}
+
+impl EngineError {
+    /// Fixed CamelCase category for conditions and metrics.
+    pub fn category(&self) -> &'static str {
+        match self {
+            Self::AccountNotFound(_) => "AccountNotFound",
+            Self::NoRegions => "InvalidSpec",
+            Self::AccountMismatch { .. } => "AccountMismatch",
+            Self::Aws(e) => e.category.as_str(),
+        }
+    }
+
+    /// Worth retrying without a change.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, Self::Aws(e) if e.category.is_retryable())
+    }
+}
+
+/// What the pass did with one component in one region.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ComponentOutcome {
+    /// Component name.
+    pub component: &'static str,
+    /// Region.
+    pub region: String,
+    /// Resulting state.
+    pub state: ComponentState,
+    /// Created by us or adopted.
+    pub ownership: Ownership,
+    /// AWS identifier.
+    pub id: Option<String>,
+    /// Drift found.
+    pub drift: Vec<FieldDrift>,
+    /// What was done about the drift.
+    pub action: DriftAction,
+    /// Error that stopped this component.
+    pub error: Option<AwsError>,
+    /// Extra detail (adoption).
+    pub message: Option<String>,
+}
+
+impl ComponentOutcome {
+    /// Drift that is still in AWS after the pass.
+    pub fn remaining_drift(&self) -> usize {
+        if self.action == DriftAction::Corrected {
+            0
+        } else {
+            self.drift.len()
+        }
+    }
+}
+
+/// Result of one pass over a resource.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PassReport {
+    /// Account the pass ran against (after identity verification).
+    pub account_id: Option<String>,
+    /// Resolved regions, home first.
+    pub regions: Vec<String>,
+    /// One entry per component and region.
+    pub outcomes: Vec<ComponentOutcome>,
+    /// Set when the pass could not run at all.
+    pub fatal: Option<EngineError>,
+}
+
+impl PassReport {
+    /// A pass that stopped before touching any component.
+    pub fn fatal(err: EngineError) -> Self {
+        Self { fatal: Some(err), ..Default::default() }
+    }
+
+    /// Number of drifted settings still in AWS.
+    pub fn remaining_drift(&self) -> usize {
+        self.outcomes.iter().map(ComponentOutcome::remaining_drift).sum()
+    }
+
+    /// Every component error.
+    pub fn errors(&self) -> impl Iterator<Item = &ComponentOutcome> {
+        self.outcomes.iter().filter(|o| o.error.is_some())
+    }
+
+    /// The most important error category of the pass, if any.
+    pub fn error_category(&self) -> Option<&'static str> {
+        if let Some(f) = &self.fatal {
+            return Some(f.category());
+        }
+        self.errors().filter_map(|o| o.error.as_ref()).map(|e| e.category).min_by_key(|c| c.is_retryable()).map(|c| c.as_str())
+    }
+
+    /// True when every error is retryable (throttling / transient).
+    pub fn only_retryable_errors(&self) -> bool {
+        match &self.fatal {
+            Some(f) => f.is_retryable(),
+            None => self.errors().all(|o| o.error.as_ref().is_some_and(|e| e.category.is_retryable())),
+        }
+    }
+}
+
+/// Regions for a resource: its own, else the account's; de-duplicated, order kept (first = home region).
+pub fn resolve_regions(own: &[String], account: &[String]) -> Result<Vec<String>, EngineError> {
+    let src = if own.is_empty() { account } else { own };
+    let mut out: Vec<String> = Vec::new();
+    for r in src {
+        if !out.contains(r) {
+            out.push(r.clone());
+        }
+    }
+    if out.is_empty() {
+        Err(EngineError::NoRegions)
+    } else {
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regions_fall_back_to_the_account_and_dedupe() {
+        let own = vec!["eu-west-1".to_string(), "us-east-1".into(), "eu-west-1".into()];
+        assert_eq!(resolve_regions(&own, &[]).unwrap(), vec!["eu-west-1", "us-east-1"]);
+        assert_eq!(resolve_regions(&[], &["us-east-2".into()]).unwrap(), vec!["us-east-2"]);
+        assert_eq!(resolve_regions(&[], &[]), Err(EngineError::NoRegions));
+    }
+}
