@@ -2,4 +2,9 @@
 pub mod api;
 pub mod aws;
 pub mod baseline;
+pub mod cli;
+pub mod controller;
 pub mod engine;
+pub mod http;
+pub mod manifests;
+pub mod metrics;

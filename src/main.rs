@@ -1,1 +1,49 @@
-fn main() {}
+use aws_baseline_operator::cli::{self, Cli, Command, LogFormat, Verb};
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+fn init_tracing(format: LogFormat, default_level: &str) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let cli = Cli::parse();
+    let code = match &cli.command {
+        Command::Crd => match aws_baseline_operator::api::crds_yaml() {
+            Ok(y) => {
+                print!("{y}");
+                0
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                1
+            }
+        },
+        Command::Run(args) => {
+            init_tracing(cli.log_format, "info,kube=warn,aws_config=warn,aws_smithy_runtime=warn");
+            match aws_baseline_operator::controller::run(args.clone()).await {
+                Ok(()) => 0,
+                Err(e) => {
+                    tracing::error!(error = %e, "operator stopped");
+                    1
+                }
+            }
+        }
+        Command::Plan(a) | Command::Apply(a) | Command::Check(a) => {
+            init_tracing(cli.log_format, "warn");
+            let verb = match &cli.command {
+                Command::Plan(_) => Verb::Plan,
+                Command::Apply(_) => Verb::Apply,
+                _ => Verb::Check,
+            };
+            cli::run_files(verb, a).await
+        }
+    };
+    std::process::exit(code);
+}

@@ -32,7 +32,7 @@ pub async fn observe(client: &Client, bucket: &str) -> Result<Option<BucketState
     if not_found_as_none(client.head_bucket().bucket(bucket).send().await.aws(SVC, "HeadBucket"), &[])?.is_none() {
         return Ok(None);
     }
-    let versioning = client.get_bucket_versioning().bucket(bucket).send().await.aws(SVC, "GetBucketVersioning")?;
+    let versioning = versioning_status(client, bucket).await?;
     let encryption = not_found_as_none(
         client.get_bucket_encryption().bucket(bucket).send().await.aws(SVC, "GetBucketEncryption"),
         &["ServerSideEncryptionConfigurationNotFoundError"],
@@ -46,7 +46,7 @@ pub async fn observe(client: &Client, bucket: &str) -> Result<Option<BucketState
         &["NoSuchBucketPolicy"],
     )?;
     Ok(Some(BucketState {
-        versioning: versioning.status().map(|s| s.as_str().to_string()),
+        versioning,
         encrypted: encryption
             .and_then(|e| e.server_side_encryption_configuration)
             .is_some_and(|c| !c.rules().is_empty()),
@@ -58,6 +58,23 @@ pub async fn observe(client: &Client, bucket: &str) -> Result<Option<BucketState
         }),
         policy: policy.and_then(|p| p.policy),
     }))
+}
+
+/// GetBucketVersioning. Compatibility: moto 5.2.5 answers with the root element `GetBucketVersioningResponse`
+/// instead of `VersioningConfiguration`, which the SDK's strict XML parser rejects although the HTTP status is
+/// 200. Only in that case the `Status` element is read from the raw body the SDK kept; every other error is
+/// classified as usual.
+async fn versioning_status(client: &Client, bucket: &str) -> Result<Option<String>, AwsError> {
+    match client.get_bucket_versioning().bucket(bucket).send().await {
+        Ok(out) => Ok(out.status().map(|s| s.as_str().to_string())),
+        Err(aws_smithy_runtime_api::client::result::SdkError::ServiceError(se))
+            if se.raw().status().as_u16() == 200 && aws_sdk_s3::error::ProvideErrorMetadata::code(se.err()).is_none() =>
+        {
+            let body = se.raw().body().bytes().map(|b| String::from_utf8_lossy(b).to_string()).unwrap_or_default();
+            Ok(body.split_once("<Status>").and_then(|(_, rest)| rest.split_once("</Status>")).map(|(s, _)| s.to_string()))
+        }
+        Err(e) => Err(AwsError::from_sdk(SVC, "GetBucketVersioning", e)),
+    }
 }
 
 /// CreateBucket in `region` and tag it.

@@ -113,25 +113,23 @@ pub async fn run(factory: &AwsFactory, input: &BaselineInput<'_>) -> PassReport 
         }
         out
     };
-    let regional = stream::iter(regions.iter())
-        .map(|region| {
-            let ctx = &ctx;
-            async move {
-                let mut out = Vec::new();
-                if let Some(s) = &spec.guard_duty {
-                    out.push(guardduty(ctx, region, s).await);
-                }
-                if let Some(s) = &spec.ebs_encryption_by_default {
-                    out.push(ebs(ctx, region, s).await);
-                }
-                out
-            }
-        })
-        .buffered(REGION_CONCURRENCY)
-        .collect::<Vec<_>>();
+    // Futures are built eagerly (not in a stream closure) so the pass stays `Send` for the controller.
+    let per_region: Vec<_> = regions.iter().map(|region| regional(&ctx, spec, region)).collect();
+    let regional = stream::iter(per_region).buffered(REGION_CONCURRENCY).collect::<Vec<_>>();
     let (mut outcomes, per_region) = futures::join!(global, regional);
     outcomes.extend(per_region.into_iter().flatten());
     PassReport { account_id: Some(ctx.account_id.clone()), regions, outcomes, fatal: None }
+}
+
+async fn regional(ctx: &Ctx<'_>, spec: &AccountBaselineSpec, region: &str) -> Vec<ComponentOutcome> {
+    let mut out = Vec::new();
+    if let Some(s) = &spec.guard_duty {
+        out.push(guardduty(ctx, region, s).await);
+    }
+    if let Some(s) = &spec.ebs_encryption_by_default {
+        out.push(ebs(ctx, region, s).await);
+    }
+    out
 }
 
 /// Build the session and prove with STS GetCallerIdentity that it is the declared account.

@@ -1,0 +1,222 @@
+//! Command line: `run` (the controller), `crd`, and the cluster-less `plan | apply | check -f FILES`.
+
+use crate::api::account_baseline::AccountBaselineStatus;
+use crate::api::common::{find_condition, DriftPolicy, Owner};
+use crate::api::AccountBaseline;
+use crate::aws::{AwsFactory, CallStats};
+use crate::engine::baseline::{self, BaselineInput};
+use crate::engine::status::baseline_status;
+use crate::engine::{EngineError, PassReport};
+use crate::manifests;
+use clap::{Parser, Subcommand, ValueEnum};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+use std::path::PathBuf;
+
+/// Keeps AWS accounts in their declared operational baseline.
+#[derive(Parser, Debug)]
+#[command(name = "aws-baseline-operator", version)]
+pub struct Cli {
+    /// Log format.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text, env = "LOG_FORMAT")]
+    pub log_format: LogFormat,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Log output format.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the controllers against the cluster in the current kubeconfig / service account.
+    Run(crate::controller::RunArgs),
+    /// Print every CRD as YAML.
+    Crd,
+    /// Show the drift that `apply` would correct. Never writes to AWS.
+    Plan(FileArgs),
+    /// Converge AWS to the manifests (driftPolicy Report baselines are still only reported).
+    Apply(FileArgs),
+    /// Like plan, with an exit code for CI: 0 in sync, 2 drift found, 1 error.
+    Check(FileArgs),
+}
+
+/// Arguments of plan / apply / check.
+#[derive(clap::Args, Debug)]
+pub struct FileArgs {
+    /// Manifest files or directories (multi-document YAML).
+    #[arg(short = 'f', long = "filename", required = true, num_args = 1..)]
+    pub files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(short = 'o', long, value_enum, default_value_t = Output::Table)]
+    pub output: Output,
+}
+
+/// Output format of the CLI.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Output {
+    /// A table per resource.
+    Table,
+    /// JSON for machines.
+    Json,
+}
+
+/// Which cluster-less command runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verb {
+    /// Read only.
+    Plan,
+    /// Converge.
+    Apply,
+    /// Read only with an exit code.
+    Check,
+}
+
+/// One baseline's result.
+#[derive(Debug, serde::Serialize)]
+pub struct Evaluated {
+    /// Object name.
+    pub name: String,
+    /// Status as the controller would write it.
+    pub status: AccountBaselineStatus,
+    /// Settings still differing from the spec.
+    #[serde(skip)]
+    pub remaining_drift: usize,
+    /// Whether the pass had errors.
+    #[serde(skip)]
+    pub failed: bool,
+}
+
+/// Evaluate every baseline in `manifests` with the given verb.
+pub async fn evaluate(factory: &AwsFactory, m: &manifests::Manifests, verb: Verb) -> Vec<Evaluated> {
+    let mut out = Vec::new();
+    let now = Time(jiff::Timestamp::now());
+    for b in &m.baselines {
+        let name = b.metadata.name.clone().unwrap_or_default();
+        let account = m.accounts.iter().find(|a| a.metadata.name.as_deref() == Some(b.spec.account_ref.name.as_str()));
+        let report = match account {
+            None => PassReport::fatal(EngineError::AccountNotFound(b.spec.account_ref.name.clone())),
+            Some(a) => {
+                let mode = if verb == Verb::Apply { b.spec.drift_policy } else { DriftPolicy::Report };
+                let input = BaselineInput { spec: &b.spec, account: &a.spec, owner: owner_of(b), previous: &[], mode };
+                baseline::run(factory, &input).await
+            }
+        };
+        let status = baseline_status(None, &report, b.metadata.generation, &now);
+        out.push(Evaluated { name, remaining_drift: report.remaining_drift(), failed: report.error_category().is_some(), status });
+    }
+    out
+}
+
+/// Owner identity of an object; objects read from files have no UID, so a stable one is derived from the name.
+pub fn owner_of(b: &AccountBaseline) -> Owner {
+    let name = b.metadata.name.clone().unwrap_or_default();
+    Owner {
+        kind: "AccountBaseline".into(),
+        uid: b.metadata.uid.clone().unwrap_or_else(|| format!("cli-{name}")),
+        name,
+    }
+}
+
+/// Exit code for a verb: check gives 0 in sync, 2 drift, 1 error; plan/apply give 1 on error.
+pub fn exit_code(verb: Verb, results: &[Evaluated]) -> i32 {
+    if results.iter().any(|r| r.failed) {
+        1
+    } else if verb == Verb::Check && results.iter().any(|r| r.remaining_drift > 0) {
+        2
+    } else {
+        0
+    }
+}
+
+/// Render results as tables.
+pub fn render_table(results: &[Evaluated]) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    for r in results {
+        let st = &r.status;
+        let _ = writeln!(
+            s,
+            "AccountBaseline {}  account {}  regions {}",
+            r.name,
+            st.account_id.as_deref().unwrap_or("?"),
+            st.regions.as_deref().unwrap_or("?")
+        );
+        for c in &st.conditions {
+            let _ = writeln!(s, "  {:<8} {:<6} {:<18} {}", c.type_, c.status, c.reason, c.message);
+        }
+        if !st.components.is_empty() {
+            let _ = writeln!(s, "\n  {:<20} {:<12} {:<10} {:<10} ID", "COMPONENT", "REGION", "STATE", "OWNERSHIP");
+            for c in &st.components {
+                let _ = writeln!(
+                    s,
+                    "  {:<20} {:<12} {:<10} {:<10} {}",
+                    c.component,
+                    c.region,
+                    format!("{:?}", c.state),
+                    format!("{:?}", c.ownership),
+                    c.id.as_deref().unwrap_or("-")
+                );
+            }
+        }
+        if !st.drift.is_empty() {
+            let _ = writeln!(s, "\n  {:<48} {:<12} {:<22} {:<22} {:<10} CONTROLS", "DRIFT FIELD", "REGION", "DESIRED", "ACTUAL", "ACTION");
+            for d in &st.drift {
+                let _ = writeln!(
+                    s,
+                    "  {:<48} {:<12} {:<22} {:<22} {:<10} {}",
+                    d.field,
+                    d.region,
+                    clip(&d.desired),
+                    clip(&d.actual),
+                    format!("{:?}", d.action),
+                    d.controls.join(", ")
+                );
+            }
+        }
+        let ready = find_condition(&st.conditions, "Ready").map(|c| c.status.as_str()).unwrap_or("Unknown");
+        let _ = writeln!(s, "\n  => Ready={ready}, {} setting(s) still differ\n", r.remaining_drift);
+    }
+    s
+}
+
+fn clip(s: &str) -> String {
+    if s.chars().count() > 22 {
+        format!("{}…", s.chars().take(21).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
+
+/// Run plan / apply / check; returns the process exit code.
+pub async fn run_files(verb: Verb, args: &FileArgs) -> i32 {
+    let m = match manifests::load(&args.files) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 1;
+        }
+    };
+    for (path, kind) in &m.skipped {
+        tracing::debug!(path = %path.display(), kind, "skipped document of another kind");
+    }
+    if m.baselines.is_empty() {
+        eprintln!("error: no AccountBaseline found in {:?}", args.files);
+        return 1;
+    }
+    let factory = AwsFactory::from_env(CallStats::default()).await;
+    let results = evaluate(&factory, &m, verb).await;
+    match args.output {
+        Output::Table => print!("{}", render_table(&results)),
+        Output::Json => println!("{}", serde_json::to_string_pretty(&results).unwrap_or_default()),
+    }
+    exit_code(verb, &results)
+}
+

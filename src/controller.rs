@@ -1,0 +1,347 @@
+//! kube-runtime controllers: one per kind, finalizers, status written only when it changes, events on
+//! transitions, backoff on errors, graceful shutdown.
+
+use crate::api::account_baseline::AccountBaselineStatus;
+use crate::api::aws_account::AwsAccountStatus;
+use crate::api::common::{condition, set_condition, Owner};
+use crate::api::{AccountBaseline, AwsAccount};
+use crate::aws::{AwsFactory, CallStats};
+use crate::engine::baseline::{self, BaselineInput};
+use crate::engine::status::{baseline_status, events, status_changed};
+use crate::engine::{EngineError, PassReport};
+use crate::http::{router, HttpState};
+use crate::metrics::Metrics;
+use futures::StreamExt;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+use kube::api::{Patch, PatchParams};
+use kube::core::DeserializeGuard;
+use kube::runtime::controller::{Action, Controller};
+use kube::runtime::events::{Event, EventType, Recorder, Reporter};
+use kube::runtime::finalizer::{finalizer, Event as FinalizerEvent};
+use kube::runtime::reflector::ObjectRef;
+use kube::runtime::watcher;
+use kube::{Api, Client, Resource, ResourceExt};
+use serde_json::json;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Finalizer that guards AWS cleanup.
+pub const FINALIZER: &str = "awsbaseline.io/cleanup";
+/// Field manager for status patches.
+pub const MANAGER: &str = "aws-baseline-operator";
+/// Requeue when the interval cannot be parsed (the CRD pattern normally prevents that).
+pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(300);
+
+/// `run` arguments.
+#[derive(clap::Args, Clone, Debug)]
+pub struct RunArgs {
+    /// Address of /healthz, /readyz and /metrics.
+    #[arg(long, env = "METRICS_ADDR", default_value = "0.0.0.0:8080")]
+    pub metrics_addr: SocketAddr,
+    /// Objects of one kind reconciled at once.
+    #[arg(long, env = "RECONCILE_CONCURRENCY", default_value_t = 4)]
+    pub concurrency: u16,
+}
+
+/// Errors of one reconcile; `category()` is the fixed metric / condition label.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Kubernetes API error.
+    #[error("kubernetes: {0}")]
+    Kube(#[from] kube::Error),
+    /// Finalizer handling failed.
+    #[error("finalizer: {0}")]
+    Finalizer(#[source] Box<kube::runtime::finalizer::Error<Error>>),
+    /// The pass could not converge (already reported in status).
+    #[error("{category}: {message}")]
+    Pass {
+        /// Category.
+        category: &'static str,
+        /// Message.
+        message: String,
+    },
+    /// The object could not be parsed.
+    #[error("invalid object: {0}")]
+    Invalid(String),
+}
+
+impl Error {
+    /// Fixed category string.
+    pub fn category(&self) -> &'static str {
+        match self {
+            Self::Kube(_) => "Kubernetes",
+            Self::Finalizer(e) => match e.as_ref() {
+                kube::runtime::finalizer::Error::ApplyFailed(e) | kube::runtime::finalizer::Error::CleanupFailed(e) => e.category(),
+                _ => "Finalizer",
+            },
+            Self::Pass { category, .. } => category,
+            Self::Invalid(_) => "InvalidObject",
+        }
+    }
+}
+
+/// Shared state of the controllers.
+pub struct Context {
+    /// Kubernetes client.
+    pub client: Client,
+    /// AWS session factory.
+    pub aws: AwsFactory,
+    /// Metrics.
+    pub metrics: Arc<Metrics>,
+    /// Event recorder.
+    pub recorder: Recorder,
+    failures: Mutex<HashMap<String, u32>>,
+}
+
+impl Context {
+    /// Build a context.
+    pub fn new(client: Client, aws: AwsFactory, metrics: Arc<Metrics>) -> Self {
+        let recorder = Recorder::new(client.clone(), Reporter { controller: MANAGER.into(), instance: std::env::var("POD_NAME").ok() });
+        Self { client, aws, metrics, recorder, failures: Mutex::default() }
+    }
+
+    /// Exponential backoff per object: 5 s, 10 s, 20 s ... capped at 5 minutes.
+    fn backoff(&self, key: &str) -> Duration {
+        let mut f = self.failures.lock().expect("backoff lock poisoned");
+        let n = f.entry(key.to_string()).or_insert(0);
+        *n = (*n + 1).min(16);
+        Duration::from_secs((5u64 << (*n - 1).min(6)).min(300))
+    }
+
+    fn succeeded(&self, key: &str) {
+        self.failures.lock().expect("backoff lock poisoned").remove(key);
+    }
+}
+
+/// Parse `driftCheckInterval`.
+pub fn interval(s: &str) -> Duration {
+    humantime::parse_duration(s).ok().filter(|d| *d >= Duration::from_secs(30)).unwrap_or(DEFAULT_INTERVAL)
+}
+
+fn now() -> Time {
+    Time(jiff::Timestamp::now())
+}
+
+/// Reconcile one AccountBaseline.
+pub async fn reconcile_baseline(guard: Arc<DeserializeGuard<AccountBaseline>>, ctx: Arc<Context>) -> Result<Action, Error> {
+    let obj = match &guard.0 {
+        Ok(o) => o.clone(),
+        Err(invalid) => {
+            // A malformed object never stops the watch; it is reported and left alone.
+            tracing::warn!(object = %invalid.metadata.name.clone().unwrap_or_default(), error = %invalid.error, "invalid AccountBaseline");
+            return Err(Error::Invalid(invalid.error.clone()));
+        }
+    };
+    let started = Instant::now();
+    let api: Api<AccountBaseline> = Api::all(ctx.client.clone());
+    let result = finalizer(&api, FINALIZER, Arc::new(obj), |event| async {
+        match event {
+            FinalizerEvent::Apply(o) => apply_baseline(o, ctx.clone()).await,
+            FinalizerEvent::Cleanup(o) => cleanup_baseline(o, ctx.clone()).await,
+        }
+    })
+    .await
+    .map_err(|e| Error::Finalizer(Box::new(e)));
+    ctx.metrics.reconciled("AccountBaseline", started.elapsed().as_secs_f64());
+    result
+}
+
+fn owner(obj: &AccountBaseline) -> Owner {
+    Owner { kind: "AccountBaseline".into(), name: obj.name_any(), uid: obj.uid().unwrap_or_default() }
+}
+
+async fn apply_baseline(obj: Arc<AccountBaseline>, ctx: Arc<Context>) -> Result<Action, Error> {
+    let name = obj.name_any();
+    let accounts: Api<AwsAccount> = Api::all(ctx.client.clone());
+    let previous = obj.status.as_ref();
+    let report = match accounts.get_opt(&obj.spec.account_ref.name).await? {
+        None => PassReport::fatal(EngineError::AccountNotFound(obj.spec.account_ref.name.clone())),
+        Some(account) => {
+            let prev_components = previous.map(|p| p.components.as_slice()).unwrap_or_default();
+            let input = BaselineInput { spec: &obj.spec, account: &account.spec, owner: owner(&obj), previous: prev_components, mode: obj.spec.drift_policy };
+            baseline::run(&ctx.aws, &input).await
+        }
+    };
+    let new = baseline_status(previous, &report, obj.metadata.generation, &now());
+    ctx.metrics.set_drift("AccountBaseline", &obj.uid().unwrap_or_default(), Some(report.remaining_drift() as i64));
+    if status_changed(previous, &new) {
+        patch_baseline_status(&ctx.client, &name, &new).await?;
+        publish(&ctx, obj.as_ref(), events(previous, &new)).await;
+    }
+    if let Some(category) = report.error_category() {
+        let message = report.fatal.as_ref().map(|f| f.to_string()).unwrap_or_else(|| format!("{} component(s) failed", report.errors().count()));
+        return Err(Error::Pass { category, message });
+    }
+    ctx.succeeded(&name);
+    Ok(Action::requeue(interval(&obj.spec.drift_check_interval)))
+}
+
+/// Server-side apply of the status subresource.
+pub async fn patch_baseline_status(client: &Client, name: &str, status: &AccountBaselineStatus) -> Result<(), kube::Error> {
+    let api: Api<AccountBaseline> = Api::all(client.clone());
+    let patch = json!({"apiVersion": "awsbaseline.io/v1alpha1", "kind": "AccountBaseline", "status": status});
+    api.patch_status(name, &PatchParams::apply(MANAGER).force(), &Patch::Apply(patch)).await?;
+    Ok(())
+}
+
+async fn publish<K: Resource<DynamicType = ()>>(ctx: &Context, obj: &K, notes: Vec<crate::engine::status::EventNote>) {
+    let reference = obj.object_ref(&());
+    for n in notes {
+        let ev = Event {
+            type_: if n.warning { EventType::Warning } else { EventType::Normal },
+            reason: n.reason.into(),
+            note: Some(n.note),
+            action: n.action.into(),
+            secondary: None,
+        };
+        if let Err(e) = ctx.recorder.publish(&ev, &reference).await {
+            tracing::warn!(error = %e, "could not publish event");
+        }
+    }
+}
+
+async fn cleanup_baseline(obj: Arc<AccountBaseline>, ctx: Arc<Context>) -> Result<Action, Error> {
+    let accounts: Api<AwsAccount> = Api::all(ctx.client.clone());
+    let Some(account) = accounts.get_opt(&obj.spec.account_ref.name).await? else {
+        // Without an account nothing can be cleaned up; under Retain that is fine, under Delete it is an error.
+        if obj.spec.deletion_policy == crate::api::common::DeletionPolicy::Retain {
+            return Ok(Action::await_change());
+        }
+        return Err(Error::Pass { category: "AccountNotFound", message: format!("AwsAccount {} not found; cannot delete AWS resources", obj.spec.account_ref.name) });
+    };
+    let prev_components = obj.status.as_ref().map(|p| p.components.as_slice()).unwrap_or_default();
+    let input = BaselineInput { spec: &obj.spec, account: &account.spec, owner: owner(&obj), previous: prev_components, mode: obj.spec.drift_policy };
+    let report = baseline::cleanup(&ctx.aws, &input).await.map_err(|e| Error::Pass { category: e.category(), message: e.to_string() })?;
+    ctx.metrics.set_drift("AccountBaseline", &obj.uid().unwrap_or_default(), None);
+    let note = report.actions.join("; ");
+    if let Some(first) = report.errors.first() {
+        publish(&ctx, obj.as_ref(), vec![crate::engine::status::EventNote { warning: true, reason: "CleanupFailed", action: "Delete", note: first.to_string() }]).await;
+        return Err(Error::Pass { category: first.category.as_str(), message: first.to_string() });
+    }
+    publish(&ctx, obj.as_ref(), vec![crate::engine::status::EventNote { warning: false, reason: "Deleted", action: "Delete", note }]).await;
+    Ok(Action::await_change())
+}
+
+/// Requeue failed objects with per-object exponential backoff.
+pub fn error_policy<K: Resource<DynamicType = ()>>(obj: Arc<DeserializeGuard<K>>, err: &Error, ctx: Arc<Context>) -> Action {
+    let kind = K::kind(&()).to_string();
+    ctx.metrics.failed(&kind, err.category());
+    if matches!(err, Error::Invalid(_)) {
+        return Action::await_change();
+    }
+    let key = obj.0.as_ref().map(|o| o.meta().name.clone().unwrap_or_default()).unwrap_or_default();
+    let delay = ctx.backoff(&key);
+    tracing::warn!(kind, category = err.category(), error = %err, retry_in = ?delay, "reconcile failed");
+    Action::requeue(delay)
+}
+
+/// Reconcile one AwsAccount: verify the credentials resolve to the declared account.
+pub async fn reconcile_account(guard: Arc<DeserializeGuard<AwsAccount>>, ctx: Arc<Context>) -> Result<Action, Error> {
+    let obj = match &guard.0 {
+        Ok(o) => o,
+        Err(invalid) => return Err(Error::Invalid(invalid.error.clone())),
+    };
+    let started = Instant::now();
+    let name = obj.name_any();
+    let home = obj.spec.regions.first().cloned().unwrap_or_else(|| "us-east-1".into());
+    let previous = obj.status.clone().unwrap_or_default();
+    let t = now();
+    let mut status = AwsAccountStatus { observed_generation: obj.metadata.generation, ..Default::default() };
+    let result = match ctx.aws.session(&obj.spec, &home).await {
+        Err(e) => Err(EngineError::Aws(e)),
+        Ok(session) => session.caller_identity(&home).await.map_err(EngineError::Aws),
+    };
+    let (ready, reason, message) = match &result {
+        Ok((account, arn)) => {
+            status.caller_account = Some(account.clone());
+            status.caller_arn = Some(arn.clone());
+            if *account == obj.spec.account_id {
+                (true, "CredentialsVerified", format!("credentials resolve to {arn}"))
+            } else {
+                (false, "AccountMismatch", format!("credentials resolve to account {account} ({arn}), not {}; nothing will be written", obj.spec.account_id))
+            }
+        }
+        Err(e) => (false, e.category(), e.to_string()),
+    };
+    status.conditions = vec![set_condition(&previous.conditions, condition::READY, ready, reason, message, obj.metadata.generation, &t)];
+    if Some(&status) != obj.status.as_ref() {
+        let api: Api<AwsAccount> = Api::all(ctx.client.clone());
+        let patch = json!({"apiVersion": "awsbaseline.io/v1alpha1", "kind": "AwsAccount", "status": status});
+        api.patch_status(&name, &PatchParams::apply(MANAGER).force(), &Patch::Apply(patch)).await?;
+    }
+    ctx.metrics.reconciled("AwsAccount", started.elapsed().as_secs_f64());
+    match result {
+        Err(e) if e.is_retryable() => Err(Error::Pass { category: e.category(), message: e.to_string() }),
+        _ => Ok(Action::requeue(Duration::from_secs(600))),
+    }
+}
+
+/// Run both controllers and the HTTP server until SIGTERM / Ctrl-C.
+pub async fn run(args: RunArgs) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let client = Client::try_default().await?;
+    let metrics = Arc::new(Metrics::default());
+    let aws = AwsFactory::from_env(CallStats::with_observer(metrics.clone())).await;
+    let ctx = Arc::new(Context::new(client.clone(), aws, metrics.clone()));
+    let ready = Arc::new(AtomicBool::new(false));
+
+    let listener = tokio::net::TcpListener::bind(args.metrics_addr).await?;
+    let app = router(HttpState { metrics: metrics.clone(), ready: ready.clone() });
+    let server = tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!(error = %e, "http server failed");
+        }
+    });
+
+    let cfg = kube::runtime::controller::Config::default().concurrency(args.concurrency);
+    let baselines = Controller::new(Api::<DeserializeGuard<AccountBaseline>>::all(client.clone()), watcher::Config::default().any_semantic());
+    let store = baselines.store();
+    let baselines = baselines
+        .watches(Api::<DeserializeGuard<AwsAccount>>::all(client.clone()), watcher::Config::default(), move |account| {
+            let name = account.0.as_ref().ok().and_then(|a| a.metadata.name.clone()).unwrap_or_default();
+            store
+                .state()
+                .into_iter()
+                .filter(|b| b.0.as_ref().is_ok_and(|b| b.spec.account_ref.name == name))
+                .map(|b| ObjectRef::from_obj(b.as_ref()))
+                .collect::<Vec<_>>()
+        })
+        .with_config(cfg.clone())
+        .shutdown_on_signal()
+        .run(reconcile_baseline, error_policy, ctx.clone())
+        .for_each(|r| async move {
+            if let Err(e) = r {
+                tracing::debug!(error = %e, "AccountBaseline reconcile");
+            }
+        });
+    let accounts = Controller::new(Api::<DeserializeGuard<AwsAccount>>::all(client.clone()), watcher::Config::default().any_semantic())
+        .with_config(cfg)
+        .shutdown_on_signal()
+        .run(reconcile_account, error_policy, ctx.clone())
+        .for_each(|r| async move {
+            if let Err(e) = r {
+                tracing::debug!(error = %e, "AwsAccount reconcile");
+            }
+        });
+    ready.store(true, Ordering::Relaxed);
+    tracing::info!(addr = %args.metrics_addr, "controllers started");
+    futures::join!(baselines, accounts);
+    server.abort();
+    tracing::info!("shut down");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interval_parsing_has_a_floor() {
+        assert_eq!(interval("5m"), Duration::from_secs(300));
+        assert_eq!(interval("1h30m"), Duration::from_secs(5400));
+        assert_eq!(interval("1s"), DEFAULT_INTERVAL);
+        assert_eq!(interval("garbage"), DEFAULT_INTERVAL);
+    }
+}

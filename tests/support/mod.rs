@@ -1,0 +1,87 @@
+//! Test harness: moto's server on a free loopback port, started per test and stopped on drop.
+#![allow(dead_code)]
+
+use aws_baseline_operator::api::aws_account::AwsAccountSpec;
+use aws_baseline_operator::aws::{AwsFactory, CallStats};
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_credential_types::Credentials;
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// moto's default account.
+pub const ACCOUNT: &str = "123456789012";
+
+/// A running moto server.
+pub struct Moto {
+    child: Child,
+    /// `http://127.0.0.1:PORT`
+    pub endpoint: String,
+}
+
+fn moto_binary() -> PathBuf {
+    if let Ok(p) = std::env::var("MOTO_SERVER") {
+        return PathBuf::from(p);
+    }
+    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/moto_server");
+    if venv.exists() {
+        return venv;
+    }
+    PathBuf::from("moto_server")
+}
+
+impl Moto {
+    /// Start moto and wait (at most 30 s) until it accepts connections.
+    pub fn start() -> Self {
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let bin = moto_binary();
+        let child = Command::new(&bin)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {} ({e}); run .ci/run or `python3 -m venv .venv && .venv/bin/pip install 'moto[server]'`", bin.display()));
+        let moto = Moto { child, endpoint: format!("http://127.0.0.1:{port}") };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "moto_server did not listen on {port} within 30 s");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        moto
+    }
+
+    /// SDK configuration for this server with dummy credentials.
+    pub async fn sdk_config(&self, region: &str) -> SdkConfig {
+        self.sdk_config_with(region, "testing").await
+    }
+
+    /// SDK configuration with a given access key (moto maps keys to accounts).
+    pub async fn sdk_config_with(&self, region: &str, access_key: &str) -> SdkConfig {
+        aws_config::defaults(BehaviorVersion::latest())
+            .endpoint_url(&self.endpoint)
+            .region(Region::new(region.to_string()))
+            .credentials_provider(SharedCredentialsProvider::new(Credentials::new(access_key, "testing", None, None, "test")))
+            .load()
+            .await
+    }
+
+    /// A factory whose calls are counted by the returned tally.
+    pub async fn factory(&self) -> (AwsFactory, CallStats) {
+        let stats = CallStats::default();
+        (AwsFactory::from_config(self.sdk_config("us-east-1").await, stats.clone()), stats)
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An AwsAccount spec for moto's default account.
+pub fn account(regions: &[&str]) -> AwsAccountSpec {
+    AwsAccountSpec { account_id: ACCOUNT.into(), assume_role: None, regions: regions.iter().map(|r| r.to_string()).collect() }
+}
