@@ -95,22 +95,46 @@ pub struct Evaluated {
 }
 
 /// Evaluate every baseline in `manifests` with the given verb.
-pub async fn evaluate(factory: &AwsFactory, m: &manifests::Manifests, verb: Verb) -> Vec<Evaluated> {
+pub async fn evaluate(
+    factory: &AwsFactory,
+    m: &manifests::Manifests,
+    verb: Verb,
+) -> Vec<Evaluated> {
     let mut out = Vec::new();
     let now = Time(jiff::Timestamp::now());
     for b in &m.baselines {
         let name = b.metadata.name.clone().unwrap_or_default();
-        let account = m.accounts.iter().find(|a| a.metadata.name.as_deref() == Some(b.spec.account_ref.name.as_str()));
+        let account = m
+            .accounts
+            .iter()
+            .find(|a| a.metadata.name.as_deref() == Some(b.spec.account_ref.name.as_str()));
         let report = match account {
-            None => PassReport::fatal(EngineError::AccountNotFound(b.spec.account_ref.name.clone())),
+            None => PassReport::fatal(EngineError::AccountNotFound(
+                b.spec.account_ref.name.clone(),
+            )),
             Some(a) => {
-                let mode = if verb == Verb::Apply { b.spec.drift_policy } else { DriftPolicy::Report };
-                let input = BaselineInput { spec: &b.spec, account: &a.spec, owner: owner_of(b), previous: &[], mode };
+                let mode = if verb == Verb::Apply {
+                    b.spec.drift_policy
+                } else {
+                    DriftPolicy::Report
+                };
+                let input = BaselineInput {
+                    spec: &b.spec,
+                    account: &a.spec,
+                    owner: owner_of(b),
+                    previous: &[],
+                    mode,
+                };
                 baseline::run(factory, &input).await
             }
         };
         let status = baseline_status(None, &report, b.metadata.generation, &now);
-        out.push(Evaluated { name, remaining_drift: report.remaining_drift(), failed: report.error_category().is_some(), status });
+        out.push(Evaluated {
+            name,
+            remaining_drift: report.remaining_drift(),
+            failed: report.error_category().is_some(),
+            status,
+        });
     }
     out
 }
@@ -120,7 +144,11 @@ pub fn owner_of(b: &AccountBaseline) -> Owner {
     let name = b.metadata.name.clone().unwrap_or_default();
     Owner {
         kind: "AccountBaseline".into(),
-        uid: b.metadata.uid.clone().unwrap_or_else(|| format!("cli-{name}")),
+        uid: b
+            .metadata
+            .uid
+            .clone()
+            .unwrap_or_else(|| format!("cli-{name}")),
         name,
     }
 }
@@ -150,10 +178,18 @@ pub fn render_table(results: &[Evaluated]) -> String {
             st.regions.as_deref().unwrap_or("?")
         );
         for c in &st.conditions {
-            let _ = writeln!(s, "  {:<8} {:<6} {:<18} {}", c.type_, c.status, c.reason, c.message);
+            let _ = writeln!(
+                s,
+                "  {:<8} {:<6} {:<18} {}",
+                c.type_, c.status, c.reason, c.message
+            );
         }
         if !st.components.is_empty() {
-            let _ = writeln!(s, "\n  {:<20} {:<12} {:<10} {:<10} ID", "COMPONENT", "REGION", "STATE", "OWNERSHIP");
+            let _ = writeln!(
+                s,
+                "\n  {:<20} {:<12} {:<10} {:<10} ID",
+                "COMPONENT", "REGION", "STATE", "OWNERSHIP"
+            );
             for c in &st.components {
                 let _ = writeln!(
                     s,
@@ -167,7 +203,11 @@ pub fn render_table(results: &[Evaluated]) -> String {
             }
         }
         if !st.drift.is_empty() {
-            let _ = writeln!(s, "\n  {:<48} {:<12} {:<22} {:<22} {:<10} CONTROLS", "DRIFT FIELD", "REGION", "DESIRED", "ACTUAL", "ACTION");
+            let _ = writeln!(
+                s,
+                "\n  {:<48} {:<12} {:<22} {:<22} {:<10} CONTROLS",
+                "DRIFT FIELD", "REGION", "DESIRED", "ACTUAL", "ACTION"
+            );
             for d in &st.drift {
                 let _ = writeln!(
                     s,
@@ -181,8 +221,14 @@ pub fn render_table(results: &[Evaluated]) -> String {
                 );
             }
         }
-        let ready = find_condition(&st.conditions, "Ready").map(|c| c.status.as_str()).unwrap_or("Unknown");
-        let _ = writeln!(s, "\n  => Ready={ready}, {} setting(s) still differ\n", r.remaining_drift);
+        let ready = find_condition(&st.conditions, "Ready")
+            .map(|c| c.status.as_str())
+            .unwrap_or("Unknown");
+        let _ = writeln!(
+            s,
+            "\n  => Ready={ready}, {} setting(s) still differ\n",
+            r.remaining_drift
+        );
     }
     s
 }
@@ -215,8 +261,10 @@ pub async fn run_files(verb: Verb, args: &FileArgs) -> i32 {
     let results = evaluate(&factory, &m, verb).await;
     match args.output {
         Output::Table => print!("{}", render_table(&results)),
-        Output::Json => println!("{}", serde_json::to_string_pretty(&results).unwrap_or_default()),
+        Output::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&results).unwrap_or_default()
+        ),
     }
     exit_code(verb, &results)
 }
-

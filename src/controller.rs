@@ -74,7 +74,8 @@ impl Error {
         match self {
             Self::Kube(_) => "Kubernetes",
             Self::Finalizer(e) => match e.as_ref() {
-                kube::runtime::finalizer::Error::ApplyFailed(e) | kube::runtime::finalizer::Error::CleanupFailed(e) => e.category(),
+                kube::runtime::finalizer::Error::ApplyFailed(e)
+                | kube::runtime::finalizer::Error::CleanupFailed(e) => e.category(),
                 _ => "Finalizer",
             },
             Self::Pass { category, .. } => category,
@@ -99,8 +100,20 @@ pub struct Context {
 impl Context {
     /// Build a context.
     pub fn new(client: Client, aws: AwsFactory, metrics: Arc<Metrics>) -> Self {
-        let recorder = Recorder::new(client.clone(), Reporter { controller: MANAGER.into(), instance: std::env::var("POD_NAME").ok() });
-        Self { client, aws, metrics, recorder, failures: Mutex::default() }
+        let recorder = Recorder::new(
+            client.clone(),
+            Reporter {
+                controller: MANAGER.into(),
+                instance: std::env::var("POD_NAME").ok(),
+            },
+        );
+        Self {
+            client,
+            aws,
+            metrics,
+            recorder,
+            failures: Mutex::default(),
+        }
     }
 
     /// Exponential backoff per object: 5 s, 10 s, 20 s ... capped at 5 minutes.
@@ -112,13 +125,19 @@ impl Context {
     }
 
     fn succeeded(&self, key: &str) {
-        self.failures.lock().expect("backoff lock poisoned").remove(key);
+        self.failures
+            .lock()
+            .expect("backoff lock poisoned")
+            .remove(key);
     }
 }
 
 /// Parse `driftCheckInterval`.
 pub fn interval(s: &str) -> Duration {
-    humantime::parse_duration(s).ok().filter(|d| *d >= Duration::from_secs(30)).unwrap_or(DEFAULT_INTERVAL)
+    humantime::parse_duration(s)
+        .ok()
+        .filter(|d| *d >= Duration::from_secs(30))
+        .unwrap_or(DEFAULT_INTERVAL)
 }
 
 fn now() -> Time {
@@ -126,7 +145,10 @@ fn now() -> Time {
 }
 
 /// Reconcile one AccountBaseline.
-pub async fn reconcile_baseline(guard: Arc<DeserializeGuard<AccountBaseline>>, ctx: Arc<Context>) -> Result<Action, Error> {
+pub async fn reconcile_baseline(
+    guard: Arc<DeserializeGuard<AccountBaseline>>,
+    ctx: Arc<Context>,
+) -> Result<Action, Error> {
     let obj = match &guard.0 {
         Ok(o) => o.clone(),
         Err(invalid) => {
@@ -145,12 +167,17 @@ pub async fn reconcile_baseline(guard: Arc<DeserializeGuard<AccountBaseline>>, c
     })
     .await
     .map_err(|e| Error::Finalizer(Box::new(e)));
-    ctx.metrics.reconciled("AccountBaseline", started.elapsed().as_secs_f64());
+    ctx.metrics
+        .reconciled("AccountBaseline", started.elapsed().as_secs_f64());
     result
 }
 
 fn owner(obj: &AccountBaseline) -> Owner {
-    Owner { kind: "AccountBaseline".into(), name: obj.name_any(), uid: obj.uid().unwrap_or_default() }
+    Owner {
+        kind: "AccountBaseline".into(),
+        name: obj.name_any(),
+        uid: obj.uid().unwrap_or_default(),
+    }
 }
 
 async fn apply_baseline(obj: Arc<AccountBaseline>, ctx: Arc<Context>) -> Result<Action, Error> {
@@ -158,21 +185,39 @@ async fn apply_baseline(obj: Arc<AccountBaseline>, ctx: Arc<Context>) -> Result<
     let accounts: Api<AwsAccount> = Api::all(ctx.client.clone());
     let previous = obj.status.as_ref();
     let report = match accounts.get_opt(&obj.spec.account_ref.name).await? {
-        None => PassReport::fatal(EngineError::AccountNotFound(obj.spec.account_ref.name.clone())),
+        None => PassReport::fatal(EngineError::AccountNotFound(
+            obj.spec.account_ref.name.clone(),
+        )),
         Some(account) => {
-            let prev_components = previous.map(|p| p.components.as_slice()).unwrap_or_default();
-            let input = BaselineInput { spec: &obj.spec, account: &account.spec, owner: owner(&obj), previous: prev_components, mode: obj.spec.drift_policy };
+            let prev_components = previous
+                .map(|p| p.components.as_slice())
+                .unwrap_or_default();
+            let input = BaselineInput {
+                spec: &obj.spec,
+                account: &account.spec,
+                owner: owner(&obj),
+                previous: prev_components,
+                mode: obj.spec.drift_policy,
+            };
             baseline::run(&ctx.aws, &input).await
         }
     };
     let new = baseline_status(previous, &report, obj.metadata.generation, &now());
-    ctx.metrics.set_drift("AccountBaseline", &obj.uid().unwrap_or_default(), Some(report.remaining_drift() as i64));
+    ctx.metrics.set_drift(
+        "AccountBaseline",
+        &obj.uid().unwrap_or_default(),
+        Some(report.remaining_drift() as i64),
+    );
     if status_changed(previous, &new) {
         patch_baseline_status(&ctx.client, &name, &new).await?;
         publish(&ctx, obj.as_ref(), events(previous, &new)).await;
     }
     if let Some(category) = report.error_category() {
-        let message = report.fatal.as_ref().map(|f| f.to_string()).unwrap_or_else(|| format!("{} component(s) failed", report.errors().count()));
+        let message = report
+            .fatal
+            .as_ref()
+            .map(|f| f.to_string())
+            .unwrap_or_else(|| format!("{} component(s) failed", report.errors().count()));
         return Err(Error::Pass { category, message });
     }
     ctx.succeeded(&name);
@@ -180,18 +225,35 @@ async fn apply_baseline(obj: Arc<AccountBaseline>, ctx: Arc<Context>) -> Result<
 }
 
 /// Server-side apply of the status subresource.
-pub async fn patch_baseline_status(client: &Client, name: &str, status: &AccountBaselineStatus) -> Result<(), kube::Error> {
+pub async fn patch_baseline_status(
+    client: &Client,
+    name: &str,
+    status: &AccountBaselineStatus,
+) -> Result<(), kube::Error> {
     let api: Api<AccountBaseline> = Api::all(client.clone());
     let patch = json!({"apiVersion": "awsbaseline.io/v1alpha1", "kind": "AccountBaseline", "status": status});
-    api.patch_status(name, &PatchParams::apply(MANAGER).force(), &Patch::Apply(patch)).await?;
+    api.patch_status(
+        name,
+        &PatchParams::apply(MANAGER).force(),
+        &Patch::Apply(patch),
+    )
+    .await?;
     Ok(())
 }
 
-async fn publish<K: Resource<DynamicType = ()>>(ctx: &Context, obj: &K, notes: Vec<crate::engine::status::EventNote>) {
+async fn publish<K: Resource<DynamicType = ()>>(
+    ctx: &Context,
+    obj: &K,
+    notes: Vec<crate::engine::status::EventNote>,
+) {
     let reference = obj.object_ref(&());
     for n in notes {
         let ev = Event {
-            type_: if n.warning { EventType::Warning } else { EventType::Normal },
+            type_: if n.warning {
+                EventType::Warning
+            } else {
+                EventType::Normal
+            },
             reason: n.reason.into(),
             note: Some(n.note),
             action: n.action.into(),
@@ -210,71 +272,159 @@ async fn cleanup_baseline(obj: Arc<AccountBaseline>, ctx: Arc<Context>) -> Resul
         if obj.spec.deletion_policy == crate::api::common::DeletionPolicy::Retain {
             return Ok(Action::await_change());
         }
-        return Err(Error::Pass { category: "AccountNotFound", message: format!("AwsAccount {} not found; cannot delete AWS resources", obj.spec.account_ref.name) });
+        return Err(Error::Pass {
+            category: "AccountNotFound",
+            message: format!(
+                "AwsAccount {} not found; cannot delete AWS resources",
+                obj.spec.account_ref.name
+            ),
+        });
     };
-    let prev_components = obj.status.as_ref().map(|p| p.components.as_slice()).unwrap_or_default();
-    let input = BaselineInput { spec: &obj.spec, account: &account.spec, owner: owner(&obj), previous: prev_components, mode: obj.spec.drift_policy };
-    let report = baseline::cleanup(&ctx.aws, &input).await.map_err(|e| Error::Pass { category: e.category(), message: e.to_string() })?;
-    ctx.metrics.set_drift("AccountBaseline", &obj.uid().unwrap_or_default(), None);
+    let prev_components = obj
+        .status
+        .as_ref()
+        .map(|p| p.components.as_slice())
+        .unwrap_or_default();
+    let input = BaselineInput {
+        spec: &obj.spec,
+        account: &account.spec,
+        owner: owner(&obj),
+        previous: prev_components,
+        mode: obj.spec.drift_policy,
+    };
+    let report = baseline::cleanup(&ctx.aws, &input)
+        .await
+        .map_err(|e| Error::Pass {
+            category: e.category(),
+            message: e.to_string(),
+        })?;
+    ctx.metrics
+        .set_drift("AccountBaseline", &obj.uid().unwrap_or_default(), None);
     let note = report.actions.join("; ");
     if let Some(first) = report.errors.first() {
-        publish(&ctx, obj.as_ref(), vec![crate::engine::status::EventNote { warning: true, reason: "CleanupFailed", action: "Delete", note: first.to_string() }]).await;
-        return Err(Error::Pass { category: first.category.as_str(), message: first.to_string() });
+        publish(
+            &ctx,
+            obj.as_ref(),
+            vec![crate::engine::status::EventNote {
+                warning: true,
+                reason: "CleanupFailed",
+                action: "Delete",
+                note: first.to_string(),
+            }],
+        )
+        .await;
+        return Err(Error::Pass {
+            category: first.category.as_str(),
+            message: first.to_string(),
+        });
     }
-    publish(&ctx, obj.as_ref(), vec![crate::engine::status::EventNote { warning: false, reason: "Deleted", action: "Delete", note }]).await;
+    publish(
+        &ctx,
+        obj.as_ref(),
+        vec![crate::engine::status::EventNote {
+            warning: false,
+            reason: "Deleted",
+            action: "Delete",
+            note,
+        }],
+    )
+    .await;
     Ok(Action::await_change())
 }
 
 /// Requeue failed objects with per-object exponential backoff.
-pub fn error_policy<K: Resource<DynamicType = ()>>(obj: Arc<DeserializeGuard<K>>, err: &Error, ctx: Arc<Context>) -> Action {
+pub fn error_policy<K: Resource<DynamicType = ()>>(
+    obj: Arc<DeserializeGuard<K>>,
+    err: &Error,
+    ctx: Arc<Context>,
+) -> Action {
     let kind = K::kind(&()).to_string();
     ctx.metrics.failed(&kind, err.category());
     if matches!(err, Error::Invalid(_)) {
         return Action::await_change();
     }
-    let key = obj.0.as_ref().map(|o| o.meta().name.clone().unwrap_or_default()).unwrap_or_default();
+    let key = obj
+        .0
+        .as_ref()
+        .map(|o| o.meta().name.clone().unwrap_or_default())
+        .unwrap_or_default();
     let delay = ctx.backoff(&key);
     tracing::warn!(kind, category = err.category(), error = %err, retry_in = ?delay, "reconcile failed");
     Action::requeue(delay)
 }
 
 /// Reconcile one AwsAccount: verify the credentials resolve to the declared account.
-pub async fn reconcile_account(guard: Arc<DeserializeGuard<AwsAccount>>, ctx: Arc<Context>) -> Result<Action, Error> {
+pub async fn reconcile_account(
+    guard: Arc<DeserializeGuard<AwsAccount>>,
+    ctx: Arc<Context>,
+) -> Result<Action, Error> {
     let obj = match &guard.0 {
         Ok(o) => o,
         Err(invalid) => return Err(Error::Invalid(invalid.error.clone())),
     };
     let started = Instant::now();
     let name = obj.name_any();
-    let home = obj.spec.regions.first().cloned().unwrap_or_else(|| "us-east-1".into());
+    let home = obj
+        .spec
+        .regions
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "us-east-1".into());
     let previous = obj.status.clone().unwrap_or_default();
     let t = now();
-    let mut status = AwsAccountStatus { observed_generation: obj.metadata.generation, ..Default::default() };
+    let mut status = AwsAccountStatus {
+        observed_generation: obj.metadata.generation,
+        ..Default::default()
+    };
     let result = match ctx.aws.session(&obj.spec, &home).await {
         Err(e) => Err(EngineError::Aws(e)),
-        Ok(session) => session.caller_identity(&home).await.map_err(EngineError::Aws),
+        Ok(session) => session
+            .caller_identity(&home)
+            .await
+            .map_err(EngineError::Aws),
     };
     let (ready, reason, message) = match &result {
         Ok((account, arn)) => {
             status.caller_account = Some(account.clone());
             status.caller_arn = Some(arn.clone());
             if *account == obj.spec.account_id {
-                (true, "CredentialsVerified", format!("credentials resolve to {arn}"))
+                (
+                    true,
+                    "CredentialsVerified",
+                    format!("credentials resolve to {arn}"),
+                )
             } else {
                 (false, "AccountMismatch", format!("credentials resolve to account {account} ({arn}), not {}; nothing will be written", obj.spec.account_id))
             }
         }
         Err(e) => (false, e.category(), e.to_string()),
     };
-    status.conditions = vec![set_condition(&previous.conditions, condition::READY, ready, reason, message, obj.metadata.generation, &t)];
+    status.conditions = vec![set_condition(
+        &previous.conditions,
+        condition::READY,
+        ready,
+        reason,
+        message,
+        obj.metadata.generation,
+        &t,
+    )];
     if Some(&status) != obj.status.as_ref() {
         let api: Api<AwsAccount> = Api::all(ctx.client.clone());
         let patch = json!({"apiVersion": "awsbaseline.io/v1alpha1", "kind": "AwsAccount", "status": status});
-        api.patch_status(&name, &PatchParams::apply(MANAGER).force(), &Patch::Apply(patch)).await?;
+        api.patch_status(
+            &name,
+            &PatchParams::apply(MANAGER).force(),
+            &Patch::Apply(patch),
+        )
+        .await?;
     }
-    ctx.metrics.reconciled("AwsAccount", started.elapsed().as_secs_f64());
+    ctx.metrics
+        .reconciled("AwsAccount", started.elapsed().as_secs_f64());
     match result {
-        Err(e) if e.is_retryable() => Err(Error::Pass { category: e.category(), message: e.to_string() }),
+        Err(e) if e.is_retryable() => Err(Error::Pass {
+            category: e.category(),
+            message: e.to_string(),
+        }),
         _ => Ok(Action::requeue(Duration::from_secs(600))),
     }
 }
@@ -288,7 +438,10 @@ pub async fn run(args: RunArgs) -> Result<(), Box<dyn std::error::Error + Send +
     let ready = Arc::new(AtomicBool::new(false));
 
     let listener = tokio::net::TcpListener::bind(args.metrics_addr).await?;
-    let app = router(HttpState { metrics: metrics.clone(), ready: ready.clone() });
+    let app = router(HttpState {
+        metrics: metrics.clone(),
+        ready: ready.clone(),
+    });
     let server = tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, app).await {
             tracing::error!(error = %e, "http server failed");
@@ -296,18 +449,30 @@ pub async fn run(args: RunArgs) -> Result<(), Box<dyn std::error::Error + Send +
     });
 
     let cfg = kube::runtime::controller::Config::default().concurrency(args.concurrency);
-    let baselines = Controller::new(Api::<DeserializeGuard<AccountBaseline>>::all(client.clone()), watcher::Config::default().any_semantic());
+    let baselines = Controller::new(
+        Api::<DeserializeGuard<AccountBaseline>>::all(client.clone()),
+        watcher::Config::default().any_semantic(),
+    );
     let store = baselines.store();
     let baselines = baselines
-        .watches(Api::<DeserializeGuard<AwsAccount>>::all(client.clone()), watcher::Config::default(), move |account| {
-            let name = account.0.as_ref().ok().and_then(|a| a.metadata.name.clone()).unwrap_or_default();
-            store
-                .state()
-                .into_iter()
-                .filter(|b| b.0.as_ref().is_ok_and(|b| b.spec.account_ref.name == name))
-                .map(|b| ObjectRef::from_obj(b.as_ref()))
-                .collect::<Vec<_>>()
-        })
+        .watches(
+            Api::<DeserializeGuard<AwsAccount>>::all(client.clone()),
+            watcher::Config::default(),
+            move |account| {
+                let name = account
+                    .0
+                    .as_ref()
+                    .ok()
+                    .and_then(|a| a.metadata.name.clone())
+                    .unwrap_or_default();
+                store
+                    .state()
+                    .into_iter()
+                    .filter(|b| b.0.as_ref().is_ok_and(|b| b.spec.account_ref.name == name))
+                    .map(|b| ObjectRef::from_obj(b.as_ref()))
+                    .collect::<Vec<_>>()
+            },
+        )
         .with_config(cfg.clone())
         .shutdown_on_signal()
         .run(reconcile_baseline, error_policy, ctx.clone())
@@ -316,15 +481,18 @@ pub async fn run(args: RunArgs) -> Result<(), Box<dyn std::error::Error + Send +
                 tracing::debug!(error = %e, "AccountBaseline reconcile");
             }
         });
-    let accounts = Controller::new(Api::<DeserializeGuard<AwsAccount>>::all(client.clone()), watcher::Config::default().any_semantic())
-        .with_config(cfg)
-        .shutdown_on_signal()
-        .run(reconcile_account, error_policy, ctx.clone())
-        .for_each(|r| async move {
-            if let Err(e) = r {
-                tracing::debug!(error = %e, "AwsAccount reconcile");
-            }
-        });
+    let accounts = Controller::new(
+        Api::<DeserializeGuard<AwsAccount>>::all(client.clone()),
+        watcher::Config::default().any_semantic(),
+    )
+    .with_config(cfg)
+    .shutdown_on_signal()
+    .run(reconcile_account, error_policy, ctx.clone())
+    .for_each(|r| async move {
+        if let Err(e) = r {
+            tracing::debug!(error = %e, "AwsAccount reconcile");
+        }
+    });
     ready.store(true, Ordering::Relaxed);
     tracing::info!(addr = %args.metrics_addr, "controllers started");
     futures::join!(baselines, accounts);

@@ -35,7 +35,14 @@ pub fn router(state: HttpState) -> Router {
         .route(
             "/metrics",
             get(|State(s): State<HttpState>| async move {
-                ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], s.metrics.encode()).into_response()
+                (
+                    [(
+                        header::CONTENT_TYPE,
+                        "application/openmetrics-text; version=1.0.0; charset=utf-8",
+                    )],
+                    s.metrics.encode(),
+                )
+                    .into_response()
             }),
         )
         .with_state(state)

@@ -3,8 +3,11 @@ use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
 fn init_tracing(format: LogFormat, default_level: &str) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     match format {
         LogFormat::Json => builder.json().init(),
         LogFormat::Text => builder.init(),
@@ -26,7 +29,10 @@ async fn main() {
             }
         },
         Command::Run(args) => {
-            init_tracing(cli.log_format, "info,kube=warn,aws_config=warn,aws_smithy_runtime=warn");
+            init_tracing(
+                cli.log_format,
+                "info,kube=warn,aws_config=warn,aws_smithy_runtime=warn",
+            );
             match aws_baseline_operator::controller::run(args.clone()).await {
                 Ok(()) => 0,
                 Err(e) => {

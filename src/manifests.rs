@@ -41,7 +41,10 @@ pub struct Manifests {
 fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), ManifestError> {
     if path.is_dir() {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-            .map_err(|source| ManifestError::Io { path: path.to_path_buf(), source })?
+            .map_err(|source| ManifestError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .collect();
         entries.sort();
@@ -64,28 +67,54 @@ pub fn load(paths: &[PathBuf]) -> Result<Manifests, ManifestError> {
     }
     let mut m = Manifests::default();
     for path in files {
-        let text = std::fs::read_to_string(&path).map_err(|source| ManifestError::Io { path: path.clone(), source })?;
+        let text = std::fs::read_to_string(&path).map_err(|source| ManifestError::Io {
+            path: path.clone(),
+            source,
+        })?;
         for (i, doc) in serde_yaml::Deserializer::from_str(&text).enumerate() {
-            let invalid = |message: String| ManifestError::Invalid { path: path.clone(), index: i + 1, message };
+            let invalid = |message: String| ManifestError::Invalid {
+                path: path.clone(),
+                index: i + 1,
+                message,
+            };
             let value = serde_json::Value::deserialize(doc).map_err(|e| invalid(e.to_string()))?;
             if value.is_null() {
                 continue;
             }
-            let kind = value.get("kind").and_then(|k| k.as_str()).unwrap_or_default().to_string();
-            let api_version = value.get("apiVersion").and_then(|k| k.as_str()).unwrap_or_default();
+            let kind = value
+                .get("kind")
+                .and_then(|k| k.as_str())
+                .unwrap_or_default()
+                .to_string();
+            let api_version = value
+                .get("apiVersion")
+                .and_then(|k| k.as_str())
+                .unwrap_or_default();
             if api_version != "awsbaseline.io/v1alpha1" {
                 m.skipped.push((path.clone(), kind));
                 continue;
             }
             match kind.as_str() {
                 "AwsAccount" => {
-                    let a: AwsAccount = serde_json::from_value(value).map_err(|e| invalid(e.to_string()))?;
-                    a.validate_cel().map_err(|e| invalid(format!("AwsAccount {}: {e}", a.metadata.name.clone().unwrap_or_default())))?;
+                    let a: AwsAccount =
+                        serde_json::from_value(value).map_err(|e| invalid(e.to_string()))?;
+                    a.validate_cel().map_err(|e| {
+                        invalid(format!(
+                            "AwsAccount {}: {e}",
+                            a.metadata.name.clone().unwrap_or_default()
+                        ))
+                    })?;
                     m.accounts.push(a);
                 }
                 "AccountBaseline" => {
-                    let b: AccountBaseline = serde_json::from_value(value).map_err(|e| invalid(e.to_string()))?;
-                    b.validate_cel().map_err(|e| invalid(format!("AccountBaseline {}: {e}", b.metadata.name.clone().unwrap_or_default())))?;
+                    let b: AccountBaseline =
+                        serde_json::from_value(value).map_err(|e| invalid(e.to_string()))?;
+                    b.validate_cel().map_err(|e| {
+                        invalid(format!(
+                            "AccountBaseline {}: {e}",
+                            b.metadata.name.clone().unwrap_or_default()
+                        ))
+                    })?;
                     m.baselines.push(b);
                 }
                 _ => m.skipped.push((path.clone(), kind)),
@@ -101,7 +130,10 @@ mod tests {
     use std::io::Write;
 
     fn write(dir: &Path, name: &str, body: &str) {
-        std::fs::File::create(dir.join(name)).unwrap().write_all(body.as_bytes()).unwrap();
+        std::fs::File::create(dir.join(name))
+            .unwrap()
+            .write_all(body.as_bytes())
+            .unwrap();
     }
 
     #[test]
@@ -119,7 +151,10 @@ mod tests {
         );
         write(dir.path(), "notes.txt", "ignored");
         let m = load(&[dir.path().to_path_buf()]).unwrap();
-        assert_eq!((m.accounts.len(), m.baselines.len(), m.skipped.len()), (1, 1, 1));
+        assert_eq!(
+            (m.accounts.len(), m.baselines.len(), m.skipped.len()),
+            (1, 1, 1)
+        );
         assert_eq!(m.baselines[0].spec.drift_check_interval, "5m");
     }
 

@@ -61,11 +61,35 @@ impl Default for Metrics {
         let drifted = Family::<KindLabel, Gauge>::default();
         let aws_calls = Family::<AwsCallLabels, Counter>::default();
         registry.register("reconciles", "Reconcile passes by kind", reconciles.clone());
-        registry.register("reconcile_errors", "Failed reconcile passes by kind and error category", errors.clone());
-        registry.register("reconcile_duration_seconds", "Reconcile pass duration by kind", duration.clone());
-        registry.register("drifted_settings", "Settings currently differing from the spec, by kind", drifted.clone());
-        registry.register("aws_calls", "AWS API calls by service, operation and outcome", aws_calls.clone());
-        Self { registry, reconciles, errors, duration, drifted, aws_calls, drift_by_object: Mutex::default() }
+        registry.register(
+            "reconcile_errors",
+            "Failed reconcile passes by kind and error category",
+            errors.clone(),
+        );
+        registry.register(
+            "reconcile_duration_seconds",
+            "Reconcile pass duration by kind",
+            duration.clone(),
+        );
+        registry.register(
+            "drifted_settings",
+            "Settings currently differing from the spec, by kind",
+            drifted.clone(),
+        );
+        registry.register(
+            "aws_calls",
+            "AWS API calls by service, operation and outcome",
+            aws_calls.clone(),
+        );
+        Self {
+            registry,
+            reconciles,
+            errors,
+            duration,
+            drifted,
+            aws_calls,
+            drift_by_object: Mutex::default(),
+        }
     }
 }
 
@@ -79,7 +103,12 @@ impl Metrics {
 
     /// Count a failed pass.
     pub fn failed(&self, kind: &str, category: &str) {
-        self.errors.get_or_create(&ErrorLabels { kind: kind.into(), category: category.into() }).inc();
+        self.errors
+            .get_or_create(&ErrorLabels {
+                kind: kind.into(),
+                category: category.into(),
+            })
+            .inc();
     }
 
     /// Record how many settings of one object drift; the gauge is the sum over objects (object keys stay
@@ -90,8 +119,14 @@ impl Metrics {
             Some(c) => map.insert((kind.to_string(), uid.to_string()), c),
             None => map.remove(&(kind.to_string(), uid.to_string())),
         };
-        let total: i64 = map.iter().filter(|((k, _), _)| k == kind).map(|(_, v)| *v).sum();
-        self.drifted.get_or_create(&KindLabel { kind: kind.into() }).set(total);
+        let total: i64 = map
+            .iter()
+            .filter(|((k, _), _)| k == kind)
+            .map(|(_, v)| *v)
+            .sum();
+        self.drifted
+            .get_or_create(&KindLabel { kind: kind.into() })
+            .set(total);
     }
 
     /// OpenMetrics text.
@@ -105,7 +140,11 @@ impl Metrics {
 impl CallObserver for Metrics {
     fn observe(&self, key: &CallKey) {
         self.aws_calls
-            .get_or_create(&AwsCallLabels { service: key.service.clone(), operation: key.operation.clone(), outcome: key.outcome.to_string() })
+            .get_or_create(&AwsCallLabels {
+                service: key.service.clone(),
+                operation: key.operation.clone(),
+                outcome: key.outcome.to_string(),
+            })
             .inc();
     }
 }
@@ -122,9 +161,16 @@ mod tests {
         m.set_drift("AccountBaseline", "uid-1", Some(3));
         m.set_drift("AccountBaseline", "uid-2", Some(2));
         m.set_drift("AccountBaseline", "uid-1", None);
-        m.observe(&CallKey { service: "CloudTrail".into(), operation: "DescribeTrails".into(), outcome: "success" });
+        m.observe(&CallKey {
+            service: "CloudTrail".into(),
+            operation: "DescribeTrails".into(),
+            outcome: "success",
+        });
         let text = m.encode();
-        assert!(text.contains("awsbaseline_reconciles_total{kind=\"AccountBaseline\"} 1"), "{text}");
+        assert!(
+            text.contains("awsbaseline_reconciles_total{kind=\"AccountBaseline\"} 1"),
+            "{text}"
+        );
         assert!(text.contains("awsbaseline_reconcile_errors_total{kind=\"AccountBaseline\",category=\"AccessDenied\"} 1"));
         assert!(text.contains("awsbaseline_drifted_settings{kind=\"AccountBaseline\"} 2"));
         assert!(text.contains("operation=\"DescribeTrails\""));

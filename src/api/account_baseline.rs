@@ -28,11 +28,24 @@ fn five_minutes() -> String {
     category = "awsbaseline",
     status = "AccountBaselineStatus",
     cel,
+    doc = "The operational baseline of one AWS account: audit trail, threat detection and account hardening, with field-level drift in status.",
     printcolumn(name = "Account", type_ = "string", json_path = ".status.accountId"),
-    printcolumn(name = "Ready", type_ = "string", json_path = ".status.conditions[?(@.type==\"Ready\")].status"),
-    printcolumn(name = "Drifted", type_ = "string", json_path = ".status.conditions[?(@.type==\"Drifted\")].status"),
+    printcolumn(
+        name = "Ready",
+        type_ = "string",
+        json_path = ".status.conditions[?(@.type==\"Ready\")].status"
+    ),
+    printcolumn(
+        name = "Drifted",
+        type_ = "string",
+        json_path = ".status.conditions[?(@.type==\"Drifted\")].status"
+    ),
     printcolumn(name = "Regions", type_ = "string", json_path = ".status.regions"),
-    printcolumn(name = "Age", type_ = "date", json_path = ".metadata.creationTimestamp")
+    printcolumn(
+        name = "Age",
+        type_ = "date",
+        json_path = ".metadata.creationTimestamp"
+    )
 )]
 #[x_kube(validation = Rule::new("has(self.cloudTrail) || has(self.guardDuty) || has(self.passwordPolicy) || has(self.s3BlockPublicAccess) || has(self.ebsEncryptionByDefault) || has(self.rootAccount)").message("declare at least one baseline section"))]
 #[serde(rename_all = "camelCase")]
@@ -56,7 +69,7 @@ pub struct AccountBaselineSpec {
     pub deletion_policy: DeletionPolicy,
     /// How often AWS is re-read to detect drift, as a duration such as `5m` or `1h30m` (minimum 30s).
     #[serde(default = "five_minutes")]
-    #[schemars(regex(pattern = r"^([0-9]+(s|m|h))+$"))]
+    #[schemars(regex(pattern = r"^([0-9]+(s|m|h))+$"), length(max = 32))]
     #[x_kube(validation = Rule::new("duration(self) >= duration('30s')").message("driftCheckInterval must be at least 30s"))]
     pub drift_check_interval: String,
     /// The organisation's audit trail.
@@ -166,7 +179,9 @@ pub struct ManagementEvents {
 }
 
 /// Event sources CloudTrail lets a trail exclude from management events.
-#[derive(JsonSchema, Deserialize, Serialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    JsonSchema, Deserialize, Serialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord,
+)]
 pub enum EventSourceExclusion {
     /// AWS KMS events.
     #[serde(rename = "kms.amazonaws.com")]
@@ -209,6 +224,7 @@ pub struct DataEventSelector {
     /// Limit to resources whose ARN starts with one of these; empty records every resource of the type.
     #[serde(default)]
     #[schemars(length(max = 50))]
+    #[schemars(inner(length(min = 1, max = 2048)))]
     pub arn_prefixes: Vec<String>,
     /// Read, write or both.
     #[serde(default)]
@@ -235,7 +251,9 @@ impl DataResourceType {
 }
 
 /// CloudTrail Insights types.
-#[derive(JsonSchema, Deserialize, Serialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    JsonSchema, Deserialize, Serialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord,
+)]
 pub enum InsightType {
     /// Unusual write API call volume.
     ApiCallRateInsight,

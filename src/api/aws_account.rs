@@ -15,10 +15,24 @@ use serde::{Deserialize, Serialize};
     category = "awsbaseline",
     status = "AwsAccountStatus",
     cel,
+    doc = "How to reach one AWS account (the pod's credentials or an assumed role) and the account ID they must resolve to.",
     printcolumn(name = "Account", type_ = "string", json_path = ".spec.accountId"),
-    printcolumn(name = "Ready", type_ = "string", json_path = ".status.conditions[?(@.type==\"Ready\")].status"),
-    printcolumn(name = "Caller", type_ = "string", json_path = ".status.callerArn", priority = 1),
-    printcolumn(name = "Age", type_ = "date", json_path = ".metadata.creationTimestamp")
+    printcolumn(
+        name = "Ready",
+        type_ = "string",
+        json_path = ".status.conditions[?(@.type==\"Ready\")].status"
+    ),
+    printcolumn(
+        name = "Caller",
+        type_ = "string",
+        json_path = ".status.callerArn",
+        priority = 1
+    ),
+    printcolumn(
+        name = "Age",
+        type_ = "date",
+        json_path = ".metadata.creationTimestamp"
+    )
 )]
 #[x_kube(validation = Rule::new("!has(self.assumeRole) || self.assumeRole.roleArn.contains(':' + self.accountId + ':')").message("assumeRole.roleArn must be a role in the declared accountId"))]
 #[serde(rename_all = "camelCase")]
@@ -44,7 +58,10 @@ pub struct AwsAccountSpec {
 #[serde(rename_all = "camelCase")]
 pub struct AssumeRole {
     /// ARN of the role, e.g. `arn:aws:iam::123456789012:role/baseline-operator`.
-    #[schemars(regex(pattern = r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$"))]
+    #[schemars(
+        regex(pattern = r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$"),
+        length(max = 2048)
+    )]
     pub role_arn: String,
     /// External ID the role's trust policy requires (not a secret, but never logged).
     #[serde(default, skip_serializing_if = "Option::is_none")]

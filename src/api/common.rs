@@ -36,7 +36,9 @@ pub struct AccountRef {
 }
 
 /// How a drift was handled in the pass that found it.
-#[derive(Deserialize, Serialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, JsonSchema)]
+#[derive(
+    Deserialize, Serialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, JsonSchema,
+)]
 pub enum DriftAction {
     /// The operator changed AWS back to the declared value.
     Corrected,
@@ -215,7 +217,15 @@ mod tests {
 
     #[test]
     fn transition_time_kept_while_status_holds_and_moves_on_flip() {
-        let first = set_condition(&[], "Ready", true, "InSync", "ok".into(), Some(1), &t("2026-01-01T00:00:00Z"));
+        let first = set_condition(
+            &[],
+            "Ready",
+            true,
+            "InSync",
+            "ok".into(),
+            Some(1),
+            &t("2026-01-01T00:00:00Z"),
+        );
         let same = set_condition(
             std::slice::from_ref(&first),
             "Ready",
@@ -226,16 +236,31 @@ mod tests {
             &t("2026-01-02T00:00:00Z"),
         );
         assert_eq!(same.last_transition_time, t("2026-01-01T00:00:00Z"));
-        let flipped = set_condition(&[same], "Ready", false, "DriftDetected", "x".into(), Some(2), &t("2026-01-03T00:00:00Z"));
+        let flipped = set_condition(
+            &[same],
+            "Ready",
+            false,
+            "DriftDetected",
+            "x".into(),
+            Some(2),
+            &t("2026-01-03T00:00:00Z"),
+        );
         assert_eq!(flipped.last_transition_time, t("2026-01-03T00:00:00Z"));
         assert_eq!(flipped.status, "False");
     }
 
     #[test]
     fn ownership_is_proven_by_uid_tag_only() {
-        let owner = Owner { kind: "AccountBaseline".into(), name: "prod".into(), uid: "u-1".into() };
+        let owner = Owner {
+            kind: "AccountBaseline".into(),
+            name: "prod".into(),
+            uid: "u-1".into(),
+        };
         assert!(owner.owns([(tags::OWNER_UID, "u-1")]));
         assert!(!owner.owns([(tags::OWNER_UID, "u-2"), (tags::OWNER_NAME, "prod")]));
-        assert!(!owner.owns([(tags::OWNER_NAME, "prod"), (tags::MANAGED_BY, tags::MANAGED_BY_VALUE)]));
+        assert!(!owner.owns([
+            (tags::OWNER_NAME, "prod"),
+            (tags::MANAGED_BY, tags::MANAGED_BY_VALUE)
+        ]));
     }
 }

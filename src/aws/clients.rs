@@ -33,7 +33,10 @@ impl AwsFactory {
     /// Load the process configuration the standard way (env, profile, IRSA web identity, EKS Pod Identity,
     /// IMDS; `AWS_ENDPOINT_URL` honoured for every client).
     pub async fn from_env(stats: CallStats) -> Self {
-        let base = aws_config::defaults(BehaviorVersion::latest()).retry_config(retry_config()).load().await;
+        let base = aws_config::defaults(BehaviorVersion::latest())
+            .retry_config(retry_config())
+            .load()
+            .await;
         Self { base, stats }
     }
 
@@ -49,18 +52,34 @@ impl AwsFactory {
     }
 
     /// A session for one account: its own credentials (assumed role or the base chain), no AWS call yet.
-    pub async fn session(&self, account: &AwsAccountSpec, home_region: &str) -> Result<AccountSession, AwsError> {
-        let mut config = self.base.clone().into_builder().region(Region::new(home_region.to_string())).build();
+    pub async fn session(
+        &self,
+        account: &AwsAccountSpec,
+        home_region: &str,
+    ) -> Result<AccountSession, AwsError> {
+        let mut config = self
+            .base
+            .clone()
+            .into_builder()
+            .region(Region::new(home_region.to_string()))
+            .build();
         if let Some(role) = &account.assume_role {
             let mut provider = AssumeRoleProvider::builder(role.role_arn.clone())
-                .session_name(role.session_name.clone().unwrap_or_else(|| DEFAULT_SESSION_NAME.to_string()))
+                .session_name(
+                    role.session_name
+                        .clone()
+                        .unwrap_or_else(|| DEFAULT_SESSION_NAME.to_string()),
+                )
                 .region(Region::new(home_region.to_string()))
                 .configure(&config);
             if let Some(external_id) = &role.external_id {
                 provider = provider.external_id(external_id.clone());
             }
             let provider = provider.build().await;
-            config = config.into_builder().credentials_provider(SharedCredentialsProvider::new(provider)).build();
+            config = config
+                .into_builder()
+                .credentials_provider(SharedCredentialsProvider::new(provider))
+                .build();
         }
         if config.credentials_provider().is_none() {
             return Err(AwsError::new(
@@ -70,7 +89,10 @@ impl AwsFactory {
                 "no AWS credentials found (IRSA, EKS Pod Identity, environment or profile)",
             ));
         }
-        Ok(AccountSession { config, stats: self.stats.clone() })
+        Ok(AccountSession {
+            config,
+            stats: self.stats.clone(),
+        })
     }
 }
 
@@ -122,7 +144,12 @@ impl AccountSession {
             .region(Region::new(region.to_string()))
             .interceptor(self.stats.interceptor());
         if let Some(url) = self.endpoint_override() {
-            let authority = url.split_once("://").map(|(_, a)| a).unwrap_or(url).trim_end_matches('/').to_string();
+            let authority = url
+                .split_once("://")
+                .map(|(_, a)| a)
+                .unwrap_or(url)
+                .trim_end_matches('/')
+                .to_string();
             conf = conf.interceptor(StripAccountHostPrefix { authority });
         }
         aws_sdk_s3control::Client::from_conf(conf.build())
@@ -130,7 +157,15 @@ impl AccountSession {
 
     /// Who these credentials are: (account, arn). One STS call.
     pub async fn caller_identity(&self, region: &str) -> Result<(String, String), AwsError> {
-        let out = self.sts(region).get_caller_identity().send().await.aws("sts", "GetCallerIdentity")?;
-        Ok((out.account().unwrap_or_default().to_string(), out.arn().unwrap_or_default().to_string()))
+        let out = self
+            .sts(region)
+            .get_caller_identity()
+            .send()
+            .await
+            .aws("sts", "GetCallerIdentity")?;
+        Ok((
+            out.account().unwrap_or_default().to_string(),
+            out.arn().unwrap_or_default().to_string(),
+        ))
     }
 }

@@ -1,7 +1,9 @@
 //! CloudTrail: SDK types <-> our trail model.
 
 use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt};
-use aws_sdk_cloudtrail::types::{AdvancedEventSelector, AdvancedFieldSelector, InsightSelector, InsightType, Tag};
+use aws_sdk_cloudtrail::types::{
+    AdvancedEventSelector, AdvancedFieldSelector, InsightSelector, InsightType, Tag,
+};
 use aws_sdk_cloudtrail::Client;
 use std::collections::BTreeMap;
 
@@ -93,7 +95,9 @@ pub fn canonicalize(selectors: &[AdvancedEventSelector]) -> Vec<CanonicalSelecto
 }
 
 /// Build SDK selectors from canonical ones, naming each.
-pub fn to_sdk_selectors(selectors: &[(String, CanonicalSelector)]) -> Result<Vec<AdvancedEventSelector>, AwsError> {
+pub fn to_sdk_selectors(
+    selectors: &[(String, CanonicalSelector)],
+) -> Result<Vec<AdvancedEventSelector>, AwsError> {
     selectors
         .iter()
         .map(|(name, fields)| {
@@ -112,9 +116,23 @@ pub fn to_sdk_selectors(selectors: &[(String, CanonicalSelector)]) -> Result<Vec
                         };
                     }
                 }
-                b = b.field_selectors(fb.build().map_err(|e| AwsError::new(SVC, "PutEventSelectors", crate::aws::error::ErrorCategory::InvalidInput, e.to_string()))?);
+                b = b.field_selectors(fb.build().map_err(|e| {
+                    AwsError::new(
+                        SVC,
+                        "PutEventSelectors",
+                        crate::aws::error::ErrorCategory::InvalidInput,
+                        e.to_string(),
+                    )
+                })?);
             }
-            b.build().map_err(|e| AwsError::new(SVC, "PutEventSelectors", crate::aws::error::ErrorCategory::InvalidInput, e.to_string()))
+            b.build().map_err(|e| {
+                AwsError::new(
+                    SVC,
+                    "PutEventSelectors",
+                    crate::aws::error::ErrorCategory::InvalidInput,
+                    e.to_string(),
+                )
+            })
         })
         .collect()
 }
@@ -132,15 +150,40 @@ pub async fn observe(client: &Client, name: &str) -> Result<Option<TrailState>, 
         return Ok(None);
     };
     let arn = trail.trail_arn().unwrap_or_default().to_string();
-    let status = client.get_trail_status().name(name).send().await.aws(SVC, "GetTrailStatus")?;
-    let selectors = client.get_event_selectors().trail_name(name).send().await.aws(SVC, "GetEventSelectors")?;
+    let status = client
+        .get_trail_status()
+        .name(name)
+        .send()
+        .await
+        .aws(SVC, "GetTrailStatus")?;
+    let selectors = client
+        .get_event_selectors()
+        .trail_name(name)
+        .send()
+        .await
+        .aws(SVC, "GetEventSelectors")?;
     let insights = not_found_as_none(
-        client.get_insight_selectors().trail_name(name).send().await.aws(SVC, "GetInsightSelectors"),
+        client
+            .get_insight_selectors()
+            .trail_name(name)
+            .send()
+            .await
+            .aws(SVC, "GetInsightSelectors"),
         &["InsightNotEnabledException"],
     )?;
-    let tags = client.list_tags().resource_id_list(&arn).send().await.aws(SVC, "ListTags")?;
+    let tags = client
+        .list_tags()
+        .resource_id_list(&arn)
+        .send()
+        .await
+        .aws(SVC, "ListTags")?;
     let mut insight_types: Vec<String> = insights
-        .map(|i| i.insight_selectors().iter().filter_map(|s| s.insight_type().map(|t| t.as_str().to_string())).collect())
+        .map(|i| {
+            i.insight_selectors()
+                .iter()
+                .filter_map(|s| s.insight_type().map(|t| t.as_str().to_string()))
+                .collect()
+        })
         .unwrap_or_default();
     insight_types.sort();
     Ok(Some(TrailState {
@@ -149,7 +192,10 @@ pub async fn observe(client: &Client, name: &str) -> Result<Option<TrailState>, 
         include_global_service_events: trail.include_global_service_events().unwrap_or(false),
         log_file_validation: trail.log_file_validation_enabled().unwrap_or(false),
         s3_bucket_name: trail.s3_bucket_name().map(str::to_string),
-        s3_key_prefix: trail.s3_key_prefix().filter(|p| !p.is_empty()).map(str::to_string),
+        s3_key_prefix: trail
+            .s3_key_prefix()
+            .filter(|p| !p.is_empty())
+            .map(str::to_string),
         kms_key_id: trail.kms_key_id().map(str::to_string),
         cloud_watch_logs_log_group_arn: trail.cloud_watch_logs_log_group_arn().map(str::to_string),
         cloud_watch_logs_role_arn: trail.cloud_watch_logs_role_arn().map(str::to_string),
@@ -160,13 +206,22 @@ pub async fn observe(client: &Client, name: &str) -> Result<Option<TrailState>, 
             .resource_tag_list()
             .iter()
             .flat_map(|r| r.tags_list())
-            .map(|t| (t.key().to_string(), t.value().unwrap_or_default().to_string()))
+            .map(|t| {
+                (
+                    t.key().to_string(),
+                    t.value().unwrap_or_default().to_string(),
+                )
+            })
             .collect(),
     }))
 }
 
 /// CreateTrail with the owner tags.
-pub async fn create(client: &Client, cfg: &TrailConfig, tags: &[(String, String)]) -> Result<String, AwsError> {
+pub async fn create(
+    client: &Client,
+    cfg: &TrailConfig,
+    tags: &[(String, String)],
+) -> Result<String, AwsError> {
     let mut req = client
         .create_trail()
         .name(&cfg.name)
@@ -177,10 +232,19 @@ pub async fn create(client: &Client, cfg: &TrailConfig, tags: &[(String, String)
         .enable_log_file_validation(cfg.log_file_validation)
         .set_kms_key_id(cfg.kms_key_id.clone());
     if let Some((group, role)) = &cfg.cloud_watch_logs {
-        req = req.cloud_watch_logs_log_group_arn(group).cloud_watch_logs_role_arn(role);
+        req = req
+            .cloud_watch_logs_log_group_arn(group)
+            .cloud_watch_logs_role_arn(role);
     }
     for (k, v) in tags {
-        req = req.tags_list(Tag::builder().key(k).value(v).build().map_err(|e| AwsError::new(SVC, "CreateTrail", crate::aws::error::ErrorCategory::InvalidInput, e.to_string()))?);
+        req = req.tags_list(Tag::builder().key(k).value(v).build().map_err(|e| {
+            AwsError::new(
+                SVC,
+                "CreateTrail",
+                crate::aws::error::ErrorCategory::InvalidInput,
+                e.to_string(),
+            )
+        })?);
     }
     let out = req.send().await.aws(SVC, "CreateTrail")?;
     Ok(out.trail_arn().unwrap_or_default().to_string())
@@ -207,7 +271,11 @@ pub async fn update(client: &Client, cfg: &TrailConfig) -> Result<(), AwsError> 
 }
 
 /// PutEventSelectors (advanced).
-pub async fn put_selectors(client: &Client, name: &str, selectors: &[(String, CanonicalSelector)]) -> Result<(), AwsError> {
+pub async fn put_selectors(
+    client: &Client,
+    name: &str,
+    selectors: &[(String, CanonicalSelector)],
+) -> Result<(), AwsError> {
     client
         .put_event_selectors()
         .trail_name(name)
@@ -220,7 +288,14 @@ pub async fn put_selectors(client: &Client, name: &str, selectors: &[(String, Ca
 
 /// PutInsightSelectors; an empty list turns Insights off.
 pub async fn put_insights(client: &Client, name: &str, types: &[String]) -> Result<(), AwsError> {
-    let selectors = types.iter().map(|t| InsightSelector::builder().insight_type(InsightType::from(t.as_str())).build()).collect();
+    let selectors = types
+        .iter()
+        .map(|t| {
+            InsightSelector::builder()
+                .insight_type(InsightType::from(t.as_str()))
+                .build()
+        })
+        .collect();
     client
         .put_insight_selectors()
         .trail_name(name)
@@ -234,15 +309,33 @@ pub async fn put_insights(client: &Client, name: &str, types: &[String]) -> Resu
 /// StartLogging / StopLogging.
 pub async fn set_logging(client: &Client, name: &str, on: bool) -> Result<(), AwsError> {
     if on {
-        client.start_logging().name(name).send().await.aws(SVC, "StartLogging")?;
+        client
+            .start_logging()
+            .name(name)
+            .send()
+            .await
+            .aws(SVC, "StartLogging")?;
     } else {
-        client.stop_logging().name(name).send().await.aws(SVC, "StopLogging")?;
+        client
+            .stop_logging()
+            .name(name)
+            .send()
+            .await
+            .aws(SVC, "StopLogging")?;
     }
     Ok(())
 }
 
 /// DeleteTrail; "already gone" is success.
 pub async fn delete(client: &Client, name: &str) -> Result<(), AwsError> {
-    not_found_as_none(client.delete_trail().name(name).send().await.aws(SVC, "DeleteTrail"), &[])?;
+    not_found_as_none(
+        client
+            .delete_trail()
+            .name(name)
+            .send()
+            .await
+            .aws(SVC, "DeleteTrail"),
+        &[],
+    )?;
     Ok(())
 }

@@ -46,14 +46,22 @@ pub fn is_mutating(operation: &str) -> bool {
 impl CallStats {
     /// A tally that also notifies `observer`.
     pub fn with_observer(observer: Arc<dyn CallObserver>) -> Self {
-        Self { counts: Arc::default(), observer: Some(observer) }
+        Self {
+            counts: Arc::default(),
+            observer: Some(observer),
+        }
     }
 
     fn record(&self, key: CallKey) {
         if let Some(o) = &self.observer {
             o.observe(&key);
         }
-        *self.counts.lock().expect("call counter poisoned").entry(key).or_default() += 1;
+        *self
+            .counts
+            .lock()
+            .expect("call counter poisoned")
+            .entry(key)
+            .or_default() += 1;
     }
 
     /// Everything counted so far.
@@ -68,12 +76,20 @@ impl CallStats {
 
     /// Total calls that change AWS.
     pub fn writes(&self) -> u64 {
-        self.snapshot().iter().filter(|(k, _)| is_mutating(&k.operation)).map(|(_, n)| n).sum()
+        self.snapshot()
+            .iter()
+            .filter(|(k, _)| is_mutating(&k.operation))
+            .map(|(_, n)| n)
+            .sum()
     }
 
     /// Total read calls.
     pub fn reads(&self) -> u64 {
-        self.snapshot().iter().filter(|(k, _)| !is_mutating(&k.operation)).map(|(_, n)| n).sum()
+        self.snapshot()
+            .iter()
+            .filter(|(k, _)| !is_mutating(&k.operation))
+            .map(|(_, n)| n)
+            .sum()
     }
 
     /// Names of the mutating operations called, e.g. `["CloudTrail:StartLogging"]`.
@@ -87,12 +103,18 @@ impl CallStats {
 
     /// How many times one operation was called.
     pub fn count(&self, operation: &str) -> u64 {
-        self.snapshot().iter().filter(|(k, _)| k.operation == operation).map(|(_, n)| n).sum()
+        self.snapshot()
+            .iter()
+            .filter(|(k, _)| k.operation == operation)
+            .map(|(_, n)| n)
+            .sum()
     }
 
     /// The interceptor to attach to a client.
     pub fn interceptor(&self) -> CallCounter {
-        CallCounter { stats: self.clone() }
+        CallCounter {
+            stats: self.clone(),
+        }
     }
 }
 
@@ -121,7 +143,11 @@ impl Intercept for CallCounter {
             Some(Ok(_)) => "success",
             _ => "error",
         };
-        self.stats.record(CallKey { service, operation, outcome });
+        self.stats.record(CallKey {
+            service,
+            operation,
+            outcome,
+        });
         Ok(())
     }
 }
@@ -167,10 +193,22 @@ mod tests {
     #[test]
     fn reads_and_writes_are_told_apart() {
         assert!(!is_mutating("AssumeRole"));
-        for op in ["GetTrailStatus", "DescribeTrails", "ListDetectors", "HeadBucket", "GetEbsEncryptionByDefault"] {
+        for op in [
+            "GetTrailStatus",
+            "DescribeTrails",
+            "ListDetectors",
+            "HeadBucket",
+            "GetEbsEncryptionByDefault",
+        ] {
             assert!(!is_mutating(op), "{op}");
         }
-        for op in ["CreateTrail", "StartLogging", "UpdateDetector", "PutPublicAccessBlock", "EnableEbsEncryptionByDefault"] {
+        for op in [
+            "CreateTrail",
+            "StartLogging",
+            "UpdateDetector",
+            "PutPublicAccessBlock",
+            "EnableEbsEncryptionByDefault",
+        ] {
             assert!(is_mutating(op), "{op}");
         }
     }
@@ -178,9 +216,21 @@ mod tests {
     #[test]
     fn tally_counts_by_operation() {
         let stats = CallStats::default();
-        stats.record(CallKey { service: "CloudTrail".into(), operation: "DescribeTrails".into(), outcome: "success" });
-        stats.record(CallKey { service: "CloudTrail".into(), operation: "StartLogging".into(), outcome: "success" });
-        stats.record(CallKey { service: "CloudTrail".into(), operation: "StartLogging".into(), outcome: "error" });
+        stats.record(CallKey {
+            service: "CloudTrail".into(),
+            operation: "DescribeTrails".into(),
+            outcome: "success",
+        });
+        stats.record(CallKey {
+            service: "CloudTrail".into(),
+            operation: "StartLogging".into(),
+            outcome: "success",
+        });
+        stats.record(CallKey {
+            service: "CloudTrail".into(),
+            operation: "StartLogging".into(),
+            outcome: "error",
+        });
         assert_eq!(stats.reads(), 1);
         assert_eq!(stats.writes(), 2);
         assert_eq!(stats.count("StartLogging"), 2);

@@ -7,28 +7,49 @@ const SVC: &str = "ec2";
 
 /// GetEbsEncryptionByDefault.
 pub async fn encryption_by_default(client: &Client) -> Result<bool, AwsError> {
-    let out = client.get_ebs_encryption_by_default().send().await.aws(SVC, "GetEbsEncryptionByDefault")?;
+    let out = client
+        .get_ebs_encryption_by_default()
+        .send()
+        .await
+        .aws(SVC, "GetEbsEncryptionByDefault")?;
     Ok(out.ebs_encryption_by_default().unwrap_or(false))
 }
 
 /// GetEbsDefaultKmsKeyId (only called when the spec manages the key).
 pub async fn default_kms_key(client: &Client) -> Result<Option<String>, AwsError> {
-    let out = client.get_ebs_default_kms_key_id().send().await.aws(SVC, "GetEbsDefaultKmsKeyId")?;
+    let out = client
+        .get_ebs_default_kms_key_id()
+        .send()
+        .await
+        .aws(SVC, "GetEbsDefaultKmsKeyId")?;
     Ok(out.kms_key_id().map(str::to_string))
 }
 
 /// Enable or disable EBS encryption by default.
 pub async fn set_encryption_by_default(client: &Client, on: bool) -> Result<(), AwsError> {
     if on {
-        client.enable_ebs_encryption_by_default().send().await.aws(SVC, "EnableEbsEncryptionByDefault")?;
+        client
+            .enable_ebs_encryption_by_default()
+            .send()
+            .await
+            .aws(SVC, "EnableEbsEncryptionByDefault")?;
     } else {
-        client.disable_ebs_encryption_by_default().send().await.aws(SVC, "DisableEbsEncryptionByDefault")?;
+        client
+            .disable_ebs_encryption_by_default()
+            .send()
+            .await
+            .aws(SVC, "DisableEbsEncryptionByDefault")?;
     }
     Ok(())
 }
 
 /// ModifyEbsDefaultKmsKeyId.
 pub async fn set_default_kms_key(client: &Client, key: &str) -> Result<(), AwsError> {
-    client.modify_ebs_default_kms_key_id().kms_key_id(key).send().await.aws(SVC, "ModifyEbsDefaultKmsKeyId")?;
+    client
+        .modify_ebs_default_kms_key_id()
+        .kms_key_id(key)
+        .send()
+        .await
+        .aws(SVC, "ModifyEbsDefaultKmsKeyId")?;
     Ok(())
 }

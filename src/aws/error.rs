@@ -61,7 +61,10 @@ impl ErrorCategory {
             || c == "InsufficientSnsTopicPolicyException"
         {
             Self::AccessDenied
-        } else if c.contains("NotFound") || c.starts_with("NoSuch") || c == "ResourceNotFoundException" {
+        } else if c.contains("NotFound")
+            || c.starts_with("NoSuch")
+            || c == "ResourceNotFoundException"
+        {
             Self::NotFound
         } else if c.starts_with("Invalid")
             || c.starts_with("Malformed")
@@ -118,8 +121,19 @@ pub struct AwsError {
 
 impl AwsError {
     /// An error built by our own code (e.g. an unexpected response shape).
-    pub fn new(service: &'static str, operation: &'static str, category: ErrorCategory, message: impl Into<String>) -> Self {
-        Self { service, operation, category, code: None, message: message.into() }
+    pub fn new(
+        service: &'static str,
+        operation: &'static str,
+        category: ErrorCategory,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            service,
+            operation,
+            category,
+            code: None,
+            message: message.into(),
+        }
     }
 
     /// True when the resource does not exist.
@@ -133,7 +147,11 @@ impl AwsError {
     }
 
     /// Classify an SDK error.
-    pub fn from_sdk<E, R>(service: &'static str, operation: &'static str, err: SdkError<E, R>) -> Self
+    pub fn from_sdk<E, R>(
+        service: &'static str,
+        operation: &'static str,
+        err: SdkError<E, R>,
+    ) -> Self
     where
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
         R: fmt::Debug + HttpStatus,
@@ -146,10 +164,22 @@ impl AwsError {
                     .as_deref()
                     .map(|c| ErrorCategory::from_code(c, status))
                     .unwrap_or_else(|| ErrorCategory::from_code("", status));
-                let message = se.err().message().map(str::to_string).unwrap_or_else(|| code.clone().unwrap_or_default());
-                Self { service, operation, category, code, message }
+                let message = se
+                    .err()
+                    .message()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| code.clone().unwrap_or_default());
+                Self {
+                    service,
+                    operation,
+                    category,
+                    code,
+                    message,
+                }
             }
-            SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => Self {
+            SdkError::TimeoutError(_)
+            | SdkError::DispatchFailure(_)
+            | SdkError::ResponseError(_) => Self {
                 service,
                 operation,
                 category: ErrorCategory::Transient,
@@ -218,7 +248,11 @@ mod tests {
             ("TooManyRequestsException", Some(429), Throttled),
             ("AccessDeniedException", Some(400), AccessDenied),
             ("UnauthorizedOperation", Some(403), AccessDenied),
-            ("InsufficientS3BucketPolicyException", Some(400), AccessDenied),
+            (
+                "InsufficientS3BucketPolicyException",
+                Some(400),
+                AccessDenied,
+            ),
             ("TrailNotFoundException", Some(400), NotFound),
             ("NoSuchEntity", Some(404), NotFound),
             ("NoSuchPublicAccessBlockConfiguration", Some(404), NotFound),
@@ -232,7 +266,11 @@ mod tests {
             ("SomethingNew", None, Unknown),
         ];
         for (code, status, want) in cases {
-            assert_eq!(ErrorCategory::from_code(code, status), want, "{code} {status:?}");
+            assert_eq!(
+                ErrorCategory::from_code(code, status),
+                want,
+                "{code} {status:?}"
+            );
         }
         assert!(Throttled.is_retryable() && Transient.is_retryable());
         assert!(!AccessDenied.is_retryable() && !InvalidInput.is_retryable());

@@ -2,8 +2,8 @@
 
 use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt};
 use aws_sdk_guardduty::types::{
-    DetectorFeature, DetectorFeatureConfiguration, DetectorAdditionalConfiguration, DetectorStatus, FeatureAdditionalConfiguration, FeatureStatus,
-    FindingPublishingFrequency,
+    DetectorAdditionalConfiguration, DetectorFeature, DetectorFeatureConfiguration, DetectorStatus,
+    FeatureAdditionalConfiguration, FeatureStatus, FindingPublishingFrequency,
 };
 use aws_sdk_guardduty::Client;
 use std::collections::BTreeMap;
@@ -48,7 +48,9 @@ fn feature_list(cfg: &DetectorConfig) -> Vec<DetectorFeatureConfiguration> {
     cfg.features
         .iter()
         .map(|(name, (on, extra))| {
-            let mut b = DetectorFeatureConfiguration::builder().name(DetectorFeature::from(name.as_str())).status(status(*on));
+            let mut b = DetectorFeatureConfiguration::builder()
+                .name(DetectorFeature::from(name.as_str()))
+                .status(status(*on));
             for (add, add_on) in extra {
                 b = b.additional_configuration(
                     DetectorAdditionalConfiguration::builder()
@@ -64,11 +66,20 @@ fn feature_list(cfg: &DetectorConfig) -> Vec<DetectorFeatureConfiguration> {
 
 /// ListDetectors + GetDetector. A region has at most one detector.
 pub async fn observe(client: &Client) -> Result<Option<DetectorState>, AwsError> {
-    let list = client.list_detectors().send().await.aws(SVC, "ListDetectors")?;
+    let list = client
+        .list_detectors()
+        .send()
+        .await
+        .aws(SVC, "ListDetectors")?;
     let Some(id) = list.detector_ids().first().cloned() else {
         return Ok(None);
     };
-    let d = client.get_detector().detector_id(&id).send().await.aws(SVC, "GetDetector")?;
+    let d = client
+        .get_detector()
+        .detector_id(&id)
+        .send()
+        .await
+        .aws(SVC, "GetDetector")?;
     let mut features = BTreeMap::new();
     for f in d.features() {
         let Some(name) = f.name() else { continue };
@@ -85,18 +96,31 @@ pub async fn observe(client: &Client) -> Result<Option<DetectorState>, AwsError>
     Ok(Some(DetectorState {
         id,
         enabled: d.status() == Some(&DetectorStatus::Enabled),
-        finding_publishing_frequency: d.finding_publishing_frequency().map(|f| f.as_str().to_string()).unwrap_or_default(),
+        finding_publishing_frequency: d
+            .finding_publishing_frequency()
+            .map(|f| f.as_str().to_string())
+            .unwrap_or_default(),
         features,
-        tags: d.tags().map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default(),
+        tags: d
+            .tags()
+            .map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default(),
     }))
 }
 
 /// CreateDetector with a deterministic client token, so a retried create never makes a second detector.
-pub async fn create(client: &Client, cfg: &DetectorConfig, tags: &[(String, String)], client_token: &str) -> Result<String, AwsError> {
+pub async fn create(
+    client: &Client,
+    cfg: &DetectorConfig,
+    tags: &[(String, String)],
+    client_token: &str,
+) -> Result<String, AwsError> {
     let out = client
         .create_detector()
         .enable(cfg.enabled)
-        .finding_publishing_frequency(FindingPublishingFrequency::from(cfg.finding_publishing_frequency.as_str()))
+        .finding_publishing_frequency(FindingPublishingFrequency::from(
+            cfg.finding_publishing_frequency.as_str(),
+        ))
         .set_features(Some(feature_list(cfg)))
         .set_tags(Some(tags.iter().cloned().collect()))
         .client_token(client_token)
@@ -113,8 +137,14 @@ pub async fn update(client: &Client, id: &str, cfg: &DetectorConfig) -> Result<(
         .update_detector()
         .detector_id(id)
         .enable(cfg.enabled)
-        .finding_publishing_frequency(FindingPublishingFrequency::from(cfg.finding_publishing_frequency.as_str()))
-        .set_features(if features.is_empty() { None } else { Some(features) })
+        .finding_publishing_frequency(FindingPublishingFrequency::from(
+            cfg.finding_publishing_frequency.as_str(),
+        ))
+        .set_features(if features.is_empty() {
+            None
+        } else {
+            Some(features)
+        })
         .send()
         .await
         .aws(SVC, "UpdateDetector")?;
@@ -123,12 +153,29 @@ pub async fn update(client: &Client, id: &str, cfg: &DetectorConfig) -> Result<(
 
 /// Suspend an adopted detector (findings history is kept).
 pub async fn disable(client: &Client, id: &str) -> Result<(), AwsError> {
-    not_found_as_none(client.update_detector().detector_id(id).enable(false).send().await.aws(SVC, "UpdateDetector"), &[])?;
+    not_found_as_none(
+        client
+            .update_detector()
+            .detector_id(id)
+            .enable(false)
+            .send()
+            .await
+            .aws(SVC, "UpdateDetector"),
+        &[],
+    )?;
     Ok(())
 }
 
 /// DeleteDetector; "already gone" is success.
 pub async fn delete(client: &Client, id: &str) -> Result<(), AwsError> {
-    not_found_as_none(client.delete_detector().detector_id(id).send().await.aws(SVC, "DeleteDetector"), &[])?;
+    not_found_as_none(
+        client
+            .delete_detector()
+            .detector_id(id)
+            .send()
+            .await
+            .aws(SVC, "DeleteDetector"),
+        &[],
+    )?;
     Ok(())
 }

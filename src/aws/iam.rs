@@ -32,20 +32,26 @@ pub struct PasswordPolicyState {
 /// GetAccountPasswordPolicy; `None` when the account has no policy.
 pub async fn get_password_policy(client: &Client) -> Result<Option<PasswordPolicyState>, AwsError> {
     let out = not_found_as_none(
-        client.get_account_password_policy().send().await.aws(SVC, "GetAccountPasswordPolicy"),
+        client
+            .get_account_password_policy()
+            .send()
+            .await
+            .aws(SVC, "GetAccountPasswordPolicy"),
         &["NoSuchEntity"],
     )?;
-    Ok(out.and_then(|o| o.password_policy).map(|p| PasswordPolicyState {
-        minimum_password_length: p.minimum_password_length,
-        require_symbols: p.require_symbols,
-        require_numbers: p.require_numbers,
-        require_uppercase_characters: p.require_uppercase_characters,
-        require_lowercase_characters: p.require_lowercase_characters,
-        allow_users_to_change_password: p.allow_users_to_change_password,
-        max_password_age: p.max_password_age.filter(|a| *a > 0),
-        password_reuse_prevention: p.password_reuse_prevention.filter(|a| *a > 0),
-        hard_expiry: p.hard_expiry.unwrap_or(false),
-    }))
+    Ok(out
+        .and_then(|o| o.password_policy)
+        .map(|p| PasswordPolicyState {
+            minimum_password_length: p.minimum_password_length,
+            require_symbols: p.require_symbols,
+            require_numbers: p.require_numbers,
+            require_uppercase_characters: p.require_uppercase_characters,
+            require_lowercase_characters: p.require_lowercase_characters,
+            allow_users_to_change_password: p.allow_users_to_change_password,
+            max_password_age: p.max_password_age.filter(|a| *a > 0),
+            password_reuse_prevention: p.password_reuse_prevention.filter(|a| *a > 0),
+            hard_expiry: p.hard_expiry.unwrap_or(false),
+        }))
 }
 
 /// UpdateAccountPasswordPolicy with the complete policy.
@@ -70,7 +76,11 @@ pub async fn put_password_policy(client: &Client, p: &PasswordPolicyState) -> Re
 /// DeleteAccountPasswordPolicy; "already gone" is success.
 pub async fn delete_password_policy(client: &Client) -> Result<(), AwsError> {
     not_found_as_none(
-        client.delete_account_password_policy().send().await.aws(SVC, "DeleteAccountPasswordPolicy"),
+        client
+            .delete_account_password_policy()
+            .send()
+            .await
+            .aws(SVC, "DeleteAccountPasswordPolicy"),
         &["NoSuchEntity"],
     )?;
     Ok(())
@@ -87,10 +97,22 @@ pub struct RootState {
 
 /// GetAccountSummary.
 pub async fn root_state(client: &Client) -> Result<RootState, AwsError> {
-    let out = client.get_account_summary().send().await.aws(SVC, "GetAccountSummary")?;
+    let out = client
+        .get_account_summary()
+        .send()
+        .await
+        .aws(SVC, "GetAccountSummary")?;
     let map = out.summary_map().cloned().unwrap_or_default();
     Ok(RootState {
-        mfa_enabled: map.get(&SummaryKeyType::AccountMfaEnabled).copied().unwrap_or(0) > 0,
-        access_keys_present: map.get(&SummaryKeyType::AccountAccessKeysPresent).copied().unwrap_or(0) > 0,
+        mfa_enabled: map
+            .get(&SummaryKeyType::AccountMfaEnabled)
+            .copied()
+            .unwrap_or(0)
+            > 0,
+        access_keys_present: map
+            .get(&SummaryKeyType::AccountAccessKeysPresent)
+            .copied()
+            .unwrap_or(0)
+            > 0,
     })
 }

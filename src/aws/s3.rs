@@ -2,9 +2,10 @@
 
 use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt, ErrorCategory};
 use aws_sdk_s3::types::{
-    BucketLocationConstraint, BucketVersioningStatus, CreateBucketConfiguration, PublicAccessBlockConfiguration,
-    ServerSideEncryption, ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration, ServerSideEncryptionRule,
-    Tag, Tagging, VersioningConfiguration,
+    BucketLocationConstraint, BucketVersioningStatus, CreateBucketConfiguration,
+    PublicAccessBlockConfiguration, ServerSideEncryption, ServerSideEncryptionByDefault,
+    ServerSideEncryptionConfiguration, ServerSideEncryptionRule, Tag, Tagging,
+    VersioningConfiguration,
 };
 use aws_sdk_s3::Client;
 
@@ -29,20 +30,45 @@ fn invalid(op: &'static str, e: impl std::fmt::Display) -> AwsError {
 
 /// HeadBucket, GetBucketVersioning, GetBucketEncryption, GetPublicAccessBlock, GetBucketPolicy.
 pub async fn observe(client: &Client, bucket: &str) -> Result<Option<BucketState>, AwsError> {
-    if not_found_as_none(client.head_bucket().bucket(bucket).send().await.aws(SVC, "HeadBucket"), &[])?.is_none() {
+    if not_found_as_none(
+        client
+            .head_bucket()
+            .bucket(bucket)
+            .send()
+            .await
+            .aws(SVC, "HeadBucket"),
+        &[],
+    )?
+    .is_none()
+    {
         return Ok(None);
     }
     let versioning = versioning_status(client, bucket).await?;
     let encryption = not_found_as_none(
-        client.get_bucket_encryption().bucket(bucket).send().await.aws(SVC, "GetBucketEncryption"),
+        client
+            .get_bucket_encryption()
+            .bucket(bucket)
+            .send()
+            .await
+            .aws(SVC, "GetBucketEncryption"),
         &["ServerSideEncryptionConfigurationNotFoundError"],
     )?;
     let pab = not_found_as_none(
-        client.get_public_access_block().bucket(bucket).send().await.aws(SVC, "GetPublicAccessBlock"),
+        client
+            .get_public_access_block()
+            .bucket(bucket)
+            .send()
+            .await
+            .aws(SVC, "GetPublicAccessBlock"),
         &["NoSuchPublicAccessBlockConfiguration"],
     )?;
     let policy = not_found_as_none(
-        client.get_bucket_policy().bucket(bucket).send().await.aws(SVC, "GetBucketPolicy"),
+        client
+            .get_bucket_policy()
+            .bucket(bucket)
+            .send()
+            .await
+            .aws(SVC, "GetBucketPolicy"),
         &["NoSuchBucketPolicy"],
     )?;
     Ok(Some(BucketState {
@@ -50,12 +76,14 @@ pub async fn observe(client: &Client, bucket: &str) -> Result<Option<BucketState
         encrypted: encryption
             .and_then(|e| e.server_side_encryption_configuration)
             .is_some_and(|c| !c.rules().is_empty()),
-        public_access_blocked: pab.and_then(|p| p.public_access_block_configuration).is_some_and(|c| {
-            c.block_public_acls == Some(true)
-                && c.ignore_public_acls == Some(true)
-                && c.block_public_policy == Some(true)
-                && c.restrict_public_buckets == Some(true)
-        }),
+        public_access_blocked: pab
+            .and_then(|p| p.public_access_block_configuration)
+            .is_some_and(|c| {
+                c.block_public_acls == Some(true)
+                    && c.ignore_public_acls == Some(true)
+                    && c.block_public_policy == Some(true)
+                    && c.restrict_public_buckets == Some(true)
+            }),
         policy: policy.and_then(|p| p.policy),
     }))
 }
@@ -68,32 +96,59 @@ async fn versioning_status(client: &Client, bucket: &str) -> Result<Option<Strin
     match client.get_bucket_versioning().bucket(bucket).send().await {
         Ok(out) => Ok(out.status().map(|s| s.as_str().to_string())),
         Err(aws_smithy_runtime_api::client::result::SdkError::ServiceError(se))
-            if se.raw().status().as_u16() == 200 && aws_sdk_s3::error::ProvideErrorMetadata::code(se.err()).is_none() =>
+            if se.raw().status().as_u16() == 200
+                && aws_sdk_s3::error::ProvideErrorMetadata::code(se.err()).is_none() =>
         {
-            let body = se.raw().body().bytes().map(|b| String::from_utf8_lossy(b).to_string()).unwrap_or_default();
-            Ok(body.split_once("<Status>").and_then(|(_, rest)| rest.split_once("</Status>")).map(|(s, _)| s.to_string()))
+            let body = se
+                .raw()
+                .body()
+                .bytes()
+                .map(|b| String::from_utf8_lossy(b).to_string())
+                .unwrap_or_default();
+            Ok(body
+                .split_once("<Status>")
+                .and_then(|(_, rest)| rest.split_once("</Status>"))
+                .map(|(s, _)| s.to_string()))
         }
         Err(e) => Err(AwsError::from_sdk(SVC, "GetBucketVersioning", e)),
     }
 }
 
 /// CreateBucket in `region` and tag it.
-pub async fn create(client: &Client, bucket: &str, region: &str, tags: &[(String, String)]) -> Result<(), AwsError> {
+pub async fn create(
+    client: &Client,
+    bucket: &str,
+    region: &str,
+    tags: &[(String, String)],
+) -> Result<(), AwsError> {
     let mut req = client.create_bucket().bucket(bucket);
     if region != "us-east-1" {
         req = req.create_bucket_configuration(
-            CreateBucketConfiguration::builder().location_constraint(BucketLocationConstraint::from(region)).build(),
+            CreateBucketConfiguration::builder()
+                .location_constraint(BucketLocationConstraint::from(region))
+                .build(),
         );
     }
     req.send().await.aws(SVC, "CreateBucket")?;
     let tag_set = tags
         .iter()
-        .map(|(k, v)| Tag::builder().key(k).value(v).build().map_err(|e| invalid("PutBucketTagging", e)))
+        .map(|(k, v)| {
+            Tag::builder()
+                .key(k)
+                .value(v)
+                .build()
+                .map_err(|e| invalid("PutBucketTagging", e))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     client
         .put_bucket_tagging()
         .bucket(bucket)
-        .tagging(Tagging::builder().set_tag_set(Some(tag_set)).build().map_err(|e| invalid("PutBucketTagging", e))?)
+        .tagging(
+            Tagging::builder()
+                .set_tag_set(Some(tag_set))
+                .build()
+                .map_err(|e| invalid("PutBucketTagging", e))?,
+        )
         .send()
         .await
         .aws(SVC, "PutBucketTagging")?;
@@ -105,7 +160,11 @@ pub async fn enable_versioning(client: &Client, bucket: &str) -> Result<(), AwsE
     client
         .put_bucket_versioning()
         .bucket(bucket)
-        .versioning_configuration(VersioningConfiguration::builder().status(BucketVersioningStatus::Enabled).build())
+        .versioning_configuration(
+            VersioningConfiguration::builder()
+                .status(BucketVersioningStatus::Enabled)
+                .build(),
+        )
         .send()
         .await
         .aws(SVC, "PutBucketVersioning")?;
@@ -113,15 +172,28 @@ pub async fn enable_versioning(client: &Client, bucket: &str) -> Result<(), AwsE
 }
 
 /// Default encryption: SSE-KMS with `kms_key` when given, SSE-S3 otherwise.
-pub async fn enable_encryption(client: &Client, bucket: &str, kms_key: Option<&str>) -> Result<(), AwsError> {
+pub async fn enable_encryption(
+    client: &Client,
+    bucket: &str,
+    kms_key: Option<&str>,
+) -> Result<(), AwsError> {
     let by_default = match kms_key {
-        Some(k) => ServerSideEncryptionByDefault::builder().sse_algorithm(ServerSideEncryption::AwsKms).kms_master_key_id(k),
-        None => ServerSideEncryptionByDefault::builder().sse_algorithm(ServerSideEncryption::Aes256),
+        Some(k) => ServerSideEncryptionByDefault::builder()
+            .sse_algorithm(ServerSideEncryption::AwsKms)
+            .kms_master_key_id(k),
+        None => {
+            ServerSideEncryptionByDefault::builder().sse_algorithm(ServerSideEncryption::Aes256)
+        }
     }
     .build()
     .map_err(|e| invalid("PutBucketEncryption", e))?;
     let cfg = ServerSideEncryptionConfiguration::builder()
-        .rules(ServerSideEncryptionRule::builder().apply_server_side_encryption_by_default(by_default).bucket_key_enabled(kms_key.is_some()).build())
+        .rules(
+            ServerSideEncryptionRule::builder()
+                .apply_server_side_encryption_by_default(by_default)
+                .bucket_key_enabled(kms_key.is_some())
+                .build(),
+        )
         .build()
         .map_err(|e| invalid("PutBucketEncryption", e))?;
     client
@@ -155,6 +227,12 @@ pub async fn block_public_access(client: &Client, bucket: &str) -> Result<(), Aw
 
 /// PutBucketPolicy.
 pub async fn put_policy(client: &Client, bucket: &str, policy: &str) -> Result<(), AwsError> {
-    client.put_bucket_policy().bucket(bucket).policy(policy).send().await.aws(SVC, "PutBucketPolicy")?;
+    client
+        .put_bucket_policy()
+        .bucket(bucket)
+        .policy(policy)
+        .send()
+        .await
+        .aws(SVC, "PutBucketPolicy")?;
     Ok(())
 }

@@ -22,15 +22,22 @@ pub struct BlockPublicAccess {
 /// GetPublicAccessBlock; `None` when the account has no configuration.
 pub async fn get(client: &Client, account_id: &str) -> Result<Option<BlockPublicAccess>, AwsError> {
     let out = not_found_as_none(
-        client.get_public_access_block().account_id(account_id).send().await.aws(SVC, "GetPublicAccessBlock"),
+        client
+            .get_public_access_block()
+            .account_id(account_id)
+            .send()
+            .await
+            .aws(SVC, "GetPublicAccessBlock"),
         &["NoSuchPublicAccessBlockConfiguration"],
     )?;
-    Ok(out.and_then(|o| o.public_access_block_configuration).map(|c| BlockPublicAccess {
-        block_public_acls: c.block_public_acls.unwrap_or(false),
-        ignore_public_acls: c.ignore_public_acls.unwrap_or(false),
-        block_public_policy: c.block_public_policy.unwrap_or(false),
-        restrict_public_buckets: c.restrict_public_buckets.unwrap_or(false),
-    }))
+    Ok(out
+        .and_then(|o| o.public_access_block_configuration)
+        .map(|c| BlockPublicAccess {
+            block_public_acls: c.block_public_acls.unwrap_or(false),
+            ignore_public_acls: c.ignore_public_acls.unwrap_or(false),
+            block_public_policy: c.block_public_policy.unwrap_or(false),
+            restrict_public_buckets: c.restrict_public_buckets.unwrap_or(false),
+        }))
 }
 
 /// PutPublicAccessBlock.
@@ -55,7 +62,12 @@ pub async fn put(client: &Client, account_id: &str, b: BlockPublicAccess) -> Res
 /// DeletePublicAccessBlock; "already gone" is success.
 pub async fn delete(client: &Client, account_id: &str) -> Result<(), AwsError> {
     not_found_as_none(
-        client.delete_public_access_block().account_id(account_id).send().await.aws(SVC, "DeletePublicAccessBlock"),
+        client
+            .delete_public_access_block()
+            .account_id(account_id)
+            .send()
+            .await
+            .aws(SVC, "DeletePublicAccessBlock"),
         &["NoSuchPublicAccessBlockConfiguration"],
     )?;
     Ok(())

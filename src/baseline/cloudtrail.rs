@@ -22,7 +22,10 @@ pub fn config(spec: &CloudTrailSpec) -> TrailConfig {
         s3_bucket_name: spec.s3.bucket_name.clone(),
         s3_key_prefix: spec.s3.key_prefix.clone(),
         kms_key_id: spec.kms_key_id.clone(),
-        cloud_watch_logs: spec.cloud_watch_logs.as_ref().map(|c| (c.log_group_arn.clone(), c.role_arn.clone())),
+        cloud_watch_logs: spec
+            .cloud_watch_logs
+            .as_ref()
+            .map(|c| (c.log_group_arn.clone(), c.role_arn.clone())),
     }
 }
 
@@ -31,7 +34,9 @@ fn sel(pairs: &[(&str, &str, Vec<String>)]) -> CanonicalSelector {
     for (field, op, vals) in pairs {
         let mut v = vals.clone();
         v.sort();
-        s.entry(field.to_string()).or_default().insert(op.to_string(), v);
+        s.entry(field.to_string())
+            .or_default()
+            .insert(op.to_string(), v);
     }
     s
 }
@@ -47,28 +52,45 @@ fn read_only(rw: ReadWriteType) -> Option<(&'static str, &'static str, Vec<Strin
 /// Advanced event selectors for the spec, named.
 pub fn selectors(spec: &CloudTrailSpec) -> Vec<(String, CanonicalSelector)> {
     let mut out = Vec::new();
-    let mgmt = spec.management_events.clone().unwrap_or(crate::api::account_baseline::ManagementEvents {
-        enabled: true,
-        ..Default::default()
-    });
+    let mgmt =
+        spec.management_events
+            .clone()
+            .unwrap_or(crate::api::account_baseline::ManagementEvents {
+                enabled: true,
+                ..Default::default()
+            });
     if mgmt.enabled {
         let mut pairs = vec![("eventCategory", "Equals", vec!["Management".to_string()])];
         pairs.extend(read_only(mgmt.read_write_type));
         if !mgmt.exclude_event_sources.is_empty() {
-            pairs.push(("eventSource", "NotEquals", mgmt.exclude_event_sources.iter().map(|e| e.as_str().to_string()).collect()));
+            pairs.push((
+                "eventSource",
+                "NotEquals",
+                mgmt.exclude_event_sources
+                    .iter()
+                    .map(|e| e.as_str().to_string())
+                    .collect(),
+            ));
         }
         out.push(("Management events".to_string(), sel(&pairs)));
     }
     for d in &spec.data_events {
         let mut pairs = vec![
             ("eventCategory", "Equals", vec!["Data".to_string()]),
-            ("resources.type", "Equals", vec![d.resource_type.as_aws().to_string()]),
+            (
+                "resources.type",
+                "Equals",
+                vec![d.resource_type.as_aws().to_string()],
+            ),
         ];
         if !d.arn_prefixes.is_empty() {
             pairs.push(("resources.ARN", "StartsWith", d.arn_prefixes.clone()));
         }
         pairs.extend(read_only(d.read_write_type));
-        out.push((format!("Data events: {}", d.resource_type.as_aws()), sel(&pairs)));
+        out.push((
+            format!("Data events: {}", d.resource_type.as_aws()),
+            sel(&pairs),
+        ));
     }
     out
 }
@@ -92,15 +114,30 @@ pub fn desired(spec: &CloudTrailSpec) -> Fields {
     let mut f = Fields::new();
     f.insert(format!("{c}.exists"), json!(true));
     f.insert(format!("{c}.multiRegion"), json!(spec.multi_region));
-    f.insert(format!("{c}.includeGlobalServiceEvents"), json!(spec.include_global_service_events));
-    f.insert(format!("{c}.logFileValidation"), json!(spec.log_file_validation));
+    f.insert(
+        format!("{c}.includeGlobalServiceEvents"),
+        json!(spec.include_global_service_events),
+    );
+    f.insert(
+        format!("{c}.logFileValidation"),
+        json!(spec.log_file_validation),
+    );
     f.insert(format!("{c}.s3.bucketName"), json!(spec.s3.bucket_name));
     f.insert(format!("{c}.s3.keyPrefix"), json!(spec.s3.key_prefix));
     f.insert(format!("{c}.kmsKeyId"), json!(spec.kms_key_id));
     let cw = spec.cloud_watch_logs.as_ref();
-    f.insert(format!("{c}.cloudWatchLogs.logGroupArn"), json!(cw.map(|c| &c.log_group_arn)));
-    f.insert(format!("{c}.cloudWatchLogs.roleArn"), json!(cw.map(|c| &c.role_arn)));
-    f.insert(format!("{c}.eventSelectors"), canonical_list(&selectors(spec)));
+    f.insert(
+        format!("{c}.cloudWatchLogs.logGroupArn"),
+        json!(cw.map(|c| &c.log_group_arn)),
+    );
+    f.insert(
+        format!("{c}.cloudWatchLogs.roleArn"),
+        json!(cw.map(|c| &c.role_arn)),
+    );
+    f.insert(
+        format!("{c}.eventSelectors"),
+        canonical_list(&selectors(spec)),
+    );
     f.insert(format!("{c}.insights"), json!(insight_names(spec)));
     f.insert(format!("{c}.logging"), json!(spec.logging));
     f
@@ -109,7 +146,9 @@ pub fn desired(spec: &CloudTrailSpec) -> Fields {
 /// KMS keys may be declared as an ID or alias while AWS reports the ARN: a declared key that the ARN ends with
 /// counts as equal.
 fn kms_matches(declared: &str, actual: &str) -> bool {
-    declared == actual || actual.ends_with(&format!("/{declared}")) || actual.ends_with(&format!(":{declared}"))
+    declared == actual
+        || actual.ends_with(&format!("/{declared}"))
+        || actual.ends_with(&format!(":{declared}"))
 }
 
 /// Observed fields of the trail (`spec` only normalises equivalent spellings).
@@ -129,13 +168,31 @@ pub fn observed(state: Option<&TrailState>, spec: &CloudTrailSpec) -> Fields {
     insights.dedup();
     f.insert(format!("{c}.exists"), json!(true));
     f.insert(format!("{c}.multiRegion"), json!(t.multi_region));
-    f.insert(format!("{c}.includeGlobalServiceEvents"), json!(t.include_global_service_events));
-    f.insert(format!("{c}.logFileValidation"), json!(t.log_file_validation));
+    f.insert(
+        format!("{c}.includeGlobalServiceEvents"),
+        json!(t.include_global_service_events),
+    );
+    f.insert(
+        format!("{c}.logFileValidation"),
+        json!(t.log_file_validation),
+    );
     f.insert(format!("{c}.s3.bucketName"), json!(t.s3_bucket_name));
     f.insert(format!("{c}.s3.keyPrefix"), json!(t.s3_key_prefix));
     f.insert(format!("{c}.kmsKeyId"), json!(kms));
-    f.insert(format!("{c}.cloudWatchLogs.logGroupArn"), json!(t.cloud_watch_logs_log_group_arn.as_ref().filter(|s| !s.is_empty())));
-    f.insert(format!("{c}.cloudWatchLogs.roleArn"), json!(t.cloud_watch_logs_role_arn.as_ref().filter(|s| !s.is_empty())));
+    f.insert(
+        format!("{c}.cloudWatchLogs.logGroupArn"),
+        json!(t
+            .cloud_watch_logs_log_group_arn
+            .as_ref()
+            .filter(|s| !s.is_empty())),
+    );
+    f.insert(
+        format!("{c}.cloudWatchLogs.roleArn"),
+        json!(t
+            .cloud_watch_logs_role_arn
+            .as_ref()
+            .filter(|s| !s.is_empty())),
+    );
     let mut sels = t.selectors.clone();
     sels.sort_by_key(|s| serde_json::to_string(s).unwrap_or_default());
     f.insert(format!("{c}.eventSelectors"), json!(sels));
@@ -185,7 +242,10 @@ pub fn plan(spec: &CloudTrailSpec, exists: bool, drift: &[FieldDrift]) -> Vec<Tr
         "cloudWatchLogs",
     ]
     .map(|s| format!("{c}.{s}"));
-    if touches(drift, &config_fields.iter().map(String::as_str).collect::<Vec<_>>()) {
+    if touches(
+        drift,
+        &config_fields.iter().map(String::as_str).collect::<Vec<_>>(),
+    ) {
         w.push(TrailWrite::Update);
     }
     if touches(drift, &[&format!("{c}.eventSelectors")]) {
@@ -214,7 +274,12 @@ pub fn trail_arn(region: &str, account: &str, name: &str) -> String {
 pub fn bucket_policy_statements(spec: &CloudTrailSpec, account: &str, region: &str) -> Vec<Value> {
     let bucket = &spec.s3.bucket_name;
     let source_arn = trail_arn(region, account, &spec.name);
-    let prefix = spec.s3.key_prefix.as_ref().map(|p| format!("{}/", p.trim_end_matches('/'))).unwrap_or_default();
+    let prefix = spec
+        .s3
+        .key_prefix
+        .as_ref()
+        .map(|p| format!("{}/", p.trim_end_matches('/')))
+        .unwrap_or_default();
     vec![
         json!({
             "Sid": "AWSCloudTrailAclCheck",
@@ -251,7 +316,13 @@ fn statements(policy: Option<&str>) -> Vec<Value> {
     policy
         .and_then(|p| serde_json::from_str::<Value>(p).ok())
         .and_then(|v| v.get("Statement").cloned())
-        .map(|s| if s.is_array() { s.as_array().cloned().unwrap_or_default() } else { vec![s] })
+        .map(|s| {
+            if s.is_array() {
+                s.as_array().cloned().unwrap_or_default()
+            } else {
+                vec![s]
+            }
+        })
         .unwrap_or_default()
 }
 
@@ -264,7 +335,10 @@ pub fn policy_has(policy: Option<&str>, ours: &[Value]) -> bool {
 /// The bucket policy with our statements replaced or added and everyone else's kept.
 pub fn merge_policy(policy: Option<&str>, ours: &[Value]) -> String {
     let ours_sids: Vec<&str> = ours.iter().filter_map(sid).collect();
-    let mut merged: Vec<Value> = statements(policy).into_iter().filter(|s| !sid(s).is_some_and(|x| ours_sids.contains(&x))).collect();
+    let mut merged: Vec<Value> = statements(policy)
+        .into_iter()
+        .filter(|s| !sid(s).is_some_and(|x| ours_sids.contains(&x)))
+        .collect();
     merged.extend(ours.iter().cloned());
     json!({"Version": "2012-10-17", "Statement": merged}).to_string()
 }
@@ -289,10 +363,19 @@ pub fn bucket_observed(state: Option<&BucketState>, ours: &[Value]) -> Fields {
     };
     BTreeMap::from([
         (format!("{c}.exists"), json!(true)),
-        (format!("{c}.versioning"), json!(b.versioning.clone().unwrap_or_else(|| "Disabled".into()))),
+        (
+            format!("{c}.versioning"),
+            json!(b.versioning.clone().unwrap_or_else(|| "Disabled".into())),
+        ),
         (format!("{c}.encryption"), json!(b.encrypted)),
-        (format!("{c}.blockPublicAccess"), json!(b.public_access_blocked)),
-        (format!("{c}.cloudTrailPolicy"), json!(policy_has(b.policy.as_deref(), ours))),
+        (
+            format!("{c}.blockPublicAccess"),
+            json!(b.public_access_blocked),
+        ),
+        (
+            format!("{c}.cloudTrailPolicy"),
+            json!(policy_has(b.policy.as_deref(), ours)),
+        ),
     ])
 }
 
@@ -317,7 +400,13 @@ pub fn bucket_plan(exists: bool, drift: &[FieldDrift]) -> Vec<BucketWrite> {
         return vec![];
     }
     if !exists {
-        return vec![BucketWrite::Create, BucketWrite::Versioning, BucketWrite::Encryption, BucketWrite::BlockPublicAccess, BucketWrite::Policy];
+        return vec![
+            BucketWrite::Create,
+            BucketWrite::Versioning,
+            BucketWrite::Encryption,
+            BucketWrite::BlockPublicAccess,
+            BucketWrite::Policy,
+        ];
     }
     let c = BUCKET_COMPONENT;
     let mut w = Vec::new();
@@ -337,11 +426,16 @@ pub fn bucket_plan(exists: bool, drift: &[FieldDrift]) -> Vec<BucketWrite> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::account_baseline::{CloudTrailBucket, DataEventSelector, DataResourceType, InsightType};
+    use crate::api::account_baseline::{
+        CloudTrailBucket, DataEventSelector, DataResourceType, InsightType,
+    };
     use crate::engine::diff::diff;
 
     fn spec() -> CloudTrailSpec {
-        serde_json::from_value(json!({"name": "org-trail", "s3": {"bucketName": "logs-bucket", "keyPrefix": "ct"}})).unwrap()
+        serde_json::from_value(
+            json!({"name": "org-trail", "s3": {"bucketName": "logs-bucket", "keyPrefix": "ct"}}),
+        )
+        .unwrap()
     }
 
     fn state_for(spec: &CloudTrailSpec) -> TrailState {
@@ -365,7 +459,9 @@ mod tests {
     #[test]
     fn defaults_are_secure() {
         let s = spec();
-        assert!(s.multi_region && s.include_global_service_events && s.log_file_validation && s.logging);
+        assert!(
+            s.multi_region && s.include_global_service_events && s.log_file_validation && s.logging
+        );
         let sel = selectors(&s);
         assert_eq!(sel.len(), 1);
         assert_eq!(sel[0].1["eventCategory"]["Equals"], vec!["Management"]);
@@ -385,7 +481,14 @@ mod tests {
         let mut st = state_for(&s);
         st.is_logging = false;
         let d = diff(COMPONENT, &desired(&s), &observed(Some(&st), &s));
-        assert_eq!(d, vec![FieldDrift { field: "cloudTrail.logging".into(), desired: json!(true), actual: json!(false) }]);
+        assert_eq!(
+            d,
+            vec![FieldDrift {
+                field: "cloudTrail.logging".into(),
+                desired: json!(true),
+                actual: json!(false)
+            }]
+        );
         assert_eq!(plan(&s, true, &d), vec![TrailWrite::SetLogging(true)]);
     }
 
@@ -397,7 +500,12 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert_eq!(
             plan(&s, false, &d),
-            vec![TrailWrite::Create, TrailWrite::PutSelectors, TrailWrite::PutInsights, TrailWrite::SetLogging(true)]
+            vec![
+                TrailWrite::Create,
+                TrailWrite::PutSelectors,
+                TrailWrite::PutInsights,
+                TrailWrite::SetLogging(true)
+            ]
         );
     }
 
@@ -405,8 +513,16 @@ mod tests {
     fn config_drift_updates_and_selector_order_does_not_matter() {
         let mut s = spec();
         s.data_events = vec![
-            DataEventSelector { resource_type: DataResourceType::S3Object, arn_prefixes: vec!["arn:aws:s3:::b/".into()], read_write_type: ReadWriteType::WriteOnly },
-            DataEventSelector { resource_type: DataResourceType::LambdaFunction, arn_prefixes: vec![], read_write_type: ReadWriteType::All },
+            DataEventSelector {
+                resource_type: DataResourceType::S3Object,
+                arn_prefixes: vec!["arn:aws:s3:::b/".into()],
+                read_write_type: ReadWriteType::WriteOnly,
+            },
+            DataEventSelector {
+                resource_type: DataResourceType::LambdaFunction,
+                arn_prefixes: vec![],
+                read_write_type: ReadWriteType::All,
+            },
         ];
         let mut st = state_for(&s);
         st.selectors.reverse();
@@ -422,15 +538,27 @@ mod tests {
         let mut s = spec();
         s.kms_key_id = Some("1234abcd-12ab-34cd-56ef-1234567890ab".into());
         let mut st = state_for(&s);
-        st.kms_key_id = Some("arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab".into());
+        st.kms_key_id = Some(
+            "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab".into(),
+        );
         assert!(diff(COMPONENT, &desired(&s), &observed(Some(&st), &s)).is_empty());
     }
 
     #[test]
     fn bucket_policy_merge_keeps_foreign_statements_and_is_idempotent() {
-        let s = CloudTrailSpec { s3: CloudTrailBucket { bucket_name: "logs".into(), key_prefix: Some("ct/".into()), create_bucket: true }, ..spec() };
+        let s = CloudTrailSpec {
+            s3: CloudTrailBucket {
+                bucket_name: "logs".into(),
+                key_prefix: Some("ct/".into()),
+                create_bucket: true,
+            },
+            ..spec()
+        };
         let ours = bucket_policy_statements(&s, "123456789012", "us-east-1");
-        assert_eq!(ours[1]["Resource"], "arn:aws:s3:::logs/ct/AWSLogs/123456789012/*");
+        assert_eq!(
+            ours[1]["Resource"],
+            "arn:aws:s3:::logs/ct/AWSLogs/123456789012/*"
+        );
         let foreign = json!({"Version": "2012-10-17", "Statement": [{"Sid": "Other", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "x"}]}).to_string();
         assert!(!policy_has(Some(&foreign), &ours));
         let merged = merge_policy(Some(&foreign), &ours);
@@ -442,10 +570,26 @@ mod tests {
 
     #[test]
     fn bucket_plan_matches_drift() {
-        let d = diff(BUCKET_COMPONENT, &bucket_desired(), &bucket_observed(None, &[]));
+        let d = diff(
+            BUCKET_COMPONENT,
+            &bucket_desired(),
+            &bucket_observed(None, &[]),
+        );
         assert_eq!(bucket_plan(false, &d).len(), 5);
-        let st = BucketState { versioning: Some("Suspended".into()), encrypted: true, public_access_blocked: true, policy: None };
-        let d = diff(BUCKET_COMPONENT, &bucket_desired(), &bucket_observed(Some(&st), &[json!({"Sid": "x"})]));
-        assert_eq!(bucket_plan(true, &d), vec![BucketWrite::Versioning, BucketWrite::Policy]);
+        let st = BucketState {
+            versioning: Some("Suspended".into()),
+            encrypted: true,
+            public_access_blocked: true,
+            policy: None,
+        };
+        let d = diff(
+            BUCKET_COMPONENT,
+            &bucket_desired(),
+            &bucket_observed(Some(&st), &[json!({"Sid": "x"})]),
+        );
+        assert_eq!(
+            bucket_plan(true, &d),
+            vec![BucketWrite::Versioning, BucketWrite::Policy]
+        );
     }
 }

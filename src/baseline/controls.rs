@@ -6,7 +6,10 @@ pub const CONTROLS: &[(&str, &[&str])] = &[
     ("cloudTrail.logFileValidation", &["CloudTrail.4", "CIS 3.2"]),
     ("cloudTrail.kmsKeyId", &["CloudTrail.2", "CIS 3.7"]),
     ("cloudTrail.cloudWatchLogs", &["CloudTrail.5", "CIS 3.4"]),
-    ("cloudTrail.eventSelectors", &["CloudTrail.1", "S3.22", "S3.23"]),
+    (
+        "cloudTrail.eventSelectors",
+        &["CloudTrail.1", "S3.22", "S3.23"],
+    ),
     ("cloudTrailBucket", &["CloudTrail.6", "CIS 3.3"]),
     ("cloudTrailBucket.versioning", &["S3.14"]),
     ("cloudTrailBucket.encryption", &["S3.4"]),
@@ -15,12 +18,21 @@ pub const CONTROLS: &[(&str, &[&str])] = &[
     ("guardDuty.features.S3_DATA_EVENTS", &["GuardDuty.10"]),
     ("guardDuty.features.EKS_AUDIT_LOGS", &["GuardDuty.5"]),
     ("guardDuty.features.RUNTIME_MONITORING", &["GuardDuty.7"]),
-    ("guardDuty.features.EBS_MALWARE_PROTECTION", &["GuardDuty.8"]),
+    (
+        "guardDuty.features.EBS_MALWARE_PROTECTION",
+        &["GuardDuty.8"],
+    ),
     ("guardDuty.features.RDS_LOGIN_EVENTS", &["GuardDuty.9"]),
     ("guardDuty.features.LAMBDA_NETWORK_LOGS", &["GuardDuty.6"]),
     ("passwordPolicy", &["IAM.7"]),
-    ("passwordPolicy.minimumPasswordLength", &["IAM.7", "IAM.15", "CIS 1.8"]),
-    ("passwordPolicy.passwordReusePrevention", &["IAM.7", "IAM.16", "CIS 1.9"]),
+    (
+        "passwordPolicy.minimumPasswordLength",
+        &["IAM.7", "IAM.15", "CIS 1.8"],
+    ),
+    (
+        "passwordPolicy.passwordReusePrevention",
+        &["IAM.7", "IAM.16", "CIS 1.9"],
+    ),
     ("s3BlockPublicAccess", &["S3.1", "CIS 2.1.4"]),
     ("ebsEncryptionByDefault", &["EC2.7", "CIS 2.2.1"]),
     ("rootAccount.mfaEnabled", &["IAM.9", "CIS 1.5"]),
@@ -49,21 +61,36 @@ mod tests {
         for (prefix, ids) in CONTROLS {
             assert!(seen.insert(*prefix), "duplicate prefix {prefix}");
             let component = prefix.split('.').next().unwrap();
-            assert!(COMPONENTS.contains(&component), "unknown component {component}");
+            assert!(
+                COMPONENTS.contains(&component),
+                "unknown component {component}"
+            );
             assert!(!ids.is_empty(), "{prefix} maps to no control");
             let unique: BTreeSet<_> = ids.iter().collect();
             assert_eq!(unique.len(), ids.len(), "duplicate control in {prefix}");
             for id in *ids {
-                assert!(id.starts_with("CIS ") || id.contains('.'), "malformed control id {id}");
+                assert!(
+                    id.starts_with("CIS ") || id.contains('.'),
+                    "malformed control id {id}"
+                );
             }
         }
     }
 
     #[test]
     fn longest_prefix_wins() {
-        assert_eq!(controls_for("cloudTrail.logFileValidation"), vec!["CloudTrail.4", "CIS 3.2"]);
-        assert_eq!(controls_for("cloudTrail.logging"), vec!["CloudTrail.1", "CIS 3.1"]);
-        assert_eq!(controls_for("guardDuty.features.RUNTIME_MONITORING.EKS_ADDON_MANAGEMENT"), vec!["GuardDuty.7"]);
+        assert_eq!(
+            controls_for("cloudTrail.logFileValidation"),
+            vec!["CloudTrail.4", "CIS 3.2"]
+        );
+        assert_eq!(
+            controls_for("cloudTrail.logging"),
+            vec!["CloudTrail.1", "CIS 3.1"]
+        );
+        assert_eq!(
+            controls_for("guardDuty.features.RUNTIME_MONITORING.EKS_ADDON_MANAGEMENT"),
+            vec!["GuardDuty.7"]
+        );
         assert!(controls_for("unknown.field").is_empty());
     }
 }

@@ -33,7 +33,10 @@ pub fn config(spec: &GuardDutySpec) -> DetectorConfig {
         }
     }
     if let Some(on) = f.runtime_monitoring {
-        let extra = f.eks_addon_management.map(|a| BTreeMap::from([("EKS_ADDON_MANAGEMENT".to_string(), a)])).unwrap_or_default();
+        let extra = f
+            .eks_addon_management
+            .map(|a| BTreeMap::from([("EKS_ADDON_MANAGEMENT".to_string(), a)]))
+            .unwrap_or_default();
         features.insert("RUNTIME_MONITORING".to_string(), (on, extra));
     }
     DetectorConfig {
@@ -53,7 +56,10 @@ pub fn desired(spec: &GuardDutySpec) -> Fields {
     }
     f.insert(format!("{c}.exists"), json!(true));
     f.insert(format!("{c}.enabled"), json!(true));
-    f.insert(format!("{c}.findingPublishingFrequency"), json!(spec.finding_publishing_frequency.as_str()));
+    f.insert(
+        format!("{c}.findingPublishingFrequency"),
+        json!(spec.finding_publishing_frequency.as_str()),
+    );
     for (name, (on, extra)) in config(spec).features {
         f.insert(format!("{c}.features.{name}"), json!(on_off(on)));
         for (add, add_on) in extra {
@@ -74,7 +80,10 @@ pub fn observed(state: Option<&DetectorState>) -> Fields {
     };
     f.insert(format!("{c}.exists"), json!(true));
     f.insert(format!("{c}.enabled"), json!(d.enabled));
-    f.insert(format!("{c}.findingPublishingFrequency"), json!(d.finding_publishing_frequency));
+    f.insert(
+        format!("{c}.findingPublishingFrequency"),
+        json!(d.finding_publishing_frequency),
+    );
     for (name, status) in &d.features {
         f.insert(format!("{c}.features.{name}"), json!(status));
     }
@@ -117,22 +126,35 @@ mod tests {
 
     #[test]
     fn declared_features_only() {
-        let s = spec(json!({"features": {"s3DataEvents": true, "runtimeMonitoring": true, "eksAddonManagement": false}}));
+        let s = spec(
+            json!({"features": {"s3DataEvents": true, "runtimeMonitoring": true, "eksAddonManagement": false}}),
+        );
         let d = desired(&s);
         assert_eq!(d["guardDuty.features.S3_DATA_EVENTS"], json!("ENABLED"));
-        assert_eq!(d["guardDuty.features.RUNTIME_MONITORING.EKS_ADDON_MANAGEMENT"], json!("DISABLED"));
+        assert_eq!(
+            d["guardDuty.features.RUNTIME_MONITORING.EKS_ADDON_MANAGEMENT"],
+            json!("DISABLED")
+        );
         assert!(!d.contains_key("guardDuty.features.EKS_AUDIT_LOGS"));
-        assert_eq!(d["guardDuty.findingPublishingFrequency"], json!("SIX_HOURS"));
+        assert_eq!(
+            d["guardDuty.findingPublishingFrequency"],
+            json!("SIX_HOURS")
+        );
     }
 
     #[test]
     fn frequency_change_is_drift_and_an_update() {
-        let s = spec(json!({"findingPublishingFrequency": "FIFTEEN_MINUTES", "features": {"s3DataEvents": true}}));
+        let s = spec(
+            json!({"findingPublishingFrequency": "FIFTEEN_MINUTES", "features": {"s3DataEvents": true}}),
+        );
         let st = DetectorState {
             id: "d1".into(),
             enabled: true,
             finding_publishing_frequency: "SIX_HOURS".into(),
-            features: BTreeMap::from([("S3_DATA_EVENTS".into(), "ENABLED".into()), ("DNS_LOGS".into(), "ENABLED".into())]),
+            features: BTreeMap::from([
+                ("S3_DATA_EVENTS".into(), "ENABLED".into()),
+                ("DNS_LOGS".into(), "ENABLED".into()),
+            ]),
             tags: Default::default(),
         };
         let d = diff(COMPONENT, &desired(&s), &observed(Some(&st)));
@@ -151,6 +173,9 @@ mod tests {
     fn client_token_is_stable_and_bounded() {
         let t = client_token(&"x".repeat(100), "eu-west-1");
         assert_eq!(t.len(), 64);
-        assert_eq!(client_token("uid", "us-east-1"), client_token("uid", "us-east-1"));
+        assert_eq!(
+            client_token("uid", "us-east-1"),
+            client_token("uid", "us-east-1")
+        );
     }
 }

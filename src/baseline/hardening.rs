@@ -1,6 +1,8 @@
 //! Account hardening: IAM password policy, account S3 Block Public Access, EBS encryption by default, root user.
 
-use crate::api::account_baseline::{EbsEncryptionSpec, PasswordPolicySpec, RootAccountSpec, S3BlockPublicAccessSpec};
+use crate::api::account_baseline::{
+    EbsEncryptionSpec, PasswordPolicySpec, RootAccountSpec, S3BlockPublicAccessSpec,
+};
 use crate::aws::iam::{PasswordPolicyState, RootState};
 use crate::aws::s3control::BlockPublicAccess;
 use crate::engine::diff::Fields;
@@ -24,14 +26,29 @@ pub fn password_desired(spec: &PasswordPolicySpec) -> Fields {
             f.insert(format!("{c}.{name}"), v);
         }
     };
-    put("minimumPasswordLength", spec.minimum_password_length.map(|v| json!(v)));
+    put(
+        "minimumPasswordLength",
+        spec.minimum_password_length.map(|v| json!(v)),
+    );
     put("requireSymbols", spec.require_symbols.map(|v| json!(v)));
     put("requireNumbers", spec.require_numbers.map(|v| json!(v)));
-    put("requireUppercaseCharacters", spec.require_uppercase_characters.map(|v| json!(v)));
-    put("requireLowercaseCharacters", spec.require_lowercase_characters.map(|v| json!(v)));
-    put("allowUsersToChangePassword", spec.allow_users_to_change_password.map(|v| json!(v)));
+    put(
+        "requireUppercaseCharacters",
+        spec.require_uppercase_characters.map(|v| json!(v)),
+    );
+    put(
+        "requireLowercaseCharacters",
+        spec.require_lowercase_characters.map(|v| json!(v)),
+    );
+    put(
+        "allowUsersToChangePassword",
+        spec.allow_users_to_change_password.map(|v| json!(v)),
+    );
     put("maxPasswordAge", spec.max_password_age.map(|v| json!(v)));
-    put("passwordReusePrevention", spec.password_reuse_prevention.map(|v| json!(v)));
+    put(
+        "passwordReusePrevention",
+        spec.password_reuse_prevention.map(|v| json!(v)),
+    );
     put("hardExpiry", spec.hard_expiry.map(|v| json!(v)));
     f
 }
@@ -44,21 +61,39 @@ pub fn password_observed(state: Option<&PasswordPolicyState>) -> Fields {
     };
     Fields::from([
         (format!("{c}.exists"), json!(true)),
-        (format!("{c}.minimumPasswordLength"), json!(p.minimum_password_length)),
+        (
+            format!("{c}.minimumPasswordLength"),
+            json!(p.minimum_password_length),
+        ),
         (format!("{c}.requireSymbols"), json!(p.require_symbols)),
         (format!("{c}.requireNumbers"), json!(p.require_numbers)),
-        (format!("{c}.requireUppercaseCharacters"), json!(p.require_uppercase_characters)),
-        (format!("{c}.requireLowercaseCharacters"), json!(p.require_lowercase_characters)),
-        (format!("{c}.allowUsersToChangePassword"), json!(p.allow_users_to_change_password)),
+        (
+            format!("{c}.requireUppercaseCharacters"),
+            json!(p.require_uppercase_characters),
+        ),
+        (
+            format!("{c}.requireLowercaseCharacters"),
+            json!(p.require_lowercase_characters),
+        ),
+        (
+            format!("{c}.allowUsersToChangePassword"),
+            json!(p.allow_users_to_change_password),
+        ),
         (format!("{c}.maxPasswordAge"), json!(p.max_password_age)),
-        (format!("{c}.passwordReusePrevention"), json!(p.password_reuse_prevention)),
+        (
+            format!("{c}.passwordReusePrevention"),
+            json!(p.password_reuse_prevention),
+        ),
         (format!("{c}.hardExpiry"), json!(p.hard_expiry)),
     ])
 }
 
 /// The policy to write: the current one (or AWS's defaults) with every declared field applied, so settings
 /// the spec leaves out are preserved rather than reset by UpdateAccountPasswordPolicy's full replace.
-pub fn password_merged(spec: &PasswordPolicySpec, current: Option<&PasswordPolicyState>) -> PasswordPolicyState {
+pub fn password_merged(
+    spec: &PasswordPolicySpec,
+    current: Option<&PasswordPolicyState>,
+) -> PasswordPolicyState {
     let mut p = current.cloned().unwrap_or(PasswordPolicyState {
         minimum_password_length: Some(8),
         allow_users_to_change_password: true,
@@ -69,9 +104,15 @@ pub fn password_merged(spec: &PasswordPolicySpec, current: Option<&PasswordPolic
     }
     p.require_symbols = spec.require_symbols.unwrap_or(p.require_symbols);
     p.require_numbers = spec.require_numbers.unwrap_or(p.require_numbers);
-    p.require_uppercase_characters = spec.require_uppercase_characters.unwrap_or(p.require_uppercase_characters);
-    p.require_lowercase_characters = spec.require_lowercase_characters.unwrap_or(p.require_lowercase_characters);
-    p.allow_users_to_change_password = spec.allow_users_to_change_password.unwrap_or(p.allow_users_to_change_password);
+    p.require_uppercase_characters = spec
+        .require_uppercase_characters
+        .unwrap_or(p.require_uppercase_characters);
+    p.require_lowercase_characters = spec
+        .require_lowercase_characters
+        .unwrap_or(p.require_lowercase_characters);
+    p.allow_users_to_change_password = spec
+        .allow_users_to_change_password
+        .unwrap_or(p.allow_users_to_change_password);
     if spec.max_password_age.is_some() {
         p.max_password_age = spec.max_password_age;
     }
@@ -97,8 +138,14 @@ fn bpa_fields(b: &BlockPublicAccess) -> Fields {
     Fields::from([
         (format!("{c}.blockPublicAcls"), json!(b.block_public_acls)),
         (format!("{c}.ignorePublicAcls"), json!(b.ignore_public_acls)),
-        (format!("{c}.blockPublicPolicy"), json!(b.block_public_policy)),
-        (format!("{c}.restrictPublicBuckets"), json!(b.restrict_public_buckets)),
+        (
+            format!("{c}.blockPublicPolicy"),
+            json!(b.block_public_policy),
+        ),
+        (
+            format!("{c}.restrictPublicBuckets"),
+            json!(b.restrict_public_buckets),
+        ),
     ])
 }
 
@@ -125,8 +172,15 @@ pub fn ebs_desired(spec: &EbsEncryptionSpec) -> Fields {
 pub fn ebs_observed(enabled: bool, key: Option<&str>, spec: &EbsEncryptionSpec) -> Fields {
     let mut f = Fields::from([(format!("{EBS}.enabled"), json!(enabled))]);
     if let Some(declared) = &spec.kms_key_id {
-        let same = key.is_some_and(|k| k == declared || k.ends_with(&format!("/{declared}")) || k.ends_with(&format!(":{declared}")));
-        f.insert(format!("{EBS}.kmsKeyId"), if same { json!(declared) } else { json!(key) });
+        let same = key.is_some_and(|k| {
+            k == declared
+                || k.ends_with(&format!("/{declared}"))
+                || k.ends_with(&format!(":{declared}"))
+        });
+        f.insert(
+            format!("{EBS}.kmsKeyId"),
+            if same { json!(declared) } else { json!(key) },
+        );
     }
     f
 }
@@ -147,7 +201,10 @@ pub fn root_desired(spec: &RootAccountSpec) -> Fields {
 pub fn root_observed(state: &RootState) -> Fields {
     Fields::from([
         (format!("{ROOT}.mfaEnabled"), json!(state.mfa_enabled)),
-        (format!("{ROOT}.accessKeysPresent"), json!(state.access_keys_present)),
+        (
+            format!("{ROOT}.accessKeysPresent"),
+            json!(state.access_keys_present),
+        ),
     ])
 }
 
@@ -158,44 +215,101 @@ mod tests {
 
     #[test]
     fn password_merge_preserves_undeclared_settings() {
-        let spec = PasswordPolicySpec { minimum_password_length: Some(14), password_reuse_prevention: Some(24), ..Default::default() };
-        let current = PasswordPolicyState { minimum_password_length: Some(8), require_symbols: true, max_password_age: Some(90), ..Default::default() };
+        let spec = PasswordPolicySpec {
+            minimum_password_length: Some(14),
+            password_reuse_prevention: Some(24),
+            ..Default::default()
+        };
+        let current = PasswordPolicyState {
+            minimum_password_length: Some(8),
+            require_symbols: true,
+            max_password_age: Some(90),
+            ..Default::default()
+        };
         let merged = password_merged(&spec, Some(&current));
         assert_eq!(merged.minimum_password_length, Some(14));
         assert_eq!(merged.password_reuse_prevention, Some(24));
         assert!(merged.require_symbols);
         assert_eq!(merged.max_password_age, Some(90));
-        let d = diff(PASSWORD_POLICY, &password_desired(&spec), &password_observed(Some(&merged)));
+        let d = diff(
+            PASSWORD_POLICY,
+            &password_desired(&spec),
+            &password_observed(Some(&merged)),
+        );
         assert!(d.is_empty(), "{d:?}");
     }
 
     #[test]
     fn loosened_password_policy_is_field_level_drift() {
-        let spec = PasswordPolicySpec { minimum_password_length: Some(14), require_symbols: Some(true), ..Default::default() };
-        let current = PasswordPolicyState { minimum_password_length: Some(6), require_symbols: true, ..Default::default() };
-        let d = diff(PASSWORD_POLICY, &password_desired(&spec), &password_observed(Some(&current)));
+        let spec = PasswordPolicySpec {
+            minimum_password_length: Some(14),
+            require_symbols: Some(true),
+            ..Default::default()
+        };
+        let current = PasswordPolicyState {
+            minimum_password_length: Some(6),
+            require_symbols: true,
+            ..Default::default()
+        };
+        let d = diff(
+            PASSWORD_POLICY,
+            &password_desired(&spec),
+            &password_observed(Some(&current)),
+        );
         assert_eq!(d.len(), 1);
-        assert_eq!((d[0].field.as_str(), &d[0].desired, &d[0].actual), ("passwordPolicy.minimumPasswordLength", &json!(14), &json!(6)));
+        assert_eq!(
+            (d[0].field.as_str(), &d[0].desired, &d[0].actual),
+            (
+                "passwordPolicy.minimumPasswordLength",
+                &json!(14),
+                &json!(6)
+            )
+        );
     }
 
     #[test]
     fn missing_bpa_reads_as_all_off() {
-        let spec = S3BlockPublicAccessSpec { block_public_acls: true, ignore_public_acls: true, block_public_policy: true, restrict_public_buckets: true };
-        assert_eq!(diff(S3_BPA, &bpa_desired(&spec), &bpa_observed(None)).len(), 4);
+        let spec = S3BlockPublicAccessSpec {
+            block_public_acls: true,
+            ignore_public_acls: true,
+            block_public_policy: true,
+            restrict_public_buckets: true,
+        };
+        assert_eq!(
+            diff(S3_BPA, &bpa_desired(&spec), &bpa_observed(None)).len(),
+            4
+        );
     }
 
     #[test]
     fn root_expectations() {
-        let spec = RootAccountSpec { require_mfa: true, forbid_access_keys: true };
-        let d = diff(ROOT, &root_desired(&spec), &root_observed(&RootState { mfa_enabled: false, access_keys_present: false }));
+        let spec = RootAccountSpec {
+            require_mfa: true,
+            forbid_access_keys: true,
+        };
+        let d = diff(
+            ROOT,
+            &root_desired(&spec),
+            &root_observed(&RootState {
+                mfa_enabled: false,
+                access_keys_present: false,
+            }),
+        );
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].field, "rootAccount.mfaEnabled");
     }
 
     #[test]
     fn ebs_key_spelling_is_normalised() {
-        let spec = EbsEncryptionSpec { enabled: true, kms_key_id: Some("alias/ebs".into()) };
-        let obs = ebs_observed(true, Some("arn:aws:kms:us-east-1:123456789012:alias/ebs"), &spec);
+        let spec = EbsEncryptionSpec {
+            enabled: true,
+            kms_key_id: Some("alias/ebs".into()),
+        };
+        let obs = ebs_observed(
+            true,
+            Some("arn:aws:kms:us-east-1:123456789012:alias/ebs"),
+            &spec,
+        );
         assert!(diff(EBS, &ebs_desired(&spec), &obs).is_empty());
     }
 }

@@ -3,9 +3,13 @@
 
 use super::diff::{diff, FieldDrift};
 use super::{resolve_regions, ComponentOutcome, EngineError, PassReport};
-use crate::api::account_baseline::{AccountBaselineSpec, CloudTrailSpec, EbsEncryptionSpec, GuardDutySpec};
+use crate::api::account_baseline::{
+    AccountBaselineSpec, CloudTrailSpec, EbsEncryptionSpec, GuardDutySpec,
+};
 use crate::api::aws_account::AwsAccountSpec;
-use crate::api::common::{ComponentState, ComponentStatus, DeletionPolicy, DriftAction, DriftPolicy, Owner, Ownership};
+use crate::api::common::{
+    ComponentState, ComponentStatus, DeletionPolicy, DriftAction, DriftPolicy, Owner, Ownership,
+};
 use crate::aws::{self, AccountSession, AwsError, AwsFactory};
 use crate::baseline::{cloudtrail as ct, guardduty as gd, hardening as hd};
 use futures::{stream, StreamExt};
@@ -40,7 +44,11 @@ impl Ctx<'_> {
     }
 
     fn previous_ownership(&self, component: &str, region: &str) -> Option<Ownership> {
-        self.input.previous.iter().find(|c| c.component == component && c.region == region).map(|c| c.ownership)
+        self.input
+            .previous
+            .iter()
+            .find(|c| c.component == component && c.region == region)
+            .map(|c| c.ownership)
     }
 }
 
@@ -63,13 +71,30 @@ fn settle(
     };
     let message = match (&error, ownership) {
         (Some(e), _) => Some(e.to_string()),
-        (None, Ownership::Adopted) => Some("existed before the operator; adopted (never deleted)".into()),
+        (None, Ownership::Adopted) => {
+            Some("existed before the operator; adopted (never deleted)".into())
+        }
         _ => None,
     };
-    ComponentOutcome { component, region: region.to_string(), state, ownership, id, drift, action, error, message }
+    ComponentOutcome {
+        component,
+        region: region.to_string(),
+        state,
+        ownership,
+        id,
+        drift,
+        action,
+        error,
+        message,
+    }
 }
 
-fn failed(component: &'static str, region: &str, ownership: Ownership, e: AwsError) -> ComponentOutcome {
+fn failed(
+    component: &'static str,
+    region: &str,
+    ownership: Ownership,
+    e: AwsError,
+) -> ComponentOutcome {
     ComponentOutcome {
         component,
         region: region.to_string(),
@@ -92,9 +117,18 @@ pub async fn run(factory: &AwsFactory, input: &BaselineInput<'_>) -> PassReport 
     let home = regions[0].clone();
     let session = match verify_account(factory, input.account, &home).await {
         Ok(s) => s,
-        Err(e) => return PassReport { regions, ..PassReport::fatal(e) },
+        Err(e) => {
+            return PassReport {
+                regions,
+                ..PassReport::fatal(e)
+            }
+        }
     };
-    let ctx = Ctx { session, account_id: input.account.account_id.clone(), input };
+    let ctx = Ctx {
+        session,
+        account_id: input.account.account_id.clone(),
+        input,
+    };
     let spec = input.spec;
 
     let global = async {
@@ -114,14 +148,28 @@ pub async fn run(factory: &AwsFactory, input: &BaselineInput<'_>) -> PassReport 
         out
     };
     // Futures are built eagerly (not in a stream closure) so the pass stays `Send` for the controller.
-    let per_region: Vec<_> = regions.iter().map(|region| regional(&ctx, spec, region)).collect();
-    let regional = stream::iter(per_region).buffered(REGION_CONCURRENCY).collect::<Vec<_>>();
+    let per_region: Vec<_> = regions
+        .iter()
+        .map(|region| regional(&ctx, spec, region))
+        .collect();
+    let regional = stream::iter(per_region)
+        .buffered(REGION_CONCURRENCY)
+        .collect::<Vec<_>>();
     let (mut outcomes, per_region) = futures::join!(global, regional);
     outcomes.extend(per_region.into_iter().flatten());
-    PassReport { account_id: Some(ctx.account_id.clone()), regions, outcomes, fatal: None }
+    PassReport {
+        account_id: Some(ctx.account_id.clone()),
+        regions,
+        outcomes,
+        fatal: None,
+    }
 }
 
-async fn regional(ctx: &Ctx<'_>, spec: &AccountBaselineSpec, region: &str) -> Vec<ComponentOutcome> {
+async fn regional(
+    ctx: &Ctx<'_>,
+    spec: &AccountBaselineSpec,
+    region: &str,
+) -> Vec<ComponentOutcome> {
     let mut out = Vec::new();
     if let Some(s) = &spec.guard_duty {
         out.push(guardduty(ctx, region, s).await);
@@ -133,11 +181,19 @@ async fn regional(ctx: &Ctx<'_>, spec: &AccountBaselineSpec, region: &str) -> Ve
 }
 
 /// Build the session and prove with STS GetCallerIdentity that it is the declared account.
-pub async fn verify_account(factory: &AwsFactory, account: &AwsAccountSpec, home: &str) -> Result<AccountSession, EngineError> {
+pub async fn verify_account(
+    factory: &AwsFactory,
+    account: &AwsAccountSpec,
+    home: &str,
+) -> Result<AccountSession, EngineError> {
     let session = factory.session(account, home).await?;
     let (actual, arn) = session.caller_identity(home).await?;
     if actual != account.account_id {
-        return Err(EngineError::AccountMismatch { expected: account.account_id.clone(), actual, arn });
+        return Err(EngineError::AccountMismatch {
+            expected: account.account_id.clone(),
+            actual,
+            arn,
+        });
     }
     Ok(session)
 }
@@ -152,22 +208,41 @@ async fn bucket(ctx: &Ctx<'_>, region: &str, spec: &CloudTrailSpec) -> Component
         Err(e) => return failed(c, region, prev.unwrap_or(Ownership::None), e),
     };
     let ours = ct::bucket_policy_statements(spec, &ctx.account_id, region);
-    let drift = diff(c, &ct::bucket_desired(), &ct::bucket_observed(state.as_ref(), &ours));
+    let drift = diff(
+        c,
+        &ct::bucket_desired(),
+        &ct::bucket_observed(state.as_ref(), &ours),
+    );
     let writes = ct::bucket_plan(state.is_some(), &drift);
     let created = state.is_none();
-    let ownership = if created { Ownership::Created } else { prev.unwrap_or(Ownership::Adopted) };
+    let ownership = if created {
+        Ownership::Created
+    } else {
+        prev.unwrap_or(Ownership::Adopted)
+    };
     let exec = if ctx.may_write() && !writes.is_empty() {
         let tags = ctx.input.owner.tags();
         Some(
             async {
                 for w in &writes {
                     match w {
-                        ct::BucketWrite::Create => aws::s3::create(&client, name, region, &tags).await?,
-                        ct::BucketWrite::Versioning => aws::s3::enable_versioning(&client, name).await?,
-                        ct::BucketWrite::Encryption => aws::s3::enable_encryption(&client, name, None).await?,
-                        ct::BucketWrite::BlockPublicAccess => aws::s3::block_public_access(&client, name).await?,
+                        ct::BucketWrite::Create => {
+                            aws::s3::create(&client, name, region, &tags).await?
+                        }
+                        ct::BucketWrite::Versioning => {
+                            aws::s3::enable_versioning(&client, name).await?
+                        }
+                        ct::BucketWrite::Encryption => {
+                            aws::s3::enable_encryption(&client, name, None).await?
+                        }
+                        ct::BucketWrite::BlockPublicAccess => {
+                            aws::s3::block_public_access(&client, name).await?
+                        }
                         ct::BucketWrite::Policy => {
-                            let merged = ct::merge_policy(state.as_ref().and_then(|s| s.policy.as_deref()), &ours);
+                            let merged = ct::merge_policy(
+                                state.as_ref().and_then(|s| s.policy.as_deref()),
+                                &ours,
+                            );
                             aws::s3::put_policy(&client, name, &merged).await?
                         }
                     }
@@ -179,8 +254,20 @@ async fn bucket(ctx: &Ctx<'_>, region: &str, spec: &CloudTrailSpec) -> Component
     } else {
         None
     };
-    let ownership = if state.is_none() && exec.is_none() { Ownership::None } else { ownership };
-    settle(c, region, drift, exec, created, ownership, Some(name.clone()))
+    let ownership = if state.is_none() && exec.is_none() {
+        Ownership::None
+    } else {
+        ownership
+    };
+    settle(
+        c,
+        region,
+        drift,
+        exec,
+        created,
+        ownership,
+        Some(name.clone()),
+    )
 }
 
 async fn trail(ctx: &Ctx<'_>, region: &str, spec: &CloudTrailSpec) -> Vec<ComponentOutcome> {
@@ -193,14 +280,26 @@ async fn trail(ctx: &Ctx<'_>, region: &str, spec: &CloudTrailSpec) -> Vec<Compon
     let state = match aws::cloudtrail::observe(&client, &spec.name).await {
         Ok(s) => s,
         Err(e) => {
-            out.push(failed(c, region, ctx.previous_ownership(c, region).unwrap_or(Ownership::None), e));
+            out.push(failed(
+                c,
+                region,
+                ctx.previous_ownership(c, region).unwrap_or(Ownership::None),
+                e,
+            ));
             return out;
         }
     };
     let drift = diff(c, &ct::desired(spec), &ct::observed(state.as_ref(), spec));
     let writes = ct::plan(spec, state.is_some(), &drift);
     let ownership = match &state {
-        Some(t) if ctx.input.owner.owns(t.tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) => Ownership::Created,
+        Some(t)
+            if ctx
+                .input
+                .owner
+                .owns(t.tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) =>
+        {
+            Ownership::Created
+        }
         Some(_) => Ownership::Adopted,
         None if ctx.may_write() => Ownership::Created,
         None => Ownership::None,
@@ -211,11 +310,23 @@ async fn trail(ctx: &Ctx<'_>, region: &str, spec: &CloudTrailSpec) -> Vec<Compon
         let result = async {
             for w in &writes {
                 match w {
-                    ct::TrailWrite::Create => id = Some(aws::cloudtrail::create(&client, &cfg, &ctx.input.owner.tags()).await?),
+                    ct::TrailWrite::Create => {
+                        id = Some(
+                            aws::cloudtrail::create(&client, &cfg, &ctx.input.owner.tags()).await?,
+                        )
+                    }
                     ct::TrailWrite::Update => aws::cloudtrail::update(&client, &cfg).await?,
-                    ct::TrailWrite::PutSelectors => aws::cloudtrail::put_selectors(&client, &spec.name, &ct::selectors(spec)).await?,
-                    ct::TrailWrite::PutInsights => aws::cloudtrail::put_insights(&client, &spec.name, &ct::insights(spec)).await?,
-                    ct::TrailWrite::SetLogging(on) => aws::cloudtrail::set_logging(&client, &spec.name, *on).await?,
+                    ct::TrailWrite::PutSelectors => {
+                        aws::cloudtrail::put_selectors(&client, &spec.name, &ct::selectors(spec))
+                            .await?
+                    }
+                    ct::TrailWrite::PutInsights => {
+                        aws::cloudtrail::put_insights(&client, &spec.name, &ct::insights(spec))
+                            .await?
+                    }
+                    ct::TrailWrite::SetLogging(on) => {
+                        aws::cloudtrail::set_logging(&client, &spec.name, *on).await?
+                    }
                 }
             }
             Ok(())
@@ -225,7 +336,15 @@ async fn trail(ctx: &Ctx<'_>, region: &str, spec: &CloudTrailSpec) -> Vec<Compon
     } else {
         None
     };
-    out.push(settle(c, region, drift, exec, state.is_none(), ownership, id));
+    out.push(settle(
+        c,
+        region,
+        drift,
+        exec,
+        state.is_none(),
+        ownership,
+        id,
+    ));
     out
 }
 
@@ -234,12 +353,26 @@ async fn guardduty(ctx: &Ctx<'_>, region: &str, spec: &GuardDutySpec) -> Compone
     let client = ctx.session.guardduty(region);
     let state = match aws::guardduty::observe(&client).await {
         Ok(s) => s,
-        Err(e) => return failed(c, region, ctx.previous_ownership(c, region).unwrap_or(Ownership::None), e),
+        Err(e) => {
+            return failed(
+                c,
+                region,
+                ctx.previous_ownership(c, region).unwrap_or(Ownership::None),
+                e,
+            )
+        }
     };
     let drift = diff(c, &gd::desired(spec), &gd::observed(state.as_ref()));
     let writes = gd::plan(state.is_some(), &drift);
     let ownership = match &state {
-        Some(d) if ctx.input.owner.owns(d.tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) => Ownership::Created,
+        Some(d)
+            if ctx
+                .input
+                .owner
+                .owns(d.tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) =>
+        {
+            Ownership::Created
+        }
         Some(_) => Ownership::Adopted,
         None if ctx.may_write() && !writes.is_empty() => Ownership::Created,
         None => Ownership::None,
@@ -248,10 +381,14 @@ async fn guardduty(ctx: &Ctx<'_>, region: &str, spec: &GuardDutySpec) -> Compone
     let exec = if ctx.may_write() && !writes.is_empty() {
         let cfg = gd::config(spec);
         Some(match (&writes[0], &id) {
-            (gd::DetectorWrite::Update, Some(existing)) => aws::guardduty::update(&client, existing, &cfg).await,
+            (gd::DetectorWrite::Update, Some(existing)) => {
+                aws::guardduty::update(&client, existing, &cfg).await
+            }
             _ => {
                 let token = gd::client_token(&ctx.input.owner.uid, region);
-                aws::guardduty::create(&client, &cfg, &ctx.input.owner.tags(), &token).await.map(|new| id = Some(new))
+                aws::guardduty::create(&client, &cfg, &ctx.input.owner.tags(), &token)
+                    .await
+                    .map(|new| id = Some(new))
             }
         })
     } else {
@@ -260,7 +397,11 @@ async fn guardduty(ctx: &Ctx<'_>, region: &str, spec: &GuardDutySpec) -> Compone
     settle(c, region, drift, exec, state.is_none(), ownership, id)
 }
 
-async fn password_policy(ctx: &Ctx<'_>, region: &str, spec: &crate::api::account_baseline::PasswordPolicySpec) -> ComponentOutcome {
+async fn password_policy(
+    ctx: &Ctx<'_>,
+    region: &str,
+    spec: &crate::api::account_baseline::PasswordPolicySpec,
+) -> ComponentOutcome {
     let c = hd::PASSWORD_POLICY;
     let client = ctx.session.iam(region);
     let prev = ctx.previous_ownership(c, region);
@@ -268,7 +409,11 @@ async fn password_policy(ctx: &Ctx<'_>, region: &str, spec: &crate::api::account
         Ok(s) => s,
         Err(e) => return failed(c, region, prev.unwrap_or(Ownership::None), e),
     };
-    let drift = diff(c, &hd::password_desired(spec), &hd::password_observed(state.as_ref()));
+    let drift = diff(
+        c,
+        &hd::password_desired(spec),
+        &hd::password_observed(state.as_ref()),
+    );
     let created = state.is_none();
     let exec = (ctx.may_write() && !drift.is_empty())
         .then(|| hd::password_merged(spec, state.as_ref()))
@@ -292,7 +437,11 @@ fn sticky_ownership(previous: Option<Ownership>, absent_before: bool, wrote: boo
     }
 }
 
-async fn block_public_access(ctx: &Ctx<'_>, region: &str, spec: &crate::api::account_baseline::S3BlockPublicAccessSpec) -> ComponentOutcome {
+async fn block_public_access(
+    ctx: &Ctx<'_>,
+    region: &str,
+    spec: &crate::api::account_baseline::S3BlockPublicAccessSpec,
+) -> ComponentOutcome {
     let c = hd::S3_BPA;
     let client = ctx.session.s3control(region);
     let prev = ctx.previous_ownership(c, region);
@@ -307,7 +456,15 @@ async fn block_public_access(ctx: &Ctx<'_>, region: &str, spec: &crate::api::acc
         None
     };
     let ownership = sticky_ownership(prev, state.is_none(), exec.is_some());
-    settle(c, region, drift, exec, state.is_none(), ownership, Some(ctx.account_id.clone()))
+    settle(
+        c,
+        region,
+        drift,
+        exec,
+        state.is_none(),
+        ownership,
+        Some(ctx.account_id.clone()),
+    )
 }
 
 async fn ebs(ctx: &Ctx<'_>, region: &str, spec: &EbsEncryptionSpec) -> ComponentOutcome {
@@ -327,7 +484,11 @@ async fn ebs(ctx: &Ctx<'_>, region: &str, spec: &EbsEncryptionSpec) -> Component
         Ok(v) => v,
         Err(e) => return failed(c, region, prev.unwrap_or(Ownership::None), e),
     };
-    let drift = diff(c, &hd::ebs_desired(spec), &hd::ebs_observed(enabled, key.as_deref(), spec));
+    let drift = diff(
+        c,
+        &hd::ebs_desired(spec),
+        &hd::ebs_observed(enabled, key.as_deref(), spec),
+    );
     let exec = if ctx.may_write() && !drift.is_empty() {
         Some(
             async {
@@ -351,12 +512,24 @@ async fn ebs(ctx: &Ctx<'_>, region: &str, spec: &EbsEncryptionSpec) -> Component
     settle(c, region, drift, exec, false, ownership, None)
 }
 
-async fn root(ctx: &Ctx<'_>, region: &str, spec: &crate::api::account_baseline::RootAccountSpec) -> ComponentOutcome {
+async fn root(
+    ctx: &Ctx<'_>,
+    region: &str,
+    spec: &crate::api::account_baseline::RootAccountSpec,
+) -> ComponentOutcome {
     let c = hd::ROOT;
     let client = ctx.session.iam(region);
     match aws::iam::root_state(&client).await {
         // Root MFA and root access keys cannot be changed through the API: always reported, never corrected.
-        Ok(s) => settle(c, region, diff(c, &hd::root_desired(spec), &hd::root_observed(&s)), None, false, Ownership::Adopted, None),
+        Ok(s) => settle(
+            c,
+            region,
+            diff(c, &hd::root_desired(spec), &hd::root_observed(&s)),
+            None,
+            false,
+            Ownership::Adopted,
+            None,
+        ),
         Err(e) => failed(c, region, Ownership::Adopted, e),
     }
 }
@@ -372,10 +545,15 @@ pub struct CleanupReport {
 
 /// Undo what the operator did, following `deletionPolicy`. Never deletes what it did not create (trail and
 /// detector ownership is proven by tags; untaggable settings by the ownership recorded in status).
-pub async fn cleanup(factory: &AwsFactory, input: &BaselineInput<'_>) -> Result<CleanupReport, EngineError> {
+pub async fn cleanup(
+    factory: &AwsFactory,
+    input: &BaselineInput<'_>,
+) -> Result<CleanupReport, EngineError> {
     let mut report = CleanupReport::default();
     if input.spec.deletion_policy == DeletionPolicy::Retain {
-        report.actions.push("deletionPolicy Retain: AWS resources left in place".into());
+        report
+            .actions
+            .push("deletionPolicy Retain: AWS resources left in place".into());
         return Ok(report);
     }
     let regions = resolve_regions(&input.spec.regions, &input.account.regions)?;
@@ -384,7 +562,9 @@ pub async fn cleanup(factory: &AwsFactory, input: &BaselineInput<'_>) -> Result<
     let account_id = input.account.account_id.clone();
     let owner = &input.owner;
     let created = |component: &str, region: &str| {
-        input.previous.iter().any(|c| c.component == component && c.region == region && c.ownership == Ownership::Created)
+        input.previous.iter().any(|c| {
+            c.component == component && c.region == region && c.ownership == Ownership::Created
+        })
     };
     let mut note = |r: Result<Option<String>, AwsError>| match r {
         Ok(Some(a)) => report.actions.push(a),
@@ -394,50 +574,80 @@ pub async fn cleanup(factory: &AwsFactory, input: &BaselineInput<'_>) -> Result<
 
     if let Some(spec) = &input.spec.cloud_trail {
         let client = session.cloudtrail(&home);
-        note(async {
-            match aws::cloudtrail::observe(&client, &spec.name).await? {
-                Some(t) if owner.owns(t.tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) => {
-                    aws::cloudtrail::delete(&client, &spec.name).await?;
-                    Ok(Some(format!("deleted trail {}", spec.name)))
+        note(
+            async {
+                match aws::cloudtrail::observe(&client, &spec.name).await? {
+                    Some(t) if owner.owns(t.tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) => {
+                        aws::cloudtrail::delete(&client, &spec.name).await?;
+                        Ok(Some(format!("deleted trail {}", spec.name)))
+                    }
+                    Some(_) => Ok(Some(format!(
+                        "kept trail {} (not created by this baseline)",
+                        spec.name
+                    ))),
+                    None => Ok(None),
                 }
-                Some(_) => Ok(Some(format!("kept trail {} (not created by this baseline)", spec.name))),
-                None => Ok(None),
             }
-        }
-        .await);
+            .await,
+        );
         if spec.s3.create_bucket {
-            note(Ok(Some(format!("kept log bucket {} (audit logs are never deleted)", spec.s3.bucket_name))));
+            note(Ok(Some(format!(
+                "kept log bucket {} (audit logs are never deleted)",
+                spec.s3.bucket_name
+            ))));
         }
     }
     if input.spec.guard_duty.is_some() {
         for region in &regions {
             let client = session.guardduty(region);
-            note(async {
-                match aws::guardduty::observe(&client).await? {
-                    Some(d) if owner.owns(d.tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) => {
-                        aws::guardduty::delete(&client, &d.id).await?;
-                        Ok(Some(format!("deleted GuardDuty detector {} in {region}", d.id)))
+            note(
+                async {
+                    match aws::guardduty::observe(&client).await? {
+                        Some(d)
+                            if owner.owns(d.tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) =>
+                        {
+                            aws::guardduty::delete(&client, &d.id).await?;
+                            Ok(Some(format!(
+                                "deleted GuardDuty detector {} in {region}",
+                                d.id
+                            )))
+                        }
+                        Some(d) if d.enabled => {
+                            aws::guardduty::disable(&client, &d.id).await?;
+                            Ok(Some(format!(
+                                "suspended adopted GuardDuty detector {} in {region}",
+                                d.id
+                            )))
+                        }
+                        _ => Ok(None),
                     }
-                    Some(d) if d.enabled => {
-                        aws::guardduty::disable(&client, &d.id).await?;
-                        Ok(Some(format!("suspended adopted GuardDuty detector {} in {region}", d.id)))
-                    }
-                    _ => Ok(None),
                 }
-            }
-            .await);
+                .await,
+            );
         }
     }
     if input.spec.password_policy.is_some() && created(hd::PASSWORD_POLICY, &home) {
-        note(aws::iam::delete_password_policy(&session.iam(&home)).await.map(|_| Some("deleted account password policy".into())));
+        note(
+            aws::iam::delete_password_policy(&session.iam(&home))
+                .await
+                .map(|_| Some("deleted account password policy".into())),
+        );
     }
     if input.spec.s3_block_public_access.is_some() && created(hd::S3_BPA, &home) {
-        note(aws::s3control::delete(&session.s3control(&home), &account_id).await.map(|_| Some("deleted account S3 Block Public Access".into())));
+        note(
+            aws::s3control::delete(&session.s3control(&home), &account_id)
+                .await
+                .map(|_| Some("deleted account S3 Block Public Access".into())),
+        );
     }
     if input.spec.ebs_encryption_by_default.is_some() {
         for region in &regions {
             if created(hd::EBS, region) {
-                note(aws::ec2::set_encryption_by_default(&session.ec2(region), false).await.map(|_| Some(format!("disabled EBS encryption by default in {region}"))));
+                note(
+                    aws::ec2::set_encryption_by_default(&session.ec2(region), false)
+                        .await
+                        .map(|_| Some(format!("disabled EBS encryption by default in {region}"))),
+                );
             }
         }
     }
@@ -450,23 +660,74 @@ mod tests {
 
     #[test]
     fn settle_maps_drift_and_execution_to_state() {
-        let d = vec![FieldDrift { field: "x.a".into(), desired: true.into(), actual: false.into() }];
-        assert_eq!(settle("x", "r", vec![], None, false, Ownership::Created, None).state, ComponentState::InSync);
-        assert_eq!(settle("x", "r", d.clone(), None, false, Ownership::Created, None).state, ComponentState::Drifted);
-        assert_eq!(settle("x", "r", d.clone(), Some(Ok(())), true, Ownership::Created, None).state, ComponentState::Created);
-        let corrected = settle("x", "r", d.clone(), Some(Ok(())), false, Ownership::Created, None);
-        assert_eq!((corrected.state, corrected.action, corrected.remaining_drift()), (ComponentState::Corrected, DriftAction::Corrected, 0));
-        let err = AwsError::new("iam", "UpdateAccountPasswordPolicy", aws::ErrorCategory::AccessDenied, "no");
+        let d = vec![FieldDrift {
+            field: "x.a".into(),
+            desired: true.into(),
+            actual: false.into(),
+        }];
+        assert_eq!(
+            settle("x", "r", vec![], None, false, Ownership::Created, None).state,
+            ComponentState::InSync
+        );
+        assert_eq!(
+            settle("x", "r", d.clone(), None, false, Ownership::Created, None).state,
+            ComponentState::Drifted
+        );
+        assert_eq!(
+            settle(
+                "x",
+                "r",
+                d.clone(),
+                Some(Ok(())),
+                true,
+                Ownership::Created,
+                None
+            )
+            .state,
+            ComponentState::Created
+        );
+        let corrected = settle(
+            "x",
+            "r",
+            d.clone(),
+            Some(Ok(())),
+            false,
+            Ownership::Created,
+            None,
+        );
+        assert_eq!(
+            (
+                corrected.state,
+                corrected.action,
+                corrected.remaining_drift()
+            ),
+            (ComponentState::Corrected, DriftAction::Corrected, 0)
+        );
+        let err = AwsError::new(
+            "iam",
+            "UpdateAccountPasswordPolicy",
+            aws::ErrorCategory::AccessDenied,
+            "no",
+        );
         let failed = settle("x", "r", d, Some(Err(err)), false, Ownership::Adopted, None);
-        assert_eq!((failed.state, failed.action, failed.remaining_drift()), (ComponentState::Error, DriftAction::Failed, 1));
+        assert_eq!(
+            (failed.state, failed.action, failed.remaining_drift()),
+            (ComponentState::Error, DriftAction::Failed, 1)
+        );
     }
 
     #[test]
     fn untaggable_ownership_is_sticky() {
         assert_eq!(sticky_ownership(None, true, true), Ownership::Created);
-        assert_eq!(sticky_ownership(Some(Ownership::Created), false, false), Ownership::Created);
+        assert_eq!(
+            sticky_ownership(Some(Ownership::Created), false, false),
+            Ownership::Created
+        );
         assert_eq!(sticky_ownership(None, false, true), Ownership::Adopted);
         assert_eq!(sticky_ownership(None, true, false), Ownership::None);
-        assert_eq!(sticky_ownership(Some(Ownership::Adopted), false, true), Ownership::Adopted);
+        assert_eq!(
+            sticky_ownership(Some(Ownership::Adopted), false, true),
+            Ownership::Adopted
+        );
     }
 }

@@ -22,21 +22,35 @@ pub struct FieldDrift {
 /// the drift: listing every setting of a resource that does not exist would bury it.
 pub fn diff(component: &str, desired: &Fields, observed: &Fields) -> Vec<FieldDrift> {
     let exists_key = format!("{component}.exists");
-    if desired.get(&exists_key) == Some(&Value::Bool(true)) && observed.get(&exists_key) != Some(&Value::Bool(true)) {
-        return vec![FieldDrift { field: exists_key, desired: Value::Bool(true), actual: Value::Bool(false) }];
+    if desired.get(&exists_key) == Some(&Value::Bool(true))
+        && observed.get(&exists_key) != Some(&Value::Bool(true))
+    {
+        return vec![FieldDrift {
+            field: exists_key,
+            desired: Value::Bool(true),
+            actual: Value::Bool(false),
+        }];
     }
     desired
         .iter()
         .filter_map(|(field, want)| {
             let have = observed.get(field).cloned().unwrap_or(Value::Null);
-            (*want != have).then(|| FieldDrift { field: field.clone(), desired: want.clone(), actual: have })
+            (*want != have).then(|| FieldDrift {
+                field: field.clone(),
+                desired: want.clone(),
+                actual: have,
+            })
         })
         .collect()
 }
 
 /// True when any drift touches one of `fields` (exact path or a child of it).
 pub fn touches(drift: &[FieldDrift], fields: &[&str]) -> bool {
-    drift.iter().any(|d| fields.iter().any(|f| d.field == *f || d.field.starts_with(&format!("{f}."))))
+    drift.iter().any(|d| {
+        fields
+            .iter()
+            .any(|f| d.field == *f || d.field.starts_with(&format!("{f}.")))
+    })
 }
 
 #[cfg(test)]
@@ -45,15 +59,29 @@ mod tests {
     use serde_json::json;
 
     fn fields(pairs: &[(&str, Value)]) -> Fields {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
     }
 
     #[test]
     fn only_declared_fields_drift() {
         let desired = fields(&[("gd.exists", json!(true)), ("gd.freq", json!("SIX_HOURS"))]);
-        let observed = fields(&[("gd.exists", json!(true)), ("gd.freq", json!("ONE_HOUR")), ("gd.other", json!(1))]);
+        let observed = fields(&[
+            ("gd.exists", json!(true)),
+            ("gd.freq", json!("ONE_HOUR")),
+            ("gd.other", json!(1)),
+        ]);
         let d = diff("gd", &desired, &observed);
-        assert_eq!(d, vec![FieldDrift { field: "gd.freq".into(), desired: json!("SIX_HOURS"), actual: json!("ONE_HOUR") }]);
+        assert_eq!(
+            d,
+            vec![FieldDrift {
+                field: "gd.freq".into(),
+                desired: json!("SIX_HOURS"),
+                actual: json!("ONE_HOUR")
+            }]
+        );
     }
 
     #[test]
@@ -75,14 +103,23 @@ mod tests {
     fn equal_states_have_no_drift_for_any_values() {
         // Property: diff(x, x) is empty, whatever x holds.
         for n in 0..50 {
-            let f = fields(&[("a.exists", json!(true)), ("a.n", json!(n)), ("a.s", json!(format!("v{n}"))), ("a.l", json!([n, n + 1]))]);
+            let f = fields(&[
+                ("a.exists", json!(true)),
+                ("a.n", json!(n)),
+                ("a.s", json!(format!("v{n}"))),
+                ("a.l", json!([n, n + 1])),
+            ]);
             assert!(diff("a", &f, &f).is_empty());
         }
     }
 
     #[test]
     fn touches_matches_children() {
-        let d = vec![FieldDrift { field: "ct.cloudWatchLogs.roleArn".into(), desired: json!("a"), actual: json!("b") }];
+        let d = vec![FieldDrift {
+            field: "ct.cloudWatchLogs.roleArn".into(),
+            desired: json!("a"),
+            actual: json!("b"),
+        }];
         assert!(touches(&d, &["ct.cloudWatchLogs"]));
         assert!(!touches(&d, &["ct.cloud"]));
     }

@@ -100,12 +100,18 @@ pub struct PassReport {
 impl PassReport {
     /// A pass that stopped before touching any component.
     pub fn fatal(err: EngineError) -> Self {
-        Self { fatal: Some(err), ..Default::default() }
+        Self {
+            fatal: Some(err),
+            ..Default::default()
+        }
     }
 
     /// Number of drifted settings still in AWS.
     pub fn remaining_drift(&self) -> usize {
-        self.outcomes.iter().map(ComponentOutcome::remaining_drift).sum()
+        self.outcomes
+            .iter()
+            .map(ComponentOutcome::remaining_drift)
+            .sum()
     }
 
     /// Every component error.
@@ -118,14 +124,20 @@ impl PassReport {
         if let Some(f) = &self.fatal {
             return Some(f.category());
         }
-        self.errors().filter_map(|o| o.error.as_ref()).map(|e| e.category).min_by_key(|c| c.is_retryable()).map(|c| c.as_str())
+        self.errors()
+            .filter_map(|o| o.error.as_ref())
+            .map(|e| e.category)
+            .min_by_key(|c| c.is_retryable())
+            .map(|c| c.as_str())
     }
 
     /// True when every error is retryable (throttling / transient).
     pub fn only_retryable_errors(&self) -> bool {
         match &self.fatal {
             Some(f) => f.is_retryable(),
-            None => self.errors().all(|o| o.error.as_ref().is_some_and(|e| e.category.is_retryable())),
+            None => self
+                .errors()
+                .all(|o| o.error.as_ref().is_some_and(|e| e.category.is_retryable())),
         }
     }
 }
@@ -152,9 +164,19 @@ mod tests {
 
     #[test]
     fn regions_fall_back_to_the_account_and_dedupe() {
-        let own = vec!["eu-west-1".to_string(), "us-east-1".into(), "eu-west-1".into()];
-        assert_eq!(resolve_regions(&own, &[]).unwrap(), vec!["eu-west-1", "us-east-1"]);
-        assert_eq!(resolve_regions(&[], &["us-east-2".into()]).unwrap(), vec!["us-east-2"]);
+        let own = vec![
+            "eu-west-1".to_string(),
+            "us-east-1".into(),
+            "eu-west-1".into(),
+        ];
+        assert_eq!(
+            resolve_regions(&own, &[]).unwrap(),
+            vec!["eu-west-1", "us-east-1"]
+        );
+        assert_eq!(
+            resolve_regions(&[], &["us-east-2".into()]).unwrap(),
+            vec!["us-east-2"]
+        );
         assert_eq!(resolve_regions(&[], &[]), Err(EngineError::NoRegions));
     }
 }

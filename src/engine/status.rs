@@ -2,7 +2,10 @@
 
 use super::PassReport;
 use crate::api::account_baseline::AccountBaselineStatus;
-use crate::api::common::{condition, find_condition, set_condition, ComponentState, ComponentStatus, DriftAction, DriftEntry};
+use crate::api::common::{
+    condition, find_condition, set_condition, ComponentState, ComponentStatus, DriftAction,
+    DriftEntry,
+};
 use crate::baseline::controls::controls_for;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
@@ -27,8 +30,15 @@ fn render(v: &serde_json::Value) -> String {
 }
 
 /// Compute the new status. `now` stamps new drift, transitions and `lastDriftCheckTime`.
-pub fn baseline_status(previous: Option<&AccountBaselineStatus>, report: &PassReport, generation: Option<i64>, now: &Time) -> AccountBaselineStatus {
-    let prev_conditions = previous.map(|p| p.conditions.as_slice()).unwrap_or_default();
+pub fn baseline_status(
+    previous: Option<&AccountBaselineStatus>,
+    report: &PassReport,
+    generation: Option<i64>,
+    now: &Time,
+) -> AccountBaselineStatus {
+    let prev_conditions = previous
+        .map(|p| p.conditions.as_slice())
+        .unwrap_or_default();
     let prev_drift = previous.map(|p| p.drift.as_slice()).unwrap_or_default();
 
     let mut drift = Vec::new();
@@ -40,7 +50,13 @@ pub fn baseline_status(previous: Option<&AccountBaselineStatus>, report: &PassRe
             let action = o.action;
             let detected_at = prev_drift
                 .iter()
-                .find(|p| p.component == o.component && p.region == o.region && p.field == d.field && p.desired == desired && p.actual == actual)
+                .find(|p| {
+                    p.component == o.component
+                        && p.region == o.region
+                        && p.field == d.field
+                        && p.desired == desired
+                        && p.actual == actual
+                })
                 .map(|p| p.detected_at.clone())
                 .unwrap_or_else(|| now.clone());
             drift.push(DriftEntry {
@@ -71,64 +87,164 @@ pub fn baseline_status(previous: Option<&AccountBaselineStatus>, report: &PassRe
         .collect();
 
     let remaining = report.remaining_drift();
-    let corrected = report.outcomes.iter().any(|o| o.action == DriftAction::Corrected && !o.drift.is_empty());
-    let failed_corrections = report.outcomes.iter().any(|o| o.action == DriftAction::Failed && !o.drift.is_empty());
+    let corrected = report
+        .outcomes
+        .iter()
+        .any(|o| o.action == DriftAction::Corrected && !o.drift.is_empty());
+    let failed_corrections = report
+        .outcomes
+        .iter()
+        .any(|o| o.action == DriftAction::Failed && !o.drift.is_empty());
     let error_reason = report.error_category();
     let error_message = match &report.fatal {
         Some(f) => Some(f.to_string()),
         None => {
             let msgs: Vec<String> = report
                 .errors()
-                .filter_map(|o| o.error.as_ref().map(|e| format!("{} in {}: {e}", o.component, o.region)))
+                .filter_map(|o| {
+                    o.error
+                        .as_ref()
+                        .map(|e| format!("{} in {}: {e}", o.component, o.region))
+                })
                 .collect();
             (!msgs.is_empty()).then(|| msgs.join("; "))
         }
     };
 
     let synced = match (error_reason, &error_message) {
-        (Some(r), Some(m)) => set_condition(prev_conditions, condition::SYNCED, false, r, m.clone(), generation, now),
-        _ => set_condition(prev_conditions, condition::SYNCED, true, reason::RECONCILED, "last pass reached AWS without error".into(), generation, now),
+        (Some(r), Some(m)) => set_condition(
+            prev_conditions,
+            condition::SYNCED,
+            false,
+            r,
+            m.clone(),
+            generation,
+            now,
+        ),
+        _ => set_condition(
+            prev_conditions,
+            condition::SYNCED,
+            true,
+            reason::RECONCILED,
+            "last pass reached AWS without error".into(),
+            generation,
+            now,
+        ),
     };
     let drifted = if report.fatal.is_some() {
-        find_condition(prev_conditions, condition::DRIFTED).cloned().unwrap_or_else(|| {
-            let mut c = set_condition(prev_conditions, condition::DRIFTED, false, reason::NOT_CHECKED, "drift not checked yet".into(), generation, now);
-            c.status = "Unknown".into();
-            c
-        })
+        find_condition(prev_conditions, condition::DRIFTED)
+            .cloned()
+            .unwrap_or_else(|| {
+                let mut c = set_condition(
+                    prev_conditions,
+                    condition::DRIFTED,
+                    false,
+                    reason::NOT_CHECKED,
+                    "drift not checked yet".into(),
+                    generation,
+                    now,
+                );
+                c.status = "Unknown".into();
+                c
+            })
     } else if remaining > 0 {
-        let r = if failed_corrections { reason::DRIFT_NOT_CORRECTED } else { reason::DRIFT_REPORTED };
-        set_condition(prev_conditions, condition::DRIFTED, true, r, format!("{remaining} setting(s) differ from the spec"), generation, now)
+        let r = if failed_corrections {
+            reason::DRIFT_NOT_CORRECTED
+        } else {
+            reason::DRIFT_REPORTED
+        };
+        set_condition(
+            prev_conditions,
+            condition::DRIFTED,
+            true,
+            r,
+            format!("{remaining} setting(s) differ from the spec"),
+            generation,
+            now,
+        )
     } else if corrected {
-        set_condition(prev_conditions, condition::DRIFTED, false, reason::DRIFT_CORRECTED, "drift found and corrected".into(), generation, now)
+        set_condition(
+            prev_conditions,
+            condition::DRIFTED,
+            false,
+            reason::DRIFT_CORRECTED,
+            "drift found and corrected".into(),
+            generation,
+            now,
+        )
     } else {
-        set_condition(prev_conditions, condition::DRIFTED, false, reason::IN_SYNC, "AWS matches the spec".into(), generation, now)
+        set_condition(
+            prev_conditions,
+            condition::DRIFTED,
+            false,
+            reason::IN_SYNC,
+            "AWS matches the spec".into(),
+            generation,
+            now,
+        )
     };
     let ready = match (error_reason, &error_message) {
         // A throttle or network hiccup does not flip Ready: keep the last verdict while retrying.
-        (Some(_), Some(_)) if report.only_retryable_errors() && find_condition(prev_conditions, condition::READY).is_some() => {
-            find_condition(prev_conditions, condition::READY).cloned().expect("checked above")
+        (Some(_), Some(_))
+            if report.only_retryable_errors()
+                && find_condition(prev_conditions, condition::READY).is_some() =>
+        {
+            find_condition(prev_conditions, condition::READY)
+                .cloned()
+                .expect("checked above")
         }
-        (Some(r), Some(m)) => set_condition(prev_conditions, condition::READY, false, r, m.clone(), generation, now),
+        (Some(r), Some(m)) => set_condition(
+            prev_conditions,
+            condition::READY,
+            false,
+            r,
+            m.clone(),
+            generation,
+            now,
+        ),
         _ if remaining > 0 => set_condition(
             prev_conditions,
             condition::READY,
             false,
-            if failed_corrections { reason::DRIFT_NOT_CORRECTED } else { reason::DRIFT_REPORTED },
+            if failed_corrections {
+                reason::DRIFT_NOT_CORRECTED
+            } else {
+                reason::DRIFT_REPORTED
+            },
             format!("{remaining} setting(s) differ from the spec; see status.drift"),
             generation,
             now,
         ),
-        _ => set_condition(prev_conditions, condition::READY, true, reason::IN_SYNC, "declared baseline holds in AWS".into(), generation, now),
+        _ => set_condition(
+            prev_conditions,
+            condition::READY,
+            true,
+            reason::IN_SYNC,
+            "declared baseline holds in AWS".into(),
+            generation,
+            now,
+        ),
     };
 
     AccountBaselineStatus {
         observed_generation: generation,
         conditions: vec![ready, synced, drifted],
-        account_id: report.account_id.clone().or_else(|| previous.and_then(|p| p.account_id.clone())),
+        account_id: report
+            .account_id
+            .clone()
+            .or_else(|| previous.and_then(|p| p.account_id.clone())),
         regions: (!report.regions.is_empty()).then(|| report.regions.join(",")),
         last_drift_check_time: Some(now.clone()),
-        components: if report.fatal.is_some() { previous.map(|p| p.components.clone()).unwrap_or_default() } else { components },
-        drift: if report.fatal.is_some() { prev_drift.to_vec() } else { drift },
+        components: if report.fatal.is_some() {
+            previous.map(|p| p.components.clone()).unwrap_or_default()
+        } else {
+            components
+        },
+        drift: if report.fatal.is_some() {
+            prev_drift.to_vec()
+        } else {
+            drift
+        },
     }
 }
 
@@ -158,41 +274,87 @@ pub struct EventNote {
 /// Events for what changed between two statuses; a steady state produces none.
 pub fn events(old: Option<&AccountBaselineStatus>, new: &AccountBaselineStatus) -> Vec<EventNote> {
     let mut out = Vec::new();
-    for c in &new.components {
-        if c.state == ComponentState::Created {
-            out.push(EventNote {
-                warning: false,
-                reason: "Created",
-                action: "Create",
-                note: format!("created {} in {}{}", c.component, c.region, c.id.as_ref().map(|i| format!(" ({i})")).unwrap_or_default()),
-            });
-        }
+    // One event per kind of change and pass: the recorder folds identical reasons into a series anyway.
+    let created: Vec<String> = new
+        .components
+        .iter()
+        .filter(|c| c.state == ComponentState::Created)
+        .map(|c| {
+            format!(
+                "{} in {}{}",
+                c.component,
+                c.region,
+                c.id.as_ref().map(|i| format!(" ({i})")).unwrap_or_default()
+            )
+        })
+        .collect();
+    if !created.is_empty() {
+        out.push(EventNote {
+            warning: false,
+            reason: "Created",
+            action: "Create",
+            note: truncate(format!("created {}", created.join("; "))),
+        });
     }
     let corrected: Vec<String> = new
         .drift
         .iter()
-        .filter(|d| d.action == DriftAction::Corrected && !new.components.iter().any(|c| c.component == d.component && c.region == d.region && c.state == ComponentState::Created))
+        .filter(|d| {
+            d.action == DriftAction::Corrected
+                && !new.components.iter().any(|c| {
+                    c.component == d.component
+                        && c.region == d.region
+                        && c.state == ComponentState::Created
+                })
+        })
         .map(|d| format!("{} in {}: {} -> {}", d.field, d.region, d.actual, d.desired))
         .collect();
     if !corrected.is_empty() {
-        out.push(EventNote { warning: false, reason: "DriftCorrected", action: "Correct", note: truncate(corrected.join("; ")) });
+        out.push(EventNote {
+            warning: false,
+            reason: "DriftCorrected",
+            action: "Correct",
+            note: truncate(corrected.join("; ")),
+        });
     }
     let old_drift = old.map(|o| o.drift.as_slice()).unwrap_or_default();
     let new_reported: Vec<String> = new
         .drift
         .iter()
         .filter(|d| d.action == DriftAction::Reported)
-        .filter(|d| !old_drift.iter().any(|o| o.action == DriftAction::Reported && o.field == d.field && o.region == d.region && o.actual == d.actual))
-        .map(|d| format!("{} in {}: want {}, found {}", d.field, d.region, d.desired, d.actual))
+        .filter(|d| {
+            !old_drift.iter().any(|o| {
+                o.action == DriftAction::Reported
+                    && o.field == d.field
+                    && o.region == d.region
+                    && o.actual == d.actual
+            })
+        })
+        .map(|d| {
+            format!(
+                "{} in {}: want {}, found {}",
+                d.field, d.region, d.desired, d.actual
+            )
+        })
         .collect();
     if !new_reported.is_empty() {
-        out.push(EventNote { warning: true, reason: "DriftReported", action: "Report", note: truncate(new_reported.join("; ")) });
+        out.push(EventNote {
+            warning: true,
+            reason: "DriftReported",
+            action: "Report",
+            note: truncate(new_reported.join("; ")),
+        });
     }
     let old_synced = old.and_then(|o| find_condition(&o.conditions, condition::SYNCED));
     if let Some(s) = find_condition(&new.conditions, condition::SYNCED) {
         let was_same = old_synced.is_some_and(|o| o.status == s.status && o.reason == s.reason);
         if s.status == "False" && !was_same {
-            out.push(EventNote { warning: true, reason: "ReconcileFailed", action: "Reconcile", note: truncate(s.message.clone()) });
+            out.push(EventNote {
+                warning: true,
+                reason: "ReconcileFailed",
+                action: "Reconcile",
+                note: truncate(s.message.clone()),
+            });
         }
     }
     out
@@ -223,16 +385,40 @@ mod tests {
         Time(s.parse().unwrap())
     }
 
-    fn outcome(state: ComponentState, action: DriftAction, drift: Vec<FieldDrift>, error: Option<AwsError>) -> ComponentOutcome {
-        ComponentOutcome { component: "guardDuty", region: "us-east-1".into(), state, ownership: Ownership::Created, id: Some("det".into()), drift, action, error, message: None }
+    fn outcome(
+        state: ComponentState,
+        action: DriftAction,
+        drift: Vec<FieldDrift>,
+        error: Option<AwsError>,
+    ) -> ComponentOutcome {
+        ComponentOutcome {
+            component: "guardDuty",
+            region: "us-east-1".into(),
+            state,
+            ownership: Ownership::Created,
+            id: Some("det".into()),
+            drift,
+            action,
+            error,
+            message: None,
+        }
     }
 
     fn freq_drift() -> FieldDrift {
-        FieldDrift { field: "guardDuty.findingPublishingFrequency".into(), desired: json!("SIX_HOURS"), actual: json!("ONE_HOUR") }
+        FieldDrift {
+            field: "guardDuty.findingPublishingFrequency".into(),
+            desired: json!("SIX_HOURS"),
+            actual: json!("ONE_HOUR"),
+        }
     }
 
     fn report(outcomes: Vec<ComponentOutcome>) -> PassReport {
-        PassReport { account_id: Some("123456789012".into()), regions: vec!["us-east-1".into()], outcomes, fatal: None }
+        PassReport {
+            account_id: Some("123456789012".into()),
+            regions: vec!["us-east-1".into()],
+            outcomes,
+            fatal: None,
+        }
     }
 
     fn cond<'a>(s: &'a AccountBaselineStatus, ty: &str) -> (&'a str, &'a str) {
@@ -242,7 +428,12 @@ mod tests {
 
     #[test]
     fn reported_drift_is_listed_with_controls_and_flags_conditions() {
-        let r = report(vec![outcome(ComponentState::Drifted, DriftAction::Reported, vec![freq_drift()], None)]);
+        let r = report(vec![outcome(
+            ComponentState::Drifted,
+            DriftAction::Reported,
+            vec![freq_drift()],
+            None,
+        )]);
         let s = baseline_status(None, &r, Some(3), &t("2026-01-01T00:00:00Z"));
         assert_eq!(cond(&s, "Ready"), ("False", "DriftReported"));
         assert_eq!(cond(&s, "Drifted"), ("True", "DriftReported"));
@@ -255,44 +446,114 @@ mod tests {
 
     #[test]
     fn persisting_drift_keeps_detected_at_and_steady_state_is_unchanged() {
-        let r = report(vec![outcome(ComponentState::Drifted, DriftAction::Reported, vec![freq_drift()], None)]);
+        let r = report(vec![outcome(
+            ComponentState::Drifted,
+            DriftAction::Reported,
+            vec![freq_drift()],
+            None,
+        )]);
         let first = baseline_status(None, &r, Some(1), &t("2026-01-01T00:00:00Z"));
         let second = baseline_status(Some(&first), &r, Some(1), &t("2026-01-01T00:05:00Z"));
         assert_eq!(second.drift[0].detected_at, t("2026-01-01T00:00:00Z"));
         assert!(!status_changed(Some(&first), &second));
-        assert!(events(Some(&first), &second).is_empty(), "steady state must not emit events");
+        assert!(
+            events(Some(&first), &second).is_empty(),
+            "steady state must not emit events"
+        );
     }
 
     #[test]
     fn corrected_drift_then_in_sync() {
-        let r = report(vec![outcome(ComponentState::Corrected, DriftAction::Corrected, vec![freq_drift()], None)]);
+        let r = report(vec![outcome(
+            ComponentState::Corrected,
+            DriftAction::Corrected,
+            vec![freq_drift()],
+            None,
+        )]);
         let s = baseline_status(None, &r, Some(1), &t("2026-01-01T00:00:00Z"));
         assert_eq!(cond(&s, "Ready"), ("True", "InSync"));
         assert_eq!(cond(&s, "Drifted"), ("False", "DriftCorrected"));
         let ev = events(None, &s);
-        assert_eq!(ev.iter().map(|e| e.reason).collect::<Vec<_>>(), vec!["DriftCorrected"]);
-        let clean = baseline_status(Some(&s), &report(vec![outcome(ComponentState::InSync, DriftAction::Reported, vec![], None)]), Some(1), &t("2026-01-01T00:05:00Z"));
+        assert_eq!(
+            ev.iter().map(|e| e.reason).collect::<Vec<_>>(),
+            vec!["DriftCorrected"]
+        );
+        let clean = baseline_status(
+            Some(&s),
+            &report(vec![outcome(
+                ComponentState::InSync,
+                DriftAction::Reported,
+                vec![],
+                None,
+            )]),
+            Some(1),
+            &t("2026-01-01T00:05:00Z"),
+        );
         assert!(status_changed(Some(&s), &clean));
         assert_eq!(cond(&clean, "Drifted"), ("False", "InSync"));
-        assert_eq!(find_condition(&clean.conditions, "Ready").unwrap().last_transition_time, t("2026-01-01T00:00:00Z"));
+        assert_eq!(
+            find_condition(&clean.conditions, "Ready")
+                .unwrap()
+                .last_transition_time,
+            t("2026-01-01T00:00:00Z")
+        );
     }
 
     #[test]
     fn access_denied_is_a_condition_naming_the_operation() {
-        let e = AwsError::new("guardduty", "UpdateDetector", ErrorCategory::AccessDenied, "not authorized");
-        let r = report(vec![outcome(ComponentState::Error, DriftAction::Failed, vec![freq_drift()], Some(e))]);
+        let e = AwsError::new(
+            "guardduty",
+            "UpdateDetector",
+            ErrorCategory::AccessDenied,
+            "not authorized",
+        );
+        let r = report(vec![outcome(
+            ComponentState::Error,
+            DriftAction::Failed,
+            vec![freq_drift()],
+            Some(e),
+        )]);
         let s = baseline_status(None, &r, Some(1), &t("2026-01-01T00:00:00Z"));
         assert_eq!(cond(&s, "Synced"), ("False", "AccessDenied"));
         assert_eq!(cond(&s, "Ready"), ("False", "AccessDenied"));
-        assert!(find_condition(&s.conditions, "Synced").unwrap().message.contains("guardduty:UpdateDetector"));
-        assert_eq!(events(None, &s).iter().filter(|e| e.reason == "ReconcileFailed").count(), 1);
+        assert!(find_condition(&s.conditions, "Synced")
+            .unwrap()
+            .message
+            .contains("guardduty:UpdateDetector"));
+        assert_eq!(
+            events(None, &s)
+                .iter()
+                .filter(|e| e.reason == "ReconcileFailed")
+                .count(),
+            1
+        );
     }
 
     #[test]
     fn throttling_does_not_flip_ready() {
-        let ok = baseline_status(None, &report(vec![outcome(ComponentState::InSync, DriftAction::Reported, vec![], None)]), Some(1), &t("2026-01-01T00:00:00Z"));
-        let e = AwsError::new("guardduty", "GetDetector", ErrorCategory::Throttled, "slow down");
-        let r = report(vec![outcome(ComponentState::Error, DriftAction::Reported, vec![], Some(e))]);
+        let ok = baseline_status(
+            None,
+            &report(vec![outcome(
+                ComponentState::InSync,
+                DriftAction::Reported,
+                vec![],
+                None,
+            )]),
+            Some(1),
+            &t("2026-01-01T00:00:00Z"),
+        );
+        let e = AwsError::new(
+            "guardduty",
+            "GetDetector",
+            ErrorCategory::Throttled,
+            "slow down",
+        );
+        let r = report(vec![outcome(
+            ComponentState::Error,
+            DriftAction::Reported,
+            vec![],
+            Some(e),
+        )]);
         let s = baseline_status(Some(&ok), &r, Some(1), &t("2026-01-01T00:05:00Z"));
         assert_eq!(cond(&s, "Ready"), ("True", "InSync"));
         assert_eq!(cond(&s, "Synced"), ("False", "Throttled"));
@@ -300,7 +561,11 @@ mod tests {
 
     #[test]
     fn account_mismatch_stops_everything() {
-        let r = PassReport::fatal(EngineError::AccountMismatch { expected: "111111111111".into(), actual: "123456789012".into(), arn: "arn".into() });
+        let r = PassReport::fatal(EngineError::AccountMismatch {
+            expected: "111111111111".into(),
+            actual: "123456789012".into(),
+            arn: "arn".into(),
+        });
         let s = baseline_status(None, &r, Some(1), &t("2026-01-01T00:00:00Z"));
         assert_eq!(cond(&s, "Ready"), ("False", "AccountMismatch"));
         assert_eq!(cond(&s, "Drifted"), ("Unknown", "NotChecked"));

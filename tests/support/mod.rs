@@ -35,7 +35,11 @@ fn moto_binary() -> PathBuf {
 impl Moto {
     /// Start moto and wait (at most 30 s) until it accepts connections.
     pub fn start() -> Self {
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let bin = moto_binary();
         let child = Command::new(&bin)
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
@@ -43,10 +47,16 @@ impl Moto {
             .stderr(Stdio::null())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {} ({e}); run .ci/run or `python3 -m venv .venv && .venv/bin/pip install 'moto[server]'`", bin.display()));
-        let moto = Moto { child, endpoint: format!("http://127.0.0.1:{port}") };
+        let moto = Moto {
+            child,
+            endpoint: format!("http://127.0.0.1:{port}"),
+        };
         let deadline = Instant::now() + Duration::from_secs(30);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "moto_server did not listen on {port} within 30 s");
+            assert!(
+                Instant::now() < deadline,
+                "moto_server did not listen on {port} within 30 s"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
         moto
@@ -62,7 +72,9 @@ impl Moto {
         aws_config::defaults(BehaviorVersion::latest())
             .endpoint_url(&self.endpoint)
             .region(Region::new(region.to_string()))
-            .credentials_provider(SharedCredentialsProvider::new(Credentials::new(access_key, "testing", None, None, "test")))
+            .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+                access_key, "testing", None, None, "test",
+            )))
             .load()
             .await
     }
@@ -70,7 +82,10 @@ impl Moto {
     /// A factory whose calls are counted by the returned tally.
     pub async fn factory(&self) -> (AwsFactory, CallStats) {
         let stats = CallStats::default();
-        (AwsFactory::from_config(self.sdk_config("us-east-1").await, stats.clone()), stats)
+        (
+            AwsFactory::from_config(self.sdk_config("us-east-1").await, stats.clone()),
+            stats,
+        )
     }
 }
 
@@ -83,5 +98,9 @@ impl Drop for Moto {
 
 /// An AwsAccount spec for moto's default account.
 pub fn account(regions: &[&str]) -> AwsAccountSpec {
-    AwsAccountSpec { account_id: ACCOUNT.into(), assume_role: None, regions: regions.iter().map(|r| r.to_string()).collect() }
+    AwsAccountSpec {
+        account_id: ACCOUNT.into(),
+        assume_role: None,
+        regions: regions.iter().map(|r| r.to_string()).collect(),
+    }
 }

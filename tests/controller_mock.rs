@@ -1,0 +1,289 @@
+//! Kubernetes wiring against a fake API server (kube-rs tower-test mock) and moto: finalizer added, status
+//! patch body, events published, and no Kubernetes write when nothing changed.
+
+mod support;
+
+use aws_baseline_operator::api::AccountBaseline;
+use aws_baseline_operator::controller::{reconcile_baseline, Context, FINALIZER};
+use aws_baseline_operator::metrics::Metrics;
+use http::{Method, Request, Response, StatusCode};
+use kube::client::Body;
+use kube::core::DeserializeGuard;
+use kube::Client;
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+use support::Moto;
+
+#[derive(Clone, Debug)]
+struct Call {
+    method: Method,
+    path: String,
+    body: Value,
+}
+
+/// A fake API server answering just enough for one reconcile and recording every request.
+fn fake_apiserver(account: Value, object: Value) -> (Client, Arc<Mutex<Vec<Call>>>) {
+    let (service, mut handle) = tower_test::mock::pair::<Request<Body>, Response<Body>>();
+    let calls: Arc<Mutex<Vec<Call>>> = Arc::default();
+    let recorded = calls.clone();
+    tokio::spawn(async move {
+        while let Some((req, send)) = handle.next_request().await {
+            let (parts, body) = req.into_parts();
+            let bytes = body.collect_bytes().await.unwrap();
+            let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+            let path = parts.uri.path().to_string();
+            recorded.lock().unwrap().push(Call {
+                method: parts.method.clone(),
+                path: path.clone(),
+                body: body.clone(),
+            });
+            let (status, reply) = if path.contains("/awsaccounts/") {
+                (StatusCode::OK, account.clone())
+            } else if path.contains("/events") {
+                (StatusCode::CREATED, body)
+            } else if path.ends_with("/status") {
+                let mut o = object.clone();
+                o["status"] = body["status"].clone();
+                (StatusCode::OK, o)
+            } else {
+                (StatusCode::OK, object.clone())
+            };
+            send.send_response(
+                Response::builder()
+                    .status(status)
+                    .body(Body::from(serde_json::to_vec(&reply).unwrap()))
+                    .unwrap(),
+            );
+        }
+    });
+    (Client::new(service, "default"), calls)
+}
+
+fn account_json() -> Value {
+    json!({"apiVersion": "awsbaseline.io/v1alpha1", "kind": "AwsAccount", "metadata": {"name": "sandbox", "uid": "acct-uid"},
+        "spec": {"accountId": support::ACCOUNT, "regions": ["us-east-1"]}})
+}
+
+fn baseline_json(finalizers: &[&str], status: Option<Value>) -> Value {
+    let mut v = json!({"apiVersion": "awsbaseline.io/v1alpha1", "kind": "AccountBaseline",
+        "metadata": {"name": "prod", "uid": "prod-uid", "generation": 2, "resourceVersion": "7", "finalizers": finalizers},
+        "spec": {"accountRef": {"name": "sandbox"}, "guardDuty": {"findingPublishingFrequency": "ONE_HOUR"}, "passwordPolicy": {"minimumPasswordLength": 14}}});
+    if let Some(s) = status {
+        v["status"] = s;
+    }
+    v
+}
+
+async fn reconcile(
+    moto: &Moto,
+    object: Value,
+) -> (Result<kube::runtime::controller::Action, String>, Vec<Call>) {
+    let (client, calls) = fake_apiserver(account_json(), object.clone());
+    let (aws, _stats) = moto.factory().await;
+    let ctx = Arc::new(Context::new(client, aws, Arc::new(Metrics::default())));
+    let obj: DeserializeGuard<AccountBaseline> = serde_json::from_value(object).unwrap();
+    let result = reconcile_baseline(Arc::new(obj), ctx)
+        .await
+        .map_err(|e| e.to_string());
+    // Let the fake server finish recording event POSTs.
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let calls = calls.lock().unwrap().clone();
+    (result, calls)
+}
+
+fn status_patches(calls: &[Call]) -> Vec<&Call> {
+    calls
+        .iter()
+        .filter(|c| c.method == Method::PATCH && c.path.ends_with("/status"))
+        .collect()
+}
+
+fn events(calls: &[Call]) -> Vec<&Call> {
+    calls
+        .iter()
+        .filter(|c| c.method == Method::POST && c.path.contains("/events"))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn finalizer_status_events_and_quiet_steady_state() {
+    let moto = Moto::start();
+
+    // 1. A new object first gets the finalizer, nothing else.
+    let (result, calls) = reconcile(&moto, baseline_json(&[], None)).await;
+    assert!(result.is_ok(), "{result:?}");
+    assert_eq!(calls.len(), 1, "{calls:#?}");
+    assert_eq!(calls[0].method, Method::PATCH);
+    assert_eq!(
+        calls[0].path,
+        "/apis/awsbaseline.io/v1alpha1/accountbaselines/prod"
+    );
+    assert!(
+        calls[0].body.to_string().contains(FINALIZER),
+        "{}",
+        calls[0].body
+    );
+
+    // 2. With the finalizer: account read, AWS converged, status applied, events published.
+    let (result, calls) = reconcile(&moto, baseline_json(&[FINALIZER], None)).await;
+    assert!(result.is_ok(), "{result:?}");
+    assert!(calls.iter().any(|c| c.method == Method::GET
+        && c.path == "/apis/awsbaseline.io/v1alpha1/awsaccounts/sandbox"));
+    let patches = status_patches(&calls);
+    assert_eq!(patches.len(), 1, "{calls:#?}");
+    let status = &patches[0].body["status"];
+    assert_eq!(patches[0].body["kind"], "AccountBaseline");
+    assert_eq!(status["observedGeneration"], 2);
+    assert_eq!(status["accountId"], support::ACCOUNT);
+    let cond = |s: &Value, t: &str| {
+        s["conditions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["type"] == t)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(cond(status, "Ready")["status"], "True");
+    assert_eq!(cond(status, "Synced")["reason"], "Reconciled");
+    let states: Vec<(&str, &str)> = status["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["component"].as_str().unwrap(),
+                c["state"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        states,
+        vec![("passwordPolicy", "Created"), ("guardDuty", "Created")]
+    );
+    let evs = events(&calls);
+    assert!(
+        evs.iter()
+            .all(|e| e.path == "/apis/events.k8s.io/v1/namespaces/default/events"),
+        "{evs:#?}"
+    );
+    let reasons: Vec<&str> = evs
+        .iter()
+        .map(|e| e.body["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons, vec!["Created"], "{evs:#?}");
+    let note = evs[0].body["note"].as_str().unwrap();
+    assert!(
+        note.contains("passwordPolicy in us-east-1") && note.contains("guardDuty in us-east-1"),
+        "{note}"
+    );
+    assert_eq!(evs[0].body["regarding"]["name"], "prod");
+
+    // 3. Next pass: states move from Created to InSync (one status write, no new events).
+    let (result, calls) = reconcile(&moto, baseline_json(&[FINALIZER], Some(status.clone()))).await;
+    assert!(result.is_ok(), "{result:?}");
+    let patches = status_patches(&calls);
+    assert_eq!(patches.len(), 1);
+    assert!(events(&calls).is_empty(), "{calls:#?}");
+    let steady = patches[0].body["status"].clone();
+
+    // 4. Steady state: the only Kubernetes call is the account read. No status write, no event.
+    let (result, calls) = reconcile(&moto, baseline_json(&[FINALIZER], Some(steady))).await;
+    assert!(result.is_ok(), "{result:?}");
+    assert_eq!(
+        calls.len(),
+        1,
+        "steady state wrote to Kubernetes: {calls:#?}"
+    );
+    assert_eq!(calls[0].method, Method::GET);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deletion_with_retain_only_removes_the_finalizer() {
+    let moto = Moto::start();
+    let mut obj = baseline_json(&[FINALIZER], None);
+    obj["metadata"]["deletionTimestamp"] = json!("2026-01-01T00:00:00Z");
+    let (result, calls) = reconcile(&moto, obj).await;
+    assert!(result.is_ok(), "{result:?}");
+    let finalizer_patch = calls
+        .iter()
+        .find(|c| c.method == Method::PATCH && !c.path.ends_with("/status"))
+        .expect("finalizer removal");
+    assert!(
+        finalizer_patch.body.to_string().contains("remove")
+            || finalizer_patch.body.to_string().contains("finalizers"),
+        "{}",
+        finalizer_patch.body
+    );
+    let (_, stats) = moto.factory().await;
+    assert_eq!(stats.writes(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_account_is_a_condition_not_a_crash() {
+    let moto = Moto::start();
+    let (service, mut handle) = tower_test::mock::pair::<Request<Body>, Response<Body>>();
+    let calls: Arc<Mutex<Vec<Call>>> = Arc::default();
+    let rec = calls.clone();
+    tokio::spawn(async move {
+        while let Some((req, send)) = handle.next_request().await {
+            let (parts, body) = req.into_parts();
+            let body: Value =
+                serde_json::from_slice(&body.collect_bytes().await.unwrap()).unwrap_or(Value::Null);
+            rec.lock().unwrap().push(Call {
+                method: parts.method.clone(),
+                path: parts.uri.path().to_string(),
+                body: body.clone(),
+            });
+            let (status, reply) = if parts.uri.path().contains("/awsaccounts/") {
+                (
+                    StatusCode::NOT_FOUND,
+                    json!({"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "NotFound", "code": 404, "message": "not found"}),
+                )
+            } else {
+                (
+                    StatusCode::OK,
+                    baseline_json(&[FINALIZER], Some(body["status"].clone())),
+                )
+            };
+            send.send_response(
+                Response::builder()
+                    .status(status)
+                    .body(Body::from(serde_json::to_vec(&reply).unwrap()))
+                    .unwrap(),
+            );
+        }
+    });
+    let (aws, stats) = moto.factory().await;
+    let ctx = Arc::new(Context::new(
+        Client::new(service, "default"),
+        aws,
+        Arc::new(Metrics::default()),
+    ));
+    let obj: DeserializeGuard<AccountBaseline> =
+        serde_json::from_value(baseline_json(&[FINALIZER], None)).unwrap();
+    let result = reconcile_baseline(Arc::new(obj), ctx).await;
+    let err = result.expect_err("missing account must fail the pass");
+    assert_eq!(err.category(), "AccountNotFound", "{err}");
+    let calls = calls.lock().unwrap().clone();
+    let patch = calls
+        .iter()
+        .find(|c| c.path.ends_with("/status"))
+        .expect("status written");
+    let ready = patch.body["status"]["conditions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["type"] == "Ready")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (ready["status"].as_str(), ready["reason"].as_str()),
+        (Some("False"), Some("AccountNotFound"))
+    );
+    assert_eq!(
+        stats.reads() + stats.writes(),
+        0,
+        "no AWS call without an account"
+    );
+}

@@ -1,0 +1,170 @@
+//! The committed CRDs are what the binary generates, are structural, documented, and their CEL rules work.
+
+use aws_baseline_operator::api::{crds_yaml, AccountBaseline, AwsAccount};
+use serde_json::{json, Value};
+
+#[test]
+fn committed_crds_are_up_to_date() {
+    let committed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/crds/awsbaseline.io.yaml"
+    ))
+    .unwrap();
+    let generated = crds_yaml().unwrap();
+    assert!(
+        committed == generated,
+        "crds/ is stale: run `cargo run -q -- crd > crds/awsbaseline.io.yaml` and commit the result"
+    );
+}
+
+/// Walk a schema and collect violations of the structural-schema rules a kube-apiserver enforces, plus our own
+/// documentation rule.
+fn check(path: &str, s: &Value, errors: &mut Vec<String>) {
+    let obj = s.as_object().unwrap();
+    for banned in [
+        "$ref",
+        "anyOf",
+        "oneOf",
+        "allOf",
+        "not",
+        "definitions",
+        "$schema",
+    ] {
+        if obj.contains_key(banned) {
+            errors.push(format!("{path}: has {banned}"));
+        }
+    }
+    let preserve = obj.get("x-kubernetes-preserve-unknown-fields") == Some(&Value::Bool(true));
+    let int_or_string = obj.get("x-kubernetes-int-or-string") == Some(&Value::Bool(true));
+    if !obj.contains_key("type") && !preserve && !int_or_string {
+        errors.push(format!("{path}: no type"));
+    }
+    if obj.contains_key("properties") && obj.contains_key("additionalProperties") {
+        errors.push(format!(
+            "{path}: properties and additionalProperties together"
+        ));
+    }
+    if let Some(props) = obj.get("properties").and_then(Value::as_object) {
+        for (name, p) in props {
+            let child = format!("{path}.{name}");
+            let exempt = ["apiVersion", "kind", "metadata"].contains(&name.as_str()) && path == "";
+            if !exempt
+                && p.get("description")
+                    .and_then(Value::as_str)
+                    .is_none_or(str::is_empty)
+            {
+                errors.push(format!("{child}: no description"));
+            }
+            check(&child, p, errors);
+        }
+    }
+    if let Some(items) = obj.get("items") {
+        check(&format!("{path}[]"), items, errors);
+    }
+    if let Some(ap) = obj.get("additionalProperties").filter(|v| v.is_object()) {
+        check(&format!("{path}{{}}"), ap, errors);
+    }
+}
+
+#[test]
+fn schemas_are_structural_and_documented() {
+    for crd in [
+        serde_json::to_value(<AwsAccount as kube::CustomResourceExt>::crd()).unwrap(),
+        serde_json::to_value(<AccountBaseline as kube::CustomResourceExt>::crd()).unwrap(),
+    ] {
+        let version = &crd["spec"]["versions"][0];
+        let schema = &version["schema"]["openAPIV3Schema"];
+        let mut errors = Vec::new();
+        check("", schema, &mut errors);
+        assert!(
+            errors.is_empty(),
+            "{}: {errors:#?}",
+            crd["metadata"]["name"]
+        );
+        assert_eq!(version["subresources"]["status"], json!({}));
+        assert_eq!(crd["spec"]["names"]["categories"], json!(["awsbaseline"]));
+        assert_eq!(crd["spec"]["scope"], "Cluster");
+    }
+}
+
+#[test]
+fn printer_columns_and_short_names() {
+    let ab = serde_json::to_value(<AccountBaseline as kube::CustomResourceExt>::crd()).unwrap();
+    let cols: Vec<&str> = ab["spec"]["versions"][0]["additionalPrinterColumns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    for want in ["Ready", "Drifted", "Regions", "Age"] {
+        assert!(cols.contains(&want), "{cols:?}");
+    }
+    assert_eq!(ab["spec"]["names"]["shortNames"], json!(["ab"]));
+    let acct = serde_json::to_value(<AwsAccount as kube::CustomResourceExt>::crd()).unwrap();
+    assert_eq!(acct["spec"]["names"]["shortNames"], json!(["awsacct"]));
+}
+
+fn baseline(spec: Value) -> AccountBaseline {
+    serde_json::from_value(json!({"apiVersion": "awsbaseline.io/v1alpha1", "kind": "AccountBaseline", "metadata": {"name": "b"}, "spec": spec})).unwrap()
+}
+
+fn cel_error(spec: Value) -> Option<String> {
+    baseline(spec).validate_cel().err().map(|e| e.to_string())
+}
+
+#[test]
+fn cel_rules_accept_good_specs_and_reject_bad_ones() {
+    let ok = json!({"accountRef": {"name": "a"}, "passwordPolicy": {"minimumPasswordLength": 14, "hardExpiry": true, "maxPasswordAge": 90},
+        "guardDuty": {"features": {"runtimeMonitoring": true, "eksAddonManagement": true}},
+        "ebsEncryptionByDefault": {"enabled": true, "kmsKeyId": "alias/ebs"},
+        "cloudTrail": {"name": "trail", "s3": {"bucketName": "logs-bucket"}, "dataEvents": [{"resourceType": "S3Object", "arnPrefixes": ["arn:aws:s3:::data/"]}]}});
+    assert_eq!(cel_error(ok), None);
+
+    let cases = [
+        (
+            json!({"accountRef": {"name": "a"}}),
+            "declare at least one baseline section",
+        ),
+        (
+            json!({"accountRef": {"name": "a"}, "passwordPolicy": {"hardExpiry": true}}),
+            "hardExpiry requires maxPasswordAge",
+        ),
+        (
+            json!({"accountRef": {"name": "a"}, "guardDuty": {"features": {"eksAddonManagement": true}}}),
+            "eksAddonManagement requires runtimeMonitoring",
+        ),
+        (
+            json!({"accountRef": {"name": "a"}, "ebsEncryptionByDefault": {"enabled": false, "kmsKeyId": "k"}}),
+            "kmsKeyId needs enabled",
+        ),
+        (
+            json!({"accountRef": {"name": "a"}, "driftCheckInterval": "10s", "rootAccount": {}}),
+            "at least 30s",
+        ),
+        (
+            json!({"accountRef": {"name": "a"}, "cloudTrail": {"name": "trail", "s3": {"bucketName": "logs-bucket"}, "dataEvents": [{"resourceType": "LambdaFunction", "arnPrefixes": ["arn:aws:s3:::x"]}]}}),
+            "LambdaFunction arnPrefixes",
+        ),
+    ];
+    for (spec, want) in cases {
+        let err = cel_error(spec.clone()).unwrap_or_else(|| panic!("accepted {spec}"));
+        assert!(err.contains(want), "{spec}: {err}");
+    }
+}
+
+#[test]
+fn aws_account_role_must_be_in_the_declared_account() {
+    let acct = |role: &str| -> AwsAccount {
+        serde_json::from_value(json!({"apiVersion": "awsbaseline.io/v1alpha1", "kind": "AwsAccount", "metadata": {"name": "a"},
+            "spec": {"accountId": "123456789012", "assumeRole": {"roleArn": role}}}))
+        .unwrap()
+    };
+    assert!(acct("arn:aws:iam::123456789012:role/baseline")
+        .validate_cel()
+        .is_ok());
+    let err = acct("arn:aws:iam::999999999999:role/baseline")
+        .validate_cel()
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("declared accountId"), "{err}");
+}
