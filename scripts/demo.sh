@@ -38,7 +38,7 @@ expect() {
 header "Setup: Python venv with moto"
 if [ ! -x "$VENV/bin/moto_server" ]; then
     python3 -m venv "$VENV"
-    "$VENV/bin/pip" install -q 'moto[server]'
+    "$VENV/bin/pip" install -q -r "$ROOT/tests/requirements.txt"
 fi
 echo "moto $("$PY" -c 'import moto; print(moto.__version__)') in $VENV"
 

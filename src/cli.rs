@@ -193,7 +193,7 @@ pub fn render_table(results: &[Evaluated]) -> String {
             for c in &st.components {
                 let _ = writeln!(
                     s,
-                    "  {:<20} {:<12} {:<10} {:<10} {}",
+                    "  {:<24} {:<12} {:<10} {:<10} {}",
                     c.component,
                     c.region,
                     format!("{:?}", c.state),

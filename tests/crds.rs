@@ -47,7 +47,8 @@ fn check(path: &str, s: &Value, errors: &mut Vec<String>) {
     if let Some(props) = obj.get("properties").and_then(Value::as_object) {
         for (name, p) in props {
             let child = format!("{path}.{name}");
-            let exempt = ["apiVersion", "kind", "metadata"].contains(&name.as_str()) && path == "";
+            let exempt =
+                ["apiVersion", "kind", "metadata"].contains(&name.as_str()) && path.is_empty();
             if !exempt
                 && p.get("description")
                     .and_then(Value::as_str)

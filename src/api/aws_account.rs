@@ -1,4 +1,6 @@
 //! `AwsAccount`: how to reach one AWS account.
+// Repeated `printcolumn(type_ = "string", ...)` arguments are separate columns, not duplicates.
+#![allow(clippy::duplicated_attributes)]
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Condition;
 use kube::{CustomResource, KubeSchema};
