@@ -187,7 +187,7 @@ pub fn render_table(results: &[Evaluated]) -> String {
         if !st.components.is_empty() {
             let _ = writeln!(
                 s,
-                "\n  {:<20} {:<12} {:<10} {:<10} ID",
+                "\n  {:<24} {:<12} {:<10} {:<10} ID",
                 "COMPONENT", "REGION", "STATE", "OWNERSHIP"
             );
             for c in &st.components {

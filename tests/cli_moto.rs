@@ -1,0 +1,155 @@
+//! The cluster-less CLI end to end: the real binary, the examples, moto, drift injected with the SDK.
+
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Output};
+use support::Moto;
+
+fn cli(moto: &Moto, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_aws-baseline-operator"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("AWS_ENDPOINT_URL", &moto.endpoint)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .unwrap()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+#[tokio::test]
+async fn check_apply_drift_check_apply() {
+    let moto = Moto::start();
+    let out = cli(&moto, &["check", "-f", "examples/"]);
+    assert_eq!(
+        code(&out),
+        2,
+        "{}\n{}",
+        stdout(&out),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout(&out).contains("cloudTrail.exists"));
+
+    let out = cli(&moto, &["apply", "-f", "examples/"]);
+    assert_eq!(
+        code(&out),
+        0,
+        "{}\n{}",
+        stdout(&out),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout(&out).contains("Created"));
+
+    let out = cli(&moto, &["check", "-f", "examples/", "-o", "json"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json[0]["name"], "sandbox-baseline");
+    assert!(json[0]["status"]["drift"]
+        .as_array()
+        .is_none_or(|d| d.is_empty()));
+
+    // Drift: stop the trail.
+    let cfg = moto.sdk_config("us-east-1").await;
+    let ct = aws_sdk_cloudtrail::Client::new(&cfg);
+    ct.stop_logging()
+        .name("org-audit-trail")
+        .send()
+        .await
+        .unwrap();
+
+    let out = cli(
+        &moto,
+        &[
+            "plan",
+            "-f",
+            "examples/account-baseline.yaml",
+            "examples/aws-account.yaml",
+        ],
+    );
+    assert_eq!(code(&out), 0, "plan reports, it does not gate");
+    assert!(
+        stdout(&out).contains("cloudTrail.logging"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(
+        ct.get_trail_status()
+            .name("org-audit-trail")
+            .send()
+            .await
+            .unwrap()
+            .is_logging(),
+        Some(false),
+        "plan must not write"
+    );
+
+    let out = cli(&moto, &["check", "-f", "examples/", "-o", "json"]);
+    assert_eq!(code(&out), 2);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let drift = json[0]["status"]["drift"].as_array().unwrap();
+    assert_eq!(drift.len(), 1, "{drift:#?}");
+    assert_eq!(drift[0]["field"], "cloudTrail.logging");
+    assert_eq!(drift[0]["action"], "Reported");
+
+    let out = cli(&moto, &["apply", "-f", "examples/"]);
+    assert_eq!(code(&out), 0);
+    assert_eq!(
+        ct.get_trail_status()
+            .name("org-audit-trail")
+            .send()
+            .await
+            .unwrap()
+            .is_logging(),
+        Some(true)
+    );
+    assert_eq!(code(&cli(&moto, &["check", "-f", "examples/"])), 0);
+}
+
+#[test]
+fn bad_input_is_rejected_before_any_aws_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.yaml");
+    std::fs::write(
+        &file,
+        "apiVersion: awsbaseline.io/v1alpha1\nkind: AccountBaseline\nmetadata: {name: b}\nspec: {accountRef: {name: a}, ebsEncryptionByDefault: {enabled: false, kmsKeyId: k}}\n",
+    )
+    .unwrap();
+    // No emulator at all: a call to AWS would fail differently.
+    let out = Command::new(env!("CARGO_BIN_EXE_aws-baseline-operator"))
+        .args(["check", "-f", file.to_str().unwrap()])
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 1);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("kmsKeyId needs enabled") && err.contains("bad.yaml"),
+        "{err}"
+    );
+}
+
+#[test]
+fn crd_subcommand_prints_the_committed_crds() {
+    let out = Command::new(env!("CARGO_BIN_EXE_aws-baseline-operator"))
+        .arg("crd")
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0);
+    let committed = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("crds/awsbaseline.io.yaml"),
+    )
+    .unwrap();
+    assert_eq!(stdout(&out), committed);
+}
