@@ -447,14 +447,61 @@ pub async fn run(args: RunArgs) -> Result<(), Box<dyn std::error::Error + Send +
             tracing::error!(error = %e, "http server failed");
         }
     });
+    ready.store(true, Ordering::Relaxed);
+    tracing::info!(addr = %args.metrics_addr, "controllers starting");
+    run_controllers(ctx, args.concurrency, shutdown_signal()).await;
+    server.abort();
+    tracing::info!("shut down");
+    Ok(())
+}
 
-    let cfg = kube::runtime::controller::Config::default().concurrency(args.concurrency);
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = ctrl_c => {},
+                    _ = term.recv() => {},
+                }
+            }
+            Err(_) => {
+                let _ = ctrl_c.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}
+
+/// Run the AccountBaseline and AwsAccount controllers until `shutdown` resolves; in-flight reconciles finish
+/// first. Malformed objects are wrapped in `DeserializeGuard` so one bad object never stops a watch.
+pub async fn run_controllers(
+    ctx: Arc<Context>,
+    concurrency: u16,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) {
+    let client = ctx.client.clone();
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = tx.send(true);
+    });
+    let stop = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|v| *v).await;
+    };
+    let cfg = kube::runtime::controller::Config::default().concurrency(concurrency);
     let baselines = Controller::new(
         Api::<DeserializeGuard<AccountBaseline>>::all(client.clone()),
         watcher::Config::default().any_semantic(),
     );
     let store = baselines.store();
     let baselines = baselines
+        // A changed AwsAccount (credentials, regions) re-reconciles the baselines that use it.
         .watches(
             Api::<DeserializeGuard<AwsAccount>>::all(client.clone()),
             watcher::Config::default(),
@@ -474,7 +521,7 @@ pub async fn run(args: RunArgs) -> Result<(), Box<dyn std::error::Error + Send +
             },
         )
         .with_config(cfg.clone())
-        .shutdown_on_signal()
+        .graceful_shutdown_on(stop(rx.clone()))
         .run(reconcile_baseline, error_policy, ctx.clone())
         .for_each(|r| async move {
             if let Err(e) = r {
@@ -486,19 +533,14 @@ pub async fn run(args: RunArgs) -> Result<(), Box<dyn std::error::Error + Send +
         watcher::Config::default().any_semantic(),
     )
     .with_config(cfg)
-    .shutdown_on_signal()
+    .graceful_shutdown_on(stop(rx))
     .run(reconcile_account, error_policy, ctx.clone())
     .for_each(|r| async move {
         if let Err(e) = r {
             tracing::debug!(error = %e, "AwsAccount reconcile");
         }
     });
-    ready.store(true, Ordering::Relaxed);
-    tracing::info!(addr = %args.metrics_addr, "controllers started");
     futures::join!(baselines, accounts);
-    server.abort();
-    tracing::info!("shut down");
-    Ok(())
 }
 
 #[cfg(test)]

@@ -287,3 +287,32 @@ async fn a_missing_account_is_a_condition_not_a_crash() {
         "no AWS call without an account"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn aws_account_status_shows_the_resolved_identity_and_a_mismatch() {
+    use aws_baseline_operator::api::AwsAccount;
+    use aws_baseline_operator::controller::reconcile_account;
+    let moto = Moto::start();
+    let object = json!({"apiVersion": "awsbaseline.io/v1alpha1", "kind": "AwsAccount", "metadata": {"name": "other", "uid": "u", "generation": 1},
+        "spec": {"accountId": "111111111111", "regions": ["us-east-1"]}});
+    let (client, calls) = fake_apiserver(account_json(), object.clone());
+    let (aws, stats) = moto.factory().await;
+    let ctx = Arc::new(Context::new(client, aws, Arc::new(Metrics::default())));
+    let obj: DeserializeGuard<AwsAccount> = serde_json::from_value(object).unwrap();
+    reconcile_account(Arc::new(obj), ctx).await.unwrap();
+    let calls = calls.lock().unwrap().clone();
+    let patches = status_patches(&calls);
+    assert_eq!(patches.len(), 1, "{calls:#?}");
+    let status = &patches[0].body["status"];
+    assert_eq!(status["callerAccount"], support::ACCOUNT);
+    let ready = &status["conditions"][0];
+    assert_eq!(
+        (
+            ready["type"].as_str(),
+            ready["status"].as_str(),
+            ready["reason"].as_str()
+        ),
+        (Some("Ready"), Some("False"), Some("AccountMismatch"))
+    );
+    assert_eq!(stats.writes(), 0);
+}
