@@ -172,6 +172,21 @@ pub async fn reconcile_baseline(
     result
 }
 
+/// Engine input for one object: its spec, its account, its UID as owner, ownership remembered in status.
+fn pass_input<'a>(obj: &'a AccountBaseline, account: &'a AwsAccount) -> BaselineInput<'a> {
+    BaselineInput {
+        spec: &obj.spec,
+        account: &account.spec,
+        owner: owner(obj),
+        previous: obj
+            .status
+            .as_ref()
+            .map(|s| s.components.as_slice())
+            .unwrap_or_default(),
+        mode: obj.spec.drift_policy,
+    }
+}
+
 fn owner(obj: &AccountBaseline) -> Owner {
     Owner {
         kind: "AccountBaseline".into(),
@@ -188,19 +203,7 @@ async fn apply_baseline(obj: Arc<AccountBaseline>, ctx: Arc<Context>) -> Result<
         None => PassReport::fatal(EngineError::AccountNotFound(
             obj.spec.account_ref.name.clone(),
         )),
-        Some(account) => {
-            let prev_components = previous
-                .map(|p| p.components.as_slice())
-                .unwrap_or_default();
-            let input = BaselineInput {
-                spec: &obj.spec,
-                account: &account.spec,
-                owner: owner(&obj),
-                previous: prev_components,
-                mode: obj.spec.drift_policy,
-            };
-            baseline::run(&ctx.aws, &input).await
-        }
+        Some(account) => baseline::run(&ctx.aws, &pass_input(&obj, &account)).await,
     };
     let new = baseline_status(previous, &report, obj.metadata.generation, &now());
     ctx.metrics.set_drift(
@@ -280,19 +283,7 @@ async fn cleanup_baseline(obj: Arc<AccountBaseline>, ctx: Arc<Context>) -> Resul
             ),
         });
     };
-    let prev_components = obj
-        .status
-        .as_ref()
-        .map(|p| p.components.as_slice())
-        .unwrap_or_default();
-    let input = BaselineInput {
-        spec: &obj.spec,
-        account: &account.spec,
-        owner: owner(&obj),
-        previous: prev_components,
-        mode: obj.spec.drift_policy,
-    };
-    let report = baseline::cleanup(&ctx.aws, &input)
+    let report = baseline::cleanup(&ctx.aws, &pass_input(&obj, &account))
         .await
         .map_err(|e| Error::Pass {
             category: e.category(),
