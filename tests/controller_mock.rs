@@ -316,3 +316,32 @@ async fn aws_account_status_shows_the_resolved_identity_and_a_mismatch() {
     );
     assert_eq!(stats.writes(), 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_malformed_object_is_reported_and_left_alone() {
+    use aws_baseline_operator::controller::error_policy;
+    use kube::runtime::controller::Action;
+    let moto = Moto::start();
+    // driftPolicy is not one of the enum values: the object cannot be parsed, but the watch must go on.
+    let mut object = baseline_json(&[FINALIZER], None);
+    object["spec"]["driftPolicy"] = json!("Sometimes");
+    let (client, calls) = fake_apiserver(account_json(), object.clone());
+    let (aws, stats) = moto.factory().await;
+    let metrics = Arc::new(Metrics::default());
+    let ctx = Arc::new(Context::new(client, aws, metrics.clone()));
+    let guard: DeserializeGuard<AccountBaseline> =
+        serde_json::from_value(object).expect("the guard itself always parses");
+    assert!(guard.0.is_err());
+    let guard = Arc::new(guard);
+    let err = reconcile_baseline(guard.clone(), ctx.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(err.category(), "InvalidObject");
+    assert_eq!(error_policy(guard, &err, ctx), Action::await_change());
+    assert!(
+        calls.lock().unwrap().is_empty(),
+        "nothing is written for a malformed object"
+    );
+    assert_eq!(stats.reads() + stats.writes(), 0);
+    assert!(metrics.encode().contains("category=\"InvalidObject\""));
+}

@@ -25,6 +25,14 @@ pub mod reason {
     pub const NOT_CHECKED: &str = "NotChecked";
 }
 
+/// The spec field a component comes from, so an error names what to fix.
+pub fn spec_path(component: &str) -> String {
+    match component {
+        "cloudTrailBucket" => "spec.cloudTrail.s3".to_string(),
+        c => format!("spec.{c}"),
+    }
+}
+
 fn render(v: &serde_json::Value) -> String {
     v.to_string()
 }
@@ -104,7 +112,7 @@ pub fn baseline_status(
                 .filter_map(|o| {
                     o.error
                         .as_ref()
-                        .map(|e| format!("{} in {}: {e}", o.component, o.region))
+                        .map(|e| format!("{} in {}: {e}", spec_path(o.component), o.region))
                 })
                 .collect();
             (!msgs.is_empty()).then(|| msgs.join("; "))
@@ -516,10 +524,12 @@ mod tests {
         let s = baseline_status(None, &r, Some(1), &t("2026-01-01T00:00:00Z"));
         assert_eq!(cond(&s, "Synced"), ("False", "AccessDenied"));
         assert_eq!(cond(&s, "Ready"), ("False", "AccessDenied"));
-        assert!(find_condition(&s.conditions, "Synced")
-            .unwrap()
-            .message
-            .contains("guardduty:UpdateDetector"));
+        let msg = &find_condition(&s.conditions, "Synced").unwrap().message;
+        assert!(
+            msg.contains("guardduty:UpdateDetector")
+                && msg.starts_with("spec.guardDuty in us-east-1"),
+            "{msg}"
+        );
         assert_eq!(
             events(None, &s)
                 .iter()
