@@ -62,13 +62,14 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-"$VENV/bin/moto_server" -H 127.0.0.1 -p "$PORT" >"$MOTO_LOG" 2>&1 &
+# moto's server with the SSM operations moto lacks (tests/moto_ext/README.md); same CLI as moto_server.
+"$PY" "$ROOT/tests/moto_ext/server.py" -H 127.0.0.1 -p "$PORT" >"$MOTO_LOG" 2>&1 &
 MOTO_PID=$!
 
 ready=0
 for _ in $(seq 1 60); do # 60 x 0.5 s = 30 s
     if ! kill -0 "$MOTO_PID" 2>/dev/null; then
-        echo "moto_server exited early; its log:" >&2
+        echo "moto (tests/moto_ext/server.py) exited early; its log:" >&2
         cat "$MOTO_LOG" >&2
         exit 1
     fi
@@ -79,11 +80,11 @@ for _ in $(seq 1 60); do # 60 x 0.5 s = 30 s
     sleep 0.5
 done
 if [ "$ready" -ne 1 ]; then
-    echo "moto_server did not answer on 127.0.0.1:$PORT within 30 s; its log:" >&2
+    echo "moto (tests/moto_ext/server.py) did not answer on 127.0.0.1:$PORT within 30 s; its log:" >&2
     cat "$MOTO_LOG" >&2
     exit 1
 fi
-echo "moto_server pid $MOTO_PID on http://127.0.0.1:$PORT"
+echo "moto (with tests/moto_ext) pid $MOTO_PID on http://127.0.0.1:$PORT"
 
 # Dummy credentials: moto accepts any key pair, and every SDK client (the operator's and boto3's) is pointed at
 # the emulator through AWS_ENDPOINT_URL, so nothing can reach a real AWS account. Clear anything that could mix

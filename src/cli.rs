@@ -1,11 +1,11 @@
 //! Command line: `run` (the controller), `crd`, and the cluster-less `plan | apply | check -f FILES`.
 
-use crate::api::account_baseline::AccountBaselineStatus;
-use crate::api::common::{find_condition, DriftPolicy, Owner};
-use crate::api::AccountBaseline;
+use crate::api::common::{find_condition, DriftPolicy, Owner, ReconcileStatus};
+use crate::api::{AccountBaseline, PatchScheduleStatus};
 use crate::aws::{AwsFactory, CallStats};
 use crate::engine::baseline::{self, BaselineInput};
-use crate::engine::status::baseline_status;
+use crate::engine::patch::{self, PatchReport};
+use crate::engine::status::{baseline_status, patch_status};
 use crate::engine::{EngineError, PassReport};
 use crate::manifests;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -79,13 +79,21 @@ pub enum Verb {
     Check,
 }
 
-/// One baseline's result.
+/// One object's result.
 #[derive(Debug, serde::Serialize)]
 pub struct Evaluated {
-    /// Object name.
+    /// Kind of the object.
+    pub kind: &'static str,
+    /// Object name (`namespace/name` for namespaced kinds).
     pub name: String,
     /// Status as the controller would write it.
-    pub status: AccountBaselineStatus,
+    pub status: serde_json::Value,
+    /// The part of the status every kind shares.
+    #[serde(skip)]
+    pub common: ReconcileStatus,
+    /// PatchSchedule extras (next execution, compliance).
+    #[serde(skip)]
+    pub patch: Option<PatchScheduleStatus>,
     /// Settings still differing from the spec.
     #[serde(skip)]
     pub remaining_drift: usize,
@@ -94,7 +102,15 @@ pub struct Evaluated {
     pub failed: bool,
 }
 
-/// Evaluate every baseline in `manifests` with the given verb.
+fn mode(verb: Verb, declared: DriftPolicy) -> DriftPolicy {
+    if verb == Verb::Apply {
+        declared
+    } else {
+        DriftPolicy::Report
+    }
+}
+
+/// Evaluate every AccountBaseline and PatchSchedule in `manifests` with the given verb.
 pub async fn evaluate(
     factory: &AwsFactory,
     m: &manifests::Manifests,
@@ -102,38 +118,80 @@ pub async fn evaluate(
 ) -> Vec<Evaluated> {
     let mut out = Vec::new();
     let now = Time(jiff::Timestamp::now());
+    let account = |name: &str| {
+        m.accounts
+            .iter()
+            .find(|a| a.metadata.name.as_deref() == Some(name))
+    };
     for b in &m.baselines {
         let name = b.metadata.name.clone().unwrap_or_default();
-        let account = m
-            .accounts
-            .iter()
-            .find(|a| a.metadata.name.as_deref() == Some(b.spec.account_ref.name.as_str()));
-        let report = match account {
+        let report = match account(&b.spec.account_ref.name) {
             None => PassReport::fatal(EngineError::AccountNotFound(
                 b.spec.account_ref.name.clone(),
             )),
             Some(a) => {
-                let mode = if verb == Verb::Apply {
-                    b.spec.drift_policy
-                } else {
-                    DriftPolicy::Report
-                };
                 let input = BaselineInput {
                     spec: &b.spec,
                     account: &a.spec,
                     owner: owner_of(b),
                     previous: &[],
-                    mode,
+                    mode: mode(verb, b.spec.drift_policy),
                 };
                 baseline::run(factory, &input).await
             }
         };
         let status = baseline_status(None, &report, b.metadata.generation, &now);
         out.push(Evaluated {
+            kind: "AccountBaseline",
             name,
             remaining_drift: report.remaining_drift(),
             failed: report.error_category().is_some(),
-            status,
+            status: serde_json::to_value(&status).unwrap_or_default(),
+            common: status,
+            patch: None,
+        });
+    }
+    for p in &m.schedules {
+        let ns = p.metadata.namespace.clone().unwrap_or_default();
+        let name = p.metadata.name.clone().unwrap_or_default();
+        let report = match account(&p.spec.account_ref.name) {
+            None => PatchReport {
+                pass: PassReport::fatal(EngineError::AccountNotFound(
+                    p.spec.account_ref.name.clone(),
+                )),
+                ..Default::default()
+            },
+            Some(a) => {
+                let input = patch::PatchInput {
+                    spec: &p.spec,
+                    account: &a.spec,
+                    owner: Owner {
+                        kind: "PatchSchedule".into(),
+                        name: format!("{ns}/{name}"),
+                        uid: p
+                            .metadata
+                            .uid
+                            .clone()
+                            .unwrap_or_else(|| format!("cli-{ns}-{name}")),
+                    },
+                    namespace: &ns,
+                    name: &name,
+                    previous: None,
+                    mode: mode(verb, p.spec.drift_policy),
+                    now: now.0,
+                };
+                patch::run(factory, &input).await
+            }
+        };
+        let status = patch_status(None, &report, p.metadata.generation, &now);
+        out.push(Evaluated {
+            kind: "PatchSchedule",
+            name: format!("{ns}/{name}"),
+            remaining_drift: report.pass.remaining_drift(),
+            failed: report.pass.error_category().is_some(),
+            status: serde_json::to_value(&status).unwrap_or_default(),
+            common: status.common.clone(),
+            patch: Some(status),
         });
     }
     out
@@ -169,10 +227,11 @@ pub fn render_table(results: &[Evaluated]) -> String {
     use std::fmt::Write;
     let mut s = String::new();
     for r in results {
-        let st = &r.status;
+        let st = &r.common;
         let _ = writeln!(
             s,
-            "AccountBaseline {}  account {}  regions {}",
+            "{} {}  account {}  regions {}",
+            r.kind,
             r.name,
             st.account_id.as_deref().unwrap_or("?"),
             st.regions.as_deref().unwrap_or("?")
@@ -221,6 +280,26 @@ pub fn render_table(results: &[Evaluated]) -> String {
                 );
             }
         }
+        if let Some(p) = &r.patch {
+            let _ = writeln!(
+                s,
+                "\n  next execution: {}",
+                p.next_execution_time.as_deref().unwrap_or("-")
+            );
+            for c in &p.compliance {
+                let _ = writeln!(
+                    s,
+                    "  compliance {}: {} targeted, {} compliant, {} non-compliant, {} not reported, {} missing / {} failed patches",
+                    c.region,
+                    c.targeted_instances,
+                    c.compliant,
+                    c.non_compliant,
+                    c.not_reported,
+                    c.missing_patches,
+                    c.failed_patches
+                );
+            }
+        }
         let ready = find_condition(&st.conditions, "Ready")
             .map(|c| c.status.as_str())
             .unwrap_or("Unknown");
@@ -253,8 +332,11 @@ pub async fn run_files(verb: Verb, args: &FileArgs) -> i32 {
     for (path, kind) in &m.skipped {
         tracing::debug!(path = %path.display(), kind, "skipped document of another kind");
     }
-    if m.baselines.is_empty() {
-        eprintln!("error: no AccountBaseline found in {:?}", args.files);
+    if m.baselines.is_empty() && m.schedules.is_empty() {
+        eprintln!(
+            "error: no AccountBaseline or PatchSchedule found in {:?}",
+            args.files
+        );
         return 1;
     }
     let factory = AwsFactory::from_env(CallStats::default()).await;

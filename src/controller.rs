@@ -3,11 +3,14 @@
 
 use crate::api::account_baseline::AccountBaselineStatus;
 use crate::api::aws_account::AwsAccountStatus;
-use crate::api::common::{condition, set_condition, Owner};
-use crate::api::{AccountBaseline, AwsAccount};
+use crate::api::common::{condition, set_condition, DeletionPolicy, Owner};
+use crate::api::{AccountBaseline, AwsAccount, PatchSchedule};
 use crate::aws::{AwsFactory, CallStats};
 use crate::engine::baseline::{self, BaselineInput};
-use crate::engine::status::{baseline_status, events, status_changed};
+use crate::engine::patch::{self, PatchInput, PatchReport};
+use crate::engine::status::{
+    baseline_status, events, patch_status, patch_status_changed, status_changed,
+};
 use crate::engine::{EngineError, PassReport};
 use crate::http::{router, HttpState};
 use crate::metrics::Metrics;
@@ -227,14 +230,26 @@ async fn apply_baseline(obj: Arc<AccountBaseline>, ctx: Arc<Context>) -> Result<
     Ok(Action::requeue(interval(&obj.spec.drift_check_interval)))
 }
 
-/// Server-side apply of the status subresource.
+/// Server-side apply of an AccountBaseline's status subresource.
 pub async fn patch_baseline_status(
     client: &Client,
     name: &str,
     status: &AccountBaselineStatus,
 ) -> Result<(), kube::Error> {
-    let api: Api<AccountBaseline> = Api::all(client.clone());
-    let patch = json!({"apiVersion": "awsbaseline.io/v1alpha1", "kind": "AccountBaseline", "status": status});
+    apply_status(&Api::<AccountBaseline>::all(client.clone()), name, status).await
+}
+
+/// Server-side apply of the status subresource of any of our kinds (the field manager owns only status).
+async fn apply_status<K, S>(api: &Api<K>, name: &str, status: &S) -> Result<(), kube::Error>
+where
+    K: Resource<DynamicType = ()> + Clone + serde::de::DeserializeOwned + std::fmt::Debug,
+    S: serde::Serialize,
+{
+    let patch = json!({
+        "apiVersion": K::api_version(&()),
+        "kind": K::kind(&()),
+        "status": status,
+    });
     api.patch_status(
         name,
         &PatchParams::apply(MANAGER).force(),
@@ -268,20 +283,29 @@ async fn publish<K: Resource<DynamicType = ()>>(
     }
 }
 
-async fn cleanup_baseline(obj: Arc<AccountBaseline>, ctx: Arc<Context>) -> Result<Action, Error> {
+/// The AwsAccount a deleted object used. Without it nothing can be cleaned up: under Retain that is fine
+/// (`None`), under Delete it is an error that keeps the finalizer.
+async fn account_for_cleanup(
+    ctx: &Context,
+    name: &str,
+    policy: DeletionPolicy,
+) -> Result<Option<AwsAccount>, Error> {
     let accounts: Api<AwsAccount> = Api::all(ctx.client.clone());
-    let Some(account) = accounts.get_opt(&obj.spec.account_ref.name).await? else {
-        // Without an account nothing can be cleaned up; under Retain that is fine, under Delete it is an error.
-        if obj.spec.deletion_policy == crate::api::common::DeletionPolicy::Retain {
-            return Ok(Action::await_change());
-        }
-        return Err(Error::Pass {
+    match accounts.get_opt(name).await? {
+        Some(a) => Ok(Some(a)),
+        None if policy == DeletionPolicy::Retain => Ok(None),
+        None => Err(Error::Pass {
             category: "AccountNotFound",
-            message: format!(
-                "AwsAccount {} not found; cannot delete AWS resources",
-                obj.spec.account_ref.name
-            ),
-        });
+            message: format!("AwsAccount {name} not found; cannot delete AWS resources"),
+        }),
+    }
+}
+
+async fn cleanup_baseline(obj: Arc<AccountBaseline>, ctx: Arc<Context>) -> Result<Action, Error> {
+    let Some(account) =
+        account_for_cleanup(&ctx, &obj.spec.account_ref.name, obj.spec.deletion_policy).await?
+    else {
+        return Ok(Action::await_change());
     };
     let report = baseline::cleanup(&ctx.aws, &pass_input(&obj, &account))
         .await
@@ -291,11 +315,20 @@ async fn cleanup_baseline(obj: Arc<AccountBaseline>, ctx: Arc<Context>) -> Resul
         })?;
     ctx.metrics
         .set_drift("AccountBaseline", &obj.uid().unwrap_or_default(), None);
+    finish_cleanup(&ctx, obj.as_ref(), report).await
+}
+
+/// Publish what a deletion pass did; errors keep the finalizer (and are retried with backoff).
+async fn finish_cleanup<K: Resource<DynamicType = ()>>(
+    ctx: &Context,
+    obj: &K,
+    report: crate::engine::baseline::CleanupReport,
+) -> Result<Action, Error> {
     let note = report.actions.join("; ");
     if let Some(first) = report.errors.first() {
         publish(
-            &ctx,
-            obj.as_ref(),
+            ctx,
+            obj,
             vec![crate::engine::status::EventNote {
                 warning: true,
                 reason: "CleanupFailed",
@@ -310,8 +343,8 @@ async fn cleanup_baseline(obj: Arc<AccountBaseline>, ctx: Arc<Context>) -> Resul
         });
     }
     publish(
-        &ctx,
-        obj.as_ref(),
+        ctx,
+        obj,
         vec![crate::engine::status::EventNote {
             warning: false,
             reason: "Deleted",
@@ -321,6 +354,119 @@ async fn cleanup_baseline(obj: Arc<AccountBaseline>, ctx: Arc<Context>) -> Resul
     )
     .await;
     Ok(Action::await_change())
+}
+
+/// Reconcile one PatchSchedule (namespaced).
+pub async fn reconcile_patch(
+    guard: Arc<DeserializeGuard<PatchSchedule>>,
+    ctx: Arc<Context>,
+) -> Result<Action, Error> {
+    let obj = match &guard.0 {
+        Ok(o) => o.clone(),
+        Err(invalid) => {
+            tracing::warn!(object = %invalid.metadata.name.clone().unwrap_or_default(), error = %invalid.error, "invalid PatchSchedule");
+            return Err(Error::Invalid(invalid.error.clone()));
+        }
+    };
+    let started = Instant::now();
+    let api: Api<PatchSchedule> =
+        Api::namespaced(ctx.client.clone(), &obj.namespace().unwrap_or_default());
+    let result = finalizer(&api, FINALIZER, Arc::new(obj), |event| async {
+        match event {
+            FinalizerEvent::Apply(o) => apply_patch(o, ctx.clone()).await,
+            FinalizerEvent::Cleanup(o) => cleanup_patch(o, ctx.clone()).await,
+        }
+    })
+    .await
+    .map_err(|e| Error::Finalizer(Box::new(e)));
+    ctx.metrics
+        .reconciled("PatchSchedule", started.elapsed().as_secs_f64());
+    result
+}
+
+/// Engine input for a PatchSchedule.
+pub fn patch_input<'a>(
+    obj: &'a PatchSchedule,
+    account: &'a AwsAccount,
+    now: jiff::Timestamp,
+) -> PatchInput<'a> {
+    let namespace = obj.metadata.namespace.as_deref().unwrap_or_default();
+    let name = obj.metadata.name.as_deref().unwrap_or_default();
+    PatchInput {
+        spec: &obj.spec,
+        account: &account.spec,
+        owner: Owner {
+            kind: "PatchSchedule".into(),
+            name: format!("{namespace}/{name}"),
+            uid: obj.uid().unwrap_or_default(),
+        },
+        namespace,
+        name,
+        previous: obj.status.as_ref(),
+        mode: obj.spec.drift_policy,
+        now,
+    }
+}
+
+async fn apply_patch(obj: Arc<PatchSchedule>, ctx: Arc<Context>) -> Result<Action, Error> {
+    let key = format!("{}/{}", obj.namespace().unwrap_or_default(), obj.name_any());
+    let accounts: Api<AwsAccount> = Api::all(ctx.client.clone());
+    let t = now();
+    let report = match accounts.get_opt(&obj.spec.account_ref.name).await? {
+        None => PatchReport {
+            pass: PassReport::fatal(EngineError::AccountNotFound(
+                obj.spec.account_ref.name.clone(),
+            )),
+            ..Default::default()
+        },
+        Some(account) => patch::run(&ctx.aws, &patch_input(&obj, &account, t.0)).await,
+    };
+    let previous = obj.status.as_ref();
+    let new = patch_status(previous, &report, obj.metadata.generation, &t);
+    ctx.metrics.set_drift(
+        "PatchSchedule",
+        &obj.uid().unwrap_or_default(),
+        Some(report.pass.remaining_drift() as i64),
+    );
+    if patch_status_changed(previous, &new) {
+        let api: Api<PatchSchedule> =
+            Api::namespaced(ctx.client.clone(), &obj.namespace().unwrap_or_default());
+        apply_status(&api, &obj.name_any(), &new).await?;
+        publish(
+            &ctx,
+            obj.as_ref(),
+            events(previous.map(|p| &p.common), &new.common),
+        )
+        .await;
+    }
+    if let Some(category) = report.pass.error_category() {
+        let message = report
+            .pass
+            .fatal
+            .as_ref()
+            .map(|f| f.to_string())
+            .unwrap_or_else(|| format!("{} component(s) failed", report.pass.errors().count()));
+        return Err(Error::Pass { category, message });
+    }
+    ctx.succeeded(&key);
+    Ok(Action::requeue(interval(&obj.spec.drift_check_interval)))
+}
+
+async fn cleanup_patch(obj: Arc<PatchSchedule>, ctx: Arc<Context>) -> Result<Action, Error> {
+    let Some(account) =
+        account_for_cleanup(&ctx, &obj.spec.account_ref.name, obj.spec.deletion_policy).await?
+    else {
+        return Ok(Action::await_change());
+    };
+    let report = patch::cleanup(&ctx.aws, &patch_input(&obj, &account, now().0))
+        .await
+        .map_err(|e| Error::Pass {
+            category: e.category(),
+            message: e.to_string(),
+        })?;
+    ctx.metrics
+        .set_drift("PatchSchedule", &obj.uid().unwrap_or_default(), None);
+    finish_cleanup(&ctx, obj.as_ref(), report).await
 }
 
 /// Requeue failed objects with per-object exponential backoff.
@@ -337,7 +483,10 @@ pub fn error_policy<K: Resource<DynamicType = ()>>(
     let key = obj
         .0
         .as_ref()
-        .map(|o| o.meta().name.clone().unwrap_or_default())
+        .map(|o| match &o.meta().namespace {
+            Some(ns) => format!("{ns}/{}", o.meta().name.clone().unwrap_or_default()),
+            None => o.meta().name.clone().unwrap_or_default(),
+        })
         .unwrap_or_default();
     let delay = ctx.backoff(&key);
     tracing::warn!(kind, category = err.category(), error = %err, retry_in = ?delay, "reconcile failed");
@@ -469,7 +618,7 @@ pub async fn shutdown_signal() {
     }
 }
 
-/// Run the AccountBaseline and AwsAccount controllers until `shutdown` resolves; in-flight reconciles finish
+/// Run the AccountBaseline, PatchSchedule and AwsAccount controllers until `shutdown` resolves; in-flight reconciles finish
 /// first. Malformed objects are wrapped in `DeserializeGuard` so one bad object never stops a watch.
 pub async fn run_controllers(
     ctx: Arc<Context>,
@@ -519,6 +668,38 @@ pub async fn run_controllers(
                 tracing::debug!(error = %e, "AccountBaseline reconcile");
             }
         });
+    let schedules = Controller::new(
+        Api::<DeserializeGuard<PatchSchedule>>::all(client.clone()),
+        watcher::Config::default().any_semantic(),
+    );
+    let store = schedules.store();
+    let schedules = schedules
+        .watches(
+            Api::<DeserializeGuard<AwsAccount>>::all(client.clone()),
+            watcher::Config::default(),
+            move |account| {
+                let name = account
+                    .0
+                    .as_ref()
+                    .ok()
+                    .and_then(|a| a.metadata.name.clone())
+                    .unwrap_or_default();
+                store
+                    .state()
+                    .into_iter()
+                    .filter(|p| p.0.as_ref().is_ok_and(|p| p.spec.account_ref.name == name))
+                    .map(|p| ObjectRef::from_obj(p.as_ref()))
+                    .collect::<Vec<_>>()
+            },
+        )
+        .with_config(cfg.clone())
+        .graceful_shutdown_on(stop(rx.clone()))
+        .run(reconcile_patch, error_policy, ctx.clone())
+        .for_each(|r| async move {
+            if let Err(e) = r {
+                tracing::debug!(error = %e, "PatchSchedule reconcile");
+            }
+        });
     let accounts = Controller::new(
         Api::<DeserializeGuard<AwsAccount>>::all(client.clone()),
         watcher::Config::default().any_semantic(),
@@ -531,7 +712,7 @@ pub async fn run_controllers(
             tracing::debug!(error = %e, "AwsAccount reconcile");
         }
     });
-    futures::join!(baselines, accounts);
+    futures::join!(baselines, schedules, accounts);
 }
 
 #[cfg(test)]

@@ -8,3 +8,4 @@ pub mod engine;
 pub mod http;
 pub mod manifests;
 pub mod metrics;
+pub mod patching;

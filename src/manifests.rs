@@ -1,6 +1,6 @@
-//! Reading AwsAccount / AccountBaseline manifests from files and directories (multi-document YAML).
+//! Reading AwsAccount / AccountBaseline / PatchSchedule manifests from files and directories (multi-document YAML).
 
-use crate::api::{AccountBaseline, AwsAccount};
+use crate::api::{AccountBaseline, AwsAccount, PatchSchedule};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -34,6 +34,8 @@ pub struct Manifests {
     pub accounts: Vec<AwsAccount>,
     /// AccountBaseline objects.
     pub baselines: Vec<AccountBaseline>,
+    /// PatchSchedule objects (namespace `default` when the file gives none).
+    pub schedules: Vec<PatchSchedule>,
     /// Documents of other kinds that were skipped (file, kind).
     pub skipped: Vec<(PathBuf, String)>,
 }
@@ -116,6 +118,18 @@ pub fn load(paths: &[PathBuf]) -> Result<Manifests, ManifestError> {
                         ))
                     })?;
                     m.baselines.push(b);
+                }
+                "PatchSchedule" => {
+                    let mut p: PatchSchedule =
+                        serde_json::from_value(value).map_err(|e| invalid(e.to_string()))?;
+                    p.validate_cel().map_err(|e| {
+                        invalid(format!(
+                            "PatchSchedule {}: {e}",
+                            p.metadata.name.clone().unwrap_or_default()
+                        ))
+                    })?;
+                    p.metadata.namespace.get_or_insert_with(|| "default".into());
+                    m.schedules.push(p);
                 }
                 _ => m.skipped.push((path.clone(), kind)),
             }

@@ -2,12 +2,11 @@
 // Repeated `printcolumn(type_ = "string", ...)` arguments are separate columns, not duplicates.
 #![allow(clippy::duplicated_attributes)]
 
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, Time};
 use kube::{CustomResource, KubeSchema};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::common::{AccountRef, ComponentStatus, DeletionPolicy, DriftEntry, DriftPolicy};
+use super::common::{AccountRef, DeletionPolicy, DriftPolicy};
 
 fn yes() -> bool {
     true
@@ -413,30 +412,5 @@ pub struct RootAccountSpec {
     pub forbid_access_keys: bool,
 }
 
-/// Observed state of an `AccountBaseline`.
-#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, Default, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct AccountBaselineStatus {
-    /// Generation of the spec this status describes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub observed_generation: Option<i64>,
-    /// `Ready`, `Synced` and `Drifted`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub conditions: Vec<Condition>,
-    /// Account the last pass ran against.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_id: Option<String>,
-    /// Resolved regions, home region first, comma-separated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub regions: Option<String>,
-    /// Time of the drift check that produced this status. A re-check that finds exactly the same state does
-    /// not write status (zero Kubernetes writes in steady state), so this is the last check that changed it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_drift_check_time: Option<Time>,
-    /// Per-region, per-component summary with AWS identifiers.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub components: Vec<ComponentStatus>,
-    /// Settings where AWS differed from the spec in the last pass.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub drift: Vec<DriftEntry>,
-}
+/// Observed state of an `AccountBaseline`: the status every kind shares.
+pub type AccountBaselineStatus = super::common::ReconcileStatus;

@@ -123,6 +123,34 @@ pub struct ComponentStatus {
     pub message: Option<String>,
 }
 
+/// Observed state shared by every reconciled kind: conditions, per-region components and field-level drift.
+#[derive(JsonSchema, Deserialize, Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ReconcileStatus {
+    /// Generation of the spec this status describes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed_generation: Option<i64>,
+    /// `Ready`, `Synced` and `Drifted`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<Condition>,
+    /// Account the last pass ran against.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    /// Resolved regions, home region first, comma-separated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regions: Option<String>,
+    /// Time of the drift check that produced this status. A re-check that finds exactly the same state does
+    /// not write status (zero Kubernetes writes in steady state), so this is the last check that changed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_drift_check_time: Option<Time>,
+    /// Per-region, per-component summary with AWS identifiers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub components: Vec<ComponentStatus>,
+    /// Settings where AWS differed from the spec in the last pass.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub drift: Vec<DriftEntry>,
+}
+
 /// Condition types used by every kind.
 pub mod condition {
     /// Declared state holds in AWS.

@@ -3,15 +3,21 @@
 pub mod account_baseline;
 pub mod aws_account;
 pub mod common;
+pub mod patch_schedule;
 
 use kube::CustomResourceExt;
 
 pub use account_baseline::{AccountBaseline, AccountBaselineSpec, AccountBaselineStatus};
 pub use aws_account::{AwsAccount, AwsAccountSpec, AwsAccountStatus};
+pub use patch_schedule::{PatchSchedule, PatchScheduleSpec, PatchScheduleStatus};
 
 /// Every CRD this operator serves, as multi-document YAML (what `crd` prints and `crds/` holds).
 pub fn crds_yaml() -> Result<String, serde_yaml::Error> {
-    let crds = [AwsAccount::crd(), AccountBaseline::crd()];
+    let crds = [
+        AwsAccount::crd(),
+        AccountBaseline::crd(),
+        PatchSchedule::crd(),
+    ];
     let mut out = String::new();
     for crd in crds {
         out.push_str("---\n");

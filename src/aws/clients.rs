@@ -122,6 +122,7 @@ impl AccountSession {
     client!(iam, aws_sdk_iam);
     client!(ec2, aws_sdk_ec2);
     client!(sts, aws_sdk_sts);
+    client!(ssm, aws_sdk_ssm);
 
     /// True when an endpoint override (an emulator) is configured.
     pub fn endpoint_override(&self) -> Option<&str> {

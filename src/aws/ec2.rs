@@ -53,3 +53,49 @@ pub async fn set_default_kms_key(client: &Client, key: &str) -> Result<(), AwsEr
         .aws(SVC, "ModifyEbsDefaultKmsKeyId")?;
     Ok(())
 }
+
+/// DescribeInstances: IDs of the non-terminated instances carrying every tag in `tags` (key, accepted values),
+/// one paginated call.
+pub async fn instances_with_tags(
+    client: &Client,
+    tags: &[(String, Vec<String>)],
+) -> Result<Vec<String>, AwsError> {
+    use aws_sdk_ec2::types::Filter;
+    let mut filters: Vec<Filter> = tags
+        .iter()
+        .map(|(k, v)| {
+            Filter::builder()
+                .name(format!("tag:{k}"))
+                .set_values(Some(v.clone()))
+                .build()
+        })
+        .collect();
+    filters.push(
+        Filter::builder()
+            .name("instance-state-name")
+            .values("pending")
+            .values("running")
+            .values("stopping")
+            .values("stopped")
+            .build(),
+    );
+    let mut out = Vec::new();
+    let mut pages = client
+        .describe_instances()
+        .set_filters(Some(filters))
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.aws(SVC, "DescribeInstances")?;
+        for r in page.reservations() {
+            out.extend(
+                r.instances()
+                    .iter()
+                    .filter_map(|i| i.instance_id().map(str::to_string)),
+            );
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}

@@ -15,6 +15,8 @@ pub enum ErrorCategory {
     AccessDenied,
     /// AWS rejected a parameter: the spec (or the account) needs a change.
     InvalidInput,
+    /// An AWS quota (e.g. 50 maintenance windows per region) would be exceeded: needs a spec or quota change.
+    QuotaExceeded,
     /// Network failure, timeout or 5xx: retried.
     Transient,
     /// Anything else.
@@ -29,6 +31,7 @@ impl ErrorCategory {
             Self::Throttled => "Throttled",
             Self::AccessDenied => "AccessDenied",
             Self::InvalidInput => "InvalidInput",
+            Self::QuotaExceeded => "QuotaExceeded",
             Self::Transient => "Transient",
             Self::Unknown => "AwsError",
         }
@@ -49,6 +52,11 @@ impl ErrorCategory {
             || c == "LimitExceededException" && http_status == Some(429)
         {
             Self::Throttled
+        } else if c == "ResourceLimitExceededException"
+            || c == "LimitExceededException"
+            || c == "ServiceQuotaExceededException"
+        {
+            Self::QuotaExceeded
         } else if c.starts_with("AccessDenied")
             || c == "UnauthorizedOperation"
             || c == "UnauthorizedAccess"
@@ -64,6 +72,7 @@ impl ErrorCategory {
         } else if c.contains("NotFound")
             || c.starts_with("NoSuch")
             || c == "ResourceNotFoundException"
+            || c == "DoesNotExistException"
         {
             Self::NotFound
         } else if c.starts_with("Invalid")

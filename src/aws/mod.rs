@@ -9,6 +9,7 @@ pub mod guardduty;
 pub mod iam;
 pub mod s3;
 pub mod s3control;
+pub mod ssm;
 
 pub use clients::{AccountSession, AwsFactory};
 pub use counter::CallStats;

@@ -53,7 +53,7 @@ impl Ctx<'_> {
 }
 
 /// Build the outcome once drift is known and the writes (if any) ran.
-fn settle(
+pub(crate) fn settle(
     component: &'static str,
     region: &str,
     drift: Vec<FieldDrift>,
@@ -89,7 +89,7 @@ fn settle(
     }
 }
 
-fn failed(
+pub(crate) fn failed(
     component: &'static str,
     region: &str,
     ownership: Ownership,

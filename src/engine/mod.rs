@@ -3,6 +3,7 @@
 
 pub mod baseline;
 pub mod diff;
+pub mod patch;
 pub mod status;
 
 use crate::api::common::{ComponentState, DriftAction, Ownership};
@@ -28,6 +29,9 @@ pub enum EngineError {
         /// Caller ARN STS returned.
         arn: String,
     },
+    /// The spec is invalid in a way the CRD schema cannot express; nothing was read or written.
+    #[error("{0}")]
+    InvalidSpec(String),
     /// Credentials or identity could not be resolved.
     #[error("{0}")]
     Aws(#[from] AwsError),
@@ -38,7 +42,7 @@ impl EngineError {
     pub fn category(&self) -> &'static str {
         match self {
             Self::AccountNotFound(_) => "AccountNotFound",
-            Self::NoRegions => "InvalidSpec",
+            Self::NoRegions | Self::InvalidSpec(_) => "InvalidSpec",
             Self::AccountMismatch { .. } => "AccountMismatch",
             Self::Aws(e) => e.category.as_str(),
         }

@@ -1,11 +1,13 @@
 //! Status and events, computed purely from the previous status and the pass report.
 
+use super::patch::PatchReport;
 use super::PassReport;
-use crate::api::account_baseline::AccountBaselineStatus;
+use crate::api::common::ReconcileStatus;
 use crate::api::common::{
     condition, find_condition, set_condition, ComponentState, ComponentStatus, DriftAction,
     DriftEntry,
 };
+use crate::api::patch_schedule::PatchScheduleStatus;
 use crate::baseline::controls::controls_for;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
@@ -29,6 +31,9 @@ pub mod reason {
 pub fn spec_path(component: &str) -> String {
     match component {
         "cloudTrailBucket" => "spec.cloudTrail.s3".to_string(),
+        "windowTargets" | "compliance" => "spec.targets".to_string(),
+        "tasks" => "spec.patching/preSteps/postSteps".to_string(),
+        "patchBaseline" => "spec.baseline".to_string(),
         c => format!("spec.{c}"),
     }
 }
@@ -39,11 +44,11 @@ fn render(v: &serde_json::Value) -> String {
 
 /// Compute the new status. `now` stamps new drift, transitions and `lastDriftCheckTime`.
 pub fn baseline_status(
-    previous: Option<&AccountBaselineStatus>,
+    previous: Option<&ReconcileStatus>,
     report: &PassReport,
     generation: Option<i64>,
     now: &Time,
-) -> AccountBaselineStatus {
+) -> ReconcileStatus {
     let prev_conditions = previous
         .map(|p| p.conditions.as_slice())
         .unwrap_or_default();
@@ -234,7 +239,7 @@ pub fn baseline_status(
         ),
     };
 
-    AccountBaselineStatus {
+    ReconcileStatus {
         observed_generation: generation,
         conditions: vec![ready, synced, drifted],
         account_id: report
@@ -257,13 +262,47 @@ pub fn baseline_status(
 }
 
 /// True when `new` says something `old` does not (ignoring `lastDriftCheckTime`): only then is status written.
-pub fn status_changed(old: Option<&AccountBaselineStatus>, new: &AccountBaselineStatus) -> bool {
+pub fn status_changed(old: Option<&ReconcileStatus>, new: &ReconcileStatus) -> bool {
     let Some(old) = old else { return true };
     let mut a = old.clone();
     let mut b = new.clone();
     a.last_drift_check_time = None;
     b.last_drift_check_time = None;
     a != b
+}
+
+/// Status of a PatchSchedule: the shared part from the pass, plus IDs, next execution, executions and
+/// compliance. When the pass could not run, what was known before is kept.
+pub fn patch_status(
+    previous: Option<&PatchScheduleStatus>,
+    report: &PatchReport,
+    generation: Option<i64>,
+    now: &Time,
+) -> PatchScheduleStatus {
+    let common = baseline_status(previous.map(|p| &p.common), &report.pass, generation, now);
+    if report.pass.fatal.is_some() {
+        return PatchScheduleStatus {
+            common,
+            ..previous.cloned().unwrap_or_default()
+        };
+    }
+    PatchScheduleStatus {
+        common,
+        resources: report.resources.clone(),
+        next_execution_time: report.next_execution.clone(),
+        executions: report.executions.clone(),
+        compliance: report.compliance.clone(),
+    }
+}
+
+/// True when the PatchSchedule status says something new (ignoring `lastDriftCheckTime`).
+pub fn patch_status_changed(old: Option<&PatchScheduleStatus>, new: &PatchScheduleStatus) -> bool {
+    let Some(old) = old else { return true };
+    status_changed(Some(&old.common), &new.common)
+        || old.resources != new.resources
+        || old.next_execution_time != new.next_execution_time
+        || old.executions != new.executions
+        || old.compliance != new.compliance
 }
 
 /// A Kubernetes event to publish.
@@ -280,7 +319,7 @@ pub struct EventNote {
 }
 
 /// Events for what changed between two statuses; a steady state produces none.
-pub fn events(old: Option<&AccountBaselineStatus>, new: &AccountBaselineStatus) -> Vec<EventNote> {
+pub fn events(old: Option<&ReconcileStatus>, new: &ReconcileStatus) -> Vec<EventNote> {
     let mut out = Vec::new();
     // One event per kind of change and pass: the recorder folds identical reasons into a series anyway.
     let created: Vec<String> = new
@@ -429,7 +468,7 @@ mod tests {
         }
     }
 
-    fn cond<'a>(s: &'a AccountBaselineStatus, ty: &str) -> (&'a str, &'a str) {
+    fn cond<'a>(s: &'a ReconcileStatus, ty: &str) -> (&'a str, &'a str) {
         let c = find_condition(&s.conditions, ty).unwrap();
         (c.status.as_str(), c.reason.as_str())
     }

@@ -1,4 +1,5 @@
-//! Test harness: moto's server on a free loopback port, started per test and stopped on drop.
+//! Test harness: moto's server (with the SSM extension in tests/moto_ext) on a free loopback port, started per
+//! test and stopped on drop.
 #![allow(dead_code)]
 
 use aws_baseline_operator::api::aws_account::AwsAccountSpec;
@@ -21,15 +22,23 @@ pub struct Moto {
     pub endpoint: String,
 }
 
-fn moto_binary() -> PathBuf {
+/// How to start moto: `$MOTO_SERVER` (a `moto_server`-compatible executable) if set, else moto's server with the
+/// SSM extension (`tests/moto_ext/server.py`, same CLI as `moto_server`) run by the venv's Python.
+fn moto_command() -> (Command, String) {
     if let Ok(p) = std::env::var("MOTO_SERVER") {
-        return PathBuf::from(p);
+        return (Command::new(&p), p);
     }
-    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/moto_server");
-    if venv.exists() {
-        return venv;
-    }
-    PathBuf::from("moto_server")
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let script = root.join("tests/moto_ext/server.py");
+    let venv_python = root.join(".venv/bin/python");
+    let python = if venv_python.exists() {
+        venv_python
+    } else {
+        PathBuf::from("python3")
+    };
+    let mut cmd = Command::new(&python);
+    cmd.arg(&script);
+    (cmd, format!("{} {}", python.display(), script.display()))
 }
 
 impl Moto {
@@ -40,22 +49,25 @@ impl Moto {
             .local_addr()
             .unwrap()
             .port();
-        let bin = moto_binary();
-        let child = Command::new(&bin)
+        let (mut cmd, what) = moto_command();
+        let child = cmd
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {} ({e}); run .ci/run or `python3 -m venv .venv && .venv/bin/pip install 'moto[server]'`", bin.display()));
-        let moto = Moto {
+            .unwrap_or_else(|e| panic!("cannot start {what} ({e}); run .ci/run or `python3 -m venv .venv && .venv/bin/pip install -r tests/requirements.txt`"));
+        let mut moto = Moto {
             child,
             endpoint: format!("http://127.0.0.1:{port}"),
         };
         let deadline = Instant::now() + Duration::from_secs(30);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if let Ok(Some(status)) = moto.child.try_wait() {
+                panic!("moto ({what}) exited before listening on {port}: {status}");
+            }
             assert!(
                 Instant::now() < deadline,
-                "moto_server did not listen on {port} within 30 s"
+                "moto ({what}) did not listen on {port} within 30 s"
             );
             std::thread::sleep(Duration::from_millis(50));
         }
