@@ -37,6 +37,9 @@ pub const CONTROLS: &[(&str, &[&str])] = &[
     ("ebsEncryptionByDefault", &["EC2.7", "CIS 2.2.1"]),
     ("rootAccount.mfaEnabled", &["IAM.9", "CIS 1.5"]),
     ("rootAccount.accessKeysPresent", &["IAM.4", "CIS 1.4"]),
+    // PatchSchedule: the patch task and baseline are what Security Hub SSM.2 (patch compliance) checks.
+    ("tasks.patch", &["SSM.2"]),
+    ("patchBaseline", &["SSM.2"]),
 ];
 
 /// Control IDs for a field path.
@@ -62,7 +65,7 @@ mod tests {
             assert!(seen.insert(*prefix), "duplicate prefix {prefix}");
             let component = prefix.split('.').next().unwrap();
             assert!(
-                COMPONENTS.contains(&component),
+                COMPONENTS.contains(&component) || crate::patching::COMPONENTS.contains(&component),
                 "unknown component {component}"
             );
             assert!(!ids.is_empty(), "{prefix} maps to no control");
@@ -92,5 +95,7 @@ mod tests {
             vec!["GuardDuty.7"]
         );
         assert!(controls_for("unknown.field").is_empty());
+        assert_eq!(controls_for("tasks.patch.maxConcurrency"), vec!["SSM.2"]);
+        assert!(controls_for("tasks.snapshot.priority").is_empty());
     }
 }

@@ -105,6 +105,14 @@ fn token(owner: &Owner, region: &str, what: &str) -> String {
     t
 }
 
+/// True when every drift is "this resource is missing": writing it means creating, not correcting.
+fn all_missing(drift: &[FieldDrift]) -> bool {
+    !drift.is_empty()
+        && drift
+            .iter()
+            .all(|d| d.field.ends_with(".exists") && d.desired == Value::Bool(true))
+}
+
 fn missing(component: &'static str, region: &str, fields: &[String]) -> ComponentOutcome {
     let drift = fields
         .iter()
@@ -578,8 +586,17 @@ async fn reconcile_targets(
     } else {
         None
     };
+    let created = all_missing(&drift);
     (
-        settle(c, region, drift, exec, false, ownership(window_owned), None),
+        settle(
+            c,
+            region,
+            drift,
+            exec,
+            created,
+            ownership(window_owned),
+            None,
+        ),
         ids,
     )
 }
@@ -680,7 +697,8 @@ async fn reconcile_tasks(
     } else {
         None
     };
-    (settle(c, region, drift, exec, false, own, None), ids)
+    let created = all_missing(&drift);
+    (settle(c, region, drift, exec, created, own, None), ids)
 }
 
 async fn locate_baseline(
@@ -937,7 +955,7 @@ async fn reconcile_inventory(
     } else {
         Ownership::None
     };
-    let created = !any_existed;
+    let created = !any_existed && all_missing(&drift);
     (
         vec![settle(c, region, drift, exec, created, own, None)],
         ids,
