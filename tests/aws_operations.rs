@@ -1,5 +1,6 @@
-//! The operations table in docs/aws-operations.md matches the code, and every operation marked `moto` is
-//! really called against moto by one scenario (create, drift, correct, delete), as counted by the interceptor.
+//! The operations table in docs/aws-operations.md matches the code, and every operation marked `moto` (or
+//! `moto+ext`) is really called against moto by the scenarios below (create, change, correct, re-locate by name,
+//! delete), as counted by the interceptor.
 
 mod support;
 
@@ -163,6 +164,8 @@ async fn every_moto_row_is_called_against_moto() {
     let report = cleanup(&factory, &input).await.unwrap();
     assert!(report.errors.is_empty(), "{:?}", report.errors);
 
+    patch_schedule_scenario(&factory).await;
+
     // Any outcome counts as "called": moto's GetBucketVersioning reply fails the SDK's XML parser and is read
     // through the documented compatibility path in src/aws/s3.rs.
     let called: BTreeSet<String> = stats
@@ -180,4 +183,74 @@ async fn every_moto_row_is_called_against_moto() {
         not_called.is_empty(),
         "table says moto exercises these, but the scenario never called them: {not_called:?}"
     );
+}
+
+/// PatchSchedule: create, change every managed kind of setting, re-locate without status, delete.
+async fn patch_schedule_scenario(factory: &aws_baseline_operator::aws::AwsFactory) {
+    use aws_baseline_operator::api::PatchScheduleSpec;
+    use aws_baseline_operator::engine::patch::{self, PatchInput};
+    use aws_baseline_operator::engine::status::patch_status;
+
+    let acct = support::account(&["us-east-1"]);
+    let owner = Owner {
+        kind: "PatchSchedule".into(),
+        name: "ops/patch".into(),
+        uid: "ops-patch-uid".into(),
+    };
+    let spec: PatchScheduleSpec = serde_json::from_value(json!({
+        "accountRef": {"name": "a"},
+        "window": {"schedule": "cron(0 2 ? * SUN *)", "duration": 3, "cutoff": 1},
+        "targets": [
+            {"name": "by-tag", "tags": [{"key": "Patch Group", "values": ["ops"]}]},
+            {"name": "by-id", "instanceIds": ["i-0123456789abcdef0"]}
+        ],
+        "patching": {"operation": "Install"},
+        "preSteps": [{"name": "snapshot", "taskType": "Automation", "documentName": "AWS-CreateSnapshot"}],
+        "baseline": {"operatingSystem": "AMAZON_LINUX_2023", "patchGroups": ["ops", "old"],
+                     "approvalRules": [{"patchFilters": [{"key": "CLASSIFICATION", "values": ["Security"]}], "approveAfterDays": 7}]},
+        "inventory": {}
+    }))
+    .unwrap();
+    let mut changed = spec.clone();
+    changed.window.duration = 4;
+    changed.targets.truncate(1);
+    changed.targets[0].tags[0].values = vec!["ops".into(), "ops-2".into()];
+    changed.pre_steps.clear();
+    changed.patching.max_concurrency = "5".into();
+    let b = changed.baseline.as_mut().unwrap();
+    b.patch_groups = vec!["ops".into(), "new".into()];
+    b.approval_rules[0].approve_after_days = Some(3);
+    changed.inventory.as_mut().unwrap().schedule = "rate(1 day)".into();
+
+    let now = Time("2026-01-01T00:00:00Z".parse().unwrap());
+    let input = |spec, previous| PatchInput {
+        spec,
+        account: &acct,
+        owner: owner.clone(),
+        namespace: "ops",
+        name: "patch",
+        previous,
+        mode: DriftPolicy::Correct,
+        now: now.0,
+    };
+    let created = patch::run(factory, &input(&spec, None)).await;
+    assert!(
+        created.pass.error_category().is_none(),
+        "{:#?}",
+        created.pass.outcomes
+    );
+    let first = patch_status(None, &created, None, &now);
+    let r = patch::run(factory, &input(&changed, Some(&first))).await;
+    assert!(r.pass.error_category().is_none(), "{:#?}", r.pass.outcomes);
+    let second = patch_status(Some(&first), &r, None, &now);
+    // Without status the resources are found by name and proven by their tags.
+    let r = patch::run(factory, &input(&changed, None)).await;
+    assert_eq!(r.pass.remaining_drift(), 0, "{:#?}", r.pass.outcomes);
+    let mut delete = changed.clone();
+    delete.deletion_policy = DeletionPolicy::Delete;
+    let report = patch::cleanup(factory, &input(&delete, Some(&second)))
+        .await
+        .unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.actions.len(), 3, "{:?}", report.actions);
 }

@@ -3,8 +3,8 @@
 
 mod support;
 
-use aws_baseline_operator::api::AccountBaseline;
-use aws_baseline_operator::controller::{reconcile_baseline, Context, FINALIZER};
+use aws_baseline_operator::api::{AccountBaseline, PatchSchedule};
+use aws_baseline_operator::controller::{reconcile_baseline, reconcile_patch, Context, FINALIZER};
 use aws_baseline_operator::metrics::Metrics;
 use http::{Method, Request, Response, StatusCode};
 use kube::client::Body;
@@ -344,4 +344,110 @@ async fn a_malformed_object_is_reported_and_left_alone() {
     );
     assert_eq!(stats.reads() + stats.writes(), 0);
     assert!(metrics.encode().contains("category=\"InvalidObject\""));
+}
+
+fn schedule_json(finalizers: &[&str], status: Option<Value>) -> Value {
+    let mut v = json!({"apiVersion": "awsbaseline.io/v1alpha1", "kind": "PatchSchedule",
+        "metadata": {"name": "weekly", "namespace": "payments", "uid": "weekly-uid", "generation": 1, "resourceVersion": "3", "finalizers": finalizers},
+        "spec": {"accountRef": {"name": "sandbox"},
+                 "window": {"schedule": "cron(0 2 ? * SUN *)", "timezone": "Europe/Berlin", "duration": 4, "cutoff": 1},
+                 "targets": [{"name": "prod", "tags": [{"key": "Patch Group", "values": ["prod"]}]}],
+                 "patching": {"operation": "Install"}}});
+    if let Some(s) = status {
+        v["status"] = s;
+    }
+    v
+}
+
+async fn reconcile_schedule(
+    moto: &Moto,
+    object: Value,
+) -> (Result<kube::runtime::controller::Action, String>, Vec<Call>) {
+    let (client, calls) = fake_apiserver(account_json(), object.clone());
+    let (aws, _stats) = moto.factory().await;
+    let ctx = Arc::new(Context::new(client, aws, Arc::new(Metrics::default())));
+    let obj: DeserializeGuard<PatchSchedule> = serde_json::from_value(object).unwrap();
+    let result = reconcile_patch(Arc::new(obj), ctx)
+        .await
+        .map_err(|e| e.to_string());
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let calls = calls.lock().unwrap().clone();
+    (result, calls)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn patch_schedule_namespaced_finalizer_status_steady_state_and_deletion() {
+    let moto = Moto::start();
+    let path = "/apis/awsbaseline.io/v1alpha1/namespaces/payments/patchschedules/weekly";
+
+    // Finalizer first, on the namespaced path.
+    let (result, calls) = reconcile_schedule(&moto, schedule_json(&[], None)).await;
+    assert!(result.is_ok(), "{result:?}");
+    assert_eq!(calls.len(), 1, "{calls:#?}");
+    assert_eq!(
+        (calls[0].method.clone(), calls[0].path.as_str()),
+        (Method::PATCH, path)
+    );
+
+    // Converge: one status apply with IDs and the next execution, a Created event in the namespace.
+    let (result, calls) = reconcile_schedule(&moto, schedule_json(&[FINALIZER], None)).await;
+    assert!(result.is_ok(), "{result:?}");
+    let patches = status_patches(&calls);
+    assert_eq!(patches.len(), 1, "{calls:#?}");
+    assert_eq!(patches[0].path, format!("{path}/status"));
+    assert_eq!(patches[0].body["kind"], "PatchSchedule");
+    let status = patches[0].body["status"].clone();
+    assert!(status["resources"][0]["windowId"]
+        .as_str()
+        .unwrap()
+        .starts_with("mw-"));
+    let next: jiff::Timestamp = status["nextExecutionTime"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(next > jiff::Timestamp::now());
+    assert_eq!(status["compliance"][0]["targetedInstances"], 0);
+    let evs = events(&calls);
+    assert_eq!(evs.len(), 1, "{evs:#?}");
+    assert_eq!(
+        evs[0].path,
+        "/apis/events.k8s.io/v1/namespaces/payments/events"
+    );
+    assert_eq!(evs[0].body["reason"], "Created");
+
+    // Created -> InSync, then a steady pass that only reads the account.
+    let (_, calls) = reconcile_schedule(&moto, schedule_json(&[FINALIZER], Some(status))).await;
+    let steady = status_patches(&calls)[0].body["status"].clone();
+    let (result, calls) =
+        reconcile_schedule(&moto, schedule_json(&[FINALIZER], Some(steady.clone()))).await;
+    assert!(result.is_ok(), "{result:?}");
+    assert_eq!(
+        calls.len(),
+        1,
+        "steady state wrote to Kubernetes: {calls:#?}"
+    );
+
+    // Deletion (default Delete): the window the operator created goes, then the finalizer.
+    let mut obj = schedule_json(&[FINALIZER], Some(steady));
+    obj["metadata"]["deletionTimestamp"] = json!("2026-01-01T00:00:00Z");
+    let (result, calls) = reconcile_schedule(&moto, obj).await;
+    assert!(result.is_ok(), "{result:?}");
+    assert!(calls
+        .iter()
+        .any(|c| c.method == Method::PATCH && c.path == path));
+    let ssm = aws_sdk_ssm::Client::new(&moto.sdk_config("us-east-1").await);
+    let windows = ssm.describe_maintenance_windows().send().await.unwrap();
+    assert!(windows.window_identities().is_empty());
+    let evs = events(&calls);
+    assert_eq!(evs.len(), 1, "{evs:#?}");
+    assert_eq!(evs[0].body["reason"], "Deleted");
+    assert!(
+        evs[0].body["note"]
+            .as_str()
+            .unwrap()
+            .contains("deleted maintenance window mw-"),
+        "{}",
+        evs[0].body["note"]
+    );
 }
