@@ -117,6 +117,67 @@ async fn check_apply_drift_check_apply() {
     assert_eq!(code(&cli(&moto, &["check", "-f", "examples/"])), 0);
 }
 
+#[tokio::test]
+async fn patch_schedules_converge_and_window_drift_fails_check() {
+    let moto = Moto::start();
+    let files = [
+        "examples/aws-account.yaml",
+        "examples/patch-schedule-production.yaml",
+        "examples/patch-schedule-scan-only.yaml",
+    ];
+    let with = |verb: &'static str, extra: &[&'static str]| {
+        let mut a = vec![verb, "-f"];
+        a.extend(files);
+        a.extend(extra);
+        a
+    };
+    let out = cli(&moto, &with("apply", &[]));
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("PatchSchedule payments/prod-weekly-install"),
+        "{text}"
+    );
+    assert!(
+        text.contains("next execution: 20"),
+        "next execution missing: {text}"
+    );
+    let out = cli(&moto, &with("check", &["-o", "json"]));
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 3);
+    let window = json[0]["status"]["resources"][0]["windowId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(json[0]["kind"], "PatchSchedule");
+    assert!(json[0]["status"]["nextExecutionTime"].is_string());
+
+    // Someone shortens the production window by hand.
+    let ssm = aws_sdk_ssm::Client::new(&moto.sdk_config("eu-west-1").await);
+    ssm.update_maintenance_window()
+        .window_id(&window)
+        .duration(2)
+        .send()
+        .await
+        .unwrap();
+    let out = cli(&moto, &with("check", &["-o", "json"]));
+    assert_eq!(code(&out), 2, "{}", stdout(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let drift = json[0]["status"]["drift"].as_array().unwrap();
+    assert_eq!(drift.len(), 1, "{drift:#?}");
+    assert_eq!(
+        (
+            drift[0]["field"].as_str(),
+            drift[0]["desired"].as_str(),
+            drift[0]["actual"].as_str()
+        ),
+        (Some("window.duration"), Some("4"), Some("2"))
+    );
+    assert_eq!(code(&cli(&moto, &with("apply", &[]))), 0);
+    assert_eq!(code(&cli(&moto, &with("check", &[]))), 0);
+}
+
 #[test]
 fn bad_input_is_rejected_before_any_aws_call() {
     let dir = tempfile::tempdir().unwrap();
