@@ -151,6 +151,8 @@ pub async fn evaluate(
             patch: None,
         });
     }
+    // Files carry no namespace labels: a label selector in allowedNamespaces is matched against none.
+    let no_labels = std::collections::BTreeMap::new();
     for p in &m.schedules {
         let ns = p.metadata.namespace.clone().unwrap_or_default();
         let name = p.metadata.name.clone().unwrap_or_default();
@@ -176,6 +178,7 @@ pub async fn evaluate(
                     },
                     namespace: &ns,
                     name: &name,
+                    namespace_labels: &no_labels,
                     previous: None,
                     mode: mode(verb, p.spec.drift_policy),
                     now: now.0,

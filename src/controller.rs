@@ -15,6 +15,7 @@ use crate::engine::{EngineError, PassReport};
 use crate::http::{router, HttpState};
 use crate::metrics::Metrics;
 use futures::StreamExt;
+use k8s_openapi::api::core::v1::Namespace;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kube::api::{Patch, PatchParams};
 use kube::core::DeserializeGuard;
@@ -25,7 +26,7 @@ use kube::runtime::reflector::ObjectRef;
 use kube::runtime::watcher;
 use kube::{Api, Client, Resource, ResourceExt};
 use serde_json::json;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -388,6 +389,7 @@ pub async fn reconcile_patch(
 pub fn patch_input<'a>(
     obj: &'a PatchSchedule,
     account: &'a AwsAccount,
+    namespace_labels: &'a BTreeMap<String, String>,
     now: jiff::Timestamp,
 ) -> PatchInput<'a> {
     let namespace = obj.metadata.namespace.as_deref().unwrap_or_default();
@@ -402,10 +404,33 @@ pub fn patch_input<'a>(
         },
         namespace,
         name,
+        namespace_labels,
         previous: obj.status.as_ref(),
         mode: obj.spec.drift_policy,
         now,
     }
+}
+
+/// Labels of the object's namespace, read only when the account selects namespaces by label.
+async fn namespace_labels<K: Resource>(
+    ctx: &Context,
+    account: &AwsAccount,
+    obj: &K,
+) -> Result<BTreeMap<String, String>, Error> {
+    let by_label = account
+        .spec
+        .allowed_namespaces
+        .as_ref()
+        .is_some_and(|a| a.selector.is_some());
+    let Some(ns) = obj.meta().namespace.as_deref().filter(|_| by_label) else {
+        return Ok(BTreeMap::new());
+    };
+    let api: Api<Namespace> = Api::all(ctx.client.clone());
+    Ok(api
+        .get_opt(ns)
+        .await?
+        .and_then(|n| n.metadata.labels)
+        .unwrap_or_default())
 }
 
 async fn apply_patch(obj: Arc<PatchSchedule>, ctx: Arc<Context>) -> Result<Action, Error> {
@@ -419,7 +444,10 @@ async fn apply_patch(obj: Arc<PatchSchedule>, ctx: Arc<Context>) -> Result<Actio
             )),
             ..Default::default()
         },
-        Some(account) => patch::run(&ctx.aws, &patch_input(&obj, &account, t.0)).await,
+        Some(account) => {
+            let labels = namespace_labels(&ctx, &account, obj.as_ref()).await?;
+            patch::run(&ctx.aws, &patch_input(&obj, &account, &labels, t.0)).await
+        }
     };
     let previous = obj.status.as_ref();
     let new = patch_status(previous, &report, obj.metadata.generation, &t);
@@ -458,7 +486,8 @@ async fn cleanup_patch(obj: Arc<PatchSchedule>, ctx: Arc<Context>) -> Result<Act
     else {
         return Ok(Action::await_change());
     };
-    let report = patch::cleanup(&ctx.aws, &patch_input(&obj, &account, now().0))
+    let labels = namespace_labels(&ctx, &account, obj.as_ref()).await?;
+    let report = patch::cleanup(&ctx.aws, &patch_input(&obj, &account, &labels, now().0))
         .await
         .map_err(|e| Error::Pass {
             category: e.category(),

@@ -187,11 +187,17 @@ async fn every_moto_row_is_called_against_moto() {
 
 /// PatchSchedule: create, change every managed kind of setting, re-locate without status, delete.
 async fn patch_schedule_scenario(factory: &aws_baseline_operator::aws::AwsFactory) {
+    use aws_baseline_operator::api::aws_account::AllowedNamespaces;
     use aws_baseline_operator::api::PatchScheduleSpec;
     use aws_baseline_operator::engine::patch::{self, PatchInput};
     use aws_baseline_operator::engine::status::patch_status;
 
-    let acct = support::account(&["us-east-1"]);
+    let mut acct = support::account(&["us-east-1"]);
+    acct.allowed_namespaces = Some(AllowedNamespaces {
+        names: vec!["ops".into()],
+        selector: None,
+    });
+    let no_labels = std::collections::BTreeMap::new();
     let owner = Owner {
         kind: "PatchSchedule".into(),
         name: "ops/patch".into(),
@@ -229,6 +235,7 @@ async fn patch_schedule_scenario(factory: &aws_baseline_operator::aws::AwsFactor
         owner: owner.clone(),
         namespace: "ops",
         name: "patch",
+        namespace_labels: &no_labels,
         previous,
         mode: DriftPolicy::Correct,
         now: now.0,

@@ -61,7 +61,7 @@ fn fake_apiserver(account: Value, object: Value) -> (Client, Arc<Mutex<Vec<Call>
 
 fn account_json() -> Value {
     json!({"apiVersion": "awsbaseline.io/v1alpha1", "kind": "AwsAccount", "metadata": {"name": "sandbox", "uid": "acct-uid"},
-        "spec": {"accountId": support::ACCOUNT, "regions": ["us-east-1"]}})
+        "spec": {"accountId": support::ACCOUNT, "regions": ["us-east-1"], "allowedNamespaces": {"names": ["payments"]}}})
 }
 
 fn baseline_json(finalizers: &[&str], status: Option<Value>) -> Value {

@@ -22,6 +22,7 @@ use std::path::PathBuf;
 use support::Moto;
 
 const REGION: &str = "eu-west-1";
+static NO_LABELS: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
 
 fn examples() -> (AwsAccountSpec, Vec<PatchSchedule>) {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples");
@@ -63,6 +64,7 @@ async fn pass(
         owner: owner(p),
         namespace: p.metadata.namespace.as_deref().unwrap(),
         name: p.metadata.name.as_deref().unwrap(),
+        namespace_labels: &NO_LABELS,
         previous,
         mode: spec.drift_policy,
         now: now(),
@@ -503,6 +505,7 @@ async fn deletion_removes_only_what_the_operator_created() {
             owner: owner(p),
             namespace: p.metadata.namespace.as_deref().unwrap(),
             name: p.metadata.name.as_deref().unwrap(),
+            namespace_labels: &NO_LABELS,
             previous: Some(s),
             mode: p.spec.drift_policy,
             now: now(),
@@ -546,6 +549,7 @@ async fn deletion_removes_only_what_the_operator_created() {
         owner: owner(p),
         namespace: "payments",
         name: "staging-scan",
+        namespace_labels: &NO_LABELS,
         previous: Some(&s),
         mode: DriftPolicy::Correct,
         now: now(),
@@ -553,4 +557,44 @@ async fn deletion_removes_only_what_the_operator_created() {
     cleanup(&factory, &input).await.unwrap();
     let windows = client.describe_maintenance_windows().send().await.unwrap();
     assert_eq!(windows.window_identities().len(), 2);
+}
+
+#[tokio::test]
+async fn a_namespace_the_account_does_not_allow_gets_a_condition_and_zero_aws_calls() {
+    let moto = Moto::start();
+    let (factory, stats) = moto.factory().await;
+    let (account, schedules) = examples();
+    let mut p = schedules[0].clone();
+    p.metadata.namespace = Some("intruders".into());
+    let r = pass(&factory, &account, &p, &p.spec, None).await;
+    let fatal = r.pass.fatal.clone().expect("must not run");
+    assert_eq!(fatal.category(), "AccountNotAllowed");
+    assert!(fatal.to_string().contains("intruders"), "{fatal}");
+    assert_eq!(stats.snapshot().values().sum::<u64>(), 0);
+    let s = status(None, &r);
+    let ready = s
+        .common
+        .conditions
+        .iter()
+        .find(|c| c.type_ == "Ready")
+        .unwrap();
+    assert_eq!(
+        (ready.status.as_str(), ready.reason.as_str()),
+        ("False", "AccountNotAllowed")
+    );
+    // Deleting such an object never reaches AWS either.
+    let input = PatchInput {
+        spec: &p.spec,
+        account: &account,
+        owner: owner(&p),
+        namespace: "intruders",
+        name: "prod-weekly-install",
+        namespace_labels: &NO_LABELS,
+        previous: Some(&s),
+        mode: DriftPolicy::Correct,
+        now: now(),
+    };
+    let report = cleanup(&factory, &input).await.unwrap();
+    assert!(report.actions[0].contains("left in place"), "{report:?}");
+    assert_eq!(stats.snapshot().values().sum::<u64>(), 0);
 }

@@ -2,9 +2,10 @@
 // Repeated `printcolumn(type_ = "string", ...)` arguments are separate columns, not duplicates.
 #![allow(clippy::duplicated_attributes)]
 
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::Condition;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, LabelSelector};
 use kube::{CustomResource, KubeSchema};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// How to reach one AWS account, and which account the credentials must belong to.
 #[derive(CustomResource, KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
@@ -53,6 +54,59 @@ pub struct AwsAccountSpec {
     #[schemars(inner(regex(pattern = r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$")))]
     #[schemars(extend("x-kubernetes-list-type" = "set"))]
     pub regions: Vec<String>,
+    /// Namespaces whose namespaced objects (`PatchSchedule`, `MonitoringPolicy`) may use this account. Absent:
+    /// none may (cluster-scoped kinds always may). An object in a namespace that is not allowed gets
+    /// `Ready=False` reason `AccountNotAllowed`, and no AWS call is made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_namespaces: Option<AllowedNamespaces>,
+}
+
+/// Namespaces allowed to use an account: listed by name and/or matched by labels (either grants access).
+#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct AllowedNamespaces {
+    /// Namespace names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 256))]
+    #[schemars(extend("x-kubernetes-list-type" = "set"))]
+    pub names: Vec<String>,
+    /// Namespaces whose labels match this selector; `{}` matches every namespace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selector: Option<LabelSelector>,
+}
+
+impl AwsAccountSpec {
+    /// True when an object in `namespace` (with these namespace labels) may use this account.
+    pub fn allows(&self, namespace: &str, labels: &BTreeMap<String, String>) -> bool {
+        let Some(a) = &self.allowed_namespaces else {
+            return false;
+        };
+        a.names.iter().any(|n| n == namespace)
+            || a.selector
+                .as_ref()
+                .is_some_and(|s| selector_matches(s, labels))
+    }
+}
+
+/// Kubernetes label-selector semantics: every matchLabels pair and every expression must hold.
+pub fn selector_matches(s: &LabelSelector, labels: &BTreeMap<String, String>) -> bool {
+    let labels_ok = s
+        .match_labels
+        .iter()
+        .flatten()
+        .all(|(k, v)| labels.get(k) == Some(v));
+    let exprs_ok = s.match_expressions.iter().flatten().all(|e| {
+        let values = e.values.as_deref().unwrap_or_default();
+        let value = labels.get(&e.key);
+        match e.operator.as_str() {
+            "In" => value.is_some_and(|v| values.contains(v)),
+            "NotIn" => value.is_none_or(|v| !values.contains(v)),
+            "Exists" => value.is_some(),
+            "DoesNotExist" => value.is_none(),
+            _ => false,
+        }
+    });
+    labels_ok && exprs_ok
 }
 
 /// An IAM role to assume with STS AssumeRole.
@@ -91,4 +145,86 @@ pub struct AwsAccountStatus {
     /// `Ready` is True when the credentials resolve to the declared account.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<Condition>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelectorRequirement;
+
+    fn spec(allowed: Option<AllowedNamespaces>) -> AwsAccountSpec {
+        AwsAccountSpec {
+            account_id: "123456789012".into(),
+            assume_role: None,
+            regions: vec![],
+            allowed_namespaces: allowed,
+        }
+    }
+
+    fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn no_allow_list_allows_no_namespace() {
+        assert!(!spec(None).allows("payments", &labels(&[])));
+    }
+
+    #[test]
+    fn names_and_selectors_each_grant_access() {
+        let s = spec(Some(AllowedNamespaces {
+            names: vec!["payments".into()],
+            selector: Some(LabelSelector {
+                match_labels: Some(
+                    [("team".to_string(), "platform".to_string())]
+                        .into_iter()
+                        .collect(),
+                ),
+                match_expressions: Some(vec![LabelSelectorRequirement {
+                    key: "env".into(),
+                    operator: "NotIn".into(),
+                    values: Some(vec!["sandbox".into()]),
+                }]),
+            }),
+        }));
+        assert!(s.allows("payments", &labels(&[])));
+        assert!(s.allows("infra", &labels(&[("team", "platform")])));
+        assert!(!s.allows(
+            "infra",
+            &labels(&[("team", "platform"), ("env", "sandbox")])
+        ));
+        assert!(!s.allows("web", &labels(&[("team", "web")])));
+    }
+
+    #[test]
+    fn empty_selector_matches_every_namespace() {
+        let s = spec(Some(AllowedNamespaces {
+            names: vec![],
+            selector: Some(LabelSelector::default()),
+        }));
+        assert!(s.allows("anything", &labels(&[])));
+    }
+
+    #[test]
+    fn expression_operators() {
+        let req = |op: &str, values: Option<Vec<&str>>| LabelSelector {
+            match_labels: None,
+            match_expressions: Some(vec![LabelSelectorRequirement {
+                key: "tier".into(),
+                operator: op.into(),
+                values: values.map(|v| v.into_iter().map(String::from).collect()),
+            }]),
+        };
+        let web = labels(&[("tier", "web")]);
+        let none = labels(&[]);
+        assert!(selector_matches(&req("In", Some(vec!["web", "api"])), &web));
+        assert!(!selector_matches(&req("In", Some(vec!["api"])), &web));
+        assert!(selector_matches(&req("Exists", None), &web));
+        assert!(!selector_matches(&req("Exists", None), &none));
+        assert!(selector_matches(&req("DoesNotExist", None), &none));
+        assert!(!selector_matches(&req("Bogus", None), &web));
+    }
 }

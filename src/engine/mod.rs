@@ -32,6 +32,14 @@ pub enum EngineError {
     /// The spec is invalid in a way the CRD schema cannot express; nothing was read or written.
     #[error("{0}")]
     InvalidSpec(String),
+    /// The object's namespace may not use the AwsAccount; nothing was read or written.
+    #[error("AwsAccount {account} does not allow namespace {namespace} (spec.allowedNamespaces); no AWS call was made")]
+    AccountNotAllowed {
+        /// AwsAccount name.
+        account: String,
+        /// Namespace of the object.
+        namespace: String,
+    },
     /// Credentials or identity could not be resolved.
     #[error("{0}")]
     Aws(#[from] AwsError),
@@ -44,6 +52,7 @@ impl EngineError {
             Self::AccountNotFound(_) => "AccountNotFound",
             Self::NoRegions | Self::InvalidSpec(_) => "InvalidSpec",
             Self::AccountMismatch { .. } => "AccountMismatch",
+            Self::AccountNotAllowed { .. } => "AccountNotAllowed",
             Self::Aws(e) => e.category.as_str(),
         }
     }

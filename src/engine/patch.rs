@@ -39,6 +39,8 @@ pub struct PatchInput<'a> {
     pub namespace: &'a str,
     /// Name of the object.
     pub name: &'a str,
+    /// Labels of the object's namespace (for `AwsAccount.spec.allowedNamespaces.selector`).
+    pub namespace_labels: &'a BTreeMap<String, String>,
     /// The previous status: remembered IDs and ownership.
     pub previous: Option<&'a PatchScheduleStatus>,
     /// Correct or Report.
@@ -125,8 +127,20 @@ fn missing(component: &'static str, region: &str, fields: &[String]) -> Componen
     settle(component, region, drift, None, false, Ownership::None, None)
 }
 
-/// Validate, resolve and verify the account, then reconcile every region.
+/// Check tenancy, validate, resolve and verify the account, then reconcile every region.
 pub async fn run(factory: &AwsFactory, input: &PatchInput<'_>) -> PatchReport {
+    if !input
+        .account
+        .allows(input.namespace, input.namespace_labels)
+    {
+        return PatchReport {
+            pass: PassReport::fatal(EngineError::AccountNotAllowed {
+                account: input.spec.account_ref.name.clone(),
+                namespace: input.namespace.to_string(),
+            }),
+            ..Default::default()
+        };
+    }
     if let Err(msg) = rules::validate(input.spec) {
         return PatchReport {
             pass: PassReport::fatal(EngineError::InvalidSpec(msg)),
@@ -1056,6 +1070,17 @@ pub async fn cleanup(
         report
             .actions
             .push("deletionPolicy Retain: AWS resources left in place".into());
+        return Ok(report);
+    }
+    if !input
+        .account
+        .allows(input.namespace, input.namespace_labels)
+    {
+        // The namespace lost access to the account: deleting through it would break tenancy.
+        report.actions.push(format!(
+            "namespace {} may no longer use AwsAccount {}: AWS resources left in place",
+            input.namespace, input.spec.account_ref.name
+        ));
         return Ok(report);
     }
     let Some(previous) = input.previous else {

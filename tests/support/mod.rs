@@ -114,5 +114,6 @@ pub fn account(regions: &[&str]) -> AwsAccountSpec {
         account_id: ACCOUNT.into(),
         assume_role: None,
         regions: regions.iter().map(|r| r.to_string()).collect(),
+        allowed_namespaces: None,
     }
 }
