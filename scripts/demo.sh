@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# See it work: apply the examples/ baseline to a local AWS emulator (moto), inject drift out-of-band with boto3,
+# See it work: apply the examples/ baseline and patch schedules to a local AWS emulator (moto), inject drift
+# out-of-band with boto3,
 # watch `check` find it and `apply` correct it. No cluster, no AWS account.
 #
 # Doubles as a smoke test: exits non-zero when any step's exit code differs from the expected one.
@@ -101,7 +102,8 @@ export AWS_EC2_METADATA_DISABLED=true
 header "Step 1: check on an empty account (expect 2: nothing exists yet)"
 expect 2 "check" "$BIN" check -f "$EXAMPLES"
 
-header "Step 2: apply (creates the trail, bucket, detectors, password policy, BPA, EBS encryption)"
+header "Step 2: apply (creates the trail, bucket, detectors, password policy, BPA, EBS encryption, and the
+maintenance windows, patch tasks, patch baseline and inventory association of the PatchSchedules)"
 expect 0 "apply" "$BIN" apply -f "$EXAMPLES"
 
 header "Step 3: check (expect 0: in sync)"
@@ -131,6 +133,15 @@ print(f"guardduty (eu-west-1): detector {detectors[0]} findingPublishingFrequenc
 iam = boto3.client("iam", region_name="us-east-1", endpoint_url=endpoint)
 iam.update_account_password_policy(MinimumPasswordLength=6)
 print("iam: account password policy replaced with MinimumPasswordLength=6")
+
+ssm = boto3.client("ssm", region_name="eu-west-1", endpoint_url=endpoint)
+windows = ssm.describe_maintenance_windows(
+    Filters=[{"Key": "Name", "Values": ["payments-prod-weekly-install"]}]
+)["WindowIdentities"]
+if len(windows) != 1:
+    raise SystemExit(f"expected one production maintenance window, found {windows}")
+ssm.update_maintenance_window(WindowId=windows[0]["WindowId"], Duration=2, Cutoff=0)
+print(f"ssm (eu-west-1): window {windows[0]['WindowId']} duration 4h -> 2h, cutoff 1h -> 0h")
 PY
 
 header "Step 5: check (expect 2: drift found)"
