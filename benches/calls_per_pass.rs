@@ -1,4 +1,5 @@
-//! AWS calls per AccountBaseline pass against moto, by number of regions: counted, not timed.
+//! AWS calls per AccountBaseline and per PatchSchedule pass against moto, by number of regions: counted, not
+//! timed.
 //!
 //!     cargo bench --bench calls_per_pass            (or --profile dev: the counts do not depend on optimisation)
 //!
@@ -81,8 +82,78 @@ async fn main() {
             reads as f64 / n as f64
         );
     }
+    patch_schedules(&all).await;
     println!(
         "peak RSS of this process: {} KiB",
         peak_rss_kib().unwrap_or(0)
     );
+}
+
+/// The production PatchSchedule example (window, 1 target, 3 tasks, baseline, inventory): calls of the creating
+/// pass and of an in-sync pass that knows the IDs from status, and which reads the in-sync pass makes.
+async fn patch_schedules(all: &[&str]) {
+    use aws_baseline_operator::engine::patch::{run, PatchInput};
+    use aws_baseline_operator::engine::status::patch_status;
+    use aws_baseline_operator::manifests;
+
+    println!("\nPatchSchedule payments/prod-weekly-install");
+    println!(
+        "{:<8} {:>14} {:>14} {:>15} {:>16}",
+        "regions", "create calls", "in-sync reads", "in-sync writes", "reads per region"
+    );
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let m = manifests::load(&[
+        root.join("aws-account.yaml"),
+        root.join("patch-schedule-production.yaml"),
+    ])
+    .unwrap();
+    let labels = std::collections::BTreeMap::new();
+    let mut breakdown = String::new();
+    for n in [1usize, 2, 4] {
+        let moto = support::Moto::start();
+        let (factory, stats) = moto.factory().await;
+        let p = &m.schedules[0];
+        let mut spec = p.spec.clone();
+        spec.regions = all[..n].iter().map(|r| r.to_string()).collect();
+        let input = |previous| PatchInput {
+            spec: &spec,
+            account: &m.accounts[0].spec,
+            owner: Owner {
+                kind: "PatchSchedule".into(),
+                name: "payments/prod-weekly-install".into(),
+                uid: "bench-uid".into(),
+            },
+            namespace: "payments",
+            name: "prod-weekly-install",
+            namespace_labels: &labels,
+            previous,
+            mode: DriftPolicy::Correct,
+            now: jiff::Timestamp::now(),
+        };
+        let created = run(&factory, &input(None)).await;
+        assert!(
+            created.pass.error_category().is_none(),
+            "{:#?}",
+            created.pass.outcomes
+        );
+        let create_calls = stats.reads() + stats.writes();
+        let status = patch_status(None, &created, None, &Time(jiff::Timestamp::now()));
+        stats.reset();
+        let again = run(&factory, &input(Some(&status))).await;
+        assert_eq!(again.pass.remaining_drift(), 0);
+        let (reads, writes) = (stats.reads(), stats.writes());
+        println!(
+            "{n:<8} {create_calls:>14} {reads:>14} {writes:>15} {:>16.1}",
+            reads as f64 / n as f64
+        );
+        if n == 1 {
+            breakdown = stats
+                .snapshot()
+                .iter()
+                .map(|(k, v)| format!("{}:{} x{v}", k.service, k.operation))
+                .collect::<Vec<_>>()
+                .join(", ");
+        }
+    }
+    println!("in-sync reads, 1 region: {breakdown}");
 }
