@@ -233,7 +233,7 @@ pub fn baseline_status(
             condition::READY,
             true,
             reason::IN_SYNC,
-            "declared baseline holds in AWS".into(),
+            "declared state holds in AWS".into(),
             generation,
             now,
         ),
