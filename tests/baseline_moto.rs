@@ -576,3 +576,54 @@ async fn assume_role_reaches_the_target_account_only() {
         .detector_ids()
         .is_empty());
 }
+
+#[tokio::test]
+async fn assume_role_chain_hub_then_target_and_sessions_are_reused() {
+    let moto = Moto::start();
+    let (factory, _stats) = moto.factory().await;
+    let target = "333333333333";
+    let acct: aws_baseline_operator::api::aws_account::AwsAccountSpec = serde_json::from_value(json!({
+        "accountId": target,
+        "regions": ["us-east-1"],
+        "assumeRole": {
+            "roleArn": format!("arn:aws:iam::{target}:role/baseline"),
+            "via": [{"roleArn": "arn:aws:iam::444444444444:role/security-hub", "externalId": "hub-ext"}]
+        }
+    }))
+    .unwrap();
+    let session = factory.session(&acct, "us-east-1").await.unwrap();
+    let (account, arn) = session.caller_identity("us-east-1").await.unwrap();
+    assert_eq!(account, target);
+    assert!(arn.contains(":assumed-role/baseline/"), "{arn}");
+
+    // The same account in later passes reuses the session (credentials cached, refreshed before expiry) and
+    // its per-region clients.
+    let again = factory.session(&acct, "us-east-1").await.unwrap();
+    assert_eq!(factory.cached_sessions(), 1);
+    let _ = again.guardduty("eu-west-1");
+    let _ = again.guardduty("eu-west-1");
+    let _ = session.guardduty("us-east-1");
+    assert_eq!(again.cached_clients(), 3, "sts + guardduty in two regions");
+
+    // With session tags, each owning object gets its own tagged session.
+    let mut tagged = acct.clone();
+    tagged.assume_role.as_mut().unwrap().session_tags = true;
+    let s: AccountBaselineSpec =
+        serde_json::from_value(json!({"accountRef": {"name": "a"}, "passwordPolicy": {}})).unwrap();
+    for name in ["team-a", "team-b", "team-a"] {
+        let input = BaselineInput {
+            spec: &s,
+            account: &tagged,
+            owner: Owner {
+                kind: "AccountBaseline".into(),
+                name: name.into(),
+                uid: format!("{name}-uid"),
+            },
+            previous: &[],
+            mode: DriftPolicy::Report,
+        };
+        let r = run(&factory, &input).await;
+        assert!(r.fatal.is_none(), "{:?}", r.fatal);
+    }
+    assert_eq!(factory.cached_sessions(), 3);
+}

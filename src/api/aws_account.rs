@@ -127,6 +127,32 @@ pub struct AssumeRole {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = r"^[A-Za-z0-9+=,.@-]{2,64}$"))]
     pub session_name: Option<String>,
+    /// Roles assumed first, in order, before `roleArn` (an assume-role chain, e.g. a hub role in a security
+    /// account that the target role trusts). The pod's own credentials assume the first one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 3))]
+    pub via: Vec<RoleHop>,
+    /// Tag the target role's session with the object it works for (`awsbaseline.io/kind`,
+    /// `awsbaseline.io/owner` = `namespace/name`), so CloudTrail and ABAC policies see which team acted. The role's
+    /// trust policy must allow `sts:TagSession`. Sessions (and their cached credentials) are then per object.
+    #[serde(default)]
+    pub session_tags: bool,
+}
+
+/// One intermediate role of an assume-role chain.
+#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleHop {
+    /// ARN of the intermediate role.
+    #[schemars(
+        regex(pattern = r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$"),
+        length(max = 2048)
+    )]
+    pub role_arn: String,
+    /// External ID its trust policy requires.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 2, max = 1224))]
+    pub external_id: Option<String>,
 }
 
 /// Observed state of an `AwsAccount`.

@@ -4,21 +4,33 @@
 use crate::api::aws_account::AwsAccountSpec;
 use crate::aws::counter::{CallStats, StripAccountHostPrefix};
 use crate::aws::error::{AwsError, AwsResultExt, ErrorCategory};
+use aws_config::identity::IdentityCache;
 use aws_config::retry::RetryConfig;
 use aws_config::sts::AssumeRoleProvider;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
+use std::any::Any;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Session name used when an AwsAccount does not set one.
 pub const DEFAULT_SESSION_NAME: &str = "aws-baseline-operator";
 
-/// Builds per-account sessions from the process's base configuration.
+/// Builds per-account sessions from the process's base configuration and keeps them: a session (its
+/// credentials, refreshed before they expire, and its clients) is built once per account and reused by every pass.
 #[derive(Clone, Debug)]
 pub struct AwsFactory {
     base: SdkConfig,
     stats: CallStats,
+    sessions: Arc<Mutex<HashMap<String, AccountSession>>>,
 }
+
+/// Sessions kept at most; beyond that the cache starts over (accounts whose spec changed leave stale entries).
+const MAX_SESSIONS: usize = 1024;
+
+/// Assumed-role credentials are refreshed this long before they expire.
+const REFRESH_BEFORE_EXPIRY: Duration = Duration::from_secs(300);
 
 fn retry_config() -> RetryConfig {
     // Standard mode retries throttling and transient errors with exponential backoff and jitter, so a
@@ -37,13 +49,17 @@ impl AwsFactory {
             .retry_config(retry_config())
             .load()
             .await;
-        Self { base, stats }
+        Self::from_config(base, stats)
     }
 
     /// Use an explicit base configuration (tests, the demo).
     pub fn from_config(base: SdkConfig, stats: CallStats) -> Self {
         let base = base.into_builder().retry_config(retry_config()).build();
-        Self { base, stats }
+        Self {
+            base,
+            stats,
+            sessions: Arc::default(),
+        }
     }
 
     /// The call tally shared by every client this factory builds.
@@ -51,35 +67,97 @@ impl AwsFactory {
         &self.stats
     }
 
-    /// A session for one account: its own credentials (assumed role or the base chain), no AWS call yet.
+    /// How many account sessions are cached.
+    pub fn cached_sessions(&self) -> usize {
+        self.sessions.lock().expect("session cache poisoned").len()
+    }
+
+    /// A session for one account, without session tags.
     pub async fn session(
         &self,
         account: &AwsAccountSpec,
         home_region: &str,
     ) -> Result<AccountSession, AwsError> {
+        self.session_for(account, home_region, &[]).await
+    }
+
+    /// A session for one account: the base chain, or the roles of `assumeRole` (its `via` hops first) assumed in
+    /// turn, the target session tagged with `session_tags` when the AwsAccount asks for it. Cached; no AWS call
+    /// until a client needs credentials.
+    pub async fn session_for(
+        &self,
+        account: &AwsAccountSpec,
+        home_region: &str,
+        session_tags: &[(String, String)],
+    ) -> Result<AccountSession, AwsError> {
+        let tags: &[(String, String)] = match &account.assume_role {
+            Some(r) if r.session_tags => session_tags,
+            _ => &[],
+        };
+        let key =
+            serde_json::to_string(&(&account.assume_role, home_region, tags)).unwrap_or_default();
+        if let Some(s) = self
+            .sessions
+            .lock()
+            .expect("session cache poisoned")
+            .get(&key)
+        {
+            return Ok(s.clone());
+        }
+        let session = self.build_session(account, home_region, tags).await?;
+        let mut cache = self.sessions.lock().expect("session cache poisoned");
+        if cache.len() >= MAX_SESSIONS {
+            cache.clear();
+        }
+        Ok(cache.entry(key).or_insert(session).clone())
+    }
+
+    async fn build_session(
+        &self,
+        account: &AwsAccountSpec,
+        home_region: &str,
+        tags: &[(String, String)],
+    ) -> Result<AccountSession, AwsError> {
+        let region = Region::new(home_region.to_string());
         let mut config = self
             .base
             .clone()
             .into_builder()
-            .region(Region::new(home_region.to_string()))
+            .region(region.clone())
             .build();
         if let Some(role) = &account.assume_role {
-            let mut provider = AssumeRoleProvider::builder(role.role_arn.clone())
-                .session_name(
-                    role.session_name
-                        .clone()
-                        .unwrap_or_else(|| DEFAULT_SESSION_NAME.to_string()),
-                )
-                .region(Region::new(home_region.to_string()))
-                .configure(&config);
-            if let Some(external_id) = &role.external_id {
-                provider = provider.external_id(external_id.clone());
+            let session_name = role
+                .session_name
+                .clone()
+                .unwrap_or_else(|| DEFAULT_SESSION_NAME.to_string());
+            let hops = role
+                .via
+                .iter()
+                .map(|h| (&h.role_arn, &h.external_id, &[][..]))
+                .chain(std::iter::once((&role.role_arn, &role.external_id, tags)));
+            for (arn, external_id, hop_tags) in hops {
+                let mut provider = AssumeRoleProvider::builder(arn.clone())
+                    .session_name(session_name.clone())
+                    .region(region.clone())
+                    .configure(&config);
+                if let Some(id) = external_id {
+                    provider = provider.external_id(id.clone());
+                }
+                if !hop_tags.is_empty() {
+                    provider = provider.tags(hop_tags.iter().map(|(k, v)| (k.clone(), v.clone())));
+                }
+                let provider = provider.build().await;
+                // Each hop's credentials are cached and refreshed ahead of expiry; the next hop assumes from them.
+                config = config
+                    .into_builder()
+                    .credentials_provider(SharedCredentialsProvider::new(provider))
+                    .identity_cache(
+                        IdentityCache::lazy()
+                            .buffer_time(REFRESH_BEFORE_EXPIRY)
+                            .build(),
+                    )
+                    .build();
             }
-            let provider = provider.build().await;
-            config = config
-                .into_builder()
-                .credentials_provider(SharedCredentialsProvider::new(provider))
-                .build();
         }
         if config.credentials_provider().is_none() {
             return Err(AwsError::new(
@@ -92,26 +170,66 @@ impl AwsFactory {
         Ok(AccountSession {
             config,
             stats: self.stats.clone(),
+            clients: Arc::default(),
         })
     }
 }
 
-/// Configuration for one account; hands out per-region clients that share the call counter.
-#[derive(Clone, Debug)]
+type ClientCache = Arc<Mutex<HashMap<(&'static str, String), Arc<dyn Any + Send + Sync>>>>;
+
+/// Configuration for one account; hands out per-region clients (built once, then reused) that share the call
+/// counter and the account's cached credentials.
+#[derive(Clone)]
 pub struct AccountSession {
     config: SdkConfig,
     stats: CallStats,
+    clients: ClientCache,
+}
+
+impl std::fmt::Debug for AccountSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccountSession")
+            .field("region", &self.config.region())
+            .field("endpoint", &self.config.endpoint_url())
+            .finish_non_exhaustive()
+    }
+}
+
+impl AccountSession {
+    /// The cached client of `service` in `region`, built by `build` the first time.
+    fn cached<C: Clone + Send + Sync + 'static>(
+        &self,
+        service: &'static str,
+        region: &str,
+        build: impl FnOnce() -> C,
+    ) -> C {
+        let mut cache = self.clients.lock().expect("client cache poisoned");
+        let entry = cache
+            .entry((service, region.to_string()))
+            .or_insert_with(|| Arc::new(build()));
+        entry
+            .downcast_ref::<C>()
+            .expect("one client type per service key")
+            .clone()
+    }
+
+    /// How many clients this session has built.
+    pub fn cached_clients(&self) -> usize {
+        self.clients.lock().expect("client cache poisoned").len()
+    }
 }
 
 macro_rules! client {
     ($fn:ident, $krate:ident) => {
-        /// Client for this account in `region`.
+        /// Client for this account in `region` (built once per region, then reused).
         pub fn $fn(&self, region: &str) -> $krate::Client {
-            let conf = $krate::config::Builder::from(&self.config)
-                .region(Region::new(region.to_string()))
-                .interceptor(self.stats.interceptor())
-                .build();
-            $krate::Client::from_conf(conf)
+            self.cached(stringify!($fn), region, || {
+                let conf = $krate::config::Builder::from(&self.config)
+                    .region(Region::new(region.to_string()))
+                    .interceptor(self.stats.interceptor())
+                    .build();
+                $krate::Client::from_conf(conf)
+            })
         }
     };
 }
@@ -131,16 +249,22 @@ impl AccountSession {
 
     /// S3 client; path-style addressing when an endpoint override is set (virtual hosts don't resolve there).
     pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
-        let conf = aws_sdk_s3::config::Builder::from(&self.config)
-            .region(Region::new(region.to_string()))
-            .force_path_style(self.endpoint_override().is_some())
-            .interceptor(self.stats.interceptor())
-            .build();
-        aws_sdk_s3::Client::from_conf(conf)
+        self.cached("s3", region, || {
+            let conf = aws_sdk_s3::config::Builder::from(&self.config)
+                .region(Region::new(region.to_string()))
+                .force_path_style(self.endpoint_override().is_some())
+                .interceptor(self.stats.interceptor())
+                .build();
+            aws_sdk_s3::Client::from_conf(conf)
+        })
     }
 
     /// S3 Control client (account-level S3 settings).
     pub fn s3control(&self, region: &str) -> aws_sdk_s3control::Client {
+        self.cached("s3control", region, || self.build_s3control(region))
+    }
+
+    fn build_s3control(&self, region: &str) -> aws_sdk_s3control::Client {
         let mut conf = aws_sdk_s3control::config::Builder::from(&self.config)
             .region(Region::new(region.to_string()))
             .interceptor(self.stats.interceptor());

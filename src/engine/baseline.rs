@@ -115,7 +115,7 @@ pub async fn run(factory: &AwsFactory, input: &BaselineInput<'_>) -> PassReport 
         Err(e) => return PassReport::fatal(e),
     };
     let home = regions[0].clone();
-    let session = match verify_account(factory, input.account, &home).await {
+    let session = match verify_account(factory, input.account, &home, &input.owner).await {
         Ok(s) => s,
         Err(e) => {
             return PassReport {
@@ -180,13 +180,19 @@ async fn regional(
     out
 }
 
-/// Build the session and prove with STS GetCallerIdentity that it is the declared account.
+/// Build (or reuse) the session and prove with STS GetCallerIdentity that it is the declared account. The owner
+/// tags the assumed-role session when the AwsAccount asks for session tags.
 pub async fn verify_account(
     factory: &AwsFactory,
     account: &AwsAccountSpec,
     home: &str,
+    owner: &Owner,
 ) -> Result<AccountSession, EngineError> {
-    let session = factory.session(account, home).await?;
+    let tags = vec![
+        ("awsbaseline.io/kind".to_string(), owner.kind.clone()),
+        ("awsbaseline.io/owner".to_string(), owner.name.clone()),
+    ];
+    let session = factory.session_for(account, home, &tags).await?;
     let (actual, arn) = session.caller_identity(home).await?;
     if actual != account.account_id {
         return Err(EngineError::AccountMismatch {
@@ -558,7 +564,7 @@ pub async fn cleanup(
     }
     let regions = resolve_regions(&input.spec.regions, &input.account.regions)?;
     let home = regions[0].clone();
-    let session = verify_account(factory, input.account, &home).await?;
+    let session = verify_account(factory, input.account, &home, &input.owner).await?;
     let account_id = input.account.account_id.clone();
     let owner = &input.owner;
     let created = |component: &str, region: &str| {

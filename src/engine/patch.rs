@@ -157,7 +157,7 @@ pub async fn run(factory: &AwsFactory, input: &PatchInput<'_>) -> PatchReport {
         }
     };
     let home = regions[0].clone();
-    let session = match verify_account(factory, input.account, &home).await {
+    let session = match verify_account(factory, input.account, &home, &input.owner).await {
         Ok(s) => s,
         Err(e) => {
             return PatchReport {
@@ -1087,7 +1087,7 @@ pub async fn cleanup(
         return Ok(report);
     };
     let regions = resolve_regions(&input.spec.regions, &input.account.regions)?;
-    let session = verify_account(factory, input.account, &regions[0]).await?;
+    let session = verify_account(factory, input.account, &regions[0], &input.owner).await?;
     let owned = |component: &str, region: &str| {
         previous.common.components.iter().any(|c| {
             c.component == component && c.region == region && c.ownership == Ownership::Created
