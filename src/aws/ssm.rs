@@ -1136,7 +1136,7 @@ pub async fn executions(
     let r = client
         .describe_maintenance_window_executions()
         .window_id(window_id)
-        .max_results(n.max(10))
+        .max_results(n.clamp(10, 100))
         .send()
         .await
         .aws(SVC, "DescribeMaintenanceWindowExecutions")?;
