@@ -1,11 +1,12 @@
-//! Command line: `run` (the controller), `crd`, and the cluster-less `plan | apply | check -f FILES`.
+//! Command line: `run` (the controller), `crd`, the cluster-less `plan | apply | check -f FILES`, and
+//! `iam-policy [-f FILES]`.
 
 use crate::api::common::{find_condition, DriftPolicy, Owner, ReconcileStatus};
 use crate::api::{AccountBaseline, PatchScheduleStatus};
 use crate::aws::{AwsFactory, CallStats};
-use crate::engine::baseline::{self, BaselineInput};
+use crate::engine::fleet;
 use crate::engine::patch::{self, PatchReport};
-use crate::engine::status::{baseline_status, patch_status};
+use crate::engine::status::patch_status;
 use crate::engine::{EngineError, PassReport};
 use crate::manifests;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -46,6 +47,9 @@ pub enum Command {
     Apply(FileArgs),
     /// Like plan, with an exit code for CI: 0 in sync, 2 drift found, 1 error.
     Check(FileArgs),
+    /// Print the least-privilege IAM policy (JSON) the operator needs: for the given manifests only what their
+    /// sections use; without manifests everything it can call.
+    IamPolicy(crate::iam_policy::IamPolicyArgs),
 }
 
 /// Arguments of plan / apply / check.
@@ -124,30 +128,24 @@ pub async fn evaluate(
             .find(|a| a.metadata.name.as_deref() == Some(name))
     };
     for b in &m.baselines {
-        let name = b.metadata.name.clone().unwrap_or_default();
-        let report = match account(&b.spec.account_ref.name) {
-            None => PassReport::fatal(EngineError::AccountNotFound(
-                b.spec.account_ref.name.clone(),
-            )),
-            Some(a) => {
-                let input = BaselineInput {
-                    spec: &b.spec,
-                    account: &a.spec,
-                    owner: owner_of(b),
-                    previous: &[],
-                    mode: mode(verb, b.spec.drift_policy),
-                };
-                baseline::run(factory, &input).await
-            }
-        };
-        let status = baseline_status(None, &report, b.metadata.generation, &now);
+        let pass = fleet::apply(
+            factory,
+            &b.spec,
+            fleet::select(&b.spec, &m.accounts),
+            &owner_of(b),
+            None,
+            mode(verb, b.spec.drift_policy),
+            b.metadata.generation,
+            &now,
+        )
+        .await;
         out.push(Evaluated {
             kind: "AccountBaseline",
-            name,
-            remaining_drift: report.remaining_drift(),
-            failed: report.error_category().is_some(),
-            status: serde_json::to_value(&status).unwrap_or_default(),
-            common: status,
+            name: b.metadata.name.clone().unwrap_or_default(),
+            remaining_drift: pass.remaining_drift,
+            failed: pass.error_category.is_some(),
+            status: serde_json::to_value(&pass.status).unwrap_or_default(),
+            common: pass.status.common,
             patch: None,
         });
     }

@@ -6,11 +6,9 @@ use crate::api::aws_account::AwsAccountStatus;
 use crate::api::common::{condition, set_condition, DeletionPolicy, Owner};
 use crate::api::{AccountBaseline, AwsAccount, PatchSchedule};
 use crate::aws::{AwsFactory, CallStats};
-use crate::engine::baseline::{self, BaselineInput};
+use crate::engine::fleet;
 use crate::engine::patch::{self, PatchInput, PatchReport};
-use crate::engine::status::{
-    baseline_status, events, patch_status, patch_status_changed, status_changed,
-};
+use crate::engine::status::{events, patch_status, patch_status_changed, status_changed};
 use crate::engine::{EngineError, PassReport};
 use crate::http::{router, HttpState};
 use crate::metrics::Metrics;
@@ -48,6 +46,27 @@ pub struct RunArgs {
     /// Objects of one kind reconciled at once.
     #[arg(long, env = "RECONCILE_CONCURRENCY", default_value_t = 4)]
     pub concurrency: u16,
+    /// Elect a leader on a coordination.k8s.io/v1 Lease so only one replica reconciles; `false` reconciles at
+    /// once (one replica only).
+    #[arg(long, env = "LEADER_ELECTION", default_value_t = true, num_args = 0..=1,
+          default_missing_value = "true", action = clap::ArgAction::Set,
+          value_parser = clap::builder::BoolishValueParser::new())]
+    pub leader_election: bool,
+    /// Namespace of the Lease: the pod's own.
+    #[arg(long, env = "POD_NAMESPACE", default_value = "default")]
+    pub leader_election_namespace: String,
+    /// Name of the Lease.
+    #[arg(long, default_value = "aws-baseline-operator-leader")]
+    pub lease_name: String,
+    /// A Lease not renewed for this long may be taken by another replica (whole seconds).
+    #[arg(long, default_value = "15s", value_parser = humantime::parse_duration)]
+    pub lease_duration: Duration,
+    /// The leader stops reconciling (and exits) when it could not renew the Lease for this long.
+    #[arg(long, default_value = "10s", value_parser = humantime::parse_duration)]
+    pub lease_renew_deadline: Duration,
+    /// Interval of renewals, and of a standby's attempts.
+    #[arg(long, default_value = "2s", value_parser = humantime::parse_duration)]
+    pub lease_retry_period: Duration,
 }
 
 /// Errors of one reconcile; `category()` is the fixed metric / condition label.
@@ -176,21 +195,6 @@ pub async fn reconcile_baseline(
     result
 }
 
-/// Engine input for one object: its spec, its account, its UID as owner, ownership remembered in status.
-fn pass_input<'a>(obj: &'a AccountBaseline, account: &'a AwsAccount) -> BaselineInput<'a> {
-    BaselineInput {
-        spec: &obj.spec,
-        account: &account.spec,
-        owner: owner(obj),
-        previous: obj
-            .status
-            .as_ref()
-            .map(|s| s.components.as_slice())
-            .unwrap_or_default(),
-        mode: obj.spec.drift_policy,
-    }
-}
-
 fn owner(obj: &AccountBaseline) -> Owner {
     Owner {
         kind: "AccountBaseline".into(),
@@ -199,32 +203,55 @@ fn owner(obj: &AccountBaseline) -> Owner {
     }
 }
 
+/// The AwsAccounts a baseline may apply to: the referenced one (one GET), or every AwsAccount (one LIST) for
+/// the selector to filter.
+async fn candidate_accounts(
+    ctx: &Context,
+    obj: &AccountBaseline,
+) -> Result<Vec<AwsAccount>, Error> {
+    let api: Api<AwsAccount> = Api::all(ctx.client.clone());
+    Ok(match &obj.spec.account_ref {
+        Some(r) => api.get_opt(&r.name).await?.into_iter().collect(),
+        None => api.list(&Default::default()).await?.items,
+    })
+}
+
 async fn apply_baseline(obj: Arc<AccountBaseline>, ctx: Arc<Context>) -> Result<Action, Error> {
     let name = obj.name_any();
-    let accounts: Api<AwsAccount> = Api::all(ctx.client.clone());
     let previous = obj.status.as_ref();
-    let report = match accounts.get_opt(&obj.spec.account_ref.name).await? {
-        None => PassReport::fatal(EngineError::AccountNotFound(
-            obj.spec.account_ref.name.clone(),
-        )),
-        Some(account) => baseline::run(&ctx.aws, &pass_input(&obj, &account)).await,
-    };
-    let new = baseline_status(previous, &report, obj.metadata.generation, &now());
+    let accounts = candidate_accounts(&ctx, &obj).await?;
+    let pass = fleet::apply(
+        &ctx.aws,
+        &obj.spec,
+        fleet::select(&obj.spec, &accounts),
+        &owner(&obj),
+        previous,
+        obj.spec.drift_policy,
+        obj.metadata.generation,
+        &now(),
+    )
+    .await;
+    let new = pass.status;
     ctx.metrics.set_drift(
         "AccountBaseline",
         &obj.uid().unwrap_or_default(),
-        Some(report.remaining_drift() as i64),
+        Some(pass.remaining_drift as i64),
     );
-    if status_changed(previous, &new) {
+    let changed = previous
+        .is_none_or(|p| status_changed(Some(&p.common), &new.common) || p.accounts != new.accounts);
+    if changed {
         patch_baseline_status(&ctx.client, &name, &new).await?;
-        publish(&ctx, obj.as_ref(), events(previous, &new)).await;
+        publish(
+            &ctx,
+            obj.as_ref(),
+            events(previous.map(|p| &p.common), &new.common),
+        )
+        .await;
     }
-    if let Some(category) = report.error_category() {
-        let message = report
-            .fatal
-            .as_ref()
-            .map(|f| f.to_string())
-            .unwrap_or_else(|| format!("{} component(s) failed", report.errors().count()));
+    if let Some(category) = pass.error_category {
+        let message = crate::api::common::find_condition(&new.common.conditions, condition::SYNCED)
+            .map(|c| c.message.clone())
+            .unwrap_or_default();
         return Err(Error::Pass { category, message });
     }
     ctx.succeeded(&name);
@@ -303,17 +330,32 @@ async fn account_for_cleanup(
 }
 
 async fn cleanup_baseline(obj: Arc<AccountBaseline>, ctx: Arc<Context>) -> Result<Action, Error> {
-    let Some(account) =
-        account_for_cleanup(&ctx, &obj.spec.account_ref.name, obj.spec.deletion_policy).await?
-    else {
-        return Ok(Action::await_change());
+    let accounts = candidate_accounts(&ctx, &obj).await?;
+    let selected = match fleet::select(&obj.spec, &accounts) {
+        Ok(s) => s,
+        // The referenced account is gone: nothing can be cleaned up; fine under Retain, an error under Delete.
+        Err(_) if obj.spec.deletion_policy == DeletionPolicy::Retain => {
+            return Ok(Action::await_change())
+        }
+        Err(e) => {
+            return Err(Error::Pass {
+                category: e.category(),
+                message: format!("{e}; cannot delete AWS resources"),
+            })
+        }
     };
-    let report = baseline::cleanup(&ctx.aws, &pass_input(&obj, &account))
-        .await
-        .map_err(|e| Error::Pass {
-            category: e.category(),
-            message: e.to_string(),
-        })?;
+    let report = fleet::cleanup(
+        &ctx.aws,
+        &obj.spec,
+        &selected,
+        &owner(&obj),
+        obj.status.as_ref(),
+    )
+    .await
+    .map_err(|e| Error::Pass {
+        category: e.category(),
+        message: e.to_string(),
+    })?;
     ctx.metrics
         .set_drift("AccountBaseline", &obj.uid().unwrap_or_default(), None);
     finish_cleanup(&ctx, obj.as_ref(), report).await
@@ -598,8 +640,29 @@ pub async fn reconcile_account(
     }
 }
 
-/// Run both controllers and the HTTP server until SIGTERM / Ctrl-C.
+/// Run the HTTP server, and the controllers while this replica is the leader, until SIGTERM / Ctrl-C.
+///
+/// With leader election (the default) every replica serves /healthz, /readyz and /metrics and is ready, standby
+/// or not (a rollout of two replicas could not progress otherwise); `awsbaseline_leader` tells which one leads.
+/// A replica that loses leadership cancels its reconciles at once and returns an error, so the process exits
+/// and Kubernetes restarts it as a standby (client-go's behaviour): a fresh process starts from clean watches
+/// and caches rather than resuming from state gathered while it was leading. On SIGTERM the leader lets
+/// in-flight reconciles finish, still renewing, then releases the Lease so a standby takes over at once.
 pub async fn run(args: RunArgs) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let election = args.leader_election.then(|| {
+        let mut cfg = crate::leader::LeaderConfig::new(
+            args.leader_election_namespace.clone(),
+            args.lease_name.clone(),
+            crate::leader::default_identity(),
+        );
+        cfg.lease_duration = args.lease_duration;
+        cfg.renew_deadline = args.lease_renew_deadline;
+        cfg.retry_period = args.lease_retry_period;
+        cfg
+    });
+    if let Some(cfg) = &election {
+        cfg.validate()?;
+    }
     let client = Client::try_default().await?;
     let metrics = Arc::new(Metrics::default());
     let aws = AwsFactory::from_env(CallStats::with_observer(metrics.clone())).await;
@@ -617,11 +680,49 @@ pub async fn run(args: RunArgs) -> Result<(), Box<dyn std::error::Error + Send +
         }
     });
     ready.store(true, Ordering::Relaxed);
-    tracing::info!(addr = %args.metrics_addr, "controllers starting");
-    run_controllers(ctx, args.concurrency, shutdown_signal()).await;
+    let (term_tx, term_rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = term_tx.send(true);
+    });
+    let concurrency = args.concurrency;
+    let result = match election {
+        None => {
+            tracing::info!(addr = %args.metrics_addr, "controllers starting (leader election off)");
+            metrics.set_leader(true);
+            run_controllers(ctx, concurrency, crate::leader::signalled(term_rx)).await;
+            Ok(())
+        }
+        Some(cfg) => {
+            tracing::info!(addr = %args.metrics_addr, identity = %cfg.identity, namespace = %cfg.namespace,
+                lease = %cfg.lease_name, "waiting for leadership");
+            let elector = crate::leader::LeaderElector::new(client, cfg);
+            let mut leading = elector.subscribe();
+            let gauge = metrics.clone();
+            tokio::spawn(async move {
+                while leading.changed().await.is_ok() {
+                    let now = *leading.borrow_and_update();
+                    gauge.set_leader(now);
+                }
+            });
+            let outcome = elector
+                .run_elected(term_rx, move |stop| async move {
+                    tracing::info!("controllers starting");
+                    run_controllers(ctx, concurrency, stop).await;
+                })
+                .await;
+            match outcome {
+                crate::leader::Outcome::NotElected | crate::leader::Outcome::Stopped => Ok(()),
+                crate::leader::Outcome::Lost(reason) => Err(format!(
+                    "leadership lost ({reason}); exiting so the pod restarts as a standby"
+                )
+                .into()),
+            }
+        }
+    };
     server.abort();
     tracing::info!("shut down");
-    Ok(())
+    result
 }
 
 /// Resolves on SIGTERM or Ctrl-C.
@@ -681,10 +782,36 @@ pub async fn run_controllers(
                     .ok()
                     .and_then(|a| a.metadata.name.clone())
                     .unwrap_or_default();
+                let account_id = account
+                    .0
+                    .as_ref()
+                    .map(|a| a.spec.account_id.clone())
+                    .unwrap_or_default();
+                let labels = account
+                    .0
+                    .as_ref()
+                    .ok()
+                    .and_then(|a| a.metadata.labels.clone())
+                    .unwrap_or_default();
                 store
                     .state()
                     .into_iter()
-                    .filter(|b| b.0.as_ref().is_ok_and(|b| b.spec.account_ref.name == name))
+                    .filter(|b| {
+                        b.0.as_ref().is_ok_and(|b| match &b.spec.account_ref {
+                            Some(r) => r.name == name,
+                            // A label change can add or remove an account from a selector: re-check those too.
+                            None => {
+                                b.spec.account_selector.as_ref().is_some_and(|s| {
+                                    crate::api::aws_account::selector_matches(s, &labels)
+                                }) || b.status.as_ref().is_some_and(|st| {
+                                    st.common
+                                        .components
+                                        .iter()
+                                        .any(|c| c.account.as_deref() == Some(account_id.as_str()))
+                                })
+                            }
+                        })
+                    })
                     .map(|b| ObjectRef::from_obj(b.as_ref()))
                     .collect::<Vec<_>>()
             },

@@ -6,6 +6,8 @@ pub mod cli;
 pub mod controller;
 pub mod engine;
 pub mod http;
+pub mod iam_policy;
+pub mod leader;
 pub mod manifests;
 pub mod metrics;
 pub mod patching;

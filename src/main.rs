@@ -41,6 +41,7 @@ async fn main() {
                 }
             }
         }
+        Command::IamPolicy(a) => aws_baseline_operator::iam_policy::run(a),
         Command::Plan(a) | Command::Apply(a) | Command::Check(a) => {
             init_tracing(cli.log_format, "warn");
             let verb = match &cli.command {

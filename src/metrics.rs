@@ -47,6 +47,7 @@ pub struct Metrics {
     duration: Family<KindLabel, Histogram>,
     drifted: Family<KindLabel, Gauge>,
     aws_calls: Family<AwsCallLabels, Counter>,
+    leader: Gauge,
     drift_by_object: Mutex<HashMap<(String, String), i64>>,
 }
 
@@ -81,6 +82,12 @@ impl Default for Metrics {
             "AWS API calls by service, operation and outcome",
             aws_calls.clone(),
         );
+        let leader = Gauge::default();
+        registry.register(
+            "leader",
+            "1 while this replica holds the leader-election Lease and reconciles, 0 while it stands by",
+            leader.clone(),
+        );
         Self {
             registry,
             reconciles,
@@ -88,6 +95,7 @@ impl Default for Metrics {
             duration,
             drifted,
             aws_calls,
+            leader,
             drift_by_object: Mutex::default(),
         }
     }
@@ -129,6 +137,11 @@ impl Metrics {
             .set(total);
     }
 
+    /// Whether this replica leads (reconciles).
+    pub fn set_leader(&self, leading: bool) {
+        self.leader.set(i64::from(leading));
+    }
+
     /// OpenMetrics text.
     pub fn encode(&self) -> String {
         let mut out = String::new();
@@ -166,7 +179,9 @@ mod tests {
             operation: "DescribeTrails".into(),
             outcome: "success",
         });
+        m.set_leader(true);
         let text = m.encode();
+        assert!(text.contains("awsbaseline_leader 1"), "{text}");
         assert!(
             text.contains("awsbaseline_reconciles_total{kind=\"AccountBaseline\"} 1"),
             "{text}"

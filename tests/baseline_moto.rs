@@ -627,3 +627,105 @@ async fn assume_role_chain_hub_then_target_and_sessions_are_reused() {
     }
     assert_eq!(factory.cached_sessions(), 3);
 }
+
+#[tokio::test]
+async fn account_selector_fans_out_and_rolls_up_per_account() {
+    use aws_baseline_operator::api::AwsAccount;
+    use aws_baseline_operator::engine::fleet;
+    let moto = Moto::start();
+    let (factory, stats) = moto.factory().await;
+    let acct = |name: &str, id: &str, env: &str| -> AwsAccount {
+        serde_json::from_value(
+            json!({"apiVersion": "awsbaseline.io/v1alpha1", "kind": "AwsAccount",
+            "metadata": {"name": name, "labels": {"env": env}},
+            "spec": {"accountId": id, "regions": ["us-east-1"],
+                     "assumeRole": {"roleArn": format!("arn:aws:iam::{id}:role/baseline")}}}),
+        )
+        .unwrap()
+    };
+    let accounts = vec![
+        acct("prod-a", "111111111111", "prod"),
+        acct("prod-b", "222222222222", "prod"),
+        acct("dev", "333333333333", "dev"),
+    ];
+    let mut s: AccountBaselineSpec = serde_json::from_value(json!({
+        "accountSelector": {"matchLabels": {"env": "prod"}},
+        "passwordPolicy": {"minimumPasswordLength": 14}
+    }))
+    .unwrap();
+    let now = t("2026-11-23T10:00:00Z");
+    let pass = |spec: AccountBaselineSpec,
+                previous: Option<aws_baseline_operator::api::AccountBaselineStatus>,
+                mode| {
+        let (factory, accounts, now) = (&factory, &accounts, now.clone());
+        async move {
+            fleet::apply(
+                factory,
+                &spec,
+                fleet::select(&spec, accounts),
+                &owner(),
+                previous.as_ref(),
+                mode,
+                Some(1),
+                &now,
+            )
+            .await
+        }
+    };
+
+    // Report: both prod accounts lack the policy; dev is not selected.
+    let r = pass(s.clone(), None, DriftPolicy::Report).await;
+    assert_eq!(stats.writes(), 0);
+    let rollup = r.status.accounts.clone().unwrap();
+    assert_eq!(
+        (
+            rollup.selected,
+            rollup.in_sync,
+            rollup.drifted,
+            rollup.failed
+        ),
+        (2, 0, 2, 0)
+    );
+    let names: Vec<&str> = rollup.not_in_sync.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, vec!["prod-a", "prod-b"]);
+    let ready = &r.status.common.conditions[0];
+    assert_eq!(
+        (ready.status.as_str(), ready.reason.as_str()),
+        ("False", "AccountsNotInSync")
+    );
+    let drift_accounts: Vec<&str> = r
+        .status
+        .common
+        .drift
+        .iter()
+        .filter_map(|d| d.account.as_deref())
+        .collect();
+    assert_eq!(drift_accounts, vec!["111111111111", "222222222222"]);
+
+    // Correct: both converge; each component names its account.
+    let r = pass(s.clone(), Some(r.status), DriftPolicy::Correct).await;
+    let rollup = r.status.accounts.clone().unwrap();
+    assert_eq!(
+        (rollup.in_sync, rollup.drifted, rollup.failed),
+        (2, 0, 0),
+        "{rollup:#?}"
+    );
+    assert!(rollup.not_in_sync.is_empty());
+    assert!(r
+        .status
+        .common
+        .components
+        .iter()
+        .all(|c| c.account.is_some() && c.ownership == Ownership::Created));
+
+    // The selector widens to every account; dev is new and drifted, the others stay in sync, nothing is written
+    // under Report.
+    s.account_selector = Some(Default::default());
+    stats.reset();
+    let r = pass(s, Some(r.status), DriftPolicy::Report).await;
+    assert_eq!(stats.writes(), 0);
+    let rollup = r.status.accounts.unwrap();
+    assert_eq!((rollup.selected, rollup.in_sync, rollup.drifted), (3, 2, 1));
+    assert_eq!(rollup.not_in_sync[0].name, "dev");
+    assert_eq!(rollup.not_in_sync[0].reason, "DriftReported");
+}

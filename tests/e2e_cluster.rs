@@ -137,10 +137,12 @@ async fn controllers_on_a_real_cluster() {
                     .ok()
                     .and_then(|o| o.status)
                     .is_some_and(|s| {
-                        s.conditions
+                        s.common
+                            .conditions
                             .iter()
                             .any(|c| c.type_ == "Ready" && c.status == "True")
-                            && s.components
+                            && s.common
+                                .components
                                 .iter()
                                 .all(|c| format!("{:?}", c.state) == "InSync")
                     })

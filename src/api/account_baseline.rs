@@ -6,7 +6,8 @@ use kube::{CustomResource, KubeSchema};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::common::{AccountRef, DeletionPolicy, DriftPolicy};
+use super::common::{AccountRef, DeletionPolicy, DriftPolicy, ReconcileStatus};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 fn yes() -> bool {
     true
@@ -48,11 +49,17 @@ fn five_minutes() -> String {
         json_path = ".metadata.creationTimestamp"
     )
 )]
+#[x_kube(validation = Rule::new("has(self.accountRef) != has(self.accountSelector)").message("set exactly one of accountRef or accountSelector"))]
 #[x_kube(validation = Rule::new("has(self.cloudTrail) || has(self.guardDuty) || has(self.passwordPolicy) || has(self.s3BlockPublicAccess) || has(self.ebsEncryptionByDefault) || has(self.rootAccount)").message("declare at least one baseline section"))]
 #[serde(rename_all = "camelCase")]
 pub struct AccountBaselineSpec {
-    /// The `AwsAccount` this baseline applies to.
-    pub account_ref: AccountRef,
+    /// The `AwsAccount` this baseline applies to. Exactly one of `accountRef` and `accountSelector`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_ref: Option<AccountRef>,
+    /// Apply this baseline to every `AwsAccount` whose labels match (`{}` matches all); status then carries a
+    /// per-account rollup. Exactly one of `accountRef` and `accountSelector`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_selector: Option<LabelSelector>,
     /// Regions for regional sections (GuardDuty, EBS encryption). The first one is the home region where
     /// account-wide settings (CloudTrail trail, IAM, S3 account settings) are managed. Defaults to the
     /// AwsAccount's regions.
@@ -412,5 +419,46 @@ pub struct RootAccountSpec {
     pub forbid_access_keys: bool,
 }
 
-/// Observed state of an `AccountBaseline`: the status every kind shares.
-pub type AccountBaselineStatus = super::common::ReconcileStatus;
+/// Observed state of an `AccountBaseline`: the status every kind shares, plus a per-account rollup when the
+/// baseline selects accounts by label.
+#[derive(Deserialize, Serialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountBaselineStatus {
+    /// Conditions, components and drift (each entry names its account when several are selected).
+    #[serde(flatten)]
+    pub common: ReconcileStatus,
+    /// With `accountSelector`: how many selected accounts are in sync, drifted or failed, and which are not in sync.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accounts: Option<AccountRollup>,
+}
+
+/// Per-account rollup of a baseline applied to several accounts.
+#[derive(Deserialize, Serialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountRollup {
+    /// Accounts the selector matched.
+    pub selected: u32,
+    /// Accounts where the baseline holds.
+    pub in_sync: u32,
+    /// Accounts with drift left in AWS.
+    pub drifted: u32,
+    /// Accounts the pass could not read or change.
+    pub failed: u32,
+    /// The accounts not in sync and why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_in_sync: Vec<AccountNotInSync>,
+}
+
+/// One account that is not in sync.
+#[derive(Deserialize, Serialize, Clone, Debug, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountNotInSync {
+    /// AwsAccount name.
+    pub name: String,
+    /// AWS account ID.
+    pub account_id: String,
+    /// Ready condition reason, e.g. `DriftReported`, `AccessDenied`.
+    pub reason: String,
+    /// Ready condition message.
+    pub message: String,
+}

@@ -106,6 +106,9 @@ pub enum Ownership {
 pub struct ComponentStatus {
     /// Component name, e.g. `cloudTrail`.
     pub component: String,
+    /// AWS account ID, set when one object spans several accounts (`accountSelector`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
     /// AWS region (the home region for account-wide settings).
     pub region: String,
     /// State after the last pass.

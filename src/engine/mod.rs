@@ -3,6 +3,7 @@
 
 pub mod baseline;
 pub mod diff;
+pub mod fleet;
 pub mod patch;
 pub mod status;
 

@@ -90,6 +90,7 @@ pub fn baseline_status(
         .iter()
         .map(|o| ComponentStatus {
             component: o.component.to_string(),
+            account: None,
             region: o.region.clone(),
             state: o.state,
             ownership: o.ownership,

@@ -55,13 +55,16 @@ CLUSTER_PERMISSIONS = (
     | {("awsbaseline.io", f"{k}/finalizers", v) for k in KINDS for v in ("update", "patch")}
     # kube-runtime Recorder: create, then merge-patch the same Event as a series.
     | {("events.k8s.io", "events", v) for v in ("create", "patch")}
+    # Tenancy (AwsAccount.spec.allowedNamespaces.selector): the object's Namespace is read for its labels.
+    | {("", "namespaces", "get")}
 )
-# Leader election, in the release namespace only.
-NAMESPACE_PERMISSIONS = {("coordination.k8s.io", "leases", v) for v in ("get", "create", "update", "patch")}
+# Leader election (src/leader.rs), in the release namespace only: read the Lease, create it, replace it with its
+# resourceVersion (acquire, renew, release).
+NAMESPACE_PERMISSIONS = {("coordination.k8s.io", "leases", v) for v in ("get", "create", "update")}
 
 # Environment the chart sets that the binary does not read yet (flags still to come). A name the chart sets that is
 # neither read by the code nor listed here is a typo and fails the check.
-PENDING_ENV = {"WATCH_NAMESPACES", "DEFAULT_DRIFT_INTERVAL", "LEADER_ELECTION", "POD_NAMESPACE"}
+PENDING_ENV = {"WATCH_NAMESPACES", "DEFAULT_DRIFT_INTERVAL"}
 # Read by libraries rather than by our code: tracing's EnvFilter and the AWS SDK's region chain.
 LIBRARY_ENV = {"RUST_LOG", "AWS_REGION"}
 
