@@ -67,6 +67,13 @@ pub struct RunArgs {
     /// Interval of renewals, and of a standby's attempts.
     #[arg(long, default_value = "2s", value_parser = humantime::parse_duration)]
     pub lease_retry_period: Duration,
+    /// Namespaces whose PatchSchedules this operator reconciles (comma-separated); empty = all. Cluster-scoped
+    /// kinds are always reconciled.
+    #[arg(long, env = "WATCH_NAMESPACES", value_delimiter = ',')]
+    pub watch_namespaces: Vec<String>,
+    /// Drift-check interval of objects that set no `driftCheckInterval`.
+    #[arg(long, env = "DEFAULT_DRIFT_INTERVAL", default_value = "5m", value_parser = humantime::parse_duration)]
+    pub default_drift_interval: Duration,
 }
 
 /// Errors of one reconcile; `category()` is the fixed metric / condition label.
@@ -118,6 +125,8 @@ pub struct Context {
     /// Event recorder.
     pub recorder: Recorder,
     failures: Mutex<HashMap<String, u32>>,
+    default_interval: Duration,
+    watch_namespaces: Vec<String>,
 }
 
 impl Context {
@@ -136,7 +145,35 @@ impl Context {
             metrics,
             recorder,
             failures: Mutex::default(),
+            default_interval: DEFAULT_INTERVAL,
+            watch_namespaces: Vec::new(),
         }
+    }
+
+    /// Interval for objects without `driftCheckInterval`, and the namespaces namespaced kinds are reconciled in
+    /// (empty = all).
+    pub fn with_defaults(
+        mut self,
+        default_interval: Duration,
+        watch_namespaces: Vec<String>,
+    ) -> Self {
+        self.default_interval = default_interval;
+        self.watch_namespaces = watch_namespaces
+            .into_iter()
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty())
+            .collect();
+        self
+    }
+
+    /// True when objects in `namespace` are this operator's to reconcile.
+    pub fn watches(&self, namespace: &str) -> bool {
+        self.watch_namespaces.is_empty() || self.watch_namespaces.iter().any(|n| n == namespace)
+    }
+
+    /// The requeue interval of an object.
+    fn interval_of(&self, declared: Option<&str>) -> Duration {
+        declared.map_or(self.default_interval, interval)
     }
 
     /// Exponential backoff per object: 5 s, 10 s, 20 s ... capped at 5 minutes.
@@ -255,7 +292,9 @@ async fn apply_baseline(obj: Arc<AccountBaseline>, ctx: Arc<Context>) -> Result<
         return Err(Error::Pass { category, message });
     }
     ctx.succeeded(&name);
-    Ok(Action::requeue(interval(&obj.spec.drift_check_interval)))
+    Ok(Action::requeue(
+        ctx.interval_of(obj.spec.drift_check_interval.as_deref()),
+    ))
 }
 
 /// Server-side apply of an AccountBaseline's status subresource.
@@ -411,6 +450,10 @@ pub async fn reconcile_patch(
             return Err(Error::Invalid(invalid.error.clone()));
         }
     };
+    if !ctx.watches(&obj.namespace().unwrap_or_default()) {
+        // Another operator instance (or none) owns this namespace: leave the object alone.
+        return Ok(Action::await_change());
+    }
     let started = Instant::now();
     let api: Api<PatchSchedule> =
         Api::namespaced(ctx.client.clone(), &obj.namespace().unwrap_or_default());
@@ -519,7 +562,9 @@ async fn apply_patch(obj: Arc<PatchSchedule>, ctx: Arc<Context>) -> Result<Actio
         return Err(Error::Pass { category, message });
     }
     ctx.succeeded(&key);
-    Ok(Action::requeue(interval(&obj.spec.drift_check_interval)))
+    Ok(Action::requeue(
+        ctx.interval_of(obj.spec.drift_check_interval.as_deref()),
+    ))
 }
 
 async fn cleanup_patch(obj: Arc<PatchSchedule>, ctx: Arc<Context>) -> Result<Action, Error> {
@@ -666,7 +711,10 @@ pub async fn run(args: RunArgs) -> Result<(), Box<dyn std::error::Error + Send +
     let client = Client::try_default().await?;
     let metrics = Arc::new(Metrics::default());
     let aws = AwsFactory::from_env(CallStats::with_observer(metrics.clone())).await;
-    let ctx = Arc::new(Context::new(client.clone(), aws, metrics.clone()));
+    let ctx = Arc::new(
+        Context::new(client.clone(), aws, metrics.clone())
+            .with_defaults(args.default_drift_interval, args.watch_namespaces.clone()),
+    );
     let ready = Arc::new(AtomicBool::new(false));
 
     let listener = tokio::net::TcpListener::bind(args.metrics_addr).await?;

@@ -169,7 +169,7 @@ mod tests {
             (m.accounts.len(), m.baselines.len(), m.skipped.len()),
             (1, 1, 1)
         );
-        assert_eq!(m.baselines[0].spec.drift_check_interval, "5m");
+        assert_eq!(m.baselines[0].spec.drift_check_interval, None);
     }
 
     #[test]

@@ -451,3 +451,23 @@ async fn patch_schedule_namespaced_finalizer_status_steady_state_and_deletion() 
         evs[0].body["note"]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn patch_schedules_outside_the_watched_namespaces_are_left_alone() {
+    let moto = Moto::start();
+    let (client, calls) = fake_apiserver(account_json(), schedule_json(&[], None));
+    let (aws, stats) = moto.factory().await;
+    let ctx = Arc::new(
+        Context::new(client, aws, Arc::new(Metrics::default())).with_defaults(
+            std::time::Duration::from_secs(600),
+            vec!["team-a".into(), " team-b ".into()],
+        ),
+    );
+    assert!(ctx.watches("team-b") && !ctx.watches("payments"));
+    let obj: DeserializeGuard<PatchSchedule> =
+        serde_json::from_value(schedule_json(&[], None)).unwrap();
+    let result = reconcile_patch(Arc::new(obj), ctx).await;
+    assert!(result.is_ok(), "{result:?}");
+    assert!(calls.lock().unwrap().is_empty(), "no Kubernetes call");
+    assert_eq!(stats.snapshot().values().sum::<u64>(), 0, "no AWS call");
+}

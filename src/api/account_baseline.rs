@@ -15,9 +15,6 @@ fn yes() -> bool {
 fn retain() -> DeletionPolicy {
     DeletionPolicy::Retain
 }
-fn five_minutes() -> String {
-    "5m".to_string()
-}
 
 /// The operational baseline of one AWS account: audit trail, threat detection and account hardening.
 #[derive(CustomResource, KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
@@ -75,11 +72,12 @@ pub struct AccountBaselineSpec {
     /// created and disables what it adopted where that is safe.
     #[serde(default = "retain")]
     pub deletion_policy: DeletionPolicy,
-    /// How often AWS is re-read to detect drift, as a duration such as `5m` or `1h30m` (minimum 30s).
-    #[serde(default = "five_minutes")]
+    /// How often AWS is re-read to detect drift, as a duration such as `5m` or `1h30m` (minimum 30s). Defaults to
+    /// the operator's `--default-drift-interval` (5m).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = r"^([0-9]+(s|m|h))+$"), length(max = 32))]
     #[x_kube(validation = Rule::new("duration(self) >= duration('30s')").message("driftCheckInterval must be at least 30s"))]
-    pub drift_check_interval: String,
+    pub drift_check_interval: Option<String>,
     /// The organisation's audit trail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud_trail: Option<CloudTrailSpec>,

@@ -26,9 +26,6 @@ fn yes() -> bool {
 fn delete() -> DeletionPolicy {
     DeletionPolicy::Delete
 }
-fn five_minutes() -> String {
-    "5m".to_string()
-}
 fn ten_percent() -> String {
     "10%".to_string()
 }
@@ -99,11 +96,12 @@ pub struct PatchScheduleSpec {
     /// is deleted; `Retain` leaves them.
     #[serde(default = "delete")]
     pub deletion_policy: DeletionPolicy,
-    /// How often AWS is re-read to detect drift and refresh compliance, e.g. `5m` (minimum 30s).
-    #[serde(default = "five_minutes")]
+    /// How often AWS is re-read to detect drift and refresh compliance, e.g. `5m` (minimum 30s). Defaults to the
+    /// operator's `--default-drift-interval` (5m).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = r"^([0-9]+(s|m|h))+$"), length(max = 32))]
     #[x_kube(validation = Rule::new("duration(self) >= duration('30s')").message("driftCheckInterval must be at least 30s"))]
-    pub drift_check_interval: String,
+    pub drift_check_interval: Option<String>,
     /// The maintenance window.
     pub window: WindowSpec,
     /// Instances the window targets; each group becomes one window target. Several groups are OR-ed.

@@ -64,7 +64,7 @@ NAMESPACE_PERMISSIONS = {("coordination.k8s.io", "leases", v) for v in ("get", "
 
 # Environment the chart sets that the binary does not read yet (flags still to come). A name the chart sets that is
 # neither read by the code nor listed here is a typo and fails the check.
-PENDING_ENV = {"WATCH_NAMESPACES", "DEFAULT_DRIFT_INTERVAL"}
+PENDING_ENV: set[str] = set()
 # Read by libraries rather than by our code: tracing's EnvFilter and the AWS SDK's region chain.
 LIBRARY_ENV = {"RUST_LOG", "AWS_REGION"}
 
