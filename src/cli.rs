@@ -50,6 +50,9 @@ pub enum Command {
     /// Print the least-privilege IAM policy (JSON) the operator needs: for the given manifests only what their
     /// sections use; without manifests everything it can call.
     IamPolicy(crate::iam_policy::IamPolicyArgs),
+    /// Print the Kubernetes RBAC rules (JSON) the operator needs: the ClusterRole and the release-namespace Role
+    /// the Helm chart renders (one table in src/rbac.rs).
+    Rbac,
 }
 
 /// Arguments of plan / apply / check.

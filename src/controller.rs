@@ -26,7 +26,6 @@ use kube::{Api, Client, Resource, ResourceExt};
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -687,8 +686,10 @@ pub async fn reconcile_account(
 
 /// Run the HTTP server, and the controllers while this replica is the leader, until SIGTERM / Ctrl-C.
 ///
-/// With leader election (the default) every replica serves /healthz, /readyz and /metrics and is ready, standby
-/// or not (a rollout of two replicas could not progress otherwise); `awsbaseline_leader` tells which one leads.
+/// With leader election (the default) every replica serves /healthz, /readyz and /metrics. `/readyz` reflects the
+/// election: not ready until a round has reached the API server (or after one failed), then `ready: leader` or
+/// `ready: standby`. A standby is ready on purpose, or a rollout of two replicas could never progress while the
+/// old pod holds the Lease; `awsbaseline_leader` tells which one leads.
 /// A replica that loses leadership cancels its reconciles at once and returns an error, so the process exits
 /// and Kubernetes restarts it as a standby (client-go's behaviour): a fresh process starts from clean watches
 /// and caches rather than resuming from state gathered while it was leading. On SIGTERM the leader lets
@@ -715,19 +716,18 @@ pub async fn run(args: RunArgs) -> Result<(), Box<dyn std::error::Error + Send +
         Context::new(client.clone(), aws, metrics.clone())
             .with_defaults(args.default_drift_interval, args.watch_namespaces.clone()),
     );
-    let ready = Arc::new(AtomicBool::new(false));
+    let readiness = crate::http::Readiness::default();
 
     let listener = tokio::net::TcpListener::bind(args.metrics_addr).await?;
     let app = router(HttpState {
         metrics: metrics.clone(),
-        ready: ready.clone(),
+        readiness: readiness.clone(),
     });
     let server = tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, app).await {
             tracing::error!(error = %e, "http server failed");
         }
     });
-    ready.store(true, Ordering::Relaxed);
     let (term_tx, term_rx) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
         shutdown_signal().await;
@@ -738,6 +738,7 @@ pub async fn run(args: RunArgs) -> Result<(), Box<dyn std::error::Error + Send +
         None => {
             tracing::info!(addr = %args.metrics_addr, "controllers starting (leader election off)");
             metrics.set_leader(true);
+            readiness.set(crate::leader::Role::Leading);
             run_controllers(ctx, concurrency, crate::leader::signalled(term_rx)).await;
             Ok(())
         }
@@ -745,12 +746,13 @@ pub async fn run(args: RunArgs) -> Result<(), Box<dyn std::error::Error + Send +
             tracing::info!(addr = %args.metrics_addr, identity = %cfg.identity, namespace = %cfg.namespace,
                 lease = %cfg.lease_name, "waiting for leadership");
             let elector = crate::leader::LeaderElector::new(client, cfg);
-            let mut leading = elector.subscribe();
+            let mut role = elector.subscribe();
             let gauge = metrics.clone();
             tokio::spawn(async move {
-                while leading.changed().await.is_ok() {
-                    let now = *leading.borrow_and_update();
-                    gauge.set_leader(now);
+                while role.changed().await.is_ok() {
+                    let now = *role.borrow_and_update();
+                    gauge.set_leader(now == crate::leader::Role::Leading);
+                    readiness.set(now);
                 }
             });
             let outcome = elector

@@ -242,11 +242,22 @@ pub async fn signalled(mut rx: watch::Receiver<bool>) {
     }
 }
 
+/// What a replica knows about its part in the election; `/readyz` and the `awsbaseline_leader` gauge show it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// No election round has reached the API server yet (or the last one failed): not ready.
+    Unknown,
+    /// The Lease was read and another replica holds it: ready, waiting to take over.
+    Standby,
+    /// This replica holds the Lease and runs the controllers.
+    Leading,
+}
+
 /// One replica's elector.
 pub struct LeaderElector {
     api: Api<Lease>,
     cfg: LeaderConfig,
-    leading: watch::Sender<bool>,
+    role: watch::Sender<Role>,
 }
 
 impl LeaderElector {
@@ -255,7 +266,7 @@ impl LeaderElector {
         Self {
             api: Api::namespaced(client, &cfg.namespace),
             cfg,
-            leading: watch::Sender::new(false),
+            role: watch::Sender::new(Role::Unknown),
         }
     }
 
@@ -264,9 +275,14 @@ impl LeaderElector {
         &self.cfg
     }
 
-    /// Whether this replica leads, as it changes.
-    pub fn subscribe(&self) -> watch::Receiver<bool> {
-        self.leading.subscribe()
+    /// This replica's role, as it changes.
+    pub fn subscribe(&self) -> watch::Receiver<Role> {
+        self.role.subscribe()
+    }
+
+    fn set_role(&self, role: Role) {
+        self.role
+            .send_if_modified(|r| std::mem::replace(r, role) != role);
     }
 
     /// One read-decide-write round. `renewing`: we lead, so only our own Lease may be written.
@@ -364,16 +380,22 @@ impl LeaderElector {
                     return Some(started);
                 }
                 Ok(Ok(Attempt::NotLeader { holder })) => {
+                    self.set_role(Role::Standby);
                     if holder != last_holder {
                         tracing::info!(holder = holder.as_deref().unwrap_or(""), lease = %self.cfg.lease_name, "standing by: another replica leads");
                         last_holder = holder;
                     }
                 }
-                Ok(Ok(Attempt::Conflict)) => tracing::debug!("lost a race for the lease"),
+                Ok(Ok(Attempt::Conflict)) => {
+                    self.set_role(Role::Standby);
+                    tracing::debug!("lost a race for the lease")
+                }
                 Ok(Err(e)) => {
+                    self.set_role(Role::Unknown);
                     tracing::warn!(error = %e, lease = %self.cfg.lease_name, "leader election attempt failed")
                 }
                 Err(_) => {
+                    self.set_role(Role::Unknown);
                     tracing::warn!(lease = %self.cfg.lease_name, "leader election attempt timed out")
                 }
             }
@@ -427,7 +449,7 @@ impl LeaderElector {
             return Outcome::NotElected;
         };
         tracing::info!(identity = %self.cfg.identity, lease = %self.cfg.lease_name, "elected leader");
-        self.leading.send_replace(true);
+        self.set_role(Role::Leading);
         let work = work(Box::pin(signalled(shutdown)));
         let renewing = self.keep_renewing(elected);
         tokio::pin!(work, renewing);
@@ -436,7 +458,7 @@ impl LeaderElector {
             reason = &mut renewing => Some(reason),
             () = &mut work => None,
         };
-        self.leading.send_replace(false);
+        self.set_role(Role::Unknown);
         match lost {
             Some(reason) => {
                 tracing::error!(%reason, "leadership lost");

@@ -11,3 +11,4 @@ pub mod leader;
 pub mod manifests;
 pub mod metrics;
 pub mod patching;
+pub mod rbac;

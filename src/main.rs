@@ -42,6 +42,18 @@ async fn main() {
             }
         }
         Command::IamPolicy(a) => aws_baseline_operator::iam_policy::run(a),
+        Command::Rbac => {
+            match serde_json::to_string_pretty(&aws_baseline_operator::rbac::rules_document()) {
+                Ok(j) => {
+                    println!("{j}");
+                    0
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    1
+                }
+            }
+        }
         Command::Plan(a) | Command::Apply(a) | Command::Check(a) => {
             init_tracing(cli.log_format, "warn");
             let verb = match &cli.command {

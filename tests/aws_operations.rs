@@ -2,7 +2,7 @@
 //! `moto+ext`) is really called against moto by the scenarios below (create, change, correct, re-locate by name,
 //! delete), as counted by the interceptor.
 
-mod support;
+use crate::support;
 
 use aws_baseline_operator::api::account_baseline::AccountBaselineSpec;
 use aws_baseline_operator::api::common::{DeletionPolicy, DriftPolicy, Owner};

@@ -1,6 +1,6 @@
 //! AccountBaseline engine against moto's server with the real aws-sdk-rust clients.
 
-mod support;
+use crate::support;
 
 use aws_baseline_operator::api::account_baseline::AccountBaselineSpec;
 use aws_baseline_operator::api::common::{
@@ -394,6 +394,79 @@ async fn an_existing_detector_is_adopted_not_duplicated() {
         1
     );
     assert!(o.message.as_deref().unwrap().contains("adopted"));
+}
+
+#[tokio::test]
+async fn one_failing_region_does_not_block_the_others() {
+    // moto answers 500 for a region it does not know: that region's GuardDuty fails (Transient, retried by the
+    // SDK, then reported), the home region and the account-wide components still converge.
+    let moto = Moto::start();
+    let (factory, _stats) = moto.factory().await;
+    let s: AccountBaselineSpec = serde_json::from_value(json!({
+        "accountRef": {"name": "sandbox"},
+        "regions": ["us-east-1", "xx-fake-1"],
+        "guardDuty": {"findingPublishingFrequency": "ONE_HOUR"},
+        "passwordPolicy": {"minimumPasswordLength": 14}
+    }))
+    .unwrap();
+    let report = pass(&factory, &s, &[]).await;
+    let outcome = |component: &str, region: &str| {
+        report
+            .outcomes
+            .iter()
+            .find(|o| o.component == component && o.region == region)
+            .unwrap_or_else(|| {
+                panic!(
+                    "no outcome for {component} in {region}: {:#?}",
+                    report.outcomes
+                )
+            })
+    };
+    let failed = outcome("guardDuty", "xx-fake-1");
+    assert_eq!(failed.state, ComponentState::Error, "{failed:?}");
+    let err = failed.error.as_ref().unwrap();
+    assert_eq!(
+        (err.service, err.category.as_str()),
+        ("guardduty", "Transient"),
+        "{err:?}"
+    );
+    assert_eq!(
+        outcome("guardDuty", "us-east-1").state,
+        ComponentState::Created
+    );
+    assert_eq!(
+        outcome("passwordPolicy", "us-east-1").state,
+        ComponentState::Created
+    );
+    let gd = aws_sdk_guardduty::Client::new(&moto.sdk_config("us-east-1").await);
+    assert_eq!(
+        gd.list_detectors()
+            .send()
+            .await
+            .unwrap()
+            .detector_ids()
+            .len(),
+        1
+    );
+
+    // Status shows each region on its own: Synced=False names the failing region, the other one is Created.
+    let st = baseline_status(None, &report, Some(1), &t("2026-11-22T10:00:00Z"));
+    let synced = st.conditions.iter().find(|c| c.type_ == "Synced").unwrap();
+    assert_eq!(synced.status, "False", "{synced:?}");
+    assert!(synced.message.contains("xx-fake-1"), "{}", synced.message);
+    let comps: Vec<(&str, &str, ComponentState)> = st
+        .components
+        .iter()
+        .map(|c| (c.component.as_str(), c.region.as_str(), c.state))
+        .collect();
+    assert!(
+        comps.contains(&("guardDuty", "xx-fake-1", ComponentState::Error)),
+        "{comps:?}"
+    );
+    assert!(
+        comps.contains(&("guardDuty", "us-east-1", ComponentState::Created)),
+        "{comps:?}"
+    );
 }
 
 #[tokio::test]

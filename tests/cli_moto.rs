@@ -1,6 +1,6 @@
 //! The cluster-less CLI end to end: the real binary, the examples, moto, drift injected with the SDK.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -1,12 +1,12 @@
 //! Opt-in: the controllers on a real cluster. No kube-apiserver is installable on the build machine, so this
 //! is `#[ignore]`d (reported as ignored, never as passed). Run it against any conformant cluster with
 //!
-//!     E2E_KUBECONFIG=~/.kube/config cargo test --test e2e_cluster -- --ignored
+//!     E2E_KUBECONFIG=~/.kube/config cargo test --test integration e2e_cluster -- --ignored
 //!
 //! `E2E_REQUIRE=1` makes a missing `E2E_KUBECONFIG` a failure instead of a skip. The controllers run in this
 //! process (talking to the cluster and to a local moto), so the cluster needs no network path to moto.
 
-mod support;
+use crate::support;
 
 use aws_baseline_operator::api::{AccountBaseline, AwsAccount};
 use aws_baseline_operator::controller::{run_controllers, Context, FINALIZER};
@@ -50,7 +50,7 @@ where
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs a cluster: E2E_KUBECONFIG=... cargo test --test e2e_cluster -- --ignored"]
+#[ignore = "needs a cluster: E2E_KUBECONFIG=... cargo test --test integration e2e_cluster -- --ignored"]
 async fn controllers_on_a_real_cluster() {
     let Some(client) = client().await else { return };
     let crds: Api<CustomResourceDefinition> = Api::all(client.clone());

@@ -1,6 +1,6 @@
 //! The Helm chart in charts/aws-baseline-operator, linted and rendered by Helm's own engine (the helm-sdkpy
-//! package, which bundles Helm v4's library), then checked: RBAC grants exactly the verbs the operator uses and no
-//! wildcard, every container runs restricted, probes and env are wired, the chart's CRDs are the repository's, the
+//! package, which bundles Helm v4's library), then checked: RBAC grants exactly the rules of src/rbac.rs (printed by
+//! `aws-baseline-operator rbac`) and no wildcard, every container runs restricted, probes and env are wired, the chart's CRDs are the repository's, the
 //! schema rejects bad values. The checks live in tests/helm/check_chart.py; this test runs it and needs .venv with
 //! tests/requirements-helm.txt installed (.ci/run does that). It fails, never skips, when that is missing.
 
@@ -30,6 +30,7 @@ fn helm_lints_and_renders_the_chart_and_the_rendered_objects_pass_the_checks() {
 
     let out = Command::new(&python)
         .arg(root.join("tests/helm/check_chart.py"))
+        .env("OPERATOR_BIN", env!("CARGO_BIN_EXE_aws-baseline-operator"))
         .current_dir(root)
         .output()
         .expect("run tests/helm/check_chart.py");

@@ -6,7 +6,8 @@
 //! the order of hand-overs (release on shutdown, crash, cut-off leader). Every wait is bounded; nothing asserts
 //! how fast something happens.
 
-use aws_baseline_operator::leader::{LeaderConfig, LeaderElector, Outcome};
+use aws_baseline_operator::leader::{LeaderConfig, LeaderElector, Outcome, Role};
+use aws_baseline_operator::rbac;
 use http::{Method, Request, Response, StatusCode};
 use k8s_openapi::api::coordination::v1::Lease;
 use kube::client::Body;
@@ -156,6 +157,20 @@ impl FakeApi {
                 let (parts, body) = req.into_parts();
                 let bytes = body.collect_bytes().await.unwrap();
                 let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+                // Every request must be allowed by the Role the chart renders (src/rbac.rs).
+                let allowed = rbac::request_attributes(
+                    parts.method.as_str(),
+                    parts.uri.path(),
+                    parts.uri.query(),
+                )
+                .is_some_and(|a| rbac::allows(&a, NS));
+                if !allowed {
+                    fake.store.lock().unwrap().unexpected.push(format!(
+                        "{} {}: not granted by src/rbac.rs",
+                        parts.method,
+                        parts.uri.path()
+                    ));
+                }
                 let (code, reply) = fake.handle(&parts.method, parts.uri.path(), body);
                 send.send_response(
                     Response::builder()
@@ -244,6 +259,8 @@ struct Replica {
     shutdown: watch::Sender<bool>,
     mode: Arc<AtomicU8>,
     requests: Arc<AtomicUsize>,
+    /// What `/readyz` shows for this replica.
+    role: watch::Receiver<Role>,
 }
 
 fn config(id: &str, lease_secs: u64, deadline_ms: u64) -> LeaderConfig {
@@ -261,6 +278,7 @@ fn start(fake: &FakeApi, tracker: &Arc<Tracker>, cfg: LeaderConfig) -> Replica {
     let tracker = tracker.clone();
     let id = cfg.identity.clone();
     let elector = LeaderElector::new(client, cfg);
+    let role = elector.subscribe();
     let task = tokio::spawn(async move {
         elector
             .run_elected(rx, move |stop| async move {
@@ -274,6 +292,7 @@ fn start(fake: &FakeApi, tracker: &Arc<Tracker>, cfg: LeaderConfig) -> Replica {
         shutdown,
         mode,
         requests,
+        role,
     }
 }
 
@@ -318,6 +337,22 @@ async fn only_one_leader_over_many_renewals() {
         .collect();
     wait_until("someone leads", || tracker.leader().is_some()).await;
     let leader = tracker.leader().unwrap();
+    // Readiness reflects the election: the leader says so, the two others are standbys once they read the Lease.
+    wait_until("every replica knows its role", || {
+        replicas.iter().all(|r| *r.role.borrow() != Role::Unknown)
+    })
+    .await;
+    let roles: Vec<Role> = replicas.iter().map(|r| *r.role.borrow()).collect();
+    assert_eq!(
+        roles.iter().filter(|r| **r == Role::Leading).count(),
+        1,
+        "{roles:?}"
+    );
+    assert_eq!(
+        roles.iter().filter(|r| **r == Role::Standby).count(),
+        2,
+        "{roles:?}"
+    );
 
     // Twenty renewals by the leader (about twenty retry periods), while the others keep trying.
     let requests_then: Vec<usize> = replicas

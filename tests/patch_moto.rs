@@ -2,7 +2,7 @@
 //! aws-sdk-rust clients: the examples converge, a second pass writes nothing, drift is reported field by field,
 //! Report never writes, caps are checked before writing, deletion removes only what the operator created.
 
-mod support;
+use crate::support;
 
 use aws_baseline_operator::api::aws_account::AwsAccountSpec;
 use aws_baseline_operator::api::common::{

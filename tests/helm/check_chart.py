@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import threading
@@ -46,21 +47,30 @@ except ImportError as e:  # pragma: no cover - environment problem, not a chart 
     sys.exit(2)
 
 # ---------------------------------------------------------------------------------------------------------------
-# What the operator needs: (apiGroup, resource, verb). The ClusterRole + Role must grant exactly this, nothing more.
+# What the operator needs: (apiGroup, resource, verb), from the one table in src/rbac.rs, printed by
+# `aws-baseline-operator rbac` ($OPERATOR_BIN, set by tests/helm_chart.rs; else target/debug's binary). The
+# ClusterRole + Role must grant exactly this, nothing more. The fake-API-server tests check every request the code
+# makes against the same table.
 # ---------------------------------------------------------------------------------------------------------------
-KINDS = ["accountbaselines", "awsaccounts", "patchschedules", "monitoringpolicies"]
-CLUSTER_PERMISSIONS = (
-    {("awsbaseline.io", k, v) for k in KINDS for v in ("get", "list", "watch", "patch")}
-    | {("awsbaseline.io", f"{k}/status", v) for k in KINDS for v in ("get", "patch")}
-    | {("awsbaseline.io", f"{k}/finalizers", v) for k in KINDS for v in ("update", "patch")}
-    # kube-runtime Recorder: create, then merge-patch the same Event as a series.
-    | {("events.k8s.io", "events", v) for v in ("create", "patch")}
-    # Tenancy (AwsAccount.spec.allowedNamespaces.selector): the object's Namespace is read for its labels.
-    | {("", "namespaces", "get")}
-)
-# Leader election (src/leader.rs), in the release namespace only: read the Lease, create it, replace it with its
-# resourceVersion (acquire, renew, release).
-NAMESPACE_PERMISSIONS = {("coordination.k8s.io", "leases", v) for v in ("get", "create", "update")}
+def operator_rbac() -> dict:
+    binary = os.environ.get("OPERATOR_BIN") or str(ROOT / "target" / "debug" / "aws-baseline-operator")
+    try:
+        out = subprocess.run([binary, "rbac"], check=True, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError) as e:
+        print(f"FAIL: cannot run `{binary} rbac` ({e}); build it (cargo build) or set OPERATOR_BIN", file=sys.stderr)
+        sys.exit(1)
+    return json.loads(out.stdout)
+
+
+def rule_set(rules: list[dict]) -> set[tuple[str, str, str]]:
+    return {(g, r, v) for rule in rules for g in rule.get("apiGroups", [])
+            for r in rule.get("resources", []) for v in rule.get("verbs", [])}
+
+
+RBAC = operator_rbac()
+CLUSTER_PERMISSIONS = rule_set(RBAC["clusterRole"])
+NAMESPACE_PERMISSIONS = rule_set(RBAC["releaseNamespaceRole"])
+KINDS = sorted({r for (g, r, _) in CLUSTER_PERMISSIONS if g == "awsbaseline.io" and "/" not in r})
 
 # Environment the chart sets that the binary does not read yet (flags still to come). A name the chart sets that is
 # neither read by the code nor listed here is a typo and fails the check.
@@ -276,11 +286,6 @@ def deep_merge(base: dict, override: dict) -> dict:
 # ---------------------------------------------------------------------------------------------------------------
 # Checks of rendered objects
 # ---------------------------------------------------------------------------------------------------------------
-def permissions(rules: list[dict]) -> set[tuple[str, str, str]]:
-    return {(g, r, v) for rule in rules for g in rule.get("apiGroups", [])
-            for r in rule.get("resources", []) for v in rule.get("verbs", [])}
-
-
 def has_wildcard(rules: list[dict]) -> bool:
     return any("*" in str(x) for rule in rules
                for key in ("apiGroups", "resources", "verbs", "resourceNames", "nonResourceURLs")
@@ -290,8 +295,8 @@ def has_wildcard(rules: list[dict]) -> bool:
 def check_rbac(r: Render, sa_name: str) -> None:
     cluster_roles = r.of_kind("ClusterRole")
     roles = r.of_kind("Role")
-    granted_cluster = permissions([rule for cr in cluster_roles for rule in cr.get("rules", [])])
-    granted_ns = permissions([rule for ro in roles for rule in ro.get("rules", [])])
+    granted_cluster = rule_set([rule for cr in cluster_roles for rule in cr.get("rules", [])])
+    granted_ns = rule_set([rule for ro in roles for rule in ro.get("rules", [])])
     check(not has_wildcard([rule for o in cluster_roles + roles for rule in o.get("rules", [])]),
           "RBAC: no '*' in apiGroups, resources, verbs or resourceNames")
     missing = sorted(CLUSTER_PERMISSIONS - granted_cluster)
@@ -299,7 +304,7 @@ def check_rbac(r: Render, sa_name: str) -> None:
     check(not missing, f"ClusterRole grants every (apiGroup, resource, verb) the operator uses; missing {missing}")
     check(not extra, f"ClusterRole grants nothing more; extra {extra}")
     check(granted_ns == NAMESPACE_PERMISSIONS,
-          f"Role grants exactly Lease get/create/update/patch; got {sorted(granted_ns)}")
+          f"Role grants exactly {sorted(NAMESPACE_PERMISSIONS)}; got {sorted(granted_ns)}")
     check(all(ro["metadata"].get("namespace") == NAMESPACE for ro in roles),
           "Lease Role lives in the release namespace")
     for kind, role_kind, role_names in (("ClusterRoleBinding", "ClusterRole", cluster_roles),
@@ -391,9 +396,8 @@ def check_crds(r: Render) -> None:
     repo_names = sorted(d["metadata"]["name"] for b in repo_crds.values() for d in yaml.safe_load_all(b) if d)
     plurals = sorted(d["spec"]["names"]["plural"] for b in repo_crds.values() for d in yaml.safe_load_all(b)
                      if d and d["spec"]["group"] == "awsbaseline.io")
-    check(set(plurals) <= set(KINDS),
-          f"RBAC covers every kind in crds/ {plurals}; missing {sorted(set(plurals) - set(KINDS))} "
-          "(add them to KINDS here and to templates/rbac.yaml)")
+    check(set(plurals) == set(KINDS),
+          f"src/rbac.rs covers exactly the kinds in crds/ {plurals}; RBAC has {KINDS}")
     sent = sorted(o["metadata"]["name"] for o in r.created if o.get("kind") == "CustomResourceDefinition")
     check(sent == repo_names, f"Helm installs the CRDs from crds/: {sent}")
 

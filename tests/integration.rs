@@ -1,0 +1,19 @@
+//! The integration tests, linked into one test binary (`cargo test --test integration`): every file beside this
+//! one is a module. One binary instead of one per file: each links the whole AWS SDK, and a dozen such links cost
+//! far more disk and time than the tests themselves. Run one file's tests with a filter, e.g.
+//! `cargo test --test integration baseline_moto::`.
+
+mod support;
+
+mod aws_mocks;
+mod aws_operations;
+mod baseline_moto;
+mod cli_moto;
+mod controller_mock;
+mod crds;
+mod e2e_cluster;
+mod helm_chart;
+mod iam_policy;
+mod leader_election;
+mod patch_moto;
+mod ssm_mocks;
