@@ -5,8 +5,9 @@ use crate::api::common::{find_condition, DriftPolicy, Owner, ReconcileStatus};
 use crate::api::{AccountBaseline, PatchScheduleStatus};
 use crate::aws::{AwsFactory, CallStats};
 use crate::engine::fleet;
+use crate::engine::monitoring::{self, MonitoringReport};
 use crate::engine::patch::{self, PatchReport};
-use crate::engine::status::patch_status;
+use crate::engine::status::{monitoring_status, patch_status};
 use crate::engine::{EngineError, PassReport};
 use crate::manifests;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -117,7 +118,7 @@ fn mode(verb: Verb, declared: DriftPolicy) -> DriftPolicy {
     }
 }
 
-/// Evaluate every AccountBaseline and PatchSchedule in `manifests` with the given verb.
+/// Evaluate every AccountBaseline, PatchSchedule and MonitoringPolicy in `manifests` with the given verb.
 pub async fn evaluate(
     factory: &AwsFactory,
     m: &manifests::Manifests,
@@ -168,15 +169,7 @@ pub async fn evaluate(
                 let input = patch::PatchInput {
                     spec: &p.spec,
                     account: &a.spec,
-                    owner: Owner {
-                        kind: "PatchSchedule".into(),
-                        name: format!("{ns}/{name}"),
-                        uid: p
-                            .metadata
-                            .uid
-                            .clone()
-                            .unwrap_or_else(|| format!("cli-{ns}-{name}")),
-                    },
+                    owner: namespaced_owner("PatchSchedule", &ns, &name, p.metadata.uid.as_deref()),
                     namespace: &ns,
                     name: &name,
                     namespace_labels: &no_labels,
@@ -198,7 +191,60 @@ pub async fn evaluate(
             patch: Some(status),
         });
     }
+    for p in &m.monitoring {
+        let ns = p.metadata.namespace.clone().unwrap_or_default();
+        let name = p.metadata.name.clone().unwrap_or_default();
+        let report = match account(&p.spec.account_ref.name) {
+            None => MonitoringReport {
+                pass: PassReport::fatal(EngineError::AccountNotFound(
+                    p.spec.account_ref.name.clone(),
+                )),
+                ..Default::default()
+            },
+            Some(a) => {
+                let input = monitoring::MonitoringInput {
+                    spec: &p.spec,
+                    account: &a.spec,
+                    owner: namespaced_owner(
+                        "MonitoringPolicy",
+                        &ns,
+                        &name,
+                        p.metadata.uid.as_deref(),
+                    ),
+                    namespace: &ns,
+                    name: &name,
+                    namespace_labels: &no_labels,
+                    previous: None,
+                    mode: mode(verb, p.spec.drift_policy),
+                    alarm_write_interval: monitoring::ALARM_WRITE_INTERVAL,
+                };
+                monitoring::run(factory, &input).await
+            }
+        };
+        let status = monitoring_status(None, &report, p.metadata.generation, &now);
+        out.push(Evaluated {
+            kind: "MonitoringPolicy",
+            name: format!("{ns}/{name}"),
+            remaining_drift: report.pass.remaining_drift(),
+            failed: report.pass.error_category().is_some(),
+            status: serde_json::to_value(&status).unwrap_or_default(),
+            common: status.common.clone(),
+            patch: None,
+        });
+    }
     out
+}
+
+/// Owner identity of a namespaced object (`name` is `namespace/name`); objects read from files have no UID, so a
+/// stable one is derived from the name.
+pub fn namespaced_owner(kind: &str, ns: &str, name: &str, uid: Option<&str>) -> Owner {
+    Owner {
+        kind: kind.into(),
+        name: format!("{ns}/{name}"),
+        uid: uid
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("cli-{ns}-{name}")),
+    }
 }
 
 /// Owner identity of an object; objects read from files have no UID, so a stable one is derived from the name.

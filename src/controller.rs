@@ -4,7 +4,7 @@
 use crate::api::account_baseline::AccountBaselineStatus;
 use crate::api::aws_account::AwsAccountStatus;
 use crate::api::common::{condition, set_condition, DeletionPolicy, Owner};
-use crate::api::{AccountBaseline, AwsAccount, PatchSchedule};
+use crate::api::{AccountBaseline, AwsAccount, MonitoringPolicy, PatchSchedule};
 use crate::aws::{AwsFactory, CallStats};
 use crate::engine::fleet;
 use crate::engine::patch::{self, PatchInput, PatchReport};
@@ -28,6 +28,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+pub mod monitoring;
+pub use monitoring::reconcile_monitoring;
 
 /// Finalizer that guards AWS cleanup.
 pub const FINALIZER: &str = "awsbaseline.io/cleanup";
@@ -798,7 +801,7 @@ pub async fn shutdown_signal() {
     }
 }
 
-/// Run the AccountBaseline, PatchSchedule and AwsAccount controllers until `shutdown` resolves; in-flight reconciles finish
+/// Run the AccountBaseline, PatchSchedule, MonitoringPolicy and AwsAccount controllers until `shutdown` resolves; in-flight reconciles finish
 /// first. Malformed objects are wrapped in `DeserializeGuard` so one bad object never stops a watch.
 pub async fn run_controllers(
     ctx: Arc<Context>,
@@ -906,6 +909,38 @@ pub async fn run_controllers(
                 tracing::debug!(error = %e, "PatchSchedule reconcile");
             }
         });
+    let policies = Controller::new(
+        Api::<DeserializeGuard<MonitoringPolicy>>::all(client.clone()),
+        watcher::Config::default().any_semantic(),
+    );
+    let store = policies.store();
+    let policies = policies
+        .watches(
+            Api::<DeserializeGuard<AwsAccount>>::all(client.clone()),
+            watcher::Config::default(),
+            move |account| {
+                let name = account
+                    .0
+                    .as_ref()
+                    .ok()
+                    .and_then(|a| a.metadata.name.clone())
+                    .unwrap_or_default();
+                store
+                    .state()
+                    .into_iter()
+                    .filter(|p| p.0.as_ref().is_ok_and(|p| p.spec.account_ref.name == name))
+                    .map(|p| ObjectRef::from_obj(p.as_ref()))
+                    .collect::<Vec<_>>()
+            },
+        )
+        .with_config(cfg.clone())
+        .graceful_shutdown_on(stop(rx.clone()))
+        .run(monitoring::reconcile_monitoring, error_policy, ctx.clone())
+        .for_each(|r| async move {
+            if let Err(e) = r {
+                tracing::debug!(error = %e, "MonitoringPolicy reconcile");
+            }
+        });
     let accounts = Controller::new(
         Api::<DeserializeGuard<AwsAccount>>::all(client.clone()),
         watcher::Config::default().any_semantic(),
@@ -918,7 +953,7 @@ pub async fn run_controllers(
             tracing::debug!(error = %e, "AwsAccount reconcile");
         }
     });
-    futures::join!(baselines, schedules, accounts);
+    futures::join!(baselines, schedules, policies, accounts);
 }
 
 #[cfg(test)]

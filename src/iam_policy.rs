@@ -117,6 +117,13 @@ pub const SECTIONS: &[&str] = &[
     "PatchSchedule.serviceRoleArn",
     // Some task names none, so Systems Manager runs it with its service-linked role.
     "PatchSchedule.serviceLinkedRole",
+    "MonitoringPolicy",
+    "MonitoringPolicy.topics",
+    // Alarms, the CIS preset's included.
+    "MonitoringPolicy.alarms",
+    // Metric filters, the CIS preset's included.
+    "MonitoringPolicy.logMetricFilters",
+    "MonitoringPolicy.logGroups",
 ];
 
 // Sources (each mapping below was checked against them):
@@ -163,6 +170,8 @@ pub const SECTIONS: &[&str] = &[
 // - ssm Create{MaintenanceWindow,PatchBaseline,Association} also authorize ssm:AddTagsToResource (owner tags).
 //   CreateAssociation / UpdateAssociation authorize iam:PassRole only for an association role, which the
 //   operator never sets. Register/UpdateMaintenanceWindowTask pass the task's serviceRoleArn when one is set.
+// - cloudwatch PutMetricAlarm with Tags, logs CreateLogGroup with tags and sns CreateTopic with Tags also
+//   authorize cloudwatch:TagResource / logs:TagResource / sns:TagResource (owner tags on creation).
 // - sts GetCallerIdentity needs no permission: its row has none.
 // - sts AssumeRole (AwsAccount.spec.assumeRole) is called by aws-config's AssumeRoleProvider, not by a service
 //   module, so it has no row: the policy adds it from the AwsAccounts' role ARNs (see `Usage`).
@@ -258,6 +267,34 @@ pub const OPERATIONS: &[Row] = &[
             ),
         ],
         &["AccountBaseline.cloudTrail#correct"],
+    ),
+    // CloudWatch (MonitoringPolicy alarms).
+    row(
+        "cloudwatch",
+        "DeleteAlarms",
+        &[act("cloudwatch:DeleteAlarms")],
+        &["MonitoringPolicy#correct", "MonitoringPolicy#delete"],
+    ),
+    row(
+        "cloudwatch",
+        "DescribeAlarms",
+        &[act("cloudwatch:DescribeAlarms")],
+        &["MonitoringPolicy"],
+    ),
+    row(
+        "cloudwatch",
+        "ListTagsForResource",
+        &[act("cloudwatch:ListTagsForResource")],
+        &["MonitoringPolicy"],
+    ),
+    row(
+        "cloudwatch",
+        "PutMetricAlarm",
+        &[
+            act("cloudwatch:PutMetricAlarm"),
+            act("cloudwatch:TagResource"),
+        ],
+        &["MonitoringPolicy.alarms#correct"],
     ),
     // EC2: EBS encryption by default (every region) and instance lookup for PatchSchedule compliance.
     row(
@@ -363,6 +400,43 @@ pub const OPERATIONS: &[Row] = &[
         &[act("iam:UpdateAccountPasswordPolicy")],
         &["AccountBaseline.passwordPolicy#correct"],
     ),
+    // CloudWatch Logs (MonitoringPolicy metric filters, log group retention).
+    row(
+        "logs",
+        "CreateLogGroup",
+        &[act("logs:CreateLogGroup"), act("logs:TagResource")],
+        &["MonitoringPolicy.logGroups#correct"],
+    ),
+    row(
+        "logs",
+        "DeleteMetricFilter",
+        &[act("logs:DeleteMetricFilter")],
+        &["MonitoringPolicy#correct", "MonitoringPolicy#delete"],
+    ),
+    row(
+        "logs",
+        "DescribeLogGroups",
+        &[act("logs:DescribeLogGroups")],
+        &["MonitoringPolicy.logGroups"],
+    ),
+    row(
+        "logs",
+        "DescribeMetricFilters",
+        &[act("logs:DescribeMetricFilters")],
+        &["MonitoringPolicy.logMetricFilters"],
+    ),
+    row(
+        "logs",
+        "PutMetricFilter",
+        &[act("logs:PutMetricFilter")],
+        &["MonitoringPolicy.logMetricFilters#correct"],
+    ),
+    row(
+        "logs",
+        "PutRetentionPolicy",
+        &[act("logs:PutRetentionPolicy")],
+        &["MonitoringPolicy.logGroups#correct"],
+    ),
     // S3: the CloudTrail log bucket, only when the operator creates it (never deleted).
     row(
         "s3",
@@ -448,6 +522,55 @@ pub const OPERATIONS: &[Row] = &[
         "PutPublicAccessBlock",
         &[act("s3:PutAccountPublicAccessBlock")],
         &["AccountBaseline.s3BlockPublicAccess#correct"],
+    ),
+    // SNS (MonitoringPolicy topics).
+    row(
+        "sns",
+        "CreateTopic",
+        &[act("sns:CreateTopic"), act("sns:TagResource")],
+        &["MonitoringPolicy.topics#correct"],
+    ),
+    row(
+        "sns",
+        "DeleteTopic",
+        &[act("sns:DeleteTopic")],
+        &["MonitoringPolicy#correct", "MonitoringPolicy#delete"],
+    ),
+    row(
+        "sns",
+        "GetTopicAttributes",
+        &[act("sns:GetTopicAttributes")],
+        &["MonitoringPolicy.topics"],
+    ),
+    row(
+        "sns",
+        "ListSubscriptionsByTopic",
+        &[act("sns:ListSubscriptionsByTopic")],
+        &["MonitoringPolicy.topics"],
+    ),
+    row(
+        "sns",
+        "ListTagsForResource",
+        &[act("sns:ListTagsForResource")],
+        &["MonitoringPolicy"],
+    ),
+    row(
+        "sns",
+        "ListTopics",
+        &[act("sns:ListTopics")],
+        &["MonitoringPolicy"],
+    ),
+    row(
+        "sns",
+        "SetTopicAttributes",
+        &[act("sns:SetTopicAttributes")],
+        &["MonitoringPolicy.topics#correct"],
+    ),
+    row(
+        "sns",
+        "Subscribe",
+        &[act("sns:Subscribe")],
+        &["MonitoringPolicy.topics#correct"],
     ),
     // Systems Manager: PatchSchedule (every listed region).
     row(
@@ -803,6 +926,13 @@ impl Usage {
                 serde_json::to_value(&p.spec).unwrap_or_default(),
             );
         }
+        for p in &m.monitoring {
+            missing_account(
+                "MonitoringPolicy",
+                p.metadata.name.as_ref(),
+                serde_json::to_value(&p.spec).unwrap_or_default(),
+            );
+        }
         for b in &m.baselines {
             let s = &b.spec;
             let correct = !read_only && s.drift_policy == DriftPolicy::Correct;
@@ -867,6 +997,25 @@ impl Usage {
                 for role in tasks.iter().filter_map(|t| t.service_role_arn.as_deref()) {
                     u.pass(SSM_PRINCIPAL, role);
                 }
+            }
+            u.declare(&secs, correct, delete);
+        }
+        for p in &m.monitoring {
+            let s = &p.spec;
+            let correct = !read_only && s.drift_policy == DriftPolicy::Correct;
+            let delete = !read_only && s.deletion_policy == DeletionPolicy::Delete;
+            let mut secs = vec!["MonitoringPolicy"];
+            if !s.topics.is_empty() {
+                secs.push("MonitoringPolicy.topics");
+            }
+            if !s.alarms.is_empty() || s.cis_aws_foundations.is_some() {
+                secs.push("MonitoringPolicy.alarms");
+            }
+            if !s.log_metric_filters.is_empty() || s.cis_aws_foundations.is_some() {
+                secs.push("MonitoringPolicy.logMetricFilters");
+            }
+            if !s.log_groups.is_empty() {
+                secs.push("MonitoringPolicy.logGroups");
             }
             u.declare(&secs, correct, delete);
         }
@@ -1072,7 +1221,11 @@ pub fn render(args: &IamPolicyArgs) -> Result<(String, Vec<String>), String> {
         Usage::everything(args.read_only)
     } else {
         let m = manifests::load(&args.files).map_err(|e| e.to_string())?;
-        if m.accounts.is_empty() && m.baselines.is_empty() && m.schedules.is_empty() {
+        if m.accounts.is_empty()
+            && m.baselines.is_empty()
+            && m.schedules.is_empty()
+            && m.monitoring.is_empty()
+        {
             return Err(format!(
                 "no AwsAccount, AccountBaseline or PatchSchedule found in {:?}",
                 args.files

@@ -10,5 +10,6 @@ pub mod iam_policy;
 pub mod leader;
 pub mod manifests;
 pub mod metrics;
+pub mod monitoring;
 pub mod patching;
 pub mod rbac;

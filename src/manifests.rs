@@ -1,6 +1,6 @@
 //! Reading AwsAccount / AccountBaseline / PatchSchedule manifests from files and directories (multi-document YAML).
 
-use crate::api::{AccountBaseline, AwsAccount, PatchSchedule};
+use crate::api::{AccountBaseline, AwsAccount, MonitoringPolicy, PatchSchedule};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -36,6 +36,8 @@ pub struct Manifests {
     pub baselines: Vec<AccountBaseline>,
     /// PatchSchedule objects (namespace `default` when the file gives none).
     pub schedules: Vec<PatchSchedule>,
+    /// MonitoringPolicy objects (namespace `default` when the file gives none).
+    pub monitoring: Vec<MonitoringPolicy>,
     /// Documents of other kinds that were skipped (file, kind).
     pub skipped: Vec<(PathBuf, String)>,
 }
@@ -130,6 +132,18 @@ pub fn load(paths: &[PathBuf]) -> Result<Manifests, ManifestError> {
                     })?;
                     p.metadata.namespace.get_or_insert_with(|| "default".into());
                     m.schedules.push(p);
+                }
+                "MonitoringPolicy" => {
+                    let mut p: MonitoringPolicy =
+                        serde_json::from_value(value).map_err(|e| invalid(e.to_string()))?;
+                    p.validate_cel().map_err(|e| {
+                        invalid(format!(
+                            "MonitoringPolicy {}: {e}",
+                            p.metadata.name.clone().unwrap_or_default()
+                        ))
+                    })?;
+                    p.metadata.namespace.get_or_insert_with(|| "default".into());
+                    m.monitoring.push(p);
                 }
                 _ => m.skipped.push((path.clone(), kind)),
             }

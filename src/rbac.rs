@@ -92,6 +92,27 @@ pub const PERMISSIONS: &[Permission] = &[
         why: "setting a finalizer on clusters that enforce finalizer permissions (OwnerReferencesPermissionEnforcement, OpenShift)",
     },
     Permission {
+        group: GROUP,
+        resource: "monitoringpolicies",
+        verbs: &["list", "watch", "patch"],
+        scope: Scope::Cluster,
+        why: "controller watch in every namespace; finalizer added/removed with a JSON patch",
+    },
+    Permission {
+        group: GROUP,
+        resource: "monitoringpolicies/status",
+        verbs: &["patch"],
+        scope: Scope::Cluster,
+        why: "status written by server-side apply",
+    },
+    Permission {
+        group: GROUP,
+        resource: "monitoringpolicies/finalizers",
+        verbs: &["update"],
+        scope: Scope::Cluster,
+        why: "setting a finalizer on clusters that enforce finalizer permissions (OwnerReferencesPermissionEnforcement, OpenShift)",
+    },
+    Permission {
         group: "events.k8s.io",
         resource: "events",
         verbs: &["create", "patch"],

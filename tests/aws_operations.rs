@@ -165,6 +165,7 @@ async fn every_moto_row_is_called_against_moto() {
     assert!(report.errors.is_empty(), "{:?}", report.errors);
 
     patch_schedule_scenario(&factory).await;
+    monitoring_scenario(&factory).await;
 
     // Any outcome counts as "called": moto's GetBucketVersioning reply fails the SDK's XML parser and is read
     // through the documented compatibility path in src/aws/s3.rs.
@@ -260,4 +261,64 @@ async fn patch_schedule_scenario(factory: &aws_baseline_operator::aws::AwsFactor
         .unwrap();
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     assert_eq!(report.actions.len(), 3, "{:?}", report.actions);
+}
+
+/// MonitoringPolicy: create, steady read, change encryption and drop a filter, delete.
+async fn monitoring_scenario(factory: &aws_baseline_operator::aws::AwsFactory) {
+    use aws_baseline_operator::api::aws_account::AllowedNamespaces;
+    use aws_baseline_operator::api::MonitoringPolicySpec;
+    use aws_baseline_operator::engine::monitoring::{self, MonitoringInput};
+    use aws_baseline_operator::engine::status::monitoring_status;
+
+    let mut acct = support::account(&["us-east-1"]);
+    acct.allowed_namespaces = Some(AllowedNamespaces {
+        names: vec!["ops".into()],
+        selector: None,
+    });
+    let no_labels = std::collections::BTreeMap::new();
+    let owner = Owner {
+        kind: "MonitoringPolicy".into(),
+        name: "ops/alerts".into(),
+        uid: "alerts-uid".into(),
+    };
+    let spec: MonitoringPolicySpec = serde_json::from_value(json!({
+        "accountRef": {"name": "a"},
+        "topics": [{"name": "ops-alerts", "subscriptions": [{"protocol": "email", "endpoint": "ops@example.com"}]}],
+        "alarms": [{"name": "cpu", "namespace": "AWS/EC2", "metricName": "CPUUtilization", "statistic": "Average",
+            "period": 300, "evaluationPeriods": 2, "threshold": 90.0, "comparisonOperator": "GreaterThanThreshold",
+            "alarmTopics": ["ops-alerts"]}],
+        "logGroups": [{"name": "/ops/app", "retentionInDays": 14}],
+        "logMetricFilters": [{"name": "errors", "logGroupName": "/ops/app", "pattern": "ERROR",
+            "metricNamespace": "Ops", "metricName": "Errors"}]
+    }))
+    .unwrap();
+    let now = Time("2026-01-01T00:00:00Z".parse().unwrap());
+    let input = |spec, previous| MonitoringInput {
+        spec,
+        account: &acct,
+        owner: owner.clone(),
+        namespace: "ops",
+        name: "alerts",
+        namespace_labels: &no_labels,
+        previous,
+        mode: DriftPolicy::Correct,
+        alarm_write_interval: std::time::Duration::ZERO,
+    };
+    let created = monitoring::run(factory, &input(&spec, None)).await;
+    assert!(
+        created.pass.error_category().is_none(),
+        "{:#?}",
+        created.pass.outcomes
+    );
+    let st = monitoring_status(None, &created, None, &now);
+    let mut changed = spec.clone();
+    changed.topics[0].kms_master_key_id = Some("alias/aws/sns".into());
+    changed.log_metric_filters.clear();
+    let r = monitoring::run(factory, &input(&changed, Some(&st))).await;
+    assert!(r.pass.error_category().is_none(), "{:#?}", r.pass.outcomes);
+    let st = monitoring_status(Some(&st), &r, None, &now);
+    let report = monitoring::cleanup(factory, &input(&changed, Some(&st)))
+        .await
+        .unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
 }

@@ -169,3 +169,76 @@ fn aws_account_role_must_be_in_the_declared_account() {
         .to_string();
     assert!(err.contains("declared accountId"), "{err}");
 }
+
+fn schedule_cel_error(spec: Value) -> Option<String> {
+    let p: aws_baseline_operator::api::PatchSchedule =
+        serde_json::from_value(json!({"apiVersion": "awsbaseline.io/v1alpha1",
+        "kind": "PatchSchedule", "metadata": {"name": "p", "namespace": "payments"}, "spec": spec}))
+        .unwrap();
+    p.validate_cel().err().map(|e| e.to_string())
+}
+
+#[test]
+fn patch_schedule_cel_rules_accept_good_specs_and_reject_bad_ones() {
+    let good = || {
+        json!({"accountRef": {"name": "a"},
+            "window": {"schedule": "cron(0 2 ? * SUN *)", "timezone": "Europe/Berlin", "duration": 4, "cutoff": 1},
+            "targets": [{"name": "prod", "tags": [{"key": "Patch Group", "values": ["prod"]}]}],
+            "patching": {"operation": "Install"},
+            "baseline": {"operatingSystem": "AMAZON_LINUX_2023", "patchGroups": ["prod"],
+                "approvalRules": [{"patchFilters": [{"key": "CLASSIFICATION", "values": ["Security"]}], "approveAfterDays": 7}]}})
+    };
+    assert_eq!(schedule_cel_error(good()), None);
+    let step = |name: &str| json!({"name": name, "taskType": "Automation", "documentName": "AWS-CreateSnapshot"});
+    let mutate = |f: &dyn Fn(&mut Value)| {
+        let mut v = good();
+        f(&mut v);
+        v
+    };
+    let cases: Vec<(Value, &str)> = vec![
+        (
+            mutate(&|v| v["window"]["cutoff"] = json!(4)),
+            "cutoff must be less than duration",
+        ),
+        (
+            mutate(&|v| {
+                v["window"]["schedule"] = json!("rate(7 days)");
+                v["window"]["scheduleOffset"] = json!(2);
+            }),
+            "scheduleOffset is only allowed with a cron schedule",
+        ),
+        (
+            mutate(&|v| v["targets"][0]["instanceIds"] = json!(["i-0123456789abcdef0"])),
+            "exactly one of tags, resourceGroup or instanceIds",
+        ),
+        (
+            mutate(&|v| {
+                let t = v["targets"][0].clone();
+                v["targets"].as_array_mut().unwrap().push(t);
+            }),
+            "target group names must be unique",
+        ),
+        (
+            mutate(&|v| {
+                v["baseline"]["approvalRules"][0]["approveUntilDate"] = json!("2026-12-31")
+            }),
+            "exactly one of approveAfterDays or approveUntilDate",
+        ),
+        (
+            mutate(&|v| v["preSteps"] = json!([step("patch")])),
+            "'patch' is the patch task's name",
+        ),
+        (
+            mutate(&|v| {
+                v["preSteps"] = Value::Array((0..10).map(|i| step(&format!("pre-{i}"))).collect());
+                v["postSteps"] =
+                    Value::Array((0..10).map(|i| step(&format!("post-{i}"))).collect());
+            }),
+            "at most 20 tasks",
+        ),
+    ];
+    for (spec, want) in cases {
+        let err = schedule_cel_error(spec.clone()).unwrap_or_else(|| panic!("accepted {spec}"));
+        assert!(err.contains(want), "{want}: {err}");
+    }
+}

@@ -15,5 +15,6 @@ mod e2e_cluster;
 mod helm_chart;
 mod iam_policy;
 mod leader_election;
+mod monitoring_moto;
 mod patch_moto;
 mod ssm_mocks;

@@ -3,12 +3,14 @@
 pub mod account_baseline;
 pub mod aws_account;
 pub mod common;
+pub mod monitoring_policy;
 pub mod patch_schedule;
 
 use kube::CustomResourceExt;
 
 pub use account_baseline::{AccountBaseline, AccountBaselineSpec, AccountBaselineStatus};
 pub use aws_account::{AwsAccount, AwsAccountSpec, AwsAccountStatus};
+pub use monitoring_policy::{MonitoringPolicy, MonitoringPolicySpec, MonitoringPolicyStatus};
 pub use patch_schedule::{PatchSchedule, PatchScheduleSpec, PatchScheduleStatus};
 
 /// Every CRD this operator serves, as multi-document YAML (what `crd` prints and `crds/` holds).
@@ -17,6 +19,7 @@ pub fn crds_yaml() -> Result<String, serde_yaml::Error> {
         AwsAccount::crd(),
         AccountBaseline::crd(),
         PatchSchedule::crd(),
+        MonitoringPolicy::crd(),
     ];
     let mut out = String::new();
     for crd in crds {

@@ -241,6 +241,9 @@ impl AccountSession {
     client!(ec2, aws_sdk_ec2);
     client!(sts, aws_sdk_sts);
     client!(ssm, aws_sdk_ssm);
+    client!(cloudwatch, aws_sdk_cloudwatch);
+    client!(logs, aws_sdk_cloudwatchlogs);
+    client!(sns, aws_sdk_sns);
 
     /// True when an endpoint override (an emulator) is configured.
     pub fn endpoint_override(&self) -> Option<&str> {

@@ -2,13 +2,16 @@
 
 pub mod clients;
 pub mod cloudtrail;
+pub mod cloudwatch;
 pub mod counter;
 pub mod ec2;
 pub mod error;
 pub mod guardduty;
 pub mod iam;
+pub mod logs;
 pub mod s3;
 pub mod s3control;
+pub mod sns;
 pub mod ssm;
 
 pub use clients::{AccountSession, AwsFactory};

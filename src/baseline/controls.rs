@@ -44,6 +44,10 @@ pub const CONTROLS: &[(&str, &[&str])] = &[
 
 /// Control IDs for a field path.
 pub fn controls_for(field: &str) -> Vec<String> {
+    if field.starts_with("cisAwsFoundations.") {
+        // MonitoringPolicy's CIS monitoring set has its own table, next to the filter patterns.
+        return crate::monitoring::controls_for(field);
+    }
     CONTROLS
         .iter()
         .filter(|(prefix, _)| field == *prefix || field.starts_with(&format!("{prefix}.")))

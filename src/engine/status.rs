@@ -7,8 +7,10 @@ use crate::api::common::{
     condition, find_condition, set_condition, ComponentState, ComponentStatus, DriftAction,
     DriftEntry,
 };
+use crate::api::monitoring_policy::MonitoringPolicyStatus;
 use crate::api::patch_schedule::PatchScheduleStatus;
 use crate::baseline::controls::controls_for;
+use crate::engine::monitoring::MonitoringReport;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
 /// Condition reasons (CamelCase constants).
@@ -34,6 +36,7 @@ pub fn spec_path(component: &str) -> String {
         "windowTargets" | "compliance" => "spec.targets".to_string(),
         "tasks" => "spec.patching/preSteps/postSteps".to_string(),
         "patchBaseline" => "spec.baseline".to_string(),
+        "cisAwsFoundationsFilters" => "spec.cisAwsFoundations".to_string(),
         c => format!("spec.{c}"),
     }
 }
@@ -304,6 +307,36 @@ pub fn patch_status_changed(old: Option<&PatchScheduleStatus>, new: &PatchSchedu
         || old.next_execution_time != new.next_execution_time
         || old.executions != new.executions
         || old.compliance != new.compliance
+}
+
+/// MonitoringPolicy status: the common part plus the AWS identifiers per region (kept from `previous` when the
+/// pass could not run).
+pub fn monitoring_status(
+    previous: Option<&MonitoringPolicyStatus>,
+    report: &MonitoringReport,
+    generation: Option<i64>,
+    now: &Time,
+) -> MonitoringPolicyStatus {
+    let common = baseline_status(previous.map(|p| &p.common), &report.pass, generation, now);
+    if report.pass.fatal.is_some() {
+        return MonitoringPolicyStatus {
+            common,
+            ..previous.cloned().unwrap_or_default()
+        };
+    }
+    MonitoringPolicyStatus {
+        common,
+        resources: report.resources.clone(),
+    }
+}
+
+/// True when the MonitoringPolicy status says something new (ignoring `lastDriftCheckTime`).
+pub fn monitoring_status_changed(
+    old: Option<&MonitoringPolicyStatus>,
+    new: &MonitoringPolicyStatus,
+) -> bool {
+    let Some(old) = old else { return true };
+    status_changed(Some(&old.common), &new.common) || old.resources != new.resources
 }
 
 /// A Kubernetes event to publish.

@@ -1,0 +1,432 @@
+//! `MonitoringPolicy`: how a team is told that something is wrong — SNS topics and subscriptions, CloudWatch
+//! metric alarms, log metric filters (with the CIS AWS Foundations monitoring preset) and log group retention.
+// Repeated `printcolumn(type_ = "string", ...)` arguments are separate columns, not duplicates.
+#![allow(clippy::duplicated_attributes)]
+
+use kube::{CustomResource, KubeSchema};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use super::common::{AccountRef, DeletionPolicy, DriftPolicy, ReconcileStatus};
+
+fn delete() -> DeletionPolicy {
+    DeletionPolicy::Delete
+}
+fn one() -> String {
+    "1".to_string()
+}
+fn cis_namespace() -> String {
+    "CISBenchmark".to_string()
+}
+
+/// How a team is told that something is wrong: SNS topics with their subscriptions, CloudWatch metric alarms,
+/// log metric filters (and the CIS AWS Foundations monitoring set on a CloudTrail log group), log group retention.
+#[derive(CustomResource, KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[kube(
+    group = "awsbaseline.io",
+    version = "v1alpha1",
+    kind = "MonitoringPolicy",
+    plural = "monitoringpolicies",
+    shortname = "mp",
+    category = "awsbaseline",
+    namespaced,
+    status = "MonitoringPolicyStatus",
+    cel,
+    doc = "How a team is told that something is wrong: SNS topics and subscriptions, CloudWatch alarms, log metric filters (CIS AWS Foundations preset) and log group retention, with field-level drift in status.",
+    printcolumn(
+        name = "Ready",
+        type_ = "string",
+        json_path = ".status.conditions[?(@.type==\"Ready\")].status"
+    ),
+    printcolumn(
+        name = "Drifted",
+        type_ = "string",
+        json_path = ".status.conditions[?(@.type==\"Drifted\")].status"
+    ),
+    printcolumn(name = "Regions", type_ = "string", json_path = ".status.regions"),
+    printcolumn(
+        name = "Age",
+        type_ = "date",
+        json_path = ".metadata.creationTimestamp"
+    )
+)]
+#[x_kube(validation = Rule::new("has(self.topics) || has(self.alarms) || has(self.logMetricFilters) || has(self.cisAwsFoundations) || has(self.logGroups)").message("declare at least one of topics, alarms, logMetricFilters, cisAwsFoundations or logGroups"))]
+#[x_kube(validation = Rule::new("!has(self.alarms) || !has(self.topics) || self.alarms.all(a, (has(a.alarmTopics) ? a.alarmTopics : []).all(t, self.topics.exists(x, x.name == t)))").message("alarmTopics must name topics declared in spec.topics"))]
+#[x_kube(validation = Rule::new("!has(self.alarms) || has(self.topics) || self.alarms.all(a, !has(a.alarmTopics))").message("alarmTopics must name topics declared in spec.topics"))]
+#[x_kube(validation = Rule::new("!has(self.cisAwsFoundations) || !has(self.cisAwsFoundations.topic) || (has(self.topics) && self.topics.exists(x, x.name == self.cisAwsFoundations.topic))").message("cisAwsFoundations.topic must name a topic declared in spec.topics"))]
+#[serde(rename_all = "camelCase")]
+pub struct MonitoringPolicySpec {
+    /// The `AwsAccount` to monitor (it must admit this object's namespace in `allowedNamespaces`).
+    pub account_ref: AccountRef,
+    /// Regions everything is created in. Defaults to the AwsAccount's regions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 40))]
+    #[schemars(inner(regex(pattern = r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$")))]
+    #[schemars(extend("x-kubernetes-list-type" = "set"))]
+    pub regions: Vec<String>,
+    /// `Correct` changes AWS back to the spec; `Report` only records drift and never writes to AWS.
+    #[serde(default)]
+    pub drift_policy: DriftPolicy,
+    /// `Delete` (default) removes the topics, alarms and metric filters the operator created for this policy
+    /// when it is deleted (log groups are never deleted: they hold logs); `Retain` leaves them.
+    #[serde(default = "delete")]
+    pub deletion_policy: DeletionPolicy,
+    /// How often AWS is re-read to detect drift, e.g. `5m` (minimum 30s). Defaults to the operator's
+    /// `--default-drift-interval` (5m).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^([0-9]+(s|m|h))+$"), length(max = 32))]
+    #[x_kube(validation = Rule::new("duration(self) >= duration('30s')").message("driftCheckInterval must be at least 30s"))]
+    pub drift_check_interval: Option<String>,
+    /// SNS topics that alarms notify, with their subscriptions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 50))]
+    #[x_kube(validation = Rule::new("self.all(a, self.exists_one(b, b.name == a.name))").message("topic names must be unique"))]
+    pub topics: Vec<TopicSpec>,
+    /// CloudWatch metric alarms.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 2000))]
+    #[x_kube(validation = Rule::new("self.all(a, self.exists_one(b, b.name == a.name))").message("alarm names must be unique"))]
+    pub alarms: Vec<AlarmSpec>,
+    /// CloudWatch Logs metric filters.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 500))]
+    #[x_kube(validation = Rule::new("self.all(a, self.exists_one(b, b.name == a.name))").message("metric filter names must be unique"))]
+    pub log_metric_filters: Vec<MetricFilterSpec>,
+    /// The CIS AWS Foundations monitoring set (metric filter + alarm per item) on a CloudTrail log group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cis_aws_foundations: Option<CisPresetSpec>,
+    /// Retention of named log groups (created, tagged, when missing; never deleted).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 200))]
+    #[x_kube(validation = Rule::new("self.all(a, self.exists_one(b, b.name == a.name))").message("log group names must be unique"))]
+    pub log_groups: Vec<LogGroupSpec>,
+}
+
+/// An SNS topic.
+#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TopicSpec {
+    /// Topic name (standard topic; FIFO topics cannot notify from CloudWatch alarms).
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]{1,256}$"))]
+    pub name: String,
+    /// KMS key for server-side encryption (`alias/aws/sns` for the AWS managed key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 2048))]
+    pub kms_master_key_id: Option<String>,
+    /// Subscriptions that must exist. Others on the topic are left alone; pending email confirmations are shown
+    /// in status, not treated as drift.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 100))]
+    pub subscriptions: Vec<SubscriptionSpec>,
+}
+
+/// Subscription protocol.
+#[derive(
+    Deserialize, Serialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum SubscriptionProtocol {
+    /// An email address (needs confirming by the recipient).
+    Email,
+    /// An HTTPS endpoint.
+    Https,
+    /// An SQS queue ARN.
+    Sqs,
+    /// A Lambda function ARN.
+    Lambda,
+}
+
+impl SubscriptionProtocol {
+    /// The SNS protocol string.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Https => "https",
+            Self::Sqs => "sqs",
+            Self::Lambda => "lambda",
+        }
+    }
+}
+
+/// A subscription.
+#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[x_kube(validation = Rule::new("self.protocol != 'https' || self.endpoint.startsWith('https://')").message("an https subscription needs an https:// endpoint"))]
+#[x_kube(validation = Rule::new("!(self.protocol in ['sqs', 'lambda']) || self.endpoint.startsWith('arn:')").message("sqs and lambda subscriptions need an ARN endpoint"))]
+#[serde(rename_all = "camelCase")]
+pub struct SubscriptionSpec {
+    /// `email`, `https`, `sqs` or `lambda`.
+    pub protocol: SubscriptionProtocol,
+    /// Address, URL or ARN.
+    #[schemars(length(min = 1, max = 2048))]
+    pub endpoint: String,
+}
+
+/// Comparison of a metric alarm.
+#[derive(Deserialize, Serialize, Clone, Copy, Debug, PartialEq, Eq, JsonSchema)]
+pub enum ComparisonOperator {
+    /// `>=`
+    GreaterThanOrEqualToThreshold,
+    /// `>`
+    GreaterThanThreshold,
+    /// `<`
+    LessThanThreshold,
+    /// `<=`
+    LessThanOrEqualToThreshold,
+}
+
+impl ComparisonOperator {
+    /// The CloudWatch name.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::GreaterThanOrEqualToThreshold => "GreaterThanOrEqualToThreshold",
+            Self::GreaterThanThreshold => "GreaterThanThreshold",
+            Self::LessThanThreshold => "LessThanThreshold",
+            Self::LessThanOrEqualToThreshold => "LessThanOrEqualToThreshold",
+        }
+    }
+}
+
+/// Statistic of a metric alarm.
+#[derive(Deserialize, Serialize, Clone, Copy, Debug, PartialEq, Eq, JsonSchema)]
+pub enum Statistic {
+    /// Average.
+    Average,
+    /// Sum.
+    Sum,
+    /// Minimum.
+    Minimum,
+    /// Maximum.
+    Maximum,
+    /// SampleCount.
+    SampleCount,
+}
+
+impl Statistic {
+    /// The CloudWatch name.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Average => "Average",
+            Self::Sum => "Sum",
+            Self::Minimum => "Minimum",
+            Self::Maximum => "Maximum",
+            Self::SampleCount => "SampleCount",
+        }
+    }
+}
+
+/// How missing data is treated.
+#[derive(Deserialize, Serialize, Clone, Copy, Debug, PartialEq, Eq, Default, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum TreatMissingData {
+    /// Missing data keeps the alarm state (CloudWatch's default).
+    #[default]
+    Missing,
+    /// Missing data is treated as good.
+    NotBreaching,
+    /// Missing data is treated as bad.
+    Breaching,
+    /// The alarm state is not changed.
+    Ignore,
+}
+
+impl TreatMissingData {
+    /// The CloudWatch name.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Missing => "missing",
+            Self::NotBreaching => "notBreaching",
+            Self::Breaching => "breaching",
+            Self::Ignore => "ignore",
+        }
+    }
+}
+
+/// A CloudWatch metric alarm. Its AWS name is derived from the policy (`<namespace>.<policy>.<name>`), so two
+/// policies never collide.
+#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[x_kube(validation = Rule::new("has(self.statistic) != has(self.extendedStatistic)").message("set exactly one of statistic or extendedStatistic"))]
+#[x_kube(validation = Rule::new("!has(self.datapointsToAlarm) || self.datapointsToAlarm <= self.evaluationPeriods").message("datapointsToAlarm cannot exceed evaluationPeriods"))]
+#[serde(rename_all = "camelCase")]
+pub struct AlarmSpec {
+    /// Name within the policy.
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_.-]{1,100}$"))]
+    pub name: String,
+    /// Description shown with the alarm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 1024))]
+    pub description: Option<String>,
+    /// Metric namespace, e.g. `AWS/ApplicationELB`.
+    #[schemars(length(min = 1, max = 255))]
+    pub namespace: String,
+    /// Metric name, e.g. `HTTPCode_Target_5XX_Count`.
+    #[schemars(length(min = 1, max = 255))]
+    pub metric_name: String,
+    /// Metric dimensions.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(length(max = 30))]
+    pub dimensions: BTreeMap<String, String>,
+    /// Statistic (or `extendedStatistic`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statistic: Option<Statistic>,
+    /// Percentile statistic, e.g. `p99`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^(p|tm|tc|ts|wm)[0-9]{1,2}(\.[0-9]{1,2})?$"))]
+    pub extended_statistic: Option<String>,
+    /// Period in seconds (10, 30 or a multiple of 60).
+    #[schemars(range(min = 10, max = 86400))]
+    #[x_kube(validation = Rule::new("self == 10 || self == 30 || self % 60 == 0").message("period must be 10, 30 or a multiple of 60 seconds"))]
+    pub period: i32,
+    /// Periods evaluated.
+    #[schemars(range(min = 1, max = 100))]
+    pub evaluation_periods: i32,
+    /// Breaching datapoints within the evaluated periods that trigger the alarm (default: all of them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 100))]
+    pub datapoints_to_alarm: Option<i32>,
+    /// Threshold.
+    pub threshold: f64,
+    /// Comparison with the threshold.
+    pub comparison_operator: ComparisonOperator,
+    /// How missing data is treated.
+    #[serde(default)]
+    pub treat_missing_data: TreatMissingData,
+    /// Declared topics notified when the alarm fires (and when it returns to OK, with `notifyOk`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alarm_topics: Vec<String>,
+    /// Other action ARNs when the alarm fires (SNS topics of other teams, Auto Scaling, EC2 actions).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 5))]
+    pub alarm_action_arns: Vec<String>,
+    /// Also notify `alarmTopics` when the alarm returns to OK.
+    #[serde(default)]
+    pub notify_ok: bool,
+}
+
+/// A metric filter on a log group.
+#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct MetricFilterSpec {
+    /// Name within the policy.
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_.-]{1,100}$"))]
+    pub name: String,
+    /// Log group the filter reads.
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_./#-]{1,512}$"))]
+    pub log_group_name: String,
+    /// CloudWatch Logs filter pattern.
+    #[schemars(length(max = 1024))]
+    pub pattern: String,
+    /// Namespace of the metric the filter publishes.
+    #[schemars(length(min = 1, max = 255))]
+    pub metric_namespace: String,
+    /// Name of the metric.
+    #[schemars(length(min = 1, max = 255))]
+    pub metric_name: String,
+    /// Value published per matching event (a number or a `$.field` selector).
+    #[serde(default = "one")]
+    #[schemars(length(min = 1, max = 100))]
+    pub metric_value: String,
+}
+
+/// One item of the CIS AWS Foundations monitoring set.
+#[derive(
+    Deserialize, Serialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, JsonSchema,
+)]
+#[serde(rename_all = "camelCase")]
+pub enum CisItem {
+    /// Unauthorized API calls (CloudWatch.2, CIS 4.1).
+    UnauthorizedApiCalls,
+    /// Console sign-in without MFA (CloudWatch.3, CIS 4.2).
+    ConsoleSignInWithoutMfa,
+    /// Root account use (CloudWatch.1, CIS 4.3).
+    RootAccountUsage,
+    /// IAM policy changes (CloudWatch.4, CIS 4.4).
+    IamPolicyChanges,
+    /// CloudTrail configuration changes (CloudWatch.5, CIS 4.5).
+    CloudTrailChanges,
+    /// Console authentication failures (CloudWatch.6, CIS 4.6).
+    ConsoleAuthenticationFailures,
+    /// Disabling or scheduled deletion of customer managed keys (CloudWatch.7, CIS 4.7).
+    CmkDisableOrDeletion,
+    /// S3 bucket policy changes (CloudWatch.8, CIS 4.8).
+    S3BucketPolicyChanges,
+    /// AWS Config configuration changes (CloudWatch.9, CIS 4.9).
+    ConfigChanges,
+    /// Security group changes (CloudWatch.10, CIS 4.10).
+    SecurityGroupChanges,
+    /// Network ACL changes (CloudWatch.11, CIS 4.11).
+    NaclChanges,
+    /// Network gateway changes (CloudWatch.12, CIS 4.12).
+    NetworkGatewayChanges,
+    /// Route table changes (CloudWatch.13, CIS 4.13).
+    RouteTableChanges,
+    /// VPC changes (CloudWatch.14, CIS 4.14).
+    VpcChanges,
+    /// AWS Organizations changes (CIS 4.15).
+    OrganizationsChanges,
+}
+
+/// The CIS AWS Foundations monitoring set: per item a metric filter on the CloudTrail log group and an alarm
+/// (Sum over 300 s, 1 evaluation period, threshold >= 1, missing data not breaching) notifying `topic`.
+#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct CisPresetSpec {
+    /// The CloudWatch Logs group CloudTrail delivers to.
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_./#-]{1,512}$"))]
+    pub log_group_name: String,
+    /// Declared topic the alarms notify.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
+    /// Metric namespace of the filters.
+    #[serde(default = "cis_namespace")]
+    #[schemars(length(min = 1, max = 255))]
+    pub metric_namespace: String,
+    /// Items switched off.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(extend("x-kubernetes-list-type" = "set"))]
+    pub exclude: Vec<CisItem>,
+}
+
+/// Retention of a log group.
+#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct LogGroupSpec {
+    /// Log group name.
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_./#-]{1,512}$"))]
+    pub name: String,
+    /// Days events are kept (one of the values CloudWatch Logs accepts).
+    #[x_kube(validation = Rule::new("self in [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]").message("retentionInDays must be a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, ... 3653)"))]
+    pub retention_in_days: i32,
+}
+
+/// AWS identifiers of what a MonitoringPolicy manages in one region.
+#[derive(Deserialize, Serialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MonitoringResources {
+    /// Region.
+    pub region: String,
+    /// Topic ARNs by declared name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub topic_arns: BTreeMap<String, String>,
+    /// Subscriptions waiting for the recipient's confirmation (`topic: endpoint`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pending_confirmations: Vec<String>,
+    /// Alarms managed (AWS names).
+    #[serde(default)]
+    pub alarms: u32,
+    /// Metric filters managed (`logGroup:filterName`) the operator created.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub metric_filters: Vec<String>,
+}
+
+/// Observed state of a `MonitoringPolicy`.
+#[derive(Deserialize, Serialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MonitoringPolicyStatus {
+    /// Conditions, components and drift, as for every kind.
+    #[serde(flatten)]
+    pub common: ReconcileStatus,
+    /// AWS identifiers per region.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<MonitoringResources>,
+}

@@ -1,0 +1,169 @@
+//! SNS: topics (found by name with one paginated ListTopics), their encryption and subscriptions.
+
+use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt};
+use aws_sdk_sns::types::Tag;
+use aws_sdk_sns::Client;
+use std::collections::BTreeMap;
+
+const SVC: &str = "sns";
+
+/// Topic ARNs by topic name: one paginated ListTopics (100 per page).
+pub async fn topics(client: &Client) -> Result<BTreeMap<String, String>, AwsError> {
+    let mut out = BTreeMap::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = client
+            .list_topics()
+            .set_next_token(token.take())
+            .send()
+            .await
+            .aws(SVC, "ListTopics")?;
+        for t in page.topics() {
+            if let Some(arn) = t.topic_arn() {
+                let name = arn.rsplit(':').next().unwrap_or_default().to_string();
+                out.insert(name, arn.to_string());
+            }
+        }
+        match page.next_token() {
+            Some(t) if !t.is_empty() => token = Some(t.to_string()),
+            _ => return Ok(out),
+        }
+    }
+}
+
+/// CreateTopic (idempotent by name) with tags and encryption; returns the ARN.
+pub async fn create(
+    client: &Client,
+    name: &str,
+    kms_key: Option<&str>,
+    tags: &[(String, String)],
+) -> Result<String, AwsError> {
+    let mut req = client.create_topic().name(name);
+    if let Some(k) = kms_key {
+        req = req.attributes("KmsMasterKeyId", k);
+    }
+    for (k, v) in tags {
+        req = req.tags(Tag::builder().key(k).value(v).build().map_err(|e| {
+            AwsError::new(
+                SVC,
+                "CreateTopic",
+                crate::aws::ErrorCategory::InvalidInput,
+                e.to_string(),
+            )
+        })?);
+    }
+    let out = req.send().await.aws(SVC, "CreateTopic")?;
+    Ok(out.topic_arn().unwrap_or_default().to_string())
+}
+
+/// The topic's KMS key (`None` = not encrypted).
+pub async fn kms_key(client: &Client, arn: &str) -> Result<Option<String>, AwsError> {
+    let out = client
+        .get_topic_attributes()
+        .topic_arn(arn)
+        .send()
+        .await
+        .aws(SVC, "GetTopicAttributes")?;
+    Ok(out
+        .attributes()
+        .and_then(|a| a.get("KmsMasterKeyId"))
+        .filter(|k| !k.is_empty())
+        .cloned())
+}
+
+/// SetTopicAttributes KmsMasterKeyId (empty string turns encryption off).
+pub async fn set_kms_key(client: &Client, arn: &str, key: Option<&str>) -> Result<(), AwsError> {
+    client
+        .set_topic_attributes()
+        .topic_arn(arn)
+        .attribute_name("KmsMasterKeyId")
+        .attribute_value(key.unwrap_or_default())
+        .send()
+        .await
+        .aws(SVC, "SetTopicAttributes")?;
+    Ok(())
+}
+
+/// One subscription: protocol, endpoint, and whether it waits for confirmation.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Subscription {
+    /// Protocol.
+    pub protocol: String,
+    /// Endpoint.
+    pub endpoint: String,
+    /// `SubscriptionArn` is `PendingConfirmation`.
+    pub pending: bool,
+}
+
+/// ListSubscriptionsByTopic (paginated).
+pub async fn subscriptions(client: &Client, arn: &str) -> Result<Vec<Subscription>, AwsError> {
+    let mut out = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = client
+            .list_subscriptions_by_topic()
+            .topic_arn(arn)
+            .set_next_token(token.take())
+            .send()
+            .await
+            .aws(SVC, "ListSubscriptionsByTopic")?;
+        for s in page.subscriptions() {
+            out.push(Subscription {
+                protocol: s.protocol().unwrap_or_default().to_string(),
+                endpoint: s.endpoint().unwrap_or_default().to_string(),
+                pending: s.subscription_arn() == Some("PendingConfirmation"),
+            });
+        }
+        match page.next_token() {
+            Some(t) if !t.is_empty() => token = Some(t.to_string()),
+            _ => return Ok(out),
+        }
+    }
+}
+
+/// Subscribe.
+pub async fn subscribe(
+    client: &Client,
+    arn: &str,
+    protocol: &str,
+    endpoint: &str,
+) -> Result<(), AwsError> {
+    client
+        .subscribe()
+        .topic_arn(arn)
+        .protocol(protocol)
+        .endpoint(endpoint)
+        .send()
+        .await
+        .aws(SVC, "Subscribe")?;
+    Ok(())
+}
+
+/// Tags of a topic (read once to establish ownership, and before deleting).
+pub async fn tags(client: &Client, arn: &str) -> Result<Vec<(String, String)>, AwsError> {
+    let out = client
+        .list_tags_for_resource()
+        .resource_arn(arn)
+        .send()
+        .await
+        .aws(SVC, "ListTagsForResource")?;
+    Ok(out
+        .tags()
+        .iter()
+        .map(|t| (t.key().to_string(), t.value().to_string()))
+        .collect())
+}
+
+/// DeleteTopic; an already missing topic is done.
+pub async fn delete(client: &Client, arn: &str) -> Result<(), AwsError> {
+    not_found_as_none(
+        client
+            .delete_topic()
+            .topic_arn(arn)
+            .send()
+            .await
+            .aws(SVC, "DeleteTopic"),
+        &["NotFound"],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,766 @@
+//! One pass over a MonitoringPolicy, per region: topics and subscriptions, then metric filters, log groups and
+//! alarms. Reads are batched: all of a policy's alarms come from one paginated DescribeAlarms by name prefix
+//! (100 per call), metric filters from one paginated DescribeMetricFilters per log group; tags are read only to
+//! prove ownership before a delete (and once per topic set when status has no record of it).
+
+use super::baseline::{failed, settle, verify_account, CleanupReport, REGION_CONCURRENCY};
+use super::diff::{diff, FieldDrift, Fields};
+use super::{resolve_regions, ComponentOutcome, EngineError, PassReport};
+use crate::api::aws_account::AwsAccountSpec;
+use crate::api::common::{DeletionPolicy, DriftPolicy, Owner, Ownership};
+use crate::api::monitoring_policy::{
+    MonitoringPolicySpec, MonitoringPolicyStatus, MonitoringResources,
+};
+use crate::aws::{self, AccountSession, AwsError, AwsFactory, ErrorCategory};
+use crate::monitoring::{self, DesiredAlarm, DesiredFilter};
+use futures::{stream, StreamExt};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+/// Component of the CIS metric filters (the CIS alarms are component `cisAwsFoundations`); both report fields
+/// under `cisAwsFoundations.<item>`.
+pub const CIS_FILTERS: &str = "cisAwsFoundationsFilters";
+
+/// Spacing of PutMetricAlarm calls: CloudWatch publishes 3 per second; stay below it.
+pub const ALARM_WRITE_INTERVAL: Duration = Duration::from_millis(350);
+
+/// Everything one pass needs besides AWS.
+#[derive(Clone, Debug)]
+pub struct MonitoringInput<'a> {
+    /// The spec.
+    pub spec: &'a MonitoringPolicySpec,
+    /// How to reach the account.
+    pub account: &'a AwsAccountSpec,
+    /// Who owns what gets created (`name` is `namespace/name`).
+    pub owner: Owner,
+    /// Namespace of the object.
+    pub namespace: &'a str,
+    /// Name of the object.
+    pub name: &'a str,
+    /// Labels of the object's namespace (for `AwsAccount.spec.allowedNamespaces.selector`).
+    pub namespace_labels: &'a BTreeMap<String, String>,
+    /// The previous status: remembered ARNs, created filters, ownership.
+    pub previous: Option<&'a MonitoringPolicyStatus>,
+    /// Correct or Report.
+    pub mode: DriftPolicy,
+    /// Spacing of alarm writes (`ALARM_WRITE_INTERVAL`; benchmarks against the emulator may set zero).
+    pub alarm_write_interval: Duration,
+}
+
+/// Result of one pass.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MonitoringReport {
+    /// Components, drift, errors.
+    pub pass: PassReport,
+    /// IDs per region.
+    pub resources: Vec<MonitoringResources>,
+}
+
+struct Ctx<'a> {
+    session: AccountSession,
+    input: &'a MonitoringInput<'a>,
+    prefix: String,
+    alarms: Vec<DesiredAlarm>,
+    filters: Vec<DesiredFilter>,
+}
+
+impl Ctx<'_> {
+    fn may_write(&self) -> bool {
+        self.input.mode == DriftPolicy::Correct
+    }
+
+    fn previous(&self, region: &str) -> MonitoringResources {
+        self.input
+            .previous
+            .and_then(|p| p.resources.iter().find(|r| r.region == region).cloned())
+            .unwrap_or_default()
+    }
+
+    fn previous_ownership(&self, component: &str, region: &str) -> Option<Ownership> {
+        self.input.previous.and_then(|p| {
+            p.common
+                .components
+                .iter()
+                .find(|c| c.component == component && c.region == region)
+                .map(|c| c.ownership)
+        })
+    }
+
+    fn owns(&self, tags: &[(String, String)]) -> bool {
+        self.input
+            .owner
+            .owns(tags.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    }
+}
+
+/// Check tenancy, resolve and verify the account, then reconcile every region.
+pub async fn run(factory: &AwsFactory, input: &MonitoringInput<'_>) -> MonitoringReport {
+    let fatal = |e| MonitoringReport {
+        pass: PassReport::fatal(e),
+        ..Default::default()
+    };
+    if !input
+        .account
+        .allows(input.namespace, input.namespace_labels)
+    {
+        return fatal(EngineError::AccountNotAllowed {
+            account: input.spec.account_ref.name.clone(),
+            namespace: input.namespace.to_string(),
+        });
+    }
+    let regions = match resolve_regions(&input.spec.regions, &input.account.regions) {
+        Ok(r) => r,
+        Err(e) => return fatal(e),
+    };
+    let session = match verify_account(factory, input.account, &regions[0], &input.owner).await {
+        Ok(s) => s,
+        Err(e) => {
+            return MonitoringReport {
+                pass: PassReport {
+                    regions,
+                    ..PassReport::fatal(e)
+                },
+                ..Default::default()
+            }
+        }
+    };
+    let prefix = monitoring::prefix(input.namespace, input.name);
+    let (alarms, filters) = monitoring::desired(input.spec, &prefix);
+    let ctx = Ctx {
+        session,
+        input,
+        prefix,
+        alarms,
+        filters,
+    };
+    let per_region: Vec<_> = regions.iter().map(|r| region_pass(&ctx, r)).collect();
+    let results = stream::iter(per_region)
+        .buffered(REGION_CONCURRENCY)
+        .collect::<Vec<_>>()
+        .await;
+    let mut report = MonitoringReport {
+        pass: PassReport {
+            account_id: Some(input.account.account_id.clone()),
+            regions,
+            outcomes: vec![],
+            fatal: None,
+        },
+        resources: vec![],
+    };
+    for (outcomes, resources) in results {
+        report.pass.outcomes.extend(outcomes);
+        report.resources.push(resources);
+    }
+    report
+}
+
+async fn region_pass(ctx: &Ctx<'_>, region: &str) -> (Vec<ComponentOutcome>, MonitoringResources) {
+    let mut res = MonitoringResources {
+        region: region.to_string(),
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    let spec = ctx.input.spec;
+    if !spec.topics.is_empty() || !ctx.previous(region).topic_arns.is_empty() {
+        out.push(topics(ctx, region, &mut res).await);
+    }
+    // Log groups before metric filters: a policy may declare the group its filters read.
+    if !spec.log_groups.is_empty() {
+        out.push(log_groups(ctx, region).await);
+    }
+    if !ctx.filters.is_empty() || !ctx.previous(region).metric_filters.is_empty() {
+        out.extend(filters(ctx, region, &mut res).await);
+    }
+    out.extend(alarms(ctx, region, &mut res).await);
+    (out, res)
+}
+
+/// Settle a component whose drift is `drift` after running `writes` (None: nothing written).
+fn outcome(
+    component: &'static str,
+    region: &str,
+    drift: Vec<FieldDrift>,
+    writes: Option<Result<(), AwsError>>,
+    created: bool,
+    ownership: Ownership,
+    id: Option<String>,
+) -> ComponentOutcome {
+    settle(component, region, drift, writes, created, ownership, id)
+}
+
+async fn topics(ctx: &Ctx<'_>, region: &str, res: &mut MonitoringResources) -> ComponentOutcome {
+    const C: &str = "topics";
+    let client = ctx.session.sns(region);
+    let prev_owner = ctx.previous_ownership(C, region);
+    let result: Result<ComponentOutcome, AwsError> = async {
+        let existing = aws::sns::topics(&client).await?;
+        let mut drift = Vec::new();
+        let mut plan: Vec<(String, Action)> = Vec::new();
+        let mut created_any = false;
+        let mut adopted_any = false;
+        for t in &ctx.input.spec.topics {
+            let p = format!("topics.{}", t.name);
+            let Some(arn) = existing.get(&t.name) else {
+                drift.push(FieldDrift {
+                    field: format!("{p}.exists"),
+                    desired: json!(true),
+                    actual: json!(false),
+                });
+                plan.push((t.name.clone(), Action::Create));
+                continue;
+            };
+            res.topic_arns.insert(t.name.clone(), arn.clone());
+            let kms = aws::sns::kms_key(&client, arn).await?;
+            if kms != t.kms_master_key_id {
+                drift.push(FieldDrift {
+                    field: format!("{p}.kmsMasterKeyId"),
+                    desired: json!(t.kms_master_key_id),
+                    actual: json!(kms),
+                });
+                plan.push((t.name.clone(), Action::SetKms));
+            }
+            let subs = aws::sns::subscriptions(&client, arn).await?;
+            for s in subs.iter().filter(|s| s.pending) {
+                res.pending_confirmations
+                    .push(format!("{}: {}", t.name, s.endpoint));
+            }
+            let have: BTreeSet<(String, String)> = subs
+                .iter()
+                .map(|s| (s.protocol.clone(), s.endpoint.clone()))
+                .collect();
+            let want: Vec<(String, String)> = t
+                .subscriptions
+                .iter()
+                .map(|s| (s.protocol.as_str().to_string(), s.endpoint.clone()))
+                .collect();
+            let missing: Vec<&(String, String)> =
+                want.iter().filter(|w| !have.contains(*w)).collect();
+            if !missing.is_empty() {
+                let show = |v: &[&(String, String)]| -> Value {
+                    json!(v
+                        .iter()
+                        .map(|(p, e)| format!("{p}:{e}"))
+                        .collect::<Vec<_>>())
+                };
+                let all: Vec<&(String, String)> = want.iter().collect();
+                let present: Vec<&(String, String)> =
+                    want.iter().filter(|w| have.contains(*w)).collect();
+                drift.push(FieldDrift {
+                    field: format!("{p}.subscriptions"),
+                    desired: show(&all),
+                    actual: show(&present),
+                });
+                for (proto, endpoint) in missing {
+                    plan.push((
+                        t.name.clone(),
+                        Action::Subscribe(proto.clone(), endpoint.clone()),
+                    ));
+                }
+            }
+            if prev_owner.is_none() && !adopted_any && !created_any {
+                // No record in status (first pass, or the CLI): ownership from the tags, read once.
+                if ctx.owns(&aws::sns::tags(&client, arn).await?) {
+                    created_any = true;
+                } else {
+                    adopted_any = true;
+                }
+            }
+        }
+        // Topics this policy created that the spec no longer declares: deleted once tags prove ownership.
+        let declared: BTreeSet<&str> = ctx
+            .input
+            .spec
+            .topics
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect();
+        for (name, arn) in ctx.previous(region).topic_arns {
+            if !declared.contains(name.as_str()) && existing.get(&name) == Some(&arn) {
+                drift.push(FieldDrift {
+                    field: format!("topics.{name}.exists"),
+                    desired: json!(false),
+                    actual: json!(true),
+                });
+                plan.push((name, Action::Remove(arn)));
+            }
+        }
+        let mut writes = None;
+        let mut created_now = false;
+        if ctx.may_write() && !plan.is_empty() {
+            let r: Result<(), AwsError> = async {
+                for (name, action) in &plan {
+                    let spec = ctx.input.spec.topics.iter().find(|t| &t.name == name);
+                    match (action, spec) {
+                        (Action::Create, Some(t)) => {
+                            let arn = aws::sns::create(
+                                &client,
+                                &t.name,
+                                t.kms_master_key_id.as_deref(),
+                                &ctx.input.owner.tags(),
+                            )
+                            .await?;
+                            for s in &t.subscriptions {
+                                aws::sns::subscribe(
+                                    &client,
+                                    &arn,
+                                    s.protocol.as_str(),
+                                    &s.endpoint,
+                                )
+                                .await?;
+                            }
+                            res.topic_arns.insert(t.name.clone(), arn);
+                            created_now = true;
+                        }
+                        (Action::SetKms, Some(t)) => {
+                            aws::sns::set_kms_key(
+                                &client,
+                                &res.topic_arns[&t.name],
+                                t.kms_master_key_id.as_deref(),
+                            )
+                            .await?
+                        }
+                        (Action::Subscribe(proto, endpoint), Some(t)) => {
+                            aws::sns::subscribe(&client, &res.topic_arns[&t.name], proto, endpoint)
+                                .await?
+                        }
+                        (Action::Remove(arn), _) => {
+                            // Ownership is proven by the tags before anything is deleted.
+                            let tags = aws::sns::tags(&client, arn).await?;
+                            if ctx.owns(&tags) {
+                                aws::sns::delete(&client, arn).await?;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                Ok(())
+            }
+            .await;
+            writes = Some(r);
+        } else {
+            // Report mode keeps remembering removed topics until they are gone.
+            for (name, action) in &plan {
+                if let Action::Remove(arn) = action {
+                    res.topic_arns.insert(name.clone(), arn.clone());
+                }
+            }
+        }
+        let ownership = match prev_owner {
+            Some(o) if o != Ownership::None => o,
+            _ if created_now || created_any => Ownership::Created,
+            _ if adopted_any => Ownership::Adopted,
+            _ => Ownership::None,
+        };
+        let only_creates = drift
+            .iter()
+            .all(|d| d.field.ends_with(".exists") && d.desired == json!(true));
+        let id = Some(format!("{} topic(s)", res.topic_arns.len()));
+        Ok(outcome(
+            C,
+            region,
+            drift,
+            writes,
+            only_creates && created_now,
+            ownership,
+            id,
+        ))
+    }
+    .await;
+    result.unwrap_or_else(|e| failed(C, region, prev_owner.unwrap_or(Ownership::None), e))
+}
+
+/// Per component: drift found, the result of its writes (if any ran), whether a resource was missing.
+type Accumulated = (Vec<FieldDrift>, Option<Result<(), AwsError>>, bool);
+
+enum Action {
+    Create,
+    SetKms,
+    Subscribe(String, String),
+    Remove(String),
+}
+
+async fn filters(
+    ctx: &Ctx<'_>,
+    region: &str,
+    res: &mut MonitoringResources,
+) -> Vec<ComponentOutcome> {
+    let client = ctx.session.logs(region);
+    let previous: BTreeSet<String> = ctx.previous(region).metric_filters.into_iter().collect();
+    let mut by_group: BTreeMap<&str, Vec<&DesiredFilter>> = BTreeMap::new();
+    for f in &ctx.filters {
+        by_group
+            .entry(f.log_group_name.as_str())
+            .or_default()
+            .push(f);
+    }
+    for key in &previous {
+        if let Some((group, _)) = key.split_once(':') {
+            by_group.entry(group).or_default();
+        }
+    }
+    // Per component ("logMetricFilters" and "cisAwsFoundations"): drift, writes, error.
+    let mut acc: BTreeMap<&'static str, Accumulated> = BTreeMap::new();
+    let component = |f: &DesiredFilter| -> &'static str {
+        if f.path.starts_with("cis") {
+            CIS_FILTERS
+        } else {
+            "logMetricFilters"
+        }
+    };
+    for (group, wanted) in by_group {
+        let observed = match aws::logs::filters(&client, group, &ctx.prefix).await {
+            Ok(o) => o,
+            Err(e) => {
+                for f in &wanted {
+                    let entry = acc.entry(component(f)).or_default();
+                    entry.1 = Some(Err(e.clone()));
+                }
+                continue;
+            }
+        };
+        let Some(observed) = observed else {
+            let e = AwsError::new(
+                "logs",
+                "DescribeMetricFilters",
+                ErrorCategory::NotFound,
+                format!("log group {group} does not exist; its metric filters cannot be created"),
+            );
+            for f in &wanted {
+                let entry = acc.entry(component(f)).or_default();
+                entry.0.push(FieldDrift {
+                    field: format!("{}.exists", f.path),
+                    desired: json!(true),
+                    actual: json!(false),
+                });
+                entry.1 = Some(Err(e.clone()));
+            }
+            continue;
+        };
+        let names: BTreeSet<&str> = wanted.iter().map(|f| f.aws_name.as_str()).collect();
+        for f in &wanted {
+            let key = format!("{group}:{}", f.aws_name);
+            let mut have = Fields::new();
+            let obs = observed.get(&f.aws_name);
+            have.insert(format!("{}.exists", f.path), json!(obs.is_some()));
+            if let Some(Value::Object(m)) = obs {
+                for (k, v) in m {
+                    have.insert(format!("{}.{k}", f.path), v.clone());
+                }
+            }
+            let d = diff_all(&f.fields(), &have);
+            let entry = acc.entry(component(f)).or_default();
+            if obs.is_none() || previous.contains(&key) {
+                res.metric_filters.push(key.clone());
+            }
+            if d.is_empty() {
+                continue;
+            }
+            entry.2 |= obs.is_none();
+            entry.0.extend(d);
+            if ctx.may_write() && !matches!(entry.1, Some(Err(_))) {
+                entry.1 = Some(aws::logs::put_filter(&client, f).await);
+            }
+        }
+        // Filters this policy created (recorded in status) that the spec no longer declares.
+        for name in observed.keys().filter(|n| !names.contains(n.as_str())) {
+            let key = format!("{group}:{name}");
+            if !previous.contains(&key) {
+                continue;
+            }
+            let rel = name.strip_prefix(&ctx.prefix).unwrap_or(name);
+            let (c, field) = match rel.strip_prefix("cis.") {
+                Some(item) => (
+                    CIS_FILTERS,
+                    format!("cisAwsFoundations.{item}.filter.exists"),
+                ),
+                None => ("logMetricFilters", format!("logMetricFilters.{rel}.exists")),
+            };
+            let entry = acc.entry(c).or_default();
+            entry.0.push(FieldDrift {
+                field,
+                desired: json!(false),
+                actual: json!(true),
+            });
+            if ctx.may_write() {
+                entry.1 = Some(aws::logs::delete_filter(&client, group, name).await);
+            } else {
+                res.metric_filters.push(key);
+            }
+        }
+    }
+    res.metric_filters.sort();
+    res.metric_filters.dedup();
+    acc.into_iter()
+        .map(|(c, (drift, writes, creating))| match writes {
+            Some(Err(e)) if drift.is_empty() => failed(c, region, Ownership::Created, e),
+            w => {
+                let created = creating && drift.iter().all(|d| d.field.ends_with(".exists"));
+                outcome(c, region, drift, w, created, Ownership::Created, None)
+            }
+        })
+        .collect()
+}
+
+/// Drift over every declared field, but a missing resource is the only drift reported for it.
+fn diff_all(desired: &Fields, observed: &Fields) -> Vec<FieldDrift> {
+    let exists: Vec<&String> = desired.keys().filter(|k| k.ends_with(".exists")).collect();
+    for k in exists {
+        if observed.get(k) != Some(&json!(true)) {
+            return vec![FieldDrift {
+                field: k.clone(),
+                desired: json!(true),
+                actual: json!(false),
+            }];
+        }
+    }
+    diff("", desired, observed)
+}
+
+async fn log_groups(ctx: &Ctx<'_>, region: &str) -> ComponentOutcome {
+    const C: &str = "logGroups";
+    let client = ctx.session.logs(region);
+    let mut drift = Vec::new();
+    let mut writes: Option<Result<(), AwsError>> = None;
+    let mut created = false;
+    for g in &ctx.input.spec.log_groups {
+        let have = match aws::logs::retention(&client, &g.name).await {
+            Ok(h) => h,
+            Err(e) => return failed(C, region, Ownership::Adopted, e),
+        };
+        let p = format!("logGroups.{}", g.name);
+        let d = match have {
+            None => FieldDrift {
+                field: format!("{p}.exists"),
+                desired: json!(true),
+                actual: json!(false),
+            },
+            Some(days) if days != Some(g.retention_in_days) => FieldDrift {
+                field: format!("{p}.retentionInDays"),
+                desired: json!(g.retention_in_days),
+                actual: json!(days),
+            },
+            Some(_) => continue,
+        };
+        drift.push(d);
+        if ctx.may_write() && !matches!(writes, Some(Err(_))) {
+            let r = async {
+                if have.is_none() {
+                    aws::logs::create_group(&client, &g.name, &ctx.input.owner.tags()).await?;
+                    created = true;
+                }
+                aws::logs::put_retention(&client, &g.name, g.retention_in_days).await
+            }
+            .await;
+            writes = Some(r);
+        }
+    }
+    let ownership = ctx
+        .previous_ownership(C, region)
+        .unwrap_or(Ownership::Adopted);
+    outcome(C, region, drift, writes, created, ownership, None)
+}
+
+async fn alarms(
+    ctx: &Ctx<'_>,
+    region: &str,
+    res: &mut MonitoringResources,
+) -> Vec<ComponentOutcome> {
+    let client = ctx.session.cloudwatch(region);
+    let observed = match aws::cloudwatch::alarms_by_prefix(&client, &ctx.prefix).await {
+        Ok(o) => o,
+        Err(e) => {
+            let mut out = vec![failed("alarms", region, Ownership::Created, e.clone())];
+            if ctx.input.spec.cis_aws_foundations.is_some() {
+                out.push(failed("cisAwsFoundations", region, Ownership::Created, e));
+            }
+            return out;
+        }
+    };
+    let component = |a: &DesiredAlarm| -> &'static str {
+        if a.path.starts_with("cis") {
+            "cisAwsFoundations"
+        } else {
+            "alarms"
+        }
+    };
+    let mut acc: BTreeMap<&'static str, Accumulated> = BTreeMap::new();
+    if !ctx.input.spec.alarms.is_empty() {
+        acc.entry("alarms").or_default();
+    }
+    let mut first_write = true;
+    for a in &ctx.alarms {
+        let obs = observed.get(&a.aws_name);
+        let have = monitoring::observed_alarm_fields(&a.path, obs.map(|o| &o.fields));
+        let d = diff_all(&a.fields(&res.topic_arns), &have);
+        let entry = acc.entry(component(a)).or_default();
+        if d.is_empty() {
+            continue;
+        }
+        entry.2 |= obs.is_none();
+        entry.0.extend(d);
+        if ctx.may_write() && !matches!(entry.1, Some(Err(_))) {
+            if !first_write {
+                tokio::time::sleep(ctx.input.alarm_write_interval).await;
+            }
+            first_write = false;
+            let tags = obs.is_none().then(|| ctx.input.owner.tags());
+            entry.1 =
+                Some(aws::cloudwatch::put(&client, a, &res.topic_arns, tags.as_deref()).await);
+        }
+    }
+    // Alarms under this policy's prefix that the spec no longer declares: deleted when tags prove ownership.
+    let declared: BTreeSet<&str> = ctx.alarms.iter().map(|a| a.aws_name.as_str()).collect();
+    let mut doomed = Vec::new();
+    for (name, state) in observed
+        .iter()
+        .filter(|(n, _)| !declared.contains(n.as_str()))
+    {
+        let tags = match aws::cloudwatch::tags(&client, &state.arn).await {
+            Ok(t) => t,
+            Err(e) => {
+                acc.entry("alarms").or_default().1 = Some(Err(e));
+                continue;
+            }
+        };
+        if !ctx.owns(&tags) {
+            continue;
+        }
+        let rel = name.strip_prefix(&ctx.prefix).unwrap_or(name);
+        let (c, field) = match rel.strip_prefix("cis.") {
+            Some(item) => (
+                "cisAwsFoundations",
+                format!("cisAwsFoundations.{item}.alarm.exists"),
+            ),
+            None => ("alarms", format!("alarms.{rel}.exists")),
+        };
+        acc.entry(c).or_default().0.push(FieldDrift {
+            field,
+            desired: json!(false),
+            actual: json!(true),
+        });
+        doomed.push((c, name.clone()));
+    }
+    if ctx.may_write() && !doomed.is_empty() {
+        let names: Vec<String> = doomed.iter().map(|(_, n)| n.clone()).collect();
+        let r = aws::cloudwatch::delete(&client, &names).await;
+        for (c, _) in &doomed {
+            let entry = acc.entry(c).or_default();
+            if !matches!(entry.1, Some(Err(_))) {
+                entry.1 = Some(r.clone());
+            }
+        }
+    }
+    res.alarms = ctx.alarms.len() as u32;
+    acc.into_iter()
+        .map(|(c, (drift, writes, creating))| {
+            let created = creating && drift.iter().all(|d| d.field.ends_with(".exists"));
+            let n = ctx.alarms.iter().filter(|a| component(a) == c).count();
+            match writes {
+                Some(Err(e)) if drift.is_empty() => failed(c, region, Ownership::Created, e),
+                w => outcome(
+                    c,
+                    region,
+                    drift,
+                    w,
+                    created,
+                    Ownership::Created,
+                    Some(format!("{n} alarm(s)")),
+                ),
+            }
+        })
+        .collect()
+}
+
+/// Undo what the operator created for this policy, following `deletionPolicy`: alarms and topics proven by
+/// tags, metric filters recorded in status as created by it. Log groups are never deleted (they hold logs).
+pub async fn cleanup(
+    factory: &AwsFactory,
+    input: &MonitoringInput<'_>,
+) -> Result<CleanupReport, EngineError> {
+    let mut report = CleanupReport::default();
+    if input.spec.deletion_policy == DeletionPolicy::Retain {
+        report
+            .actions
+            .push("deletionPolicy Retain: AWS resources left in place".into());
+        return Ok(report);
+    }
+    if !input
+        .account
+        .allows(input.namespace, input.namespace_labels)
+    {
+        report.actions.push(format!(
+            "namespace {} may no longer use AwsAccount {}: AWS resources left in place",
+            input.namespace, input.spec.account_ref.name
+        ));
+        return Ok(report);
+    }
+    let regions = resolve_regions(&input.spec.regions, &input.account.regions)?;
+    let session = verify_account(factory, input.account, &regions[0], &input.owner).await?;
+    let prefix = monitoring::prefix(input.namespace, input.name);
+    let owns = |tags: &[(String, String)]| {
+        input
+            .owner
+            .owns(tags.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    };
+    for region in &regions {
+        let previous = input
+            .previous
+            .and_then(|p| p.resources.iter().find(|r| &r.region == region).cloned())
+            .unwrap_or_default();
+        let cw = session.cloudwatch(region);
+        let r: Result<(), AwsError> = async {
+            let observed = aws::cloudwatch::alarms_by_prefix(&cw, &prefix).await?;
+            let mut mine = Vec::new();
+            for (name, state) in &observed {
+                if owns(&aws::cloudwatch::tags(&cw, &state.arn).await?) {
+                    mine.push(name.clone());
+                }
+            }
+            if !mine.is_empty() {
+                aws::cloudwatch::delete(&cw, &mine).await?;
+                report
+                    .actions
+                    .push(format!("deleted {} alarm(s) in {region}", mine.len()));
+            }
+            let logs = session.logs(region);
+            for key in &previous.metric_filters {
+                if let Some((group, name)) = key.split_once(':') {
+                    aws::logs::delete_filter(&logs, group, name).await?;
+                    report.actions.push(format!(
+                        "deleted metric filter {name} on {group} in {region}"
+                    ));
+                }
+            }
+            let sns = session.sns(region);
+            let existing = aws::sns::topics(&sns).await?;
+            let names: BTreeSet<&String> = input
+                .spec
+                .topics
+                .iter()
+                .map(|t| &t.name)
+                .chain(previous.topic_arns.keys())
+                .collect();
+            for name in names {
+                if let Some(arn) = existing.get(name) {
+                    if owns(&aws::sns::tags(&sns, arn).await?) {
+                        aws::sns::delete(&sns, arn).await?;
+                        report
+                            .actions
+                            .push(format!("deleted SNS topic {name} in {region}"));
+                    } else {
+                        report.actions.push(format!(
+                            "kept SNS topic {name} in {region} (not created by this policy)"
+                        ));
+                    }
+                }
+            }
+            Ok(())
+        }
+        .await;
+        if let Err(e) = r {
+            report.errors.push(e);
+        }
+    }
+    Ok(report)
+}

@@ -1,0 +1,588 @@
+//! MonitoringPolicy engine against moto's server with the real aws-sdk-rust clients: the application and CIS
+//! examples converge, a second pass writes nothing and reads alarms in one batch, out-of-band drift on every kind
+//! of object is reported field by field (with CIS control IDs) and corrected with exactly the needed writes,
+//! Report never writes, removal from the spec and deletion touch only what tags prove the policy created.
+
+use crate::support;
+
+use aws_baseline_operator::api::aws_account::AwsAccountSpec;
+use aws_baseline_operator::api::common::{ComponentState, DeletionPolicy, DriftPolicy, Owner};
+use aws_baseline_operator::api::{MonitoringPolicy, MonitoringPolicySpec, MonitoringPolicyStatus};
+use aws_baseline_operator::aws::AwsFactory;
+use aws_baseline_operator::engine::monitoring::{cleanup, run, MonitoringInput, MonitoringReport};
+use aws_baseline_operator::engine::status::{monitoring_status, monitoring_status_changed};
+use aws_baseline_operator::manifests;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+use support::Moto;
+
+static NO_LABELS: BTreeMap<String, String> = BTreeMap::new();
+
+fn examples() -> (AwsAccountSpec, MonitoringPolicy, MonitoringPolicy) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let m = manifests::load(&[
+        root.join("aws-account.yaml"),
+        root.join("monitoring-application.yaml"),
+        root.join("monitoring-security.yaml"),
+    ])
+    .unwrap();
+    assert_eq!(m.monitoring.len(), 2);
+    let app = m.monitoring[0].clone();
+    let cis = m.monitoring[1].clone();
+    assert_eq!(app.metadata.name.as_deref(), Some("checkout-web"));
+    (m.accounts[0].spec.clone(), app, cis)
+}
+
+fn owner(p: &MonitoringPolicy) -> Owner {
+    let ns = p.metadata.namespace.clone().unwrap();
+    let name = p.metadata.name.clone().unwrap();
+    Owner {
+        kind: "MonitoringPolicy".into(),
+        name: format!("{ns}/{name}"),
+        uid: format!("uid-{name}"),
+    }
+}
+
+fn input<'a>(
+    account: &'a AwsAccountSpec,
+    p: &'a MonitoringPolicy,
+    spec: &'a MonitoringPolicySpec,
+    previous: Option<&'a MonitoringPolicyStatus>,
+    mode: DriftPolicy,
+) -> MonitoringInput<'a> {
+    MonitoringInput {
+        spec,
+        account,
+        owner: owner(p),
+        namespace: p.metadata.namespace.as_deref().unwrap(),
+        name: p.metadata.name.as_deref().unwrap(),
+        namespace_labels: &NO_LABELS,
+        previous,
+        mode,
+        alarm_write_interval: Duration::ZERO,
+    }
+}
+
+async fn pass(
+    f: &AwsFactory,
+    account: &AwsAccountSpec,
+    p: &MonitoringPolicy,
+    spec: &MonitoringPolicySpec,
+    previous: Option<&MonitoringPolicyStatus>,
+    mode: DriftPolicy,
+) -> MonitoringReport {
+    run(f, &input(account, p, spec, previous, mode)).await
+}
+
+fn status(
+    previous: Option<&MonitoringPolicyStatus>,
+    r: &MonitoringReport,
+) -> MonitoringPolicyStatus {
+    monitoring_status(
+        previous,
+        r,
+        Some(1),
+        &Time("2026-11-23T10:00:00Z".parse().unwrap()),
+    )
+}
+
+fn drift_fields(r: &MonitoringReport) -> Vec<String> {
+    let mut v: Vec<String> = r
+        .pass
+        .outcomes
+        .iter()
+        .flat_map(|o| o.drift.iter().map(|d| d.field.clone()))
+        .collect();
+    v.sort();
+    v
+}
+
+/// Mutating operations called (without the service), sorted.
+fn write_ops(stats: &aws_baseline_operator::aws::CallStats) -> Vec<String> {
+    let mut v: Vec<String> = stats
+        .write_operations()
+        .iter()
+        .map(|w| w.rsplit(':').next().unwrap_or_default().to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+fn no_errors(r: &MonitoringReport) {
+    assert!(
+        r.pass.error_category().is_none(),
+        "{:#?}",
+        r.pass
+            .outcomes
+            .iter()
+            .filter(|o| o.error.is_some())
+            .collect::<Vec<_>>()
+    );
+}
+
+#[tokio::test]
+async fn examples_converge_then_steady_passes_write_nothing_and_read_alarms_in_one_batch() {
+    let moto = Moto::start();
+    let (factory, stats) = moto.factory().await;
+    let (account, app, cis) = examples();
+
+    let mut statuses = Vec::new();
+    for p in [&app, &cis] {
+        let first = pass(&factory, &account, p, &p.spec, None, DriftPolicy::Correct).await;
+        no_errors(&first);
+        assert!(
+            first
+                .pass
+                .outcomes
+                .iter()
+                .all(|o| o.state == ComponentState::Created),
+            "{:#?}",
+            first.pass.outcomes
+        );
+        statuses.push(status(None, &first));
+    }
+    // AWS holds it: 3 app alarms + 15 CIS alarms, 15 filters on the trail group, topics tagged with the owner.
+    let cw = aws_sdk_cloudwatch::Client::new(&moto.sdk_config("us-east-1").await);
+    let cis_alarms = cw
+        .describe_alarms()
+        .alarm_name_prefix("awsbaseline.payments.cis-monitoring.cis.")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cis_alarms.metric_alarms().len(), 15);
+    let root = cis_alarms
+        .metric_alarms()
+        .iter()
+        .find(|a| {
+            a.alarm_name() == Some("awsbaseline.payments.cis-monitoring.cis.rootAccountUsage")
+        })
+        .unwrap();
+    assert_eq!(root.threshold(), Some(1.0));
+    assert_eq!(root.period(), Some(300));
+    assert_eq!(root.treat_missing_data(), Some("notBreaching"));
+    assert_eq!(
+        root.alarm_actions(),
+        ["arn:aws:sns:us-east-1:123456789012:security-findings".to_string()]
+    );
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&moto.sdk_config("us-east-1").await);
+    let filters = logs
+        .describe_metric_filters()
+        .log_group_name("/aws/cloudtrail/org-audit-trail")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(filters.metric_filters().len(), 15);
+    let eu_cw = aws_sdk_cloudwatch::Client::new(&moto.sdk_config("eu-west-1").await);
+    let app_alarms = eu_cw
+        .describe_alarms()
+        .alarm_name_prefix("awsbaseline.payments.checkout-web.")
+        .send()
+        .await
+        .unwrap();
+    let p99 = app_alarms
+        .metric_alarms()
+        .iter()
+        .find(|a| a.alarm_name() == Some("awsbaseline.payments.checkout-web.latency-p99"))
+        .unwrap();
+    assert_eq!(p99.extended_statistic(), Some("p99"));
+    let tags = eu_cw
+        .list_tags_for_resource()
+        .resource_arn(p99.alarm_arn().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert!(tags
+        .tags()
+        .iter()
+        .any(|t| t.key() == Some("awsbaseline.io/owner-uid")
+            && t.value() == Some("uid-checkout-web")));
+
+    // Further passes with the stored status: zero writes; one DescribeAlarms per policy and region. The first
+    // of them moves states from Created to InSync (one status write), the next one changes nothing.
+    for (p, first) in [&app, &cis].into_iter().zip(&statuses) {
+        let second = pass(
+            &factory,
+            &account,
+            p,
+            &p.spec,
+            Some(first),
+            DriftPolicy::Correct,
+        )
+        .await;
+        no_errors(&second);
+        let previous = &status(Some(first), &second);
+        stats.reset();
+        let again = pass(
+            &factory,
+            &account,
+            p,
+            &p.spec,
+            Some(previous),
+            DriftPolicy::Correct,
+        )
+        .await;
+        no_errors(&again);
+        assert!(
+            again
+                .pass
+                .outcomes
+                .iter()
+                .all(|o| o.state == ComponentState::InSync),
+            "{:#?}",
+            again.pass.outcomes
+        );
+        assert_eq!(stats.writes(), 0, "{:?}", stats.write_operations());
+        assert_eq!(stats.count("DescribeAlarms"), 1);
+        assert_eq!(
+            stats.count("ListTagsForResource"),
+            0,
+            "tags are not re-read in steady state"
+        );
+        assert!(!monitoring_status_changed(
+            Some(previous),
+            &status(Some(previous), &again)
+        ));
+    }
+    // Without status (the CLI): still zero writes.
+    stats.reset();
+    let fresh = pass(
+        &factory,
+        &account,
+        &cis,
+        &cis.spec,
+        None,
+        DriftPolicy::Correct,
+    )
+    .await;
+    no_errors(&fresh);
+    assert_eq!(stats.writes(), 0, "{:?}", stats.write_operations());
+}
+
+#[tokio::test]
+async fn out_of_band_drift_is_reported_with_controls_then_corrected_exactly() {
+    let moto = Moto::start();
+    let (factory, stats) = moto.factory().await;
+    let (account, app, cis) = examples();
+    let first_app = pass(
+        &factory,
+        &account,
+        &app,
+        &app.spec,
+        None,
+        DriftPolicy::Correct,
+    )
+    .await;
+    let first_cis = pass(
+        &factory,
+        &account,
+        &cis,
+        &cis.spec,
+        None,
+        DriftPolicy::Correct,
+    )
+    .await;
+    no_errors(&first_app);
+    no_errors(&first_cis);
+    let (app_status, cis_status) = (status(None, &first_app), status(None, &first_cis));
+
+    // Tamper: raise an alarm threshold, drop a CIS filter, shorten retention, remove a topic's encryption.
+    let eu = moto.sdk_config("eu-west-1").await;
+    let us = moto.sdk_config("us-east-1").await;
+    aws_sdk_cloudwatch::Client::new(&eu)
+        .put_metric_alarm()
+        .alarm_name("awsbaseline.payments.checkout-web.alb-5xx")
+        .namespace("AWS/ApplicationELB")
+        .metric_name("HTTPCode_Target_5XX_Count")
+        .dimensions(
+            aws_sdk_cloudwatch::types::Dimension::builder()
+                .name("LoadBalancer")
+                .value("app/checkout/50dc6c495c0c9188")
+                .build(),
+        )
+        .statistic(aws_sdk_cloudwatch::types::Statistic::Sum)
+        .period(60)
+        .evaluation_periods(5)
+        .datapoints_to_alarm(3)
+        .threshold(500.0)
+        .comparison_operator(aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold)
+        .treat_missing_data("notBreaching")
+        .alarm_description("Checkout returns server errors to users")
+        .alarm_actions("arn:aws:sns:eu-west-1:123456789012:checkout-oncall")
+        .ok_actions("arn:aws:sns:eu-west-1:123456789012:checkout-oncall")
+        .send()
+        .await
+        .unwrap();
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&us);
+    logs.delete_metric_filter()
+        .log_group_name("/aws/cloudtrail/org-audit-trail")
+        .filter_name("awsbaseline.payments.cis-monitoring.cis.rootAccountUsage")
+        .send()
+        .await
+        .unwrap();
+    logs.put_retention_policy()
+        .log_group_name("/aws/cloudtrail/org-audit-trail")
+        .retention_in_days(7)
+        .send()
+        .await
+        .unwrap();
+    aws_sdk_sns::Client::new(&eu)
+        .set_topic_attributes()
+        .topic_arn("arn:aws:sns:eu-west-1:123456789012:checkout-oncall")
+        .attribute_name("KmsMasterKeyId")
+        .attribute_value("")
+        .send()
+        .await
+        .unwrap();
+
+    // Report: field-level drift, no write.
+    stats.reset();
+    let app_report = pass(
+        &factory,
+        &account,
+        &app,
+        &app.spec,
+        Some(&app_status),
+        DriftPolicy::Report,
+    )
+    .await;
+    let cis_report = pass(
+        &factory,
+        &account,
+        &cis,
+        &cis.spec,
+        Some(&cis_status),
+        DriftPolicy::Report,
+    )
+    .await;
+    assert_eq!(stats.writes(), 0, "{:?}", stats.write_operations());
+    assert_eq!(
+        drift_fields(&app_report),
+        vec![
+            "alarms.alb-5xx.threshold",
+            "topics.checkout-oncall.kmsMasterKeyId"
+        ]
+    );
+    assert_eq!(
+        drift_fields(&cis_report),
+        vec![
+            "cisAwsFoundations.rootAccountUsage.filter.exists",
+            "logGroups./aws/cloudtrail/org-audit-trail.retentionInDays"
+        ]
+    );
+    let threshold = app_report
+        .pass
+        .outcomes
+        .iter()
+        .flat_map(|o| &o.drift)
+        .find(|d| d.field == "alarms.alb-5xx.threshold")
+        .unwrap();
+    assert_eq!(
+        (threshold.desired.as_f64(), threshold.actual.as_f64()),
+        (Some(10.0), Some(500.0))
+    );
+    let st = status(Some(&cis_status), &cis_report);
+    let entry = st
+        .common
+        .drift
+        .iter()
+        .find(|d| d.field == "cisAwsFoundations.rootAccountUsage.filter.exists")
+        .unwrap();
+    assert_eq!(entry.controls, vec!["CloudWatch.1", "CIS 4.3"]);
+    assert!(st
+        .common
+        .conditions
+        .iter()
+        .any(|c| c.type_ == "Drifted" && c.status == "True"));
+
+    // Correct: exactly the needed writes.
+    stats.reset();
+    let fixed_app = pass(
+        &factory,
+        &account,
+        &app,
+        &app.spec,
+        Some(&app_status),
+        DriftPolicy::Correct,
+    )
+    .await;
+    let fixed_cis = pass(
+        &factory,
+        &account,
+        &cis,
+        &cis.spec,
+        Some(&cis_status),
+        DriftPolicy::Correct,
+    )
+    .await;
+    no_errors(&fixed_app);
+    no_errors(&fixed_cis);
+    assert_eq!(
+        write_ops(&stats),
+        vec![
+            "PutMetricAlarm",
+            "PutMetricFilter",
+            "PutRetentionPolicy",
+            "SetTopicAttributes"
+        ]
+    );
+    stats.reset();
+    let after = pass(
+        &factory,
+        &account,
+        &app,
+        &app.spec,
+        Some(&app_status),
+        DriftPolicy::Correct,
+    )
+    .await;
+    let after_cis = pass(
+        &factory,
+        &account,
+        &cis,
+        &cis.spec,
+        Some(&cis_status),
+        DriftPolicy::Correct,
+    )
+    .await;
+    assert!(drift_fields(&after).is_empty() && drift_fields(&after_cis).is_empty());
+    assert_eq!(stats.writes(), 0);
+}
+
+#[tokio::test]
+async fn removed_objects_are_deleted_only_when_tags_prove_ownership_and_deletion_follows_the_policy(
+) {
+    let moto = Moto::start();
+    let (factory, stats) = moto.factory().await;
+    let (account, app, _) = examples();
+    let first = pass(
+        &factory,
+        &account,
+        &app,
+        &app.spec,
+        None,
+        DriftPolicy::Correct,
+    )
+    .await;
+    no_errors(&first);
+    let st = status(None, &first);
+    let eu = moto.sdk_config("eu-west-1").await;
+    let cw = aws_sdk_cloudwatch::Client::new(&eu);
+    // An alarm under the policy's prefix that someone else made (no owner tags): never touched.
+    cw.put_metric_alarm()
+        .alarm_name("awsbaseline.payments.checkout-web.hand-made")
+        .namespace("N")
+        .metric_name("M")
+        .statistic(aws_sdk_cloudwatch::types::Statistic::Sum)
+        .period(60)
+        .evaluation_periods(1)
+        .threshold(1.0)
+        .comparison_operator(aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold)
+        .send()
+        .await
+        .unwrap();
+
+    // Drop the latency alarm from the spec: deleted (tags prove it), the hand-made one stays.
+    let mut spec = app.spec.clone();
+    spec.alarms.retain(|a| a.name != "latency-p99");
+    stats.reset();
+    let report = pass(
+        &factory,
+        &account,
+        &app,
+        &spec,
+        Some(&st),
+        DriftPolicy::Correct,
+    )
+    .await;
+    no_errors(&report);
+    assert_eq!(drift_fields(&report), vec!["alarms.latency-p99.exists"]);
+    assert_eq!(write_ops(&stats), vec!["DeleteAlarms"]);
+    let names: Vec<String> = cw
+        .describe_alarms()
+        .alarm_name_prefix("awsbaseline.payments.checkout-web.")
+        .send()
+        .await
+        .unwrap()
+        .metric_alarms()
+        .iter()
+        .filter_map(|a| a.alarm_name().map(str::to_string))
+        .collect();
+    assert!(
+        !names.iter().any(|n| n.ends_with("latency-p99")),
+        "{names:?}"
+    );
+    assert!(names.iter().any(|n| n.ends_with("hand-made")), "{names:?}");
+    let st = status(Some(&st), &report);
+
+    // Retain: nothing deleted.
+    let mut retain = spec.clone();
+    retain.deletion_policy = DeletionPolicy::Retain;
+    stats.reset();
+    let r = cleanup(
+        &factory,
+        &input(&account, &app, &retain, Some(&st), DriftPolicy::Correct),
+    )
+    .await
+    .unwrap();
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(stats.writes() + stats.reads(), 0);
+
+    // Delete: our alarms and topic go, the hand-made alarm and the log group stay.
+    let r = cleanup(
+        &factory,
+        &input(&account, &app, &spec, Some(&st), DriftPolicy::Correct),
+    )
+    .await
+    .unwrap();
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    let left: Vec<String> = cw
+        .describe_alarms()
+        .send()
+        .await
+        .unwrap()
+        .metric_alarms()
+        .iter()
+        .filter_map(|a| a.alarm_name().map(str::to_string))
+        .collect();
+    assert_eq!(left, vec!["awsbaseline.payments.checkout-web.hand-made"]);
+    let topics = aws_sdk_sns::Client::new(&eu)
+        .list_topics()
+        .send()
+        .await
+        .unwrap();
+    assert!(topics.topics().is_empty(), "{:?}", topics.topics());
+    let groups = aws_sdk_cloudwatchlogs::Client::new(&eu)
+        .describe_log_groups()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(groups.log_groups().len(), 1, "log groups are never deleted");
+    assert!(
+        r.actions
+            .iter()
+            .any(|a| a.contains("deleted SNS topic checkout-oncall")),
+        "{:?}",
+        r.actions
+    );
+}
+
+#[tokio::test]
+async fn a_namespace_the_account_does_not_allow_gets_account_not_allowed_and_no_aws_call() {
+    let moto = Moto::start();
+    let (factory, stats) = moto.factory().await;
+    let (account, mut app, _) = examples();
+    app.metadata.namespace = Some("marketing".into());
+    let report = pass(
+        &factory,
+        &account,
+        &app,
+        &app.spec,
+        None,
+        DriftPolicy::Correct,
+    )
+    .await;
+    assert_eq!(report.pass.error_category(), Some("AccountNotAllowed"));
+    assert_eq!(stats.reads() + stats.writes(), 0);
+}
