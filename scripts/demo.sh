@@ -142,6 +142,13 @@ if len(windows) != 1:
     raise SystemExit(f"expected one production maintenance window, found {windows}")
 ssm.update_maintenance_window(WindowId=windows[0]["WindowId"], Duration=2, Cutoff=0)
 print(f"ssm (eu-west-1): window {windows[0]['WindowId']} duration 4h -> 2h, cutoff 1h -> 0h")
+
+logs = boto3.client("logs", region_name="us-east-1", endpoint_url=endpoint)
+logs.delete_metric_filter(
+    logGroupName="/aws/cloudtrail/org-audit-trail",
+    filterName="awsbaseline.payments.cis-monitoring.cis.rootAccountUsage",
+)
+print("logs (us-east-1): deleted the CIS root-account-usage metric filter (CloudWatch.1, CIS 4.3)")
 PY
 
 header "Step 5: check (expect 2: drift found)"

@@ -503,3 +503,94 @@ async fn patch_schedules_outside_the_watched_namespaces_are_left_alone() {
     assert!(calls.lock().unwrap().is_empty(), "no Kubernetes call");
     assert_eq!(stats.snapshot().values().sum::<u64>(), 0, "no AWS call");
 }
+
+fn policy_json(finalizers: &[&str], status: Option<Value>) -> Value {
+    let mut v = json!({"apiVersion": "awsbaseline.io/v1alpha1", "kind": "MonitoringPolicy",
+        "metadata": {"name": "web", "namespace": "payments", "uid": "web-uid", "generation": 1, "resourceVersion": "4", "finalizers": finalizers},
+        "spec": {"accountRef": {"name": "sandbox"},
+                 "topics": [{"name": "web-oncall"}],
+                 "alarms": [{"name": "cpu", "namespace": "AWS/EC2", "metricName": "CPUUtilization", "statistic": "Average",
+                     "period": 300, "evaluationPeriods": 2, "threshold": 90.0, "comparisonOperator": "GreaterThanThreshold",
+                     "alarmTopics": ["web-oncall"]}]}});
+    if let Some(s) = status {
+        v["status"] = s;
+    }
+    v
+}
+
+async fn reconcile_policy(
+    moto: &Moto,
+    object: Value,
+) -> (Result<kube::runtime::controller::Action, String>, Vec<Call>) {
+    use aws_baseline_operator::api::MonitoringPolicy;
+    use aws_baseline_operator::controller::reconcile_monitoring;
+    let (client, calls) = fake_apiserver(account_json(), object.clone());
+    let (aws, _stats) = moto.factory().await;
+    let ctx = Arc::new(Context::new(client, aws, Arc::new(Metrics::default())));
+    let obj: DeserializeGuard<MonitoringPolicy> = serde_json::from_value(object).unwrap();
+    let result = reconcile_monitoring(Arc::new(obj), ctx)
+        .await
+        .map_err(|e| e.to_string());
+    let calls = calls.lock().unwrap().clone();
+    assert_rbac_allows(&calls);
+    (result, calls)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn monitoring_policy_finalizer_status_steady_state_and_deletion() {
+    let moto = Moto::start();
+    let path = "/apis/awsbaseline.io/v1alpha1/namespaces/payments/monitoringpolicies/web";
+    let (result, calls) = reconcile_policy(&moto, policy_json(&[], None)).await;
+    assert!(result.is_ok(), "{result:?}");
+    assert_eq!(
+        (calls.len(), calls[0].method.clone(), calls[0].path.as_str()),
+        (1, Method::PATCH, path)
+    );
+
+    // Converge: one status apply with the topic ARN, a Created event in the namespace.
+    let (result, calls) = reconcile_policy(&moto, policy_json(&[FINALIZER], None)).await;
+    assert!(result.is_ok(), "{result:?}");
+    let patches = status_patches(&calls);
+    assert_eq!(patches.len(), 1, "{calls:#?}");
+    assert_eq!(patches[0].path, format!("{path}/status"));
+    assert_eq!(patches[0].body["kind"], "MonitoringPolicy");
+    let status = patches[0].body["status"].clone();
+    assert_eq!(
+        status["resources"][0]["topicArns"]["web-oncall"],
+        "arn:aws:sns:us-east-1:123456789012:web-oncall"
+    );
+    let evs = events(&calls);
+    assert_eq!(evs.len(), 1, "{evs:#?}");
+    assert_eq!(evs[0].body["reason"], "Created");
+
+    // Created -> InSync, then a steady pass that only reads the account.
+    let (_, calls) = reconcile_policy(&moto, policy_json(&[FINALIZER], Some(status))).await;
+    let steady = status_patches(&calls)[0].body["status"].clone();
+    let (result, calls) =
+        reconcile_policy(&moto, policy_json(&[FINALIZER], Some(steady.clone()))).await;
+    assert!(result.is_ok(), "{result:?}");
+    assert_eq!(
+        calls.len(),
+        1,
+        "steady state wrote to Kubernetes: {calls:#?}"
+    );
+
+    // Deletion (default Delete): the alarm and topic go, then the finalizer.
+    let mut obj = policy_json(&[FINALIZER], Some(steady));
+    obj["metadata"]["deletionTimestamp"] = json!("2026-01-01T00:00:00Z");
+    let (result, calls) = reconcile_policy(&moto, obj).await;
+    assert!(result.is_ok(), "{result:?}");
+    assert!(calls
+        .iter()
+        .any(|c| c.method == Method::PATCH && c.path == path));
+    let cw = aws_sdk_cloudwatch::Client::new(&moto.sdk_config("us-east-1").await);
+    assert!(cw
+        .describe_alarms()
+        .send()
+        .await
+        .unwrap()
+        .metric_alarms()
+        .is_empty());
+    let sns = aws_sdk_sns::Client::new(&moto.sdk_config("us-east-1").await);
+    assert!(sns.list_topics().send().await.unwrap().topics().is_empty());
+}

@@ -555,9 +555,12 @@ async fn log_groups(ctx: &Ctx<'_>, region: &str) -> ComponentOutcome {
             writes = Some(r);
         }
     }
-    let ownership = ctx
-        .previous_ownership(C, region)
-        .unwrap_or(Ownership::Adopted);
+    let ownership = if created {
+        Ownership::Created
+    } else {
+        ctx.previous_ownership(C, region)
+            .unwrap_or(Ownership::Adopted)
+    };
     outcome(C, region, drift, writes, created, ownership, None)
 }
 
