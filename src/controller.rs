@@ -20,7 +20,7 @@ use kube::core::DeserializeGuard;
 use kube::runtime::controller::{Action, Controller};
 use kube::runtime::events::{Event, EventType, Recorder, Reporter};
 use kube::runtime::finalizer::{finalizer, Event as FinalizerEvent};
-use kube::runtime::reflector::ObjectRef;
+use kube::runtime::reflector::{ObjectRef, Store};
 use kube::runtime::watcher;
 use kube::{Api, Client, Resource, ResourceExt};
 use serde_json::json;
@@ -778,6 +778,31 @@ pub async fn run(args: RunArgs) -> Result<(), Box<dyn std::error::Error + Send +
     result
 }
 
+/// A watch mapper: the namespaced objects whose `spec.accountRef` names the AwsAccount that changed (its
+/// credentials, regions or allowed namespaces), so they are reconciled again.
+fn referencing<K>(
+    store: Store<DeserializeGuard<K>>,
+    account_ref: fn(&K) -> &String,
+) -> impl Fn(DeserializeGuard<AwsAccount>) -> Vec<ObjectRef<DeserializeGuard<K>>> + Send + Sync + 'static
+where
+    K: Resource<DynamicType = ()> + Clone + Send + Sync + 'static,
+{
+    move |account| {
+        let name = account
+            .0
+            .as_ref()
+            .ok()
+            .and_then(|a| a.metadata.name.clone())
+            .unwrap_or_default();
+        store
+            .state()
+            .into_iter()
+            .filter(|o| o.0.as_ref().is_ok_and(|o| *account_ref(o) == name))
+            .map(|o| ObjectRef::from_obj(o.as_ref()))
+            .collect()
+    }
+}
+
 /// Resolves on SIGTERM or Ctrl-C.
 pub async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
@@ -886,20 +911,7 @@ pub async fn run_controllers(
         .watches(
             Api::<DeserializeGuard<AwsAccount>>::all(client.clone()),
             watcher::Config::default(),
-            move |account| {
-                let name = account
-                    .0
-                    .as_ref()
-                    .ok()
-                    .and_then(|a| a.metadata.name.clone())
-                    .unwrap_or_default();
-                store
-                    .state()
-                    .into_iter()
-                    .filter(|p| p.0.as_ref().is_ok_and(|p| p.spec.account_ref.name == name))
-                    .map(|p| ObjectRef::from_obj(p.as_ref()))
-                    .collect::<Vec<_>>()
-            },
+            referencing(store, |p: &PatchSchedule| &p.spec.account_ref.name),
         )
         .with_config(cfg.clone())
         .graceful_shutdown_on(stop(rx.clone()))
@@ -918,20 +930,7 @@ pub async fn run_controllers(
         .watches(
             Api::<DeserializeGuard<AwsAccount>>::all(client.clone()),
             watcher::Config::default(),
-            move |account| {
-                let name = account
-                    .0
-                    .as_ref()
-                    .ok()
-                    .and_then(|a| a.metadata.name.clone())
-                    .unwrap_or_default();
-                store
-                    .state()
-                    .into_iter()
-                    .filter(|p| p.0.as_ref().is_ok_and(|p| p.spec.account_ref.name == name))
-                    .map(|p| ObjectRef::from_obj(p.as_ref()))
-                    .collect::<Vec<_>>()
-            },
+            referencing(store, |p: &MonitoringPolicy| &p.spec.account_ref.name),
         )
         .with_config(cfg.clone())
         .graceful_shutdown_on(stop(rx.clone()))

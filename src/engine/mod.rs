@@ -157,6 +157,31 @@ impl PassReport {
     }
 }
 
+/// What every namespaced kind checks before a cleanup touches AWS: `Retain` leaves everything in place, and so does
+/// a namespace that may no longer use its AwsAccount (deleting through it would break tenancy). `Some` = stop here
+/// with this report.
+pub fn cleanup_gate(
+    deletion_policy: crate::api::common::DeletionPolicy,
+    account: &crate::api::aws_account::AwsAccountSpec,
+    account_name: &str,
+    namespace: &str,
+    namespace_labels: &std::collections::BTreeMap<String, String>,
+) -> Option<baseline::CleanupReport> {
+    let action = if deletion_policy == crate::api::common::DeletionPolicy::Retain {
+        "deletionPolicy Retain: AWS resources left in place".to_string()
+    } else if !account.allows(namespace, namespace_labels) {
+        format!(
+            "namespace {namespace} may no longer use AwsAccount {account_name}: AWS resources left in place"
+        )
+    } else {
+        return None;
+    };
+    Some(baseline::CleanupReport {
+        actions: vec![action],
+        errors: vec![],
+    })
+}
+
 /// Regions for a resource: its own, else the account's; de-duplicated, order kept (first = home region).
 pub fn resolve_regions(own: &[String], account: &[String]) -> Result<Vec<String>, EngineError> {
     let src = if own.is_empty() { account } else { own };

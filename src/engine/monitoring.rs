@@ -7,7 +7,7 @@ use super::baseline::{failed, settle, verify_account, CleanupReport, REGION_CONC
 use super::diff::{diff, FieldDrift, Fields};
 use super::{resolve_regions, ComponentOutcome, EngineError, PassReport};
 use crate::api::aws_account::AwsAccountSpec;
-use crate::api::common::{DeletionPolicy, DriftPolicy, Owner, Ownership};
+use crate::api::common::{DriftPolicy, Owner, Ownership};
 use crate::api::monitoring_policy::{
     MonitoringPolicySpec, MonitoringPolicyStatus, MonitoringResources,
 };
@@ -681,23 +681,16 @@ pub async fn cleanup(
     factory: &AwsFactory,
     input: &MonitoringInput<'_>,
 ) -> Result<CleanupReport, EngineError> {
+    if let Some(report) = super::cleanup_gate(
+        input.spec.deletion_policy,
+        input.account,
+        &input.spec.account_ref.name,
+        input.namespace,
+        input.namespace_labels,
+    ) {
+        return Ok(report);
+    }
     let mut report = CleanupReport::default();
-    if input.spec.deletion_policy == DeletionPolicy::Retain {
-        report
-            .actions
-            .push("deletionPolicy Retain: AWS resources left in place".into());
-        return Ok(report);
-    }
-    if !input
-        .account
-        .allows(input.namespace, input.namespace_labels)
-    {
-        report.actions.push(format!(
-            "namespace {} may no longer use AwsAccount {}: AWS resources left in place",
-            input.namespace, input.spec.account_ref.name
-        ));
-        return Ok(report);
-    }
     let regions = resolve_regions(&input.spec.regions, &input.account.regions)?;
     let session = verify_account(factory, input.account, &regions[0], &input.owner).await?;
     let prefix = monitoring::prefix(input.namespace, input.name);

@@ -6,7 +6,7 @@ use super::baseline::{failed, settle, verify_account, REGION_CONCURRENCY};
 use super::diff::{diff, touches, FieldDrift};
 use super::{resolve_regions, ComponentOutcome, EngineError, PassReport};
 use crate::api::aws_account::AwsAccountSpec;
-use crate::api::common::{DeletionPolicy, DriftPolicy, Owner, Ownership};
+use crate::api::common::{DriftPolicy, Owner, Ownership};
 use crate::api::patch_schedule::{
     ComplianceSummary, MissingPatch, PatchResources, PatchScheduleSpec, PatchScheduleStatus,
     WindowExecution, MAX_BASELINES_PER_REGION, MAX_WINDOWS_PER_REGION,
@@ -1065,24 +1065,16 @@ pub async fn cleanup(
     factory: &AwsFactory,
     input: &PatchInput<'_>,
 ) -> Result<CleanupReport, EngineError> {
+    if let Some(report) = super::cleanup_gate(
+        input.spec.deletion_policy,
+        input.account,
+        &input.spec.account_ref.name,
+        input.namespace,
+        input.namespace_labels,
+    ) {
+        return Ok(report);
+    }
     let mut report = CleanupReport::default();
-    if input.spec.deletion_policy == DeletionPolicy::Retain {
-        report
-            .actions
-            .push("deletionPolicy Retain: AWS resources left in place".into());
-        return Ok(report);
-    }
-    if !input
-        .account
-        .allows(input.namespace, input.namespace_labels)
-    {
-        // The namespace lost access to the account: deleting through it would break tenancy.
-        report.actions.push(format!(
-            "namespace {} may no longer use AwsAccount {}: AWS resources left in place",
-            input.namespace, input.spec.account_ref.name
-        ));
-        return Ok(report);
-    }
     let Some(previous) = input.previous else {
         return Ok(report);
     };
