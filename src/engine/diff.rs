@@ -44,6 +44,35 @@ pub fn diff(component: &str, desired: &Fields, observed: &Fields) -> Vec<FieldDr
         .collect()
 }
 
+/// Diff of a component that holds several resources (alarms, filters, window tasks), each with its own
+/// `<resource>.exists`: a missing resource is one drift (`<resource>.exists`), and the settings under it are not
+/// listed; the other resources are compared field by field.
+pub fn diff_resources(desired: &Fields, observed: &Fields) -> Vec<FieldDrift> {
+    let mut out = Vec::new();
+    for (field, want) in desired {
+        let have = observed.get(field).cloned().unwrap_or(Value::Null);
+        if field.ends_with(".exists") && *want == Value::Bool(true) && have != Value::Bool(true) {
+            out.push(FieldDrift {
+                field: field.clone(),
+                desired: want.clone(),
+                actual: Value::Bool(false),
+            });
+            continue;
+        }
+        let parent = field.rsplit_once('.').map(|(p, _)| p).unwrap_or_default();
+        let parent_missing = desired.get(&format!("{parent}.exists")) == Some(&Value::Bool(true))
+            && observed.get(&format!("{parent}.exists")) != Some(&Value::Bool(true));
+        if !parent_missing && *want != have {
+            out.push(FieldDrift {
+                field: field.clone(),
+                desired: want.clone(),
+                actual: have,
+            });
+        }
+    }
+    out
+}
+
 /// True when any drift touches one of `fields` (exact path or a child of it).
 pub fn touches(drift: &[FieldDrift], fields: &[&str]) -> bool {
     drift.iter().any(|d| {
@@ -122,5 +151,24 @@ mod tests {
         }];
         assert!(touches(&d, &["ct.cloudWatchLogs"]));
         assert!(!touches(&d, &["ct.cloud"]));
+    }
+
+    #[test]
+    fn a_missing_resource_is_one_drift_the_others_field_by_field() {
+        let desired = fields(&[
+            ("alarms.a.exists", json!(true)),
+            ("alarms.a.threshold", json!(1)),
+            ("alarms.b.exists", json!(true)),
+            ("alarms.b.threshold", json!(2)),
+        ]);
+        let observed = fields(&[
+            ("alarms.b.exists", json!(true)),
+            ("alarms.b.threshold", json!(5)),
+        ]);
+        let got: Vec<String> = diff_resources(&desired, &observed)
+            .into_iter()
+            .map(|d| d.field)
+            .collect();
+        assert_eq!(got, vec!["alarms.a.exists", "alarms.b.threshold"]);
     }
 }

@@ -4,7 +4,7 @@
 //! prove ownership before a delete (and once per topic set when status has no record of it).
 
 use super::baseline::{failed, settle, verify_account, CleanupReport, REGION_CONCURRENCY};
-use super::diff::{diff, FieldDrift, Fields};
+use super::diff::{diff_resources, FieldDrift, Fields};
 use super::{resolve_regions, ComponentOutcome, EngineError, PassReport};
 use crate::api::aws_account::AwsAccountSpec;
 use crate::api::common::{DriftPolicy, Owner, Ownership};
@@ -176,19 +176,6 @@ async fn region_pass(ctx: &Ctx<'_>, region: &str) -> (Vec<ComponentOutcome>, Mon
     (out, res)
 }
 
-/// Settle a component whose drift is `drift` after running `writes` (None: nothing written).
-fn outcome(
-    component: &'static str,
-    region: &str,
-    drift: Vec<FieldDrift>,
-    writes: Option<Result<(), AwsError>>,
-    created: bool,
-    ownership: Ownership,
-    id: Option<String>,
-) -> ComponentOutcome {
-    settle(component, region, drift, writes, created, ownership, id)
-}
-
 async fn topics(ctx: &Ctx<'_>, region: &str, res: &mut MonitoringResources) -> ComponentOutcome {
     const C: &str = "topics";
     let client = ctx.session.sns(region);
@@ -356,7 +343,7 @@ async fn topics(ctx: &Ctx<'_>, region: &str, res: &mut MonitoringResources) -> C
             .iter()
             .all(|d| d.field.ends_with(".exists") && d.desired == json!(true));
         let id = Some(format!("{} topic(s)", res.topic_arns.len()));
-        Ok(outcome(
+        Ok(settle(
             C,
             region,
             drift,
@@ -448,7 +435,7 @@ async fn filters(
                     have.insert(format!("{}.{k}", f.path), v.clone());
                 }
             }
-            let d = diff_all(&f.fields(), &have);
+            let d = diff_resources(&f.fields(), &have);
             let entry = acc.entry(component(f)).or_default();
             if obs.is_none() || previous.contains(&key) {
                 res.metric_filters.push(key.clone());
@@ -496,25 +483,10 @@ async fn filters(
             Some(Err(e)) if drift.is_empty() => failed(c, region, Ownership::Created, e),
             w => {
                 let created = creating && drift.iter().all(|d| d.field.ends_with(".exists"));
-                outcome(c, region, drift, w, created, Ownership::Created, None)
+                settle(c, region, drift, w, created, Ownership::Created, None)
             }
         })
         .collect()
-}
-
-/// Drift over every declared field, but a missing resource is the only drift reported for it.
-fn diff_all(desired: &Fields, observed: &Fields) -> Vec<FieldDrift> {
-    let exists: Vec<&String> = desired.keys().filter(|k| k.ends_with(".exists")).collect();
-    for k in exists {
-        if observed.get(k) != Some(&json!(true)) {
-            return vec![FieldDrift {
-                field: k.clone(),
-                desired: json!(true),
-                actual: json!(false),
-            }];
-        }
-    }
-    diff("", desired, observed)
 }
 
 async fn log_groups(ctx: &Ctx<'_>, region: &str) -> ComponentOutcome {
@@ -561,7 +533,7 @@ async fn log_groups(ctx: &Ctx<'_>, region: &str) -> ComponentOutcome {
         ctx.previous_ownership(C, region)
             .unwrap_or(Ownership::Adopted)
     };
-    outcome(C, region, drift, writes, created, ownership, None)
+    settle(C, region, drift, writes, created, ownership, None)
 }
 
 async fn alarms(
@@ -595,7 +567,7 @@ async fn alarms(
     for a in &ctx.alarms {
         let obs = observed.get(&a.aws_name);
         let have = monitoring::observed_alarm_fields(&a.path, obs.map(|o| &o.fields));
-        let d = diff_all(&a.fields(&res.topic_arns), &have);
+        let d = diff_resources(&a.fields(&res.topic_arns), &have);
         let entry = acc.entry(component(a)).or_default();
         if d.is_empty() {
             continue;
@@ -661,7 +633,7 @@ async fn alarms(
             let n = ctx.alarms.iter().filter(|a| component(a) == c).count();
             match writes {
                 Some(Err(e)) if drift.is_empty() => failed(c, region, Ownership::Created, e),
-                w => outcome(
+                w => settle(
                     c,
                     region,
                     drift,

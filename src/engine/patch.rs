@@ -3,7 +3,7 @@
 //! failure never blocks the others; IDs are remembered in status so a steady pass reads by ID.
 
 use super::baseline::{failed, settle, verify_account, REGION_CONCURRENCY};
-use super::diff::{diff, touches, FieldDrift};
+use super::diff::{diff, diff_resources, touches, FieldDrift};
 use super::{resolve_regions, ComponentOutcome, EngineError, PassReport};
 use crate::api::aws_account::AwsAccountSpec;
 use crate::api::common::{DriftPolicy, Owner, Ownership};
@@ -569,7 +569,7 @@ async fn reconcile_targets(
         desired.insert(format!("{c}.{}.exists", h.config.name), Value::Bool(false));
         observed.insert(format!("{c}.{}.exists", h.config.name), Value::Bool(true));
     }
-    let drift = diff_all(&desired, &observed);
+    let drift = diff_resources(&desired, &observed);
     let mut ids: BTreeMap<String, String> = have
         .iter()
         .filter(|h| want.iter().any(|t| t.name == h.config.name))
@@ -615,34 +615,6 @@ async fn reconcile_targets(
     )
 }
 
-/// Diff without the "missing resource hides its settings" rule (several resources share a component).
-fn diff_all(desired: &super::diff::Fields, observed: &super::diff::Fields) -> Vec<FieldDrift> {
-    let mut out = Vec::new();
-    for (field, want) in desired {
-        let have = observed.get(field).cloned().unwrap_or(Value::Null);
-        if field.ends_with(".exists") && *want == Value::Bool(true) && have != Value::Bool(true) {
-            // A missing resource is one drift, not one per setting.
-            out.push(FieldDrift {
-                field: field.clone(),
-                desired: want.clone(),
-                actual: Value::Bool(false),
-            });
-            continue;
-        }
-        let parent = field.rsplit_once('.').map(|(p, _)| p).unwrap_or_default();
-        let parent_missing = desired.get(&format!("{parent}.exists")) == Some(&Value::Bool(true))
-            && observed.get(&format!("{parent}.exists")) != Some(&Value::Bool(true));
-        if !parent_missing && *want != have {
-            out.push(FieldDrift {
-                field: field.clone(),
-                desired: want.clone(),
-                actual: have,
-            });
-        }
-    }
-    out
-}
-
 async fn reconcile_tasks(
     ctx: &Ctx<'_>,
     client: &aws_sdk_ssm::Client,
@@ -685,7 +657,7 @@ async fn reconcile_tasks(
         desired.insert(format!("{c}.{}.exists", l.name), Value::Bool(false));
         observed.insert(format!("{c}.{}.exists", l.name), Value::Bool(true));
     }
-    let drift = diff_all(&desired, &observed);
+    let drift = diff_resources(&desired, &observed);
     let exec = if ctx.may_write() && !drift.is_empty() {
         let r: Result<(), AwsError> = async {
             for t in &want {
@@ -935,7 +907,7 @@ async fn reconcile_inventory(
         desired.insert(format!("{c}.{g}.exists"), Value::Bool(false));
         observed.insert(format!("{c}.{g}.exists"), Value::Bool(true));
     }
-    let drift = diff_all(&desired, &observed);
+    let drift = diff_resources(&desired, &observed);
     let any_existed = !ids.is_empty();
     let exec = if ctx.may_write() && !drift.is_empty() {
         let tags = ctx.input.owner.tags();
