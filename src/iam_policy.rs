@@ -124,6 +124,8 @@ pub const SECTIONS: &[&str] = &[
     // Metric filters, the CIS preset's included.
     "MonitoringPolicy.logMetricFilters",
     "MonitoringPolicy.logGroups",
+    "MonitoringPolicy.compositeAlarms",
+    "MonitoringPolicy.dashboards",
 ];
 
 // Sources (each mapping below was checked against them):
@@ -268,12 +270,21 @@ pub const OPERATIONS: &[Row] = &[
         ],
         &["AccountBaseline.cloudTrail#correct"],
     ),
-    // CloudWatch (MonitoringPolicy alarms).
+    // CloudWatch (MonitoringPolicy alarms, composite alarms, dashboards).
     row(
         "cloudwatch",
         "DeleteAlarms",
         &[act("cloudwatch:DeleteAlarms")],
         &["MonitoringPolicy#correct", "MonitoringPolicy#delete"],
+    ),
+    row(
+        "cloudwatch",
+        "DeleteDashboards",
+        &[act("cloudwatch:DeleteDashboards")],
+        &[
+            "MonitoringPolicy.dashboards#correct",
+            "MonitoringPolicy#delete",
+        ],
     ),
     row(
         "cloudwatch",
@@ -283,9 +294,36 @@ pub const OPERATIONS: &[Row] = &[
     ),
     row(
         "cloudwatch",
+        "GetDashboard",
+        &[act("cloudwatch:GetDashboard")],
+        &["MonitoringPolicy.dashboards"],
+    ),
+    row(
+        "cloudwatch",
+        "ListDashboards",
+        &[act("cloudwatch:ListDashboards")],
+        &["MonitoringPolicy.dashboards"],
+    ),
+    row(
+        "cloudwatch",
         "ListTagsForResource",
         &[act("cloudwatch:ListTagsForResource")],
         &["MonitoringPolicy"],
+    ),
+    row(
+        "cloudwatch",
+        "PutCompositeAlarm",
+        &[
+            act("cloudwatch:PutCompositeAlarm"),
+            act("cloudwatch:TagResource"),
+        ],
+        &["MonitoringPolicy.compositeAlarms#correct"],
+    ),
+    row(
+        "cloudwatch",
+        "PutDashboard",
+        &[act("cloudwatch:PutDashboard")],
+        &["MonitoringPolicy.dashboards#correct"],
     ),
     row(
         "cloudwatch",
@@ -1008,8 +1046,15 @@ impl Usage {
             if !s.topics.is_empty() {
                 secs.push("MonitoringPolicy.topics");
             }
-            if !s.alarms.is_empty() || s.cis_aws_foundations.is_some() {
+            if !s.alarms.is_empty() || s.cis_aws_foundations.is_some() || s.billing_alarm.is_some()
+            {
                 secs.push("MonitoringPolicy.alarms");
+            }
+            if !s.composite_alarms.is_empty() {
+                secs.push("MonitoringPolicy.compositeAlarms");
+            }
+            if !s.dashboards.is_empty() {
+                secs.push("MonitoringPolicy.dashboards");
             }
             if !s.log_metric_filters.is_empty() || s.cis_aws_foundations.is_some() {
                 secs.push("MonitoringPolicy.logMetricFilters");

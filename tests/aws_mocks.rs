@@ -115,3 +115,58 @@ async fn persistent_throttling_is_classified_retryable() {
     assert_eq!(err.category, ErrorCategory::Throttled);
     assert!(err.category.is_retryable());
 }
+
+/// PutCompositeAlarm (moto 5.2.5 lacks it): the rule names this policy's alarms by their AWS names, actions
+/// resolve declared topics, tags go only on creation.
+#[tokio::test]
+async fn composite_alarm_is_put_with_resolved_rule_and_actions() {
+    use aws_baseline_operator::api::MonitoringPolicySpec;
+    use aws_baseline_operator::aws::cloudwatch;
+    use aws_baseline_operator::monitoring;
+    use aws_sdk_cloudwatch::operation::put_composite_alarm::PutCompositeAlarmOutput;
+    use aws_sdk_cloudwatch::Client as Cw;
+    use std::collections::BTreeMap;
+
+    let spec: MonitoringPolicySpec = serde_json::from_value(serde_json::json!({
+        "accountRef": {"name": "a"},
+        "topics": [{"name": "ops"}],
+        "alarms": [
+            {"name": "alb-5xx", "namespace": "AWS/ApplicationELB", "metricName": "HTTPCode_Target_5XX_Count",
+             "statistic": "Sum", "period": 60, "evaluationPeriods": 1, "threshold": 5.0,
+             "comparisonOperator": "GreaterThanThreshold"},
+            {"name": "latency", "namespace": "AWS/ApplicationELB", "metricName": "TargetResponseTime",
+             "extendedStatistic": "p99", "period": 60, "evaluationPeriods": 1, "threshold": 1.5,
+             "comparisonOperator": "GreaterThanThreshold"}],
+        "compositeAlarms": [{"name": "user-facing", "rule": "ALARM(alb-5xx) AND ALARM(\"latency\") AND NOT OK(other-team-alarm)",
+            "alarmTopics": ["ops"], "notifyOk": true}]
+    }))
+    .unwrap();
+    let prefix = monitoring::prefix("web", "app");
+    let composite = &monitoring::composites(&spec, &prefix)[0];
+    assert_eq!(
+        composite.rule,
+        "ALARM(\"awsbaseline.web.app.alb-5xx\") AND ALARM(\"awsbaseline.web.app.latency\") AND NOT OK(other-team-alarm)"
+    );
+    let topic = "arn:aws:sns:us-east-1:123456789012:ops";
+    let put = mock!(Cw::put_composite_alarm)
+        .match_requests(move |r| {
+            r.alarm_name() == Some("awsbaseline.web.app.user-facing")
+                && r.alarm_rule()
+                    .is_some_and(|x| x.contains("awsbaseline.web.app.alb-5xx"))
+                && r.alarm_actions() == [topic]
+                && r.ok_actions() == [topic]
+                && r.tags().iter().any(|t| t.key() == Some("k"))
+        })
+        .then_output(|| PutCompositeAlarmOutput::builder().build());
+    let client = mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&put]);
+    let arns = BTreeMap::from([("ops".to_string(), topic.to_string())]);
+    cloudwatch::put_composite(
+        &client,
+        composite,
+        &arns,
+        Some(&[("k".to_string(), "v".to_string())]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(put.num_calls(), 1);
+}

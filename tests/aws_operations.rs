@@ -287,6 +287,8 @@ async fn monitoring_scenario(factory: &aws_baseline_operator::aws::AwsFactory) {
         "alarms": [{"name": "cpu", "namespace": "AWS/EC2", "metricName": "CPUUtilization", "statistic": "Average",
             "period": 300, "evaluationPeriods": 2, "threshold": 90.0, "comparisonOperator": "GreaterThanThreshold",
             "alarmTopics": ["ops-alerts"]}],
+        "billingAlarm": {"thresholds": [100.0], "topic": "ops-alerts"},
+        "dashboards": [{"name": "overview", "body": {"widgets": [{"type": "text", "x": 0, "y": 0, "width": 6, "height": 2, "properties": {"markdown": "ops"}}]}}],
         "logGroups": [{"name": "/ops/app", "retentionInDays": 14}],
         "logMetricFilters": [{"name": "errors", "logGroupName": "/ops/app", "pattern": "ERROR",
             "metricNamespace": "Ops", "metricName": "Errors"}]
@@ -314,6 +316,7 @@ async fn monitoring_scenario(factory: &aws_baseline_operator::aws::AwsFactory) {
     let mut changed = spec.clone();
     changed.topics[0].kms_master_key_id = Some("alias/aws/sns".into());
     changed.log_metric_filters.clear();
+    changed.dashboards[0].body = json!({"widgets": []});
     let r = monitoring::run(factory, &input(&changed, Some(&st))).await;
     assert!(r.pass.error_category().is_none(), "{:#?}", r.pass.outcomes);
     let st = monitoring_status(Some(&st), &r, None, &now);

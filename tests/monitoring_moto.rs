@@ -586,3 +586,187 @@ async fn a_namespace_the_account_does_not_allow_gets_account_not_allowed_and_no_
     assert_eq!(report.pass.error_category(), Some("AccountNotAllowed"));
     assert_eq!(stats.reads() + stats.writes(), 0);
 }
+
+#[tokio::test]
+async fn metric_math_anomaly_band_billing_alarm_and_dashboard_converge_drift_and_are_removed() {
+    let moto = Moto::start();
+    let (factory, stats) = moto.factory().await;
+    let (mut account, app, _) = examples();
+    account.regions = vec!["us-east-1".into()];
+    let spec: MonitoringPolicySpec = serde_json::from_value(serde_json::json!({
+        "accountRef": {"name": "sandbox"},
+        "regions": ["us-east-1"],
+        "topics": [{"name": "oncall"}],
+        "alarms": [
+            {"name": "error-rate", "description": "5xx share of requests above 2 %",
+             "metrics": [
+                {"id": "errors", "metric": {"namespace": "AWS/ApplicationELB", "metricName": "HTTPCode_Target_5XX_Count",
+                    "dimensions": {"LoadBalancer": "app/checkout/1"}, "stat": "Sum", "period": 60}, "returnData": false},
+                {"id": "requests", "metric": {"namespace": "AWS/ApplicationELB", "metricName": "RequestCount",
+                    "dimensions": {"LoadBalancer": "app/checkout/1"}, "stat": "Sum", "period": 60}, "returnData": false},
+                {"id": "rate", "expression": "100 * errors / requests", "label": "5xx %"}],
+             "evaluationPeriods": 3, "threshold": 2.0, "comparisonOperator": "GreaterThanThreshold", "alarmTopics": ["oncall"]},
+            {"name": "requests-anomaly", "namespace": "AWS/ApplicationELB", "metricName": "RequestCount",
+             "dimensions": {"LoadBalancer": "app/checkout/1"}, "statistic": "Sum", "period": 300,
+             "anomalyBand": {"standardDeviations": 3.0}, "evaluationPeriods": 2,
+             "comparisonOperator": "LessThanLowerOrGreaterThanUpperThreshold", "alarmTopics": ["oncall"]}],
+        "billingAlarm": {"thresholds": [500.0, 1000.0], "topic": "oncall"},
+        "dashboards": [{"name": "checkout", "body": {"widgets": [{"type": "metric", "x": 0, "y": 0, "width": 12, "height": 6,
+            "properties": {"metrics": [["AWS/ApplicationELB", "RequestCount", "LoadBalancer", "app/checkout/1"]], "region": "us-east-1", "stat": "Sum"}}]}}]
+    }))
+    .unwrap();
+
+    let first = pass(&factory, &account, &app, &spec, None, DriftPolicy::Correct).await;
+    no_errors(&first);
+    let st = status(None, &first);
+    let prefix = "awsbaseline.payments.checkout-web.";
+    let cw = aws_sdk_cloudwatch::Client::new(&moto.sdk_config("us-east-1").await);
+    let alarms = cw
+        .describe_alarms()
+        .alarm_name_prefix(prefix)
+        .send()
+        .await
+        .unwrap();
+    let by_name = |n: &str| {
+        alarms
+            .metric_alarms()
+            .iter()
+            .find(|a| a.alarm_name() == Some(&format!("{prefix}{n}")))
+            .cloned()
+            .unwrap_or_else(|| panic!("{n} missing"))
+    };
+    let rate = by_name("error-rate");
+    assert_eq!(rate.metrics().len(), 3);
+    assert_eq!(rate.threshold(), Some(2.0));
+    let band = by_name("requests-anomaly");
+    assert_eq!(band.threshold_metric_id(), Some("ad1"));
+    assert!(band
+        .metrics()
+        .iter()
+        .any(|q| q.expression() == Some("ANOMALY_DETECTION_BAND(m1, 3)")));
+    let billing = by_name("billing.500");
+    assert_eq!(billing.namespace(), Some("AWS/Billing"));
+    assert_eq!(billing.metric_name(), Some("EstimatedCharges"));
+    by_name("billing.1000");
+    let dashboard_name = st.resources[0].dashboards[0].clone();
+    assert!(dashboard_name.starts_with("awsbaseline-") && dashboard_name.ends_with("-checkout"));
+
+    // In sync: nothing written.
+    stats.reset();
+    let steady = pass(
+        &factory,
+        &account,
+        &app,
+        &spec,
+        Some(&st),
+        DriftPolicy::Correct,
+    )
+    .await;
+    no_errors(&steady);
+    assert_eq!(drift_fields(&steady), Vec::<String>::new());
+    assert_eq!(stats.writes(), 0, "{:?}", stats.write_operations());
+    let st = status(Some(&st), &steady);
+
+    // Out of band: the dashboard is edited, the band alarm becomes a static threshold, a billing threshold rises.
+    cw.put_dashboard()
+        .dashboard_name(&dashboard_name)
+        .dashboard_body(r#"{"widgets":[]}"#)
+        .send()
+        .await
+        .unwrap();
+    cw.put_metric_alarm()
+        .alarm_name(format!("{prefix}requests-anomaly"))
+        .namespace("AWS/ApplicationELB")
+        .metric_name("RequestCount")
+        .statistic(aws_sdk_cloudwatch::types::Statistic::Sum)
+        .period(300)
+        .evaluation_periods(2)
+        .threshold(1.0)
+        .comparison_operator(aws_sdk_cloudwatch::types::ComparisonOperator::LessThanThreshold)
+        .send()
+        .await
+        .unwrap();
+    stats.reset();
+    let report = pass(
+        &factory,
+        &account,
+        &app,
+        &spec,
+        Some(&st),
+        DriftPolicy::Report,
+    )
+    .await;
+    assert_eq!(stats.writes(), 0, "Report never writes");
+    let fields = drift_fields(&report);
+    for f in [
+        "dashboards.checkout.body",
+        "alarms.requests-anomaly.metrics",
+        "alarms.requests-anomaly.thresholdMetricId",
+        "alarms.requests-anomaly.threshold",
+        "alarms.requests-anomaly.comparisonOperator",
+    ] {
+        assert!(fields.contains(&f.to_string()), "{f} in {fields:?}");
+    }
+    stats.reset();
+    let fixed = pass(
+        &factory,
+        &account,
+        &app,
+        &spec,
+        Some(&st),
+        DriftPolicy::Correct,
+    )
+    .await;
+    no_errors(&fixed);
+    assert_eq!(write_ops(&stats), ["PutDashboard", "PutMetricAlarm"]);
+    let st = status(Some(&st), &fixed);
+    stats.reset();
+    let again = pass(
+        &factory,
+        &account,
+        &app,
+        &spec,
+        Some(&st),
+        DriftPolicy::Correct,
+    )
+    .await;
+    assert_eq!(drift_fields(&again), Vec::<String>::new());
+    assert_eq!(stats.writes(), 0);
+    let st = status(Some(&st), &again);
+
+    // Dropped from the spec: the dashboard and the billing alarms this policy created are deleted.
+    let mut smaller = spec.clone();
+    smaller.dashboards.clear();
+    smaller.billing_alarm = None;
+    stats.reset();
+    let removed = pass(
+        &factory,
+        &account,
+        &app,
+        &smaller,
+        Some(&st),
+        DriftPolicy::Correct,
+    )
+    .await;
+    no_errors(&removed);
+    let fields = drift_fields(&removed);
+    assert!(
+        fields.contains(&"dashboards.checkout.exists".to_string()),
+        "{fields:?}"
+    );
+    assert!(
+        fields.contains(&"billingAlarm.500.exists".to_string()),
+        "{fields:?}"
+    );
+    assert_eq!(write_ops(&stats), ["DeleteAlarms", "DeleteDashboards"]);
+    let listed = cw.list_dashboards().send().await.unwrap();
+    assert!(listed.dashboard_entries().is_empty());
+
+    // A billing alarm outside us-east-1 is refused before any AWS call.
+    let mut eu = spec.clone();
+    eu.regions = vec!["eu-west-1".into()];
+    stats.reset();
+    let refused = pass(&factory, &account, &app, &eu, None, DriftPolicy::Correct).await;
+    assert_eq!(refused.pass.error_category(), Some("InvalidSpec"));
+    assert_eq!(stats.count("GetCallerIdentity") + stats.writes(), 0);
+}

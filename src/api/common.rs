@@ -238,6 +238,14 @@ impl Owner {
     }
 }
 
+/// Schema of a free-form JSON object kept as given (dashboard bodies, add-on configuration values).
+pub fn free_form_object(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "object",
+        "x-kubernetes-preserve-unknown-fields": true,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,10 +1,12 @@
-//! CloudWatch metric alarms: read a policy's alarms by name prefix (100 per page), write them with
-//! PutMetricAlarm, delete them in batches of 100.
+//! CloudWatch alarms and dashboards: read a policy's metric and composite alarms by name prefix in one
+//! paginated DescribeAlarms (100 per page), write them with PutMetricAlarm / PutCompositeAlarm, delete them in
+//! batches of 100; dashboards by name prefix, GetDashboard per dashboard (there is no batch read).
 
 use crate::aws::error::{AwsError, AwsResultExt};
-use crate::monitoring::DesiredAlarm;
+use crate::monitoring::{AlarmMetric, DesiredAlarm, DesiredComposite, MetricQuery};
 use aws_sdk_cloudwatch::types::{
-    AlarmType, ComparisonOperator, Dimension, MetricAlarm, Statistic, Tag,
+    AlarmType, ComparisonOperator, CompositeAlarm, Dimension, Metric, MetricAlarm, MetricDataQuery,
+    MetricStat, Statistic, Tag,
 };
 use aws_sdk_cloudwatch::Client;
 use serde_json::{json, Value};
@@ -22,45 +24,104 @@ pub struct AlarmState {
     pub arn: String,
     /// Settings.
     pub fields: Value,
+    /// A composite alarm.
+    pub composite: bool,
 }
 
-fn observed(a: &MetricAlarm) -> AlarmState {
-    let dims: BTreeMap<String, String> = a
-        .dimensions()
-        .iter()
+fn dims(d: &[Dimension]) -> BTreeMap<String, String> {
+    d.iter()
         .map(|d| {
             (
                 d.name().unwrap_or_default().to_string(),
                 d.value().unwrap_or_default().to_string(),
             )
         })
-        .collect();
-    let mut alarm: Vec<String> = a.alarm_actions().to_vec();
-    alarm.sort();
-    let mut ok: Vec<String> = a.ok_actions().to_vec();
-    ok.sort();
+        .collect()
+}
+
+fn sorted(v: &[String]) -> Vec<String> {
+    let mut v = v.to_vec();
+    v.sort();
+    v
+}
+
+fn query(q: &MetricDataQuery) -> Value {
+    MetricQuery {
+        id: q.id().unwrap_or_default().to_string(),
+        expression: q.expression().map(str::to_string),
+        metric: q.metric_stat().map(|m| {
+            let metric = m.metric();
+            (
+                metric
+                    .and_then(|x| x.namespace())
+                    .unwrap_or_default()
+                    .to_string(),
+                metric
+                    .and_then(|x| x.metric_name())
+                    .unwrap_or_default()
+                    .to_string(),
+                dims(metric.map(|x| x.dimensions()).unwrap_or_default()),
+                m.stat().unwrap_or_default().to_string(),
+                m.period().unwrap_or_default(),
+            )
+        }),
+        label: q.label().map(str::to_string),
+        return_data: q.return_data().unwrap_or(true),
+    }
+    .to_json()
+}
+
+fn observed_composite(a: &CompositeAlarm) -> AlarmState {
     AlarmState {
         arn: a.alarm_arn().unwrap_or_default().to_string(),
         fields: json!({
-            "namespace": a.namespace().unwrap_or_default(),
-            "metricName": a.metric_name().unwrap_or_default(),
-            "dimensions": dims,
-            "statistic": a.statistic().map(|s| s.as_str()),
-            "extendedStatistic": a.extended_statistic(),
-            "period": a.period(),
-            "evaluationPeriods": a.evaluation_periods(),
-            "datapointsToAlarm": a.datapoints_to_alarm().or(a.evaluation_periods()),
-            "threshold": a.threshold(),
-            "comparisonOperator": a.comparison_operator().map(|c| c.as_str()),
-            "treatMissingData": a.treat_missing_data().unwrap_or("missing"),
-            "alarmActions": alarm,
-            "okActions": ok,
+            "alarmRule": a.alarm_rule().unwrap_or_default(),
+            "alarmActions": sorted(a.alarm_actions()),
+            "okActions": sorted(a.ok_actions()),
+            "insufficientDataActions": sorted(a.insufficient_data_actions()),
             "description": a.alarm_description().unwrap_or_default(),
         }),
+        composite: true,
     }
 }
 
-/// Every metric alarm whose name starts with `prefix`: one paginated DescribeAlarms, 100 alarms per call.
+fn observed(a: &MetricAlarm) -> AlarmState {
+    let mut fields = json!({
+        "evaluationPeriods": a.evaluation_periods(),
+        "datapointsToAlarm": a.datapoints_to_alarm().or(a.evaluation_periods()),
+        "threshold": a.threshold(),
+        "comparisonOperator": a.comparison_operator().map(|c| c.as_str()),
+        "treatMissingData": a.treat_missing_data().unwrap_or("missing"),
+        "alarmActions": sorted(a.alarm_actions()),
+        "okActions": sorted(a.ok_actions()),
+        "insufficientDataActions": sorted(a.insufficient_data_actions()),
+        "description": a.alarm_description().unwrap_or_default(),
+    });
+    let single = json!({
+        "namespace": a.namespace().unwrap_or_default(),
+        "metricName": a.metric_name().unwrap_or_default(),
+        "dimensions": dims(a.dimensions()),
+        "statistic": a.statistic().map(|s| s.as_str()),
+        "extendedStatistic": a.extended_statistic(),
+        "period": a.period(),
+    });
+    let math = json!({
+        "metrics": a.metrics().iter().map(query).collect::<Vec<_>>(),
+        "thresholdMetricId": a.threshold_metric_id(),
+    });
+    let extra = if a.metrics().is_empty() { single } else { math };
+    if let (Some(f), Value::Object(e)) = (fields.as_object_mut(), extra) {
+        f.extend(e);
+    }
+    AlarmState {
+        arn: a.alarm_arn().unwrap_or_default().to_string(),
+        fields,
+        composite: false,
+    }
+}
+
+/// Every metric and composite alarm whose name starts with `prefix`: one paginated DescribeAlarms, 100 alarms
+/// per call.
 pub async fn alarms_by_prefix(
     client: &Client,
     prefix: &str,
@@ -72,6 +133,7 @@ pub async fn alarms_by_prefix(
             .describe_alarms()
             .alarm_name_prefix(prefix)
             .alarm_types(AlarmType::MetricAlarm)
+            .alarm_types(AlarmType::CompositeAlarm)
             .max_records(PAGE as i32)
             .set_next_token(token.take())
             .send()
@@ -82,11 +144,30 @@ pub async fn alarms_by_prefix(
                 out.insert(name.to_string(), observed(a));
             }
         }
+        for a in page.composite_alarms() {
+            if let Some(name) = a.alarm_name() {
+                out.insert(name.to_string(), observed_composite(a));
+            }
+        }
         match page.next_token() {
             Some(t) if !t.is_empty() => token = Some(t.to_string()),
             _ => return Ok(out),
         }
     }
+}
+
+fn dimensions(d: &BTreeMap<String, String>) -> Vec<Dimension> {
+    d.iter()
+        .map(|(k, v)| Dimension::builder().name(k).value(v).build())
+        .collect()
+}
+
+fn to_tags(tags: Option<&[(String, String)]>) -> Option<Vec<Tag>> {
+    tags.map(|t| {
+        t.iter()
+            .map(|(k, v)| Tag::builder().key(k).value(v).build())
+            .collect()
+    })
 }
 
 /// PutMetricAlarm with the complete desired alarm; `tags` only on creation (PutMetricAlarm ignores them after).
@@ -96,36 +177,167 @@ pub async fn put(
     topic_arns: &BTreeMap<String, String>,
     tags: Option<&[(String, String)]>,
 ) -> Result<(), AwsError> {
-    let (alarm_actions, ok_actions) = a.actions(topic_arns);
+    let (alarm_actions, ok_actions, insufficient) = a.actions.resolve(topic_arns);
     let mut req = client
         .put_metric_alarm()
         .alarm_name(&a.aws_name)
         .set_alarm_description(a.description.clone())
-        .namespace(&a.namespace)
-        .metric_name(&a.metric_name)
-        .set_dimensions(Some(
-            a.dimensions
-                .iter()
-                .map(|(k, v)| Dimension::builder().name(k).value(v).build())
-                .collect(),
-        ))
-        .set_statistic(a.statistic.as_deref().map(Statistic::from))
-        .set_extended_statistic(a.extended_statistic.clone())
-        .period(a.period)
         .evaluation_periods(a.evaluation_periods)
         .datapoints_to_alarm(a.datapoints_to_alarm)
-        .threshold(a.threshold)
+        .set_threshold(a.threshold)
         .comparison_operator(ComparisonOperator::from(a.comparison_operator.as_str()))
         .treat_missing_data(&a.treat_missing_data)
         .set_alarm_actions(Some(alarm_actions))
         .set_ok_actions(Some(ok_actions))
-        .actions_enabled(true);
-    if let Some(tags) = tags {
-        for (k, v) in tags {
-            req = req.tags(Tag::builder().key(k).value(v).build());
+        .set_insufficient_data_actions(Some(insufficient))
+        .actions_enabled(true)
+        .set_tags(to_tags(tags));
+    req = match &a.metric {
+        AlarmMetric::Single {
+            namespace,
+            metric_name,
+            dimensions: d,
+            statistic,
+            extended_statistic,
+            period,
+        } => req
+            .namespace(namespace)
+            .metric_name(metric_name)
+            .set_dimensions(Some(dimensions(d)))
+            .set_statistic(statistic.as_deref().map(Statistic::from))
+            .set_extended_statistic(extended_statistic.clone())
+            .period(*period),
+        AlarmMetric::Math {
+            queries,
+            threshold_metric_id,
+        } => req
+            .set_metrics(Some(
+                queries
+                    .iter()
+                    .map(|q| {
+                        MetricDataQuery::builder()
+                            .id(&q.id)
+                            .set_expression(q.expression.clone())
+                            .set_label(q.label.clone())
+                            .return_data(q.return_data)
+                            .set_metric_stat(q.metric.as_ref().map(
+                                |(ns, name, d, stat, period)| {
+                                    MetricStat::builder()
+                                        .metric(
+                                            Metric::builder()
+                                                .namespace(ns)
+                                                .metric_name(name)
+                                                .set_dimensions(Some(dimensions(d)))
+                                                .build(),
+                                        )
+                                        .stat(stat)
+                                        .period(*period)
+                                        .build()
+                                },
+                            ))
+                            .build()
+                    })
+                    .collect(),
+            ))
+            .set_threshold_metric_id(threshold_metric_id.clone()),
+    };
+    req.send().await.aws(SVC, "PutMetricAlarm")?;
+    Ok(())
+}
+
+/// PutCompositeAlarm with the complete desired alarm; `tags` only on creation.
+pub async fn put_composite(
+    client: &Client,
+    a: &DesiredComposite,
+    topic_arns: &BTreeMap<String, String>,
+    tags: Option<&[(String, String)]>,
+) -> Result<(), AwsError> {
+    let (alarm_actions, ok_actions, insufficient) = a.actions.resolve(topic_arns);
+    client
+        .put_composite_alarm()
+        .alarm_name(&a.aws_name)
+        .set_alarm_description(a.description.clone())
+        .alarm_rule(&a.rule)
+        .set_alarm_actions(Some(alarm_actions))
+        .set_ok_actions(Some(ok_actions))
+        .set_insufficient_data_actions(Some(insufficient))
+        .actions_enabled(true)
+        .set_tags(to_tags(tags))
+        .send()
+        .await
+        .aws(SVC, "PutCompositeAlarm")?;
+    Ok(())
+}
+
+/// Dashboards whose names start with `prefix`, with their bodies parsed (one ListDashboards page per 1,000
+/// dashboards, one GetDashboard each: CloudWatch has no batch read of bodies).
+pub async fn dashboards(
+    client: &Client,
+    prefix: &str,
+) -> Result<BTreeMap<String, Value>, AwsError> {
+    let mut names = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = client
+            .list_dashboards()
+            .dashboard_name_prefix(prefix)
+            .set_next_token(token.take())
+            .send()
+            .await
+            .aws(SVC, "ListDashboards")?;
+        names.extend(
+            page.dashboard_entries()
+                .iter()
+                .filter_map(|d| d.dashboard_name().map(str::to_string)),
+        );
+        match page.next_token() {
+            Some(t) if !t.is_empty() => token = Some(t.to_string()),
+            _ => break,
         }
     }
-    req.send().await.aws(SVC, "PutMetricAlarm")?;
+    let mut out = BTreeMap::new();
+    for name in names {
+        let d = client
+            .get_dashboard()
+            .dashboard_name(&name)
+            .send()
+            .await
+            .aws(SVC, "GetDashboard")?;
+        let body = d.dashboard_body().unwrap_or("{}");
+        out.insert(
+            name,
+            serde_json::from_str(body).unwrap_or(Value::String(body.to_string())),
+        );
+    }
+    Ok(out)
+}
+
+/// PutDashboard (creates or replaces the whole body).
+pub async fn put_dashboard(client: &Client, name: &str, body: &Value) -> Result<(), AwsError> {
+    client
+        .put_dashboard()
+        .dashboard_name(name)
+        .dashboard_body(body.to_string())
+        .send()
+        .await
+        .aws(SVC, "PutDashboard")?;
+    Ok(())
+}
+
+/// DeleteDashboards; dashboards already gone are done.
+pub async fn delete_dashboards(client: &Client, names: &[String]) -> Result<(), AwsError> {
+    if names.is_empty() {
+        return Ok(());
+    }
+    crate::aws::error::not_found_as_none(
+        client
+            .delete_dashboards()
+            .set_dashboard_names(Some(names.to_vec()))
+            .send()
+            .await
+            .aws(SVC, "DeleteDashboards"),
+        &["ResourceNotFound", "DashboardNotFoundError"],
+    )?;
     Ok(())
 }
 

@@ -12,7 +12,7 @@ use crate::api::monitoring_policy::{
     MonitoringPolicySpec, MonitoringPolicyStatus, MonitoringResources,
 };
 use crate::aws::{self, AccountSession, AwsError, AwsFactory, ErrorCategory};
-use crate::monitoring::{self, DesiredAlarm, DesiredFilter};
+use crate::monitoring::{self, DesiredAlarm, DesiredComposite, DesiredFilter};
 use futures::{stream, StreamExt};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -62,7 +62,10 @@ struct Ctx<'a> {
     input: &'a MonitoringInput<'a>,
     prefix: String,
     alarms: Vec<DesiredAlarm>,
+    composites: Vec<DesiredComposite>,
     filters: Vec<DesiredFilter>,
+    /// Prefix of dashboard names (`monitoring::short_prefix`).
+    short_prefix: String,
 }
 
 impl Ctx<'_> {
@@ -113,6 +116,25 @@ pub async fn run(factory: &AwsFactory, input: &MonitoringInput<'_>) -> Monitorin
         Ok(r) => r,
         Err(e) => return fatal(e),
     };
+    if let Some(a) = input
+        .spec
+        .alarms
+        .iter()
+        .find(|a| a.metric_name.is_some() && a.namespace.is_none())
+    {
+        return fatal(EngineError::InvalidSpec(format!(
+            "alarms.{}: a single-metric alarm needs a namespace",
+            a.name
+        )));
+    }
+    if input.spec.billing_alarm.is_some()
+        && !regions.iter().any(|r| r == monitoring::BILLING_REGION)
+    {
+        return fatal(EngineError::InvalidSpec(format!(
+            "billingAlarm needs {} among the policy's regions (CloudWatch publishes billing metrics only there, and the alarm notifies a topic in the same region)",
+            monitoring::BILLING_REGION
+        )));
+    }
     let session = match verify_account(factory, input.account, &regions[0], &input.owner).await {
         Ok(s) => s,
         Err(e) => {
@@ -127,12 +149,15 @@ pub async fn run(factory: &AwsFactory, input: &MonitoringInput<'_>) -> Monitorin
     };
     let prefix = monitoring::prefix(input.namespace, input.name);
     let (alarms, filters) = monitoring::desired(input.spec, &prefix);
+    let composites = monitoring::composites(input.spec, &prefix);
     let ctx = Ctx {
         session,
         input,
-        prefix,
         alarms,
+        composites,
         filters,
+        short_prefix: monitoring::short_prefix(input.namespace, input.name),
+        prefix,
     };
     let per_region: Vec<_> = regions.iter().map(|r| region_pass(&ctx, r)).collect();
     let results = stream::iter(per_region)
@@ -173,6 +198,9 @@ async fn region_pass(ctx: &Ctx<'_>, region: &str) -> (Vec<ComponentOutcome>, Mon
         out.extend(filters(ctx, region, &mut res).await);
     }
     out.extend(alarms(ctx, region, &mut res).await);
+    if !spec.dashboards.is_empty() || !ctx.previous(region).dashboards.is_empty() {
+        out.push(dashboards(ctx, region, &mut res).await);
+    }
     (out, res)
 }
 
@@ -552,23 +580,22 @@ async fn alarms(
             return out;
         }
     };
-    let component = |a: &DesiredAlarm| -> &'static str {
-        if a.path.starts_with("cis") {
-            "cisAwsFoundations"
-        } else {
-            "alarms"
-        }
-    };
+    let component = |path: &str| -> &'static str { alarm_component(path) };
     let mut acc: BTreeMap<&'static str, Accumulated> = BTreeMap::new();
     if !ctx.input.spec.alarms.is_empty() {
         acc.entry("alarms").or_default();
     }
     let mut first_write = true;
-    for a in &ctx.alarms {
+    let desired: Vec<&DesiredAlarm> = ctx
+        .alarms
+        .iter()
+        .filter(|a| a.region.is_none_or(|r| r == region))
+        .collect();
+    for a in &desired {
         let obs = observed.get(&a.aws_name);
         let have = monitoring::observed_alarm_fields(&a.path, obs.map(|o| &o.fields));
         let d = diff_resources(&a.fields(&res.topic_arns), &have);
-        let entry = acc.entry(component(a)).or_default();
+        let entry = acc.entry(component(&a.path)).or_default();
         if d.is_empty() {
             continue;
         }
@@ -584,8 +611,36 @@ async fn alarms(
                 Some(aws::cloudwatch::put(&client, a, &res.topic_arns, tags.as_deref()).await);
         }
     }
+    // Composite alarms after the metric alarms their rules name (CloudWatch checks that those exist).
+    for c in &ctx.composites {
+        let obs = observed.get(&c.aws_name).filter(|o| o.composite);
+        let have = monitoring::observed_alarm_fields(&c.path, obs.map(|o| &o.fields));
+        let d = diff_resources(&c.fields(&res.topic_arns), &have);
+        let entry = acc.entry(COMPOSITES).or_default();
+        if d.is_empty() {
+            continue;
+        }
+        entry.2 |= obs.is_none();
+        entry.0.extend(d);
+        let metric_failed = acc.values().any(|e| matches!(e.1, Some(Err(_))));
+        let entry = acc.entry(COMPOSITES).or_default();
+        if ctx.may_write() && !metric_failed {
+            if !first_write {
+                tokio::time::sleep(ctx.input.alarm_write_interval).await;
+            }
+            first_write = false;
+            let tags = obs.is_none().then(|| ctx.input.owner.tags());
+            entry.1 = Some(
+                aws::cloudwatch::put_composite(&client, c, &res.topic_arns, tags.as_deref()).await,
+            );
+        }
+    }
     // Alarms under this policy's prefix that the spec no longer declares: deleted when tags prove ownership.
-    let declared: BTreeSet<&str> = ctx.alarms.iter().map(|a| a.aws_name.as_str()).collect();
+    let declared: BTreeSet<&str> = desired
+        .iter()
+        .map(|a| a.aws_name.as_str())
+        .chain(ctx.composites.iter().map(|c| c.aws_name.as_str()))
+        .collect();
     let mut doomed = Vec::new();
     for (name, state) in observed
         .iter()
@@ -601,14 +656,11 @@ async fn alarms(
         if !ctx.owns(&tags) {
             continue;
         }
-        let rel = name.strip_prefix(&ctx.prefix).unwrap_or(name);
-        let (c, field) = match rel.strip_prefix("cis.") {
-            Some(item) => (
-                "cisAwsFoundations",
-                format!("cisAwsFoundations.{item}.alarm.exists"),
-            ),
-            None => ("alarms", format!("alarms.{rel}.exists")),
-        };
+        let field = removed_alarm_field(
+            name.strip_prefix(&ctx.prefix).unwrap_or(name),
+            state.composite,
+        );
+        let c = alarm_component(&field);
         acc.entry(c).or_default().0.push(FieldDrift {
             field,
             desired: json!(false),
@@ -617,20 +669,38 @@ async fn alarms(
         doomed.push((c, name.clone()));
     }
     if ctx.may_write() && !doomed.is_empty() {
-        let names: Vec<String> = doomed.iter().map(|(_, n)| n.clone()).collect();
-        let r = aws::cloudwatch::delete(&client, &names).await;
-        for (c, _) in &doomed {
-            let entry = acc.entry(c).or_default();
-            if !matches!(entry.1, Some(Err(_))) {
-                entry.1 = Some(r.clone());
+        // Composite alarms first: CloudWatch refuses to delete an alarm a composite alarm still names.
+        for composite in [true, false] {
+            let names: Vec<String> = doomed
+                .iter()
+                .filter(|(c, _)| (*c == COMPOSITES) == composite)
+                .map(|(_, n)| n.clone())
+                .collect();
+            if names.is_empty() {
+                continue;
+            }
+            let r = aws::cloudwatch::delete(&client, &names).await;
+            for (c, _) in doomed
+                .iter()
+                .filter(|(c, _)| (*c == COMPOSITES) == composite)
+            {
+                let entry = acc.entry(c).or_default();
+                if !matches!(entry.1, Some(Err(_))) {
+                    entry.1 = Some(r.clone());
+                }
             }
         }
     }
-    res.alarms = ctx.alarms.len() as u32;
+    res.alarms = (desired.len() + ctx.composites.len()) as u32;
     acc.into_iter()
         .map(|(c, (drift, writes, creating))| {
             let created = creating && drift.iter().all(|d| d.field.ends_with(".exists"));
-            let n = ctx.alarms.iter().filter(|a| component(a) == c).count();
+            let n = desired
+                .iter()
+                .map(|a| a.path.as_str())
+                .chain(ctx.composites.iter().map(|c| c.path.as_str()))
+                .filter(|p| component(p) == c)
+                .count();
             match writes {
                 Some(Err(e)) if drift.is_empty() => failed(c, region, Ownership::Created, e),
                 w => settle(
@@ -645,6 +715,122 @@ async fn alarms(
             }
         })
         .collect()
+}
+
+/// Component of composite alarms.
+const COMPOSITES: &str = "compositeAlarms";
+
+/// Component an alarm field path belongs to.
+fn alarm_component(path: &str) -> &'static str {
+    match path.split('.').next().unwrap_or_default() {
+        "cisAwsFoundations" => "cisAwsFoundations",
+        "billingAlarm" => "billingAlarm",
+        "compositeAlarms" => COMPOSITES,
+        _ => "alarms",
+    }
+}
+
+/// Field of an alarm this policy created that the spec no longer declares, from its name after the prefix.
+fn removed_alarm_field(rel: &str, composite: bool) -> String {
+    if composite {
+        return format!("{COMPOSITES}.{rel}.exists");
+    }
+    if let Some(item) = rel.strip_prefix("cis.") {
+        return format!("cisAwsFoundations.{item}.alarm.exists");
+    }
+    if let Some(t) = rel.strip_prefix("billing.") {
+        return format!("billingAlarm.{t}.exists");
+    }
+    format!("alarms.{rel}.exists")
+}
+
+/// Dashboards: bodies compared as JSON; dashboards this policy created (recorded in status) that the spec no
+/// longer declares are deleted. Dashboards cannot carry tags, so the status record is the proof of ownership.
+async fn dashboards(
+    ctx: &Ctx<'_>,
+    region: &str,
+    res: &mut MonitoringResources,
+) -> ComponentOutcome {
+    const C: &str = "dashboards";
+    let client = ctx.session.cloudwatch(region);
+    let previous: BTreeSet<String> = ctx.previous(region).dashboards.into_iter().collect();
+    let observed = match aws::cloudwatch::dashboards(&client, &ctx.short_prefix).await {
+        Ok(o) => o,
+        Err(e) => return failed(C, region, Ownership::Created, e),
+    };
+    let mut drift = Vec::new();
+    let mut writes: Option<Result<(), AwsError>> = None;
+    let mut creating = false;
+    let mut created = BTreeSet::new();
+    let mut declared = BTreeSet::new();
+    for d in &ctx.input.spec.dashboards {
+        let name = format!("{}{}", ctx.short_prefix, d.name);
+        declared.insert(name.clone());
+        let p = format!("dashboards.{}", d.name);
+        let change = match observed.get(&name) {
+            None => FieldDrift {
+                field: format!("{p}.exists"),
+                desired: json!(true),
+                actual: json!(false),
+            },
+            Some(body) if *body != d.body => FieldDrift {
+                field: format!("{p}.body"),
+                desired: d.body.clone(),
+                actual: body.clone(),
+            },
+            Some(_) => {
+                if previous.contains(&name) {
+                    created.insert(name);
+                }
+                continue;
+            }
+        };
+        let missing = !observed.contains_key(&name);
+        creating |= missing;
+        drift.push(change);
+        if ctx.may_write() && !matches!(writes, Some(Err(_))) {
+            let r = aws::cloudwatch::put_dashboard(&client, &name, &d.body).await;
+            if r.is_ok() && (missing || previous.contains(&name)) {
+                created.insert(name.clone());
+            }
+            writes = Some(r);
+        } else if previous.contains(&name) {
+            created.insert(name);
+        }
+    }
+    let removed: Vec<String> = previous
+        .iter()
+        .filter(|n| !declared.contains(*n) && observed.contains_key(*n))
+        .cloned()
+        .collect();
+    for name in &removed {
+        let rel = name.strip_prefix(&ctx.short_prefix).unwrap_or(name);
+        drift.push(FieldDrift {
+            field: format!("dashboards.{rel}.exists"),
+            desired: json!(false),
+            actual: json!(true),
+        });
+    }
+    if !removed.is_empty() {
+        if ctx.may_write() && !matches!(writes, Some(Err(_))) {
+            writes = Some(aws::cloudwatch::delete_dashboards(&client, &removed).await);
+        }
+        if !matches!(writes, Some(Ok(()))) {
+            created.extend(removed);
+        }
+    }
+    res.dashboards = created.into_iter().collect();
+    let only_creates = drift.iter().all(|d| d.field.ends_with(".exists"));
+    let id = Some(format!("{} dashboard(s)", ctx.input.spec.dashboards.len()));
+    settle(
+        C,
+        region,
+        drift,
+        writes,
+        creating && only_creates,
+        Ownership::Created,
+        id,
+    )
 }
 
 /// Undo what the operator created for this policy, following `deletionPolicy`: alarms and topics proven by
@@ -679,17 +865,32 @@ pub async fn cleanup(
         let cw = session.cloudwatch(region);
         let r: Result<(), AwsError> = async {
             let observed = aws::cloudwatch::alarms_by_prefix(&cw, &prefix).await?;
-            let mut mine = Vec::new();
-            for (name, state) in &observed {
-                if owns(&aws::cloudwatch::tags(&cw, &state.arn).await?) {
-                    mine.push(name.clone());
+            // Composite alarms first: CloudWatch refuses to delete an alarm a composite alarm still names.
+            for composite in [true, false] {
+                let mut mine = Vec::new();
+                for (name, state) in observed.iter().filter(|(_, s)| s.composite == composite) {
+                    if owns(&aws::cloudwatch::tags(&cw, &state.arn).await?) {
+                        mine.push(name.clone());
+                    }
+                }
+                if !mine.is_empty() {
+                    aws::cloudwatch::delete(&cw, &mine).await?;
+                    let kind = if composite {
+                        "composite alarm(s)"
+                    } else {
+                        "alarm(s)"
+                    };
+                    report
+                        .actions
+                        .push(format!("deleted {} {kind} in {region}", mine.len()));
                 }
             }
-            if !mine.is_empty() {
-                aws::cloudwatch::delete(&cw, &mine).await?;
-                report
-                    .actions
-                    .push(format!("deleted {} alarm(s) in {region}", mine.len()));
+            if !previous.dashboards.is_empty() {
+                aws::cloudwatch::delete_dashboards(&cw, &previous.dashboards).await?;
+                report.actions.push(format!(
+                    "deleted {} dashboard(s) in {region}",
+                    previous.dashboards.len()
+                ));
             }
             let logs = session.logs(region);
             for key in &previous.metric_filters {

@@ -4,6 +4,7 @@
 use crate::api::monitoring_policy::{
     AlarmSpec, CisItem, ComparisonOperator, MonitoringPolicySpec, Statistic, TreatMissingData,
 };
+use crate::engine::diff::Fields;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -132,6 +133,73 @@ pub fn controls_for(field: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// What a metric alarm evaluates.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AlarmMetric {
+    /// One metric with a statistic.
+    Single {
+        /// Metric namespace.
+        namespace: String,
+        /// Metric name.
+        metric_name: String,
+        /// Dimensions.
+        dimensions: BTreeMap<String, String>,
+        /// Statistic.
+        statistic: Option<String>,
+        /// Extended statistic.
+        extended_statistic: Option<String>,
+        /// Period (s).
+        period: i32,
+    },
+    /// Metric math (and anomaly detection bands).
+    Math {
+        /// The queries, as `query_json` renders them.
+        queries: Vec<MetricQuery>,
+        /// The band the alarm compares with.
+        threshold_metric_id: Option<String>,
+    },
+}
+
+/// A metric with its statistic: namespace, name, dimensions, stat, period.
+pub type StatMetric = (String, String, BTreeMap<String, String>, String, i32);
+
+/// One query of a metric math alarm.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MetricQuery {
+    /// Id.
+    pub id: String,
+    /// Expression.
+    pub expression: Option<String>,
+    /// Metric (namespace, name, dimensions, stat, period).
+    pub metric: Option<StatMetric>,
+    /// Label.
+    pub label: Option<String>,
+    /// Returns the alarm's value.
+    pub return_data: bool,
+}
+
+impl MetricQuery {
+    /// The comparable form, shared by the desired and the observed side.
+    pub fn to_json(&self) -> Value {
+        let mut q = serde_json::Map::new();
+        q.insert("id".into(), json!(self.id));
+        if let Some(e) = &self.expression {
+            q.insert("expression".into(), json!(e));
+        }
+        if let Some((ns, name, dims, stat, period)) = &self.metric {
+            q.insert(
+                "metric".into(),
+                json!({"namespace": ns, "metricName": name, "dimensions": dims, "stat": stat, "period": period}),
+            );
+        }
+        if let Some(l) = &self.label {
+            q.insert("label".into(), json!(l));
+        }
+        q.insert("returnData".into(), json!(self.return_data));
+        Value::Object(q)
+    }
+}
+
 /// A metric alarm as PutMetricAlarm takes it, with the field path it is reported under.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DesiredAlarm {
@@ -139,55 +207,118 @@ pub struct DesiredAlarm {
     pub path: String,
     /// AWS alarm name.
     pub aws_name: String,
+    /// The only region the alarm exists in (billing alarms: us-east-1); `None` = every region of the policy.
+    pub region: Option<&'static str>,
     /// Description.
     pub description: Option<String>,
-    /// Metric namespace.
-    pub namespace: String,
-    /// Metric name.
-    pub metric_name: String,
-    /// Dimensions.
-    pub dimensions: BTreeMap<String, String>,
-    /// Statistic.
-    pub statistic: Option<String>,
-    /// Extended statistic.
-    pub extended_statistic: Option<String>,
-    /// Period (s).
-    pub period: i32,
+    /// What is evaluated.
+    pub metric: AlarmMetric,
     /// Evaluation periods.
     pub evaluation_periods: i32,
     /// Datapoints to alarm (defaults to evaluation periods, as CloudWatch does).
     pub datapoints_to_alarm: i32,
-    /// Threshold.
-    pub threshold: f64,
+    /// Static threshold (`None` with an anomaly band).
+    pub threshold: Option<f64>,
     /// Comparison.
     pub comparison_operator: String,
     /// Missing data.
     pub treat_missing_data: String,
-    /// Topic names to resolve to ARNs, plus literal ARNs, for ALARM.
-    pub alarm_topics: Vec<String>,
-    /// Literal ARNs for ALARM.
+    /// Actions by declared topic and ARN.
+    pub actions: Actions,
+}
+
+/// Alarm actions: declared topics (resolved to ARNs per region) and literal ARNs, per state.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Actions {
+    /// Declared topics notified on ALARM.
+    pub topics: Vec<String>,
+    /// Literal ARNs on ALARM.
     pub alarm_arns: Vec<String>,
-    /// Also notify the topics on OK.
+    /// Literal ARNs on OK.
+    pub ok_arns: Vec<String>,
+    /// Literal ARNs on INSUFFICIENT_DATA.
+    pub insufficient_arns: Vec<String>,
+    /// Topics also notified on OK.
     pub notify_ok: bool,
+    /// Topics also notified on INSUFFICIENT_DATA.
+    pub notify_insufficient: bool,
+}
+
+fn sorted(v: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut v: Vec<String> = v.into_iter().collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+impl Actions {
+    /// ALARM, OK and INSUFFICIENT_DATA ARNs, sorted (CloudWatch returns them as sets). A topic not created yet
+    /// stays `topic:<name>` so it shows as drift, not as a silent match.
+    pub fn resolve(
+        &self,
+        topic_arns: &BTreeMap<String, String>,
+    ) -> (Vec<String>, Vec<String>, Vec<String>) {
+        let topics: Vec<String> = self
+            .topics
+            .iter()
+            .map(|t| {
+                topic_arns
+                    .get(t)
+                    .cloned()
+                    .unwrap_or_else(|| format!("topic:{t}"))
+            })
+            .collect();
+        let when = |on: bool| if on { topics.clone() } else { Vec::new() };
+        (
+            sorted(topics.iter().chain(&self.alarm_arns).cloned()),
+            sorted(when(self.notify_ok).into_iter().chain(self.ok_arns.clone())),
+            sorted(
+                when(self.notify_insufficient)
+                    .into_iter()
+                    .chain(self.insufficient_arns.clone()),
+            ),
+        )
+    }
+
+    fn insert(&self, f: &mut Fields, p: &str, topic_arns: &BTreeMap<String, String>) {
+        let (alarm, ok, insufficient) = self.resolve(topic_arns);
+        f.insert(format!("{p}.alarmActions"), json!(alarm));
+        f.insert(format!("{p}.okActions"), json!(ok));
+        f.insert(format!("{p}.insufficientDataActions"), json!(insufficient));
+    }
 }
 
 impl DesiredAlarm {
-    /// Flattened settings for the diff; topic names resolved through `topic_arns` (unknown names stay as
-    /// `topic:<name>` so a topic that does not exist yet shows as drift, not as a silent match).
-    pub fn fields(&self, topic_arns: &BTreeMap<String, String>) -> crate::engine::diff::Fields {
-        let (alarm_actions, ok_actions) = self.actions(topic_arns);
-        let mut f = crate::engine::diff::Fields::new();
+    /// Flattened settings for the diff; topic names resolved through `topic_arns`.
+    pub fn fields(&self, topic_arns: &BTreeMap<String, String>) -> Fields {
+        let mut f = Fields::new();
         let p = &self.path;
         f.insert(format!("{p}.exists"), json!(true));
-        f.insert(format!("{p}.namespace"), json!(self.namespace));
-        f.insert(format!("{p}.metricName"), json!(self.metric_name));
-        f.insert(format!("{p}.dimensions"), json!(self.dimensions));
-        f.insert(format!("{p}.statistic"), json!(self.statistic));
-        f.insert(
-            format!("{p}.extendedStatistic"),
-            json!(self.extended_statistic),
-        );
-        f.insert(format!("{p}.period"), json!(self.period));
+        match &self.metric {
+            AlarmMetric::Single {
+                namespace,
+                metric_name,
+                dimensions,
+                statistic,
+                extended_statistic,
+                period,
+            } => {
+                f.insert(format!("{p}.namespace"), json!(namespace));
+                f.insert(format!("{p}.metricName"), json!(metric_name));
+                f.insert(format!("{p}.dimensions"), json!(dimensions));
+                f.insert(format!("{p}.statistic"), json!(statistic));
+                f.insert(format!("{p}.extendedStatistic"), json!(extended_statistic));
+                f.insert(format!("{p}.period"), json!(period));
+            }
+            AlarmMetric::Math {
+                queries,
+                threshold_metric_id,
+            } => {
+                let q: Vec<Value> = queries.iter().map(MetricQuery::to_json).collect();
+                f.insert(format!("{p}.metrics"), json!(q));
+                f.insert(format!("{p}.thresholdMetricId"), json!(threshold_metric_id));
+            }
+        }
         f.insert(
             format!("{p}.evaluationPeriods"),
             json!(self.evaluation_periods),
@@ -205,35 +336,93 @@ impl DesiredAlarm {
             format!("{p}.treatMissingData"),
             json!(self.treat_missing_data),
         );
-        f.insert(format!("{p}.alarmActions"), json!(alarm_actions));
-        f.insert(format!("{p}.okActions"), json!(ok_actions));
+        self.actions.insert(&mut f, p, topic_arns);
         f.insert(
             format!("{p}.description"),
             json!(self.description.clone().unwrap_or_default()),
         );
         f
     }
+}
 
-    /// ALARM and OK action ARNs, sorted (CloudWatch returns them as a set).
-    pub fn actions(&self, topic_arns: &BTreeMap<String, String>) -> (Vec<String>, Vec<String>) {
-        let topics: Vec<String> = self
-            .alarm_topics
-            .iter()
-            .map(|t| {
-                topic_arns
-                    .get(t)
-                    .cloned()
-                    .unwrap_or_else(|| format!("topic:{t}"))
-            })
-            .collect();
-        let mut alarm: Vec<String> = topics.iter().chain(&self.alarm_arns).cloned().collect();
-        alarm.sort();
-        alarm.dedup();
-        let mut ok = if self.notify_ok { topics } else { Vec::new() };
-        ok.sort();
-        ok.dedup();
-        (alarm, ok)
+/// A composite alarm as PutCompositeAlarm takes it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DesiredComposite {
+    /// Field path prefix (`compositeAlarms.<name>`).
+    pub path: String,
+    /// AWS alarm name.
+    pub aws_name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// The rule with this policy's alarm names replaced by their AWS names.
+    pub rule: String,
+    /// Actions.
+    pub actions: Actions,
+}
+
+impl DesiredComposite {
+    /// Flattened settings for the diff.
+    pub fn fields(&self, topic_arns: &BTreeMap<String, String>) -> Fields {
+        let p = &self.path;
+        let mut f = Fields::new();
+        f.insert(format!("{p}.exists"), json!(true));
+        f.insert(format!("{p}.alarmRule"), json!(self.rule));
+        self.actions.insert(&mut f, p, topic_arns);
+        f.insert(
+            format!("{p}.description"),
+            json!(self.description.clone().unwrap_or_default()),
+        );
+        f
     }
+}
+
+/// Rewrite `ALARM(x)`, `OK(x)`, `INSUFFICIENT_DATA(x)` (x bare or quoted) naming one of `local` alarms to the
+/// quoted AWS name `<prefix>x`; other references are kept as written.
+pub fn composite_rule(rule: &str, prefix: &str, local: &[&str]) -> String {
+    let mut out = String::with_capacity(rule.len());
+    let mut rest = rule;
+    while let Some(open) = rest.find('(') {
+        let head = &rest[..open];
+        let func = head
+            .rsplit(|c: char| !(c.is_ascii_uppercase() || c == '_'))
+            .next()
+            .unwrap_or_default();
+        let after = &rest[open + 1..];
+        let close = after.find(')');
+        match close {
+            Some(close) if ["ALARM", "OK", "INSUFFICIENT_DATA"].contains(&func) => {
+                let arg = after[..close].trim();
+                let name = arg.trim_matches('"');
+                out.push_str(head);
+                out.push('(');
+                if local.contains(&name) {
+                    out.push_str(&format!("\"{prefix}{name}\""));
+                } else {
+                    out.push_str(&after[..close]);
+                }
+                out.push(')');
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push_str(&rest[..=open]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Short, stable prefix for names that cannot hold the full `awsbaseline.<namespace>.<policy>.` (EventBridge
+/// rules: 64 characters, dashboards: no dots): `awsbaseline-<10 hex of FNV-1a(namespace/name)>-`. Ownership of
+/// what carries it is still proven by tags or the status record, never by the name alone.
+pub fn short_prefix(namespace: &str, name: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in format!("{namespace}/{name}").bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("awsbaseline-{:010x}-", h >> 24)
 }
 
 /// A metric filter as PutMetricFilter takes it.
@@ -257,7 +446,7 @@ pub struct DesiredFilter {
 
 impl DesiredFilter {
     /// Flattened settings for the diff.
-    pub fn fields(&self) -> crate::engine::diff::Fields {
+    pub fn fields(&self) -> Fields {
         let p = &self.path;
         [
             (format!("{p}.exists"), json!(true)),
@@ -272,25 +461,116 @@ impl DesiredFilter {
 }
 
 fn from_spec(prefix: &str, a: &AlarmSpec) -> DesiredAlarm {
+    let stat = a
+        .statistic
+        .map(|s| s.as_str().to_string())
+        .or(a.extended_statistic.clone());
+    let metric = if !a.metrics.is_empty() {
+        AlarmMetric::Math {
+            queries: a
+                .metrics
+                .iter()
+                .map(|q| MetricQuery {
+                    id: q.id.clone(),
+                    expression: q.expression.clone(),
+                    metric: q.metric.as_ref().map(|m| {
+                        (
+                            m.namespace.clone(),
+                            m.metric_name.clone(),
+                            m.dimensions.clone(),
+                            m.stat.clone(),
+                            m.period,
+                        )
+                    }),
+                    label: q.label.clone(),
+                    return_data: q.return_data.unwrap_or(true),
+                })
+                .collect(),
+            threshold_metric_id: a.threshold_metric_id.clone(),
+        }
+    } else if let Some(band) = &a.anomaly_band {
+        // The band form CloudWatch's console creates: the metric and ANOMALY_DETECTION_BAND over it.
+        AlarmMetric::Math {
+            queries: vec![
+                MetricQuery {
+                    id: "m1".into(),
+                    expression: None,
+                    metric: Some((
+                        a.namespace.clone().unwrap_or_default(),
+                        a.metric_name.clone().unwrap_or_default(),
+                        a.dimensions.clone(),
+                        stat.unwrap_or_default(),
+                        a.period.unwrap_or(60),
+                    )),
+                    label: None,
+                    return_data: true,
+                },
+                MetricQuery {
+                    id: "ad1".into(),
+                    expression: Some(format!(
+                        "ANOMALY_DETECTION_BAND(m1, {})",
+                        band.standard_deviations
+                    )),
+                    metric: None,
+                    label: None,
+                    return_data: true,
+                },
+            ],
+            threshold_metric_id: Some("ad1".into()),
+        }
+    } else {
+        AlarmMetric::Single {
+            namespace: a.namespace.clone().unwrap_or_default(),
+            metric_name: a.metric_name.clone().unwrap_or_default(),
+            dimensions: a.dimensions.clone(),
+            statistic: a.statistic.map(|s| s.as_str().to_string()),
+            extended_statistic: a.extended_statistic.clone(),
+            period: a.period.unwrap_or(60),
+        }
+    };
     DesiredAlarm {
         path: format!("alarms.{}", a.name),
         aws_name: format!("{prefix}{}", a.name),
+        region: None,
         description: a.description.clone(),
-        namespace: a.namespace.clone(),
-        metric_name: a.metric_name.clone(),
-        dimensions: a.dimensions.clone(),
-        statistic: a.statistic.map(|s| s.as_str().to_string()),
-        extended_statistic: a.extended_statistic.clone(),
-        period: a.period,
+        metric,
         evaluation_periods: a.evaluation_periods,
         datapoints_to_alarm: a.datapoints_to_alarm.unwrap_or(a.evaluation_periods),
         threshold: a.threshold,
         comparison_operator: a.comparison_operator.as_str().to_string(),
         treat_missing_data: a.treat_missing_data.as_str().to_string(),
-        alarm_topics: a.alarm_topics.clone(),
-        alarm_arns: a.alarm_action_arns.clone(),
-        notify_ok: a.notify_ok,
+        actions: Actions {
+            topics: a.alarm_topics.clone(),
+            alarm_arns: a.alarm_action_arns.clone(),
+            ok_arns: a.ok_action_arns.clone(),
+            insufficient_arns: a.insufficient_data_action_arns.clone(),
+            notify_ok: a.notify_ok,
+            notify_insufficient: a.notify_insufficient_data,
+        },
     }
+}
+
+/// Region CloudWatch publishes billing metrics in.
+pub const BILLING_REGION: &str = "us-east-1";
+
+/// Composite alarms of the spec, their rules pointing at this policy's alarms by AWS name.
+pub fn composites(spec: &MonitoringPolicySpec, prefix: &str) -> Vec<DesiredComposite> {
+    let local: Vec<&str> = spec.alarms.iter().map(|a| a.name.as_str()).collect();
+    spec.composite_alarms
+        .iter()
+        .map(|c| DesiredComposite {
+            path: format!("compositeAlarms.{}", c.name),
+            aws_name: format!("{prefix}{}", c.name),
+            description: c.description.clone(),
+            rule: composite_rule(&c.rule, prefix, &local),
+            actions: Actions {
+                topics: c.alarm_topics.clone(),
+                alarm_arns: c.alarm_action_arns.clone(),
+                notify_ok: c.notify_ok,
+                ..Default::default()
+            },
+        })
+        .collect()
 }
 
 /// Every alarm and metric filter the spec declares, the CIS set expanded.
@@ -332,22 +612,53 @@ pub fn desired(
                     d.key,
                     d.controls.join(", ")
                 )),
-                namespace: cis.metric_namespace.clone(),
-                metric_name: metric,
-                dimensions: BTreeMap::new(),
-                statistic: Some(Statistic::Sum.as_str().into()),
-                extended_statistic: None,
-                period: 300,
+                region: None,
+                metric: AlarmMetric::Single {
+                    namespace: cis.metric_namespace.clone(),
+                    metric_name: metric,
+                    dimensions: BTreeMap::new(),
+                    statistic: Some(Statistic::Sum.as_str().into()),
+                    extended_statistic: None,
+                    period: 300,
+                },
                 evaluation_periods: 1,
                 datapoints_to_alarm: 1,
-                threshold: 1.0,
+                threshold: Some(1.0),
                 comparison_operator: ComparisonOperator::GreaterThanOrEqualToThreshold
                     .as_str()
                     .into(),
                 treat_missing_data: TreatMissingData::NotBreaching.as_str().into(),
-                alarm_topics: cis.topic.iter().cloned().collect(),
-                alarm_arns: Vec::new(),
-                notify_ok: false,
+                actions: Actions {
+                    topics: cis.topic.iter().cloned().collect(),
+                    ..Default::default()
+                },
+            });
+        }
+    }
+    if let Some(b) = &spec.billing_alarm {
+        for t in &b.thresholds {
+            alarms.push(DesiredAlarm {
+                path: format!("billingAlarm.{t}"),
+                aws_name: format!("{prefix}billing.{t}"),
+                region: Some(BILLING_REGION),
+                description: Some(format!("Estimated charges above {t} {}", b.currency)),
+                metric: AlarmMetric::Single {
+                    namespace: "AWS/Billing".into(),
+                    metric_name: "EstimatedCharges".into(),
+                    dimensions: BTreeMap::from([("Currency".to_string(), b.currency.clone())]),
+                    statistic: Some(Statistic::Maximum.as_str().into()),
+                    extended_statistic: None,
+                    period: 21600,
+                },
+                evaluation_periods: 1,
+                datapoints_to_alarm: 1,
+                threshold: Some(*t),
+                comparison_operator: ComparisonOperator::GreaterThanThreshold.as_str().into(),
+                treat_missing_data: TreatMissingData::NotBreaching.as_str().into(),
+                actions: Actions {
+                    topics: b.topic.iter().cloned().collect(),
+                    ..Default::default()
+                },
             });
         }
     }
@@ -355,8 +666,8 @@ pub fn desired(
 }
 
 /// Observed alarm settings flattened under a desired alarm's path (the same keys `DesiredAlarm::fields` uses).
-pub fn observed_alarm_fields(path: &str, a: Option<&Value>) -> crate::engine::diff::Fields {
-    let mut f = crate::engine::diff::Fields::new();
+pub fn observed_alarm_fields(path: &str, a: Option<&Value>) -> Fields {
+    let mut f = Fields::new();
     f.insert(format!("{path}.exists"), json!(a.is_some()));
     if let Some(Value::Object(m)) = a {
         for (k, v) in m {
@@ -411,18 +722,20 @@ mod tests {
             .find(|a| a.path == "cisAwsFoundations.rootAccountUsage.alarm")
             .unwrap();
         assert_eq!(root.aws_name, "awsbaseline.sec.cis.cis.rootAccountUsage");
+        let f = root.fields(&BTreeMap::new());
+        let p = "cisAwsFoundations.rootAccountUsage.alarm";
         assert_eq!(
             (
-                root.period,
+                &f[&format!("{p}.period")],
                 root.evaluation_periods,
                 root.threshold,
-                root.statistic.as_deref()
+                &f[&format!("{p}.statistic")]
             ),
-            (300, 1, 1.0, Some("Sum"))
+            (&json!(300), 1, Some(1.0), &json!("Sum"))
         );
         assert_eq!(root.treat_missing_data, "notBreaching");
         let arns = BTreeMap::from([("security".to_string(), "arn:sns:security".to_string())]);
-        assert_eq!(root.actions(&arns).0, vec!["arn:sns:security"]);
+        assert_eq!(root.actions.resolve(&arns).0, vec!["arn:sns:security"]);
         assert!(filters.iter().all(|f| f.log_group_name == "/trail"));
         assert!(!filters
             .iter()
@@ -445,5 +758,55 @@ mod tests {
         assert_eq!(f["alarms.alb-5xx.alarmActions"], json!(["topic:ops"]));
         let f = a.fields(&BTreeMap::from([("ops".into(), "arn:ops".into())]));
         assert_eq!(f["alarms.alb-5xx.okActions"], json!(["arn:ops"]));
+    }
+
+    #[test]
+    fn composite_rules_name_local_alarms_by_aws_name_and_keep_others() {
+        let p = prefix("web", "app");
+        assert_eq!(
+            composite_rule(
+                "(ALARM(a) OR ALARM(\"b\")) AND NOT OK(c) AND INSUFFICIENT_DATA( a )",
+                &p,
+                &["a", "b"]
+            ),
+            "(ALARM(\"awsbaseline.web.app.a\") OR ALARM(\"awsbaseline.web.app.b\")) AND NOT OK(c) AND INSUFFICIENT_DATA(\"awsbaseline.web.app.a\")"
+        );
+        assert_eq!(composite_rule("TRUE", &p, &["a"]), "TRUE");
+    }
+
+    #[test]
+    fn short_prefix_is_stable_short_and_distinct_per_policy() {
+        let a = short_prefix("payments", "checkout-web");
+        assert_eq!(a, short_prefix("payments", "checkout-web"));
+        assert_eq!(a.len(), "awsbaseline-".len() + 10 + 1);
+        assert_ne!(a, short_prefix("payments", "checkout-we"));
+        assert_ne!(a, short_prefix("payment", "scheckout-web"));
+        assert!(a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+    }
+
+    #[test]
+    fn anomaly_band_and_billing_expand_to_what_cloudwatch_takes() {
+        let s = spec(
+            json!({"accountRef": {"name": "a"}, "topics": [{"name": "ops"}],
+            "alarms": [{"name": "req", "namespace": "AWS/ApplicationELB", "metricName": "RequestCount",
+                "statistic": "Sum", "period": 300, "anomalyBand": {"standardDeviations": 2.5}, "evaluationPeriods": 1,
+                "comparisonOperator": "GreaterThanUpperThreshold"}],
+            "billingAlarm": {"thresholds": [250.0], "topic": "ops"}}),
+        );
+        let (alarms, _) = desired(&s, &prefix("web", "app"));
+        let f = alarms[0].fields(&BTreeMap::new());
+        assert_eq!(f["alarms.req.thresholdMetricId"], json!("ad1"));
+        assert_eq!(f["alarms.req.threshold"], Value::Null);
+        assert_eq!(
+            f["alarms.req.metrics"][1]["expression"],
+            json!("ANOMALY_DETECTION_BAND(m1, 2.5)")
+        );
+        let billing = &alarms[1];
+        assert_eq!(billing.aws_name, "awsbaseline.web.app.billing.250");
+        assert_eq!(billing.region, Some(BILLING_REGION));
+        assert_eq!(
+            billing.fields(&BTreeMap::new())["billingAlarm.250.dimensions"],
+            json!({"Currency": "USD"})
+        );
     }
 }
