@@ -94,6 +94,21 @@ pub const CLOUDTRAIL_PRINCIPAL: &str = "cloudtrail.amazonaws.com";
 pub const SSM_PRINCIPAL: &str = "ssm.amazonaws.com";
 /// Service principal of GuardDuty (its service-linked role).
 pub const GUARDDUTY_PRINCIPAL: &str = "guardduty.amazonaws.com";
+/// Service principal of EventBridge (the role a scheduled action's target runs as).
+pub const EVENTS_PRINCIPAL: &str = "events.amazonaws.com";
+/// Service principal of AWS Config (the recorder's role is passed to it).
+pub const CONFIG_PRINCIPAL: &str = "config.amazonaws.com";
+/// AWS Config's service-linked role, in any account: the recorder's role when the spec names none.
+pub const CONFIG_SERVICE_LINKED_ROLE: &str =
+    "arn:*:iam::*:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig";
+/// Service principal of IAM Access Analyzer (its service-linked role).
+pub const ACCESS_ANALYZER_PRINCIPAL: &str = "access-analyzer.amazonaws.com";
+/// Service principal VPC flow logs assume the CloudWatch Logs delivery role as.
+pub const VPC_FLOW_LOGS_PRINCIPAL: &str = "vpc-flow-logs.amazonaws.com";
+/// Service principal of Amazon Inspector (its service-linked role).
+pub const INSPECTOR_PRINCIPAL: &str = "inspector2.amazonaws.com";
+/// Service principal of EKS Pod Identity (the role of the Container Insights add-on's service account).
+pub const EKS_POD_IDENTITY_PRINCIPAL: &str = "pods.eks.amazonaws.com";
 
 /// Every section (or condition) a use may name; a phase suffix `#correct` / `#delete` may follow.
 pub const SECTIONS: &[&str] = &[
@@ -108,6 +123,12 @@ pub const SECTIONS: &[&str] = &[
     "AccountBaseline.ebsEncryptionByDefault",
     "AccountBaseline.ebsEncryptionByDefault.kmsKeyId",
     "AccountBaseline.rootAccount",
+    "AccountBaseline.inspector",
+    "AccountBaseline.config",
+    "AccountBaseline.vpcFlowLogs",
+    "AccountBaseline.vpcFlowLogs.s3",
+    "AccountBaseline.vpcFlowLogs.cloudWatchLogs",
+    "AccountBaseline.accessAnalyzer",
     "PatchSchedule",
     // A target group selects instances by tags (compliance expands them with EC2).
     "PatchSchedule.targets.tags",
@@ -126,6 +147,14 @@ pub const SECTIONS: &[&str] = &[
     "MonitoringPolicy.logGroups",
     "MonitoringPolicy.compositeAlarms",
     "MonitoringPolicy.dashboards",
+    // A log group names a KMS key.
+    "MonitoringPolicy.logGroups.kmsKeyId",
+    "MonitoringPolicy.findingRoutes",
+    "MonitoringPolicy.scheduledActions",
+    "MonitoringPolicy.insightsQueries",
+    "MonitoringPolicy.containerInsights",
+    // Some EKS cluster's add-on gets a pod identity role.
+    "MonitoringPolicy.containerInsights.podIdentity",
 ];
 
 // Sources (each mapping below was checked against them):
@@ -146,6 +175,27 @@ pub const SECTIONS: &[&str] = &[
 //   s3:PutAccountPublicAccessBlock for deleting it.
 // - STS API reference, GetCallerIdentity: "No permissions are required to perform this operation"
 //   (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html).
+// - IAM Access Analyzer: the IAM prefix is access-analyzer; CreateAnalyzer with inline archive rules and tags also
+//   authorizes access-analyzer:CreateArchiveRule and access-analyzer:TagResource, and creates the service-linked
+//   role AWSServiceRoleForAccessAnalyzer on first use
+//   (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsiamaccessanalyzer.html,
+//   https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-using-service-linked-roles.html).
+// - Amazon VPC user guide, flow logs: CreateFlowLogs with TagSpecifications needs ec2:CreateTags; publishing to
+//   CloudWatch Logs passes the delivery role (iam:PassRole to vpc-flow-logs.amazonaws.com); publishing to S3
+//   needs logs:CreateLogDelivery, and deleting such a flow log logs:DeleteLogDelivery
+//   (https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam.html,
+//   https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-permissions.html).
+// - AWS Config developer guide, "Permissions for the IAM role assigned to AWS Config": the caller of
+//   PutConfigurationRecorder needs iam:PassRole on the recorder's role (also when it is the service-linked role
+//   AWSServiceRoleForConfig, which must exist; the operator does not create it); PutConfigRule with Tags also
+//   authorizes config:TagResource
+//   (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsconfig.html).
+// - Amazon Inspector user guide, service-linked role: activating Inspector creates
+//   AWSServiceRoleForAmazonInspector2, so the identity calling Enable needs iam:CreateServiceLinkedRole with
+//   iam:AWSServiceName inspector2.amazonaws.com
+//   (https://docs.aws.amazon.com/inspector/latest/user/using-service-linked-roles.html); Enable, Disable and
+//   BatchGetAccountStatus authorize inspector2:Enable / Disable / BatchGetAccountStatus
+//   (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoninspector2.html).
 // - GuardDuty user guide, service-linked roles: enabling GuardDuty creates AWSServiceRoleForAmazonGuardDuty and
 //   the identity that enables it needs iam:CreateServiceLinkedRole with iam:AWSServiceName
 //   guardduty.amazonaws.com (https://docs.aws.amazon.com/guardduty/latest/ug/using-service-linked-roles.html).
@@ -182,8 +232,81 @@ pub const SECTIONS: &[&str] = &[
 // associations) happens in a Correct pass of the PatchSchedule itself, so those deletes count as
 // `PatchSchedule#correct`.
 
+/// Uses of the EKS add-on writes that hand a pod identity role to the add-on's service account.
+const POD_IDENTITY_CORRECT: &[&str] = &["MonitoringPolicy.containerInsights.podIdentity#correct"];
+
+/// CreateAddon / UpdateAddon with `podIdentityAssociations` also create the association.
+const POD_IDENTITY_ASSOCIATION: Perm = Perm {
+    grant: Grant::Action("eks:CreatePodIdentityAssociation"),
+    only: POD_IDENTITY_CORRECT,
+};
+
 /// Every AWS operation the service modules call, sorted by (service, operation).
 pub const OPERATIONS: &[Row] = &[
+    // IAM Access Analyzer (every region; unused access analyzers in the home region).
+    row(
+        "accessanalyzer",
+        "CreateAnalyzer",
+        &[
+            act("access-analyzer:CreateAnalyzer"),
+            act("access-analyzer:CreateArchiveRule"),
+            act("access-analyzer:TagResource"),
+            slr(
+                ACCESS_ANALYZER_PRINCIPAL,
+                "AWSServiceRoleForAccessAnalyzer",
+                &[],
+            ),
+        ],
+        &["AccountBaseline.accessAnalyzer#correct"],
+    ),
+    row(
+        "accessanalyzer",
+        "CreateArchiveRule",
+        &[act("access-analyzer:CreateArchiveRule")],
+        &["AccountBaseline.accessAnalyzer#correct"],
+    ),
+    row(
+        "accessanalyzer",
+        "DeleteAnalyzer",
+        &[act("access-analyzer:DeleteAnalyzer")],
+        &[
+            "AccountBaseline.accessAnalyzer#correct",
+            "AccountBaseline.accessAnalyzer#delete",
+        ],
+    ),
+    row(
+        "accessanalyzer",
+        "DeleteArchiveRule",
+        &[act("access-analyzer:DeleteArchiveRule")],
+        &["AccountBaseline.accessAnalyzer#correct"],
+    ),
+    row(
+        "accessanalyzer",
+        "ListAnalyzers",
+        &[act("access-analyzer:ListAnalyzers")],
+        &[
+            "AccountBaseline.accessAnalyzer",
+            "AccountBaseline.accessAnalyzer#delete",
+        ],
+    ),
+    row(
+        "accessanalyzer",
+        "ListArchiveRules",
+        &[act("access-analyzer:ListArchiveRules")],
+        &["AccountBaseline.accessAnalyzer"],
+    ),
+    row(
+        "accessanalyzer",
+        "UpdateAnalyzer",
+        &[act("access-analyzer:UpdateAnalyzer")],
+        &["AccountBaseline.accessAnalyzer#correct"],
+    ),
+    row(
+        "accessanalyzer",
+        "UpdateArchiveRule",
+        &[act("access-analyzer:UpdateArchiveRule")],
+        &["AccountBaseline.accessAnalyzer#correct"],
+    ),
     // CloudTrail (trail in the home region).
     row(
         "cloudtrail",
@@ -334,12 +457,150 @@ pub const OPERATIONS: &[Row] = &[
         ],
         &["MonitoringPolicy.alarms#correct"],
     ),
+    // AWS Config (every region): recorder, delivery channel, managed rules.
+    row(
+        "config",
+        "DeleteConfigRule",
+        &[act("config:DeleteConfigRule")],
+        &[
+            "AccountBaseline.config#correct",
+            "AccountBaseline.config#delete",
+        ],
+    ),
+    row(
+        "config",
+        "DeleteConfigurationRecorder",
+        &[act("config:DeleteConfigurationRecorder")],
+        &["AccountBaseline.config#delete"],
+    ),
+    row(
+        "config",
+        "DeleteDeliveryChannel",
+        &[act("config:DeleteDeliveryChannel")],
+        &["AccountBaseline.config#delete"],
+    ),
+    row(
+        "config",
+        "DescribeConfigRules",
+        &[act("config:DescribeConfigRules")],
+        &["AccountBaseline.config", "AccountBaseline.config#delete"],
+    ),
+    row(
+        "config",
+        "DescribeConfigurationRecorderStatus",
+        &[act("config:DescribeConfigurationRecorderStatus")],
+        &["AccountBaseline.config", "AccountBaseline.config#delete"],
+    ),
+    row(
+        "config",
+        "DescribeConfigurationRecorders",
+        &[act("config:DescribeConfigurationRecorders")],
+        &["AccountBaseline.config", "AccountBaseline.config#delete"],
+    ),
+    row(
+        "config",
+        "DescribeDeliveryChannels",
+        &[act("config:DescribeDeliveryChannels")],
+        &["AccountBaseline.config", "AccountBaseline.config#delete"],
+    ),
+    row(
+        "config",
+        "ListTagsForResource",
+        &[act("config:ListTagsForResource")],
+        &["AccountBaseline.config", "AccountBaseline.config#delete"],
+    ),
+    row(
+        "config",
+        "PutConfigRule",
+        &[act("config:PutConfigRule"), act("config:TagResource")],
+        &["AccountBaseline.config#correct"],
+    ),
+    row(
+        "config",
+        "PutConfigurationRecorder",
+        &[
+            act("config:PutConfigurationRecorder"),
+            pass_role(CONFIG_PRINCIPAL, &[]),
+        ],
+        &["AccountBaseline.config#correct"],
+    ),
+    row(
+        "config",
+        "PutDeliveryChannel",
+        &[act("config:PutDeliveryChannel")],
+        &["AccountBaseline.config#correct"],
+    ),
+    row(
+        "config",
+        "StartConfigurationRecorder",
+        &[act("config:StartConfigurationRecorder")],
+        &["AccountBaseline.config#correct"],
+    ),
+    row(
+        "config",
+        "StopConfigurationRecorder",
+        &[act("config:StopConfigurationRecorder")],
+        &[
+            "AccountBaseline.config#correct",
+            "AccountBaseline.config#delete",
+        ],
+    ),
     // EC2: EBS encryption by default (every region) and instance lookup for PatchSchedule compliance.
+    row(
+        "ec2",
+        "CreateFlowLogs",
+        &[
+            act("ec2:CreateFlowLogs"),
+            act("ec2:CreateTags"),
+            Perm {
+                grant: Grant::Action("logs:CreateLogDelivery"),
+                only: &["AccountBaseline.vpcFlowLogs.s3#correct"],
+            },
+            pass_role(
+                VPC_FLOW_LOGS_PRINCIPAL,
+                &["AccountBaseline.vpcFlowLogs.cloudWatchLogs#correct"],
+            ),
+        ],
+        &["AccountBaseline.vpcFlowLogs#correct"],
+    ),
+    row(
+        "ec2",
+        "DeleteFlowLogs",
+        &[
+            act("ec2:DeleteFlowLogs"),
+            Perm {
+                grant: Grant::Action("logs:DeleteLogDelivery"),
+                only: &[
+                    "AccountBaseline.vpcFlowLogs.s3#correct",
+                    "AccountBaseline.vpcFlowLogs.s3#delete",
+                ],
+            },
+        ],
+        &[
+            "AccountBaseline.vpcFlowLogs#correct",
+            "AccountBaseline.vpcFlowLogs#delete",
+        ],
+    ),
+    row(
+        "ec2",
+        "DescribeFlowLogs",
+        &[act("ec2:DescribeFlowLogs")],
+        &[
+            "AccountBaseline.vpcFlowLogs",
+            "AccountBaseline.vpcFlowLogs#delete",
+        ],
+    ),
     row(
         "ec2",
         "DescribeInstances",
         &[act("ec2:DescribeInstances")],
         &["PatchSchedule.targets.tags"],
+    ),
+    row(
+        "ec2",
+        "DescribeVpcs",
+        &[act("ec2:DescribeVpcs")],
+        &["AccountBaseline.vpcFlowLogs"],
     ),
     row(
         "ec2",
@@ -373,6 +634,138 @@ pub const OPERATIONS: &[Row] = &[
         "ModifyEbsDefaultKmsKeyId",
         &[act("ec2:ModifyEbsDefaultKmsKeyId")],
         &["AccountBaseline.ebsEncryptionByDefault.kmsKeyId#correct"],
+    ),
+    // ECS (MonitoringPolicy Container Insights: the cluster setting; clusters are never created or deleted).
+    row(
+        "ecs",
+        "DescribeClusters",
+        &[act("ecs:DescribeClusters")],
+        &["MonitoringPolicy.containerInsights"],
+    ),
+    row(
+        "ecs",
+        "UpdateCluster",
+        &[act("ecs:UpdateCluster")],
+        &["MonitoringPolicy.containerInsights#correct"],
+    ),
+    // EKS (MonitoringPolicy Container Insights: the amazon-cloudwatch-observability add-on). Add-ons of clusters
+    // removed from the spec are found through status and deleted when their tags prove ownership.
+    row(
+        "eks",
+        "CreateAddon",
+        &[
+            act("eks:CreateAddon"),
+            act("eks:TagResource"),
+            POD_IDENTITY_ASSOCIATION,
+            pass_role(EKS_POD_IDENTITY_PRINCIPAL, POD_IDENTITY_CORRECT),
+        ],
+        &["MonitoringPolicy.containerInsights#correct"],
+    ),
+    row(
+        "eks",
+        "DeleteAddon",
+        &[act("eks:DeleteAddon")],
+        &[
+            "MonitoringPolicy.containerInsights#correct",
+            "MonitoringPolicy#delete",
+        ],
+    ),
+    row(
+        "eks",
+        "DescribeAddon",
+        &[act("eks:DescribeAddon")],
+        &[
+            "MonitoringPolicy.containerInsights",
+            "MonitoringPolicy#delete",
+        ],
+    ),
+    row(
+        "eks",
+        "DescribeAddonVersions",
+        &[act("eks:DescribeAddonVersions")],
+        &["MonitoringPolicy.containerInsights"],
+    ),
+    row(
+        "eks",
+        "DescribeCluster",
+        &[act("eks:DescribeCluster")],
+        &["MonitoringPolicy.containerInsights"],
+    ),
+    row(
+        "eks",
+        "DescribePodIdentityAssociation",
+        &[act("eks:DescribePodIdentityAssociation")],
+        &["MonitoringPolicy.containerInsights.podIdentity"],
+    ),
+    row(
+        "eks",
+        "UpdateAddon",
+        &[
+            act("eks:UpdateAddon"),
+            POD_IDENTITY_ASSOCIATION,
+            Perm {
+                grant: Grant::Action("eks:UpdatePodIdentityAssociation"),
+                only: POD_IDENTITY_CORRECT,
+            },
+            pass_role(EKS_POD_IDENTITY_PRINCIPAL, POD_IDENTITY_CORRECT),
+        ],
+        &["MonitoringPolicy.containerInsights#correct"],
+    ),
+    // EventBridge (MonitoringPolicy finding routes and scheduled actions). Every pass and deletion lists the
+    // policy's rules by prefix, so rules left from an earlier spec are found and removed.
+    row(
+        "events",
+        "DeleteRule",
+        &[act("events:DeleteRule")],
+        &["MonitoringPolicy#correct", "MonitoringPolicy#delete"],
+    ),
+    row(
+        "events",
+        "ListRules",
+        &[act("events:ListRules")],
+        &["MonitoringPolicy"],
+    ),
+    row(
+        "events",
+        "ListTagsForResource",
+        &[act("events:ListTagsForResource")],
+        &["MonitoringPolicy"],
+    ),
+    row(
+        "events",
+        "ListTargetsByRule",
+        &[act("events:ListTargetsByRule")],
+        &["MonitoringPolicy"],
+    ),
+    row(
+        "events",
+        "PutRule",
+        &[act("events:PutRule"), act("events:TagResource")],
+        &[
+            "MonitoringPolicy.findingRoutes#correct",
+            "MonitoringPolicy.scheduledActions#correct",
+        ],
+    ),
+    row(
+        "events",
+        "PutTargets",
+        &[
+            act("events:PutTargets"),
+            pass_role(
+                EVENTS_PRINCIPAL,
+                &["MonitoringPolicy.scheduledActions#correct"],
+            ),
+        ],
+        &[
+            "MonitoringPolicy.findingRoutes#correct",
+            "MonitoringPolicy.scheduledActions#correct",
+        ],
+    ),
+    row(
+        "events",
+        "RemoveTargets",
+        &[act("events:RemoveTargets")],
+        &["MonitoringPolicy#correct", "MonitoringPolicy#delete"],
     ),
     // GuardDuty (every region).
     row(
@@ -438,7 +831,45 @@ pub const OPERATIONS: &[Row] = &[
         &[act("iam:UpdateAccountPasswordPolicy")],
         &["AccountBaseline.passwordPolicy#correct"],
     ),
+    // Amazon Inspector (every region): account scan types.
+    row(
+        "inspector2",
+        "BatchGetAccountStatus",
+        &[act("inspector2:BatchGetAccountStatus")],
+        &[
+            "AccountBaseline.inspector",
+            "AccountBaseline.inspector#delete",
+        ],
+    ),
+    row(
+        "inspector2",
+        "Disable",
+        &[act("inspector2:Disable")],
+        &[
+            "AccountBaseline.inspector#correct",
+            "AccountBaseline.inspector#delete",
+        ],
+    ),
+    row(
+        "inspector2",
+        "Enable",
+        &[
+            act("inspector2:Enable"),
+            slr(
+                INSPECTOR_PRINCIPAL,
+                "AWSServiceRoleForAmazonInspector2",
+                &[],
+            ),
+        ],
+        &["AccountBaseline.inspector#correct"],
+    ),
     // CloudWatch Logs (MonitoringPolicy metric filters, log group retention).
+    row(
+        "logs",
+        "AssociateKmsKey",
+        &[act("logs:AssociateKmsKey")],
+        &["MonitoringPolicy.logGroups.kmsKeyId#correct"],
+    ),
     row(
         "logs",
         "CreateLogGroup",
@@ -449,6 +880,12 @@ pub const OPERATIONS: &[Row] = &[
         "logs",
         "DeleteMetricFilter",
         &[act("logs:DeleteMetricFilter")],
+        &["MonitoringPolicy#correct", "MonitoringPolicy#delete"],
+    ),
+    row(
+        "logs",
+        "DeleteQueryDefinition",
+        &[act("logs:DeleteQueryDefinition")],
         &["MonitoringPolicy#correct", "MonitoringPolicy#delete"],
     ),
     row(
@@ -465,9 +902,21 @@ pub const OPERATIONS: &[Row] = &[
     ),
     row(
         "logs",
+        "DescribeQueryDefinitions",
+        &[act("logs:DescribeQueryDefinitions")],
+        &["MonitoringPolicy.insightsQueries"],
+    ),
+    row(
+        "logs",
         "PutMetricFilter",
         &[act("logs:PutMetricFilter")],
         &["MonitoringPolicy.logMetricFilters#correct"],
+    ),
+    row(
+        "logs",
+        "PutQueryDefinition",
+        &[act("logs:PutQueryDefinition")],
+        &["MonitoringPolicy.insightsQueries#correct"],
     ),
     row(
         "logs",
@@ -602,7 +1051,10 @@ pub const OPERATIONS: &[Row] = &[
         "sns",
         "SetTopicAttributes",
         &[act("sns:SetTopicAttributes")],
-        &["MonitoringPolicy.topics#correct"],
+        &[
+            "MonitoringPolicy.topics#correct",
+            "MonitoringPolicy.findingRoutes#delete",
+        ],
     ),
     row(
         "sns",
@@ -1007,6 +1459,32 @@ impl Usage {
             if s.root_account.is_some() {
                 secs.push("AccountBaseline.rootAccount");
             }
+            if s.inspector.is_some() {
+                secs.push("AccountBaseline.inspector");
+            }
+            if s.access_analyzer.is_some() {
+                secs.push("AccountBaseline.accessAnalyzer");
+            }
+            if let Some(f) = &s.vpc_flow_logs {
+                secs.push("AccountBaseline.vpcFlowLogs");
+                if f.s3.is_some() {
+                    secs.push("AccountBaseline.vpcFlowLogs.s3");
+                }
+                if let Some(cw) = &f.cloud_watch_logs {
+                    secs.push("AccountBaseline.vpcFlowLogs.cloudWatchLogs");
+                    if correct {
+                        u.pass(VPC_FLOW_LOGS_PRINCIPAL, &cw.deliver_logs_permission_arn);
+                    }
+                }
+            }
+            if let Some(c) = &s.config {
+                secs.push("AccountBaseline.config");
+                // The recorder's role is passed to AWS Config (the service-linked role when none is named).
+                if correct {
+                    let role = c.recorder.role_arn.as_deref();
+                    u.pass(CONFIG_PRINCIPAL, role.unwrap_or(CONFIG_SERVICE_LINKED_ROLE));
+                }
+            }
             u.declare(&secs, correct, delete);
         }
         for p in &m.schedules {
@@ -1061,6 +1539,39 @@ impl Usage {
             }
             if !s.log_groups.is_empty() {
                 secs.push("MonitoringPolicy.logGroups");
+            }
+            if s.log_groups.iter().any(|g| g.kms_key_id.is_some()) {
+                secs.push("MonitoringPolicy.logGroups.kmsKeyId");
+            }
+            if !s.finding_routes.is_empty() {
+                secs.push("MonitoringPolicy.findingRoutes");
+            }
+            if !s.scheduled_actions.is_empty() {
+                secs.push("MonitoringPolicy.scheduledActions");
+                if correct {
+                    for a in &s.scheduled_actions {
+                        u.pass(EVENTS_PRINCIPAL, &a.role_arn);
+                    }
+                }
+            }
+            if !s.insights_queries.is_empty() {
+                secs.push("MonitoringPolicy.insightsQueries");
+            }
+            if let Some(ci) = &s.container_insights {
+                secs.push("MonitoringPolicy.containerInsights");
+                let pod_roles: Vec<&String> = ci
+                    .eks
+                    .iter()
+                    .filter_map(|e| e.pod_identity_role_arn.as_ref())
+                    .collect();
+                if !pod_roles.is_empty() {
+                    secs.push("MonitoringPolicy.containerInsights.podIdentity");
+                }
+                if correct {
+                    for role in pod_roles {
+                        u.pass(EKS_POD_IDENTITY_PRINCIPAL, role);
+                    }
+                }
             }
             u.declare(&secs, correct, delete);
         }
@@ -1332,7 +1843,7 @@ mod tests {
                         assert!(
                             prefix
                                 .chars()
-                                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()),
+                                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
                             "{a}"
                         );
                         assert!(name.starts_with(|c: char| c.is_ascii_uppercase()), "{a}");

@@ -163,9 +163,11 @@ async fn every_moto_row_is_called_against_moto() {
     };
     let report = cleanup(&factory, &input).await.unwrap();
     assert!(report.errors.is_empty(), "{:?}", report.errors);
+    baseline_sections_scenario(&factory).await;
 
     patch_schedule_scenario(&factory).await;
     monitoring_scenario(&factory).await;
+    container_insights_scenario(&moto, &factory).await;
 
     // Any outcome counts as "called": moto's GetBucketVersioning reply fails the SDK's XML parser and is read
     // through the documented compatibility path in src/aws/s3.rs.
@@ -184,6 +186,61 @@ async fn every_moto_row_is_called_against_moto() {
         not_called.is_empty(),
         "table says moto exercises these, but the scenario never called them: {not_called:?}"
     );
+}
+
+/// AccountBaseline sections added after the foundation (issue 3): create, change, delete.
+async fn baseline_sections_scenario(factory: &aws_baseline_operator::aws::AwsFactory) {
+    let acct = support::account(&["us-east-1"]);
+    let owner = Owner {
+        kind: "AccountBaseline".into(),
+        name: "sections".into(),
+        uid: "sections-uid".into(),
+    };
+    let spec: AccountBaselineSpec = serde_json::from_value(json!({
+        "accountRef": {"name": "a"},
+        "deletionPolicy": "Delete",
+        "inspector": {"scanTypes": {"ec2": true, "ecr": true}},
+        "config": {
+            "deliveryChannel": {"s3BucketName": "ops-config"},
+            "rules": [
+                {"name": "ct", "sourceIdentifier": "CLOUD_TRAIL_ENABLED"},
+                {"name": "keys", "sourceIdentifier": "ACCESS_KEYS_ROTATED", "inputParameters": {"maxAccessKeyAge": "90"}}
+            ]
+        },
+        "vpcFlowLogs": {"cloudWatchLogs": {"logGroupName": "/ops/flow", "deliverLogsPermissionArn": "arn:aws:iam::123456789012:role/flow-logs"}}
+    }))
+    .unwrap();
+    let mut changed = spec.clone();
+    changed.inspector.as_mut().unwrap().scan_types.ecr = Some(false);
+    let config = changed.config.as_mut().unwrap();
+    config.recording = false;
+    config.delivery_channel.s3_key_prefix = Some("cfg".into());
+    config.rules.truncate(1);
+    changed.vpc_flow_logs.as_mut().unwrap().traffic_type =
+        aws_baseline_operator::api::account_baseline::FlowLogsTrafficType::Reject;
+    let now = Time("2026-01-01T00:00:00Z".parse().unwrap());
+    let mut previous = vec![];
+    for s in [&spec, &changed] {
+        let input = BaselineInput {
+            spec: s,
+            account: &acct,
+            owner: owner.clone(),
+            previous: &previous,
+            mode: DriftPolicy::Correct,
+        };
+        let r = run(factory, &input).await;
+        assert!(r.error_category().is_none(), "{:#?}", r.outcomes);
+        previous = baseline_status(None, &r, None, &now).components;
+    }
+    let input = BaselineInput {
+        spec: &changed,
+        account: &acct,
+        owner,
+        previous: &previous,
+        mode: DriftPolicy::Correct,
+    };
+    let report = cleanup(factory, &input).await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
 }
 
 /// PatchSchedule: create, change every managed kind of setting, re-locate without status, delete.
@@ -291,7 +348,11 @@ async fn monitoring_scenario(factory: &aws_baseline_operator::aws::AwsFactory) {
         "dashboards": [{"name": "overview", "body": {"widgets": [{"type": "text", "x": 0, "y": 0, "width": 6, "height": 2, "properties": {"markdown": "ops"}}]}}],
         "logGroups": [{"name": "/ops/app", "retentionInDays": 14}],
         "logMetricFilters": [{"name": "errors", "logGroupName": "/ops/app", "pattern": "ERROR",
-            "metricNamespace": "Ops", "metricName": "Errors"}]
+            "metricNamespace": "Ops", "metricName": "Errors"}],
+        "findingRoutes": [{"name": "guardduty", "source": "guardDuty", "topic": "ops-alerts"}],
+        "scheduledActions": [{"name": "restart", "schedule": "rate(1 day)",
+            "roleArn": "arn:aws:iam::123456789012:role/events-ssm",
+            "automation": {"documentName": "AWS-RestartEC2Instance", "parameters": {"InstanceId": ["i-0123456789abcdef0"]}}}]
     }))
     .unwrap();
     let now = Time("2026-01-01T00:00:00Z".parse().unwrap());
@@ -317,6 +378,7 @@ async fn monitoring_scenario(factory: &aws_baseline_operator::aws::AwsFactory) {
     changed.topics[0].kms_master_key_id = Some("alias/aws/sns".into());
     changed.log_metric_filters.clear();
     changed.dashboards[0].body = json!({"widgets": []});
+    changed.scheduled_actions.clear();
     let r = monitoring::run(factory, &input(&changed, Some(&st))).await;
     assert!(r.pass.error_category().is_none(), "{:#?}", r.pass.outcomes);
     let st = monitoring_status(Some(&st), &r, None, &now);
@@ -324,4 +386,50 @@ async fn monitoring_scenario(factory: &aws_baseline_operator::aws::AwsFactory) {
         .await
         .unwrap();
     assert!(report.errors.is_empty(), "{:?}", report.errors);
+}
+
+/// MonitoringPolicy Container Insights on ECS: an existing cluster's setting is read and corrected.
+async fn container_insights_scenario(
+    moto: &support::Moto,
+    factory: &aws_baseline_operator::aws::AwsFactory,
+) {
+    use aws_baseline_operator::api::MonitoringPolicySpec;
+    use aws_baseline_operator::engine::monitoring::{self, MonitoringInput};
+
+    aws_sdk_ecs::Client::new(&moto.sdk_config("us-east-1").await)
+        .create_cluster()
+        .cluster_name("ops-ecs")
+        .send()
+        .await
+        .unwrap();
+    let mut acct = support::account(&["us-east-1"]);
+    acct.allowed_namespaces = Some(aws_baseline_operator::api::aws_account::AllowedNamespaces {
+        names: vec!["ops".into()],
+        selector: None,
+    });
+    let no_labels = std::collections::BTreeMap::new();
+    let spec: MonitoringPolicySpec = serde_json::from_value(json!({
+        "accountRef": {"name": "a"},
+        "containerInsights": {"ecs": [{"clusterName": "ops-ecs", "mode": "enhanced"}]}
+    }))
+    .unwrap();
+    let input = MonitoringInput {
+        spec: &spec,
+        account: &acct,
+        owner: Owner {
+            kind: "MonitoringPolicy".into(),
+            name: "ops/containers".into(),
+            uid: "containers-uid".into(),
+        },
+        namespace: "ops",
+        name: "containers",
+        namespace_labels: &no_labels,
+        previous: None,
+        mode: DriftPolicy::Correct,
+        alarm_write_interval: std::time::Duration::ZERO,
+    };
+    let r = monitoring::run(factory, &input).await;
+    assert!(r.pass.error_category().is_none(), "{:#?}", r.pass.outcomes);
+    assert_eq!(r.pass.outcomes.len(), 1, "{:#?}", r.pass.outcomes);
+    assert_eq!(r.pass.outcomes[0].drift.len(), 1);
 }

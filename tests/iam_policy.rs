@@ -261,15 +261,26 @@ fn iam_policy_the_examples_need_a_subset_including_the_patch_schedule_actions() 
     ] {
         assert!(got.contains(a), "{a} missing for examples/");
     }
-    // The example baseline retains what it created and sets no KMS key for EBS; no role is passed anywhere.
+    // The example baseline retains what it created and sets no KMS key for EBS.
     for a in [
         "cloudtrail:DeleteTrail",
         "guardduty:DeleteDetector",
         "ec2:ModifyEbsDefaultKmsKeyId",
-        "iam:PassRole",
     ] {
         assert!(!got.contains(a), "{a} is not used by examples/");
     }
+    // The only role passed is the application policy's scheduled-action role, and only to EventBridge.
+    let pass = statement(&doc, "PassRoleToEvents").expect("PassRoleToEvents");
+    assert_eq!(
+        pass["Resource"],
+        "arn:aws:iam::123456789012:role/checkout-scheduled-actions"
+    );
+    assert_eq!(
+        pass["Condition"]["StringEquals"]["iam:PassedToService"],
+        "events.amazonaws.com"
+    );
+    assert!(statement(&doc, "PassRoleToSSM").is_none());
+    assert!(statement(&doc, "PassRoleToCloudTrail").is_none());
     // The PatchSchedules run tasks without serviceRoleArn: Systems Manager's service-linked role.
     let slr = statement(&doc, "CreateSSMServiceLinkedRole").expect("SSM service-linked role");
     assert_eq!(

@@ -7,13 +7,16 @@ mod support;
 
 mod aws_mocks;
 mod aws_operations;
+mod baseline_mocks;
 mod baseline_moto;
+mod baseline_sections_moto;
 mod cli_moto;
 mod controller_mock;
 mod crds;
 mod e2e_cluster;
 mod helm_chart;
 mod iam_policy;
+mod insights_moto;
 mod leader_election;
 mod monitoring_moto;
 mod patch_moto;

@@ -47,7 +47,7 @@ fn retain() -> DeletionPolicy {
     )
 )]
 #[x_kube(validation = Rule::new("has(self.accountRef) != has(self.accountSelector)").message("set exactly one of accountRef or accountSelector"))]
-#[x_kube(validation = Rule::new("has(self.cloudTrail) || has(self.guardDuty) || has(self.passwordPolicy) || has(self.s3BlockPublicAccess) || has(self.ebsEncryptionByDefault) || has(self.rootAccount)").message("declare at least one baseline section"))]
+#[x_kube(validation = Rule::new("has(self.cloudTrail) || has(self.guardDuty) || has(self.passwordPolicy) || has(self.s3BlockPublicAccess) || has(self.ebsEncryptionByDefault) || has(self.rootAccount) || has(self.inspector) || has(self.config) || has(self.vpcFlowLogs) || has(self.accessAnalyzer)").message("declare at least one baseline section"))]
 #[serde(rename_all = "camelCase")]
 pub struct AccountBaselineSpec {
     /// The `AwsAccount` this baseline applies to. Exactly one of `accountRef` and `accountSelector`.
@@ -96,6 +96,20 @@ pub struct AccountBaselineSpec {
     /// Root user expectations. Detect-only: the API cannot change them, so they are always reported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root_account: Option<RootAccountSpec>,
+    /// Amazon Inspector scanning in every listed region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inspector: Option<InspectorSpec>,
+    /// AWS Config in every listed region: the recorder (adopted whatever its name), the delivery channel, recording
+    /// on, and managed rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<ConfigSpec>,
+    /// VPC flow logs for every VPC (or the VPCs selected by tag) in every listed region; VPCs created later are
+    /// picked up by the next drift check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_flow_logs: Option<VpcFlowLogsSpec>,
+    /// IAM Access Analyzer analyzers and their archive rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_analyzer: Option<AccessAnalyzerSpec>,
 }
 
 /// A CloudTrail trail, managed in the home region.
@@ -373,7 +387,7 @@ pub struct PasswordPolicySpec {
     pub hard_expiry: Option<bool>,
 }
 
-/// Account-level S3 Block Public Access (S3.1, CIS 2.1.4).
+/// Account-level S3 Block Public Access (S3.1, CIS 2.1.5).
 #[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct S3BlockPublicAccessSpec {
@@ -415,6 +429,370 @@ pub struct RootAccountSpec {
     /// Expect no access keys on the root user (IAM.4, CIS 1.4).
     #[serde(default = "yes")]
     pub forbid_access_keys: bool,
+}
+
+/// Amazon Inspector in every listed region.
+#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct InspectorSpec {
+    /// Resource scan types, each on or off; a scan type left out is not managed.
+    pub scan_types: InspectorScanTypes,
+}
+
+/// Amazon Inspector resource scan types. Unset means "not managed".
+#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq, Default)]
+#[serde(rename_all = "camelCase")]
+#[x_kube(validation = Rule::new("has(self.ec2) || has(self.ecr) || has(self.lambda) || has(self.lambdaCode)").message("declare at least one scan type"))]
+#[x_kube(validation = Rule::new("!has(self.lambdaCode) || !self.lambdaCode || (has(self.lambda) && self.lambda)").message("lambdaCode requires lambda: true"))]
+pub struct InspectorScanTypes {
+    /// EC2 instance scanning (`EC2`; Inspector.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ec2: Option<bool>,
+    /// ECR container image scanning (`ECR`; Inspector.2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ecr: Option<bool>,
+    /// Lambda standard scanning (`LAMBDA`; Inspector.4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lambda: Option<bool>,
+    /// Lambda code scanning (`LAMBDA_CODE`; Inspector.3); needs `lambda: true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lambda_code: Option<bool>,
+}
+
+/// AWS Config in every listed region (Config.1, CIS 3.5).
+#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigSpec {
+    /// The configuration recorder. A region has at most one; an existing one is adopted whatever its name.
+    #[serde(default)]
+    pub recorder: ConfigRecorderSpec,
+    /// Where configuration history and snapshots are delivered. An existing channel is adopted whatever its name.
+    pub delivery_channel: ConfigDeliveryChannelSpec,
+    /// Whether the recorder is recording.
+    #[serde(default = "yes")]
+    pub recording: bool,
+    /// AWS managed rules, created in every listed region as `<baseline name>-<rule name>` and tagged; rules this
+    /// baseline created that leave the spec are deleted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 100))]
+    #[x_kube(validation = Rule::new("self.all(r, self.exists_one(o, o.name == r.name))").message("rule names must be unique"))]
+    pub rules: Vec<ConfigRuleSpec>,
+}
+
+/// The configuration recorder: every supported resource type, optionally minus exclusions.
+#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+#[x_kube(validation = Rule::new("!has(self.excludedResourceTypes) || size(self.excludedResourceTypes) == 0 || (has(self.includeGlobalResourceTypes) && !self.includeGlobalResourceTypes)").message("excludedResourceTypes needs includeGlobalResourceTypes: false (exclusions record global types unless excluded)"))]
+pub struct ConfigRecorderSpec {
+    /// IAM role the recorder uses. Unset: the service-linked role `AWSServiceRoleForConfig` (Config.1), which
+    /// must exist in the account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$"))]
+    pub role_arn: Option<String>,
+    /// Record global resource types (IAM users, roles, policies) too; done in the home region only, so each global
+    /// item is recorded once.
+    #[serde(default = "yes")]
+    pub include_global_resource_types: bool,
+    /// Resource types not to record, e.g. `AWS::EC2::NetworkInterface`.
+    #[serde(default)]
+    #[schemars(length(max = 100))]
+    #[schemars(inner(regex(pattern = r"^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$")))]
+    #[schemars(extend("x-kubernetes-list-type" = "set"))]
+    pub excluded_resource_types: Vec<String>,
+    /// How often changes are recorded.
+    #[serde(default)]
+    pub recording_frequency: RecordingFrequency,
+}
+
+impl Default for ConfigRecorderSpec {
+    fn default() -> Self {
+        Self {
+            role_arn: None,
+            include_global_resource_types: true,
+            excluded_resource_types: vec![],
+            recording_frequency: RecordingFrequency::default(),
+        }
+    }
+}
+
+/// AWS Config recording frequency.
+#[derive(JsonSchema, Deserialize, Serialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum RecordingFrequency {
+    /// Every change as it happens (the AWS default).
+    #[default]
+    #[serde(rename = "CONTINUOUS")]
+    Continuous,
+    /// Once a day, the latest state of changed resources.
+    #[serde(rename = "DAILY")]
+    Daily,
+}
+
+impl RecordingFrequency {
+    /// The API value.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Continuous => "CONTINUOUS",
+            Self::Daily => "DAILY",
+        }
+    }
+}
+
+/// The AWS Config delivery channel.
+#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigDeliveryChannelSpec {
+    /// S3 bucket for configuration history and snapshots (its policy must let AWS Config write).
+    #[schemars(regex(pattern = r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"))]
+    pub s3_bucket_name: String,
+    /// Key prefix inside the bucket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 200))]
+    pub s3_key_prefix: Option<String>,
+    /// KMS key ARN that encrypts delivered objects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$"))]
+    pub s3_kms_key_arn: Option<String>,
+    /// SNS topic ARN notified of configuration changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:.+$"))]
+    pub sns_topic_arn: Option<String>,
+    /// How often configuration snapshots are delivered; unset means no periodic snapshots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot_delivery_frequency: Option<SnapshotDeliveryFrequency>,
+}
+
+/// How often AWS Config delivers configuration snapshots.
+#[derive(JsonSchema, Deserialize, Serialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SnapshotDeliveryFrequency {
+    /// Hourly.
+    #[serde(rename = "One_Hour")]
+    OneHour,
+    /// Every three hours.
+    #[serde(rename = "Three_Hours")]
+    ThreeHours,
+    /// Every six hours.
+    #[serde(rename = "Six_Hours")]
+    SixHours,
+    /// Every twelve hours.
+    #[serde(rename = "Twelve_Hours")]
+    TwelveHours,
+    /// Daily.
+    #[serde(rename = "TwentyFour_Hours")]
+    TwentyFourHours,
+}
+
+impl SnapshotDeliveryFrequency {
+    /// The API value.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::OneHour => "One_Hour",
+            Self::ThreeHours => "Three_Hours",
+            Self::SixHours => "Six_Hours",
+            Self::TwelveHours => "Twelve_Hours",
+            Self::TwentyFourHours => "TwentyFour_Hours",
+        }
+    }
+}
+
+/// An AWS managed Config rule.
+#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigRuleSpec {
+    /// Name within this baseline; the AWS rule is `<baseline name>-<name>`.
+    #[schemars(regex(pattern = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"))]
+    pub name: String,
+    /// Managed rule identifier, e.g. `CLOUD_TRAIL_ENABLED`, `ACCESS_KEYS_ROTATED`.
+    #[schemars(regex(pattern = r"^[A-Z0-9_]{1,256}$"))]
+    pub source_identifier: String,
+    /// Rule parameters, e.g. `{maxAccessKeyAge: "90"}`.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub input_parameters: std::collections::BTreeMap<String, String>,
+}
+
+/// VPC flow logs (EC2.6, CIS 3.9).
+#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+#[x_kube(validation = Rule::new("has(self.cloudWatchLogs) != has(self.s3)").message("set exactly one destination: cloudWatchLogs or s3"))]
+pub struct VpcFlowLogsSpec {
+    /// Only VPCs carrying all of these tags; unset (or empty) means every VPC in the region.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    #[schemars(length(max = 10))]
+    pub vpc_tags: std::collections::BTreeMap<String, String>,
+    /// Deliver to a CloudWatch Logs log group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloud_watch_logs: Option<FlowLogsCloudWatch>,
+    /// Deliver to an S3 bucket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub s3: Option<FlowLogsS3>,
+    /// Which traffic is logged. EC2.6 evaluates `REJECT`; `ALL` includes it.
+    #[serde(default)]
+    pub traffic_type: FlowLogsTrafficType,
+    /// Custom log format (e.g. `${version} ${vpc-id} ${srcaddr} ...`); unset means AWS's default format, not managed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 4096))]
+    pub log_format: Option<String>,
+    /// Maximum aggregation interval in seconds: 60 or 600.
+    #[serde(default = "six_hundred")]
+    #[schemars(range(min = 60, max = 600))]
+    #[x_kube(validation = Rule::new("self == 60 || self == 600").message("maxAggregationInterval must be 60 or 600"))]
+    pub max_aggregation_interval: i32,
+}
+
+fn six_hundred() -> i32 {
+    600
+}
+
+/// CloudWatch Logs delivery of flow logs.
+#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct FlowLogsCloudWatch {
+    /// Log group name (created by AWS on first delivery when missing).
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_/.#-]{1,512}$"))]
+    pub log_group_name: String,
+    /// IAM role the flow logs service assumes to write to the log group.
+    #[schemars(regex(pattern = r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$"))]
+    pub deliver_logs_permission_arn: String,
+}
+
+/// S3 delivery of flow logs.
+#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct FlowLogsS3 {
+    /// Bucket ARN, optionally with a folder: `arn:aws:s3:::bucket/prefix`.
+    #[schemars(regex(pattern = r"^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$"))]
+    pub bucket_arn: String,
+}
+
+/// Traffic a flow log records.
+#[derive(JsonSchema, Deserialize, Serialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum FlowLogsTrafficType {
+    /// Accepted and rejected traffic.
+    #[default]
+    #[serde(rename = "ALL")]
+    All,
+    /// Accepted traffic only.
+    #[serde(rename = "ACCEPT")]
+    Accept,
+    /// Rejected traffic only.
+    #[serde(rename = "REJECT")]
+    Reject,
+}
+
+impl FlowLogsTrafficType {
+    /// The API value.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::All => "ALL",
+            Self::Accept => "ACCEPT",
+            Self::Reject => "REJECT",
+        }
+    }
+}
+
+/// IAM Access Analyzer (IAM.28, CIS 1.20). External access analyzers (`ACCOUNT`, `ORGANIZATION`) are managed in
+/// every listed region; unused access analyzers, which analyze account-wide IAM, in the home region only.
+#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessAnalyzerSpec {
+    /// Analyzers by name. An existing analyzer with the name is adopted (never deleted); analyzers this baseline
+    /// created (proven by tags) that leave the spec are deleted.
+    #[schemars(length(min = 1, max = 10))]
+    #[x_kube(validation = Rule::new("self.all(a, self.exists_one(b, b.name == a.name))").message("analyzer names must be unique"))]
+    pub analyzers: Vec<AnalyzerSpec>,
+}
+
+/// One analyzer.
+#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+#[x_kube(validation = Rule::new("!has(self.unusedAccessAge) || self.type.endsWith('_UNUSED_ACCESS')").message("unusedAccessAge applies to ACCOUNT_UNUSED_ACCESS and ORGANIZATION_UNUSED_ACCESS analyzers only"))]
+pub struct AnalyzerSpec {
+    /// Analyzer name (the same in every region).
+    #[schemars(regex(pattern = r"^[A-Za-z][A-Za-z0-9_.-]{0,254}$"))]
+    pub name: String,
+    /// What the analyzer looks at.
+    #[serde(rename = "type")]
+    pub analyzer_type: AnalyzerType,
+    /// Days after which unused access is reported, 1–365 (AWS default 90).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 365))]
+    pub unused_access_age: Option<i32>,
+    /// Archive rules: findings matching a rule's filter are archived automatically. Rules not listed are left
+    /// alone on an adopted analyzer and deleted from one this baseline created.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 50))]
+    #[x_kube(validation = Rule::new("self.all(a, self.exists_one(b, b.name == a.name))").message("archive rule names must be unique"))]
+    pub archive_rules: Vec<ArchiveRuleSpec>,
+}
+
+/// IAM Access Analyzer analyzer types.
+#[derive(JsonSchema, Deserialize, Serialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AnalyzerType {
+    /// External access to this account's resources.
+    #[serde(rename = "ACCOUNT")]
+    Account,
+    /// External access to the organization's resources (from the management or delegated administrator account).
+    #[serde(rename = "ORGANIZATION")]
+    Organization,
+    /// Unused roles, users, keys and permissions of this account.
+    #[serde(rename = "ACCOUNT_UNUSED_ACCESS")]
+    AccountUnusedAccess,
+    /// Unused access across the organization.
+    #[serde(rename = "ORGANIZATION_UNUSED_ACCESS")]
+    OrganizationUnusedAccess,
+}
+
+impl AnalyzerType {
+    /// The API value.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Account => "ACCOUNT",
+            Self::Organization => "ORGANIZATION",
+            Self::AccountUnusedAccess => "ACCOUNT_UNUSED_ACCESS",
+            Self::OrganizationUnusedAccess => "ORGANIZATION_UNUSED_ACCESS",
+        }
+    }
+
+    /// An unused access analyzer.
+    pub fn is_unused_access(&self) -> bool {
+        matches!(
+            self,
+            Self::AccountUnusedAccess | Self::OrganizationUnusedAccess
+        )
+    }
+}
+
+/// An archive rule.
+#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ArchiveRuleSpec {
+    /// Rule name.
+    #[schemars(regex(pattern = r"^[A-Za-z][A-Za-z0-9_.-]{0,254}$"))]
+    pub name: String,
+    /// Finding attribute (e.g. `resourceType`, `principal.AWS`, `isPublic`) -> condition.
+    #[schemars(length(min = 1, max = 20))]
+    pub filter: std::collections::BTreeMap<String, ArchiveCriterion>,
+}
+
+/// A condition on one finding attribute.
+#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq, Default)]
+#[serde(rename_all = "camelCase")]
+#[x_kube(validation = Rule::new("has(self.eq) || has(self.neq) || has(self.contains) || has(self.exists)").message("set eq, neq, contains or exists"))]
+pub struct ArchiveCriterion {
+    /// Attribute equals one of these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 20))]
+    pub eq: Vec<String>,
+    /// Attribute equals none of these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 20))]
+    pub neq: Vec<String>,
+    /// Attribute contains one of these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 20))]
+    pub contains: Vec<String>,
+    /// Attribute is present (or absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exists: Option<bool>,
 }
 
 /// Observed state of an `AccountBaseline`: the status every kind shares, plus a per-account rollup when the

@@ -36,7 +36,7 @@ fn cis_namespace() -> String {
     namespaced,
     status = "MonitoringPolicyStatus",
     cel,
-    doc = "How a team is told that something is wrong: SNS topics and subscriptions, CloudWatch alarms, log metric filters (CIS AWS Foundations preset) and log group retention, with field-level drift in status.",
+    doc = "How a team is told that something is wrong: SNS topics and subscriptions, CloudWatch alarms and dashboards, log metric filters (CIS AWS Foundations preset), log groups and saved queries, EventBridge finding routes and scheduled actions, Container Insights, with field-level drift in status.",
     printcolumn(
         name = "Ready",
         type_ = "string",
@@ -54,7 +54,8 @@ fn cis_namespace() -> String {
         json_path = ".metadata.creationTimestamp"
     )
 )]
-#[x_kube(validation = Rule::new("has(self.topics) || has(self.alarms) || has(self.compositeAlarms) || has(self.logMetricFilters) || has(self.cisAwsFoundations) || has(self.logGroups) || has(self.dashboards) || has(self.billingAlarm)").message("declare at least one of topics, alarms, compositeAlarms, logMetricFilters, cisAwsFoundations, logGroups, dashboards or billingAlarm"))]
+#[x_kube(validation = Rule::new("has(self.topics) || has(self.alarms) || has(self.compositeAlarms) || has(self.logMetricFilters) || has(self.cisAwsFoundations) || has(self.logGroups) || has(self.dashboards) || has(self.billingAlarm) || has(self.findingRoutes) || has(self.scheduledActions) || has(self.insightsQueries) || has(self.containerInsights)").message("declare at least one of topics, alarms, compositeAlarms, logMetricFilters, cisAwsFoundations, logGroups, dashboards, billingAlarm, findingRoutes, scheduledActions, insightsQueries or containerInsights"))]
+#[x_kube(validation = Rule::new("!has(self.findingRoutes) || self.findingRoutes.all(r, has(self.topics) && self.topics.exists(x, x.name == r.topic))").message("findingRoutes[].topic must name a topic declared in spec.topics"))]
 #[x_kube(validation = Rule::new("!has(self.compositeAlarms) || self.compositeAlarms.all(a, (has(a.alarmTopics) ? a.alarmTopics : []).all(t, has(self.topics) && self.topics.exists(x, x.name == t)))").message("compositeAlarms[].alarmTopics must name topics declared in spec.topics"))]
 #[x_kube(validation = Rule::new("!has(self.billingAlarm) || !has(self.billingAlarm.topic) || (has(self.topics) && self.topics.exists(x, x.name == self.billingAlarm.topic))").message("billingAlarm.topic must name a topic declared in spec.topics"))]
 #[x_kube(validation = Rule::new("!has(self.compositeAlarms) || !has(self.alarms) || self.compositeAlarms.all(c, !self.alarms.exists(a, a.name == c.name))").message("a composite alarm cannot have the name of a metric alarm"))]
@@ -121,6 +122,279 @@ pub struct MonitoringPolicySpec {
     /// the policy's regions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_alarm: Option<BillingAlarmSpec>,
+    /// EventBridge rules that send security findings, compliance changes and AWS Health events to a declared
+    /// topic, filtered by severity and rewritten into a readable message.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 50))]
+    #[x_kube(validation = Rule::new("self.all(a, self.exists_one(b, b.name == a.name))").message("finding route names must be unique"))]
+    pub finding_routes: Vec<FindingRouteSpec>,
+    /// EventBridge scheduled rules that start an SSM Automation runbook or a Run Command document.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 50))]
+    #[x_kube(validation = Rule::new("self.all(a, self.exists_one(b, b.name == a.name))").message("scheduled action names must be unique"))]
+    pub scheduled_actions: Vec<ScheduledActionSpec>,
+    /// CloudWatch Logs Insights saved queries.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 100))]
+    #[x_kube(validation = Rule::new("self.all(a, self.exists_one(b, b.name == a.name))").message("insights query names must be unique"))]
+    pub insights_queries: Vec<InsightsQuerySpec>,
+    /// Container Insights on EKS clusters (the `amazon-cloudwatch-observability` add-on) and ECS clusters (the
+    /// `containerInsights` cluster setting).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container_insights: Option<ContainerInsightsSpec>,
+}
+
+/// What a finding route forwards.
+#[derive(
+    Deserialize, Serialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, JsonSchema,
+)]
+#[serde(rename_all = "camelCase")]
+pub enum FindingSource {
+    /// GuardDuty findings at or above `minSeverity` (default 7, high).
+    GuardDuty,
+    /// Security Hub imported findings with a severity label in `severityLabels` (default CRITICAL and HIGH),
+    /// workflow status NEW and record state ACTIVE.
+    SecurityHub,
+    /// AWS Config rule evaluations that became NON_COMPLIANT.
+    Config,
+    /// AWS Health events (optionally only some event type categories).
+    Health,
+}
+
+/// A Security Hub severity label.
+#[derive(
+    Deserialize, Serialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, JsonSchema,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum SeverityLabel {
+    /// CRITICAL.
+    Critical,
+    /// HIGH.
+    High,
+    /// MEDIUM.
+    Medium,
+    /// LOW.
+    Low,
+    /// INFORMATIONAL.
+    Informational,
+}
+
+/// An AWS Health event type category.
+#[derive(
+    Deserialize, Serialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, JsonSchema,
+)]
+#[serde(rename_all = "camelCase")]
+pub enum HealthCategory {
+    /// Service issues.
+    Issue,
+    /// Planned changes such as maintenance.
+    ScheduledChange,
+    /// Account notifications.
+    AccountNotification,
+    /// Investigations.
+    Investigation,
+}
+
+/// An EventBridge rule (`awsbaseline-<policy hash>-route-<name>`) that sends matching events, as a readable
+/// message, to a declared topic. The operator also adds a statement to that topic's policy letting EventBridge
+/// publish (without it AWS drops the events silently).
+#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[x_kube(validation = Rule::new("self.source == 'guardDuty' || !has(self.minSeverity)").message("minSeverity applies to guardDuty routes"))]
+#[x_kube(validation = Rule::new("self.source == 'securityHub' || !has(self.severityLabels)").message("severityLabels applies to securityHub routes"))]
+#[x_kube(validation = Rule::new("self.source == 'health' || !has(self.healthCategories)").message("healthCategories applies to health routes"))]
+#[serde(rename_all = "camelCase")]
+pub struct FindingRouteSpec {
+    /// Name within the policy.
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]{1,32}$"))]
+    pub name: String,
+    /// `guardDuty`, `securityHub`, `config` or `health`.
+    pub source: FindingSource,
+    /// Declared topic the messages go to.
+    pub topic: String,
+    /// GuardDuty: lowest severity forwarded (1.0-8.9; 7 and above is high).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1.0, max = 8.9))]
+    pub min_severity: Option<f64>,
+    /// Security Hub: severity labels forwarded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(extend("x-kubernetes-list-type" = "set"))]
+    pub severity_labels: Vec<SeverityLabel>,
+    /// Health: event type categories forwarded (all when empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(extend("x-kubernetes-list-type" = "set"))]
+    pub health_categories: Vec<HealthCategory>,
+    /// Whether the rule is enabled.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A scheduled EventBridge rule (`awsbaseline-<policy hash>-sched-<name>`) that starts an SSM Automation runbook
+/// or sends a Run Command document to targets — e.g. restart a service at night.
+#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[x_kube(validation = Rule::new("has(self.automation) != has(self.runCommand)").message("set exactly one of automation or runCommand"))]
+#[serde(rename_all = "camelCase")]
+pub struct ScheduledActionSpec {
+    /// Name within the policy.
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]{1,32}$"))]
+    pub name: String,
+    /// `cron(...)` or `rate(...)` in EventBridge syntax (UTC), e.g. `cron(0 3 ? * SUN *)`.
+    #[schemars(regex(pattern = r"^(cron|rate)\(.+\)$"), length(max = 256))]
+    pub schedule: String,
+    /// Description of the rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 512))]
+    pub description: Option<String>,
+    /// IAM role EventBridge assumes to start the runbook or send the command.
+    #[schemars(regex(pattern = r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$"))]
+    pub role_arn: String,
+    /// Start an SSM Automation runbook.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub automation: Option<AutomationActionSpec>,
+    /// Send a Run Command document to instances.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_command: Option<RunCommandActionSpec>,
+    /// Whether the rule is enabled.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+/// An SSM Automation runbook started by a schedule (its `$DEFAULT` version).
+#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct AutomationActionSpec {
+    /// Runbook name, e.g. `AWS-RestartEC2Instance`.
+    #[schemars(regex(pattern = r"^[a-zA-Z0-9_.-]{3,128}$"))]
+    pub document_name: String,
+    /// Runbook parameters.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub parameters: BTreeMap<String, Vec<String>>,
+}
+
+/// A Run Command document sent by a schedule.
+#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct RunCommandActionSpec {
+    /// Document name, e.g. `AWS-RunShellScript`.
+    #[schemars(regex(pattern = r"^[a-zA-Z0-9_.-]{3,128}$"))]
+    pub document_name: String,
+    /// Document parameters, e.g. `commands: ["systemctl restart app"]`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub parameters: BTreeMap<String, Vec<String>>,
+    /// Instances to run on: `InstanceIds` or `tag:<key>` with values.
+    #[schemars(length(min = 1, max = 5))]
+    pub targets: Vec<RunCommandTargetSpec>,
+}
+
+/// Instances a Run Command goes to.
+#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct RunCommandTargetSpec {
+    /// `InstanceIds` or `tag:<tag key>`.
+    #[schemars(regex(pattern = r"^(InstanceIds|tag:.{1,128})$"))]
+    pub key: String,
+    /// Instance IDs or tag values.
+    #[schemars(length(min = 1, max = 50))]
+    pub values: Vec<String>,
+}
+
+/// A CloudWatch Logs Insights saved query (its AWS name is `awsbaseline/<namespace>/<policy>/<name>`, a folder
+/// in the console).
+#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct InsightsQuerySpec {
+    /// Name within the policy.
+    #[schemars(regex(pattern = r"^[A-Za-z0-9 _.-]{1,100}$"))]
+    pub name: String,
+    /// The query, e.g. `fields @timestamp, @message | filter @message like /ERROR/`.
+    #[schemars(length(min = 1, max = 10000))]
+    pub query_string: String,
+    /// Log groups the query runs on by default.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 50))]
+    #[schemars(inner(regex(pattern = r"^[A-Za-z0-9_./#-]{1,512}$")))]
+    pub log_group_names: Vec<String>,
+}
+
+/// Container Insights for EKS and ECS clusters.
+#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[x_kube(validation = Rule::new("has(self.eks) || has(self.ecs)").message("containerInsights needs eks or ecs clusters"))]
+#[serde(rename_all = "camelCase")]
+pub struct ContainerInsightsSpec {
+    /// EKS clusters that run the `amazon-cloudwatch-observability` add-on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 50))]
+    #[x_kube(validation = Rule::new("self.all(a, self.exists_one(b, b.clusterName == a.clusterName))").message("EKS cluster names must be unique"))]
+    pub eks: Vec<EksInsightsSpec>,
+    /// ECS clusters and their `containerInsights` setting.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 100))]
+    #[x_kube(validation = Rule::new("self.all(a, self.exists_one(b, b.clusterName == a.clusterName))").message("ECS cluster names must be unique"))]
+    pub ecs: Vec<EcsInsightsSpec>,
+}
+
+/// The `amazon-cloudwatch-observability` add-on on one EKS cluster.
+#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[x_kube(validation = Rule::new("!(has(self.serviceAccountRoleArn) && has(self.podIdentityRoleArn))").message("set serviceAccountRoleArn (IRSA) or podIdentityRoleArn (EKS Pod Identity), not both"))]
+#[serde(rename_all = "camelCase")]
+pub struct EksInsightsSpec {
+    /// Cluster name.
+    #[schemars(regex(pattern = r"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$"))]
+    pub cluster_name: String,
+    /// Add-on version, e.g. `v2.1.0-eksbuild.1`; the latest version compatible with the cluster's Kubernetes
+    /// version when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^v[0-9A-Za-z.+-]{1,99}$"))]
+    pub addon_version: Option<String>,
+    /// Add-on configuration values (the add-on's configuration schema), e.g. `containerLogs: {enabled: true}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::api::common::free_form_object")]
+    pub configuration_values: Option<serde_json::Value>,
+    /// IAM role for the add-on's `cloudwatch-agent` service account through IRSA.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$"))]
+    pub service_account_role_arn: Option<String>,
+    /// IAM role for the `cloudwatch-agent` service account through EKS Pod Identity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$"))]
+    pub pod_identity_role_arn: Option<String>,
+}
+
+/// Container Insights mode of an ECS cluster.
+#[derive(Deserialize, Serialize, Clone, Copy, Debug, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum EcsInsightsMode {
+    /// Container Insights with enhanced observability.
+    Enhanced,
+    /// Container Insights.
+    Enabled,
+    /// Off.
+    Disabled,
+}
+
+impl EcsInsightsMode {
+    /// The ECS setting value.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Enhanced => "enhanced",
+            Self::Enabled => "enabled",
+            Self::Disabled => "disabled",
+        }
+    }
+}
+
+/// The `containerInsights` setting of one ECS cluster (the cluster itself is not managed).
+#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct EcsInsightsSpec {
+    /// Cluster name.
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]{1,255}$"))]
+    pub cluster_name: String,
+    /// `enhanced`, `enabled` or `disabled`.
+    pub mode: EcsInsightsMode,
 }
 
 /// An SNS topic.
@@ -588,6 +862,11 @@ pub struct LogGroupSpec {
     /// Days events are kept (one of the values CloudWatch Logs accepts).
     #[x_kube(validation = Rule::new("self in [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]").message("retentionInDays must be a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, ... 3653)"))]
     pub retention_in_days: i32,
+    /// KMS key ARN the log group is encrypted with (its key policy must allow CloudWatch Logs); unset leaves
+    /// the group's encryption as it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$"))]
+    pub kms_key_id: Option<String>,
 }
 
 /// AWS identifiers of what a MonitoringPolicy manages in one region.
@@ -611,6 +890,17 @@ pub struct MonitoringResources {
     /// Dashboards the operator created (AWS names).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dashboards: Vec<String>,
+    /// EventBridge rules managed (finding routes and scheduled actions).
+    #[serde(default)]
+    pub event_rules: u32,
+    /// Logs Insights query definitions the operator created, id by AWS name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub query_definitions: BTreeMap<String, String>,
+    /// EKS clusters whose `amazon-cloudwatch-observability` add-on this policy manages (cluster names), so
+    /// that add-ons of clusters removed from the spec are found; the add-on's tags prove ownership before a
+    /// delete.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub eks_addons: Vec<String>,
 }
 
 /// Observed state of a `MonitoringPolicy`.

@@ -244,6 +244,14 @@ impl AccountSession {
     client!(cloudwatch, aws_sdk_cloudwatch);
     client!(logs, aws_sdk_cloudwatchlogs);
     client!(sns, aws_sdk_sns);
+    client!(events, aws_sdk_eventbridge);
+    client!(ecs, aws_sdk_ecs);
+    client!(eks, aws_sdk_eks);
+    client!(securityhub, aws_sdk_securityhub);
+    client!(config, aws_sdk_config);
+    client!(accessanalyzer, aws_sdk_accessanalyzer);
+    client!(inspector2, aws_sdk_inspector2);
+    client!(budgets, aws_sdk_budgets);
 
     /// True when an endpoint override (an emulator) is configured.
     pub fn endpoint_override(&self) -> Option<&str> {

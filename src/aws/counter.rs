@@ -38,7 +38,8 @@ pub struct CallStats {
 
 /// True for operations that change AWS. Everything else (Get/Describe/List/Head/Lookup) is a read.
 pub fn is_mutating(operation: &str) -> bool {
-    const READ_PREFIXES: [&str; 5] = ["Get", "Describe", "List", "Head", "Lookup"];
+    // `BatchGet*` (Inspector2 BatchGetAccountStatus, ...) reads several items at once.
+    const READ_PREFIXES: [&str; 6] = ["Get", "Describe", "List", "Head", "Lookup", "BatchGet"];
     // AssumeRole mints credentials; it changes nothing in the account.
     operation != "AssumeRole" && !READ_PREFIXES.iter().any(|p| operation.starts_with(p))
 }
@@ -199,6 +200,7 @@ mod tests {
             "ListDetectors",
             "HeadBucket",
             "GetEbsEncryptionByDefault",
+            "BatchGetAccountStatus",
         ] {
             assert!(!is_mutating(op), "{op}");
         }

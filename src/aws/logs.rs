@@ -92,8 +92,17 @@ pub async fn delete_filter(client: &Client, log_group: &str, name: &str) -> Resu
     Ok(())
 }
 
-/// Retention (days; `None` = never expire) of one log group, `Ok(None)` when it does not exist.
-pub async fn retention(client: &Client, name: &str) -> Result<Option<Option<i32>>, AwsError> {
+/// Settings of a log group the operator compares.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LogGroupState {
+    /// Days events are kept (`None` = never expire).
+    pub retention_in_days: Option<i32>,
+    /// KMS key ARN the group is encrypted with.
+    pub kms_key_id: Option<String>,
+}
+
+/// One log group (DescribeLogGroups by name prefix), `Ok(None)` when it does not exist.
+pub async fn log_group(client: &Client, name: &str) -> Result<Option<LogGroupState>, AwsError> {
     let out = client
         .describe_log_groups()
         .log_group_name_prefix(name)
@@ -104,22 +113,39 @@ pub async fn retention(client: &Client, name: &str) -> Result<Option<Option<i32>
         .log_groups()
         .iter()
         .find(|g| g.log_group_name() == Some(name))
-        .map(|g| g.retention_in_days()))
+        .map(|g| LogGroupState {
+            retention_in_days: g.retention_in_days(),
+            kms_key_id: g.kms_key_id().map(str::to_string),
+        }))
 }
 
-/// CreateLogGroup with tags.
+/// CreateLogGroup with tags (and the KMS key, when declared).
 pub async fn create_group(
     client: &Client,
     name: &str,
+    kms_key_id: Option<&str>,
     tags: &[(String, String)],
 ) -> Result<(), AwsError> {
     client
         .create_log_group()
         .log_group_name(name)
+        .set_kms_key_id(kms_key_id.map(str::to_string))
         .set_tags(Some(tags.iter().cloned().collect()))
         .send()
         .await
         .aws(SVC, "CreateLogGroup")?;
+    Ok(())
+}
+
+/// AssociateKmsKey: encrypt the group's new events with `key`.
+pub async fn associate_kms_key(client: &Client, name: &str, key: &str) -> Result<(), AwsError> {
+    client
+        .associate_kms_key()
+        .log_group_name(name)
+        .kms_key_id(key)
+        .send()
+        .await
+        .aws(SVC, "AssociateKmsKey")?;
     Ok(())
 }
 
@@ -132,5 +158,95 @@ pub async fn put_retention(client: &Client, name: &str, days: i32) -> Result<(),
         .send()
         .await
         .aws(SVC, "PutRetentionPolicy")?;
+    Ok(())
+}
+
+/// A saved Logs Insights query (query definition).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueryDefinition {
+    /// `queryDefinitionId`.
+    pub id: String,
+    /// Name (folders are `/`-separated).
+    pub name: String,
+    /// The query.
+    pub query_string: String,
+    /// Log groups the query runs on by default.
+    pub log_group_names: Vec<String>,
+}
+
+/// Query definitions whose names start with `prefix`: one paginated DescribeQueryDefinitions (1000 per page).
+/// Names are not unique in AWS, so every definition is returned, in AWS's order.
+pub async fn query_definitions(
+    client: &Client,
+    prefix: &str,
+) -> Result<Vec<QueryDefinition>, AwsError> {
+    let mut out = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = client
+            .describe_query_definitions()
+            .query_definition_name_prefix(prefix)
+            .max_results(1000)
+            .set_next_token(token.take())
+            .send()
+            .await
+            .aws(SVC, "DescribeQueryDefinitions")?;
+        for q in page.query_definitions() {
+            let (Some(id), Some(name)) = (q.query_definition_id(), q.name()) else {
+                continue;
+            };
+            // The prefix filter is AWS's; keep only exact prefix matches in case it is looser.
+            if !name.starts_with(prefix) {
+                continue;
+            }
+            out.push(QueryDefinition {
+                id: id.to_string(),
+                name: name.to_string(),
+                query_string: q.query_string().unwrap_or_default().to_string(),
+                log_group_names: q.log_group_names().to_vec(),
+            });
+        }
+        match page.next_token() {
+            Some(t) if !t.is_empty() => token = Some(t.to_string()),
+            _ => return Ok(out),
+        }
+    }
+}
+
+/// PutQueryDefinition: creates a definition (`id` unset) or replaces the one with `id`; returns its id.
+pub async fn put_query_definition(
+    client: &Client,
+    name: &str,
+    id: Option<&str>,
+    query_string: &str,
+    log_group_names: &[String],
+) -> Result<String, AwsError> {
+    let out = client
+        .put_query_definition()
+        .name(name)
+        .set_query_definition_id(id.map(str::to_string))
+        .query_string(query_string)
+        .set_log_group_names((!log_group_names.is_empty()).then(|| log_group_names.to_vec()))
+        .send()
+        .await
+        .aws(SVC, "PutQueryDefinition")?;
+    Ok(out
+        .query_definition_id()
+        .map(str::to_string)
+        .or_else(|| id.map(str::to_string))
+        .unwrap_or_default())
+}
+
+/// DeleteQueryDefinition; an already missing definition is done.
+pub async fn delete_query_definition(client: &Client, id: &str) -> Result<(), AwsError> {
+    not_found_as_none(
+        client
+            .delete_query_definition()
+            .query_definition_id(id)
+            .send()
+            .await
+            .aws(SVC, "DeleteQueryDefinition"),
+        &["ResourceNotFoundException"],
+    )?;
     Ok(())
 }

@@ -1,13 +1,20 @@
 //! The AWS seam: one module per service turning SDK types into our model and our plan into SDK calls.
 
+pub mod accessanalyzer;
 pub mod clients;
 pub mod cloudtrail;
 pub mod cloudwatch;
+pub mod config;
 pub mod counter;
 pub mod ec2;
+pub mod ecs;
+pub mod eks;
 pub mod error;
+pub mod events;
+pub mod flowlogs;
 pub mod guardduty;
 pub mod iam;
+pub mod inspector2;
 pub mod logs;
 pub mod s3;
 pub mod s3control;

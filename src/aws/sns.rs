@@ -56,19 +56,50 @@ pub async fn create(
     Ok(out.topic_arn().unwrap_or_default().to_string())
 }
 
-/// The topic's KMS key (`None` = not encrypted).
-pub async fn kms_key(client: &Client, arn: &str) -> Result<Option<String>, AwsError> {
+/// Settings of a topic the operator compares, from one GetTopicAttributes.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TopicAttributes {
+    /// KMS key (`None` = not encrypted).
+    pub kms_key: Option<String>,
+    /// The access policy document.
+    pub policy: Option<serde_json::Value>,
+}
+
+/// GetTopicAttributes: the KMS key and the access policy.
+pub async fn attributes(client: &Client, arn: &str) -> Result<TopicAttributes, AwsError> {
     let out = client
         .get_topic_attributes()
         .topic_arn(arn)
         .send()
         .await
         .aws(SVC, "GetTopicAttributes")?;
-    Ok(out
-        .attributes()
-        .and_then(|a| a.get("KmsMasterKeyId"))
-        .filter(|k| !k.is_empty())
-        .cloned())
+    let attr = |k: &str| {
+        out.attributes()
+            .and_then(|a| a.get(k))
+            .filter(|v| !v.is_empty())
+            .cloned()
+    };
+    Ok(TopicAttributes {
+        kms_key: attr("KmsMasterKeyId"),
+        policy: attr("Policy").and_then(|p| serde_json::from_str(&p).ok()),
+    })
+}
+
+/// SetTopicAttributes Policy (the whole document).
+pub async fn set_policy(
+    client: &Client,
+    arn: &str,
+    policy: &serde_json::Value,
+) -> Result<(), AwsError> {
+    client
+        .set_topic_attributes()
+        .topic_arn(arn)
+        .attribute_name("Policy")
+        .attribute_value(policy.to_string())
+        .send()
+        .await
+        .aws(SVC, "SetTopicAttributes")?;
+    Ok(())
 }
 
 /// SetTopicAttributes KmsMasterKeyId (empty string turns encryption off).

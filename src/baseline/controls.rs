@@ -1,4 +1,9 @@
 //! Which Security Hub controls and CIS AWS Foundations items each setting satisfies.
+//!
+//! CIS item numbers follow the CIS AWS Foundations Benchmark v1.4.0 (the version Security Hub's "CIS v1.4.0"
+//! standard checks): 3.1 CloudTrail in all regions, 3.2 log file validation, 3.3 CloudTrail bucket not public,
+//! 3.4 CloudTrail to CloudWatch Logs, 3.5 AWS Config in all regions, 1.20 IAM Access Analyzer in all regions, 3.7 CloudTrail KMS encryption, 3.9 VPC flow
+//! logs, 2.1.5 S3 Block Public Access, 2.2.1 EBS encryption.
 
 /// Field-path prefix -> control IDs. The longest matching prefix wins.
 pub const CONTROLS: &[(&str, &[&str])] = &[
@@ -33,10 +38,17 @@ pub const CONTROLS: &[(&str, &[&str])] = &[
         "passwordPolicy.passwordReusePrevention",
         &["IAM.7", "IAM.16", "CIS 1.9"],
     ),
-    ("s3BlockPublicAccess", &["S3.1", "CIS 2.1.4"]),
+    ("s3BlockPublicAccess", &["S3.1", "CIS 2.1.5"]),
     ("ebsEncryptionByDefault", &["EC2.7", "CIS 2.2.1"]),
     ("rootAccount.mfaEnabled", &["IAM.9", "CIS 1.5"]),
     ("rootAccount.accessKeysPresent", &["IAM.4", "CIS 1.4"]),
+    ("inspector.scanTypes.EC2", &["Inspector.1"]),
+    ("inspector.scanTypes.ECR", &["Inspector.2"]),
+    ("inspector.scanTypes.LAMBDA_CODE", &["Inspector.3"]),
+    ("inspector.scanTypes.LAMBDA", &["Inspector.4"]),
+    ("config", &["Config.1", "CIS 3.5"]),
+    ("vpcFlowLogs", &["EC2.6", "CIS 3.9"]),
+    ("accessAnalyzer", &["IAM.28", "CIS 1.20"]),
     // PatchSchedule: the patch task and baseline are what Security Hub SSM.2 (patch compliance) checks.
     ("tasks.patch", &["SSM.2"]),
     ("patchBaseline", &["SSM.2"]),
@@ -99,6 +111,14 @@ mod tests {
             vec!["GuardDuty.7"]
         );
         assert!(controls_for("unknown.field").is_empty());
+        assert_eq!(
+            controls_for("inspector.scanTypes.LAMBDA"),
+            vec!["Inspector.4"]
+        );
+        assert_eq!(
+            controls_for("inspector.scanTypes.LAMBDA_CODE"),
+            vec!["Inspector.3"]
+        );
         assert_eq!(controls_for("tasks.patch.maxConcurrency"), vec!["SSM.2"]);
         assert!(controls_for("tasks.snapshot.priority").is_empty());
     }

@@ -1,10 +1,14 @@
 //! AccountBaseline rules: spec -> desired fields, AWS state -> observed fields, drift -> planned writes.
 //! Everything here is pure; the engine does the I/O.
 
+pub mod access_analyzer;
 pub mod cloudtrail;
+pub mod config;
 pub mod controls;
+pub mod flowlogs;
 pub mod guardduty;
 pub mod hardening;
+pub mod inspector;
 
 /// Every component name an AccountBaseline can have (status, drift entries and the controls table use these).
 pub const COMPONENTS: &[&str] = &[
@@ -15,4 +19,9 @@ pub const COMPONENTS: &[&str] = &[
     hardening::S3_BPA,
     hardening::EBS,
     hardening::ROOT,
+    inspector::COMPONENT,
+    config::COMPONENT,
+    config::RULES_COMPONENT,
+    flowlogs::COMPONENT,
+    access_analyzer::COMPONENT,
 ];

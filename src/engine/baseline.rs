@@ -14,6 +14,11 @@ use crate::aws::{self, AccountSession, AwsError, AwsFactory};
 use crate::baseline::{cloudtrail as ct, guardduty as gd, hardening as hd};
 use futures::{stream, StreamExt};
 
+pub mod access_analyzer;
+mod config;
+mod flowlogs;
+mod inspector;
+
 /// How many regions are reconciled at once for one resource.
 pub const REGION_CONCURRENCY: usize = 4;
 
@@ -35,6 +40,8 @@ pub struct BaselineInput<'a> {
 struct Ctx<'a> {
     session: AccountSession,
     account_id: String,
+    /// Home region (account-wide settings, AWS Config global resource types).
+    home: String,
     input: &'a BaselineInput<'a>,
 }
 
@@ -127,6 +134,7 @@ pub async fn run(factory: &AwsFactory, input: &BaselineInput<'_>) -> PassReport 
     let ctx = Ctx {
         session,
         account_id: input.account.account_id.clone(),
+        home: home.clone(),
         input,
     };
     let spec = input.spec;
@@ -176,6 +184,21 @@ async fn regional(
     }
     if let Some(s) = &spec.ebs_encryption_by_default {
         out.push(ebs(ctx, region, s).await);
+    }
+    if let Some(s) = &spec.inspector {
+        out.push(inspector::reconcile(ctx, region, s).await);
+    }
+    if let Some(s) = &spec.config {
+        let home = ctx.home == region;
+        out.push(config::reconcile(ctx, region, home, s).await);
+        // Rules need a recorder; they are read (and orphans found) even when the spec lists none.
+        out.push(config::rules(ctx, region, s).await);
+    }
+    if let Some(s) = &spec.vpc_flow_logs {
+        out.push(flowlogs::reconcile(ctx, region, s).await);
+    }
+    if let Some(s) = &spec.access_analyzer {
+        out.push(access_analyzer::reconcile(ctx, region, s).await);
     }
     out
 }
@@ -655,6 +678,33 @@ pub async fn cleanup(
                         .map(|_| Some(format!("disabled EBS encryption by default in {region}"))),
                 );
             }
+        }
+    }
+    if input.spec.config.is_some() {
+        for region in &regions {
+            let owned = created(crate::baseline::config::COMPONENT, region);
+            for r in config::cleanup(&session, owner, region, owned).await {
+                note(r);
+            }
+        }
+    }
+    if input.spec.access_analyzer.is_some() {
+        for region in &regions {
+            let client = session.accessanalyzer(region);
+            for r in access_analyzer::cleanup_with(&client, owner, region).await {
+                note(r);
+            }
+        }
+    }
+    if input.spec.vpc_flow_logs.is_some() {
+        for region in &regions {
+            note(flowlogs::cleanup(&session, owner, region).await);
+        }
+    }
+    if let Some(spec) = &input.spec.inspector {
+        for region in &regions {
+            let owned = created(crate::baseline::inspector::COMPONENT, region);
+            note(inspector::cleanup(&session, &account_id, region, spec, owned).await);
         }
     }
     Ok(report)

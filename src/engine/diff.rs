@@ -59,9 +59,12 @@ pub fn diff_resources(desired: &Fields, observed: &Fields) -> Vec<FieldDrift> {
             });
             continue;
         }
-        let parent = field.rsplit_once('.').map(|(p, _)| p).unwrap_or_default();
-        let parent_missing = desired.get(&format!("{parent}.exists")) == Some(&Value::Bool(true))
-            && observed.get(&format!("{parent}.exists")) != Some(&Value::Bool(true));
+        // Any enclosing resource (`a.b` for `a.b.target.arn`) that is missing hides the field.
+        let parent_missing = field.match_indices('.').any(|(i, _)| {
+            let exists = format!("{}.exists", &field[..i]);
+            desired.get(&exists) == Some(&Value::Bool(true))
+                && observed.get(&exists) != Some(&Value::Bool(true))
+        });
         if !parent_missing && *want != have {
             out.push(FieldDrift {
                 field: field.clone(),

@@ -4,6 +4,7 @@
 pub mod baseline;
 pub mod diff;
 pub mod fleet;
+pub mod insights;
 pub mod monitoring;
 pub mod patch;
 pub mod status;

@@ -12,6 +12,7 @@ use crate::api::monitoring_policy::{
     MonitoringPolicySpec, MonitoringPolicyStatus, MonitoringResources,
 };
 use crate::aws::{self, AccountSession, AwsError, AwsFactory, ErrorCategory};
+use crate::monitoring::rules::{self, DesiredRule};
 use crate::monitoring::{self, DesiredAlarm, DesiredComposite, DesiredFilter};
 use futures::{stream, StreamExt};
 use serde_json::{json, Value};
@@ -88,6 +89,23 @@ impl Ctx<'_> {
                 .find(|c| c.component == component && c.region == region)
                 .map(|c| c.ownership)
         })
+    }
+
+    /// The topic policy statement EventBridge needs when a finding route delivers to `topic`.
+    fn topic_statement(&self, topic: &str, arn: &str, region: &str) -> Option<Value> {
+        self.input
+            .spec
+            .finding_routes
+            .iter()
+            .any(|r| r.topic == topic)
+            .then(|| {
+                rules::topic_statement(
+                    arn,
+                    region,
+                    &self.input.account.account_id,
+                    &self.short_prefix,
+                )
+            })
     }
 
     fn owns(&self, tags: &[(String, String)]) -> bool {
@@ -201,6 +219,22 @@ async fn region_pass(ctx: &Ctx<'_>, region: &str) -> (Vec<ComponentOutcome>, Mon
     if !spec.dashboards.is_empty() || !ctx.previous(region).dashboards.is_empty() {
         out.push(dashboards(ctx, region, &mut res).await);
     }
+    if !spec.finding_routes.is_empty()
+        || !spec.scheduled_actions.is_empty()
+        || ctx.previous(region).event_rules > 0
+    {
+        out.extend(event_rules(ctx, region, &mut res).await);
+    }
+    if !spec.insights_queries.is_empty() || !ctx.previous(region).query_definitions.is_empty() {
+        out.push(
+            super::insights::insights_queries(&ctx.session, ctx.input, region, &mut res).await,
+        );
+    }
+    if spec.container_insights.is_some() || !ctx.previous(region).eks_addons.is_empty() {
+        out.extend(
+            super::insights::container_insights(&ctx.session, ctx.input, region, &mut res).await,
+        );
+    }
     (out, res)
 }
 
@@ -226,14 +260,25 @@ async fn topics(ctx: &Ctx<'_>, region: &str, res: &mut MonitoringResources) -> C
                 continue;
             };
             res.topic_arns.insert(t.name.clone(), arn.clone());
-            let kms = aws::sns::kms_key(&client, arn).await?;
-            if kms != t.kms_master_key_id {
+            let attrs = aws::sns::attributes(&client, arn).await?;
+            if attrs.kms_key != t.kms_master_key_id {
                 drift.push(FieldDrift {
                     field: format!("{p}.kmsMasterKeyId"),
                     desired: json!(t.kms_master_key_id),
-                    actual: json!(kms),
+                    actual: json!(attrs.kms_key),
                 });
                 plan.push((t.name.clone(), Action::SetKms));
+            }
+            let want = ctx.topic_statement(&t.name, arn, region);
+            let have = attrs.policy.as_ref().and_then(rules::find_statement);
+            if want.as_ref() != have {
+                drift.push(FieldDrift {
+                    field: format!("{p}.eventBridgePublish"),
+                    desired: json!(want),
+                    actual: json!(have),
+                });
+                let policy = rules::with_statement(attrs.policy.as_ref(), want);
+                plan.push((t.name.clone(), Action::SetPolicy(policy)));
             }
             let subs = aws::sns::subscriptions(&client, arn).await?;
             for s in subs.iter().filter(|s| s.pending) {
@@ -324,6 +369,13 @@ async fn topics(ctx: &Ctx<'_>, region: &str, res: &mut MonitoringResources) -> C
                                 )
                                 .await?;
                             }
+                            if let Some(statement) = ctx.topic_statement(&t.name, &arn, region) {
+                                // Keep the default policy CreateTopic wrote; add the EventBridge statement.
+                                let attrs = aws::sns::attributes(&client, &arn).await?;
+                                let policy =
+                                    rules::with_statement(attrs.policy.as_ref(), Some(statement));
+                                aws::sns::set_policy(&client, &arn, &policy).await?;
+                            }
                             res.topic_arns.insert(t.name.clone(), arn);
                             created_now = true;
                         }
@@ -334,6 +386,9 @@ async fn topics(ctx: &Ctx<'_>, region: &str, res: &mut MonitoringResources) -> C
                                 t.kms_master_key_id.as_deref(),
                             )
                             .await?
+                        }
+                        (Action::SetPolicy(policy), Some(t)) => {
+                            aws::sns::set_policy(&client, &res.topic_arns[&t.name], policy).await?
                         }
                         (Action::Subscribe(proto, endpoint), Some(t)) => {
                             aws::sns::subscribe(&client, &res.topic_arns[&t.name], proto, endpoint)
@@ -391,6 +446,7 @@ type Accumulated = (Vec<FieldDrift>, Option<Result<(), AwsError>>, bool);
 enum Action {
     Create,
     SetKms,
+    SetPolicy(Value),
     Subscribe(String, String),
     Remove(String),
 }
@@ -524,32 +580,53 @@ async fn log_groups(ctx: &Ctx<'_>, region: &str) -> ComponentOutcome {
     let mut writes: Option<Result<(), AwsError>> = None;
     let mut created = false;
     for g in &ctx.input.spec.log_groups {
-        let have = match aws::logs::retention(&client, &g.name).await {
+        let have = match aws::logs::log_group(&client, &g.name).await {
             Ok(h) => h,
             Err(e) => return failed(C, region, Ownership::Adopted, e),
         };
         let p = format!("logGroups.{}", g.name);
-        let d = match have {
-            None => FieldDrift {
-                field: format!("{p}.exists"),
-                desired: json!(true),
-                actual: json!(false),
-            },
-            Some(days) if days != Some(g.retention_in_days) => FieldDrift {
-                field: format!("{p}.retentionInDays"),
-                desired: json!(g.retention_in_days),
-                actual: json!(days),
-            },
-            Some(_) => continue,
-        };
-        drift.push(d);
+        let mut want = Fields::new();
+        want.insert(format!("{p}.exists"), json!(true));
+        want.insert(format!("{p}.retentionInDays"), json!(g.retention_in_days));
+        let mut seen = Fields::new();
+        seen.insert(format!("{p}.exists"), json!(have.is_some()));
+        if let Some(h) = &have {
+            seen.insert(format!("{p}.retentionInDays"), json!(h.retention_in_days));
+            if g.kms_key_id.is_some() {
+                seen.insert(format!("{p}.kmsKeyId"), json!(h.kms_key_id));
+            }
+        }
+        if let Some(k) = &g.kms_key_id {
+            want.insert(format!("{p}.kmsKeyId"), json!(k));
+        }
+        let d = diff_resources(&want, &seen);
+        if d.is_empty() {
+            continue;
+        }
+        let retention = d.iter().any(|x| !x.field.ends_with(".kmsKeyId"));
+        let kms = have.is_some() && d.iter().any(|x| x.field.ends_with(".kmsKeyId"));
+        drift.extend(d);
         if ctx.may_write() && !matches!(writes, Some(Err(_))) {
             let r = async {
                 if have.is_none() {
-                    aws::logs::create_group(&client, &g.name, &ctx.input.owner.tags()).await?;
+                    aws::logs::create_group(
+                        &client,
+                        &g.name,
+                        g.kms_key_id.as_deref(),
+                        &ctx.input.owner.tags(),
+                    )
+                    .await?;
                     created = true;
                 }
-                aws::logs::put_retention(&client, &g.name, g.retention_in_days).await
+                if kms {
+                    if let Some(k) = &g.kms_key_id {
+                        aws::logs::associate_kms_key(&client, &g.name, k).await?;
+                    }
+                }
+                if retention {
+                    aws::logs::put_retention(&client, &g.name, g.retention_in_days).await?;
+                }
+                Ok(())
             }
             .await;
             writes = Some(r);
@@ -833,8 +910,151 @@ async fn dashboards(
     )
 }
 
-/// Undo what the operator created for this policy, following `deletionPolicy`: alarms and topics proven by
-/// tags, metric filters recorded in status as created by it. Log groups are never deleted (they hold logs).
+/// EventBridge rules (finding routes and scheduled actions): one ListRules by the policy's prefix, then the
+/// targets of each of its rules. Settings are written with PutRule, the operator's target with PutTargets, only
+/// the part that drifted; rules this policy created (proven by tags) that the spec no longer declares are deleted.
+async fn event_rules(
+    ctx: &Ctx<'_>,
+    region: &str,
+    res: &mut MonitoringResources,
+) -> Vec<ComponentOutcome> {
+    let spec = ctx.input.spec;
+    let client = ctx.session.events(region);
+    let owner = format!("{}/{}", ctx.input.namespace, ctx.input.name);
+    let desired: Vec<DesiredRule> = rules::desired_rules(
+        spec,
+        &ctx.short_prefix,
+        &owner,
+        region,
+        &ctx.input.account.account_id,
+    );
+    let mut acc: BTreeMap<&'static str, Accumulated> = BTreeMap::new();
+    if !spec.finding_routes.is_empty() {
+        acc.entry(rules::ROUTES).or_default();
+    }
+    if !spec.scheduled_actions.is_empty() {
+        acc.entry(rules::SCHEDULES).or_default();
+    }
+    let observed: Result<BTreeMap<String, rules::ObservedRule>, AwsError> = async {
+        let mut all = aws::events::rules(&client, &ctx.short_prefix).await?;
+        all.retain(|name, _| rules::parse_name(name, &ctx.short_prefix).is_some());
+        for (name, rule) in all.iter_mut() {
+            aws::events::read_targets(&client, name, rule).await?;
+        }
+        Ok(all)
+    }
+    .await;
+    let observed = match observed {
+        Ok(o) => o,
+        Err(e) => {
+            return acc
+                .into_keys()
+                .chain((ctx.previous(region).event_rules > 0).then_some(rules::ROUTES))
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .map(|c| failed(c, region, Ownership::Created, e.clone()))
+                .collect();
+        }
+    };
+    for rule in &desired {
+        let obs = observed.get(&rule.aws_name);
+        let d = diff_resources(
+            &rule.fields(&res.topic_arns),
+            &rules::observed_fields(&rule.path, obs),
+        );
+        let entry = acc.entry(rule.component).or_default();
+        if d.is_empty() {
+            continue;
+        }
+        entry.2 |= obs.is_none();
+        let settings = obs.is_none() || d.iter().any(|x| !x.field.contains(".target."));
+        let target = obs.is_none() || d.iter().any(|x| x.field.contains(".target."));
+        entry.0.extend(d);
+        if !ctx.may_write() || matches!(entry.1, Some(Err(_))) {
+            continue;
+        }
+        let t = rule.target(&res.topic_arns);
+        let r: Result<(), AwsError> = async {
+            if t.arn.is_empty() {
+                return Err(AwsError::new(
+                    "events",
+                    "PutTargets",
+                    ErrorCategory::NotFound,
+                    format!(
+                        "{}: topic {} does not exist yet",
+                        rule.path,
+                        rule.topic.as_deref().unwrap_or_default()
+                    ),
+                ));
+            }
+            if settings {
+                let tags = obs.is_none().then(|| ctx.input.owner.tags());
+                aws::events::put_rule(&client, rule, tags.as_deref()).await?;
+            }
+            if target {
+                aws::events::put_target(&client, &rule.aws_name, &t).await?;
+            }
+            Ok(())
+        }
+        .await;
+        entry.1 = Some(r);
+    }
+    // Rules under the prefix that the spec no longer declares: deleted when their tags prove ownership.
+    let declared: BTreeSet<&str> = desired.iter().map(|r| r.aws_name.as_str()).collect();
+    for (name, rule) in observed
+        .iter()
+        .filter(|(n, _)| !declared.contains(n.as_str()))
+    {
+        let Some((component, rel)) = rules::parse_name(name, &ctx.short_prefix) else {
+            continue;
+        };
+        let entry = acc.entry(component).or_default();
+        let owned = match aws::events::tags(&client, &rule.arn).await {
+            Ok(tags) => ctx.owns(&tags),
+            Err(e) => {
+                entry.1 = Some(Err(e));
+                continue;
+            }
+        };
+        if !owned {
+            continue;
+        }
+        entry.0.push(FieldDrift {
+            field: format!("{component}.{rel}.exists"),
+            desired: json!(false),
+            actual: json!(true),
+        });
+        if ctx.may_write() && !matches!(entry.1, Some(Err(_))) {
+            entry.1 = Some(aws::events::delete(&client, name, &rule.target_ids).await);
+        } else {
+            res.event_rules += 1;
+        }
+    }
+    res.event_rules += desired.len() as u32;
+    acc.into_iter()
+        .map(|(c, (drift, writes, creating))| {
+            let created = creating && drift.iter().all(|d| d.field.ends_with(".exists"));
+            let n = desired.iter().filter(|r| r.component == c).count();
+            match writes {
+                Some(Err(e)) if drift.is_empty() => failed(c, region, Ownership::Created, e),
+                w => settle(
+                    c,
+                    region,
+                    drift,
+                    w,
+                    created,
+                    Ownership::Created,
+                    Some(format!("{n} rule(s)")),
+                ),
+            }
+        })
+        .collect()
+}
+
+/// Undo what the operator created for this policy, following `deletionPolicy`: alarms, EventBridge rules, EKS
+/// add-ons and topics proven by tags; metric filters, dashboards and saved queries recorded in status as created
+/// by it. Log groups are never deleted (they hold logs); ECS cluster settings are left as they are; an adopted
+/// topic loses only the statement this policy's routes added to its policy.
 pub async fn cleanup(
     factory: &AwsFactory,
     input: &MonitoringInput<'_>,
@@ -901,6 +1121,26 @@ pub async fn cleanup(
                     ));
                 }
             }
+            let events = session.events(region);
+            let short_prefix = monitoring::short_prefix(input.namespace, input.name);
+            let mut mine = 0;
+            for (name, mut rule) in aws::events::rules(&events, &short_prefix).await? {
+                if rules::parse_name(&name, &short_prefix).is_none()
+                    || !owns(&aws::events::tags(&events, &rule.arn).await?)
+                {
+                    continue;
+                }
+                aws::events::read_targets(&events, &name, &mut rule).await?;
+                aws::events::delete(&events, &name, &rule.target_ids).await?;
+                mine += 1;
+            }
+            if mine > 0 {
+                report
+                    .actions
+                    .push(format!("deleted {mine} EventBridge rule(s) in {region}"));
+            }
+            super::insights::cleanup_region(&session, input, region, &previous, &mut report)
+                .await?;
             let sns = session.sns(region);
             let existing = aws::sns::topics(&sns).await?;
             let names: BTreeSet<&String> = input
@@ -918,6 +1158,20 @@ pub async fn cleanup(
                             .actions
                             .push(format!("deleted SNS topic {name} in {region}"));
                     } else {
+                        // An adopted topic stays, without the statement this policy's routes needed.
+                        let attrs = aws::sns::attributes(&sns, arn).await?;
+                        if let Some(policy) = attrs
+                            .policy
+                            .as_ref()
+                            .filter(|p| rules::find_statement(p).is_some())
+                        {
+                            aws::sns::set_policy(
+                                &sns,
+                                arn,
+                                &rules::with_statement(Some(policy), None),
+                            )
+                            .await?;
+                        }
                         report.actions.push(format!(
                             "kept SNS topic {name} in {region} (not created by this policy)"
                         ));

@@ -8,6 +8,8 @@ use crate::engine::diff::Fields;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
+pub mod rules;
+
 /// Prefix of every alarm and metric filter a policy owns: `awsbaseline.<namespace>.<policy>.`. Namespace and
 /// name are DNS labels/subdomains, so the prefix is unique per policy and two policies never collide.
 pub fn prefix(namespace: &str, name: &str) -> String {

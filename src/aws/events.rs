@@ -1,0 +1,248 @@
+//! EventBridge: a policy's rules (one paginated ListRules by name prefix per region, then ListTargetsByRule per
+//! rule — EventBridge has no batch read of targets), written with PutRule + PutTargets, removed with
+//! RemoveTargets + DeleteRule. Tags are read only to prove ownership before a delete.
+
+use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt, ErrorCategory};
+use crate::monitoring::rules::{DesiredRule, ObservedRule, RuleTarget, TARGET_ID};
+use aws_sdk_eventbridge::types::{
+    InputTransformer, RuleState, RunCommandParameters, RunCommandTarget, Tag, Target,
+};
+use aws_sdk_eventbridge::Client;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+const SVC: &str = "events";
+
+fn invalid(op: &'static str, e: impl std::fmt::Display) -> AwsError {
+    AwsError::new(SVC, op, ErrorCategory::InvalidInput, e.to_string())
+}
+
+/// Rules whose names start with `prefix` (settings only), by name.
+pub async fn rules(
+    client: &Client,
+    prefix: &str,
+) -> Result<BTreeMap<String, ObservedRule>, AwsError> {
+    let mut out = BTreeMap::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = client
+            .list_rules()
+            .name_prefix(prefix)
+            .limit(100)
+            .set_next_token(token.take())
+            .send()
+            .await
+            .aws(SVC, "ListRules")?;
+        for r in page.rules() {
+            let Some(name) = r.name() else { continue };
+            out.insert(
+                name.to_string(),
+                ObservedRule {
+                    arn: r.arn().unwrap_or_default().to_string(),
+                    description: r
+                        .description()
+                        .filter(|d| !d.is_empty())
+                        .map(str::to_string),
+                    event_pattern: r.event_pattern().and_then(|p| serde_json::from_str(p).ok()),
+                    schedule: r
+                        .schedule_expression()
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string),
+                    state: r
+                        .state()
+                        .map(|s| s.as_str().to_string())
+                        .unwrap_or_default(),
+                    target: None,
+                    target_ids: vec![],
+                },
+            );
+        }
+        match page.next_token() {
+            Some(t) if !t.is_empty() => token = Some(t.to_string()),
+            _ => return Ok(out),
+        }
+    }
+}
+
+/// Fill in the rule's targets: the operator's (id `TARGET_ID`) and the ids of all of them. A rule deleted since
+/// ListRules has none.
+pub async fn read_targets(
+    client: &Client,
+    name: &str,
+    rule: &mut ObservedRule,
+) -> Result<(), AwsError> {
+    let mut token: Option<String> = None;
+    loop {
+        let page = not_found_as_none(
+            client
+                .list_targets_by_rule()
+                .rule(name)
+                .set_next_token(token.take())
+                .send()
+                .await
+                .aws(SVC, "ListTargetsByRule"),
+            &["ResourceNotFoundException"],
+        )?;
+        let Some(page) = page else { return Ok(()) };
+        for t in page.targets() {
+            rule.target_ids.push(t.id().to_string());
+            if t.id() == TARGET_ID {
+                rule.target = Some(observed_target(t));
+            }
+        }
+        match page.next_token() {
+            Some(t) if !t.is_empty() => token = Some(t.to_string()),
+            _ => return Ok(()),
+        }
+    }
+}
+
+fn observed_target(t: &Target) -> RuleTarget {
+    RuleTarget {
+        arn: t.arn().to_string(),
+        role_arn: t.role_arn().map(str::to_string),
+        input: t
+            .input()
+            .map(|i| serde_json::from_str(i).unwrap_or_else(|_| Value::String(i.to_string()))),
+        input_transformer: t.input_transformer().map(|x| {
+            (
+                x.input_paths_map()
+                    .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                    .unwrap_or_default(),
+                x.input_template().to_string(),
+            )
+        }),
+        run_command_targets: t
+            .run_command_parameters()
+            .map(|p| {
+                p.run_command_targets()
+                    .iter()
+                    .map(|t| (t.key().to_string(), t.values().to_vec()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+fn target(t: &RuleTarget) -> Result<Target, AwsError> {
+    let mut b = Target::builder()
+        .id(TARGET_ID)
+        .arn(&t.arn)
+        .set_role_arn(t.role_arn.clone())
+        .set_input(t.input.as_ref().map(Value::to_string));
+    if let Some((paths, template)) = &t.input_transformer {
+        b = b.input_transformer(
+            InputTransformer::builder()
+                .set_input_paths_map(Some(paths.clone().into_iter().collect()))
+                .input_template(template)
+                .build()
+                .map_err(|e| invalid("PutTargets", e))?,
+        );
+    }
+    if !t.run_command_targets.is_empty() {
+        let mut p = RunCommandParameters::builder();
+        for (key, values) in &t.run_command_targets {
+            p = p.run_command_targets(
+                RunCommandTarget::builder()
+                    .key(key)
+                    .set_values(Some(values.clone()))
+                    .build()
+                    .map_err(|e| invalid("PutTargets", e))?,
+            );
+        }
+        b = b.run_command_parameters(p.build().map_err(|e| invalid("PutTargets", e))?);
+    }
+    b.build().map_err(|e| invalid("PutTargets", e))
+}
+
+/// PutRule (tags only on creation) with the complete desired settings.
+pub async fn put_rule(
+    client: &Client,
+    rule: &DesiredRule,
+    tags: Option<&[(String, String)]>,
+) -> Result<(), AwsError> {
+    let mut req = client
+        .put_rule()
+        .name(&rule.aws_name)
+        .description(&rule.description)
+        .state(RuleState::from(rule.state))
+        .set_event_pattern(rule.event_pattern.as_ref().map(Value::to_string))
+        .set_schedule_expression(rule.schedule.clone());
+    for (k, v) in tags.unwrap_or_default() {
+        req = req.tags(
+            Tag::builder()
+                .key(k)
+                .value(v)
+                .build()
+                .map_err(|e| invalid("PutRule", e))?,
+        );
+    }
+    req.send().await.aws(SVC, "PutRule")?;
+    Ok(())
+}
+
+/// PutTargets: the operator's target on the rule (replaced as a whole).
+pub async fn put_target(client: &Client, rule: &str, t: &RuleTarget) -> Result<(), AwsError> {
+    let out = client
+        .put_targets()
+        .rule(rule)
+        .targets(target(t)?)
+        .send()
+        .await
+        .aws(SVC, "PutTargets")?;
+    if let Some(f) = out.failed_entries().first() {
+        return Err(AwsError::new(
+            SVC,
+            "PutTargets",
+            ErrorCategory::InvalidInput,
+            format!(
+                "target of rule {rule} was refused: {} {}",
+                f.error_code().unwrap_or_default(),
+                f.error_message().unwrap_or_default()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Tags of a rule (read before deleting, to prove ownership).
+pub async fn tags(client: &Client, arn: &str) -> Result<Vec<(String, String)>, AwsError> {
+    let out = client
+        .list_tags_for_resource()
+        .resource_arn(arn)
+        .send()
+        .await
+        .aws(SVC, "ListTagsForResource")?;
+    Ok(out
+        .tags()
+        .iter()
+        .map(|t| (t.key().to_string(), t.value().to_string()))
+        .collect())
+}
+
+/// RemoveTargets (all of them: EventBridge refuses to delete a rule that has targets) then DeleteRule; a rule
+/// already gone is done.
+pub async fn delete(client: &Client, name: &str, target_ids: &[String]) -> Result<(), AwsError> {
+    if !target_ids.is_empty() {
+        not_found_as_none(
+            client
+                .remove_targets()
+                .rule(name)
+                .set_ids(Some(target_ids.to_vec()))
+                .send()
+                .await
+                .aws(SVC, "RemoveTargets"),
+            &["ResourceNotFoundException"],
+        )?;
+    }
+    not_found_as_none(
+        client
+            .delete_rule()
+            .name(name)
+            .send()
+            .await
+            .aws(SVC, "DeleteRule"),
+        &["ResourceNotFoundException"],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,128 @@
+//! Amazon Inspector (v2): which resource scan types are enabled for the account in one region.
+
+use crate::aws::error::{AwsError, AwsResultExt, ErrorCategory};
+use aws_sdk_inspector2::types::{FailedAccount, ResourceScanType, State, Status};
+use aws_sdk_inspector2::Client;
+use std::collections::BTreeMap;
+
+const SVC: &str = "inspector2";
+
+/// The scan types this module manages, as the API names them.
+pub const SCAN_TYPES: [&str; 4] = ["EC2", "ECR", "LAMBDA", "LAMBDA_CODE"];
+
+/// Scan type -> `ENABLED` / `DISABLED` / `SUSPENDED`. A transition in progress (`ENABLING`, `DISABLING`,
+/// `SUSPENDING`) is reported as the state it is moving to, so a pass right after a write does not write again.
+pub type ScanStatus = BTreeMap<String, String>;
+
+fn settled(s: &Status) -> String {
+    match s {
+        Status::Enabling => "ENABLED".into(),
+        Status::Disabling => "DISABLED".into(),
+        Status::Suspending => "SUSPENDED".into(),
+        other => other.as_str().to_string(),
+    }
+}
+
+fn failure(operation: &'static str, f: &FailedAccount) -> AwsError {
+    let code = f.error_code().as_str().to_string();
+    let category = match code.as_str() {
+        "ACCESS_DENIED" => ErrorCategory::AccessDenied,
+        "RESOURCE_NOT_FOUND" => ErrorCategory::NotFound,
+        "SSM_THROTTLED" | "EVENTBRIDGE_THROTTLED" => ErrorCategory::Throttled,
+        // A transition already under way, or a dependency briefly unavailable: the next pass retries.
+        "INTERNAL_ERROR"
+        | "EVENTBRIDGE_UNAVAILABLE"
+        | "SSM_UNAVAILABLE"
+        | "ENABLE_IN_PROGRESS"
+        | "DISABLE_IN_PROGRESS"
+        | "SUSPEND_IN_PROGRESS" => ErrorCategory::Transient,
+        _ => ErrorCategory::InvalidInput,
+    };
+    AwsError {
+        service: SVC,
+        operation,
+        category,
+        code: Some(code),
+        message: f.error_message().to_string(),
+    }
+}
+
+/// BatchGetAccountStatus for this account. An account where Inspector was never enabled has every scan type
+/// `DISABLED` (moto omits such an account from the reply; AWS lists it as disabled).
+pub async fn status(client: &Client, account_id: &str) -> Result<ScanStatus, AwsError> {
+    let out = client
+        .batch_get_account_status()
+        .account_ids(account_id)
+        .send()
+        .await
+        .aws(SVC, "BatchGetAccountStatus")?;
+    if let Some(f) = out
+        .failed_accounts()
+        .iter()
+        .find(|f| f.account_id() == account_id)
+    {
+        return Err(failure("BatchGetAccountStatus", f));
+    }
+    let mut status: ScanStatus = SCAN_TYPES
+        .iter()
+        .map(|t| (t.to_string(), "DISABLED".to_string()))
+        .collect();
+    let Some(acct) = out.accounts().iter().find(|a| a.account_id() == account_id) else {
+        return Ok(status);
+    };
+    if let Some(r) = acct.resource_state() {
+        let pairs: [(&str, Option<&State>); 4] = [
+            ("EC2", r.ec2()),
+            ("ECR", r.ecr()),
+            ("LAMBDA", r.lambda()),
+            ("LAMBDA_CODE", r.lambda_code()),
+        ];
+        for (name, state) in pairs {
+            if let Some(s) = state {
+                status.insert(name.to_string(), settled(s.status()));
+            }
+        }
+    }
+    Ok(status)
+}
+
+fn types(names: &[String]) -> Vec<ResourceScanType> {
+    names
+        .iter()
+        .map(|n| ResourceScanType::from(n.as_str()))
+        .collect()
+}
+
+/// Enable scan types for this account (the SDK fills the idempotency token).
+pub async fn enable(client: &Client, account_id: &str, scan: &[String]) -> Result<(), AwsError> {
+    let out = client
+        .enable()
+        .account_ids(account_id)
+        .set_resource_types(Some(types(scan)))
+        .send()
+        .await
+        .aws(SVC, "Enable")?;
+    match out
+        .failed_accounts()
+        .iter()
+        .find(|f| f.error_code().as_str() != "ALREADY_ENABLED")
+    {
+        Some(f) => Err(failure("Enable", f)),
+        None => Ok(()),
+    }
+}
+
+/// Disable scan types for this account.
+pub async fn disable(client: &Client, account_id: &str, scan: &[String]) -> Result<(), AwsError> {
+    let out = client
+        .disable()
+        .account_ids(account_id)
+        .set_resource_types(Some(types(scan)))
+        .send()
+        .await
+        .aws(SVC, "Disable")?;
+    match out.failed_accounts().first() {
+        Some(f) => Err(failure("Disable", f)),
+        None => Ok(()),
+    }
+}

@@ -1,0 +1,218 @@
+//! AWS Config in one region: the recorder (adopted whatever its name), the delivery channel, recording, and the
+//! managed rules this baseline names.
+
+use super::{failed, settle, sticky_ownership, Ctx};
+use crate::api::account_baseline::ConfigSpec;
+use crate::api::common::Ownership;
+use crate::aws::{self, AccountSession, AwsError};
+use crate::baseline::config as cf;
+use crate::engine::diff::diff_resources;
+use crate::engine::ComponentOutcome;
+
+/// Recorder, channel and recording: at most PutConfigurationRecorder, PutDeliveryChannel and one start/stop.
+pub(super) async fn reconcile(
+    ctx: &Ctx<'_>,
+    region: &str,
+    home: bool,
+    spec: &ConfigSpec,
+) -> ComponentOutcome {
+    let c = cf::COMPONENT;
+    let client = ctx.session.config(region);
+    let prev = ctx.previous_ownership(c, region);
+    let observed = async {
+        let recorder = aws::config::observe_recorder(&client).await?;
+        let channel = aws::config::observe_channel(&client).await?;
+        Ok::<_, AwsError>((recorder, channel))
+    }
+    .await;
+    let (recorder, channel) = match observed {
+        Ok(v) => v,
+        Err(e) => return failed(c, region, prev.unwrap_or(Ownership::None), e),
+    };
+    let want_recorder = cf::recorder_config(spec, recorder.as_ref(), region, home, &ctx.account_id);
+    let want_channel = cf::channel_config(spec, channel.as_ref());
+    let drift = diff_resources(
+        &cf::desired(&want_recorder, &want_channel, spec.recording),
+        &cf::observed(recorder.as_ref(), channel.as_ref()),
+    );
+    let plan = cf::plan(&drift, spec.recording);
+    let exec = if ctx.may_write() && !drift.is_empty() {
+        Some(
+            async {
+                if plan.put_recorder {
+                    aws::config::put_recorder(&client, &want_recorder).await?;
+                }
+                if plan.put_channel {
+                    aws::config::put_channel(&client, &want_channel).await?;
+                }
+                if let Some(on) = plan.recording {
+                    aws::config::set_recording(&client, &want_recorder.name, on).await?;
+                }
+                Ok(())
+            }
+            .await,
+        )
+    } else {
+        None
+    };
+    // Recorders carry no tags: the operator owns the recorder it created, remembered in status from then on.
+    let ownership = sticky_ownership(
+        prev,
+        recorder.is_none(),
+        plan.put_recorder && exec.as_ref().is_some_and(|r| r.is_ok()),
+    );
+    settle(
+        c,
+        region,
+        drift,
+        exec,
+        recorder.is_none(),
+        ownership,
+        Some(want_recorder.name.clone()),
+    )
+}
+
+/// The managed rules of this baseline: one DescribeConfigRules (paginated); rule tags are read only for rules with
+/// this baseline's name prefix that left the spec (to prove ownership before deleting them).
+pub(super) async fn rules(ctx: &Ctx<'_>, region: &str, spec: &ConfigSpec) -> ComponentOutcome {
+    let c = cf::RULES_COMPONENT;
+    let client = ctx.session.config(region);
+    let prev = ctx.previous_ownership(c, region);
+    let owner = &ctx.input.owner;
+    let observed = async {
+        let all = aws::config::list_rules(&client).await?;
+        let ours: Vec<_> = all
+            .into_iter()
+            .filter(|r| cf::spec_rule_name(&owner.name, &r.name).is_some())
+            .collect();
+        let mut orphans = Vec::new();
+        for r in &ours {
+            let name = cf::spec_rule_name(&owner.name, &r.name).unwrap_or_default();
+            if spec.rules.iter().any(|s| s.name == name) {
+                continue;
+            }
+            let tags = aws::config::rule_tags(&client, &r.arn).await?;
+            if owner.owns(tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
+                orphans.push(name.to_string());
+            }
+        }
+        Ok::<_, AwsError>((ours, orphans))
+    }
+    .await;
+    let (ours, orphans) = match observed {
+        Ok(v) => v,
+        Err(e) => return failed(c, region, prev.unwrap_or(Ownership::None), e),
+    };
+    let drift = diff_resources(
+        &cf::rules_desired(spec, &orphans),
+        &cf::rules_observed(&owner.name, &ours),
+    );
+    let writes = cf::rules_plan(spec, &drift);
+    let exists = |name: &str| {
+        ours.iter()
+            .any(|r| cf::spec_rule_name(&owner.name, &r.name) == Some(name))
+    };
+    let created_any = writes
+        .iter()
+        .any(|w| matches!(w, cf::RuleWrite::Put(n) if !exists(n)));
+    let exec = if ctx.may_write() && !writes.is_empty() {
+        let tags = owner.tags();
+        Some(
+            async {
+                for w in &writes {
+                    match w {
+                        cf::RuleWrite::Put(name) => {
+                            let Some(r) = spec.rules.iter().find(|r| &r.name == name) else {
+                                continue;
+                            };
+                            let new = !exists(name);
+                            aws::config::put_rule(
+                                &client,
+                                &cf::rule_name(&owner.name, name),
+                                &r.source_identifier,
+                                &r.input_parameters,
+                                new.then_some(tags.as_slice()),
+                            )
+                            .await?
+                        }
+                        cf::RuleWrite::Delete(name) => {
+                            aws::config::delete_rule(&client, &cf::rule_name(&owner.name, name))
+                                .await?
+                        }
+                    }
+                }
+                Ok(())
+            }
+            .await,
+        )
+    } else {
+        None
+    };
+    let none_before = !spec.rules.iter().any(|r| exists(&r.name));
+    let ownership = sticky_ownership(
+        prev,
+        none_before,
+        created_any && exec.as_ref().is_some_and(|r| r.is_ok()),
+    );
+    settle(c, region, drift, exec, false, ownership, None)
+}
+
+/// Under `deletionPolicy: Delete`: delete the rules whose tags prove this baseline created them; delete a
+/// recorder (and its channel) the operator created, only stop one it adopted.
+pub(super) async fn cleanup(
+    session: &AccountSession,
+    owner: &crate::api::common::Owner,
+    region: &str,
+    created: bool,
+) -> Vec<Result<Option<String>, AwsError>> {
+    let client = session.config(region);
+    let mut out = Vec::new();
+    match aws::config::list_rules(&client).await {
+        Ok(rules) => {
+            for r in rules
+                .iter()
+                .filter(|r| cf::spec_rule_name(&owner.name, &r.name).is_some())
+            {
+                out.push(
+                    async {
+                        let tags = aws::config::rule_tags(&client, &r.arn).await?;
+                        if !owner.owns(tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
+                            return Ok(None);
+                        }
+                        aws::config::delete_rule(&client, &r.name).await?;
+                        Ok(Some(format!("deleted Config rule {} in {region}", r.name)))
+                    }
+                    .await,
+                );
+            }
+        }
+        Err(e) => out.push(Err(e)),
+    }
+    out.push(
+        async {
+            let Some(rec) = aws::config::observe_recorder(&client).await? else {
+                return Ok(None);
+            };
+            if rec.recording {
+                aws::config::set_recording(&client, &rec.name, false).await?;
+            }
+            if !created {
+                let what = if rec.recording { "stopped" } else { "kept" };
+                return Ok(Some(format!(
+                    "{what} adopted Config recorder {} in {region} (never deleted)",
+                    rec.name
+                )));
+            }
+            if let Some(ch) = aws::config::observe_channel(&client).await? {
+                aws::config::delete_channel(&client, &ch.name).await?;
+            }
+            aws::config::delete_recorder(&client, &rec.name).await?;
+            Ok(Some(format!(
+                "deleted Config recorder {} and its delivery channel in {region}",
+                rec.name
+            )))
+        }
+        .await,
+    );
+    out
+}

@@ -1,0 +1,107 @@
+//! VPC flow logs in one region: every selected VPC delivers to the declared destination.
+
+use super::{failed, settle, Ctx};
+use crate::api::account_baseline::VpcFlowLogsSpec;
+use crate::api::common::{tags, Owner, Ownership};
+use crate::aws::{self, AccountSession, AwsError, ErrorCategory};
+use crate::baseline::flowlogs as fl;
+use crate::engine::diff::diff_resources;
+use crate::engine::ComponentOutcome;
+
+fn owned_by(owner: &Owner) -> impl Fn(&aws::flowlogs::FlowLogState) -> bool + '_ {
+    |f| owner.owns(f.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+}
+
+/// DescribeVpcs, DescribeFlowLogs by resource ID and by this owner's tag; then at most one DeleteFlowLogs and one
+/// CreateFlowLogs.
+pub(super) async fn reconcile(
+    ctx: &Ctx<'_>,
+    region: &str,
+    spec: &VpcFlowLogsSpec,
+) -> ComponentOutcome {
+    let c = fl::COMPONENT;
+    let client = ctx.session.ec2(region);
+    let owner = &ctx.input.owner;
+    let prev = ctx.previous_ownership(c, region);
+    let observed = async {
+        let vpcs = aws::flowlogs::vpcs(&client, &spec.vpc_tags).await?;
+        let logs = aws::flowlogs::of_resources(&client, &vpcs).await?;
+        let ours = aws::flowlogs::tagged(&client, tags::OWNER_UID, &owner.uid).await?;
+        Ok::<_, AwsError>((vpcs, logs, ours))
+    }
+    .await;
+    let (vpcs, logs, ours) = match observed {
+        Ok(v) => v,
+        Err(e) => return failed(c, region, prev.unwrap_or(Ownership::None), e),
+    };
+    let a = fl::assess(spec, &vpcs, &logs, &ours, owned_by(owner));
+    let drift = diff_resources(&a.desired, &a.observed);
+    let plan = fl::plan(&a, &drift);
+    let writes = !plan.delete.is_empty() || !plan.create.is_empty();
+    let exec = if ctx.may_write() && !drift.is_empty() {
+        Some(
+            async {
+                // Delete first: AWS refuses a second flow log with the same resource and destination.
+                aws::flowlogs::delete(&client, &plan.delete).await?;
+                if !plan.create.is_empty() {
+                    aws::flowlogs::create(&client, &plan.create, &fl::config(spec), &owner.tags())
+                        .await?;
+                }
+                if plan.blocked.is_empty() {
+                    return Ok(());
+                }
+                let which: Vec<String> = plan
+                    .blocked
+                    .iter()
+                    .map(|(vpc, id)| format!("{id} ({vpc})"))
+                    .collect();
+                Err(AwsError::new(
+                    "ec2",
+                    "CreateFlowLogs",
+                    ErrorCategory::InvalidInput,
+                    format!(
+                        "flow logs {} deliver to the declared destination with other settings and were not created by this baseline: they are never deleted; change or remove them by hand",
+                        which.join(", ")
+                    ),
+                ))
+            }
+            .await,
+        )
+    } else {
+        None
+    };
+    let foreign = a.chosen.values().flatten().any(|(_, mine)| !mine);
+    let any_ours = a.chosen.values().flatten().any(|(_, mine)| *mine);
+    let ownership = if foreign {
+        Ownership::Adopted
+    } else if any_ours || (writes && exec.as_ref().is_some_and(|r| r.is_ok())) {
+        Ownership::Created
+    } else {
+        Ownership::None
+    };
+    let id = Some(format!("{} VPC(s)", vpcs.len()));
+    settle(c, region, drift, exec, false, ownership, id)
+}
+
+/// Under `deletionPolicy: Delete`: delete every flow log this baseline created (found by its owner tag).
+pub(super) async fn cleanup(
+    session: &AccountSession,
+    owner: &Owner,
+    region: &str,
+) -> Result<Option<String>, AwsError> {
+    let client = session.ec2(region);
+    let ours: Vec<String> = aws::flowlogs::tagged(&client, tags::OWNER_UID, &owner.uid)
+        .await?
+        .into_iter()
+        .filter(|f| owned_by(owner)(f))
+        .map(|f| f.id)
+        .collect();
+    if ours.is_empty() {
+        return Ok(None);
+    }
+    aws::flowlogs::delete(&client, &ours).await?;
+    Ok(Some(format!(
+        "deleted {} VPC flow log(s) in {region}",
+        ours.len()
+    )))
+}

@@ -1,0 +1,86 @@
+//! Amazon Inspector scan types in one region.
+
+use super::{failed, settle, sticky_ownership, Ctx};
+use crate::api::account_baseline::InspectorSpec;
+use crate::api::common::Ownership;
+use crate::aws::{self, AccountSession, AwsError};
+use crate::baseline::inspector as ins;
+use crate::engine::diff::diff;
+use crate::engine::ComponentOutcome;
+
+/// Observe the scan types, then enable / disable exactly the drifted ones (one call each).
+pub(super) async fn reconcile(
+    ctx: &Ctx<'_>,
+    region: &str,
+    spec: &InspectorSpec,
+) -> ComponentOutcome {
+    let c = ins::COMPONENT;
+    let client = ctx.session.inspector2(region);
+    let prev = ctx.previous_ownership(c, region);
+    let status = match aws::inspector2::status(&client, &ctx.account_id).await {
+        Ok(s) => s,
+        Err(e) => return failed(c, region, prev.unwrap_or(Ownership::None), e),
+    };
+    let drift = diff(c, &ins::desired(spec), &ins::observed(&status));
+    let plan = ins::plan(&drift);
+    let exec = if ctx.may_write() && !drift.is_empty() {
+        Some(
+            async {
+                if !plan.enable.is_empty() {
+                    aws::inspector2::enable(&client, &ctx.account_id, &plan.enable).await?;
+                }
+                if !plan.disable.is_empty() {
+                    aws::inspector2::disable(&client, &ctx.account_id, &plan.disable).await?;
+                }
+                Ok(())
+            }
+            .await,
+        )
+    } else {
+        None
+    };
+    // Account enablement carries no tags: the operator owns it when it turned Inspector on in a region where no
+    // scan type was enabled, remembered in status from then on.
+    let off_before = !ins::any_enabled(&status);
+    let ownership = sticky_ownership(prev, off_before, exec.as_ref().is_some_and(|r| r.is_ok()));
+    settle(
+        c,
+        region,
+        drift,
+        exec,
+        false,
+        ownership,
+        Some(ctx.account_id.clone()),
+    )
+}
+
+/// Under `deletionPolicy: Delete`: disable the declared scan types where the operator turned Inspector on;
+/// where it was on before, leave it (disabling Inspector deletes its findings).
+pub(super) async fn cleanup(
+    session: &AccountSession,
+    account_id: &str,
+    region: &str,
+    spec: &InspectorSpec,
+    created: bool,
+) -> Result<Option<String>, AwsError> {
+    if !created {
+        return Ok(Some(format!(
+            "kept Amazon Inspector in {region} (enabled before the operator)"
+        )));
+    }
+    let client = session.inspector2(region);
+    let status = aws::inspector2::status(&client, account_id).await?;
+    let on: Vec<String> = ins::declared(spec)
+        .into_iter()
+        .filter(|(t, enabled)| *enabled && status.get(*t).is_some_and(|s| s == "ENABLED"))
+        .map(|(t, _)| t.to_string())
+        .collect();
+    if on.is_empty() {
+        return Ok(None);
+    }
+    aws::inspector2::disable(&client, account_id, &on).await?;
+    Ok(Some(format!(
+        "disabled Amazon Inspector {} scanning in {region}",
+        on.join(", ")
+    )))
+}

@@ -1,0 +1,646 @@
+//! EventBridge rules of a MonitoringPolicy (pure): finding routes (event patterns with severity filters and input
+//! transformers that make the notification readable) and scheduled actions (SSM Automation / Run Command
+//! targets), each with the field paths drift is reported at.
+
+use crate::api::monitoring_policy::{
+    FindingRouteSpec, FindingSource, MonitoringPolicySpec, ScheduledActionSpec, SeverityLabel,
+};
+use crate::engine::diff::Fields;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+/// Component of finding routes.
+pub const ROUTES: &str = "findingRoutes";
+/// Component of scheduled actions.
+pub const SCHEDULES: &str = "scheduledActions";
+/// Id of the one target the operator puts on each of its rules (other targets are left alone).
+pub const TARGET_ID: &str = "awsbaseline";
+/// `Sid` of the topic policy statement that lets EventBridge publish to a topic finding routes deliver to.
+pub const TOPIC_STATEMENT_SID: &str = "awsbaseline-eventbridge-publish";
+
+/// GuardDuty severity forwarded when a route does not say (7.0 and above is "high").
+pub const DEFAULT_GUARDDUTY_SEVERITY: f64 = 7.0;
+
+/// The AWS partition of a region.
+pub fn partition(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    }
+}
+
+/// The operator's target on a rule.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RuleTarget {
+    /// Target ARN (SNS topic, SSM automation definition, SSM document).
+    pub arn: String,
+    /// Role EventBridge assumes (scheduled actions).
+    pub role_arn: Option<String>,
+    /// Constant JSON input (automation parameters, Run Command parameters).
+    pub input: Option<Value>,
+    /// Input transformer: paths map and template.
+    pub input_transformer: Option<(BTreeMap<String, String>, String)>,
+    /// Run Command targets (key, values).
+    pub run_command_targets: Vec<(String, Vec<String>)>,
+}
+
+impl RuleTarget {
+    /// The target as compared: one JSON object per setting.
+    pub fn to_fields(&self, path: &str, out: &mut Fields) {
+        out.insert(format!("{path}.target.arn"), json!(self.arn));
+        out.insert(format!("{path}.target.roleArn"), json!(self.role_arn));
+        out.insert(format!("{path}.target.input"), json!(self.input));
+        out.insert(
+            format!("{path}.target.inputTransformer"),
+            match &self.input_transformer {
+                Some((paths, template)) => {
+                    json!({"inputPathsMap": paths, "inputTemplate": template})
+                }
+                None => Value::Null,
+            },
+        );
+        let targets: Vec<Value> = self
+            .run_command_targets
+            .iter()
+            .map(|(k, v)| json!({"key": k, "values": v}))
+            .collect();
+        out.insert(
+            format!("{path}.target.runCommandTargets"),
+            if targets.is_empty() {
+                Value::Null
+            } else {
+                Value::Array(targets)
+            },
+        );
+    }
+}
+
+/// A rule as the spec wants it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DesiredRule {
+    /// Field path (`findingRoutes.<name>` / `scheduledActions.<name>`).
+    pub path: String,
+    /// Component (`ROUTES` / `SCHEDULES`).
+    pub component: &'static str,
+    /// AWS rule name: `<short prefix>route-<name>` / `<short prefix>sched-<name>` (at most 61 characters).
+    pub aws_name: String,
+    /// Description.
+    pub description: String,
+    /// Event pattern (finding routes).
+    pub event_pattern: Option<Value>,
+    /// Schedule expression (scheduled actions).
+    pub schedule: Option<String>,
+    /// `ENABLED` or `DISABLED`.
+    pub state: &'static str,
+    /// Declared topic the route delivers to (its ARN is known only once the topic exists).
+    pub topic: Option<String>,
+    /// The operator's target, without the topic ARN for routes (filled in by `target`).
+    pub target: RuleTarget,
+}
+
+/// A rule as read from AWS: the settings and the operator's target.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ObservedRule {
+    /// Rule ARN.
+    pub arn: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Event pattern.
+    pub event_pattern: Option<Value>,
+    /// Schedule expression.
+    pub schedule: Option<String>,
+    /// State.
+    pub state: String,
+    /// The operator's target (id `TARGET_ID`), if present.
+    pub target: Option<RuleTarget>,
+    /// Ids of every target on the rule (all removed before the rule is deleted).
+    pub target_ids: Vec<String>,
+}
+
+impl DesiredRule {
+    /// The target with the route's topic ARN resolved (empty when the topic does not exist yet).
+    pub fn target(&self, topic_arns: &BTreeMap<String, String>) -> RuleTarget {
+        let mut t = self.target.clone();
+        if let Some(topic) = &self.topic {
+            t.arn = topic_arns.get(topic).cloned().unwrap_or_default();
+        }
+        t
+    }
+
+    /// Desired fields.
+    pub fn fields(&self, topic_arns: &BTreeMap<String, String>) -> Fields {
+        let mut f = Fields::new();
+        let p = &self.path;
+        f.insert(format!("{p}.exists"), json!(true));
+        f.insert(format!("{p}.description"), json!(self.description));
+        f.insert(format!("{p}.eventPattern"), json!(self.event_pattern));
+        f.insert(format!("{p}.schedule"), json!(self.schedule));
+        f.insert(format!("{p}.state"), json!(self.state));
+        self.target(topic_arns).to_fields(p, &mut f);
+        f
+    }
+}
+
+/// Observed fields at a desired rule's path (`exists: false` only when the rule is missing).
+pub fn observed_fields(path: &str, o: Option<&ObservedRule>) -> Fields {
+    let mut f = Fields::new();
+    f.insert(format!("{path}.exists"), json!(o.is_some()));
+    let Some(o) = o else { return f };
+    f.insert(format!("{path}.description"), json!(o.description));
+    f.insert(format!("{path}.eventPattern"), json!(o.event_pattern));
+    f.insert(format!("{path}.schedule"), json!(o.schedule));
+    f.insert(format!("{path}.state"), json!(o.state));
+    match &o.target {
+        Some(t) => t.to_fields(path, &mut f),
+        None => {
+            for k in [
+                "arn",
+                "roleArn",
+                "input",
+                "inputTransformer",
+                "runCommandTargets",
+            ] {
+                f.insert(format!("{path}.target.{k}"), Value::Null);
+            }
+        }
+    }
+    f
+}
+
+/// Name part of a rule after the policy's short prefix: (`ROUTES` or `SCHEDULES`, declared name).
+pub fn parse_name<'a>(aws_name: &'a str, short_prefix: &str) -> Option<(&'static str, &'a str)> {
+    let rel = aws_name.strip_prefix(short_prefix)?;
+    if let Some(n) = rel.strip_prefix("route-") {
+        Some((ROUTES, n))
+    } else {
+        rel.strip_prefix("sched-").map(|n| (SCHEDULES, n))
+    }
+}
+
+fn state(enabled: bool) -> &'static str {
+    if enabled {
+        "ENABLED"
+    } else {
+        "DISABLED"
+    }
+}
+
+fn paths(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// Event pattern and readable message (input transformer) of a finding route.
+pub fn route_pattern(r: &FindingRouteSpec) -> (Value, (BTreeMap<String, String>, String)) {
+    match r.source {
+        FindingSource::GuardDuty => (
+            json!({
+                "source": ["aws.guardduty"],
+                "detail-type": ["GuardDuty Finding"],
+                "detail": {"severity": [{"numeric": [">=", r.min_severity.unwrap_or(DEFAULT_GUARDDUTY_SEVERITY)]}]},
+            }),
+            (
+                paths(&[
+                    ("account", "$.detail.accountId"),
+                    ("id", "$.detail.id"),
+                    ("region", "$.region"),
+                    ("severity", "$.detail.severity"),
+                    ("title", "$.detail.title"),
+                    ("type", "$.detail.type"),
+                ]),
+                "\"GuardDuty finding <type> (severity <severity>) in account <account>, <region>: <title>. https://console.aws.amazon.com/guardduty/home?region=<region>#/findings?search=id%3D<id>\"".to_string(),
+            ),
+        ),
+        FindingSource::SecurityHub => {
+            let mut labels: Vec<SeverityLabel> = if r.severity_labels.is_empty() {
+                vec![SeverityLabel::Critical, SeverityLabel::High]
+            } else {
+                r.severity_labels.clone()
+            };
+            labels.sort();
+            labels.dedup();
+            (
+                json!({
+                    "source": ["aws.securityhub"],
+                    "detail-type": ["Security Hub Findings - Imported"],
+                    "detail": {"findings": {
+                        "Severity": {"Label": labels},
+                        "Workflow": {"Status": ["NEW"]},
+                        "RecordState": ["ACTIVE"],
+                    }},
+                }),
+                (
+                    paths(&[
+                        ("account", "$.detail.findings[0].AwsAccountId"),
+                        ("control", "$.detail.findings[0].Compliance.SecurityControlId"),
+                        ("region", "$.detail.findings[0].Region"),
+                        ("resource", "$.detail.findings[0].Resources[0].Id"),
+                        ("severity", "$.detail.findings[0].Severity.Label"),
+                        ("title", "$.detail.findings[0].Title"),
+                    ]),
+                    "\"Security Hub <severity> finding in account <account>, <region>: <title> (control <control>) on <resource>\"".to_string(),
+                ),
+            )
+        }
+        FindingSource::Config => (
+            json!({
+                "source": ["aws.config"],
+                "detail-type": ["Config Rules Compliance Change"],
+                "detail": {
+                    "messageType": ["ComplianceChangeNotification"],
+                    "newEvaluationResult": {"complianceType": ["NON_COMPLIANT"]},
+                },
+            }),
+            (
+                paths(&[
+                    ("account", "$.account"),
+                    ("region", "$.region"),
+                    ("resource", "$.detail.resourceId"),
+                    ("resourceType", "$.detail.resourceType"),
+                    ("rule", "$.detail.configRuleName"),
+                ]),
+                "\"AWS Config: <resourceType> <resource> in account <account>, <region> is NON_COMPLIANT with rule <rule>\"".to_string(),
+            ),
+        ),
+        FindingSource::Health => {
+            let mut pattern = json!({
+                "source": ["aws.health"],
+                "detail-type": ["AWS Health Event"],
+            });
+            if !r.health_categories.is_empty() {
+                let mut cats = r.health_categories.clone();
+                cats.sort();
+                cats.dedup();
+                pattern["detail"] = json!({"eventTypeCategory": cats});
+            }
+            (
+                pattern,
+                (
+                    paths(&[
+                        ("account", "$.account"),
+                        ("category", "$.detail.eventTypeCategory"),
+                        ("description", "$.detail.eventDescription[0].latestDescription"),
+                        ("region", "$.region"),
+                        ("service", "$.detail.service"),
+                        ("type", "$.detail.eventTypeCode"),
+                    ]),
+                    "\"AWS Health <category> for <service> in account <account>, <region>: <type>. <description>\"".to_string(),
+                ),
+            )
+        }
+    }
+}
+
+fn source_label(s: FindingSource) -> &'static str {
+    match s {
+        FindingSource::GuardDuty => "GuardDuty findings",
+        FindingSource::SecurityHub => "Security Hub findings",
+        FindingSource::Config => "AWS Config compliance changes",
+        FindingSource::Health => "AWS Health events",
+    }
+}
+
+fn desired_route(r: &FindingRouteSpec, short_prefix: &str, owner: &str) -> DesiredRule {
+    let (pattern, transformer) = route_pattern(r);
+    DesiredRule {
+        path: format!("{ROUTES}.{}", r.name),
+        component: ROUTES,
+        aws_name: format!("{short_prefix}route-{}", r.name),
+        description: format!(
+            "{} to topic {} (MonitoringPolicy {owner})",
+            source_label(r.source),
+            r.topic
+        ),
+        event_pattern: Some(pattern),
+        schedule: None,
+        state: state(r.enabled),
+        topic: Some(r.topic.clone()),
+        target: RuleTarget {
+            arn: String::new(),
+            role_arn: None,
+            input: None,
+            input_transformer: Some(transformer),
+            run_command_targets: vec![],
+        },
+    }
+}
+
+fn desired_schedule(
+    a: &ScheduledActionSpec,
+    short_prefix: &str,
+    owner: &str,
+    region: &str,
+    account: &str,
+) -> DesiredRule {
+    let p = partition(region);
+    let (arn, input, targets) = match (&a.automation, &a.run_command) {
+        (Some(auto), _) => (
+            format!(
+                "arn:{p}:ssm:{region}:{account}:automation-definition/{}:$DEFAULT",
+                auto.document_name
+            ),
+            json!(auto.parameters),
+            vec![],
+        ),
+        (None, Some(rc)) => {
+            // Documents AWS owns have no account in their ARN.
+            let owner_account = if rc.document_name.starts_with("AWS-")
+                || rc.document_name.starts_with("AWSEC2-")
+                || rc.document_name.starts_with("AWSSupport-")
+                || rc.document_name.starts_with("Amazon")
+            {
+                ""
+            } else {
+                account
+            };
+            (
+                format!(
+                    "arn:{p}:ssm:{region}:{owner_account}:document/{}",
+                    rc.document_name
+                ),
+                json!(rc.parameters),
+                rc.targets
+                    .iter()
+                    .map(|t| (t.key.clone(), t.values.clone()))
+                    .collect(),
+            )
+        }
+        (None, None) => (String::new(), Value::Null, vec![]),
+    };
+    DesiredRule {
+        path: format!("{SCHEDULES}.{}", a.name),
+        component: SCHEDULES,
+        aws_name: format!("{short_prefix}sched-{}", a.name),
+        description: a
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("Scheduled action {} (MonitoringPolicy {owner})", a.name)),
+        event_pattern: None,
+        schedule: Some(a.schedule.clone()),
+        state: state(a.enabled),
+        topic: None,
+        target: RuleTarget {
+            arn,
+            role_arn: Some(a.role_arn.clone()),
+            input: Some(input),
+            input_transformer: None,
+            run_command_targets: targets,
+        },
+    }
+}
+
+/// Every rule of the policy in one region (`owner` is `namespace/name`, used in descriptions).
+pub fn desired_rules(
+    spec: &MonitoringPolicySpec,
+    short_prefix: &str,
+    owner: &str,
+    region: &str,
+    account: &str,
+) -> Vec<DesiredRule> {
+    spec.finding_routes
+        .iter()
+        .map(|r| desired_route(r, short_prefix, owner))
+        .chain(
+            spec.scheduled_actions
+                .iter()
+                .map(|a| desired_schedule(a, short_prefix, owner, region, account)),
+        )
+        .collect()
+}
+
+/// The topic policy statement letting this policy's rules publish to a topic.
+pub fn topic_statement(topic_arn: &str, region: &str, account: &str, short_prefix: &str) -> Value {
+    json!({
+        "Sid": TOPIC_STATEMENT_SID,
+        "Effect": "Allow",
+        "Principal": {"Service": "events.amazonaws.com"},
+        "Action": "sns:Publish",
+        "Resource": topic_arn,
+        "Condition": {"ArnLike": {"aws:SourceArn": format!(
+            "arn:{}:events:{region}:{account}:rule/{short_prefix}*",
+            partition(region)
+        )}},
+    })
+}
+
+/// Our statement in a topic policy document, if present.
+pub fn find_statement(policy: &Value) -> Option<&Value> {
+    statements(policy)
+        .iter()
+        .find(|s| s.get("Sid").and_then(Value::as_str) == Some(TOPIC_STATEMENT_SID))
+}
+
+fn statements(policy: &Value) -> &[Value] {
+    policy
+        .get("Statement")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+}
+
+/// The policy with our statement replaced by `statement` (or removed when `None`); other statements are kept
+/// as they are. A topic without a policy gets a document with just our statement.
+pub fn with_statement(policy: Option<&Value>, statement: Option<Value>) -> Value {
+    let mut doc = policy
+        .cloned()
+        .unwrap_or_else(|| json!({"Version": "2012-10-17", "Statement": []}));
+    let mut list: Vec<Value> = statements(&doc)
+        .iter()
+        .filter(|s| s.get("Sid").and_then(Value::as_str) != Some(TOPIC_STATEMENT_SID))
+        .cloned()
+        .collect();
+    // A single statement may be written as an object instead of a list.
+    if let Some(single) = doc.get("Statement").filter(|s| s.is_object()) {
+        if single.get("Sid").and_then(Value::as_str) != Some(TOPIC_STATEMENT_SID) {
+            list.push(single.clone());
+        }
+    }
+    list.extend(statement);
+    if doc.get("Version").is_none() {
+        doc["Version"] = json!("2012-10-17");
+    }
+    doc["Statement"] = Value::Array(list);
+    doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::monitoring_policy::HealthCategory;
+
+    fn spec(y: &str) -> MonitoringPolicySpec {
+        serde_yaml::from_str(y).unwrap()
+    }
+
+    const SPEC: &str = r#"
+accountRef: {name: prod}
+topics: [{name: security}]
+findingRoutes:
+  - {name: guardduty, source: guardDuty, topic: security}
+  - {name: hub, source: securityHub, topic: security, severityLabels: [HIGH, CRITICAL, HIGH]}
+  - {name: health, source: health, topic: security, healthCategories: [scheduledChange, issue], enabled: false}
+scheduledActions:
+  - name: restart
+    schedule: cron(0 3 ? * SUN *)
+    roleArn: arn:aws:iam::111122223333:role/events-ssm
+    automation: {documentName: AWS-RestartEC2Instance, parameters: {InstanceId: [i-0123]}}
+  - name: run
+    schedule: rate(1 day)
+    roleArn: arn:aws:iam::111122223333:role/events-ssm
+    runCommand:
+      documentName: AWS-RunShellScript
+      parameters: {commands: ["systemctl restart app"]}
+      targets: [{key: "tag:Role", values: [web]}]
+"#;
+
+    #[test]
+    fn routes_filter_by_severity_and_resolve_the_topic() {
+        let s = spec(SPEC);
+        let rules = desired_rules(
+            &s,
+            "awsbaseline-0123456789-",
+            "team/p",
+            "eu-west-1",
+            "111122223333",
+        );
+        assert_eq!(rules.len(), 5);
+        let gd = &rules[0];
+        assert_eq!(gd.aws_name, "awsbaseline-0123456789-route-guardduty");
+        assert_eq!(
+            gd.event_pattern.as_ref().unwrap()["detail"]["severity"],
+            json!([{"numeric": [">=", 7.0]}])
+        );
+        let arns = BTreeMap::from([(
+            "security".to_string(),
+            "arn:aws:sns:eu-west-1:111122223333:security".to_string(),
+        )]);
+        let f = gd.fields(&arns);
+        assert_eq!(
+            f["findingRoutes.guardduty.target.arn"],
+            json!("arn:aws:sns:eu-west-1:111122223333:security")
+        );
+        assert!(
+            f["findingRoutes.guardduty.target.inputTransformer"]["inputTemplate"]
+                .as_str()
+                .unwrap()
+                .contains("<severity>")
+        );
+        // Labels are sorted and deduplicated, so a reordered spec compares equal.
+        assert_eq!(
+            rules[1].event_pattern.as_ref().unwrap()["detail"]["findings"]["Severity"]["Label"],
+            json!(["CRITICAL", "HIGH"])
+        );
+        let health = &rules[2];
+        assert_eq!(health.state, "DISABLED");
+        assert_eq!(
+            health.event_pattern.as_ref().unwrap()["detail"]["eventTypeCategory"],
+            json!([HealthCategory::Issue, HealthCategory::ScheduledChange])
+        );
+    }
+
+    #[test]
+    fn schedules_target_automation_and_run_command() {
+        let s = spec(SPEC);
+        let rules = desired_rules(
+            &s,
+            "awsbaseline-0123456789-",
+            "team/p",
+            "cn-north-1",
+            "111122223333",
+        );
+        let auto = &rules[3];
+        assert_eq!(auto.aws_name, "awsbaseline-0123456789-sched-restart");
+        assert_eq!(auto.schedule.as_deref(), Some("cron(0 3 ? * SUN *)"));
+        assert_eq!(
+            auto.target.arn,
+            "arn:aws-cn:ssm:cn-north-1:111122223333:automation-definition/AWS-RestartEC2Instance:$DEFAULT"
+        );
+        assert_eq!(auto.target.input, Some(json!({"InstanceId": ["i-0123"]})));
+        let rc = &rules[4];
+        assert_eq!(
+            rc.target.arn,
+            "arn:aws-cn:ssm:cn-north-1::document/AWS-RunShellScript"
+        );
+        assert_eq!(
+            rc.target.run_command_targets,
+            vec![("tag:Role".to_string(), vec!["web".to_string()])]
+        );
+        assert_eq!(
+            parse_name(&rc.aws_name, "awsbaseline-0123456789-"),
+            Some((SCHEDULES, "run"))
+        );
+        assert_eq!(
+            parse_name("awsbaseline-0123456789-other", "awsbaseline-0123456789-"),
+            None
+        );
+    }
+
+    #[test]
+    fn a_missing_rule_is_one_exists_drift_and_a_missing_target_shows_per_field() {
+        let s = spec(SPEC);
+        let rules = desired_rules(&s, "p-", "team/p", "eu-west-1", "111122223333");
+        let r = &rules[3];
+        let missing = observed_fields(&r.path, None);
+        assert_eq!(missing.len(), 1);
+        let without_target = ObservedRule {
+            arn: "arn".into(),
+            description: Some(r.description.clone()),
+            event_pattern: None,
+            schedule: r.schedule.clone(),
+            state: "ENABLED".into(),
+            target: None,
+            target_ids: vec![],
+        };
+        let d = crate::engine::diff::diff_resources(
+            &r.fields(&BTreeMap::new()),
+            &observed_fields(&r.path, Some(&without_target)),
+        );
+        let fields: Vec<&str> = d.iter().map(|d| d.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "scheduledActions.restart.target.arn",
+                "scheduledActions.restart.target.input",
+                "scheduledActions.restart.target.roleArn"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_topic_statement_is_merged_without_touching_other_statements() {
+        let other = json!({"Sid": "team", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sns:Subscribe", "Resource": "t"});
+        let policy = json!({"Version": "2012-10-17", "Statement": [other.clone()]});
+        let ours = topic_statement(
+            "arn:aws:sns:eu-west-1:1:t",
+            "eu-west-1",
+            "1",
+            "awsbaseline-x-",
+        );
+        let merged = with_statement(Some(&policy), Some(ours.clone()));
+        assert_eq!(merged["Statement"], json!([other.clone(), ours.clone()]));
+        assert_eq!(find_statement(&merged), Some(&ours));
+        // Replacing is idempotent, removing keeps the others.
+        assert_eq!(with_statement(Some(&merged), Some(ours.clone())), merged);
+        assert_eq!(
+            with_statement(Some(&merged), None)["Statement"],
+            json!([other])
+        );
+        assert_eq!(
+            ours["Condition"]["ArnLike"]["aws:SourceArn"],
+            json!("arn:aws:events:eu-west-1:1:rule/awsbaseline-x-*")
+        );
+        let single = json!({"Statement": {"Sid": "solo", "Effect": "Deny"}});
+        assert_eq!(
+            with_statement(Some(&single), None)["Statement"]
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+}
