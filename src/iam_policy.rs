@@ -125,6 +125,8 @@ pub const SECTIONS: &[&str] = &[
     "AccountBaseline.rootAccount",
     "AccountBaseline.inspector",
     "AccountBaseline.config",
+    // Some Config rule declares a remediation.
+    "AccountBaseline.config.remediation",
     "AccountBaseline.vpcFlowLogs",
     "AccountBaseline.vpcFlowLogs.s3",
     "AccountBaseline.vpcFlowLogs.cloudWatchLogs",
@@ -505,6 +507,12 @@ pub const OPERATIONS: &[Row] = &[
     ),
     row(
         "config",
+        "DescribeRemediationConfigurations",
+        &[act("config:DescribeRemediationConfigurations")],
+        &["AccountBaseline.config.remediation"],
+    ),
+    row(
+        "config",
         "ListTagsForResource",
         &[act("config:ListTagsForResource")],
         &["AccountBaseline.config", "AccountBaseline.config#delete"],
@@ -529,6 +537,12 @@ pub const OPERATIONS: &[Row] = &[
         "PutDeliveryChannel",
         &[act("config:PutDeliveryChannel")],
         &["AccountBaseline.config#correct"],
+    ),
+    row(
+        "config",
+        "PutRemediationConfigurations",
+        &[act("config:PutRemediationConfigurations")],
+        &["AccountBaseline.config.remediation#correct"],
     ),
     row(
         "config",
@@ -1479,9 +1493,12 @@ impl Usage {
             }
             if let Some(c) = &s.config {
                 secs.push("AccountBaseline.config");
+                if c.rules.iter().any(|r| r.remediation.is_some()) {
+                    secs.push("AccountBaseline.config.remediation");
+                }
                 // The recorder's role is passed to AWS Config (the service-linked role when none is named).
                 if correct {
-                    let role = c.recorder.role_arn.as_deref();
+                    let role = c.recorder.as_ref().and_then(|r| r.role_arn.as_deref());
                     u.pass(CONFIG_PRINCIPAL, role.unwrap_or(CONFIG_SERVICE_LINKED_ROLE));
                 }
             }

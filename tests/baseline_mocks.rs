@@ -642,3 +642,122 @@ async fn inspector_failed_accounts_are_classified() {
     assert_eq!(err.category, ErrorCategory::Transient);
     assert!(err.category.is_retryable());
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// AWS Config remediation (moto lacks Describe/PutRemediationConfigurations).
+
+#[tokio::test]
+async fn config_remediation_is_read_and_put_in_one_request() {
+    use aws_baseline_operator::aws::config::{put_remediations, remediations, Remediation};
+    use aws_sdk_config::operation::describe_remediation_configurations::DescribeRemediationConfigurationsOutput;
+    use aws_sdk_config::operation::put_remediation_configurations::PutRemediationConfigurationsOutput;
+    use aws_sdk_config::types::{
+        FailedRemediationBatch, RemediationConfiguration, RemediationParameterValue,
+        RemediationTargetType, ResourceValue, ResourceValueType, StaticValue,
+    };
+    use aws_sdk_config::Client as Config;
+    use std::collections::BTreeMap;
+
+    let role = "arn:aws:iam::123456789012:role/remediation";
+    let describe = mock!(Config::describe_remediation_configurations)
+        .match_requests(|r| r.config_rule_names() == ["prod-cloudtrail-enabled"])
+        .then_output(move || {
+            DescribeRemediationConfigurationsOutput::builder()
+                .remediation_configurations(
+                    RemediationConfiguration::builder()
+                        .config_rule_name("prod-cloudtrail-enabled")
+                        .target_type(RemediationTargetType::SsmDocument)
+                        .target_id("AWS-ConfigureCloudTrailLogging")
+                        .automatic(true)
+                        .maximum_automatic_attempts(5)
+                        .retry_attempt_seconds(60)
+                        .parameters(
+                            "TrailName",
+                            RemediationParameterValue::builder()
+                                .resource_value(
+                                    ResourceValue::builder()
+                                        .value(ResourceValueType::ResourceId)
+                                        .build()
+                                        .unwrap(),
+                                )
+                                .build(),
+                        )
+                        .parameters(
+                            "AutomationAssumeRole",
+                            RemediationParameterValue::builder()
+                                .static_value(StaticValue::builder().values(role).build().unwrap())
+                                .build(),
+                        )
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+        });
+    let put = mock!(Config::put_remediation_configurations)
+        .match_requests(move |r| {
+            let items = r.remediation_configurations();
+            items.len() == 2
+                && items.iter().all(|i| i.target_type() == &RemediationTargetType::SsmDocument)
+                && items.iter().any(|i| {
+                    i.config_rule_name() == "prod-cloudtrail-enabled"
+                        && i.parameters().is_some_and(|p| {
+                            p["TrailName"].resource_value().map(|v| v.value())
+                                == Some(&ResourceValueType::ResourceId)
+                                && p["AutomationAssumeRole"]
+                                    .static_value()
+                                    .map(|v| v.values().to_vec())
+                                    == Some(vec![role.to_string()])
+                        })
+                        && i.maximum_automatic_attempts() == Some(3)
+                })
+        })
+        .then_output(|| PutRemediationConfigurationsOutput::builder().build());
+    let c = mock_client!(aws_sdk_config, RuleMode::MatchAny, &[&describe, &put]);
+    let got = remediations(&c, &["prod-cloudtrail-enabled".to_string()])
+        .await
+        .unwrap();
+    let want = Remediation {
+        rule: "prod-cloudtrail-enabled".into(),
+        document_name: "AWS-ConfigureCloudTrailLogging".into(),
+        document_version: None,
+        automatic: true,
+        maximum_automatic_attempts: Some(5),
+        retry_attempt_seconds: Some(60),
+        resource_id_parameter: Some("TrailName".into()),
+        parameters: BTreeMap::from([("AutomationAssumeRole".to_string(), vec![role.to_string()])]),
+    };
+    assert_eq!(got, BTreeMap::from([("prod-cloudtrail-enabled".to_string(), want.clone())]));
+    let mut changed = want.clone();
+    changed.maximum_automatic_attempts = Some(3);
+    let other = Remediation {
+        rule: "prod-root-keys".into(),
+        document_name: "AWSConfigRemediation-DeleteRootAccessKeys".into(),
+        automatic: false,
+        ..Default::default()
+    };
+    put_remediations(&c, &[changed, other.clone()]).await.unwrap();
+    assert_eq!(put.num_calls(), 1);
+
+    // A failed batch in a 200 reply is an error naming the rule.
+    let failing = mock!(Config::put_remediation_configurations).then_output(|| {
+        PutRemediationConfigurationsOutput::builder()
+            .failed_batches(
+                FailedRemediationBatch::builder()
+                    .failure_message("Document AWSConfigRemediation-DeleteRootAccessKeys not found")
+                    .failed_items(
+                        RemediationConfiguration::builder()
+                            .config_rule_name("prod-root-keys")
+                            .target_type(RemediationTargetType::SsmDocument)
+                            .target_id("AWSConfigRemediation-DeleteRootAccessKeys")
+                            .build()
+                            .unwrap(),
+                    )
+                    .build(),
+            )
+            .build()
+    });
+    let c = mock_client!(aws_sdk_config, RuleMode::MatchAny, &[&failing]);
+    let err = put_remediations(&c, &[other]).await.unwrap_err();
+    assert_eq!(err.category, ErrorCategory::InvalidInput);
+    assert!(err.message.contains("prod-root-keys"), "{err}");
+}

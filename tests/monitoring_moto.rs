@@ -780,7 +780,8 @@ async fn finding_routes_and_scheduled_actions_converge_drift_and_are_removed_by_
     let mut spec: MonitoringPolicySpec = serde_json::from_value(serde_json::json!({
         "accountRef": {"name": "sandbox"},
         "regions": ["us-east-1"],
-        "topics": [{"name": "security"}],
+        "topics": [{"name": "security", "policyStatements": [{"Sid": "CrossAccountSubscribe", "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::210987654321:root"}, "Action": "sns:Subscribe"}]}],
         "logGroups": [{"name": "/app/checkout", "retentionInDays": 30,
             "kmsKeyId": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"}],
         "findingRoutes": [
@@ -888,6 +889,12 @@ async fn finding_routes_and_scheduled_actions_converge_drift_and_are_removed_by_
     assert!(statements.iter().any(
         |s| s["Principal"]["Service"] == "events.amazonaws.com" && s["Action"] == "sns:Publish"
     ));
+    let declared = statements
+        .iter()
+        .find(|s| s["Sid"] == "awsbaseline-CrossAccountSubscribe")
+        .expect("declared statement");
+    assert_eq!(declared["Resource"], topic_arn);
+    assert_eq!(declared["Action"], "sns:Subscribe");
     let group = logs
         .describe_log_groups()
         .log_group_name_prefix("/app/checkout")
@@ -1024,6 +1031,7 @@ async fn finding_routes_and_scheduled_actions_converge_drift_and_are_removed_by_
         .unwrap();
     // Routes and one scheduled action leave the spec: their rules are deleted, the topic statement removed.
     spec.finding_routes.clear();
+    spec.topics[0].policy_statements.clear();
     spec.scheduled_actions.retain(|a| a.name == "flush");
     stats.reset();
     let removed = pass(
@@ -1043,8 +1051,10 @@ async fn finding_routes_and_scheduled_actions_converge_drift_and_are_removed_by_
             "findingRoutes.hub.exists",
             "scheduledActions.restart.exists",
             "topics.security.eventBridgePublish",
+            "topics.security.policyStatements.CrossAccountSubscribe",
         ]
     );
+    assert_eq!(stats.count("SetTopicAttributes"), 1, "one policy write");
     assert_eq!(
         write_ops(&stats),
         ["DeleteRule", "RemoveTargets", "SetTopicAttributes"]
@@ -1077,7 +1087,11 @@ async fn finding_routes_and_scheduled_actions_converge_drift_and_are_removed_by_
             .await
             .unwrap(),
     );
-    assert!(aws_baseline_operator::monitoring::rules::find_statement(&policy).is_none());
+    assert!(aws_baseline_operator::monitoring::rules::managed_statements(Some(&policy)).is_empty());
+    assert!(
+        !policy["Statement"].as_array().unwrap().is_empty(),
+        "the default statement stays"
+    );
     let st = status(Some(&st), &removed);
 
     // Deleting the policy removes its remaining rule and the topic; the foreign rule stays.
@@ -1101,4 +1115,24 @@ async fn finding_routes_and_scheduled_actions_converge_drift_and_are_removed_by_
     );
     let left = events.list_rules().name_prefix(&sp).send().await.unwrap();
     assert_eq!(left.rules().len(), 1);
+}
+
+#[tokio::test]
+async fn a_topic_policy_statement_without_a_sid_is_invalid_spec_before_any_aws_call() {
+    let moto = Moto::start();
+    let (factory, stats) = moto.factory().await;
+    let (account, app, _) = examples();
+    let mut spec = app.spec.clone();
+    spec.topics[0].policy_statements =
+        vec![serde_json::json!({"Effect": "Allow", "Action": "sns:Publish"})];
+    stats.reset();
+    let r = pass(&factory, &account, &app, &spec, None, DriftPolicy::Correct).await;
+    let fatal = r.pass.fatal.as_ref().expect("fatal");
+    assert!(
+        fatal.to_string().contains(
+            "topics.checkout-oncall.policyStatements: every policy statement needs a Sid"
+        ),
+        "{fatal}"
+    );
+    assert_eq!(stats.reads() + stats.writes(), 0);
 }

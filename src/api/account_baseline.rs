@@ -463,9 +463,11 @@ pub struct InspectorScanTypes {
 #[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct ConfigSpec {
-    /// The configuration recorder. A region has at most one; an existing one is adopted whatever its name.
-    #[serde(default)]
-    pub recorder: ConfigRecorderSpec,
+    /// The configuration recorder (defaults: every supported resource type, global ones in the home region, the
+    /// service-linked role, continuous recording). A region has at most one; an existing one is adopted whatever
+    /// its name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorder: Option<ConfigRecorderSpec>,
     /// Where configuration history and snapshots are delivered. An existing channel is adopted whatever its name.
     pub delivery_channel: ConfigDeliveryChannelSpec,
     /// Whether the recorder is recording.
@@ -607,6 +609,49 @@ pub struct ConfigRuleSpec {
     /// Rule parameters, e.g. `{maxAccessKeyAge: "90"}`.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub input_parameters: std::collections::BTreeMap<String, String>,
+    /// Remediation of non-compliant resources through an SSM Automation document. Unset: not managed (a
+    /// remediation configured on the rule stays as it is).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remediation: Option<ConfigRemediationSpec>,
+}
+
+/// Remediation of a Config rule's non-compliant resources by an SSM Automation document, e.g.
+/// `AWS-ConfigureCloudTrailLogging` for `CLOUD_TRAIL_ENABLED`.
+#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigRemediationSpec {
+    /// SSM Automation document name (or ARN).
+    #[schemars(length(min = 1, max = 256))]
+    pub document_name: String,
+    /// Document version; unset means the default version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 256))]
+    pub document_version: Option<String>,
+    /// Run the document automatically when a resource becomes non-compliant (else on request only).
+    #[serde(default = "yes")]
+    pub automatic: bool,
+    /// Automatic attempts per resource before giving up, 1–25.
+    #[serde(default = "five")]
+    #[schemars(range(min = 1, max = 25))]
+    pub maximum_automatic_attempts: i32,
+    /// Window in seconds in which `maximumAutomaticAttempts` are made, 1–2678000.
+    #[serde(default = "sixty")]
+    #[schemars(range(min = 1, max = 2678000))]
+    pub retry_attempt_seconds: i64,
+    /// Document parameter that receives the ID of the non-compliant resource.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 256))]
+    pub resource_id_parameter: Option<String>,
+    /// Static document parameters, e.g. `{AutomationAssumeRole: ["arn:aws:iam::123456789012:role/remediation"]}`.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub parameters: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+fn five() -> i32 {
+    5
+}
+fn sixty() -> i64 {
+    60
 }
 
 /// VPC flow logs (EC2.6, CIS 3.9).

@@ -408,11 +408,26 @@ pub struct TopicSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2048))]
     pub kms_master_key_id: Option<String>,
+    /// Statements the topic's access policy must hold, in IAM policy syntax (`Sid` letters and digits, `Effect`,
+    /// `Principal`, `Action`, `Condition`; `Resource` defaults to the topic). They are written with Sid
+    /// `awsbaseline-<Sid>`; statements with that prefix the spec no longer declares are removed, any other
+    /// statement (the default owner statement, statements added by hand) is kept.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(schema_with = "policy_statements")]
+    pub policy_statements: Vec<serde_json::Value>,
     /// Subscriptions that must exist. Others on the topic are left alone; pending email confirmations are shown
     /// in status, not treated as drift.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(max = 100))]
     pub subscriptions: Vec<SubscriptionSpec>,
+}
+
+fn policy_statements(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "array",
+        "maxItems": 20,
+        "items": {"type": "object", "x-kubernetes-preserve-unknown-fields": true},
+    })
 }
 
 /// Subscription protocol.

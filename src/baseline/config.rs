@@ -1,7 +1,8 @@
 //! AWS Config rules: recorder, delivery channel, recording on, managed rules.
 
-use crate::api::account_baseline::{ConfigRuleSpec, ConfigSpec};
-use crate::aws::config::{ChannelState, RecorderConfig, RecorderState, RuleState};
+use crate::api::account_baseline::{ConfigRecorderSpec, ConfigRuleSpec, ConfigSpec};
+use crate::aws::config::{ChannelState, RecorderConfig, RecorderState, Remediation, RuleState};
+use std::collections::BTreeMap;
 use crate::engine::diff::{touches, FieldDrift, Fields};
 use serde_json::{json, Value};
 
@@ -41,7 +42,8 @@ pub fn recorder_config(
     home: bool,
     account_id: &str,
 ) -> RecorderConfig {
-    let r = &spec.recorder;
+    let defaults = ConfigRecorderSpec::default();
+    let r = spec.recorder.as_ref().unwrap_or(&defaults);
     let mut excluded = r.excluded_resource_types.clone();
     excluded.sort();
     excluded.dedup();
@@ -216,8 +218,57 @@ fn params(rule: &ConfigRuleSpec) -> Value {
     json!(rule.input_parameters)
 }
 
-/// Desired rule fields; `orphans` are rules this baseline created (proven by tags) that left the spec.
-pub fn rules_desired(spec: &ConfigSpec, orphans: &[String]) -> Fields {
+/// The remediation a declared rule asks for (AWS rule name filled in).
+pub fn remediation(owner_name: &str, rule: &ConfigRuleSpec) -> Option<Remediation> {
+    rule.remediation.as_ref().map(|r| Remediation {
+        rule: rule_name(owner_name, &rule.name),
+        document_name: r.document_name.clone(),
+        document_version: r.document_version.clone(),
+        automatic: r.automatic,
+        maximum_automatic_attempts: Some(r.maximum_automatic_attempts),
+        retry_attempt_seconds: Some(r.retry_attempt_seconds),
+        resource_id_parameter: r.resource_id_parameter.clone(),
+        parameters: r.parameters.clone(),
+    })
+}
+
+fn remediation_fields(f: &mut Fields, p: &str, r: &Remediation, with_version: bool) {
+    f.insert(format!("{p}.remediation.exists"), json!(true));
+    f.insert(
+        format!("{p}.remediation.documentName"),
+        json!(r.document_name),
+    );
+    if with_version {
+        f.insert(
+            format!("{p}.remediation.documentVersion"),
+            json!(r.document_version),
+        );
+    }
+    f.insert(format!("{p}.remediation.automatic"), json!(r.automatic));
+    f.insert(
+        format!("{p}.remediation.maximumAutomaticAttempts"),
+        json!(r.maximum_automatic_attempts),
+    );
+    f.insert(
+        format!("{p}.remediation.retryAttemptSeconds"),
+        json!(r.retry_attempt_seconds),
+    );
+    f.insert(
+        format!("{p}.remediation.resourceIdParameter"),
+        json!(r.resource_id_parameter),
+    );
+    f.insert(format!("{p}.remediation.parameters"), json!(r.parameters));
+}
+
+/// Desired rule fields; `orphans` are rules this baseline created (proven by tags) that left the spec. The
+/// remediation of a rule is compared once the rule exists (`existing`, spec names); a new rule gets its
+/// remediation in the same pass.
+pub fn rules_desired(
+    spec: &ConfigSpec,
+    owner_name: &str,
+    orphans: &[String],
+    existing: &[&str],
+) -> Fields {
     let c = RULES_COMPONENT;
     let mut f = Fields::new();
     for r in &spec.rules {
@@ -228,6 +279,10 @@ pub fn rules_desired(spec: &ConfigSpec, orphans: &[String]) -> Fields {
             json!(r.source_identifier),
         );
         f.insert(format!("{c}.{n}.inputParameters"), params(r));
+        if let Some(rem) = remediation(owner_name, r).filter(|_| existing.contains(&n.as_str())) {
+            let with_version = rem.document_version.is_some();
+            remediation_fields(&mut f, &format!("{c}.{n}"), &rem, with_version);
+        }
     }
     for n in orphans {
         f.insert(format!("{c}.{n}.exists"), json!(false));
@@ -235,8 +290,13 @@ pub fn rules_desired(spec: &ConfigSpec, orphans: &[String]) -> Fields {
     f
 }
 
-/// Observed rule fields for the rules of this baseline (`rules` already filtered by name prefix).
-pub fn rules_observed(owner_name: &str, rules: &[RuleState]) -> Fields {
+/// Observed rule fields for the rules of this baseline (`rules` already filtered by name prefix) and the
+/// remediations read for them (by AWS rule name).
+pub fn rules_observed(
+    owner_name: &str,
+    rules: &[RuleState],
+    remediations: &BTreeMap<String, Remediation>,
+) -> Fields {
     let c = RULES_COMPONENT;
     let mut f = Fields::new();
     for r in rules {
@@ -250,10 +310,10 @@ pub fn rules_observed(owner_name: &str, rules: &[RuleState]) -> Fields {
             json!(format!("{}:{}", r.owner, r.source_identifier))
         };
         f.insert(format!("{c}.{n}.sourceIdentifier"), source);
-        f.insert(
-            format!("{c}.{n}.inputParameters"),
-            r.input_parameters.clone(),
-        );
+        f.insert(format!("{c}.{n}.inputParameters"), r.input_parameters.clone());
+        if let Some(rem) = remediations.get(&r.name) {
+            remediation_fields(&mut f, &format!("{c}.{n}"), rem, true);
+        }
     }
     f
 }
@@ -265,6 +325,8 @@ pub enum RuleWrite {
     Put(String),
     /// DeleteConfigRule (spec rule name).
     Delete(String),
+    /// PutRemediationConfigurations for this rule (spec rule name); all of a pass go in one request.
+    PutRemediation(String),
 }
 
 /// The writes that remove rule drift: one PutConfigRule per drifted declared rule, one delete per orphan.
@@ -275,16 +337,24 @@ pub fn rules_plan(spec: &ConfigSpec, drift: &[FieldDrift]) -> Vec<RuleWrite> {
         let Some(rest) = d.field.strip_prefix(&prefix) else {
             continue;
         };
-        let Some((name, _)) = rest.rsplit_once('.') else {
+        // Rule names have no dots: the first segment is the rule, the rest the setting.
+        let Some((name, what)) = rest.split_once('.') else {
             continue;
         };
-        let w = if spec.rules.iter().any(|r| r.name == name) {
-            RuleWrite::Put(name.to_string())
-        } else {
-            RuleWrite::Delete(name.to_string())
-        };
-        if !out.contains(&w) {
-            out.push(w);
+        let declared = spec.rules.iter().find(|r| r.name == name);
+        let mut w = vec![match declared {
+            Some(_) if what.starts_with("remediation") => RuleWrite::PutRemediation(name.into()),
+            Some(_) => RuleWrite::Put(name.into()),
+            None => RuleWrite::Delete(name.into()),
+        }];
+        // A rule created now gets its remediation in the same pass.
+        if what == "exists" && declared.is_some_and(|r| r.remediation.is_some()) {
+            w.push(RuleWrite::PutRemediation(name.into()));
+        }
+        for w in w {
+            if !out.contains(&w) {
+                out.push(w);
+            }
         }
     }
     out
@@ -413,6 +483,58 @@ mod tests {
     }
 
     #[test]
+    fn remediation_is_compared_once_the_rule_exists_and_put_with_a_new_rule() {
+        let s = spec(json!({
+            "deliveryChannel": {"s3BucketName": "cfg-logs"},
+            "rules": [
+                {"name": "ct", "sourceIdentifier": "CLOUD_TRAIL_ENABLED",
+                 "remediation": {"documentName": "AWS-ConfigureCloudTrailLogging", "resourceIdParameter": "TrailName",
+                                 "parameters": {"AutomationAssumeRole": ["arn:aws:iam::1:role/r"]}}},
+                {"name": "new", "sourceIdentifier": "IAM_ROOT_ACCESS_KEY_CHECK",
+                 "remediation": {"documentName": "AWS-X", "automatic": false}}
+            ]
+        }));
+        let rules = vec![RuleState {
+            name: "prod-ct".into(),
+            arn: "arn:ct".into(),
+            owner: "AWS".into(),
+            source_identifier: "CLOUD_TRAIL_ENABLED".into(),
+            input_parameters: json!({}),
+        }];
+        let mut have = remediation("prod", &s.rules[0]).unwrap();
+        have.maximum_automatic_attempts = Some(2);
+        let observed_rem = BTreeMap::from([("prod-ct".to_string(), have)]);
+        let d = diff_resources(
+            &rules_desired(&s, "prod", &[], &["ct"]),
+            &rules_observed("prod", &rules, &observed_rem),
+        );
+        assert_eq!(
+            fields_of(&d),
+            vec![
+                "configRules.ct.remediation.maximumAutomaticAttempts",
+                "configRules.new.exists"
+            ]
+        );
+        assert_eq!(
+            rules_plan(&s, &d),
+            vec![
+                RuleWrite::PutRemediation("ct".into()),
+                RuleWrite::Put("new".into()),
+                RuleWrite::PutRemediation("new".into())
+            ]
+        );
+        // A declared remediation missing from AWS is one drift.
+        let d = diff_resources(
+            &rules_desired(&s, "prod", &[], &["ct"]),
+            &rules_observed("prod", &rules, &BTreeMap::new()),
+        );
+        assert_eq!(
+            fields_of(&d),
+            vec!["configRules.ct.remediation.exists", "configRules.new.exists"]
+        );
+    }
+
+    #[test]
     fn rules_are_named_after_the_baseline_and_orphans_are_deleted() {
         assert_eq!(rule_name("prod", "ct-enabled"), "prod-ct-enabled");
         assert_eq!(
@@ -445,8 +567,8 @@ mod tests {
             },
         ];
         let d = diff_resources(
-            &rules_desired(&s, &["old".into()]),
-            &rules_observed("prod", &observed_rules),
+            &rules_desired(&s, "prod", &["old".into()], &["keys"]),
+            &rules_observed("prod", &observed_rules, &BTreeMap::new()),
         );
         assert_eq!(
             fields_of(&d),

@@ -91,21 +91,37 @@ impl Ctx<'_> {
         })
     }
 
-    /// The topic policy statement EventBridge needs when a finding route delivers to `topic`.
-    fn topic_statement(&self, topic: &str, arn: &str, region: &str) -> Option<Value> {
-        self.input
+    /// The managed statements a topic's policy must hold, by Sid: the declared `policyStatements` and the one
+    /// EventBridge needs when a finding route delivers to the topic (statements were validated before the pass).
+    fn managed_statements(
+        &self,
+        topic: &crate::api::monitoring_policy::TopicSpec,
+        arn: &str,
+        region: &str,
+    ) -> BTreeMap<String, Value> {
+        let mut out: BTreeMap<String, Value> = topic
+            .policy_statements
+            .iter()
+            .filter_map(|s| rules::declared_statement(s, arn).ok())
+            .collect();
+        if self
+            .input
             .spec
             .finding_routes
             .iter()
-            .any(|r| r.topic == topic)
-            .then(|| {
+            .any(|r| r.topic == topic.name)
+        {
+            out.insert(
+                rules::TOPIC_STATEMENT_SID.to_string(),
                 rules::topic_statement(
                     arn,
                     region,
                     &self.input.account.account_id,
                     &self.short_prefix,
-                )
-            })
+                ),
+            );
+        }
+        out
     }
 
     fn owns(&self, tags: &[(String, String)]) -> bool {
@@ -144,6 +160,23 @@ pub async fn run(factory: &AwsFactory, input: &MonitoringInput<'_>) -> Monitorin
             "alarms.{}: a single-metric alarm needs a namespace",
             a.name
         )));
+    }
+    for t in &input.spec.topics {
+        let mut sids = BTreeSet::new();
+        for statement in &t.policy_statements {
+            let problem = match rules::declared_statement(statement, "") {
+                Ok((sid, _)) if sids.insert(sid.clone()) => continue,
+                Ok((sid, _)) => format!(
+                    "Sid {} is declared twice",
+                    sid.trim_start_matches(rules::MANAGED_SID_PREFIX)
+                ),
+                Err(e) => e,
+            };
+            return fatal(EngineError::InvalidSpec(format!(
+                "topics.{}.policyStatements: {problem}",
+                t.name
+            )));
+        }
     }
     if input.spec.billing_alarm.is_some()
         && !regions.iter().any(|r| r == monitoring::BILLING_REGION)
@@ -269,15 +302,24 @@ async fn topics(ctx: &Ctx<'_>, region: &str, res: &mut MonitoringResources) -> C
                 });
                 plan.push((t.name.clone(), Action::SetKms));
             }
-            let want = ctx.topic_statement(&t.name, arn, region);
-            let have = attrs.policy.as_ref().and_then(rules::find_statement);
-            if want.as_ref() != have {
-                drift.push(FieldDrift {
-                    field: format!("{p}.eventBridgePublish"),
-                    desired: json!(want),
-                    actual: json!(have),
-                });
-                let policy = rules::with_statement(attrs.policy.as_ref(), want);
+            let want = ctx.managed_statements(t, arn, region);
+            let have = rules::managed_statements(attrs.policy.as_ref());
+            if want != have {
+                let sids: BTreeSet<&String> = want.keys().chain(have.keys()).collect();
+                for sid in sids.into_iter().filter(|s| want.get(*s) != have.get(*s)) {
+                    let field = if sid == rules::TOPIC_STATEMENT_SID {
+                        format!("{p}.eventBridgePublish")
+                    } else {
+                        let declared = sid.strip_prefix(rules::MANAGED_SID_PREFIX).unwrap_or(sid);
+                        format!("{p}.policyStatements.{declared}")
+                    };
+                    drift.push(FieldDrift {
+                        field,
+                        desired: json!(want.get(sid)),
+                        actual: json!(have.get(sid)),
+                    });
+                }
+                let policy = rules::with_managed(attrs.policy.as_ref(), &want);
                 plan.push((t.name.clone(), Action::SetPolicy(policy)));
             }
             let subs = aws::sns::subscriptions(&client, arn).await?;
@@ -369,11 +411,11 @@ async fn topics(ctx: &Ctx<'_>, region: &str, res: &mut MonitoringResources) -> C
                                 )
                                 .await?;
                             }
-                            if let Some(statement) = ctx.topic_statement(&t.name, &arn, region) {
-                                // Keep the default policy CreateTopic wrote; add the EventBridge statement.
+                            let managed = ctx.managed_statements(t, &arn, region);
+                            if !managed.is_empty() {
+                                // Keep the default policy CreateTopic wrote; add the managed statements.
                                 let attrs = aws::sns::attributes(&client, &arn).await?;
-                                let policy =
-                                    rules::with_statement(attrs.policy.as_ref(), Some(statement));
+                                let policy = rules::with_managed(attrs.policy.as_ref(), &managed);
                                 aws::sns::set_policy(&client, &arn, &policy).await?;
                             }
                             res.topic_arns.insert(t.name.clone(), arn);
@@ -1054,7 +1096,7 @@ async fn event_rules(
 /// Undo what the operator created for this policy, following `deletionPolicy`: alarms, EventBridge rules, EKS
 /// add-ons and topics proven by tags; metric filters, dashboards and saved queries recorded in status as created
 /// by it. Log groups are never deleted (they hold logs); ECS cluster settings are left as they are; an adopted
-/// topic loses only the statement this policy's routes added to its policy.
+/// topic loses only the statements this policy added to its access policy.
 pub async fn cleanup(
     factory: &AwsFactory,
     input: &MonitoringInput<'_>,
@@ -1158,19 +1200,12 @@ pub async fn cleanup(
                             .actions
                             .push(format!("deleted SNS topic {name} in {region}"));
                     } else {
-                        // An adopted topic stays, without the statement this policy's routes needed.
+                        // An adopted topic stays, without the statements this policy added.
                         let attrs = aws::sns::attributes(&sns, arn).await?;
-                        if let Some(policy) = attrs
-                            .policy
-                            .as_ref()
-                            .filter(|p| rules::find_statement(p).is_some())
-                        {
-                            aws::sns::set_policy(
-                                &sns,
-                                arn,
-                                &rules::with_statement(Some(policy), None),
-                            )
-                            .await?;
+                        if !rules::managed_statements(attrs.policy.as_ref()).is_empty() {
+                            let policy =
+                                rules::with_managed(attrs.policy.as_ref(), &BTreeMap::new());
+                            aws::sns::set_policy(&sns, arn, &policy).await?;
                         }
                         report.actions.push(format!(
                             "kept SNS topic {name} in {region} (not created by this policy)"

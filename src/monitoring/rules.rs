@@ -428,44 +428,89 @@ pub fn topic_statement(topic_arn: &str, region: &str, account: &str, short_prefi
     })
 }
 
-/// Our statement in a topic policy document, if present.
-pub fn find_statement(policy: &Value) -> Option<&Value> {
-    statements(policy)
-        .iter()
-        .find(|s| s.get("Sid").and_then(Value::as_str) == Some(TOPIC_STATEMENT_SID))
+/// Prefix of the `Sid` of every topic policy statement the operator manages (its EventBridge statement and the
+/// statements a topic declares in `policyStatements`); statements with other Sids are never touched.
+pub const MANAGED_SID_PREFIX: &str = "awsbaseline-";
+
+fn sid(s: &Value) -> Option<&str> {
+    s.get("Sid").and_then(Value::as_str)
 }
 
-fn statements(policy: &Value) -> &[Value] {
+fn statements(policy: &Value) -> Vec<Value> {
+    match policy.get("Statement") {
+        Some(Value::Array(list)) => list.clone(),
+        // A single statement may be written as an object instead of a list.
+        Some(single @ Value::Object(_)) => vec![single.clone()],
+        _ => vec![],
+    }
+}
+
+/// The managed statements of a topic policy document, by Sid.
+pub fn managed_statements(policy: Option<&Value>) -> BTreeMap<String, Value> {
     policy
-        .get("Statement")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
+        .map(statements)
         .unwrap_or_default()
+        .into_iter()
+        .filter_map(|s| {
+            let id = sid(&s)?.to_string();
+            id.starts_with(MANAGED_SID_PREFIX).then_some((id, s))
+        })
+        .collect()
 }
 
-/// The policy with our statement replaced by `statement` (or removed when `None`); other statements are kept
-/// as they are. A topic without a policy gets a document with just our statement.
-pub fn with_statement(policy: Option<&Value>, statement: Option<Value>) -> Value {
+/// Our EventBridge statement in a topic policy document, if present.
+pub fn find_statement(policy: &Value) -> Option<Value> {
+    managed_statements(Some(policy)).remove(TOPIC_STATEMENT_SID)
+}
+
+/// The policy with its managed statements replaced by `managed`; other statements are kept as they are. A topic
+/// without a policy gets a document with just the managed statements.
+pub fn with_managed(policy: Option<&Value>, managed: &BTreeMap<String, Value>) -> Value {
     let mut doc = policy
         .cloned()
         .unwrap_or_else(|| json!({"Version": "2012-10-17", "Statement": []}));
     let mut list: Vec<Value> = statements(&doc)
-        .iter()
-        .filter(|s| s.get("Sid").and_then(Value::as_str) != Some(TOPIC_STATEMENT_SID))
-        .cloned()
+        .into_iter()
+        .filter(|s| !sid(s).is_some_and(|id| id.starts_with(MANAGED_SID_PREFIX)))
         .collect();
-    // A single statement may be written as an object instead of a list.
-    if let Some(single) = doc.get("Statement").filter(|s| s.is_object()) {
-        if single.get("Sid").and_then(Value::as_str) != Some(TOPIC_STATEMENT_SID) {
-            list.push(single.clone());
-        }
-    }
-    list.extend(statement);
+    list.extend(managed.values().cloned());
     if doc.get("Version").is_none() {
         doc["Version"] = json!("2012-10-17");
     }
     doc["Statement"] = Value::Array(list);
     doc
+}
+
+/// The policy with our EventBridge statement replaced by `statement` (or removed when `None`), every other
+/// statement as it is.
+pub fn with_statement(policy: Option<&Value>, statement: Option<Value>) -> Value {
+    let mut managed = managed_statements(policy);
+    match statement {
+        Some(s) => managed.insert(TOPIC_STATEMENT_SID.to_string(), s),
+        None => managed.remove(TOPIC_STATEMENT_SID),
+    };
+    with_managed(policy, &managed)
+}
+
+/// A declared statement as written to AWS: its Sid prefixed with `MANAGED_SID_PREFIX` (which proves it is ours)
+/// and `Resource` defaulting to the topic. Errors name a statement without a usable Sid.
+pub fn declared_statement(statement: &Value, topic_arn: &str) -> Result<(String, Value), String> {
+    let Some(obj) = statement.as_object() else {
+        return Err("a policy statement must be an object".into());
+    };
+    let Some(id) = obj.get("Sid").and_then(Value::as_str) else {
+        return Err("every policy statement needs a Sid".into());
+    };
+    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(format!(
+            "policy statement Sid {id:?} must be letters and digits"
+        ));
+    }
+    let full = format!("{MANAGED_SID_PREFIX}{id}");
+    let mut out = obj.clone();
+    out.insert("Sid".into(), json!(full));
+    out.entry("Resource").or_insert_with(|| json!(topic_arn));
+    Ok((full, Value::Object(out)))
 }
 
 #[cfg(test)]
@@ -623,7 +668,7 @@ scheduledActions:
         );
         let merged = with_statement(Some(&policy), Some(ours.clone()));
         assert_eq!(merged["Statement"], json!([other.clone(), ours.clone()]));
-        assert_eq!(find_statement(&merged), Some(&ours));
+        assert_eq!(find_statement(&merged), Some(ours.clone()));
         // Replacing is idempotent, removing keeps the others.
         assert_eq!(with_statement(Some(&merged), Some(ours.clone())), merged);
         assert_eq!(

@@ -96,16 +96,33 @@ pub(super) async fn rules(ctx: &Ctx<'_>, region: &str, spec: &ConfigSpec) -> Com
                 orphans.push(name.to_string());
             }
         }
-        Ok::<_, AwsError>((ours, orphans))
+        // Remediations are read only when the spec declares some (one request per 25 rules).
+        let with_remediation: Vec<String> = spec
+            .rules
+            .iter()
+            .filter(|r| r.remediation.is_some())
+            .map(|r| cf::rule_name(&owner.name, &r.name))
+            .filter(|n| ours.iter().any(|r| &r.name == n))
+            .collect();
+        let remediations = if with_remediation.is_empty() {
+            Default::default()
+        } else {
+            aws::config::remediations(&client, &with_remediation).await?
+        };
+        Ok::<_, AwsError>((ours, orphans, remediations))
     }
     .await;
-    let (ours, orphans) = match observed {
+    let (ours, orphans, remediations) = match observed {
         Ok(v) => v,
         Err(e) => return failed(c, region, prev.unwrap_or(Ownership::None), e),
     };
+    let existing: Vec<&str> = ours
+        .iter()
+        .filter_map(|r| cf::spec_rule_name(&owner.name, &r.name))
+        .collect();
     let drift = diff_resources(
-        &cf::rules_desired(spec, &orphans),
-        &cf::rules_observed(&owner.name, &ours),
+        &cf::rules_desired(spec, &owner.name, &orphans, &existing),
+        &cf::rules_observed(&owner.name, &ours, &remediations),
     );
     let writes = cf::rules_plan(spec, &drift);
     let exists = |name: &str| {
@@ -119,6 +136,7 @@ pub(super) async fn rules(ctx: &Ctx<'_>, region: &str, spec: &ConfigSpec) -> Com
         let tags = owner.tags();
         Some(
             async {
+                let mut remediate = Vec::new();
                 for w in &writes {
                     match w {
                         cf::RuleWrite::Put(name) => {
@@ -139,7 +157,17 @@ pub(super) async fn rules(ctx: &Ctx<'_>, region: &str, spec: &ConfigSpec) -> Com
                             aws::config::delete_rule(&client, &cf::rule_name(&owner.name, name))
                                 .await?
                         }
+                        cf::RuleWrite::PutRemediation(name) => remediate.extend(
+                            spec.rules
+                                .iter()
+                                .find(|r| &r.name == name)
+                                .and_then(|r| cf::remediation(&owner.name, r)),
+                        ),
                     }
+                }
+                // Every remediation of the pass in one request, after the rules exist.
+                if !remediate.is_empty() {
+                    aws::config::put_remediations(&client, &remediate).await?;
                 }
                 Ok(())
             }
