@@ -483,6 +483,16 @@ pub const OPERATIONS: &[Row] = &[
     ),
     row(
         "config",
+        "DeleteRemediationConfiguration",
+        &[act("config:DeleteRemediationConfiguration")],
+        // Only before deleting a rule this baseline created that a remediation blocks.
+        &[
+            "AccountBaseline.config#correct",
+            "AccountBaseline.config#delete",
+        ],
+    ),
+    row(
+        "config",
         "DescribeConfigRules",
         &[act("config:DescribeConfigRules")],
         &["AccountBaseline.config", "AccountBaseline.config#delete"],

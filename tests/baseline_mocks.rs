@@ -761,3 +761,33 @@ async fn config_remediation_is_read_and_put_in_one_request() {
     assert_eq!(err.category, ErrorCategory::InvalidInput);
     assert!(err.message.contains("prod-root-keys"), "{err}");
 }
+
+/// AWS refuses to delete a rule that has a remediation (`ResourceInUseException`): the remediation goes first.
+#[tokio::test]
+async fn a_config_rule_with_a_remediation_is_deleted_after_its_remediation() {
+    use aws_baseline_operator::aws::config::delete_rule;
+    use aws_sdk_config::operation::delete_config_rule::DeleteConfigRuleOutput;
+    use aws_sdk_config::operation::delete_remediation_configuration::DeleteRemediationConfigurationOutput;
+    use aws_sdk_config::Client as Config;
+
+    let in_use = || {
+        HttpResponse::new(
+            StatusCode::try_from(400).unwrap(),
+            SdkBody::from(
+                r#"{"__type":"ResourceInUseException","message":"A remediation action is associated with the rule"}"#,
+            ),
+        )
+    };
+    let delete = mock!(Config::delete_config_rule)
+        .match_requests(|r| r.config_rule_name() == Some("prod-ct"))
+        .sequence()
+        .http_response(in_use)
+        .output(|| DeleteConfigRuleOutput::builder().build())
+        .build();
+    let remediation = mock!(Config::delete_remediation_configuration)
+        .match_requests(|r| r.config_rule_name() == Some("prod-ct"))
+        .then_output(|| DeleteRemediationConfigurationOutput::builder().build());
+    let c = mock_client!(aws_sdk_config, RuleMode::MatchAny, &[&delete, &remediation]);
+    delete_rule(&c, "prod-ct").await.unwrap();
+    assert_eq!((delete.num_calls(), remediation.num_calls()), (2, 1));
+}

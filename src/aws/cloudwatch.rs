@@ -40,9 +40,7 @@ fn dims(d: &[Dimension]) -> BTreeMap<String, String> {
 }
 
 fn sorted(v: &[String]) -> Vec<String> {
-    let mut v = v.to_vec();
-    v.sort();
-    v
+    crate::monitoring::sorted(v.iter().cloned())
 }
 
 fn query(q: &MetricDataQuery) -> Value {

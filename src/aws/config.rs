@@ -385,17 +385,38 @@ pub async fn put_rule(
     Ok(())
 }
 
-/// DeleteConfigRule; "already gone" is success.
+/// DeleteConfigRule; "already gone" is success. A rule with a remediation cannot be deleted
+/// (`ResourceInUseException`): the remediation is deleted first, then the rule (only rules this baseline created
+/// are ever deleted).
 pub async fn delete_rule(client: &Client, name: &str) -> Result<(), AwsError> {
-    not_found_as_none(
-        client
-            .delete_config_rule()
-            .config_rule_name(name)
-            .send()
-            .await
-            .aws(SVC, "DeleteConfigRule"),
-        &["NoSuchConfigRuleException"],
-    )?;
+    let once = || async {
+        not_found_as_none(
+            client
+                .delete_config_rule()
+                .config_rule_name(name)
+                .send()
+                .await
+                .aws(SVC, "DeleteConfigRule"),
+            &[],
+        )
+    };
+    match once().await {
+        Err(e) if e.has_code("ResourceInUseException") => {
+            not_found_as_none(
+                client
+                    .delete_remediation_configuration()
+                    .config_rule_name(name)
+                    .send()
+                    .await
+                    .aws(SVC, "DeleteRemediationConfiguration"),
+                &[],
+            )?;
+            once().await?;
+        }
+        other => {
+            other?;
+        }
+    }
     Ok(())
 }
 

@@ -70,9 +70,7 @@ fn owns(input: &MonitoringInput<'_>, tags: &[(String, String)]) -> bool {
 }
 
 fn sorted(v: &[String]) -> Vec<String> {
-    let mut v = v.to_vec();
-    v.sort();
-    v
+    crate::monitoring::sorted(v.iter().cloned())
 }
 
 /// Declared fields of one saved query (log groups compared sorted).

@@ -604,12 +604,22 @@ async fn filters(
     }
     res.metric_filters.sort();
     res.metric_filters.dedup();
+    outcomes(acc, region, |_| None)
+}
+
+/// One outcome per component of resources the policy creates: `Created` when everything drifted was missing and
+/// got created, `Error` when writes failed without drift to show; `id` describes the component.
+fn outcomes(
+    acc: BTreeMap<&'static str, Accumulated>,
+    region: &str,
+    id: impl Fn(&str) -> Option<String>,
+) -> Vec<ComponentOutcome> {
     acc.into_iter()
         .map(|(c, (drift, writes, creating))| match writes {
             Some(Err(e)) if drift.is_empty() => failed(c, region, Ownership::Created, e),
             w => {
                 let created = creating && drift.iter().all(|d| d.field.ends_with(".exists"));
-                settle(c, region, drift, w, created, Ownership::Created, None)
+                settle(c, region, drift, w, created, Ownership::Created, id(c))
             }
         })
         .collect()
@@ -811,29 +821,15 @@ async fn alarms(
         }
     }
     res.alarms = (desired.len() + ctx.composites.len()) as u32;
-    acc.into_iter()
-        .map(|(c, (drift, writes, creating))| {
-            let created = creating && drift.iter().all(|d| d.field.ends_with(".exists"));
-            let n = desired
-                .iter()
-                .map(|a| a.path.as_str())
-                .chain(ctx.composites.iter().map(|c| c.path.as_str()))
-                .filter(|p| component(p) == c)
-                .count();
-            match writes {
-                Some(Err(e)) if drift.is_empty() => failed(c, region, Ownership::Created, e),
-                w => settle(
-                    c,
-                    region,
-                    drift,
-                    w,
-                    created,
-                    Ownership::Created,
-                    Some(format!("{n} alarm(s)")),
-                ),
-            }
-        })
-        .collect()
+    outcomes(acc, region, |c| {
+        let n = desired
+            .iter()
+            .map(|a| a.path.as_str())
+            .chain(ctx.composites.iter().map(|c| c.path.as_str()))
+            .filter(|p| component(p) == c)
+            .count();
+        Some(format!("{n} alarm(s)"))
+    })
 }
 
 /// Component of composite alarms.
@@ -1073,24 +1069,10 @@ async fn event_rules(
         }
     }
     res.event_rules += desired.len() as u32;
-    acc.into_iter()
-        .map(|(c, (drift, writes, creating))| {
-            let created = creating && drift.iter().all(|d| d.field.ends_with(".exists"));
-            let n = desired.iter().filter(|r| r.component == c).count();
-            match writes {
-                Some(Err(e)) if drift.is_empty() => failed(c, region, Ownership::Created, e),
-                w => settle(
-                    c,
-                    region,
-                    drift,
-                    w,
-                    created,
-                    Ownership::Created,
-                    Some(format!("{n} rule(s)")),
-                ),
-            }
-        })
-        .collect()
+    outcomes(acc, region, |c| {
+        let n = desired.iter().filter(|r| r.component == c).count();
+        Some(format!("{n} rule(s)"))
+    })
 }
 
 /// Undo what the operator created for this policy, following `deletionPolicy`: alarms, EventBridge rules, EKS

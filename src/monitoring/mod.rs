@@ -246,7 +246,8 @@ pub struct Actions {
     pub notify_insufficient: bool,
 }
 
-fn sorted(v: impl IntoIterator<Item = String>) -> Vec<String> {
+/// Sorted and deduplicated (AWS returns actions, log groups and the like as sets).
+pub fn sorted(v: impl IntoIterator<Item = String>) -> Vec<String> {
     let mut v: Vec<String> = v.into_iter().collect();
     v.sort();
     v.dedup();
