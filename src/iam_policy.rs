@@ -123,6 +123,7 @@ pub const SECTIONS: &[&str] = &[
     "AccountBaseline.ebsEncryptionByDefault",
     "AccountBaseline.ebsEncryptionByDefault.kmsKeyId",
     "AccountBaseline.rootAccount",
+    "AccountBaseline.sessionManager",
     "AccountBaseline.inspector",
     "AccountBaseline.config",
     // Some Config rule declares a remediation.
@@ -1086,12 +1087,18 @@ pub const OPERATIONS: &[Row] = &[
         &[act("sns:Subscribe")],
         &["MonitoringPolicy.topics#correct"],
     ),
-    // Systems Manager: PatchSchedule (every listed region).
+    // Systems Manager: PatchSchedule (every listed region) and AccountBaseline Session Manager preferences.
     row(
         "ssm",
         "CreateAssociation",
         &[act("ssm:CreateAssociation"), act("ssm:AddTagsToResource")],
         &["PatchSchedule.inventory#correct"],
+    ),
+    row(
+        "ssm",
+        "CreateDocument",
+        &[act("ssm:CreateDocument"), act("ssm:AddTagsToResource")],
+        &["AccountBaseline.sessionManager#correct"],
     ),
     row(
         "ssm",
@@ -1114,6 +1121,12 @@ pub const OPERATIONS: &[Row] = &[
         &[act("ssm:DeleteAssociation")],
         // Associations of removed target groups or a removed inventory section, and on deletion.
         &["PatchSchedule#correct", "PatchSchedule#delete"],
+    ),
+    row(
+        "ssm",
+        "DeleteDocument",
+        &[act("ssm:DeleteDocument")],
+        &["AccountBaseline.sessionManager#delete"],
     ),
     row(
         "ssm",
@@ -1197,6 +1210,12 @@ pub const OPERATIONS: &[Row] = &[
     ),
     row(
         "ssm",
+        "GetDocument",
+        &[act("ssm:GetDocument")],
+        &["AccountBaseline.sessionManager"],
+    ),
+    row(
+        "ssm",
         "GetMaintenanceWindow",
         &[act("ssm:GetMaintenanceWindow")],
         &["PatchSchedule"],
@@ -1228,8 +1247,9 @@ pub const OPERATIONS: &[Row] = &[
         "ssm",
         "ListTagsForResource",
         &[act("ssm:ListTagsForResource")],
-        // Ownership proof of windows, baselines and associations found by name.
-        &["PatchSchedule"],
+        // Ownership proof of windows, baselines and associations found by name, and of the Session Manager
+        // preferences document.
+        &["PatchSchedule", "AccountBaseline.sessionManager"],
     ),
     row(
         "ssm",
@@ -1262,6 +1282,18 @@ pub const OPERATIONS: &[Row] = &[
         "UpdateAssociation",
         &[act("ssm:UpdateAssociation")],
         &["PatchSchedule.inventory#correct"],
+    ),
+    row(
+        "ssm",
+        "UpdateDocument",
+        &[act("ssm:UpdateDocument")],
+        &["AccountBaseline.sessionManager#correct"],
+    ),
+    row(
+        "ssm",
+        "UpdateDocumentDefaultVersion",
+        &[act("ssm:UpdateDocumentDefaultVersion")],
+        &["AccountBaseline.sessionManager#correct"],
     ),
     row(
         "ssm",
@@ -1482,6 +1514,9 @@ impl Usage {
             }
             if s.root_account.is_some() {
                 secs.push("AccountBaseline.rootAccount");
+            }
+            if s.session_manager.is_some() {
+                secs.push("AccountBaseline.sessionManager");
             }
             if s.inspector.is_some() {
                 secs.push("AccountBaseline.inspector");

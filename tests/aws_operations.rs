@@ -207,10 +207,16 @@ async fn baseline_sections_scenario(factory: &aws_baseline_operator::aws::AwsFac
                 {"name": "keys", "sourceIdentifier": "ACCESS_KEYS_ROTATED", "inputParameters": {"maxAccessKeyAge": "90"}}
             ]
         },
-        "vpcFlowLogs": {"cloudWatchLogs": {"logGroupName": "/ops/flow", "deliverLogsPermissionArn": "arn:aws:iam::123456789012:role/flow-logs"}}
+        "vpcFlowLogs": {"cloudWatchLogs": {"logGroupName": "/ops/flow", "deliverLogsPermissionArn": "arn:aws:iam::123456789012:role/flow-logs"}},
+        "sessionManager": {"cloudWatchLogGroupName": "/ops/ssm-sessions"}
     }))
     .unwrap();
     let mut changed = spec.clone();
+    changed
+        .session_manager
+        .as_mut()
+        .unwrap()
+        .idle_session_timeout_minutes = 10;
     changed.inspector.as_mut().unwrap().scan_types.ecr = Some(false);
     let config = changed.config.as_mut().unwrap();
     config.recording = false;

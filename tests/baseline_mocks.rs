@@ -697,7 +697,9 @@ async fn config_remediation_is_read_and_put_in_one_request() {
         .match_requests(move |r| {
             let items = r.remediation_configurations();
             items.len() == 2
-                && items.iter().all(|i| i.target_type() == &RemediationTargetType::SsmDocument)
+                && items
+                    .iter()
+                    .all(|i| i.target_type() == &RemediationTargetType::SsmDocument)
                 && items.iter().any(|i| {
                     i.config_rule_name() == "prod-cloudtrail-enabled"
                         && i.parameters().is_some_and(|p| {
@@ -726,7 +728,10 @@ async fn config_remediation_is_read_and_put_in_one_request() {
         resource_id_parameter: Some("TrailName".into()),
         parameters: BTreeMap::from([("AutomationAssumeRole".to_string(), vec![role.to_string()])]),
     };
-    assert_eq!(got, BTreeMap::from([("prod-cloudtrail-enabled".to_string(), want.clone())]));
+    assert_eq!(
+        got,
+        BTreeMap::from([("prod-cloudtrail-enabled".to_string(), want.clone())])
+    );
     let mut changed = want.clone();
     changed.maximum_automatic_attempts = Some(3);
     let other = Remediation {
@@ -735,7 +740,9 @@ async fn config_remediation_is_read_and_put_in_one_request() {
         automatic: false,
         ..Default::default()
     };
-    put_remediations(&c, &[changed, other.clone()]).await.unwrap();
+    put_remediations(&c, &[changed, other.clone()])
+        .await
+        .unwrap();
     assert_eq!(put.num_calls(), 1);
 
     // A failed batch in a 200 reply is an error naming the rule.

@@ -1277,7 +1277,12 @@ async fn a_cis_ready_account_converges_and_tampering_shows_in_check_with_control
         ]
     );
     let table = out_of(&cli(&moto, &["check", "-f", file]));
-    for needle in ["config.recording", "Config.1, CIS 3.5", "Inspector.2", "EC2.6, CIS 3.9"] {
+    for needle in [
+        "config.recording",
+        "Config.1, CIS 3.5",
+        "Inspector.2",
+        "EC2.6, CIS 3.9",
+    ] {
         assert!(table.contains(needle), "{needle} missing from:\n{table}");
     }
 

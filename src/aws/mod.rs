@@ -18,6 +18,7 @@ pub mod inspector2;
 pub mod logs;
 pub mod s3;
 pub mod s3control;
+pub mod session_manager;
 pub mod sns;
 pub mod ssm;
 

@@ -2,9 +2,9 @@
 
 use crate::api::account_baseline::{ConfigRecorderSpec, ConfigRuleSpec, ConfigSpec};
 use crate::aws::config::{ChannelState, RecorderConfig, RecorderState, Remediation, RuleState};
-use std::collections::BTreeMap;
 use crate::engine::diff::{touches, FieldDrift, Fields};
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 
 /// Component: recorder, delivery channel and recording state.
 pub const COMPONENT: &str = "config";
@@ -310,7 +310,10 @@ pub fn rules_observed(
             json!(format!("{}:{}", r.owner, r.source_identifier))
         };
         f.insert(format!("{c}.{n}.sourceIdentifier"), source);
-        f.insert(format!("{c}.{n}.inputParameters"), r.input_parameters.clone());
+        f.insert(
+            format!("{c}.{n}.inputParameters"),
+            r.input_parameters.clone(),
+        );
         if let Some(rem) = remediations.get(&r.name) {
             remediation_fields(&mut f, &format!("{c}.{n}"), rem, true);
         }
@@ -530,7 +533,10 @@ mod tests {
         );
         assert_eq!(
             fields_of(&d),
-            vec!["configRules.ct.remediation.exists", "configRules.new.exists"]
+            vec![
+                "configRules.ct.remediation.exists",
+                "configRules.new.exists"
+            ]
         );
     }
 

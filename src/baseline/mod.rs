@@ -9,6 +9,7 @@ pub mod flowlogs;
 pub mod guardduty;
 pub mod hardening;
 pub mod inspector;
+pub mod session_manager;
 
 /// Every component name an AccountBaseline can have (status, drift entries and the controls table use these).
 pub const COMPONENTS: &[&str] = &[
@@ -24,4 +25,5 @@ pub const COMPONENTS: &[&str] = &[
     config::RULES_COMPONENT,
     flowlogs::COMPONENT,
     access_analyzer::COMPONENT,
+    session_manager::COMPONENT,
 ];

@@ -18,6 +18,7 @@ pub mod access_analyzer;
 mod config;
 mod flowlogs;
 mod inspector;
+mod session_manager;
 
 /// How many regions are reconciled at once for one resource.
 pub const REGION_CONCURRENCY: usize = 4;
@@ -184,6 +185,9 @@ async fn regional(
     }
     if let Some(s) = &spec.ebs_encryption_by_default {
         out.push(ebs(ctx, region, s).await);
+    }
+    if let Some(s) = &spec.session_manager {
+        out.push(session_manager::reconcile(ctx, region, s).await);
     }
     if let Some(s) = &spec.inspector {
         out.push(inspector::reconcile(ctx, region, s).await);
@@ -699,6 +703,12 @@ pub async fn cleanup(
     if input.spec.vpc_flow_logs.is_some() {
         for region in &regions {
             note(flowlogs::cleanup(&session, owner, region).await);
+        }
+    }
+    if input.spec.session_manager.is_some() {
+        for region in &regions {
+            let owned = created(crate::baseline::session_manager::COMPONENT, region);
+            note(session_manager::cleanup(&session, owner, region, owned).await);
         }
     }
     if let Some(spec) = &input.spec.inspector {

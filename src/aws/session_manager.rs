@@ -1,0 +1,148 @@
+//! Session Manager preferences: the `SSM-SessionManagerRunShell` Session document (GetDocument, CreateDocument,
+//! UpdateDocument + UpdateDocumentDefaultVersion, DeleteDocument).
+
+use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt, ErrorCategory};
+use crate::baseline::session_manager::DOCUMENT;
+use aws_sdk_ssm::types::{DocumentFormat, DocumentType, ResourceTypeForTagging, Tag};
+use aws_sdk_ssm::Client;
+use serde_json::Value;
+
+const SVC: &str = "ssm";
+
+/// The document's content (`None` when the region has no such document).
+pub async fn get(client: &Client) -> Result<Option<Value>, AwsError> {
+    let out = not_found_as_none(
+        client
+            .get_document()
+            .name(DOCUMENT)
+            .document_format(DocumentFormat::Json)
+            .send()
+            .await
+            .aws(SVC, "GetDocument"),
+        &["InvalidDocument"],
+    )?;
+    Ok(out.map(|o| {
+        o.content()
+            .and_then(|c| serde_json::from_str(c).ok())
+            .unwrap_or(Value::Null)
+    }))
+}
+
+/// CreateDocument (type Session) with the owner's tags.
+pub async fn create(
+    client: &Client,
+    content: &Value,
+    tags: &[(String, String)],
+) -> Result<(), AwsError> {
+    let mut req = client
+        .create_document()
+        .name(DOCUMENT)
+        .document_type(DocumentType::Session)
+        .document_format(DocumentFormat::Json)
+        .content(content.to_string());
+    for (k, v) in tags {
+        req = req.tags(Tag::builder().key(k).value(v).build().map_err(|e| {
+            AwsError::new(
+                SVC,
+                "CreateDocument",
+                ErrorCategory::InvalidInput,
+                e.to_string(),
+            )
+        })?);
+    }
+    req.send().await.aws(SVC, "CreateDocument")?;
+    Ok(())
+}
+
+/// Versions searched for one with the desired content when SSM refuses a duplicate.
+const MAX_VERSIONS_SEARCHED: u32 = 100;
+
+/// UpdateDocument with the whole content, then make the new version the default (sessions read the default).
+/// SSM refuses content an earlier version already has (`DuplicateDocumentContent`, e.g. when out-of-band edits
+/// are undone); that version is found and made the default instead.
+pub async fn update(client: &Client, content: &Value) -> Result<(), AwsError> {
+    let r = client
+        .update_document()
+        .name(DOCUMENT)
+        .document_format(DocumentFormat::Json)
+        .document_version("$LATEST")
+        .content(content.to_string())
+        .send()
+        .await
+        .aws(SVC, "UpdateDocument");
+    let version = match r {
+        Ok(out) => out
+            .document_description()
+            .and_then(|d| d.document_version())
+            .unwrap_or_default()
+            .to_string(),
+        Err(e) if e.has_code("DuplicateDocumentContent") => version_with(client, content).await?,
+        Err(e) => return Err(e),
+    };
+    client
+        .update_document_default_version()
+        .name(DOCUMENT)
+        .document_version(version)
+        .send()
+        .await
+        .aws(SVC, "UpdateDocumentDefaultVersion")?;
+    Ok(())
+}
+
+/// The newest version whose content is `content`.
+async fn version_with(client: &Client, content: &Value) -> Result<String, AwsError> {
+    let get = |version: String| async move {
+        client
+            .get_document()
+            .name(DOCUMENT)
+            .document_format(DocumentFormat::Json)
+            .document_version(version)
+            .send()
+            .await
+            .aws(SVC, "GetDocument")
+    };
+    let latest: u32 = get("$LATEST".into())
+        .await?
+        .document_version()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    for v in (1..=latest).rev().take(MAX_VERSIONS_SEARCHED as usize) {
+        let doc = get(v.to_string()).await?;
+        let found: Option<Value> = doc.content().and_then(|c| serde_json::from_str(c).ok());
+        if found.as_ref() == Some(content) {
+            return Ok(v.to_string());
+        }
+    }
+    Err(AwsError::new(
+        SVC,
+        "UpdateDocument",
+        ErrorCategory::InvalidInput,
+        format!(
+            "{DOCUMENT}: SSM reports the content as a duplicate, but none of the last {MAX_VERSIONS_SEARCHED} versions has it"
+        ),
+    ))
+}
+
+/// Tags of the document (read once, when status has no record of who made it).
+pub async fn tags(client: &Client) -> Result<Vec<(String, String)>, AwsError> {
+    Ok(
+        crate::aws::ssm::tags(client, ResourceTypeForTagging::Document, DOCUMENT)
+            .await?
+            .into_iter()
+            .collect(),
+    )
+}
+
+/// DeleteDocument; an already missing document is done.
+pub async fn delete(client: &Client) -> Result<(), AwsError> {
+    not_found_as_none(
+        client
+            .delete_document()
+            .name(DOCUMENT)
+            .send()
+            .await
+            .aws(SVC, "DeleteDocument"),
+        &["InvalidDocument"],
+    )?;
+    Ok(())
+}

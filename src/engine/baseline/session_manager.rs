@@ -1,0 +1,91 @@
+//! Session Manager preferences in one region.
+
+use super::{failed, settle, sticky_ownership, Ctx};
+use crate::api::account_baseline::SessionManagerSpec;
+use crate::api::common::{Owner, Ownership};
+use crate::aws::{self, AccountSession, AwsError};
+use crate::baseline::session_manager as sm;
+use crate::engine::diff::diff;
+use crate::engine::ComponentOutcome;
+
+/// Observe the preferences document, then create it (tagged) or write a new default version with every input.
+pub(super) async fn reconcile(
+    ctx: &Ctx<'_>,
+    region: &str,
+    spec: &SessionManagerSpec,
+) -> ComponentOutcome {
+    let c = sm::COMPONENT;
+    let client = ctx.session.ssm(region);
+    let prev = ctx.previous_ownership(c, region);
+    let r: Result<ComponentOutcome, AwsError> = async {
+        let content = aws::session_manager::get(&client).await?;
+        let drift = diff(c, &sm::desired(spec), &sm::observed(content.as_ref()));
+        // Who made an existing document is read from its tags once, when status has no record of it.
+        let prev = match (prev, &content) {
+            (None, Some(_))
+                if ctx.input.owner.owns(
+                    aws::session_manager::tags(&client)
+                        .await?
+                        .iter()
+                        .map(|(k, v)| (k.as_str(), v.as_str())),
+                ) =>
+            {
+                Some(Ownership::Created)
+            }
+            (p, _) => p,
+        };
+        let exec = if ctx.may_write() && !drift.is_empty() {
+            let body = sm::content(spec);
+            Some(match content {
+                None => aws::session_manager::create(&client, &body, &ctx.input.owner.tags()).await,
+                Some(_) => aws::session_manager::update(&client, &body).await,
+            })
+        } else {
+            None
+        };
+        let wrote = exec.as_ref().is_some_and(|r| r.is_ok());
+        let ownership = sticky_ownership(prev, content.is_none(), wrote);
+        Ok(settle(
+            c,
+            region,
+            drift,
+            exec,
+            content.is_none() && wrote,
+            ownership,
+            Some(sm::DOCUMENT.to_string()),
+        ))
+    }
+    .await;
+    r.unwrap_or_else(|e| failed(c, region, prev.unwrap_or(Ownership::None), e))
+}
+
+/// Under `deletionPolicy: Delete`: delete the document where the operator created it (status says so, or its
+/// tags do); an adopted one stays as it was found.
+pub(super) async fn cleanup(
+    session: &AccountSession,
+    owner: &Owner,
+    region: &str,
+    created: bool,
+) -> Result<Option<String>, AwsError> {
+    let client = session.ssm(region);
+    if aws::session_manager::get(&client).await?.is_none() {
+        return Ok(None);
+    }
+    let ours = created
+        || owner.owns(
+            aws::session_manager::tags(&client)
+                .await?
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str())),
+        );
+    if !ours {
+        return Ok(Some(format!(
+            "kept Session Manager preferences in {region} (not created by this baseline)"
+        )));
+    }
+    aws::session_manager::delete(&client).await?;
+    Ok(Some(format!(
+        "deleted Session Manager preferences ({}) in {region}",
+        sm::DOCUMENT
+    )))
+}
