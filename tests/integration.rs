@@ -20,5 +20,4 @@ mod insights_moto;
 mod leader_election;
 mod monitoring_moto;
 mod patch_moto;
-mod session_manager_moto;
 mod ssm_mocks;

@@ -25,3 +25,14 @@ pub mod ssm;
 pub use clients::{AccountSession, AwsFactory};
 pub use counter::CallStats;
 pub use error::{AwsError, ErrorCategory};
+
+/// The AWS partition of a region.
+pub fn partition(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    }
+}

@@ -2,6 +2,7 @@
 
 use crate::api::account_baseline::{ConfigRecorderSpec, ConfigRuleSpec, ConfigSpec};
 use crate::aws::config::{ChannelState, RecorderConfig, RecorderState, Remediation, RuleState};
+use crate::aws::partition;
 use crate::engine::diff::{touches, FieldDrift, Fields};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -13,17 +14,6 @@ pub const RULES_COMPONENT: &str = "configRules";
 
 /// Name of a recorder or channel the operator creates (the name the AWS console uses).
 pub const DEFAULT_NAME: &str = "default";
-
-/// The AWS partition of a region.
-pub fn partition(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else {
-        "aws"
-    }
-}
 
 /// ARN of AWS Config's service-linked role.
 pub fn service_linked_role(region: &str, account_id: &str) -> String {

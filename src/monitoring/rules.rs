@@ -5,6 +5,7 @@
 use crate::api::monitoring_policy::{
     FindingRouteSpec, FindingSource, MonitoringPolicySpec, ScheduledActionSpec, SeverityLabel,
 };
+use crate::aws::partition;
 use crate::engine::diff::Fields;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -20,17 +21,6 @@ pub const TOPIC_STATEMENT_SID: &str = "awsbaseline-eventbridge-publish";
 
 /// GuardDuty severity forwarded when a route does not say (7.0 and above is "high").
 pub const DEFAULT_GUARDDUTY_SEVERITY: f64 = 7.0;
-
-/// The AWS partition of a region.
-pub fn partition(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else {
-        "aws"
-    }
-}
 
 /// The operator's target on a rule.
 #[derive(Clone, Debug, PartialEq)]
