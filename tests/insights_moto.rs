@@ -4,6 +4,7 @@
 //! a missing cluster is a NotFound error (never created), and deleting the policy leaves the setting alone.
 //! (Saved queries and the EKS add-on are not in moto 5.2.5: see tests/aws_mocks.rs and src/engine/insights.rs.)
 
+use crate::monitoring_moto::status;
 use crate::support;
 
 use aws_baseline_operator::api::aws_account::{AllowedNamespaces, AwsAccountSpec};
@@ -13,9 +14,7 @@ use aws_baseline_operator::api::common::{
 use aws_baseline_operator::api::{MonitoringPolicySpec, MonitoringPolicyStatus};
 use aws_baseline_operator::aws::{AwsFactory, CallStats};
 use aws_baseline_operator::engine::monitoring::{cleanup, run, MonitoringInput, MonitoringReport};
-use aws_baseline_operator::engine::status::monitoring_status;
 use aws_sdk_ecs::types::{ClusterField, ClusterSetting, ClusterSettingName};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -68,18 +67,6 @@ fn input<'a>(
         mode,
         alarm_write_interval: Duration::ZERO,
     }
-}
-
-fn status(
-    previous: Option<&MonitoringPolicyStatus>,
-    r: &MonitoringReport,
-) -> MonitoringPolicyStatus {
-    monitoring_status(
-        previous,
-        r,
-        Some(1),
-        &Time("2026-11-23T10:00:00Z".parse().unwrap()),
-    )
 }
 
 /// (region, field, desired, actual, action) of every drift, sorted.

@@ -76,7 +76,8 @@ async fn pass(
     run(f, &input(account, p, spec, previous, mode)).await
 }
 
-fn status(
+/// The status a controller would write after `r` (also used by `insights_moto`).
+pub(crate) fn status(
     previous: Option<&MonitoringPolicyStatus>,
     r: &MonitoringReport,
 ) -> MonitoringPolicyStatus {
