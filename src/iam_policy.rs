@@ -107,6 +107,8 @@ pub const ACCESS_ANALYZER_PRINCIPAL: &str = "access-analyzer.amazonaws.com";
 pub const VPC_FLOW_LOGS_PRINCIPAL: &str = "vpc-flow-logs.amazonaws.com";
 /// Service principal of Amazon Inspector (its service-linked role).
 pub const INSPECTOR_PRINCIPAL: &str = "inspector2.amazonaws.com";
+/// Service principal of AWS Security Hub (its service-linked role).
+pub const SECURITY_HUB_PRINCIPAL: &str = "securityhub.amazonaws.com";
 /// Service principal of EKS Pod Identity (the role of the Container Insights add-on's service account).
 pub const EKS_POD_IDENTITY_PRINCIPAL: &str = "pods.eks.amazonaws.com";
 
@@ -132,6 +134,8 @@ pub const SECTIONS: &[&str] = &[
     "AccountBaseline.vpcFlowLogs.s3",
     "AccountBaseline.vpcFlowLogs.cloudWatchLogs",
     "AccountBaseline.accessAnalyzer",
+    "AccountBaseline.securityHub",
+    "AccountBaseline.securityHub.findingAggregator",
     "PatchSchedule",
     // A target group selects instances by tags (compliance expands them with EC2).
     "PatchSchedule.targets.tags",
@@ -199,6 +203,11 @@ pub const SECTIONS: &[&str] = &[
 //   (https://docs.aws.amazon.com/inspector/latest/user/using-service-linked-roles.html); Enable, Disable and
 //   BatchGetAccountStatus authorize inspector2:Enable / Disable / BatchGetAccountStatus
 //   (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoninspector2.html).
+// - AWS Security Hub user guide, service-linked role: enabling Security Hub creates AWSServiceRoleForSecurityHub
+//   (iam:CreateServiceLinkedRole with iam:AWSServiceName securityhub.amazonaws.com); EnableSecurityHub with Tags
+//   also authorizes securityhub:TagResource; every other operation authorizes the securityhub: action of its name
+//   (https://docs.aws.amazon.com/securityhub/latest/userguide/using-service-linked-roles.html,
+//   https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecurityhub.html).
 // - GuardDuty user guide, service-linked roles: enabling GuardDuty creates AWSServiceRoleForAmazonGuardDuty and
 //   the identity that enables it needs iam:CreateServiceLinkedRole with iam:AWSServiceName
 //   guardduty.amazonaws.com (https://docs.aws.amazon.com/guardduty/latest/ug/using-service-linked-roles.html).
@@ -1035,6 +1044,107 @@ pub const OPERATIONS: &[Row] = &[
         &[act("s3:PutAccountPublicAccessBlock")],
         &["AccountBaseline.s3BlockPublicAccess#correct"],
     ),
+    // AWS Security Hub (every region; the finding aggregator in the aggregation region).
+    row(
+        "securityhub",
+        "BatchDisableStandards",
+        &[act("securityhub:BatchDisableStandards")],
+        &["AccountBaseline.securityHub#correct"],
+    ),
+    row(
+        "securityhub",
+        "BatchEnableStandards",
+        &[act("securityhub:BatchEnableStandards")],
+        &["AccountBaseline.securityHub#correct"],
+    ),
+    row(
+        "securityhub",
+        "BatchGetStandardsControlAssociations",
+        &[act("securityhub:BatchGetStandardsControlAssociations")],
+        &["AccountBaseline.securityHub"],
+    ),
+    row(
+        "securityhub",
+        "BatchUpdateStandardsControlAssociations",
+        &[act("securityhub:BatchUpdateStandardsControlAssociations")],
+        &["AccountBaseline.securityHub#correct"],
+    ),
+    row(
+        "securityhub",
+        "CreateFindingAggregator",
+        &[act("securityhub:CreateFindingAggregator")],
+        &["AccountBaseline.securityHub.findingAggregator#correct"],
+    ),
+    row(
+        "securityhub",
+        "DeleteFindingAggregator",
+        &[act("securityhub:DeleteFindingAggregator")],
+        &[
+            "AccountBaseline.securityHub.findingAggregator#correct",
+            "AccountBaseline.securityHub.findingAggregator#delete",
+        ],
+    ),
+    row(
+        "securityhub",
+        "DescribeHub",
+        &[act("securityhub:DescribeHub")],
+        &["AccountBaseline.securityHub"],
+    ),
+    row(
+        "securityhub",
+        "DisableSecurityHub",
+        &[act("securityhub:DisableSecurityHub")],
+        &[
+            "AccountBaseline.securityHub#correct",
+            "AccountBaseline.securityHub#delete",
+        ],
+    ),
+    row(
+        "securityhub",
+        "EnableSecurityHub",
+        &[
+            act("securityhub:EnableSecurityHub"),
+            act("securityhub:TagResource"),
+            slr(SECURITY_HUB_PRINCIPAL, "AWSServiceRoleForSecurityHub", &[]),
+        ],
+        &["AccountBaseline.securityHub#correct"],
+    ),
+    row(
+        "securityhub",
+        "GetEnabledStandards",
+        &[act("securityhub:GetEnabledStandards")],
+        &["AccountBaseline.securityHub"],
+    ),
+    row(
+        "securityhub",
+        "GetFindingAggregator",
+        &[act("securityhub:GetFindingAggregator")],
+        &[
+            "AccountBaseline.securityHub.findingAggregator",
+            "AccountBaseline.securityHub.findingAggregator#delete",
+        ],
+    ),
+    row(
+        "securityhub",
+        "ListFindingAggregators",
+        &[act("securityhub:ListFindingAggregators")],
+        &[
+            "AccountBaseline.securityHub.findingAggregator",
+            "AccountBaseline.securityHub.findingAggregator#delete",
+        ],
+    ),
+    row(
+        "securityhub",
+        "UpdateFindingAggregator",
+        &[act("securityhub:UpdateFindingAggregator")],
+        &["AccountBaseline.securityHub.findingAggregator#correct"],
+    ),
+    row(
+        "securityhub",
+        "UpdateSecurityHubConfiguration",
+        &[act("securityhub:UpdateSecurityHubConfiguration")],
+        &["AccountBaseline.securityHub#correct"],
+    ),
     // SNS (MonitoringPolicy topics).
     row(
         "sns",
@@ -1523,6 +1633,12 @@ impl Usage {
             }
             if s.access_analyzer.is_some() {
                 secs.push("AccountBaseline.accessAnalyzer");
+            }
+            if let Some(h) = &s.security_hub {
+                secs.push("AccountBaseline.securityHub");
+                if h.finding_aggregator.is_some() {
+                    secs.push("AccountBaseline.securityHub.findingAggregator");
+                }
             }
             if let Some(f) = &s.vpc_flow_logs {
                 secs.push("AccountBaseline.vpcFlowLogs");

@@ -208,10 +208,22 @@ async fn baseline_sections_scenario(factory: &aws_baseline_operator::aws::AwsFac
             ]
         },
         "vpcFlowLogs": {"cloudWatchLogs": {"logGroupName": "/ops/flow", "deliverLogsPermissionArn": "arn:aws:iam::123456789012:role/flow-logs"}},
-        "sessionManager": {"cloudWatchLogGroupName": "/ops/ssm-sessions"}
+        "sessionManager": {"cloudWatchLogGroupName": "/ops/ssm-sessions"},
+        "securityHub": {
+            "standards": ["aws-foundational-security-best-practices/1.0.0", "cis-aws-foundations-benchmark/1.4.0"],
+            "disabledControls": [{"controlId": "IAM.6", "reason": "break-glass root"}],
+            "findingAggregator": {"region": "us-east-1"}
+        }
     }))
     .unwrap();
     let mut changed = spec.clone();
+    // Security Hub: one standard fewer, auto-enable off, no linked regions; the second pass also disables IAM.6
+    // (its associations exist once the standards are subscribed).
+    let hub = changed.security_hub.as_mut().unwrap();
+    hub.standards.as_mut().unwrap().truncate(1);
+    hub.auto_enable_controls = false;
+    hub.finding_aggregator.as_mut().unwrap().linking_mode =
+        aws_baseline_operator::api::account_baseline::RegionLinkingMode::NoRegions;
     changed
         .session_manager
         .as_mut()

@@ -20,4 +20,6 @@ mod insights_moto;
 mod leader_election;
 mod monitoring_moto;
 mod patch_moto;
+mod securityhub_mocks;
+mod securityhub_moto;
 mod ssm_mocks;

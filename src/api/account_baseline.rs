@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 use super::common::{AccountRef, DeletionPolicy, DriftPolicy, ReconcileStatus};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
+mod security_hub;
+pub use security_hub::*;
+
 fn yes() -> bool {
     true
 }
@@ -47,7 +50,7 @@ fn retain() -> DeletionPolicy {
     )
 )]
 #[x_kube(validation = Rule::new("has(self.accountRef) != has(self.accountSelector)").message("set exactly one of accountRef or accountSelector"))]
-#[x_kube(validation = Rule::new("has(self.cloudTrail) || has(self.guardDuty) || has(self.passwordPolicy) || has(self.s3BlockPublicAccess) || has(self.ebsEncryptionByDefault) || has(self.rootAccount) || has(self.sessionManager) || has(self.inspector) || has(self.config) || has(self.vpcFlowLogs) || has(self.accessAnalyzer)").message("declare at least one baseline section"))]
+#[x_kube(validation = Rule::new("has(self.cloudTrail) || has(self.guardDuty) || has(self.passwordPolicy) || has(self.s3BlockPublicAccess) || has(self.ebsEncryptionByDefault) || has(self.rootAccount) || has(self.sessionManager) || has(self.inspector) || has(self.config) || has(self.vpcFlowLogs) || has(self.accessAnalyzer) || has(self.securityHub)").message("declare at least one baseline section"))]
 #[serde(rename_all = "camelCase")]
 pub struct AccountBaselineSpec {
     /// The `AwsAccount` this baseline applies to. Exactly one of `accountRef` and `accountSelector`.
@@ -114,6 +117,10 @@ pub struct AccountBaselineSpec {
     /// IAM Access Analyzer analyzers and their archive rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_analyzer: Option<AccessAnalyzerSpec>,
+    /// AWS Security Hub in every listed region: standards by name, disabled controls with their reason, the
+    /// control finding generator, and a cross-region finding aggregator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_hub: Option<SecurityHubSpec>,
 }
 
 /// A CloudTrail trail, managed in the home region.

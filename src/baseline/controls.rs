@@ -49,6 +49,7 @@ pub const CONTROLS: &[(&str, &[&str])] = &[
     ("config", &["Config.1", "CIS 3.5"]),
     ("vpcFlowLogs", &["EC2.6", "CIS 3.9"]),
     ("accessAnalyzer", &["IAM.28", "CIS 1.20"]),
+    ("securityHub", &["SecurityHub.1"]),
     // PatchSchedule: the patch task and baseline are what Security Hub SSM.2 (patch compliance) checks.
     ("tasks.patch", &["SSM.2"]),
     ("patchBaseline", &["SSM.2"]),

@@ -9,6 +9,7 @@ pub mod flowlogs;
 pub mod guardduty;
 pub mod hardening;
 pub mod inspector;
+pub mod security_hub;
 pub mod session_manager;
 
 /// Every component name an AccountBaseline can have (status, drift entries and the controls table use these).
@@ -26,4 +27,6 @@ pub const COMPONENTS: &[&str] = &[
     flowlogs::COMPONENT,
     access_analyzer::COMPONENT,
     session_manager::COMPONENT,
+    security_hub::COMPONENT,
+    security_hub::AGGREGATOR_COMPONENT,
 ];

@@ -18,6 +18,7 @@ pub mod access_analyzer;
 mod config;
 mod flowlogs;
 mod inspector;
+pub mod security_hub;
 mod session_manager;
 
 /// How many regions are reconciled at once for one resource.
@@ -166,6 +167,20 @@ pub async fn run(factory: &AwsFactory, input: &BaselineInput<'_>) -> PassReport 
         .collect::<Vec<_>>();
     let (mut outcomes, per_region) = futures::join!(global, regional);
     outcomes.extend(per_region.into_iter().flatten());
+    if let Some(a) = spec
+        .security_hub
+        .as_ref()
+        .and_then(|s| s.finding_aggregator.as_ref())
+    {
+        if let Some(e) = security_hub::aggregator_region_error(a, &regions) {
+            outcomes.push(failed(
+                crate::baseline::security_hub::AGGREGATOR_COMPONENT,
+                &home,
+                Ownership::None,
+                e,
+            ));
+        }
+    }
     PassReport {
         account_id: Some(ctx.account_id.clone()),
         regions,
@@ -203,6 +218,13 @@ async fn regional(
     }
     if let Some(s) = &spec.access_analyzer {
         out.push(access_analyzer::reconcile(ctx, region, s).await);
+    }
+    if let Some(s) = &spec.security_hub {
+        out.push(security_hub::reconcile(ctx, region, s).await);
+        // The aggregator is created after the aggregation region's hub.
+        if let Some(a) = s.finding_aggregator.as_ref().filter(|a| a.region == region) {
+            out.push(security_hub::aggregator(ctx, a).await);
+        }
     }
     out
 }
@@ -715,6 +737,26 @@ pub async fn cleanup(
         for region in &regions {
             let owned = created(crate::baseline::inspector::COMPONENT, region);
             note(inspector::cleanup(&session, &account_id, region, spec, owned).await);
+        }
+    }
+    if let Some(spec) = &input.spec.security_hub {
+        use crate::baseline::security_hub as shr;
+        for region in &regions {
+            let aggregator = spec
+                .finding_aggregator
+                .as_ref()
+                .is_some_and(|a| &a.region == region)
+                && created(shr::AGGREGATOR_COMPONENT, region);
+            for r in security_hub::cleanup(
+                &session,
+                region,
+                created(shr::COMPONENT, region),
+                aggregator,
+            )
+            .await
+            {
+                note(r);
+            }
         }
     }
     Ok(report)

@@ -1,0 +1,598 @@
+//! AWS Security Hub rules: the hub's configuration, standards by name, disabled controls and the finding
+//! aggregator.
+
+use crate::api::account_baseline::{FindingAggregatorSpec, SecurityHubSpec, SecurityStandard};
+use crate::aws::securityhub::{Aggregator, Association, Hub, Subscription};
+use crate::engine::diff::{diff, FieldDrift, Fields};
+use serde_json::json;
+use std::collections::BTreeMap;
+
+/// Component name of the hub, its standards and controls (per region).
+pub const COMPONENT: &str = "securityHub";
+/// Component name of the finding aggregator (in the aggregation region).
+pub const AGGREGATOR_COMPONENT: &str = "securityHubAggregator";
+
+/// The regional ARN of a standard. CIS 1.2.0 predates regional standards: its ARN is a global `ruleset`.
+pub fn standards_arn(s: SecurityStandard, partition: &str, region: &str) -> String {
+    let (name, version) = s.parts();
+    match s {
+        SecurityStandard::CisAwsFoundations120 => {
+            format!("arn:{partition}:securityhub:::ruleset/{name}/v/{version}")
+        }
+        _ => format!("arn:{partition}:securityhub:{region}::standards/{name}/v/{version}"),
+    }
+}
+
+/// A standard's name (`<standard>/<version>`) from its ARN, for standards the spec has no name for too.
+pub fn standard_name(arn: &str) -> String {
+    let path = arn
+        .rsplit_once(":standards/")
+        .map(|(_, p)| p)
+        .or_else(|| arn.rsplit_once(":ruleset/").map(|(_, p)| p));
+    match path {
+        Some(p) => p.replacen("/v/", "/", 1),
+        None => arn.to_string(),
+    }
+}
+
+/// Standards AWS services manage themselves (e.g. `service-managed-aws-control-tower`): an account cannot
+/// disable them, so they are never drift.
+pub fn is_service_managed(name: &str) -> bool {
+    name.starts_with("service-managed-")
+}
+
+/// What AWS holds in a region.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Observed {
+    /// The hub; `None` when Security Hub is not enabled.
+    pub hub: Option<Hub>,
+    /// Standards subscriptions.
+    pub subscriptions: Vec<Subscription>,
+    /// Association of each declared disabled control with each subscribed standard that contains it:
+    /// (control ID, standards ARN) -> association.
+    pub associations: BTreeMap<(String, String), Association>,
+}
+
+impl Observed {
+    fn active(&self) -> impl Iterator<Item = &Subscription> {
+        self.subscriptions.iter().filter(|s| s.is_active())
+    }
+}
+
+/// The `(control ID, standards ARN)` pairs to read: every declared disabled control in every active standard
+/// whose controls can be updated yet (only declared standards, when `standards` is declared). Standards the spec
+/// wants but that are not subscribed yet get their controls on the pass after they are (AWS creates a standard's
+/// control associations asynchronously).
+pub fn pairs_to_read(
+    spec: &SecurityHubSpec,
+    subscriptions: &[Subscription],
+    partition: &str,
+    region: &str,
+) -> Vec<(String, String)> {
+    let declared: Option<Vec<String>> = spec.standards.as_ref().map(|_| {
+        spec.declared_standards()
+            .into_iter()
+            .map(|s| standards_arn(s, partition, region))
+            .collect()
+    });
+    let mut out = Vec::new();
+    for s in subscriptions.iter().filter(|s| {
+        s.is_active()
+            && s.controls_updatable
+            && declared
+                .as_ref()
+                .is_none_or(|d| d.contains(&s.standards_arn))
+    }) {
+        for c in &spec.disabled_controls {
+            out.push((c.control_id.clone(), s.standards_arn.clone()));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn control_field(control: &str, standards_arn: &str) -> String {
+    format!(
+        "{COMPONENT}.disabledControls.{control}.{}",
+        standard_name(standards_arn)
+    )
+}
+
+/// Desired fields.
+pub fn desired(spec: &SecurityHubSpec, obs: &Observed, partition: &str, region: &str) -> Fields {
+    let c = COMPONENT;
+    let mut f = Fields::new();
+    f.insert(format!("{c}.enabled"), json!(spec.enabled));
+    if !spec.enabled {
+        return f;
+    }
+    f.insert(
+        format!("{c}.autoEnableControls"),
+        json!(spec.auto_enable_controls),
+    );
+    f.insert(
+        format!("{c}.controlFindingGenerator"),
+        json!(spec.control_finding_generator.as_str()),
+    );
+    if spec.standards.is_some() {
+        let declared: Vec<String> = spec
+            .declared_standards()
+            .into_iter()
+            .map(|s| standards_arn(s, partition, region))
+            .collect();
+        for arn in &declared {
+            f.insert(format!("{c}.standards.{}", standard_name(arn)), json!(true));
+        }
+        for s in obs.active() {
+            let name = standard_name(&s.standards_arn);
+            if !declared.contains(&s.standards_arn) && !is_service_managed(&name) {
+                f.insert(format!("{c}.standards.{name}"), json!(false));
+            }
+        }
+    }
+    let reasons: BTreeMap<&str, &str> = spec
+        .disabled_controls
+        .iter()
+        .map(|d| (d.control_id.as_str(), d.reason.as_str()))
+        .collect();
+    for (control, standard) in obs.associations.keys() {
+        if let Some(reason) = reasons.get(control.as_str()) {
+            f.insert(
+                control_field(control, standard),
+                json!({"status": "DISABLED", "reason": reason}),
+            );
+        }
+    }
+    f
+}
+
+/// Observed fields.
+pub fn observed(obs: &Observed) -> Fields {
+    let c = COMPONENT;
+    let mut f = Fields::new();
+    f.insert(format!("{c}.enabled"), json!(obs.hub.is_some()));
+    let Some(hub) = &obs.hub else {
+        return f;
+    };
+    f.insert(
+        format!("{c}.autoEnableControls"),
+        json!(hub.auto_enable_controls),
+    );
+    f.insert(
+        format!("{c}.controlFindingGenerator"),
+        json!(hub.control_finding_generator),
+    );
+    for s in obs.active() {
+        f.insert(
+            format!("{c}.standards.{}", standard_name(&s.standards_arn)),
+            json!(true),
+        );
+    }
+    for ((control, standard), a) in &obs.associations {
+        f.insert(
+            control_field(control, standard),
+            json!({"status": a.status, "reason": a.reason}),
+        );
+    }
+    f
+}
+
+/// The drift. A hub that is off while the spec wants it on is that one fact (its settings don't exist yet).
+pub fn drift(
+    spec: &SecurityHubSpec,
+    obs: &Observed,
+    partition: &str,
+    region: &str,
+) -> Vec<FieldDrift> {
+    let d = diff(
+        COMPONENT,
+        &desired(spec, obs, partition, region),
+        &observed(obs),
+    );
+    if spec.enabled && obs.hub.is_none() {
+        return d
+            .into_iter()
+            .filter(|d| d.field == format!("{COMPONENT}.enabled"))
+            .collect();
+    }
+    d
+}
+
+/// The writes that remove the drift, in the order they run.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// EnableSecurityHub (with `EnableDefaultStandards` and the finding generator).
+    pub enable_hub: bool,
+    /// DisableSecurityHub (`enabled: false`).
+    pub disable_hub: bool,
+    /// UpdateSecurityHubConfiguration.
+    pub configure: bool,
+    /// BatchEnableStandards: standards ARNs.
+    pub enable_standards: Vec<String>,
+    /// BatchDisableStandards: subscription ARNs.
+    pub disable_standards: Vec<String>,
+    /// BatchUpdateStandardsControlAssociations: (control ID, standards ARN, reason).
+    pub disable_controls: Vec<(String, String, String)>,
+}
+
+impl Plan {
+    /// No write.
+    pub fn is_empty(&self) -> bool {
+        self == &Plan::default()
+    }
+}
+
+/// Plan the writes from the spec and what AWS holds (the same comparison [`drift`] reports).
+pub fn plan(spec: &SecurityHubSpec, obs: &Observed, partition: &str, region: &str) -> Plan {
+    let mut p = Plan::default();
+    let declared: Vec<String> = spec
+        .declared_standards()
+        .into_iter()
+        .map(|s| standards_arn(s, partition, region))
+        .collect();
+    match (&obs.hub, spec.enabled) {
+        (None, false) => return p,
+        (Some(_), false) => {
+            p.disable_hub = true;
+            return p;
+        }
+        (None, true) => {
+            p.enable_hub = true;
+            // The finding generator is set by EnableSecurityHub; auto-enable starts as true.
+            p.configure = !spec.auto_enable_controls;
+            p.enable_standards = declared;
+            return p;
+        }
+        (Some(hub), true) => {
+            p.configure = hub.auto_enable_controls != spec.auto_enable_controls
+                || hub.control_finding_generator != spec.control_finding_generator.as_str();
+        }
+    }
+    if spec.standards.is_some() {
+        let active: Vec<&Subscription> = obs.active().collect();
+        p.enable_standards = declared
+            .iter()
+            .filter(|arn| !active.iter().any(|s| &&s.standards_arn == arn))
+            .cloned()
+            .collect();
+        p.disable_standards = active
+            .iter()
+            .filter(|s| {
+                !declared.contains(&s.standards_arn)
+                    && !is_service_managed(&standard_name(&s.standards_arn))
+            })
+            .map(|s| s.subscription_arn.clone())
+            .collect();
+    }
+    for d in &spec.disabled_controls {
+        for ((control, standard), a) in &obs.associations {
+            if control == &d.control_id
+                && (a.status != "DISABLED" || a.reason.as_deref() != Some(d.reason.as_str()))
+            {
+                p.disable_controls
+                    .push((control.clone(), standard.clone(), d.reason.clone()));
+            }
+        }
+    }
+    p
+}
+
+/// Desired fields of the finding aggregator.
+pub fn aggregator_desired(spec: &FindingAggregatorSpec) -> Fields {
+    let c = AGGREGATOR_COMPONENT;
+    let mut regions = spec.regions.clone().unwrap_or_default();
+    regions.sort();
+    regions.dedup();
+    Fields::from([
+        (format!("{c}.exists"), json!(true)),
+        (format!("{c}.region"), json!(spec.region)),
+        (
+            format!("{c}.linkingMode"),
+            json!(spec.linking_mode.as_str()),
+        ),
+        (format!("{c}.regions"), json!(regions)),
+    ])
+}
+
+/// Observed fields of the finding aggregator.
+pub fn aggregator_observed(a: Option<&Aggregator>) -> Fields {
+    let c = AGGREGATOR_COMPONENT;
+    let Some(a) = a else {
+        return Fields::from([(format!("{c}.exists"), json!(false))]);
+    };
+    Fields::from([
+        (format!("{c}.exists"), json!(true)),
+        (format!("{c}.region"), json!(a.region)),
+        (format!("{c}.linkingMode"), json!(a.linking_mode)),
+        (format!("{c}.regions"), json!(a.regions)),
+    ])
+}
+
+/// The aggregator write.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AggregatorWrite {
+    /// CreateFindingAggregator in the aggregation region.
+    Create,
+    /// UpdateFindingAggregator (linking mode, regions).
+    Update(String),
+    /// DeleteFindingAggregator in its old region (created by this baseline), then Create in the new one.
+    Move {
+        /// The existing aggregator's ARN.
+        arn: String,
+        /// Its region.
+        from: String,
+    },
+    /// An aggregator this baseline did not create aggregates into another region: never deleted.
+    Blocked {
+        /// Its ARN.
+        arn: String,
+        /// Its region.
+        from: String,
+    },
+}
+
+/// Plan the aggregator write for its drift. `ours`: the operator created the existing aggregator.
+pub fn aggregator_plan(
+    existing: Option<&Aggregator>,
+    spec: &FindingAggregatorSpec,
+    ours: bool,
+    drift: &[FieldDrift],
+) -> Option<AggregatorWrite> {
+    if drift.is_empty() {
+        return None;
+    }
+    Some(match existing {
+        None => AggregatorWrite::Create,
+        Some(a) if a.region != spec.region && ours => AggregatorWrite::Move {
+            arn: a.arn.clone(),
+            from: a.region.clone(),
+        },
+        Some(a) if a.region != spec.region => AggregatorWrite::Blocked {
+            arn: a.arn.clone(),
+            from: a.region.clone(),
+        },
+        Some(a) => AggregatorWrite::Update(a.arn.clone()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::account_baseline::RegionLinkingMode;
+
+    const ACCOUNT: &str = "123456789012";
+
+    fn spec(v: serde_json::Value) -> SecurityHubSpec {
+        serde_json::from_value(v).unwrap()
+    }
+
+    fn hub() -> Hub {
+        Hub {
+            arn: format!("arn:aws:securityhub:us-east-1:{ACCOUNT}:hub/default"),
+            auto_enable_controls: true,
+            control_finding_generator: "SECURITY_CONTROL".into(),
+        }
+    }
+
+    fn sub(standard: SecurityStandard) -> Subscription {
+        let arn = standards_arn(standard, "aws", "us-east-1");
+        let path = arn
+            .rsplit_once(":standards/")
+            .or_else(|| arn.rsplit_once(":ruleset/"))
+            .unwrap()
+            .1;
+        Subscription {
+            subscription_arn: format!(
+                "arn:aws:securityhub:us-east-1:{ACCOUNT}:subscription/{path}"
+            ),
+            standards_arn: arn,
+            status: "READY".into(),
+            controls_updatable: true,
+        }
+    }
+
+    fn s() -> SecurityHubSpec {
+        spec(json!({
+            "standards": [
+                "aws-foundational-security-best-practices/1.0.0",
+                "cis-aws-foundations-benchmark/1.4.0"
+            ],
+            "disabledControls": [{"controlId": "IAM.6", "reason": "hardware MFA on root is handled by the break-glass process"}]
+        }))
+    }
+
+    #[test]
+    fn standards_resolve_to_regional_arns_and_back() {
+        assert_eq!(
+            standards_arn(SecurityStandard::CisAwsFoundations140, "aws", "eu-west-1"),
+            "arn:aws:securityhub:eu-west-1::standards/cis-aws-foundations-benchmark/v/1.4.0"
+        );
+        assert_eq!(
+            standards_arn(
+                SecurityStandard::CisAwsFoundations120,
+                "aws-cn",
+                "cn-north-1"
+            ),
+            "arn:aws-cn:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0"
+        );
+        for s in SecurityStandard::ALL {
+            assert_eq!(
+                standard_name(&standards_arn(s, "aws", "us-east-1")),
+                s.name()
+            );
+            // The spec's name is the serialised enum value.
+            assert_eq!(serde_json::to_value(s).unwrap(), json!(s.name()));
+        }
+        assert!(is_service_managed(&standard_name(
+            "arn:aws:securityhub:us-east-1::standards/service-managed-aws-control-tower/v/1.0.0"
+        )));
+    }
+
+    #[test]
+    fn a_hub_that_is_off_is_one_drift_and_enabling_subscribes_the_declared_standards() {
+        let s = s();
+        let obs = Observed::default();
+        let d = drift(&s, &obs, "aws", "us-east-1");
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].field, "securityHub.enabled");
+        let p = plan(&s, &obs, "aws", "us-east-1");
+        assert!(p.enable_hub && !p.configure);
+        assert_eq!(
+            p.enable_standards,
+            vec![
+                "arn:aws:securityhub:us-east-1::standards/aws-foundational-security-best-practices/v/1.0.0",
+                "arn:aws:securityhub:us-east-1::standards/cis-aws-foundations-benchmark/v/1.4.0"
+            ]
+        );
+        // Controls come on a later pass, once the standards' associations exist.
+        assert!(p.disable_controls.is_empty());
+    }
+
+    #[test]
+    fn in_sync_has_no_drift_and_no_write() {
+        let s = s();
+        let fsbp = sub(SecurityStandard::AwsFoundationalSecurityBestPractices);
+        let cis = sub(SecurityStandard::CisAwsFoundations140);
+        let mut obs = Observed {
+            hub: Some(hub()),
+            subscriptions: vec![fsbp.clone(), cis.clone()],
+            ..Default::default()
+        };
+        let pairs = pairs_to_read(&s, &obs.subscriptions, "aws", "us-east-1");
+        assert_eq!(pairs.len(), 2);
+        for (control, standard) in pairs {
+            obs.associations.insert(
+                (control, standard),
+                Association {
+                    status: "DISABLED".into(),
+                    reason: Some(s.disabled_controls[0].reason.clone()),
+                },
+            );
+        }
+        assert_eq!(drift(&s, &obs, "aws", "us-east-1"), vec![]);
+        assert!(plan(&s, &obs, "aws", "us-east-1").is_empty());
+    }
+
+    #[test]
+    fn drift_is_field_by_field_and_the_plan_matches_it() {
+        let mut s = s();
+        s.auto_enable_controls = false;
+        let fsbp = sub(SecurityStandard::AwsFoundationalSecurityBestPractices);
+        let nist = sub(SecurityStandard::Nist80053Rev5);
+        let mut tower = sub(SecurityStandard::AwsResourceTagging);
+        tower.standards_arn =
+            "arn:aws:securityhub:us-east-1::standards/service-managed-aws-control-tower/v/1.0.0"
+                .into();
+        tower.subscription_arn = format!(
+            "arn:aws:securityhub:us-east-1:{ACCOUNT}:subscription/service-managed-aws-control-tower/v/1.0.0"
+        );
+        let mut obs = Observed {
+            hub: Some(hub()),
+            subscriptions: vec![fsbp.clone(), nist.clone(), tower],
+            ..Default::default()
+        };
+        obs.associations.insert(
+            ("IAM.6".into(), fsbp.standards_arn.clone()),
+            Association {
+                status: "ENABLED".into(),
+                reason: None,
+            },
+        );
+        obs.associations.insert(
+            ("IAM.6".into(), nist.standards_arn.clone()),
+            Association {
+                status: "DISABLED".into(),
+                reason: Some("old reason".into()),
+            },
+        );
+        let d = drift(&s, &obs, "aws", "us-east-1");
+        let fields: Vec<&str> = d.iter().map(|d| d.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            vec![
+                "securityHub.autoEnableControls",
+                "securityHub.disabledControls.IAM.6.aws-foundational-security-best-practices/1.0.0",
+                "securityHub.disabledControls.IAM.6.nist-800-53/5.0.0",
+                "securityHub.standards.cis-aws-foundations-benchmark/1.4.0",
+                "securityHub.standards.nist-800-53/5.0.0",
+            ]
+        );
+        let p = plan(&s, &obs, "aws", "us-east-1");
+        assert!(p.configure && !p.enable_hub && !p.disable_hub);
+        assert_eq!(
+            p.enable_standards,
+            vec!["arn:aws:securityhub:us-east-1::standards/cis-aws-foundations-benchmark/v/1.4.0"]
+        );
+        assert_eq!(p.disable_standards, vec![nist.subscription_arn.clone()]);
+        assert_eq!(p.disable_controls.len(), 2);
+    }
+
+    #[test]
+    fn standards_not_declared_are_not_managed() {
+        let s = spec(json!({"autoEnableControls": true}));
+        let obs = Observed {
+            hub: Some(hub()),
+            subscriptions: vec![sub(SecurityStandard::PciDss321)],
+            ..Default::default()
+        };
+        assert_eq!(drift(&s, &obs, "aws", "us-east-1"), vec![]);
+        assert!(plan(&s, &obs, "aws", "us-east-1").is_empty());
+    }
+
+    #[test]
+    fn enabled_false_disables_the_hub_only() {
+        let s = spec(json!({"enabled": false}));
+        let on = Observed {
+            hub: Some(hub()),
+            ..Default::default()
+        };
+        let d = drift(&s, &on, "aws", "us-east-1");
+        assert_eq!(d.len(), 1);
+        assert!(plan(&s, &on, "aws", "us-east-1").disable_hub);
+        assert!(plan(&s, &Observed::default(), "aws", "us-east-1").is_empty());
+        assert_eq!(drift(&s, &Observed::default(), "aws", "us-east-1"), vec![]);
+    }
+
+    #[test]
+    fn aggregator_is_created_updated_moved_or_blocked() {
+        let spec = FindingAggregatorSpec {
+            region: "us-east-1".into(),
+            linking_mode: RegionLinkingMode::SpecifiedRegions,
+            regions: Some(vec!["eu-west-1".into(), "ap-south-1".into()]),
+        };
+        let want = aggregator_desired(&spec);
+        let d = diff(AGGREGATOR_COMPONENT, &want, &aggregator_observed(None));
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            aggregator_plan(None, &spec, false, &d),
+            Some(AggregatorWrite::Create)
+        );
+        let mut a = Aggregator {
+            arn: format!("arn:aws:securityhub:us-east-1:{ACCOUNT}:finding-aggregator/x"),
+            region: "us-east-1".into(),
+            linking_mode: "SPECIFIED_REGIONS".into(),
+            regions: vec!["ap-south-1".into(), "eu-west-1".into()],
+        };
+        let d = diff(AGGREGATOR_COMPONENT, &want, &aggregator_observed(Some(&a)));
+        assert_eq!(d, vec![]);
+        assert_eq!(aggregator_plan(Some(&a), &spec, true, &d), None);
+        a.linking_mode = "ALL_REGIONS".into();
+        let d = diff(AGGREGATOR_COMPONENT, &want, &aggregator_observed(Some(&a)));
+        assert_eq!(d[0].field, "securityHubAggregator.linkingMode");
+        assert_eq!(
+            aggregator_plan(Some(&a), &spec, false, &d),
+            Some(AggregatorWrite::Update(a.arn.clone()))
+        );
+        a.region = "eu-west-1".into();
+        let d = diff(AGGREGATOR_COMPONENT, &want, &aggregator_observed(Some(&a)));
+        assert!(matches!(
+            aggregator_plan(Some(&a), &spec, true, &d),
+            Some(AggregatorWrite::Move { .. })
+        ));
+        assert!(matches!(
+            aggregator_plan(Some(&a), &spec, false, &d),
+            Some(AggregatorWrite::Blocked { .. })
+        ));
+    }
+}

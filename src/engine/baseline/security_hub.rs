@@ -1,0 +1,282 @@
+//! AWS Security Hub in one region, and the finding aggregator in the aggregation region. The passes are written
+//! against a client so the tests can run them on `aws-smithy-mocks` as well as on moto with its extension.
+
+use super::{failed, settle, sticky_ownership, Ctx};
+use crate::api::account_baseline::{FindingAggregatorSpec, SecurityHubSpec};
+use crate::api::common::{Owner, Ownership};
+use crate::aws::securityhub as api;
+use crate::aws::{partition, AccountSession, AwsError, ErrorCategory};
+use crate::baseline::security_hub as sh;
+use crate::engine::diff::diff;
+use crate::engine::ComponentOutcome;
+use aws_sdk_securityhub::Client;
+
+/// Who runs the pass and how.
+#[derive(Clone, Debug)]
+pub struct Target<'a> {
+    /// Owner (tags on the hub).
+    pub owner: &'a Owner,
+    /// Account ID (pacing key).
+    pub account_id: &'a str,
+    /// Region.
+    pub region: &'a str,
+    /// `driftPolicy: Correct`.
+    pub may_write: bool,
+    /// Ownership recorded in the previous status.
+    pub previous: Option<Ownership>,
+}
+
+pub(super) async fn reconcile(
+    ctx: &Ctx<'_>,
+    region: &str,
+    spec: &SecurityHubSpec,
+) -> ComponentOutcome {
+    let client = ctx.session.securityhub(region);
+    let target = Target {
+        owner: &ctx.input.owner,
+        account_id: &ctx.account_id,
+        region,
+        may_write: ctx.may_write(),
+        previous: ctx.previous_ownership(sh::COMPONENT, region),
+    };
+    reconcile_with(&client, &target, spec).await
+}
+
+/// DescribeHub; when enabled, GetEnabledStandards (when standards or disabled controls are declared) and one
+/// BatchGetStandardsControlAssociations per 25 (control, standard) pairs.
+async fn observe(
+    client: &Client,
+    spec: &SecurityHubSpec,
+    region: &str,
+) -> Result<sh::Observed, AwsError> {
+    let mut obs = sh::Observed {
+        hub: api::hub(client).await?,
+        ..Default::default()
+    };
+    if obs.hub.is_none()
+        || !spec.enabled
+        || (spec.standards.is_none() && spec.disabled_controls.is_empty())
+    {
+        return Ok(obs);
+    }
+    obs.subscriptions = api::subscriptions(client).await?;
+    let pairs = sh::pairs_to_read(spec, &obs.subscriptions, partition(region), region);
+    if !pairs.is_empty() {
+        obs.associations = api::associations(client, &pairs).await?;
+    }
+    Ok(obs)
+}
+
+/// Observe, then exactly the writes the drift needs: hub on/off, configuration, one paced BatchEnableStandards
+/// and BatchDisableStandards, one BatchUpdateStandardsControlAssociations.
+pub async fn reconcile_with(
+    client: &Client,
+    t: &Target<'_>,
+    spec: &SecurityHubSpec,
+) -> ComponentOutcome {
+    let c = sh::COMPONENT;
+    let p = partition(t.region);
+    let obs = match observe(client, spec, t.region).await {
+        Ok(o) => o,
+        Err(e) => return failed(c, t.region, t.previous.unwrap_or(Ownership::None), e),
+    };
+    let drift = sh::drift(spec, &obs, p, t.region);
+    let plan = sh::plan(spec, &obs, p, t.region);
+    let pace_key = format!("{}/{}", t.account_id, t.region);
+    let exec = if t.may_write && !drift.is_empty() && !plan.is_empty() {
+        Some(
+            async {
+                let generator = spec.control_finding_generator.as_str();
+                if plan.disable_hub {
+                    return api::disable(client).await;
+                }
+                if plan.enable_hub {
+                    api::enable(
+                        client,
+                        spec.enable_default_standards,
+                        generator,
+                        &t.owner.tags(),
+                    )
+                    .await?;
+                }
+                if plan.configure {
+                    api::configure(client, spec.auto_enable_controls, generator).await?;
+                }
+                if !plan.disable_standards.is_empty() {
+                    api::disable_standards(client, &pace_key, &plan.disable_standards).await?;
+                }
+                if !plan.enable_standards.is_empty() {
+                    api::enable_standards(client, &pace_key, &plan.enable_standards).await?;
+                }
+                if !plan.disable_controls.is_empty() {
+                    api::disable_controls(client, &plan.disable_controls).await?;
+                }
+                Ok(())
+            }
+            .await,
+        )
+    } else {
+        None
+    };
+    // The hub carries the owner's tags, but DescribeHub does not return them: whether the operator enabled
+    // Security Hub in this region is remembered in status from the pass that did.
+    let wrote = exec.as_ref().is_some_and(|r| r.is_ok());
+    let ownership = sticky_ownership(t.previous, obs.hub.is_none(), wrote && plan.enable_hub);
+    let id = obs
+        .hub
+        .as_ref()
+        .map(|h| h.arn.clone())
+        .or_else(|| (wrote && plan.enable_hub).then(|| hub_arn(p, t.region, t.account_id)));
+    settle(c, t.region, drift, exec, plan.enable_hub, ownership, id)
+}
+
+fn hub_arn(partition: &str, region: &str, account: &str) -> String {
+    format!("arn:{partition}:securityhub:{region}:{account}:hub/default")
+}
+
+/// The finding aggregator, in the aggregation region.
+pub(super) async fn aggregator(ctx: &Ctx<'_>, spec: &FindingAggregatorSpec) -> ComponentOutcome {
+    let client = ctx.session.securityhub(&spec.region);
+    let target = Target {
+        owner: &ctx.input.owner,
+        account_id: &ctx.account_id,
+        region: &spec.region,
+        may_write: ctx.may_write(),
+        previous: ctx.previous_ownership(sh::AGGREGATOR_COMPONENT, &spec.region),
+    };
+    let session = &ctx.session;
+    aggregator_with(&client, |r| session.securityhub(r), &target, spec).await
+}
+
+/// ListFindingAggregators plus GetFindingAggregator of the one found (in its region, `client_for`); then at most
+/// one Create, Update, or (for an aggregator this baseline created elsewhere) Delete + Create.
+pub async fn aggregator_with<F>(
+    client: &Client,
+    client_for: F,
+    t: &Target<'_>,
+    spec: &FindingAggregatorSpec,
+) -> ComponentOutcome
+where
+    F: Fn(&str) -> Client,
+{
+    let c = sh::AGGREGATOR_COMPONENT;
+    let existing = match api::aggregator(client, &client_for).await {
+        Ok(a) => a,
+        Err(e) => return failed(c, t.region, t.previous.unwrap_or(Ownership::None), e),
+    };
+    let drift = diff(
+        c,
+        &sh::aggregator_desired(spec),
+        &sh::aggregator_observed(existing.as_ref()),
+    );
+    let ours = t.previous == Some(Ownership::Created);
+    let write = sh::aggregator_plan(existing.as_ref(), spec, ours, &drift);
+    let regions = {
+        let mut r = spec.regions.clone().unwrap_or_default();
+        r.sort();
+        r.dedup();
+        r
+    };
+    let mode = spec.linking_mode.as_str();
+    let mut id = existing.as_ref().map(|a| a.arn.clone());
+    let exec = match (&write, t.may_write) {
+        (Some(w), true) => Some(
+            async {
+                match w {
+                    sh::AggregatorWrite::Create => {
+                        id = Some(api::create_aggregator(client, mode, &regions).await?);
+                    }
+                    sh::AggregatorWrite::Update(arn) => {
+                        api::update_aggregator(client, arn, mode, &regions).await?
+                    }
+                    sh::AggregatorWrite::Move { arn, from } => {
+                        api::delete_aggregator(&client_for(from), arn).await?;
+                        id = Some(api::create_aggregator(client, mode, &regions).await?);
+                    }
+                    sh::AggregatorWrite::Blocked { arn, from } => {
+                        return Err(AwsError::new(
+                            "securityhub",
+                            "CreateFindingAggregator",
+                            ErrorCategory::InvalidInput,
+                            format!(
+                                "the account already aggregates findings into {from} ({arn}), with an aggregator this baseline did not create: it is never deleted; set findingAggregator.region to {from} or delete it by hand"
+                            ),
+                        ))
+                    }
+                }
+                Ok(())
+            }
+            .await,
+        ),
+        _ => None,
+    };
+    let created_now = matches!(
+        write,
+        Some(sh::AggregatorWrite::Create | sh::AggregatorWrite::Move { .. })
+    ) && exec.as_ref().is_some_and(|r| r.is_ok());
+    let ownership = sticky_ownership(t.previous, existing.is_none(), created_now);
+    let ownership = if created_now {
+        Ownership::Created
+    } else {
+        ownership
+    };
+    settle(c, t.region, drift, exec, created_now, ownership, id)
+}
+
+/// The aggregator's region must be one of the baseline's regions (its hub is managed there).
+pub(super) fn aggregator_region_error(
+    spec: &FindingAggregatorSpec,
+    regions: &[String],
+) -> Option<AwsError> {
+    (!regions.contains(&spec.region)).then(|| {
+        AwsError::new(
+            "securityhub",
+            "CreateFindingAggregator",
+            ErrorCategory::InvalidInput,
+            format!(
+                "securityHub.findingAggregator.region {} is not one of the baseline's regions ({}); nothing was changed",
+                spec.region,
+                regions.join(", ")
+            ),
+        )
+    })
+}
+
+/// Under `deletionPolicy: Delete`: delete the aggregator when this baseline created it, and disable Security Hub
+/// in the regions where it enabled it; where it was enabled before, leave it (and its standards) alone.
+pub(super) async fn cleanup(
+    session: &AccountSession,
+    region: &str,
+    hub_created: bool,
+    aggregator_created: bool,
+) -> Vec<Result<Option<String>, AwsError>> {
+    let client = session.securityhub(region);
+    let mut out = Vec::new();
+    if aggregator_created {
+        out.push(
+            async {
+                match api::aggregator(&client, |r| session.securityhub(r)).await? {
+                    Some(a) => {
+                        api::delete_aggregator(&session.securityhub(&a.region), &a.arn).await?;
+                        Ok(Some(format!(
+                            "deleted Security Hub finding aggregator in {}",
+                            a.region
+                        )))
+                    }
+                    None => Ok(None),
+                }
+            }
+            .await,
+        );
+    }
+    out.push(if hub_created {
+        api::disable(&client)
+            .await
+            .map(|_| Some(format!("disabled Security Hub in {region}")))
+    } else {
+        Ok(Some(format!(
+            "kept Security Hub in {region} (enabled before the operator)"
+        )))
+    });
+    out
+}
