@@ -217,8 +217,8 @@ async fn baseline_sections_scenario(factory: &aws_baseline_operator::aws::AwsFac
     }))
     .unwrap();
     let mut changed = spec.clone();
-    // Security Hub: one standard fewer, auto-enable off, no linked regions; the second pass also disables IAM.6
-    // (its associations exist once the standards are subscribed).
+    // Security Hub: one standard fewer, auto-enable off, no linked regions (IAM.6 is disabled by the first pass,
+    // right after its standards are subscribed).
     let hub = changed.security_hub.as_mut().unwrap();
     hub.standards.as_mut().unwrap().truncate(1);
     hub.auto_enable_controls = false;

@@ -26,8 +26,8 @@ use aws_sdk_securityhub::operation::update_security_hub_configuration::UpdateSec
 use aws_sdk_securityhub::types::{
     AssociationStatus, ControlFindingGenerator, FindingAggregator,
     StandardsControlAssociationDetail, StandardsControlAssociationId,
-    StandardsControlAssociationUpdate, StandardsStatus, StandardsSubscription,
-    UnprocessedErrorCode, UnprocessedStandardsControlAssociation,
+    StandardsControlAssociationUpdate, StandardsControlsUpdatable, StandardsStatus,
+    StandardsSubscription, UnprocessedErrorCode, UnprocessedStandardsControlAssociation,
     UnprocessedStandardsControlAssociationUpdate,
 };
 use aws_sdk_securityhub::Client as Hub;
@@ -208,8 +208,26 @@ async fn enabling_sends_the_spec_explicitly_and_subscribes_the_declared_standard
     let configure = mock!(Hub::update_security_hub_configuration)
         .match_requests(|r| r.auto_enable_controls() == Some(false))
         .then_output(|| UpdateSecurityHubConfigurationOutput::builder().build());
+    // Right after BatchEnableStandards AWS is still preparing the standards' controls (PENDING,
+    // NOT_READY_FOR_UPDATES): their associations are not read, the controls wait for the next pass.
+    let preparing = mock!(Hub::get_enabled_standards).then_output(|| {
+        GetEnabledStandardsOutput::builder()
+            .set_standards_subscriptions(Some(
+                [FSBP, CIS14]
+                    .iter()
+                    .map(|a| {
+                        let mut s = subscription(a);
+                        s.standards_status = Some(StandardsStatus::Pending);
+                        s.standards_controls_updatable =
+                            Some(StandardsControlsUpdatable::NotReadyForUpdates);
+                        s
+                    })
+                    .collect(),
+            ))
+            .build()
+    });
     let off = not_subscribed();
-    let c = client(&[&off, &enable, &standards, &configure], &stats);
+    let c = client(&[&off, &enable, &standards, &configure, &preparing], &stats);
 
     let report = run(&c, &spec(), false).await;
     assert_eq!(report.state, ComponentState::Drifted);
@@ -232,8 +250,9 @@ async fn enabling_sends_the_spec_explicitly_and_subscribes_the_declared_standard
             "SecurityHub:UpdateSecurityHubConfiguration"
         ]
     );
-    // Nothing else was read: standards and controls of a hub that was off don't exist yet.
-    assert_eq!(stats.reads(), 2);
+    // DescribeHub twice, then one GetEnabledStandards after subscribing; no association was read.
+    assert_eq!(stats.reads(), 3);
+    assert_eq!(stats.count("BatchGetStandardsControlAssociations"), 0);
 }
 
 #[tokio::test]

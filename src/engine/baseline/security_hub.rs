@@ -83,38 +83,42 @@ pub async fn reconcile_with(
     let drift = sh::drift(spec, &obs, p, t.region);
     let plan = sh::plan(spec, &obs, p, t.region);
     let pace_key = format!("{}/{}", t.account_id, t.region);
+    let mut drift = drift;
     let exec = if t.may_write && !drift.is_empty() && !plan.is_empty() {
-        Some(
-            async {
-                let generator = spec.control_finding_generator.as_str();
-                if plan.disable_hub {
-                    return api::disable(client).await;
-                }
-                if plan.enable_hub {
-                    api::enable(
-                        client,
-                        spec.enable_default_standards,
-                        generator,
-                        &t.owner.tags(),
-                    )
-                    .await?;
-                }
-                if plan.configure {
-                    api::configure(client, spec.auto_enable_controls, generator).await?;
-                }
-                if !plan.disable_standards.is_empty() {
-                    api::disable_standards(client, &pace_key, &plan.disable_standards).await?;
-                }
-                if !plan.enable_standards.is_empty() {
-                    api::enable_standards(client, &pace_key, &plan.enable_standards).await?;
-                }
-                if !plan.disable_controls.is_empty() {
-                    api::disable_controls(client, &plan.disable_controls).await?;
-                }
-                Ok(())
+        let result = async {
+            let generator = spec.control_finding_generator.as_str();
+            if plan.disable_hub {
+                api::disable(client).await?;
+                return Ok(Vec::new());
             }
-            .await,
-        )
+            if plan.enable_hub {
+                api::enable(
+                    client,
+                    spec.enable_default_standards,
+                    generator,
+                    &t.owner.tags(),
+                )
+                .await?;
+            }
+            if plan.configure {
+                api::configure(client, spec.auto_enable_controls, generator).await?;
+            }
+            if !plan.disable_standards.is_empty() {
+                api::disable_standards(client, &pace_key, &plan.disable_standards).await?;
+            }
+            if !plan.enable_standards.is_empty() {
+                api::enable_standards(client, &pace_key, &plan.enable_standards).await?;
+            }
+            if !plan.disable_controls.is_empty() {
+                api::disable_controls(client, &plan.disable_controls).await?;
+            }
+            if plan.enable_standards.is_empty() || spec.disabled_controls.is_empty() {
+                return Ok(Vec::new());
+            }
+            new_standards_controls(client, spec, &obs, t.region).await
+        }
+        .await;
+        Some(result.map(|late| drift.extend(late)))
     } else {
         None
     };
@@ -128,6 +132,46 @@ pub async fn reconcile_with(
         .map(|h| h.arn.clone())
         .or_else(|| (wrote && plan.enable_hub).then(|| hub_arn(p, t.region, t.account_id)));
     settle(c, t.region, drift, exec, plan.enable_hub, ownership, id)
+}
+
+/// Right after standards were subscribed: the declared disabled controls of those whose control associations
+/// AWS already created (GetEnabledStandards + one BatchGetStandardsControlAssociations), disabled in the same
+/// pass. Returns their drift (they were not observable before). Standards AWS still prepares are left to the
+/// next pass.
+async fn new_standards_controls(
+    client: &Client,
+    spec: &SecurityHubSpec,
+    before: &sh::Observed,
+    region: &str,
+) -> Result<Vec<crate::engine::diff::FieldDrift>, AwsError> {
+    let p = partition(region);
+    let subscriptions = api::subscriptions(client).await?;
+    let pairs: Vec<(String, String)> = sh::pairs_to_read(spec, &subscriptions, p, region)
+        .into_iter()
+        .filter(|k| !before.associations.contains_key(k))
+        .collect();
+    if pairs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let after = sh::Observed {
+        hub: before.hub.clone().or(Some(api::Hub {
+            arn: String::new(),
+            auto_enable_controls: spec.auto_enable_controls,
+            control_finding_generator: spec.control_finding_generator.as_str().into(),
+        })),
+        subscriptions,
+        associations: api::associations(client, &pairs).await?,
+    };
+    let updates = sh::plan(spec, &after, p, region).disable_controls;
+    if updates.is_empty() {
+        return Ok(Vec::new());
+    }
+    api::disable_controls(client, &updates).await?;
+    let prefix = format!("{}.disabledControls.", sh::COMPONENT);
+    Ok(sh::drift(spec, &after, p, region)
+        .into_iter()
+        .filter(|d| d.field.starts_with(&prefix))
+        .collect())
 }
 
 fn hub_arn(partition: &str, region: &str, account: &str) -> String {
