@@ -63,7 +63,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# moto's server with the SSM operations moto lacks (tests/moto_ext/README.md); same CLI as moto_server.
+# moto's server with the SSM, Security Hub and Budgets operations moto lacks (tests/moto_ext/README.md); same CLI as
+# moto_server.
 "$PY" "$ROOT/tests/moto_ext/server.py" -H 127.0.0.1 -p "$PORT" >"$MOTO_LOG" 2>&1 &
 MOTO_PID=$!
 
@@ -103,7 +104,9 @@ header "Step 1: check on an empty account (expect 2: nothing exists yet)"
 expect 2 "check" "$BIN" check -f "$EXAMPLES"
 
 header "Step 2: apply (creates the trail, bucket, detectors, password policy, BPA, EBS encryption, and the
-maintenance windows, patch tasks, patch baseline and inventory association of the PatchSchedules)"
+maintenance windows, patch tasks, patch baseline and inventory association of the PatchSchedules; in the two
+accounts of examples/baselines/, reached through their roles, a CIS-ready baseline with Inspector, AWS Config,
+VPC flow logs, Security Hub and Session Manager, and a minimal one)"
 expect 0 "apply" "$BIN" apply -f "$EXAMPLES"
 
 header "Step 3: check (expect 0: in sync)"
@@ -149,6 +152,24 @@ logs.delete_metric_filter(
     filterName="awsbaseline.payments.cis-monitoring.cis.rootAccountUsage",
 )
 print("logs (us-east-1): deleted the CIS root-account-usage metric filter (CloudWatch.1, CIS 4.3)")
+
+# The CIS-ready example's account, through its role as the operator reaches it.
+sts = boto3.client("sts", region_name="us-east-1", endpoint_url=endpoint)
+creds = sts.assume_role(
+    RoleArn="arn:aws:iam::111111111111:role/baseline-operator", RoleSessionName="demo-drift"
+)["Credentials"]
+hub = boto3.client(
+    "securityhub",
+    region_name="eu-west-1",
+    endpoint_url=endpoint,
+    aws_access_key_id=creds["AccessKeyId"],
+    aws_secret_access_key=creds["SecretAccessKey"],
+    aws_session_token=creds["SessionToken"],
+)
+hub.batch_enable_standards(
+    StandardsSubscriptionRequests=[{"StandardsArn": "arn:aws:securityhub:eu-west-1::standards/pci-dss/v/3.2.1"}]
+)
+print("securityhub (account 111111111111, eu-west-1): subscribed PCI DSS v3.2.1, which cis-ready does not list")
 PY
 
 header "Step 5: check (expect 2: drift found)"

@@ -1168,6 +1168,39 @@ async fn deletion_removes_the_flow_logs_this_baseline_created() {
 // The whole "CIS-ready" baseline through the real CLI: apply converges, check is clean, tampering with each new
 // section fails `check` with the field and its control IDs, apply corrects it.
 
+/// The account of `examples/baselines/cis-ready-account.yaml`.
+const CIS_ACCOUNT: &str = "111111111111";
+
+/// SDK configuration for the CIS example's account: its role assumed with moto's STS, as the operator does.
+async fn cis_account(moto: &Moto, region: &str) -> aws_config::SdkConfig {
+    let sts = aws_sdk_sts::Client::new(&moto.sdk_config(region).await);
+    let c = sts
+        .assume_role()
+        .role_arn(format!("arn:aws:iam::{CIS_ACCOUNT}:role/baseline-operator"))
+        .role_session_name("tamper")
+        .send()
+        .await
+        .unwrap()
+        .credentials
+        .unwrap();
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(&moto.endpoint)
+        .region(aws_config::Region::new(region.to_string()))
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(
+                aws_credential_types::Credentials::new(
+                    c.access_key_id(),
+                    c.secret_access_key(),
+                    Some(c.session_token().to_string()),
+                    None,
+                    "assumed",
+                ),
+            ),
+        )
+        .load()
+        .await
+}
+
 fn cli(moto: &Moto, args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_aws-baseline-operator"))
         .args(args)
@@ -1194,28 +1227,38 @@ fn out_of(o: &std::process::Output) -> String {
 #[tokio::test]
 async fn a_cis_ready_account_converges_and_tampering_shows_in_check_with_control_ids() {
     let moto = Moto::start();
-    let file = "tests/manifests/cis-ready-account.yaml";
+    let file = "examples/baselines/cis-ready-account.yaml";
     let out = cli(&moto, &["apply", "-f", file]);
     assert_eq!(out.status.code(), Some(0), "{}", out_of(&out));
     let out = cli(&moto, &["check", "-f", file]);
     assert_eq!(out.status.code(), Some(0), "{}", out_of(&out));
 
-    // Tamper with each new section.
-    let eu_config = config_client(&moto, "eu-west-1").await;
+    // Tamper with each new section, in the example's account (reached through its role, as the operator does).
+    let eu_config = aws_sdk_config::Client::new(&cis_account(&moto, "eu-west-1").await);
     eu_config
         .stop_configuration_recorder()
         .configuration_recorder_name("default")
         .send()
         .await
         .unwrap();
-    aws_sdk_inspector2::Client::new(&moto.sdk_config("us-east-1").await)
+    aws_sdk_inspector2::Client::new(&cis_account(&moto, "us-east-1").await)
         .disable()
-        .account_ids(ACCOUNT)
+        .account_ids(CIS_ACCOUNT)
         .resource_types(aws_sdk_inspector2::types::ResourceScanType::Ecr)
         .send()
         .await
         .unwrap();
-    let us = ec2(&moto, "us-east-1").await;
+    aws_sdk_securityhub::Client::new(&cis_account(&moto, "eu-west-1").await)
+        .batch_enable_standards()
+        .standards_subscription_requests(
+            aws_sdk_securityhub::types::StandardsSubscriptionRequest::builder()
+                .standards_arn("arn:aws:securityhub:eu-west-1::standards/pci-dss/v/3.2.1")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let us = aws_sdk_ec2::Client::new(&cis_account(&moto, "us-east-1").await);
     let vpc = vpc_ids(&us).await[0].clone();
     let fl = us
         .describe_flow_logs()
@@ -1265,6 +1308,11 @@ async fn a_cis_ready_account_converges_and_tampering_shows_in_check_with_control
                 s(&["Config.1", "CIS 3.5"])
             ),
             (
+                "eu-west-1".to_string(),
+                "securityHub.standards.pci-dss/3.2.1".to_string(),
+                s(&["SecurityHub.1"])
+            ),
+            (
                 "us-east-1".to_string(),
                 "inspector.scanTypes.ECR".to_string(),
                 s(&["Inspector.2"])
@@ -1282,6 +1330,7 @@ async fn a_cis_ready_account_converges_and_tampering_shows_in_check_with_control
         "Config.1, CIS 3.5",
         "Inspector.2",
         "EC2.6, CIS 3.9",
+        "SecurityHub.1",
     ] {
         assert!(table.contains(needle), "{needle} missing from:\n{table}");
     }

@@ -4,7 +4,7 @@
 
 use aws_baseline_operator::iam_policy::{self, Usage, OPERATIONS};
 use aws_baseline_operator::manifests;
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -287,7 +287,24 @@ fn iam_policy_the_examples_need_a_subset_including_the_patch_schedule_actions() 
         slr["Resource"],
         "arn:*:iam::*:role/aws-service-role/ssm.amazonaws.com/AWSServiceRoleForAmazonSSM"
     );
-    assert!(statement(&doc, "AssumeAccountRoles").is_none());
+    // The two accounts of examples/baselines/ are reached through their roles: exactly those may be assumed.
+    let assume = statement(&doc, "AssumeAccountRoles").expect("AssumeAccountRoles");
+    assert_eq!(
+        assume["Resource"],
+        json!([
+            "arn:aws:iam::111111111111:role/baseline-operator",
+            "arn:aws:iam::222222222222:role/baseline-operator"
+        ]),
+        "{assume:#}"
+    );
+    // The CIS-ready example's sections: Security Hub with its aggregator, Config with its service-linked role.
+    for a in [
+        "securityhub:BatchEnableStandards",
+        "securityhub:CreateFindingAggregator",
+        "config:PutConfigurationRecorder",
+    ] {
+        assert!(got.contains(a), "{a} missing for examples/");
+    }
     let (_, again) = policy_cli(&["-f", "examples/"]);
     assert_eq!(text, again, "stable output");
 }
