@@ -130,6 +130,8 @@ pub const SECTIONS: &[&str] = &[
     "AccountBaseline.config",
     // Some Config rule declares a remediation.
     "AccountBaseline.config.remediation",
+    // AWS Config's delivery bucket is created by the operator.
+    "AccountBaseline.config.deliveryChannel.createBucket",
     "AccountBaseline.vpcFlowLogs",
     "AccountBaseline.vpcFlowLogs.s3",
     "AccountBaseline.vpcFlowLogs.cloudWatchLogs",
@@ -963,67 +965,100 @@ pub const OPERATIONS: &[Row] = &[
         "s3",
         "CreateBucket",
         &[act("s3:CreateBucket")],
-        &["AccountBaseline.cloudTrail.s3.createBucket#correct"],
+        &[
+            "AccountBaseline.cloudTrail.s3.createBucket#correct",
+            "AccountBaseline.config.deliveryChannel.createBucket#correct",
+        ],
     ),
     row(
         "s3",
         "GetBucketEncryption",
         &[act("s3:GetEncryptionConfiguration")],
-        &["AccountBaseline.cloudTrail.s3.createBucket"],
+        &[
+            "AccountBaseline.cloudTrail.s3.createBucket",
+            "AccountBaseline.config.deliveryChannel.createBucket",
+        ],
     ),
     row(
         "s3",
         "GetBucketPolicy",
         &[act("s3:GetBucketPolicy")],
-        &["AccountBaseline.cloudTrail.s3.createBucket"],
+        &[
+            "AccountBaseline.cloudTrail.s3.createBucket",
+            "AccountBaseline.config.deliveryChannel.createBucket",
+        ],
     ),
     row(
         "s3",
         "GetBucketVersioning",
         &[act("s3:GetBucketVersioning")],
-        &["AccountBaseline.cloudTrail.s3.createBucket"],
+        &[
+            "AccountBaseline.cloudTrail.s3.createBucket",
+            "AccountBaseline.config.deliveryChannel.createBucket",
+        ],
     ),
     row(
         "s3",
         "GetPublicAccessBlock",
         &[act("s3:GetBucketPublicAccessBlock")],
-        &["AccountBaseline.cloudTrail.s3.createBucket"],
+        &[
+            "AccountBaseline.cloudTrail.s3.createBucket",
+            "AccountBaseline.config.deliveryChannel.createBucket",
+        ],
     ),
     row(
         "s3",
         "HeadBucket",
         &[act("s3:ListBucket")],
-        &["AccountBaseline.cloudTrail.s3.createBucket"],
+        &[
+            "AccountBaseline.cloudTrail.s3.createBucket",
+            "AccountBaseline.config.deliveryChannel.createBucket",
+        ],
     ),
     row(
         "s3",
         "PutBucketEncryption",
         &[act("s3:PutEncryptionConfiguration")],
-        &["AccountBaseline.cloudTrail.s3.createBucket#correct"],
+        &[
+            "AccountBaseline.cloudTrail.s3.createBucket#correct",
+            "AccountBaseline.config.deliveryChannel.createBucket#correct",
+        ],
     ),
     row(
         "s3",
         "PutBucketPolicy",
         &[act("s3:PutBucketPolicy")],
-        &["AccountBaseline.cloudTrail.s3.createBucket#correct"],
+        &[
+            "AccountBaseline.cloudTrail.s3.createBucket#correct",
+            "AccountBaseline.config.deliveryChannel.createBucket#correct",
+        ],
     ),
     row(
         "s3",
         "PutBucketTagging",
         &[act("s3:PutBucketTagging")],
-        &["AccountBaseline.cloudTrail.s3.createBucket#correct"],
+        &[
+            "AccountBaseline.cloudTrail.s3.createBucket#correct",
+            "AccountBaseline.config.deliveryChannel.createBucket#correct",
+        ],
     ),
     row(
         "s3",
         "PutBucketVersioning",
         &[act("s3:PutBucketVersioning")],
-        &["AccountBaseline.cloudTrail.s3.createBucket#correct"],
+        &[
+            "AccountBaseline.cloudTrail.s3.createBucket#correct",
+            "AccountBaseline.config.deliveryChannel.createBucket#correct",
+        ],
     ),
     row(
         "s3",
         "PutPublicAccessBlock",
         &[act("s3:PutBucketPublicAccessBlock")],
-        &["AccountBaseline.cloudTrail.s3.createBucket#correct"],
+        &[
+            "AccountBaseline.cloudTrail.s3.createBucket#correct",
+            "AccountBaseline.config.deliveryChannel.createBucket#correct",
+        ],
     ),
     // S3 Control: account-level Block Public Access.
     row(
@@ -1656,6 +1691,9 @@ impl Usage {
                 secs.push("AccountBaseline.config");
                 if c.rules.iter().any(|r| r.remediation.is_some()) {
                     secs.push("AccountBaseline.config.remediation");
+                }
+                if c.delivery_channel.create_bucket {
+                    secs.push("AccountBaseline.config.deliveryChannel.createBucket");
                 }
                 // The recorder's role is passed to AWS Config (the service-linked role when none is named).
                 if correct {

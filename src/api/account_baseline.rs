@@ -644,6 +644,11 @@ pub struct ConfigDeliveryChannelSpec {
     /// How often configuration snapshots are delivered; unset means no periodic snapshots.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot_delivery_frequency: Option<SnapshotDeliveryFrequency>,
+    /// Create the bucket (in the home region) when missing, like the CloudTrail bucket: default encryption,
+    /// versioning, Block Public Access and the bucket policy AWS Config needs. When it is also the CloudTrail bucket
+    /// with `createBucket`, that one bucket carries both policies. Never deleted by the operator.
+    #[serde(default)]
+    pub create_bucket: bool,
 }
 
 /// How often AWS Config delivers configuration snapshots.

@@ -345,19 +345,33 @@ pub fn merge_policy(policy: Option<&str>, ours: &[Value]) -> String {
 
 /// Desired fields of the log bucket (only when `createBucket`).
 pub fn bucket_desired() -> Fields {
-    let c = BUCKET_COMPONENT;
+    log_bucket_desired(BUCKET_COMPONENT, "cloudTrailPolicy")
+}
+
+/// Observed fields of the log bucket.
+pub fn bucket_observed(state: Option<&BucketState>, ours: &[Value]) -> Fields {
+    log_bucket_observed(BUCKET_COMPONENT, "cloudTrailPolicy", state, ours)
+}
+
+/// Desired fields of a log bucket the operator creates (the trail's, AWS Config's): `<component>.exists`,
+/// versioning, encryption, Block Public Access, and `<component>.<policy_field>` (the delivery statements).
+pub fn log_bucket_desired(c: &str, policy_field: &str) -> Fields {
     BTreeMap::from([
         (format!("{c}.exists"), json!(true)),
         (format!("{c}.versioning"), json!("Enabled")),
         (format!("{c}.encryption"), json!(true)),
         (format!("{c}.blockPublicAccess"), json!(true)),
-        (format!("{c}.cloudTrailPolicy"), json!(true)),
+        (format!("{c}.{policy_field}"), json!(true)),
     ])
 }
 
-/// Observed fields of the log bucket.
-pub fn bucket_observed(state: Option<&BucketState>, ours: &[Value]) -> Fields {
-    let c = BUCKET_COMPONENT;
+/// Observed fields of a log bucket; the policy field is true when every statement in `ours` is present.
+pub fn log_bucket_observed(
+    c: &str,
+    policy_field: &str,
+    state: Option<&BucketState>,
+    ours: &[Value],
+) -> Fields {
     let Some(b) = state else {
         return BTreeMap::from([(format!("{c}.exists"), json!(false))]);
     };
@@ -373,7 +387,7 @@ pub fn bucket_observed(state: Option<&BucketState>, ours: &[Value]) -> Fields {
             json!(b.public_access_blocked),
         ),
         (
-            format!("{c}.cloudTrailPolicy"),
+            format!("{c}.{policy_field}"),
             json!(policy_has(b.policy.as_deref(), ours)),
         ),
     ])
@@ -396,6 +410,16 @@ pub enum BucketWrite {
 
 /// The writes that remove bucket drift.
 pub fn bucket_plan(exists: bool, drift: &[FieldDrift]) -> Vec<BucketWrite> {
+    log_bucket_plan(BUCKET_COMPONENT, "cloudTrailPolicy", exists, drift)
+}
+
+/// The writes that remove a log bucket's drift (see [`log_bucket_desired`]).
+pub fn log_bucket_plan(
+    c: &str,
+    policy_field: &str,
+    exists: bool,
+    drift: &[FieldDrift],
+) -> Vec<BucketWrite> {
     if drift.is_empty() {
         return vec![];
     }
@@ -408,13 +432,12 @@ pub fn bucket_plan(exists: bool, drift: &[FieldDrift]) -> Vec<BucketWrite> {
             BucketWrite::Policy,
         ];
     }
-    let c = BUCKET_COMPONENT;
     let mut w = Vec::new();
     for (field, write) in [
         ("versioning", BucketWrite::Versioning),
         ("encryption", BucketWrite::Encryption),
         ("blockPublicAccess", BucketWrite::BlockPublicAccess),
-        ("cloudTrailPolicy", BucketWrite::Policy),
+        (policy_field, BucketWrite::Policy),
     ] {
         if touches(drift, &[&format!("{c}.{field}")]) {
             w.push(write);

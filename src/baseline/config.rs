@@ -12,6 +12,60 @@ pub const COMPONENT: &str = "config";
 /// Component: the managed rules this baseline creates.
 pub const RULES_COMPONENT: &str = "configRules";
 
+/// Component: the delivery bucket the operator creates (`deliveryChannel.createBucket`), in the home region.
+pub const BUCKET_COMPONENT: &str = "configBucket";
+
+/// The statements AWS Config needs on its delivery bucket (AWS Config developer guide, "Permissions for the
+/// Amazon S3 Bucket"), limited to this account, plus TLS-only access (the same statement as the trail bucket's).
+pub fn bucket_policy_statements(
+    channel: &crate::api::account_baseline::ConfigDeliveryChannelSpec,
+    account: &str,
+    region: &str,
+) -> Vec<Value> {
+    let p = partition(region);
+    let bucket = &channel.s3_bucket_name;
+    let prefix = channel
+        .s3_key_prefix
+        .as_ref()
+        .map(|k| format!("{}/", k.trim_end_matches('/')))
+        .unwrap_or_default();
+    let source = json!({"StringEquals": {"AWS:SourceAccount": account}});
+    vec![
+        json!({
+            "Sid": "AWSConfigBucketPermissionsCheck",
+            "Effect": "Allow",
+            "Principal": {"Service": "config.amazonaws.com"},
+            "Action": "s3:GetBucketAcl",
+            "Resource": format!("arn:{p}:s3:::{bucket}"),
+            "Condition": source
+        }),
+        json!({
+            "Sid": "AWSConfigBucketExistenceCheck",
+            "Effect": "Allow",
+            "Principal": {"Service": "config.amazonaws.com"},
+            "Action": "s3:ListBucket",
+            "Resource": format!("arn:{p}:s3:::{bucket}"),
+            "Condition": source
+        }),
+        json!({
+            "Sid": "AWSConfigBucketDelivery",
+            "Effect": "Allow",
+            "Principal": {"Service": "config.amazonaws.com"},
+            "Action": "s3:PutObject",
+            "Resource": format!("arn:{p}:s3:::{bucket}/{prefix}AWSLogs/{account}/Config/*"),
+            "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "AWS:SourceAccount": account}}
+        }),
+        json!({
+            "Sid": "DenyInsecureTransport",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": [format!("arn:{p}:s3:::{bucket}"), format!("arn:{p}:s3:::{bucket}/*")],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}
+        }),
+    ]
+}
+
 /// Name of a recorder or channel the operator creates (the name the AWS console uses).
 pub const DEFAULT_NAME: &str = "default";
 

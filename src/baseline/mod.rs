@@ -24,6 +24,7 @@ pub const COMPONENTS: &[&str] = &[
     inspector::COMPONENT,
     config::COMPONENT,
     config::RULES_COMPONENT,
+    config::BUCKET_COMPONENT,
     flowlogs::COMPONENT,
     access_analyzer::COMPONENT,
     session_manager::COMPONENT,

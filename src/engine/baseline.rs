@@ -141,6 +141,14 @@ pub async fn run(factory: &AwsFactory, input: &BaselineInput<'_>) -> PassReport 
     };
     let spec = input.spec;
 
+    // Buckets first: the trail and the Config delivery channels (in every region) need theirs to exist.
+    let mut buckets = Vec::new();
+    if let Some(t) = spec.cloud_trail.as_ref().filter(|t| t.s3.create_bucket) {
+        buckets.push(bucket(&ctx, &home, t).await);
+    }
+    if let Some(c) = &spec.config {
+        buckets.extend(config_bucket(&ctx, &home, &c.delivery_channel).await);
+    }
     let global = async {
         let mut out = Vec::new();
         if let Some(s) = &spec.cloud_trail {
@@ -165,7 +173,9 @@ pub async fn run(factory: &AwsFactory, input: &BaselineInput<'_>) -> PassReport 
     let regional = stream::iter(per_region)
         .buffered(REGION_CONCURRENCY)
         .collect::<Vec<_>>();
-    let (mut outcomes, per_region) = futures::join!(global, regional);
+    let (global, per_region) = futures::join!(global, regional);
+    let mut outcomes = buckets;
+    outcomes.extend(global);
     outcomes.extend(per_region.into_iter().flatten());
     if let Some(a) = spec
         .security_hub
@@ -253,22 +263,28 @@ pub async fn verify_account(
     Ok(session)
 }
 
-async fn bucket(ctx: &Ctx<'_>, region: &str, spec: &CloudTrailSpec) -> ComponentOutcome {
-    let c = ct::BUCKET_COMPONENT;
-    let name = &spec.s3.bucket_name;
+/// A log bucket the operator creates and keeps encrypted, versioned, private and with `ours` in its policy (the
+/// trail's bucket, AWS Config's).
+async fn log_bucket(
+    ctx: &Ctx<'_>,
+    region: &str,
+    c: &'static str,
+    policy_field: &str,
+    name: &str,
+    ours: &[serde_json::Value],
+) -> ComponentOutcome {
     let client = ctx.session.s3(region);
     let prev = ctx.previous_ownership(c, region);
     let state = match aws::s3::observe(&client, name).await {
         Ok(s) => s,
         Err(e) => return failed(c, region, prev.unwrap_or(Ownership::None), e),
     };
-    let ours = ct::bucket_policy_statements(spec, &ctx.account_id, region);
     let drift = diff(
         c,
-        &ct::bucket_desired(),
-        &ct::bucket_observed(state.as_ref(), &ours),
+        &ct::log_bucket_desired(c, policy_field),
+        &ct::log_bucket_observed(c, policy_field, state.as_ref(), ours),
     );
-    let writes = ct::bucket_plan(state.is_some(), &drift);
+    let writes = ct::log_bucket_plan(c, policy_field, state.is_some(), &drift);
     let created = state.is_none();
     let ownership = if created {
         Ownership::Created
@@ -296,7 +312,7 @@ async fn bucket(ctx: &Ctx<'_>, region: &str, spec: &CloudTrailSpec) -> Component
                         ct::BucketWrite::Policy => {
                             let merged = ct::merge_policy(
                                 state.as_ref().and_then(|s| s.policy.as_deref()),
-                                &ours,
+                                ours,
                             );
                             aws::s3::put_policy(&client, name, &merged).await?
                         }
@@ -321,15 +337,70 @@ async fn bucket(ctx: &Ctx<'_>, region: &str, spec: &CloudTrailSpec) -> Component
         exec,
         created,
         ownership,
-        Some(name.clone()),
+        Some(name.to_string()),
+    )
+}
+
+/// The trail's bucket. When AWS Config delivers to the same bucket, its statements are kept there too.
+async fn bucket(ctx: &Ctx<'_>, region: &str, spec: &CloudTrailSpec) -> ComponentOutcome {
+    let name = &spec.s3.bucket_name;
+    let mut ours = ct::bucket_policy_statements(spec, &ctx.account_id, region);
+    if let Some(ch) = ctx
+        .input
+        .spec
+        .config
+        .as_ref()
+        .map(|c| &c.delivery_channel)
+        .filter(|ch| &ch.s3_bucket_name == name)
+    {
+        for st in crate::baseline::config::bucket_policy_statements(ch, &ctx.account_id, region) {
+            if !ours.iter().any(|o| o.get("Sid") == st.get("Sid")) {
+                ours.push(st);
+            }
+        }
+    }
+    log_bucket(
+        ctx,
+        region,
+        ct::BUCKET_COMPONENT,
+        "cloudTrailPolicy",
+        name,
+        &ours,
+    )
+    .await
+}
+
+/// AWS Config's delivery bucket (`createBucket`), unless it is the trail's bucket the operator creates anyway.
+async fn config_bucket(
+    ctx: &Ctx<'_>,
+    region: &str,
+    ch: &crate::api::account_baseline::ConfigDeliveryChannelSpec,
+) -> Option<ComponentOutcome> {
+    let shared = ctx
+        .input
+        .spec
+        .cloud_trail
+        .as_ref()
+        .is_some_and(|t| t.s3.create_bucket && t.s3.bucket_name == ch.s3_bucket_name);
+    if !ch.create_bucket || shared {
+        return None;
+    }
+    let ours = crate::baseline::config::bucket_policy_statements(ch, &ctx.account_id, region);
+    Some(
+        log_bucket(
+            ctx,
+            region,
+            crate::baseline::config::BUCKET_COMPONENT,
+            "configPolicy",
+            &ch.s3_bucket_name,
+            &ours,
+        )
+        .await,
     )
 }
 
 async fn trail(ctx: &Ctx<'_>, region: &str, spec: &CloudTrailSpec) -> Vec<ComponentOutcome> {
     let mut out = Vec::new();
-    if spec.s3.create_bucket {
-        out.push(bucket(ctx, region, spec).await);
-    }
     let c = ct::COMPONENT;
     let client = ctx.session.cloudtrail(region);
     let state = match aws::cloudtrail::observe(&client, &spec.name).await {
@@ -649,6 +720,25 @@ pub async fn cleanup(
             note(Ok(Some(format!(
                 "kept log bucket {} (audit logs are never deleted)",
                 spec.s3.bucket_name
+            ))));
+        }
+    }
+    if let Some(ch) = input
+        .spec
+        .config
+        .as_ref()
+        .map(|c| &c.delivery_channel)
+        .filter(|ch| ch.create_bucket)
+    {
+        let shared = input
+            .spec
+            .cloud_trail
+            .as_ref()
+            .is_some_and(|t| t.s3.create_bucket && t.s3.bucket_name == ch.s3_bucket_name);
+        if !shared {
+            note(Ok(Some(format!(
+                "kept AWS Config bucket {} (configuration history is never deleted)",
+                ch.s3_bucket_name
             ))));
         }
     }

@@ -33,6 +33,8 @@ pub mod reason {
 pub fn spec_path(component: &str) -> String {
     match component {
         "cloudTrailBucket" => "spec.cloudTrail.s3".to_string(),
+        "configBucket" => "spec.config.deliveryChannel".to_string(),
+        "securityHubAggregator" => "spec.securityHub.findingAggregator".to_string(),
         "windowTargets" | "compliance" => "spec.targets".to_string(),
         "tasks" => "spec.patching/preSteps/postSteps".to_string(),
         "patchBaseline" => "spec.baseline".to_string(),
