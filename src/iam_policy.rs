@@ -497,7 +497,7 @@ pub const OPERATIONS: &[Row] = &[
         "config",
         "DeleteRemediationConfiguration",
         &[act("config:DeleteRemediationConfiguration")],
-        // Only before deleting a rule this baseline created that a remediation blocks.
+        // A remediation that left the spec, or one that blocks deleting a rule this baseline created.
         &[
             "AccountBaseline.config#correct",
             "AccountBaseline.config#delete",
@@ -531,7 +531,8 @@ pub const OPERATIONS: &[Row] = &[
         "config",
         "DescribeRemediationConfigurations",
         &[act("config:DescribeRemediationConfigurations")],
-        &["AccountBaseline.config.remediation"],
+        // Every declared rule's remediation is read: one that left the spec is deleted.
+        &["AccountBaseline.config"],
     ),
     row(
         "config",

@@ -203,7 +203,8 @@ async fn baseline_sections_scenario(factory: &aws_baseline_operator::aws::AwsFac
         "config": {
             "deliveryChannel": {"s3BucketName": "ops-config"},
             "rules": [
-                {"name": "ct", "sourceIdentifier": "CLOUD_TRAIL_ENABLED"},
+                {"name": "ct", "sourceIdentifier": "CLOUD_TRAIL_ENABLED",
+                 "remediation": {"documentName": "AWS-ConfigureCloudTrailLogging", "resourceIdParameter": "TrailName"}},
                 {"name": "keys", "sourceIdentifier": "ACCESS_KEYS_ROTATED", "inputParameters": {"maxAccessKeyAge": "90"}}
             ]
         },
@@ -234,6 +235,8 @@ async fn baseline_sections_scenario(factory: &aws_baseline_operator::aws::AwsFac
     config.recording = false;
     config.delivery_channel.s3_key_prefix = Some("cfg".into());
     config.rules.truncate(1);
+    // The remediation leaves the spec, the rule stays: DeleteRemediationConfiguration.
+    config.rules[0].remediation = None;
     changed.vpc_flow_logs.as_mut().unwrap().traffic_type =
         aws_baseline_operator::api::account_baseline::FlowLogsTrafficType::Reject;
     let now = Time("2026-01-01T00:00:00Z".parse().unwrap());

@@ -531,8 +531,10 @@ async fn config_converges_then_writes_nothing() {
         "{:#?}",
         second.outcomes
     );
-    // Per region: recorders, recorder status, channels, rules; no tag reads in sync.
-    assert_eq!(stats.reads(), 2 * 4 + 1, "{:?}", stats.snapshot());
+    // Per region: recorders, recorder status, channels, rules, the rules' remediations (one request for up to 25
+    // rules); no tag reads in sync.
+    assert_eq!(stats.reads(), 2 * 5 + 1, "{:?}", stats.snapshot());
+    assert_eq!(stats.count("DescribeRemediationConfigurations"), 2);
     assert_eq!(stats.count("ListTagsForResource"), 0);
 }
 
@@ -1636,5 +1638,61 @@ async fn a_bucket_shared_by_the_trail_and_config_is_one_bucket_with_both_policie
     );
     stats.reset();
     pass(&factory, &s, DriftPolicy::Correct, &components(&first)).await;
+    assert_eq!(stats.writes(), 0, "{:?}", stats.write_operations());
+}
+
+#[tokio::test]
+async fn a_remediation_removed_from_the_spec_is_deleted_and_its_rule_kept() {
+    let moto = Moto::start();
+    let (factory, stats) = moto.factory().await;
+    let with = baseline(json!({
+        "regions": ["us-east-1"],
+        "config": {
+            "deliveryChannel": {"s3BucketName": "cfg-logs"},
+            "rules": [{"name": "ct", "sourceIdentifier": "CLOUD_TRAIL_ENABLED",
+                       "remediation": {"documentName": "AWS-ConfigureCloudTrailLogging", "resourceIdParameter": "TrailName",
+                                       "automatic": true, "maximumAutomaticAttempts": 3, "retryAttemptSeconds": 600}}]
+        }
+    }));
+    let first = pass(&factory, &with, DriftPolicy::Correct, &[]).await;
+    assert!(first.error_category().is_none(), "{:#?}", first.outcomes);
+    assert_eq!(stats.count("PutRemediationConfigurations"), 1);
+    stats.reset();
+    let prev = components(&first);
+    pass(&factory, &with, DriftPolicy::Correct, &prev).await;
+    assert_eq!(stats.writes(), 0, "{:?}", stats.write_operations());
+
+    let mut without = with.clone();
+    without.config.as_mut().unwrap().rules[0].remediation = None;
+    stats.reset();
+    let report = pass(&factory, &without, DriftPolicy::Report, &prev).await;
+    assert_eq!(stats.writes(), 0);
+    assert_eq!(
+        drift(&report).into_iter().map(|d| d.1).collect::<Vec<_>>(),
+        vec!["configRules.ct.remediation.exists"]
+    );
+    let fixed = pass(&factory, &without, DriftPolicy::Correct, &prev).await;
+    assert!(fixed.error_category().is_none(), "{:#?}", fixed.outcomes);
+    assert_eq!(
+        sorted_writes(&stats),
+        vec!["Config Service:DeleteRemediationConfiguration"]
+    );
+    let c = config_client(&moto, "us-east-1").await;
+    let left = c
+        .describe_remediation_configurations()
+        .config_rule_names("sections-ct")
+        .send()
+        .await
+        .unwrap();
+    assert!(left.remediation_configurations().is_empty());
+    assert_eq!(rule_names(&c).await, vec!["sections-ct"]);
+    stats.reset();
+    pass(
+        &factory,
+        &without,
+        DriftPolicy::Correct,
+        &components(&fixed),
+    )
+    .await;
     assert_eq!(stats.writes(), 0, "{:?}", stats.write_operations());
 }

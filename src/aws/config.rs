@@ -402,21 +402,27 @@ pub async fn delete_rule(client: &Client, name: &str) -> Result<(), AwsError> {
     };
     match once().await {
         Err(e) if e.has_code("ResourceInUseException") => {
-            not_found_as_none(
-                client
-                    .delete_remediation_configuration()
-                    .config_rule_name(name)
-                    .send()
-                    .await
-                    .aws(SVC, "DeleteRemediationConfiguration"),
-                &[],
-            )?;
+            delete_remediation(client, name).await?;
             once().await?;
         }
         other => {
             other?;
         }
     }
+    Ok(())
+}
+
+/// DeleteRemediationConfiguration of a rule; "none" (`NoSuchRemediationConfigurationException`) is success.
+pub async fn delete_remediation(client: &Client, rule: &str) -> Result<(), AwsError> {
+    not_found_as_none(
+        client
+            .delete_remediation_configuration()
+            .config_rule_name(rule)
+            .send()
+            .await
+            .aws(SVC, "DeleteRemediationConfiguration"),
+        &["NoSuchRemediationConfigurationException"],
+    )?;
     Ok(())
 }
 

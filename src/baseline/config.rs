@@ -306,12 +306,14 @@ fn remediation_fields(f: &mut Fields, p: &str, r: &Remediation, with_version: bo
 
 /// Desired rule fields; `orphans` are rules this baseline created (proven by tags) that left the spec. The
 /// remediation of a rule is compared once the rule exists (`existing`, spec names); a new rule gets its
-/// remediation in the same pass.
+/// remediation in the same pass. A declared rule whose remediation left the spec must have none in AWS
+/// (`remediated`: spec names of the existing rules AWS holds a remediation for).
 pub fn rules_desired(
     spec: &ConfigSpec,
     owner_name: &str,
     orphans: &[String],
     existing: &[&str],
+    remediated: &[&str],
 ) -> Fields {
     let c = RULES_COMPONENT;
     let mut f = Fields::new();
@@ -326,6 +328,8 @@ pub fn rules_desired(
         if let Some(rem) = remediation(owner_name, r).filter(|_| existing.contains(&n.as_str())) {
             let with_version = rem.document_version.is_some();
             remediation_fields(&mut f, &format!("{c}.{n}"), &rem, with_version);
+        } else if r.remediation.is_none() && remediated.contains(&n.as_str()) {
+            f.insert(format!("{c}.{n}.remediation.exists"), json!(false));
         }
     }
     for n in orphans {
@@ -374,6 +378,8 @@ pub enum RuleWrite {
     Delete(String),
     /// PutRemediationConfigurations for this rule (spec rule name); all of a pass go in one request.
     PutRemediation(String),
+    /// DeleteRemediationConfiguration: the rule stays, its remediation left the spec (spec rule name).
+    DeleteRemediation(String),
 }
 
 /// The writes that remove rule drift: one PutConfigRule per drifted declared rule, one delete per orphan.
@@ -390,6 +396,9 @@ pub fn rules_plan(spec: &ConfigSpec, drift: &[FieldDrift]) -> Vec<RuleWrite> {
         };
         let declared = spec.rules.iter().find(|r| r.name == name);
         let mut w = vec![match declared {
+            Some(_) if what == "remediation.exists" && d.desired == json!(false) => {
+                RuleWrite::DeleteRemediation(name.into())
+            }
             Some(_) if what.starts_with("remediation") => RuleWrite::PutRemediation(name.into()),
             Some(_) => RuleWrite::Put(name.into()),
             None => RuleWrite::Delete(name.into()),
@@ -552,7 +561,7 @@ mod tests {
         have.maximum_automatic_attempts = Some(2);
         let observed_rem = BTreeMap::from([("prod-ct".to_string(), have)]);
         let d = diff_resources(
-            &rules_desired(&s, "prod", &[], &["ct"]),
+            &rules_desired(&s, "prod", &[], &["ct"], &["ct"]),
             &rules_observed("prod", &rules, &observed_rem),
         );
         assert_eq!(
@@ -572,7 +581,7 @@ mod tests {
         );
         // A declared remediation missing from AWS is one drift.
         let d = diff_resources(
-            &rules_desired(&s, "prod", &[], &["ct"]),
+            &rules_desired(&s, "prod", &[], &["ct"], &["ct"]),
             &rules_observed("prod", &rules, &BTreeMap::new()),
         );
         assert_eq!(
@@ -582,6 +591,42 @@ mod tests {
                 "configRules.new.exists"
             ]
         );
+    }
+
+    #[test]
+    fn a_remediation_removed_from_the_spec_is_deleted_and_the_rule_kept() {
+        let s = spec(json!({
+            "deliveryChannel": {"s3BucketName": "cfg-logs"},
+            "rules": [{"name": "ct", "sourceIdentifier": "CLOUD_TRAIL_ENABLED"}]
+        }));
+        let rules = vec![RuleState {
+            name: "prod-ct".into(),
+            arn: "arn:ct".into(),
+            owner: "AWS".into(),
+            source_identifier: "CLOUD_TRAIL_ENABLED".into(),
+            input_parameters: json!({}),
+        }];
+        let left = Remediation {
+            rule: "prod-ct".into(),
+            document_name: "AWS-ConfigureCloudTrailLogging".into(),
+            ..Default::default()
+        };
+        let observed = BTreeMap::from([("prod-ct".to_string(), left)]);
+        let d = diff_resources(
+            &rules_desired(&s, "prod", &[], &["ct"], &["ct"]),
+            &rules_observed("prod", &rules, &observed),
+        );
+        assert_eq!(fields_of(&d), vec!["configRules.ct.remediation.exists"]);
+        assert_eq!(
+            rules_plan(&s, &d),
+            vec![RuleWrite::DeleteRemediation("ct".into())]
+        );
+        // No remediation in AWS: nothing to do.
+        let d = diff_resources(
+            &rules_desired(&s, "prod", &[], &["ct"], &[]),
+            &rules_observed("prod", &rules, &BTreeMap::new()),
+        );
+        assert!(d.is_empty(), "{d:?}");
     }
 
     #[test]
@@ -617,7 +662,7 @@ mod tests {
             },
         ];
         let d = diff_resources(
-            &rules_desired(&s, "prod", &["old".into()], &["keys"]),
+            &rules_desired(&s, "prod", &["old".into()], &["keys"], &[]),
             &rules_observed("prod", &observed_rules, &BTreeMap::new()),
         );
         assert_eq!(

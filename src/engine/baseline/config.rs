@@ -96,18 +96,18 @@ pub(super) async fn rules(ctx: &Ctx<'_>, region: &str, spec: &ConfigSpec) -> Com
                 orphans.push(name.to_string());
             }
         }
-        // Remediations are read only when the spec declares some (one request per 25 rules).
-        let with_remediation: Vec<String> = spec
+        // Remediations of every declared rule that exists (one request per 25 rules): declared ones are compared,
+        // one whose remediation left the spec has it deleted.
+        let declared_existing: Vec<String> = spec
             .rules
             .iter()
-            .filter(|r| r.remediation.is_some())
             .map(|r| cf::rule_name(&owner.name, &r.name))
             .filter(|n| ours.iter().any(|r| &r.name == n))
             .collect();
-        let remediations = if with_remediation.is_empty() {
+        let remediations = if declared_existing.is_empty() {
             Default::default()
         } else {
-            aws::config::remediations(&client, &with_remediation).await?
+            aws::config::remediations(&client, &declared_existing).await?
         };
         Ok::<_, AwsError>((ours, orphans, remediations))
     }
@@ -120,8 +120,12 @@ pub(super) async fn rules(ctx: &Ctx<'_>, region: &str, spec: &ConfigSpec) -> Com
         .iter()
         .filter_map(|r| cf::spec_rule_name(&owner.name, &r.name))
         .collect();
+    let remediated: Vec<&str> = remediations
+        .keys()
+        .filter_map(|n| cf::spec_rule_name(&owner.name, n))
+        .collect();
     let drift = diff_resources(
-        &cf::rules_desired(spec, &owner.name, &orphans, &existing),
+        &cf::rules_desired(spec, &owner.name, &orphans, &existing, &remediated),
         &cf::rules_observed(&owner.name, &ours, &remediations),
     );
     let writes = cf::rules_plan(spec, &drift);
@@ -156,6 +160,13 @@ pub(super) async fn rules(ctx: &Ctx<'_>, region: &str, spec: &ConfigSpec) -> Com
                         cf::RuleWrite::Delete(name) => {
                             aws::config::delete_rule(&client, &cf::rule_name(&owner.name, name))
                                 .await?
+                        }
+                        cf::RuleWrite::DeleteRemediation(name) => {
+                            aws::config::delete_remediation(
+                                &client,
+                                &cf::rule_name(&owner.name, name),
+                            )
+                            .await?
                         }
                         cf::RuleWrite::PutRemediation(name) => remediate.extend(
                             spec.rules
