@@ -16,7 +16,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use serde_json::{json, Value};
 use support::{account, Moto, ACCOUNT};
 
-fn owner() -> Owner {
+pub(crate) fn owner() -> Owner {
     Owner {
         kind: "AccountBaseline".into(),
         name: "sections".into(),
@@ -28,7 +28,7 @@ fn t(s: &str) -> Time {
     Time(s.parse().unwrap())
 }
 
-fn baseline(v: Value) -> AccountBaselineSpec {
+pub(crate) fn baseline(v: Value) -> AccountBaselineSpec {
     let mut base =
         json!({"accountRef": {"name": "sandbox"}, "regions": ["us-east-1", "eu-west-1"]});
     base.as_object_mut()
@@ -37,7 +37,7 @@ fn baseline(v: Value) -> AccountBaselineSpec {
     serde_json::from_value(base).unwrap()
 }
 
-async fn pass(
+pub(crate) async fn pass(
     factory: &AwsFactory,
     spec: &AccountBaselineSpec,
     mode: DriftPolicy,
@@ -54,7 +54,7 @@ async fn pass(
     run(factory, &input).await
 }
 
-async fn delete(
+pub(crate) async fn delete(
     factory: &AwsFactory,
     spec: &AccountBaselineSpec,
     previous: &[ComponentStatus],
@@ -70,12 +70,12 @@ async fn delete(
     cleanup(factory, &input).await.unwrap()
 }
 
-fn components(r: &PassReport) -> Vec<ComponentStatus> {
+pub(crate) fn components(r: &PassReport) -> Vec<ComponentStatus> {
     baseline_status(None, r, Some(1), &t("2026-01-01T00:00:00Z")).components
 }
 
 /// (region, field, desired, actual, action) of every drift in the pass.
-fn drift(r: &PassReport) -> Vec<(String, String, Value, Value, DriftAction)> {
+pub(crate) fn drift(r: &PassReport) -> Vec<(String, String, Value, Value, DriftAction)> {
     let mut out: Vec<_> = r
         .outcomes
         .iter()
@@ -95,7 +95,7 @@ fn drift(r: &PassReport) -> Vec<(String, String, Value, Value, DriftAction)> {
     out
 }
 
-fn sorted_writes(stats: &aws_baseline_operator::aws::CallStats) -> Vec<String> {
+pub(crate) fn sorted_writes(stats: &aws_baseline_operator::aws::CallStats) -> Vec<String> {
     let mut w = stats.write_operations();
     w.sort();
     w
@@ -1347,7 +1347,7 @@ async fn a_cis_ready_account_converges_and_tampering_shows_in_check_with_control
 
 const DOC: &str = "SSM-SessionManagerRunShell";
 
-fn fields(r: &PassReport) -> Vec<(String, String)> {
+pub(crate) fn fields(r: &PassReport) -> Vec<(String, String)> {
     let mut v: Vec<_> = r
         .outcomes
         .iter()

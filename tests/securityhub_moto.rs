@@ -3,14 +3,13 @@
 //! zero writes in sync, Report never writes, out-of-band drift with control IDs, exactly the needed writes under
 //! Correct, adoption, and deletion by ownership.
 
+use crate::baseline_sections_moto::{
+    self as sections, baseline, components, delete, fields, pass, sorted_writes,
+};
 use crate::support;
 
 use aws_baseline_operator::api::account_baseline::AccountBaselineSpec;
-use aws_baseline_operator::api::common::{
-    ComponentState, ComponentStatus, DriftAction, DriftPolicy, Owner, Ownership,
-};
-use aws_baseline_operator::aws::AwsFactory;
-use aws_baseline_operator::engine::baseline::{cleanup, run, BaselineInput, CleanupReport};
+use aws_baseline_operator::api::common::{ComponentState, DriftAction, DriftPolicy, Ownership};
 use aws_baseline_operator::engine::status::baseline_status;
 use aws_baseline_operator::engine::PassReport;
 use aws_sdk_securityhub::types::{
@@ -18,26 +17,16 @@ use aws_sdk_securityhub::types::{
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use serde_json::{json, Value};
-use support::{account, Moto, ACCOUNT};
+use support::{Moto, ACCOUNT};
 
 const REASON: &str = "root hardware MFA is covered by the break-glass procedure";
-
-fn owner() -> Owner {
-    Owner {
-        kind: "AccountBaseline".into(),
-        name: "hub".into(),
-        uid: "hub-uid-1".into(),
-    }
-}
 
 fn now() -> Time {
     Time("2026-01-01T00:00:00Z".parse().unwrap())
 }
 
 fn spec() -> AccountBaselineSpec {
-    serde_json::from_value(json!({
-        "accountRef": {"name": "sandbox"},
-        "regions": ["us-east-1", "eu-west-1"],
+    baseline(json!({
         "deletionPolicy": "Delete",
         "securityHub": {
             "standards": [
@@ -49,74 +38,14 @@ fn spec() -> AccountBaselineSpec {
             "findingAggregator": {"region": "us-east-1", "linkingMode": "SPECIFIED_REGIONS", "regions": ["eu-west-1"]}
         }
     }))
-    .unwrap()
-}
-
-async fn pass(
-    factory: &AwsFactory,
-    spec: &AccountBaselineSpec,
-    mode: DriftPolicy,
-    previous: &[ComponentStatus],
-) -> PassReport {
-    let acct = account(&[]);
-    let input = BaselineInput {
-        spec,
-        account: &acct,
-        owner: owner(),
-        previous,
-        mode,
-    };
-    run(factory, &input).await
-}
-
-async fn delete(
-    factory: &AwsFactory,
-    spec: &AccountBaselineSpec,
-    previous: &[ComponentStatus],
-) -> CleanupReport {
-    let acct = account(&[]);
-    let input = BaselineInput {
-        spec,
-        account: &acct,
-        owner: owner(),
-        previous,
-        mode: DriftPolicy::Correct,
-    };
-    cleanup(factory, &input).await.unwrap()
-}
-
-fn components(r: &PassReport) -> Vec<ComponentStatus> {
-    baseline_status(None, r, Some(1), &now()).components
 }
 
 /// (region, field, desired, actual) of every drift, sorted.
 fn drift(r: &PassReport) -> Vec<(String, String, Value, Value)> {
-    let mut out: Vec<_> = r
-        .outcomes
-        .iter()
-        .flat_map(|o| {
-            o.drift.iter().map(move |d| {
-                (
-                    o.region.clone(),
-                    d.field.clone(),
-                    d.desired.clone(),
-                    d.actual.clone(),
-                )
-            })
-        })
-        .collect();
-    out.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
-    out
-}
-
-fn fields(r: &PassReport) -> Vec<(String, String)> {
-    drift(r).into_iter().map(|(r, f, _, _)| (r, f)).collect()
-}
-
-fn sorted_writes(stats: &aws_baseline_operator::aws::CallStats) -> Vec<String> {
-    let mut w = stats.write_operations();
-    w.sort();
-    w
+    sections::drift(r)
+        .into_iter()
+        .map(|(region, field, desired, actual, _)| (region, field, desired, actual))
+        .collect()
 }
 
 async fn hub_client(moto: &Moto, region: &str) -> aws_sdk_securityhub::Client {
@@ -378,13 +307,11 @@ async fn an_enabled_hub_is_adopted_its_extra_standards_disabled_and_it_is_kept_o
     let east = hub_client(&moto, "us-east-1").await;
     // Enabled by hand with AWS's default standards (FSBP and CIS 1.2.0).
     east.enable_security_hub().send().await.unwrap();
-    let s: AccountBaselineSpec = serde_json::from_value(json!({
-        "accountRef": {"name": "sandbox"},
+    let s = baseline(json!({
         "regions": ["us-east-1"],
         "deletionPolicy": "Delete",
         "securityHub": {"standards": ["aws-foundational-security-best-practices/1.0.0"]}
-    }))
-    .unwrap();
+    }));
     let report = pass(&factory, &s, DriftPolicy::Report, &[]).await;
     assert_eq!(
         fields(&report),

@@ -297,15 +297,21 @@ pub fn bucket_policy_statements(spec: &CloudTrailSpec, account: &str, region: &s
             "Resource": format!("arn:aws:s3:::{bucket}/{prefix}AWSLogs/{account}/*"),
             "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": source_arn}}
         }),
-        json!({
-            "Sid": "DenyInsecureTransport",
-            "Effect": "Deny",
-            "Principal": "*",
-            "Action": "s3:*",
-            "Resource": [format!("arn:aws:s3:::{bucket}"), format!("arn:aws:s3:::{bucket}/*")],
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}}
-        }),
+        deny_insecure_transport("aws", bucket),
     ]
+}
+
+/// TLS-only access to a log bucket: the same statement (same Sid) on every bucket the operator creates, so a
+/// bucket shared by the trail and AWS Config carries it once.
+pub fn deny_insecure_transport(partition: &str, bucket: &str) -> Value {
+    json!({
+        "Sid": "DenyInsecureTransport",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [format!("arn:{partition}:s3:::{bucket}"), format!("arn:{partition}:s3:::{bucket}/*")],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}}
+    })
 }
 
 fn sid(v: &Value) -> Option<&str> {

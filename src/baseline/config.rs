@@ -29,24 +29,19 @@ pub fn bucket_policy_statements(
         .as_ref()
         .map(|k| format!("{}/", k.trim_end_matches('/')))
         .unwrap_or_default();
-    let source = json!({"StringEquals": {"AWS:SourceAccount": account}});
+    let check = |sid: &str, action: &str| {
+        json!({
+            "Sid": sid,
+            "Effect": "Allow",
+            "Principal": {"Service": "config.amazonaws.com"},
+            "Action": action,
+            "Resource": format!("arn:{p}:s3:::{bucket}"),
+            "Condition": {"StringEquals": {"AWS:SourceAccount": account}}
+        })
+    };
     vec![
-        json!({
-            "Sid": "AWSConfigBucketPermissionsCheck",
-            "Effect": "Allow",
-            "Principal": {"Service": "config.amazonaws.com"},
-            "Action": "s3:GetBucketAcl",
-            "Resource": format!("arn:{p}:s3:::{bucket}"),
-            "Condition": source
-        }),
-        json!({
-            "Sid": "AWSConfigBucketExistenceCheck",
-            "Effect": "Allow",
-            "Principal": {"Service": "config.amazonaws.com"},
-            "Action": "s3:ListBucket",
-            "Resource": format!("arn:{p}:s3:::{bucket}"),
-            "Condition": source
-        }),
+        check("AWSConfigBucketPermissionsCheck", "s3:GetBucketAcl"),
+        check("AWSConfigBucketExistenceCheck", "s3:ListBucket"),
         json!({
             "Sid": "AWSConfigBucketDelivery",
             "Effect": "Allow",
@@ -55,14 +50,7 @@ pub fn bucket_policy_statements(
             "Resource": format!("arn:{p}:s3:::{bucket}/{prefix}AWSLogs/{account}/Config/*"),
             "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "AWS:SourceAccount": account}}
         }),
-        json!({
-            "Sid": "DenyInsecureTransport",
-            "Effect": "Deny",
-            "Principal": "*",
-            "Action": "s3:*",
-            "Resource": [format!("arn:{p}:s3:::{bucket}"), format!("arn:{p}:s3:::{bucket}/*")],
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}}
-        }),
+        crate::baseline::cloudtrail::deny_insecure_transport(p, bucket),
     ]
 }
 
