@@ -1,13 +1,13 @@
 //! AWS Security Hub passes on aws-smithy-mocks with AWS's documented response shapes (the real SDK still
 //! serialises the requests): enabling, standards and controls drift under Report and Correct, unprocessed batch
 //! entries, classified errors, and the finding aggregator's ownership rules. The same passes run against moto with
-//! the Security Hub extension in `baseline_sections_moto.rs`.
+//! the Security Hub extension in `securityhub_moto.rs`.
 
 use aws_baseline_operator::api::account_baseline::SecurityHubSpec;
 use aws_baseline_operator::api::common::{ComponentState, DriftAction, Owner, Ownership};
 use aws_baseline_operator::aws::{CallStats, ErrorCategory};
 use aws_baseline_operator::engine::baseline::security_hub::{
-    aggregator_with, reconcile_with, Target,
+    aggregator_with, reconcile_with, AggregatorTarget, Target,
 };
 use aws_baseline_operator::engine::ComponentOutcome;
 use aws_sdk_securityhub::operation::batch_disable_standards::BatchDisableStandardsOutput;
@@ -189,7 +189,8 @@ async fn enabling_sends_the_spec_explicitly_and_subscribes_the_declared_standard
         .match_requests(|r| {
             // AWS takes a missing EnableDefaultStandards as true: it is always sent.
             r.enable_default_standards() == Some(false)
-                && r.control_finding_generator() == Some(&ControlFindingGenerator::SecurityControl)
+                // Not declared: not sent (AWS's default applies; members of an organization can't set it).
+                && r.control_finding_generator().is_none()
                 && r.tags()
                     .and_then(|t| t.get("awsbaseline.io/owner-uid"))
                     .is_some()
@@ -458,55 +459,91 @@ fn aggregators(region: &'static str, mode: &'static str) -> (Rule, Rule) {
     )
 }
 
-async fn run_aggregator(
-    client: &Hub,
-    previous: Option<Ownership>,
-    may_write: bool,
-) -> ComponentOutcome {
-    let o = owner();
-    let t = Target {
-        owner: &o,
-        account_id: ACCOUNT,
+async fn run_aggregator(client: &Hub, created: Option<&str>, may_write: bool) -> ComponentOutcome {
+    let t = AggregatorTarget {
         region: REGION,
         may_write,
-        previous,
+        created,
     };
     let spec =
         serde_json::from_value(json!({"region": REGION, "linkingMode": "ALL_REGIONS"})).unwrap();
     aggregator_with(client, |_| client.clone(), &t, &spec).await
 }
 
+fn agg_arn(region: &str) -> String {
+    format!("arn:aws:securityhub:{region}:{ACCOUNT}:finding-aggregator/abc")
+}
+
 #[tokio::test]
-async fn an_aggregator_is_updated_in_place_and_one_elsewhere_is_moved_only_when_ours() {
-    // Same region, other linking mode: one UpdateFindingAggregator.
+async fn an_aggregator_is_updated_in_place_and_one_elsewhere_is_moved_only_when_its_recorded_arn_is_ours(
+) {
+    // Same region, other linking mode: one UpdateFindingAggregator; the recorded ARN keeps it ours.
     let stats = CallStats::default();
     let (list, get) = aggregators(REGION, "NO_REGIONS");
     let w = writes();
     let mut rules: Vec<&Rule> = vec![&list, &get];
     rules.extend(w.iter());
-    let o = run_aggregator(&client(&rules, &stats), Some(Ownership::Created), true).await;
-    assert_eq!(o.state, ComponentState::Corrected);
+    let here = agg_arn(REGION);
+    let o = run_aggregator(&client(&rules, &stats), Some(&here), true).await;
+    assert_eq!(
+        (o.state, o.ownership),
+        (ComponentState::Corrected, Ownership::Created)
+    );
     assert_eq!(o.drift[0].field, "securityHubAggregator.linkingMode");
     assert_eq!(
         sorted_writes(&stats),
         vec!["SecurityHub:UpdateFindingAggregator"]
     );
 
-    // In another region and not created by this baseline: never deleted, a clear error, no write.
+    // Someone else's aggregator in the declared region is updated (adopted), never recorded as ours.
     let stats = CallStats::default();
+    let o = run_aggregator(&client(&rules, &stats), None, true).await;
+    assert_eq!(o.ownership, Ownership::Adopted);
+
+    // In another region and not created by this baseline: never deleted, a clear error, no write. The same when
+    // this baseline created an aggregator once but the one there now has another ARN (replaced out of band).
     let (list, get) = aggregators("eu-west-1", "ALL_REGIONS");
     let mut rules: Vec<&Rule> = vec![&list, &get];
     rules.extend(w.iter());
-    let o = run_aggregator(&client(&rules, &stats), None, true).await;
-    assert_eq!(o.state, ComponentState::Error);
-    assert_eq!(o.drift[0].field, "securityHubAggregator.region");
-    assert!(o.message.unwrap().contains("did not create"));
-    assert_eq!(stats.writes(), 0);
+    let replaced = "arn:aws:securityhub:us-east-1:123456789012:finding-aggregator/old".to_string();
+    for created in [None, Some(replaced.as_str())] {
+        let stats = CallStats::default();
+        let o = run_aggregator(&client(&rules, &stats), created, true).await;
+        assert_eq!(
+            (o.state, o.ownership),
+            (ComponentState::Error, Ownership::Adopted)
+        );
+        assert_eq!(o.drift[0].field, "securityHubAggregator.region");
+        assert!(o.message.unwrap().contains("did not create"));
+        assert_eq!(stats.writes(), 0);
+    }
 
-    // Created by this baseline: deleted in its region and created in the declared one.
+    // Its recorded ARN: deleted in its own region, created in the declared one.
     let stats = CallStats::default();
-    let o = run_aggregator(&client(&rules, &stats), Some(Ownership::Created), true).await;
-    assert_eq!(o.state, ComponentState::Created, "{:?}", o.message);
+    let c = client(&rules, &stats);
+    let asked = std::sync::Mutex::new(Vec::new());
+    let t = AggregatorTarget {
+        region: REGION,
+        may_write: true,
+        created: Some(&agg_arn("eu-west-1")),
+    };
+    let spec = serde_json::from_value(json!({"region": REGION})).unwrap();
+    let o = aggregator_with(
+        &c,
+        |r| {
+            asked.lock().unwrap().push(r.to_string());
+            c.clone()
+        },
+        &t,
+        &spec,
+    )
+    .await;
+    assert_eq!(
+        (o.state, o.ownership),
+        (ComponentState::Created, Ownership::Created),
+        "{:?}",
+        o.message
+    );
     assert_eq!(
         sorted_writes(&stats),
         vec![
@@ -514,8 +551,32 @@ async fn an_aggregator_is_updated_in_place_and_one_elsewhere_is_moved_only_when_
             "SecurityHub:DeleteFindingAggregator"
         ]
     );
+    // GetFindingAggregator and DeleteFindingAggregator went to the aggregator's own region.
+    assert_eq!(*asked.lock().unwrap(), vec!["eu-west-1", "eu-west-1"]);
     assert_eq!(
         o.id.as_deref(),
         Some("arn:aws:securityhub:us-east-1:123456789012:finding-aggregator/new")
+    );
+}
+
+#[tokio::test]
+async fn a_hub_enabled_before_a_later_write_fails_stays_owned_by_the_operator() {
+    let stats = CallStats::default();
+    let off = not_subscribed();
+    let enable =
+        mock!(Hub::enable_security_hub).then_output(|| EnableSecurityHubOutput::builder().build());
+    let configure = mock!(Hub::update_security_hub_configuration)
+        .then_output(|| UpdateSecurityHubConfigurationOutput::builder().build());
+    let throttled = mock!(Hub::batch_enable_standards)
+        .then_http_response(|| error(429, "LimitExceededException", "Rate exceeded"));
+    let c = client(&[&off, &enable, &configure, &throttled], &stats);
+    let o = run(&c, &spec(), true).await;
+    assert_eq!(o.state, ComponentState::Error);
+    assert_eq!(o.error.as_ref().unwrap().category, ErrorCategory::Throttled);
+    // EnableSecurityHub succeeded: the hub is recorded as the operator's, so `Delete` will turn it off again.
+    assert_eq!(o.ownership, Ownership::Created);
+    assert_eq!(
+        o.id.as_deref(),
+        Some("arn:aws:securityhub:us-east-1:123456789012:hub/default")
     );
 }

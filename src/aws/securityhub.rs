@@ -93,17 +93,18 @@ pub async fn hub(client: &Client) -> Result<Option<Hub>, AwsError> {
     }))
 }
 
-/// EnableSecurityHub, tagged. `EnableDefaultStandards` is always sent (AWS takes a missing value as true).
+/// EnableSecurityHub, tagged. `EnableDefaultStandards` is always sent (AWS takes a missing value as true); the
+/// finding generator only when declared (AWS's default is `SECURITY_CONTROL`).
 pub async fn enable(
     client: &Client,
     default_standards: bool,
-    generator: &str,
+    generator: Option<&str>,
     tags: &[(String, String)],
 ) -> Result<(), AwsError> {
     client
         .enable_security_hub()
         .enable_default_standards(default_standards)
-        .control_finding_generator(ControlFindingGenerator::from(generator))
+        .set_control_finding_generator(generator.map(ControlFindingGenerator::from))
         .set_tags(Some(tags.iter().cloned().collect()))
         .send()
         .await
@@ -124,16 +125,17 @@ pub async fn disable(client: &Client) -> Result<(), AwsError> {
     Ok(())
 }
 
-/// UpdateSecurityHubConfiguration.
+/// UpdateSecurityHubConfiguration with only the settings given (the finding generator can be changed only in an
+/// organization's administrator account, so it is never sent when it did not drift).
 pub async fn configure(
     client: &Client,
-    auto_enable_controls: bool,
-    generator: &str,
+    auto_enable_controls: Option<bool>,
+    generator: Option<&str>,
 ) -> Result<(), AwsError> {
     client
         .update_security_hub_configuration()
-        .auto_enable_controls(auto_enable_controls)
-        .control_finding_generator(ControlFindingGenerator::from(generator))
+        .set_auto_enable_controls(auto_enable_controls)
+        .set_control_finding_generator(generator.map(ControlFindingGenerator::from))
         .send()
         .await
         .aws(SVC, "UpdateSecurityHubConfiguration")?;

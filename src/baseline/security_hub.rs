@@ -82,6 +82,8 @@ pub fn pairs_to_read(
             && declared
                 .as_ref()
                 .is_none_or(|d| d.contains(&s.standards_arn))
+            // Controls of a service-managed standard (Control Tower's) are changed only through that service.
+            && !is_service_managed(&standard_name(&s.standards_arn))
     }) {
         for c in &spec.disabled_controls {
             out.push((c.control_id.clone(), s.standards_arn.clone()));
@@ -111,10 +113,9 @@ pub fn desired(spec: &SecurityHubSpec, obs: &Observed, partition: &str, region: 
         format!("{c}.autoEnableControls"),
         json!(spec.auto_enable_controls),
     );
-    f.insert(
-        format!("{c}.controlFindingGenerator"),
-        json!(spec.control_finding_generator.as_str()),
-    );
+    if let Some(g) = spec.control_finding_generator {
+        f.insert(format!("{c}.controlFindingGenerator"), json!(g.as_str()));
+    }
     if spec.standards.is_some() {
         let declared: Vec<String> = spec
             .declared_standards()
@@ -206,8 +207,10 @@ pub struct Plan {
     pub enable_hub: bool,
     /// DisableSecurityHub (`enabled: false`).
     pub disable_hub: bool,
-    /// UpdateSecurityHubConfiguration.
-    pub configure: bool,
+    /// UpdateSecurityHubConfiguration: auto-enable controls, when it drifted.
+    pub configure_auto_enable: Option<bool>,
+    /// UpdateSecurityHubConfiguration: the finding generator, when it drifted.
+    pub configure_generator: Option<&'static str>,
     /// BatchEnableStandards: standards ARNs.
     pub enable_standards: Vec<String>,
     /// BatchDisableStandards: subscription ARNs.
@@ -240,13 +243,17 @@ pub fn plan(spec: &SecurityHubSpec, obs: &Observed, partition: &str, region: &st
         (None, true) => {
             p.enable_hub = true;
             // The finding generator is set by EnableSecurityHub; auto-enable starts as true.
-            p.configure = !spec.auto_enable_controls;
+            p.configure_auto_enable = (!spec.auto_enable_controls).then_some(false);
             p.enable_standards = declared;
             return p;
         }
         (Some(hub), true) => {
-            p.configure = hub.auto_enable_controls != spec.auto_enable_controls
-                || hub.control_finding_generator != spec.control_finding_generator.as_str();
+            p.configure_auto_enable = (hub.auto_enable_controls != spec.auto_enable_controls)
+                .then_some(spec.auto_enable_controls);
+            p.configure_generator = spec
+                .control_finding_generator
+                .filter(|g| hub.control_finding_generator != g.as_str())
+                .map(|g| g.as_str());
         }
     }
     if spec.standards.is_some() {
@@ -437,7 +444,7 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].field, "securityHub.enabled");
         let p = plan(&s, &obs, "aws", "us-east-1");
-        assert!(p.enable_hub && !p.configure);
+        assert!(p.enable_hub && p.configure_auto_enable.is_none());
         assert_eq!(
             p.enable_standards,
             vec![
@@ -519,7 +526,8 @@ mod tests {
             ]
         );
         let p = plan(&s, &obs, "aws", "us-east-1");
-        assert!(p.configure && !p.enable_hub && !p.disable_hub);
+        assert_eq!(p.configure_auto_enable, Some(false));
+        assert!(p.configure_generator.is_none() && !p.enable_hub && !p.disable_hub);
         assert_eq!(
             p.enable_standards,
             vec!["arn:aws:securityhub:us-east-1::standards/cis-aws-foundations-benchmark/v/1.4.0"]

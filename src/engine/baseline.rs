@@ -183,12 +183,20 @@ pub async fn run(factory: &AwsFactory, input: &BaselineInput<'_>) -> PassReport 
         .and_then(|s| s.finding_aggregator.as_ref())
     {
         if let Some(e) = security_hub::aggregator_region_error(a, &regions) {
-            outcomes.push(failed(
+            // The recorded ARN of an aggregator this baseline created is kept (the outcome carries it).
+            let created = security_hub::created_aggregator(input.previous);
+            let mut o = failed(
                 crate::baseline::security_hub::AGGREGATOR_COMPONENT,
                 &home,
-                Ownership::None,
+                if created.is_some() {
+                    Ownership::Created
+                } else {
+                    Ownership::None
+                },
                 e,
-            ));
+            );
+            o.id = created;
+            outcomes.push(o);
         }
     }
     PassReport {
@@ -829,14 +837,13 @@ pub async fn cleanup(
             note(inspector::cleanup(&session, &account_id, region, spec, owned).await);
         }
     }
-    if let Some(spec) = &input.spec.security_hub {
+    if input.spec.security_hub.is_some() {
         use crate::baseline::security_hub as shr;
+        // The aggregator this baseline created (by recorded ARN, whatever region it is in) is deleted once, with
+        // the home region's pass.
+        let aggregator = security_hub::created_aggregator(input.previous);
         for region in &regions {
-            let aggregator = spec
-                .finding_aggregator
-                .as_ref()
-                .is_some_and(|a| &a.region == region)
-                && created(shr::AGGREGATOR_COMPONENT, region);
+            let aggregator = aggregator.as_deref().filter(|_| region == &home);
             for r in security_hub::cleanup(
                 &session,
                 region,

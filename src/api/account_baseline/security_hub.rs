@@ -38,9 +38,10 @@ pub struct SecurityHubSpec {
     #[schemars(length(max = 200))]
     pub disabled_controls: Vec<DisabledControl>,
     /// Whether findings are generated once per security control (`SECURITY_CONTROL`, consolidated control
-    /// findings, the default for new hubs) or once per standard (`STANDARD_CONTROL`).
-    #[serde(default)]
-    pub control_finding_generator: ControlFindingGenerator,
+    /// findings, AWS's default for new hubs) or once per standard (`STANDARD_CONTROL`). Unset: not managed (in an
+    /// organization only the administrator account can change it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control_finding_generator: Option<ControlFindingGenerator>,
     /// Enable new controls of the subscribed standards automatically when AWS adds them.
     #[serde(default = "yes")]
     pub auto_enable_controls: bool,

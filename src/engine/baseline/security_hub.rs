@@ -84,9 +84,10 @@ pub async fn reconcile_with(
     let plan = sh::plan(spec, &obs, p, t.region);
     let pace_key = format!("{}/{}", t.account_id, t.region);
     let mut drift = drift;
+    // Set as soon as EnableSecurityHub succeeds: a later failing write in the pass must not lose the ownership.
+    let mut enabled_now = false;
     let exec = if t.may_write && !drift.is_empty() && !plan.is_empty() {
         let result = async {
-            let generator = spec.control_finding_generator.as_str();
             if plan.disable_hub {
                 api::disable(client).await?;
                 return Ok(Vec::new());
@@ -95,13 +96,15 @@ pub async fn reconcile_with(
                 api::enable(
                     client,
                     spec.enable_default_standards,
-                    generator,
+                    spec.control_finding_generator.map(|g| g.as_str()),
                     &t.owner.tags(),
                 )
                 .await?;
+                enabled_now = true;
             }
-            if plan.configure {
-                api::configure(client, spec.auto_enable_controls, generator).await?;
+            if plan.configure_auto_enable.is_some() || plan.configure_generator.is_some() {
+                api::configure(client, plan.configure_auto_enable, plan.configure_generator)
+                    .await?;
             }
             if !plan.disable_standards.is_empty() {
                 api::disable_standards(client, &pace_key, &plan.disable_standards).await?;
@@ -124,14 +127,17 @@ pub async fn reconcile_with(
     };
     // The hub carries the owner's tags, but DescribeHub does not return them: whether the operator enabled
     // Security Hub in this region is remembered in status from the pass that did.
-    let wrote = exec.as_ref().is_some_and(|r| r.is_ok());
-    let ownership = sticky_ownership(t.previous, obs.hub.is_none(), wrote && plan.enable_hub);
+    let ownership = sticky_ownership(t.previous, obs.hub.is_none(), enabled_now);
     let id = obs
         .hub
         .as_ref()
         .map(|h| h.arn.clone())
-        .or_else(|| (wrote && plan.enable_hub).then(|| hub_arn(p, t.region, t.account_id)));
-    settle(c, t.region, drift, exec, plan.enable_hub, ownership, id)
+        .or_else(|| enabled_now.then(|| hub_arn(p, t.region, t.account_id)));
+    let mut outcome = settle(c, t.region, drift, exec, plan.enable_hub, ownership, id);
+    if outcome.message.is_none() {
+        outcome.message = unmatched_controls(spec, &obs);
+    }
+    outcome
 }
 
 /// Right after standards were subscribed: the declared disabled controls of those whose control associations
@@ -157,7 +163,11 @@ async fn new_standards_controls(
         hub: before.hub.clone().or(Some(api::Hub {
             arn: String::new(),
             auto_enable_controls: spec.auto_enable_controls,
-            control_finding_generator: spec.control_finding_generator.as_str().into(),
+            control_finding_generator: spec
+                .control_finding_generator
+                .map(|g| g.as_str())
+                .unwrap_or("SECURITY_CONTROL")
+                .into(),
         })),
         subscriptions,
         associations: api::associations(client, &pairs).await?,
@@ -174,46 +184,95 @@ async fn new_standards_controls(
         .collect())
 }
 
+/// A note when a declared disabled control is part of none of the subscribed standards that were read (a typo,
+/// or a control of another standard): nothing could be disabled for it.
+fn unmatched_controls(spec: &SecurityHubSpec, obs: &sh::Observed) -> Option<String> {
+    if obs.subscriptions.is_empty() {
+        return None;
+    }
+    let unmatched: Vec<&str> = spec
+        .disabled_controls
+        .iter()
+        .map(|d| d.control_id.as_str())
+        .filter(|id| !obs.associations.keys().any(|(c, _)| c == id))
+        .collect();
+    (!unmatched.is_empty()).then(|| {
+        format!(
+            "disabledControls {} are part of no subscribed standard (check the control IDs): nothing was disabled for them",
+            unmatched.join(", ")
+        )
+    })
+}
+
 fn hub_arn(partition: &str, region: &str, account: &str) -> String {
     format!("arn:{partition}:securityhub:{region}:{account}:hub/default")
+}
+
+/// The ARN of the finding aggregator this baseline created, from the previous status (whatever region it was
+/// in): the aggregator carries no tags, so ownership is that recorded ARN.
+pub(super) fn created_aggregator(
+    previous: &[crate::api::common::ComponentStatus],
+) -> Option<String> {
+    previous
+        .iter()
+        .find(|c| c.component == sh::AGGREGATOR_COMPONENT && c.ownership == Ownership::Created)
+        .and_then(|c| c.id.clone())
+}
+
+/// How the aggregator pass runs.
+#[derive(Clone, Debug)]
+pub struct AggregatorTarget<'a> {
+    /// The aggregation region (the spec's).
+    pub region: &'a str,
+    /// `driftPolicy: Correct`.
+    pub may_write: bool,
+    /// ARN of the aggregator this baseline created, as recorded in status.
+    pub created: Option<&'a str>,
 }
 
 /// The finding aggregator, in the aggregation region.
 pub(super) async fn aggregator(ctx: &Ctx<'_>, spec: &FindingAggregatorSpec) -> ComponentOutcome {
     let client = ctx.session.securityhub(&spec.region);
-    let target = Target {
-        owner: &ctx.input.owner,
-        account_id: &ctx.account_id,
+    let created = created_aggregator(ctx.input.previous);
+    let target = AggregatorTarget {
         region: &spec.region,
         may_write: ctx.may_write(),
-        previous: ctx.previous_ownership(sh::AGGREGATOR_COMPONENT, &spec.region),
+        created: created.as_deref(),
     };
     let session = &ctx.session;
     aggregator_with(&client, |r| session.securityhub(r), &target, spec).await
 }
 
 /// ListFindingAggregators plus GetFindingAggregator of the one found (in its region, `client_for`); then at most
-/// one Create, Update, or (for an aggregator this baseline created elsewhere) Delete + Create.
+/// one Create, Update, or (for the aggregator this baseline created, by recorded ARN, in another region)
+/// Delete + Create.
 pub async fn aggregator_with<F>(
     client: &Client,
     client_for: F,
-    t: &Target<'_>,
+    t: &AggregatorTarget<'_>,
     spec: &FindingAggregatorSpec,
 ) -> ComponentOutcome
 where
     F: Fn(&str) -> Client,
 {
     let c = sh::AGGREGATOR_COMPONENT;
+    let recorded = if t.created.is_some() {
+        Ownership::Created
+    } else {
+        Ownership::None
+    };
     let existing = match api::aggregator(client, &client_for).await {
         Ok(a) => a,
-        Err(e) => return failed(c, t.region, t.previous.unwrap_or(Ownership::None), e),
+        Err(e) => return failed(c, t.region, recorded, e),
     };
     let drift = diff(
         c,
         &sh::aggregator_desired(spec),
         &sh::aggregator_observed(existing.as_ref()),
     );
-    let ours = t.previous == Some(Ownership::Created);
+    let ours = existing
+        .as_ref()
+        .is_some_and(|a| t.created == Some(a.arn.as_str()));
     let write = sh::aggregator_plan(existing.as_ref(), spec, ours, &drift);
     let regions = {
         let mut r = spec.regions.clone().unwrap_or_default();
@@ -258,11 +317,12 @@ where
         write,
         Some(sh::AggregatorWrite::Create | sh::AggregatorWrite::Move { .. })
     ) && exec.as_ref().is_some_and(|r| r.is_ok());
-    let ownership = sticky_ownership(t.previous, existing.is_none(), created_now);
-    let ownership = if created_now {
-        Ownership::Created
-    } else {
-        ownership
+    let ownership = match &existing {
+        _ if created_now => Ownership::Created,
+        Some(_) if ours => Ownership::Created,
+        // Someone else's aggregator: updated in place if it is in the declared region, never deleted.
+        Some(_) => Ownership::Adopted,
+        None => Ownership::None,
     };
     settle(c, t.region, drift, exec, created_now, ownership, id)
 }
@@ -292,21 +352,25 @@ pub(super) async fn cleanup(
     session: &AccountSession,
     region: &str,
     hub_created: bool,
-    aggregator_created: bool,
+    aggregator_created: Option<&str>,
 ) -> Vec<Result<Option<String>, AwsError>> {
     let client = session.securityhub(region);
     let mut out = Vec::new();
-    if aggregator_created {
+    if let Some(created) = aggregator_created {
         out.push(
             async {
                 match api::aggregator(&client, |r| session.securityhub(r)).await? {
-                    Some(a) => {
+                    Some(a) if a.arn == created => {
                         api::delete_aggregator(&session.securityhub(&a.region), &a.arn).await?;
                         Ok(Some(format!(
                             "deleted Security Hub finding aggregator in {}",
                             a.region
                         )))
                     }
+                    Some(a) => Ok(Some(format!(
+                        "kept Security Hub finding aggregator {} (not created by this baseline)",
+                        a.arn
+                    ))),
                     None => Ok(None),
                 }
             }
