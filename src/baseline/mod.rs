@@ -2,6 +2,7 @@
 //! Everything here is pure; the engine does the I/O.
 
 pub mod access_analyzer;
+pub mod budgets;
 pub mod cloudtrail;
 pub mod config;
 pub mod controls;
@@ -26,4 +27,5 @@ pub const COMPONENTS: &[&str] = &[
     flowlogs::COMPONENT,
     access_analyzer::COMPONENT,
     session_manager::COMPONENT,
+    budgets::COMPONENT,
 ];
