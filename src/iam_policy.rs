@@ -138,6 +138,7 @@ pub const SECTIONS: &[&str] = &[
     "AccountBaseline.accessAnalyzer",
     "AccountBaseline.securityHub",
     "AccountBaseline.securityHub.findingAggregator",
+    "AccountBaseline.budgets",
     "PatchSchedule",
     // A target group selects instances by tags (compliance expands them with EC2).
     "PatchSchedule.targets.tags",
@@ -189,6 +190,14 @@ pub const SECTIONS: &[&str] = &[
 //   role AWSServiceRoleForAccessAnalyzer on first use
 //   (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsiamaccessanalyzer.html,
 //   https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-using-service-linked-roles.html).
+// - AWS Budgets: the IAM prefix is budgets and its actions are permissions, not API names: budgets:ViewBudget
+//   authorizes DescribeBudgets, DescribeNotificationsForBudget and DescribeSubscribersForNotification;
+//   budgets:ModifyBudget authorizes Create/Update/DeleteBudget, Create/DeleteNotification and
+//   Create/Update/DeleteSubscriber; CreateBudget with ResourceTags also authorizes budgets:TagResource;
+//   ListTagsForResource is budgets:ListTagsForResource
+//   (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsbudgetservice.html). The operations
+//   table there also lists the legacy aws-portal:ModifyBilling / ViewBilling, which AWS retired for the
+//   fine-grained Billing and Cost Management actions; they are not granted.
 // - Amazon VPC user guide, flow logs: CreateFlowLogs with TagSpecifications needs ec2:CreateTags; publishing to
 //   CloudWatch Logs passes the delivery role (iam:PassRole to vpc-flow-logs.amazonaws.com); publishing to S3
 //   needs logs:CreateLogDelivery, and deleting such a flow log logs:DeleteLogDelivery
@@ -320,6 +329,82 @@ pub const OPERATIONS: &[Row] = &[
         "UpdateArchiveRule",
         &[act("access-analyzer:UpdateArchiveRule")],
         &["AccountBaseline.accessAnalyzer#correct"],
+    ),
+    // AWS Budgets (account-wide, from the home region; the endpoint is global).
+    row(
+        "budgets",
+        "CreateBudget",
+        &[act("budgets:ModifyBudget"), act("budgets:TagResource")],
+        &["AccountBaseline.budgets#correct"],
+    ),
+    row(
+        "budgets",
+        "CreateNotification",
+        &[act("budgets:ModifyBudget")],
+        &["AccountBaseline.budgets#correct"],
+    ),
+    row(
+        "budgets",
+        "CreateSubscriber",
+        &[act("budgets:ModifyBudget")],
+        &["AccountBaseline.budgets#correct"],
+    ),
+    row(
+        "budgets",
+        "DeleteBudget",
+        &[act("budgets:ModifyBudget")],
+        &[
+            "AccountBaseline.budgets#correct",
+            "AccountBaseline.budgets#delete",
+        ],
+    ),
+    row(
+        "budgets",
+        "DeleteNotification",
+        &[act("budgets:ModifyBudget")],
+        &["AccountBaseline.budgets#correct"],
+    ),
+    row(
+        "budgets",
+        "DeleteSubscriber",
+        &[act("budgets:ModifyBudget")],
+        &["AccountBaseline.budgets#correct"],
+    ),
+    row(
+        "budgets",
+        "DescribeBudgets",
+        &[act("budgets:ViewBudget")],
+        &["AccountBaseline.budgets", "AccountBaseline.budgets#delete"],
+    ),
+    row(
+        "budgets",
+        "DescribeNotificationsForBudget",
+        &[act("budgets:ViewBudget")],
+        &["AccountBaseline.budgets"],
+    ),
+    row(
+        "budgets",
+        "DescribeSubscribersForNotification",
+        &[act("budgets:ViewBudget")],
+        &["AccountBaseline.budgets"],
+    ),
+    row(
+        "budgets",
+        "ListTagsForResource",
+        &[act("budgets:ListTagsForResource")],
+        &["AccountBaseline.budgets", "AccountBaseline.budgets#delete"],
+    ),
+    row(
+        "budgets",
+        "UpdateBudget",
+        &[act("budgets:ModifyBudget")],
+        &["AccountBaseline.budgets#correct"],
+    ),
+    row(
+        "budgets",
+        "UpdateSubscriber",
+        &[act("budgets:ModifyBudget")],
+        &["AccountBaseline.budgets#correct"],
     ),
     // CloudTrail (trail in the home region).
     row(
@@ -1676,6 +1761,9 @@ impl Usage {
                     secs.push("AccountBaseline.securityHub.findingAggregator");
                 }
             }
+            if s.budgets.is_some() {
+                secs.push("AccountBaseline.budgets");
+            }
             if let Some(f) = &s.vpc_flow_logs {
                 secs.push("AccountBaseline.vpcFlowLogs");
                 if f.s3.is_some() {
@@ -2153,7 +2241,10 @@ mod tests {
             let name = a.split(':').nth(1).unwrap_or_default();
             let allowed_write = ["AssumeRole", "TagSession"].contains(&name);
             assert!(
-                allowed_write || !crate::aws::counter::is_mutating(name) || name == "ListBucket",
+                // s3:ListBucket (HeadBucket) and budgets:ViewBudget (Describe*) read, whatever their names say.
+                allowed_write
+                    || !crate::aws::counter::is_mutating(name)
+                    || ["ListBucket", "ViewBudget"].contains(&name),
                 "read-only policy allows {a}"
             );
         }

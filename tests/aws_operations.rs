@@ -164,6 +164,7 @@ async fn every_moto_row_is_called_against_moto() {
     let report = cleanup(&factory, &input).await.unwrap();
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     baseline_sections_scenario(&factory).await;
+    budgets_scenario(&factory).await;
 
     patch_schedule_scenario(&factory).await;
     monitoring_scenario(&factory).await;
@@ -262,6 +263,63 @@ async fn baseline_sections_scenario(factory: &aws_baseline_operator::aws::AwsFac
     };
     let report = cleanup(factory, &input).await.unwrap();
     assert!(report.errors.is_empty(), "{:?}", report.errors);
+}
+
+/// AccountBaseline budgets: create, change the limit, replace a notification, swap / remove / add subscribers,
+/// drop a budget from the spec, delete.
+async fn budgets_scenario(factory: &aws_baseline_operator::aws::AwsFactory) {
+    let acct = support::account(&["us-east-1"]);
+    let owner = Owner {
+        kind: "AccountBaseline".into(),
+        name: "budgets".into(),
+        uid: "budgets-uid".into(),
+    };
+    let spec: AccountBaselineSpec = serde_json::from_value(json!({
+        "accountRef": {"name": "a"},
+        "deletionPolicy": "Delete",
+        "budgets": [
+            {"name": "ops-cost", "budgetType": "COST", "limit": {"amount": "100", "unit": "USD"}, "notifications": [
+                {"type": "ACTUAL", "threshold": 80, "emails": ["a@example.com", "b@example.com"]},
+                {"type": "FORECASTED", "threshold": 100, "emails": ["c@example.com", "d@example.com"]}
+            ]},
+            {"name": "ops-old", "budgetType": "COST", "limit": {"amount": "5", "unit": "USD"}}
+        ]
+    }))
+    .unwrap();
+    let mut changed = spec.clone();
+    let budgets = changed.budgets.as_mut().unwrap();
+    budgets.truncate(1);
+    budgets[0].limit.as_mut().unwrap().amount = "200".into();
+    budgets[0].notifications[0].threshold = 85.0;
+    budgets[0].notifications[1].emails = vec!["e@example.com".into()];
+    let mut added = changed.clone();
+    added.budgets.as_mut().unwrap()[0].notifications[1].emails =
+        vec!["e@example.com".into(), "f@example.com".into()];
+    let now = Time("2026-01-01T00:00:00Z".parse().unwrap());
+    let mut previous = vec![];
+    for s in [&spec, &changed, &added] {
+        let input = BaselineInput {
+            spec: s,
+            account: &acct,
+            owner: owner.clone(),
+            previous: &previous,
+            mode: DriftPolicy::Correct,
+        };
+        let r = run(factory, &input).await;
+        assert!(r.error_category().is_none(), "{:#?}", r.outcomes);
+        assert_eq!(r.remaining_drift(), 0, "{:#?}", r.outcomes);
+        previous = baseline_status(None, &r, None, &now).components;
+    }
+    let input = BaselineInput {
+        spec: &added,
+        account: &acct,
+        owner,
+        previous: &previous,
+        mode: DriftPolicy::Correct,
+    };
+    let report = cleanup(factory, &input).await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.actions, vec!["deleted budget ops-cost"]);
 }
 
 /// PatchSchedule: create, change every managed kind of setting, re-locate without status, delete.

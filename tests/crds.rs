@@ -154,6 +154,55 @@ fn cel_rules_accept_good_specs_and_reject_bad_ones() {
 }
 
 #[test]
+fn budget_cel_rules_accept_good_budgets_and_reject_bad_ones() {
+    let with = |budgets: Value| json!({"accountRef": {"name": "a"}, "budgets": budgets});
+    let alert =
+        |t: f64| json!({"type": "ACTUAL", "threshold": t, "emails": ["finops@example.com"]});
+    // A budgets section alone is a baseline; RI budgets need no limit.
+    assert_eq!(cel_error(with(json!([]))), None);
+    assert_eq!(
+        cel_error(with(json!([
+            {"name": "monthly", "budgetType": "COST", "limit": {"amount": "1000", "unit": "USD"},
+             "notifications": [alert(80.0), alert(100.0),
+                {"type": "FORECASTED", "threshold": 100, "snsTopicArns": ["arn:aws:sns:us-east-1:123456789012:t"]}]},
+            {"name": "ri", "budgetType": "RI_UTILIZATION", "timeUnit": "QUARTERLY"}
+        ]))),
+        None
+    );
+    let cases = [
+        (
+            json!([{"name": "a", "budgetType": "COST", "limit": {"amount": "1", "unit": "USD"}},
+                   {"name": "a", "budgetType": "USAGE", "limit": {"amount": "1", "unit": "Hrs"}}]),
+            "budget names must be unique",
+        ),
+        (
+            json!([{"name": "a", "budgetType": "USAGE"}]),
+            "COST and USAGE budgets need a limit",
+        ),
+        (
+            json!([{"name": "a", "budgetType": "COST", "limit": {"amount": "1", "unit": "USD"},
+                    "notifications": [{"type": "ACTUAL", "threshold": 80}]}]),
+            "at least one subscriber",
+        ),
+        (
+            json!([{"name": "a", "budgetType": "COST", "limit": {"amount": "1", "unit": "USD"},
+                    "notifications": [alert(80.0), alert(80.0)]}]),
+            "notifications must differ",
+        ),
+        (
+            json!([{"name": "a", "budgetType": "COST", "limit": {"amount": "1", "unit": "USD"},
+                    "notifications": [alert(2000000.0)]}]),
+            "PERCENTAGE threshold can be at most 1000000",
+        ),
+    ];
+    for (budgets, want) in cases {
+        let spec = with(budgets);
+        let err = cel_error(spec.clone()).unwrap_or_else(|| panic!("accepted {spec}"));
+        assert!(err.contains(want), "{spec}: {err}");
+    }
+}
+
+#[test]
 fn aws_account_role_must_be_in_the_declared_account() {
     let acct = |role: &str| -> AwsAccount {
         serde_json::from_value(json!({"apiVersion": "awsbaseline.io/v1alpha1", "kind": "AwsAccount", "metadata": {"name": "a"},

@@ -10,6 +10,8 @@ mod aws_operations;
 mod baseline_mocks;
 mod baseline_moto;
 mod baseline_sections_moto;
+mod budgets_mocks;
+mod budgets_moto;
 mod cli_moto;
 mod controller_mock;
 mod crds;

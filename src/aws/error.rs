@@ -54,6 +54,7 @@ impl ErrorCategory {
             Self::Throttled
         } else if c == "ResourceLimitExceededException"
             || c == "LimitExceededException"
+            || c == "CreationLimitExceededException"
             || c == "ServiceQuotaExceededException"
         {
             Self::QuotaExceeded
@@ -270,6 +271,9 @@ mod tests {
             ("ValidationException", Some(400), InvalidInput),
             ("MalformedPolicyDocument", Some(400), InvalidInput),
             ("InternalServerErrorException", Some(500), Transient),
+            // AWS Budgets: notification / subscriber quota, internal error.
+            ("CreationLimitExceededException", Some(400), QuotaExceeded),
+            ("InternalErrorException", Some(500), Transient),
             ("SomethingNew", Some(502), Transient),
             ("SomethingNew", Some(403), AccessDenied),
             ("SomethingNew", None, Unknown),

@@ -1,6 +1,7 @@
 //! The AWS seam: one module per service turning SDK types into our model and our plan into SDK calls.
 
 pub mod accessanalyzer;
+pub mod budgets;
 pub mod clients;
 pub mod cloudtrail;
 pub mod cloudwatch;

@@ -5,7 +5,8 @@
 //! 3.4 CloudTrail to CloudWatch Logs, 3.5 AWS Config in all regions, 1.20 IAM Access Analyzer in all regions, 3.7 CloudTrail KMS encryption, 3.9 VPC flow
 //! logs, 2.1.5 S3 Block Public Access, 2.2.1 EBS encryption.
 
-/// Field-path prefix -> control IDs. The longest matching prefix wins.
+/// Field-path prefix -> control IDs. The longest matching prefix wins. Components no control checks (Session
+/// Manager preferences, AWS Budgets) have no row: their drift carries no control IDs.
 pub const CONTROLS: &[(&str, &[&str])] = &[
     ("cloudTrail", &["CloudTrail.1", "CIS 3.1"]),
     ("cloudTrail.logFileValidation", &["CloudTrail.4", "CIS 3.2"]),
@@ -126,5 +127,8 @@ mod tests {
         );
         assert_eq!(controls_for("tasks.patch.maxConcurrency"), vec!["SSM.2"]);
         assert!(controls_for("tasks.snapshot.priority").is_empty());
+        // No Security Hub control or CIS item checks budgets.
+        assert!(controls_for("budgets.monthly-cost.limit").is_empty());
+        assert!(CONTROLS.iter().all(|(p, _)| !p.starts_with("budgets")));
     }
 }

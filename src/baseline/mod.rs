@@ -2,6 +2,7 @@
 //! Everything here is pure; the engine does the I/O.
 
 pub mod access_analyzer;
+pub mod budgets;
 pub mod cloudtrail;
 pub mod config;
 pub mod controls;
@@ -30,4 +31,5 @@ pub const COMPONENTS: &[&str] = &[
     session_manager::COMPONENT,
     security_hub::COMPONENT,
     security_hub::AGGREGATOR_COMPONENT,
+    budgets::COMPONENT,
 ];

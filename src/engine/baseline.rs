@@ -15,6 +15,7 @@ use crate::baseline::{cloudtrail as ct, guardduty as gd, hardening as hd};
 use futures::{stream, StreamExt};
 
 pub mod access_analyzer;
+pub mod budgets;
 mod config;
 mod flowlogs;
 mod inspector;
@@ -59,6 +60,22 @@ impl Ctx<'_> {
             .find(|c| c.component == component && c.region == region)
             .map(|c| c.ownership)
     }
+
+    fn previous_id(&self, component: &str, region: &str) -> Option<&str> {
+        previous_id(self.input.previous, component, region)
+    }
+}
+
+/// The AWS identifier the previous status recorded for a component in a region.
+fn previous_id<'a>(
+    previous: &'a [ComponentStatus],
+    component: &str,
+    region: &str,
+) -> Option<&'a str> {
+    previous
+        .iter()
+        .find(|c| c.component == component && c.region == region)
+        .and_then(|c| c.id.as_deref())
 }
 
 /// Build the outcome once drift is known and the writes (if any) ran.
@@ -162,6 +179,10 @@ pub async fn run(factory: &AwsFactory, input: &BaselineInput<'_>) -> PassReport 
         }
         if let Some(s) = &spec.root_account {
             out.push(root(&ctx, &home, s).await);
+        }
+        // Budgets are account-wide; the Budgets endpoint is global (the region selects the partition).
+        if let Some(s) = &spec.budgets {
+            out.push(budgets::reconcile(&ctx, &home, s).await);
         }
         out
     };
@@ -818,6 +839,23 @@ pub async fn cleanup(
             for r in access_analyzer::cleanup_with(&client, owner, region).await {
                 note(r);
             }
+        }
+    }
+    if let Some(spec) = &input.spec.budgets {
+        let target = budgets::Target {
+            owner,
+            account_id: &account_id,
+            region: &home,
+            may_write: true,
+            previous: None,
+            previous_budgets: budgets::managed_names(previous_id(
+                input.previous,
+                crate::baseline::budgets::COMPONENT,
+                &home,
+            )),
+        };
+        for r in budgets::cleanup_with(&session.budgets(&home), &target, spec).await {
+            note(r);
         }
     }
     if input.spec.vpc_flow_logs.is_some() {
