@@ -345,7 +345,8 @@ async fn an_enabled_hub_is_adopted_its_extra_standards_disabled_and_it_is_kept_o
 }
 
 #[tokio::test]
-async fn an_aggregation_region_outside_the_baseline_is_a_clear_error_and_nothing_is_written() {
+async fn an_aggregation_region_outside_the_baseline_is_a_clear_error_and_no_aggregator_is_touched()
+{
     let moto = Moto::start();
     let (factory, stats) = moto.factory().await;
     let mut s = spec();

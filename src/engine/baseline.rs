@@ -414,7 +414,21 @@ async fn config_bucket(
     if !ch.create_bucket || shared {
         return None;
     }
-    let ours = crate::baseline::config::bucket_policy_statements(ch, &ctx.account_id, region);
+    let mut ours = crate::baseline::config::bucket_policy_statements(ch, &ctx.account_id, region);
+    // The trail delivers to this bucket too (without creating it): its statements are kept here.
+    if let Some(t) = ctx
+        .input
+        .spec
+        .cloud_trail
+        .as_ref()
+        .filter(|t| t.s3.bucket_name == ch.s3_bucket_name)
+    {
+        for st in ct::bucket_policy_statements(t, &ctx.account_id, region) {
+            if !ours.iter().any(|o| o.get("Sid") == st.get("Sid")) {
+                ours.push(st);
+            }
+        }
+    }
     Some(
         log_bucket(
             ctx,

@@ -109,10 +109,27 @@ pub(super) async fn rules(ctx: &Ctx<'_>, region: &str, spec: &ConfigSpec) -> Com
         } else {
             aws::config::remediations(&client, &declared_existing).await?
         };
-        Ok::<_, AwsError>((ours, orphans, remediations))
+        // A remediation on a declared rule that declares none is deleted only when the rule's tags prove this
+        // baseline created it (someone may have attached one by hand to an adopted rule). Rare: tags are read only
+        // for such rules.
+        let mut owned_remediated = Vec::new();
+        for r in &ours {
+            let declared_without = cf::spec_rule_name(&owner.name, &r.name).is_some_and(|n| {
+                spec.rules
+                    .iter()
+                    .any(|s| s.name == n && s.remediation.is_none())
+            });
+            if declared_without && remediations.contains_key(&r.name) {
+                let tags = aws::config::rule_tags(&client, &r.arn).await?;
+                if owner.owns(tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
+                    owned_remediated.push(r.name.clone());
+                }
+            }
+        }
+        Ok::<_, AwsError>((ours, orphans, remediations, owned_remediated))
     }
     .await;
-    let (ours, orphans, remediations) = match observed {
+    let (ours, orphans, remediations, owned_remediated) = match observed {
         Ok(v) => v,
         Err(e) => return failed(c, region, prev.unwrap_or(Ownership::None), e),
     };
@@ -122,6 +139,7 @@ pub(super) async fn rules(ctx: &Ctx<'_>, region: &str, spec: &ConfigSpec) -> Com
         .collect();
     let remediated: Vec<&str> = remediations
         .keys()
+        .filter(|n| owned_remediated.contains(n))
         .filter_map(|n| cf::spec_rule_name(&owner.name, n))
         .collect();
     let drift = diff_resources(
