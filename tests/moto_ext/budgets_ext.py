@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import copy
 import re
-import threading
 from collections.abc import Callable
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
@@ -33,6 +32,8 @@ from moto.budgets import responses as budgets_responses
 from moto.core.exceptions import ServiceException
 from moto.core.responses import ActionResult, EmptyResult
 from moto.core.utils import unix_time
+
+import extlib
 
 Response = budgets_responses.BudgetsResponse
 Budget = budgets_models.Budget
@@ -63,11 +64,8 @@ BUDGET_ARN = re.compile(r"^arn:(aws[a-z-]*):budgets::(\d{12}):budget/(.+)$")
 # --------------------------------------------------------------------------------------------------------------
 
 
-class BudgetsError(ServiceException):
+class BudgetsError(extlib.CodedError, ServiceException):
     """A Budgets error; ``code`` must be an error shape name of the Budgets model."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(code, message)
 
 
 def not_found(message: str) -> BudgetsError:
@@ -169,16 +167,9 @@ def paginate(items: list[Any], max_results: Any, next_token: Any, hi: int) -> tu
     size = DEFAULT_PAGE if max_results is None else int(max_results)
     if not 1 <= size <= hi:
         raise invalid(f"MaxResults must be between 1 and {hi}.")
-    start = 0
-    if next_token:
-        try:
-            start = int(next_token)
-        except (TypeError, ValueError):
-            start = -1
-        if not 0 <= start <= len(items):
-            raise BudgetsError("InvalidNextTokenException", "The pagination token is invalid.")
-    end = start + size
-    return items[start:end], (str(end) if end < len(items) else None)
+    return extlib.page(
+        items, size, next_token, lambda: BudgetsError("InvalidNextTokenException", "The pagination token is invalid.")
+    )
 
 
 def default_time_period(time_unit: str) -> dict[str, Any]:
@@ -237,14 +228,7 @@ def new_budget(budget: dict[str, Any], notifications: list[dict[str, Any]]) -> B
 
 
 def get_tags(budget: Budget) -> list[dict[str, str]]:
-    tags: list[dict[str, str]] | None = budget.__dict__.get("_moto_ext_tags")
-    if tags is None:
-        with _STATE_LOCK:
-            tags = budget.__dict__.setdefault("_moto_ext_tags", [])
-    return tags
-
-
-_STATE_LOCK = threading.Lock()
+    return extlib.attached(budget, "_moto_ext_tags", list)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -486,30 +470,10 @@ class ResponseExtension:
 
 ADDED_OPERATIONS: list[str] = []
 FIXED_OPERATIONS: list[str] = []
-_APPLIED = False
-_APPLY_LOCK = threading.Lock()
 
 
-def _camel(snake: str) -> str:
-    return "".join(part.capitalize() for part in snake.split("_"))
-
-
+@extlib.once
 def apply() -> None:
     """Patch moto's Budgets response class. Idempotent; call before serving requests."""
-    global _APPLIED
-    with _APPLY_LOCK:
-        if _APPLIED:
-            return
-        added, replaced = [], []
-        for name, fn in vars(ResponseExtension).items():
-            if not callable(fn) and not isinstance(fn, staticmethod) or name.startswith("__"):
-                continue
-            if name in vars(Response):
-                _ORIGINAL[f"Response.{name}"] = vars(Response)[name]
-                replaced.append(name)
-            elif not name.startswith("_"):
-                added.append(name)
-            setattr(Response, name, fn)
-        ADDED_OPERATIONS[:] = sorted(_camel(n) for n in added)
-        FIXED_OPERATIONS[:] = sorted(_camel(n) for n in replaced if not n.startswith("_"))
-        _APPLIED = True
+    added, replaced = extlib.install(Response, ResponseExtension, "Response", _ORIGINAL)
+    extlib.record_operations(ADDED_OPERATIONS, FIXED_OPERATIONS, added, replaced)

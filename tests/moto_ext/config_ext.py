@@ -33,6 +33,8 @@ from moto.core.responses import ActionResult, EmptyResult
 from moto.moto_api._internal import mock_random as random
 from moto.utilities.utils import get_partition
 
+import extlib
+
 Backend = config_models.ConfigBackend
 Response = config_responses.ConfigResponse
 
@@ -60,13 +62,10 @@ RULE_MISSING = "The Config rule does not exist. Create the rule before adding a 
 # --------------------------------------------------------------------------------------------------------------
 
 
-class ConfigError(JsonRESTError):
+class ConfigError(extlib.CodedError, JsonRESTError):
     """A Config error: ``{"__type": code, "message": ...}``, HTTP 400 (every Config error shape is a 400)."""
 
     code = 400
-
-    def __init__(self, error_type: str, message: str) -> None:
-        super().__init__(error_type, message)
 
 
 def validation_error(problems: list[str]) -> ConfigError:
@@ -257,11 +256,7 @@ _STATE_LOCK = threading.RLock()
 
 def remediations(backend: Any) -> dict[str, dict[str, Any]]:
     """Rule name -> stored RemediationConfiguration (one per rule) of one account and Region."""
-    state = backend.__dict__.get("_moto_ext_remediations")
-    if state is None:
-        with _STATE_LOCK:
-            state = backend.__dict__.setdefault("_moto_ext_remediations", {})
-    return state  # type: ignore[no-any-return]
+    return extlib.attached(backend, "_moto_ext_remediations", dict)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -379,18 +374,7 @@ class ResponseExtension:
     body: Any
 
     def _json_body(self) -> dict[str, Any]:
-        body = self.body
-        if isinstance(body, bytes):
-            body = body.decode("utf-8")
-        if not body:
-            return {}
-        try:
-            parsed = json.loads(body)
-        except ValueError:
-            raise ConfigError("SerializationException", "The request body is not valid JSON.")
-        if not isinstance(parsed, dict):
-            raise ConfigError("SerializationException", "The request body must be a JSON object.")
-        return parsed
+        return extlib.json_body(self.body, lambda message: ConfigError("SerializationException", message))
 
     def put_remediation_configurations(self) -> ActionResult:
         params = self._json_body()
@@ -419,36 +403,11 @@ class ResponseExtension:
 
 ADDED_OPERATIONS: list[str] = []
 FIXED_OPERATIONS: list[str] = []
-_APPLIED = False
-_APPLY_LOCK = threading.Lock()
 
 
-def _camel(snake: str) -> str:
-    return "".join(part.capitalize() for part in snake.split("_"))
-
-
-def _install(target: type, source: type, prefix: str) -> tuple[list[str], list[str]]:
-    added, replaced = [], []
-    for name, fn in vars(source).items():
-        if name.startswith("__") or not callable(fn):
-            continue
-        if name in vars(target):
-            _ORIGINAL[f"{prefix}.{name}"] = vars(target)[name]
-            replaced.append(name)
-        else:
-            added.append(name)
-        setattr(target, name, fn)
-    return added, replaced
-
-
+@extlib.once
 def apply() -> None:
     """Patch moto's Config backend and response class. Idempotent."""
-    global _APPLIED
-    with _APPLY_LOCK:
-        if _APPLIED:
-            return
-        _install(Backend, BackendExtension, "Backend")
-        added, replaced = _install(Response, ResponseExtension, "Response")
-        ADDED_OPERATIONS[:] = sorted(_camel(n) for n in added if not n.startswith("_"))
-        FIXED_OPERATIONS[:] = sorted(_camel(n) for n in replaced if not n.startswith("_"))
-        _APPLIED = True
+    extlib.install(Backend, BackendExtension, "Backend", _ORIGINAL)
+    added, replaced = extlib.install(Response, ResponseExtension, "Response", _ORIGINAL)
+    extlib.record_operations(ADDED_OPERATIONS, FIXED_OPERATIONS, added, replaced)

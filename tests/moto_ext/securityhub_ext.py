@@ -25,7 +25,6 @@ https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_BatchEnableStandard
 from __future__ import annotations
 
 import copy
-import json
 import re
 import threading
 from collections.abc import Callable
@@ -40,6 +39,8 @@ from moto.securityhub import responses as sh_responses
 from moto.securityhub import urls as sh_urls
 from moto.securityhub.exceptions import SecurityHubClientError
 
+import extlib
+
 Backend = sh_models.SecurityHubBackend
 Response = sh_responses.SecurityHubResponse
 
@@ -51,11 +52,8 @@ API_REFERENCE = "https://docs.aws.amazon.com/securityhub/1.0/APIReference"
 # --------------------------------------------------------------------------------------------------------------
 
 
-class SecurityHubError(SecurityHubClientError):
+class SecurityHubError(extlib.CodedError, SecurityHubClientError):
     """A Security Hub error; ``code`` must be an error shape name of the Security Hub model."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(code, message)
 
 
 def invalid_input(message: str) -> SecurityHubError:
@@ -387,11 +385,7 @@ _STATE_LOCK = threading.RLock()
 
 
 def ext_state(backend: Backend) -> ExtState:
-    state = backend.__dict__.get("_moto_ext_state")
-    if state is None:
-        with _STATE_LOCK:
-            state = backend.__dict__.setdefault("_moto_ext_state", ExtState())
-    return state
+    return extlib.attached(backend, "_moto_ext_state", ExtState)
 
 
 def paginate(items: list[Any], max_results: Any, next_token: Any, default: int) -> tuple[list[Any], str | None]:
@@ -405,16 +399,9 @@ def paginate(items: list[Any], max_results: Any, next_token: Any, default: int) 
             raise invalid_input(f"Invalid MaxResults value {max_results!r}.")
         if not 1 <= limit <= 100:
             raise invalid_input(f"MaxResults must be between 1 and 100, got {limit}.")
-    start = 0
-    if next_token not in (None, ""):
-        try:
-            start = int(str(next_token))
-        except ValueError:
-            start = -1
-        if not 0 <= start <= len(items):
-            raise invalid_input("The NextToken is invalid.")
-    end = start + limit
-    return items[start:end], (str(end) if end < len(items) else None)
+    # A JSON body may hold a token of any type: its string form must be an index.
+    token = None if next_token in (None, "") else str(next_token)
+    return extlib.page(items, limit, token, lambda: invalid_input("The NextToken is invalid."))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -761,18 +748,7 @@ class ResponseExtension:
     # moto's _get_param also reads headers and form-decoded bodies; the members here are read from where the model
     # puts them: the JSON body, the query string, the URI.
     def _json_body(self) -> dict[str, Any]:
-        body = self.body
-        if isinstance(body, bytes):
-            body = body.decode("utf-8")
-        if not body:
-            return {}
-        try:
-            parsed = json.loads(body)
-        except ValueError:
-            raise invalid_input("The request body is not valid JSON.")
-        if not isinstance(parsed, dict):
-            raise invalid_input("The request body must be a JSON object.")
-        return parsed
+        return extlib.json_body(self.body, invalid_input)
 
     def _query(self, name: str) -> str | None:
         values = parse_qs(self.parsed_url.query, keep_blank_values=True).get(name)
@@ -923,40 +899,15 @@ URL_PATHS: dict[str, str] = {
 
 ADDED_OPERATIONS: list[str] = []
 FIXED_OPERATIONS: list[str] = []
-_APPLIED = False
-_APPLY_LOCK = threading.Lock()
 
 
-def _camel(snake: str) -> str:
-    return "".join(part.capitalize() for part in snake.split("_"))
-
-
-def _install(target: type, source: type, prefix: str) -> tuple[list[str], list[str]]:
-    added, replaced = [], []
-    for name, fn in vars(source).items():
-        if name.startswith("__") or not (callable(fn) or isinstance(fn, staticmethod)):
-            continue
-        if name in vars(target):
-            _ORIGINAL[f"{prefix}.{name}"] = vars(target)[name]
-            replaced.append(name)
-        else:
-            added.append(name)
-        setattr(target, name, fn)
-    return added, replaced
-
-
+@extlib.once
 def apply() -> None:
     """Patch moto's Security Hub URL map, backend and response class. Idempotent; call before the server serves
     its first Security Hub request (the URL map is read when moto creates the service's app)."""
-    global _APPLIED
-    with _APPLY_LOCK:
-        if _APPLIED:
-            return
-        for path in URL_PATHS:
-            sh_urls.url_paths.setdefault(path, Response.dispatch)
-        _install(Backend, BackendExtension, "Backend")
-        added, replaced = _install(Response, ResponseExtension, "Response")
-        ADDED_OPERATIONS[:] = sorted(_camel(n) for n in added if not n.startswith("_"))
-        FIXED_OPERATIONS[:] = sorted(_camel(n) for n in replaced if not n.startswith("_"))
-        _APPLIED = True
+    for path in URL_PATHS:
+        sh_urls.url_paths.setdefault(path, Response.dispatch)
+    extlib.install(Backend, BackendExtension, "Backend", _ORIGINAL)
+    added, replaced = extlib.install(Response, ResponseExtension, "Response", _ORIGINAL)
+    extlib.record_operations(ADDED_OPERATIONS, FIXED_OPERATIONS, added, replaced)
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""moto's server with every extension in this directory (``*_ext.py``: SSM, Security Hub, Budgets) applied.
+"""moto's server with every extension in this directory (``*_ext.py``: SSM, Security Hub, AWS Config, Budgets) applied.
 
 Takes the same arguments as ``moto_server`` (it calls moto's own ``moto.server.main``), e.g.
 

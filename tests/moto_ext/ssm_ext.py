@@ -21,7 +21,6 @@ https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_UpdateMainte
 from __future__ import annotations
 
 import copy
-import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -38,6 +37,8 @@ from moto.ssm.exceptions import (
 )
 from moto.utilities.utils import load_resource
 
+import extlib
+
 Backend = ssm_models.SimpleSystemManagerBackend
 Response = ssm_responses.SimpleSystemManagerResponse
 
@@ -49,11 +50,8 @@ API_REFERENCE = "https://docs.aws.amazon.com/systems-manager/latest/APIReference
 # --------------------------------------------------------------------------------------------------------------
 
 
-class SSMError(SSMException):
+class SSMError(extlib.CodedError, SSMException):
     """An SSM error with a free message; ``code`` must be an error shape name of the SSM model."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(code, message)
 
 
 def does_not_exist(message: str) -> SSMError:
@@ -116,16 +114,9 @@ def paginate(
             f"1 validation error detected: Value '{max_results}' at 'maxResults' failed to satisfy constraint: "
             f"Member must have value between {lo} and {hi}"
         )
-    start = 0
-    if next_token:
-        try:
-            start = int(next_token)
-        except (TypeError, ValueError):
-            start = -1
-        if not 0 <= start <= len(items):
-            raise SSMError("InvalidNextToken", "The specified token isn't valid.")
-    end = start + max_results
-    return items[start:end], (str(end) if end < len(items) else None)
+    return extlib.page(
+        items, max_results, next_token, lambda: SSMError("InvalidNextToken", "The specified token isn't valid.")
+    )
 
 
 def filter_by(items: list[Any], filters: list[dict[str, Any]] | None, attrs: dict[str, str]) -> list[Any]:
@@ -168,15 +159,8 @@ class ExtState:
         self.instance_patch_states: dict[str, dict[str, Any]] = {}
 
 
-_STATE_LOCK = threading.Lock()
-
-
 def ext_state(backend: Backend) -> ExtState:
-    state = backend.__dict__.get("_moto_ext_state")
-    if state is None:
-        with _STATE_LOCK:
-            state = backend.__dict__.setdefault("_moto_ext_state", ExtState())
-    return state
+    return extlib.attached(backend, "_moto_ext_state", ExtState)
 
 
 class FakeAssociation:
@@ -927,44 +911,19 @@ class ResponseExtension:
 
 ADDED_OPERATIONS: list[str] = []
 FIXED_OPERATIONS: list[str] = []
-_APPLIED = False
-_APPLY_LOCK = threading.Lock()
 
 
-def _camel(snake: str) -> str:
-    return "".join(part.capitalize() for part in snake.split("_"))
-
-
-def _install(target: type, source: type, prefix: str) -> tuple[list[str], list[str]]:
-    added, replaced = [], []
-    for name, fn in vars(source).items():
-        if not callable(fn) or name.startswith("__"):
-            continue
-        if name in vars(target):
-            _ORIGINAL[f"{prefix}.{name}"] = vars(target)[name]
-            replaced.append(name)
-        else:
-            added.append(name)
-        setattr(target, name, fn)
-    return added, replaced
-
-
+@extlib.once
 def apply() -> None:
     """Patch moto's SSM models, backend and response class. Idempotent; call before serving requests."""
-    global _APPLIED
-    with _APPLY_LOCK:
-        if _APPLIED:
-            return
-        window_cls = ssm_models.FakeMaintenanceWindow
-        window_cls.__init__ = _window_init(window_cls.__init__)  # type: ignore[method-assign]
-        window_cls.to_json = _window_to_json  # type: ignore[method-assign]
-        ssm_models.FakeMaintenanceWindowTarget.to_json = _target_to_json  # type: ignore[method-assign]
-        ssm_models.FakeMaintenanceWindowTask.to_json = _task_to_json  # type: ignore[method-assign]
-        baseline_cls = ssm_models.FakePatchBaseline
-        baseline_cls.__init__ = _baseline_init(baseline_cls.__init__)  # type: ignore[method-assign]
+    window_cls = ssm_models.FakeMaintenanceWindow
+    window_cls.__init__ = _window_init(window_cls.__init__)  # type: ignore[method-assign]
+    window_cls.to_json = _window_to_json  # type: ignore[method-assign]
+    ssm_models.FakeMaintenanceWindowTarget.to_json = _target_to_json  # type: ignore[method-assign]
+    ssm_models.FakeMaintenanceWindowTask.to_json = _task_to_json  # type: ignore[method-assign]
+    baseline_cls = ssm_models.FakePatchBaseline
+    baseline_cls.__init__ = _baseline_init(baseline_cls.__init__)  # type: ignore[method-assign]
 
-        _install(Backend, BackendExtension, "Backend")
-        added, replaced = _install(Response, ResponseExtension, "Response")
-        ADDED_OPERATIONS[:] = sorted(_camel(n) for n in added if not n.startswith("_"))
-        FIXED_OPERATIONS[:] = sorted(_camel(n) for n in replaced)
-        _APPLIED = True
+    extlib.install(Backend, BackendExtension, "Backend", _ORIGINAL)
+    added, replaced = extlib.install(Response, ResponseExtension, "Response", _ORIGINAL)
+    extlib.record_operations(ADDED_OPERATIONS, FIXED_OPERATIONS, added, replaced)

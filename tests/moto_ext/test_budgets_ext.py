@@ -6,106 +6,29 @@ Run with the venv's Python (no pytest needed):
     .venv/bin/python tests/moto_ext/test_budgets_ext.py
 
 Each test class gets a fresh server state through moto's reset endpoint; the server is stopped by PID at the end.
+The server harness (start, reset, stop, boto3 clients, raw requests) is in ``harness.py``.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
 import unittest
-import urllib.error
-import urllib.request
 from datetime import datetime, timezone
 from typing import Any
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SERVER = os.path.join(HERE, "server.py")
-START_TIMEOUT_S = 30
-STOP_TIMEOUT_S = 10
+import harness
+from harness import reset_moto
 
-_server: subprocess.Popen[bytes] | None = None
-_server_log: Any = None
-ENDPOINT = ""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _log_tail() -> str:
-    if _server_log is None:
-        return ""
-    _server_log.flush()
-    _server_log.seek(0)
-    return _server_log.read().decode(errors="replace")[-4000:]
+client = harness.client_factory("budgets")
 
 
 def setUpModule() -> None:
-    global _server, _server_log, ENDPOINT
-    port = _free_port()
-    ENDPOINT = f"http://127.0.0.1:{port}"
-    _server_log = tempfile.TemporaryFile()
-    _server = subprocess.Popen(
-        [sys.executable, SERVER, "-H", "127.0.0.1", "-p", str(port)],
-        stdin=subprocess.DEVNULL,
-        stdout=_server_log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while True:
-        if _server.poll() is not None:
-            raise RuntimeError(f"server.py exited early ({_server.returncode}):\n{_log_tail()}")
-        try:
-            with urllib.request.urlopen(f"{ENDPOINT}/moto-api/", timeout=2):
-                break
-        except (urllib.error.URLError, OSError):
-            if time.monotonic() > deadline:
-                tearDownModule()
-                raise RuntimeError(f"server.py did not answer within {START_TIMEOUT_S} s:\n{_log_tail()}")
-            time.sleep(0.2)
+    harness.setUp()
 
 
 def tearDownModule() -> None:
-    global _server
-    if _server is not None and _server.poll() is None:
-        _server.terminate()
-        try:
-            _server.wait(STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            _server.kill()
-            _server.wait(STOP_TIMEOUT_S)
-    _server = None
-    if _server_log is not None:
-        _server_log.close()
-
-
-def client(service: str = "budgets", region: str = "us-east-1", **credentials: str) -> Any:
-    creds = credentials or {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-    return boto3.client(
-        service,
-        region_name=region,
-        endpoint_url=ENDPOINT,
-        config=Config(retries={"max_attempts": 1, "mode": "standard"}),
-        **creds,
-    )
-
-
-def reset_moto() -> None:
-    req = urllib.request.Request(f"{ENDPOINT}/moto-api/reset", method="POST")
-    with urllib.request.urlopen(req, timeout=10):
-        pass
-
+    harness.tearDown()
 
 
 ACCOUNT = "123456789012"
@@ -362,27 +285,7 @@ class TagTests(BudgetsTestCase):
 
 class WireAndScopingTests(BudgetsTestCase):
     def raw(self, action: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        req = urllib.request.Request(
-            f"{ENDPOINT}/",
-            data=json.dumps(body).encode(),
-            headers={
-                "X-Amz-Target": f"AWSBudgetServiceGateway.{action}",
-                "Content-Type": "application/x-amz-json-1.1",
-                # moto routes by the SigV4 credential scope (service and region); the signature isn't checked.
-                "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20250101/us-east-1/budgets/aws4_request, "
-                "SignedHeaders=host;x-amz-target, Signature=0",
-            },
-            method="POST",
-        )
-        try:
-            with urllib.request.urlopen(req, timeout=10) as resp:
-                return resp.status, json.loads(resp.read() or b"{}")
-        except urllib.error.HTTPError as e:
-            raw = e.read()
-            try:
-                return e.code, json.loads(raw or b"{}")
-            except ValueError:
-                return e.code, {"raw": raw.decode(errors="replace")}
+        return harness.raw_request("budgets", "POST", "/", body, target=f"AWSBudgetServiceGateway.{action}")
 
     def test_error_shape(self) -> None:
         status, body = self.raw("DescribeNotificationsForBudget", {"AccountId": ACCOUNT, "BudgetName": "missing"})

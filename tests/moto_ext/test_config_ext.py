@@ -6,35 +6,21 @@ Run with the venv's Python (no pytest needed):
     .venv/bin/python tests/moto_ext/test_config_ext.py
 
 Each test gets a fresh server state through moto's reset endpoint; the server is stopped by PID at the end.
+The server harness (start, reset, stop, boto3 clients, raw requests) is in ``harness.py``.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import socket
-import subprocess
-import sys
-import tempfile
-import time
 import unittest
-import urllib.error
-import urllib.request
 from typing import Any
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-SERVER = os.path.join(HERE, "server.py")
-START_TIMEOUT_S = 30
-STOP_TIMEOUT_S = 10
+import harness
+from harness import reset_moto
 
-_server: subprocess.Popen[bytes] | None = None
-_server_log: Any = None
-ENDPOINT = ""
+client = harness.client_factory("config")
 
 ACCOUNT = "123456789012"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/remediation"
@@ -47,103 +33,17 @@ def remediation_arn(rule: str, region: str = "us-east-1", account: str = ACCOUNT
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _log() -> str:
-    if _server_log is None:
-        return ""
-    _server_log.flush()
-    _server_log.seek(0)
-    return str(_server_log.read().decode(errors="replace"))
-
-
-def _log_tail() -> str:
-    return _log()[-4000:]
-
-
 def setUpModule() -> None:
-    global _server, _server_log, ENDPOINT
-    port = _free_port()
-    ENDPOINT = f"http://127.0.0.1:{port}"
-    _server_log = tempfile.TemporaryFile()
-    _server = subprocess.Popen(
-        [sys.executable, SERVER, "-H", "127.0.0.1", "-p", str(port)],
-        stdin=subprocess.DEVNULL,
-        stdout=_server_log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while True:
-        if _server.poll() is not None:
-            raise RuntimeError(f"server.py exited early ({_server.returncode}):\n{_log_tail()}")
-        try:
-            with urllib.request.urlopen(f"{ENDPOINT}/moto-api/", timeout=2):
-                break
-        except (urllib.error.URLError, OSError):
-            if time.monotonic() > deadline:
-                tearDownModule()
-                raise RuntimeError(f"server.py did not answer within {START_TIMEOUT_S} s:\n{_log_tail()}")
-            time.sleep(0.2)
+    harness.setUp()
 
 
 def tearDownModule() -> None:
-    global _server
-    if _server is not None and _server.poll() is None:
-        _server.terminate()
-        try:
-            _server.wait(STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            _server.kill()
-            _server.wait(STOP_TIMEOUT_S)
-    _server = None
-    if _server_log is not None:
-        _server_log.close()
-
-
-def client(service: str = "config", region: str = "us-east-1", validate: bool = True, **credentials: str) -> Any:
-    """A boto3 client; ``validate=False`` sends what botocore's parameter validation would refuse."""
-    creds = credentials or {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-    return boto3.client(
-        service,
-        region_name=region,
-        endpoint_url=ENDPOINT,
-        config=Config(retries={"max_attempts": 1, "mode": "standard"}, parameter_validation=validate),
-        **creds,
-    )
-
-
-def reset_moto() -> None:
-    req = urllib.request.Request(f"{ENDPOINT}/moto-api/reset", method="POST")
-    with urllib.request.urlopen(req, timeout=10):
-        pass
+    harness.tearDown()
 
 
 def raw(operation: str, body: Any, region: str = "us-east-1") -> tuple[int, dict[str, Any]]:
     """An X-Amz-Target JSON request (moto routes by the SigV4 credential scope; no signature check)."""
-    req = urllib.request.Request(
-        f"{ENDPOINT}/",
-        data=json.dumps(body).encode(),
-        headers={
-            "Content-Type": "application/x-amz-json-1.1",
-            "X-Amz-Target": f"StarlingDoveService.{operation}",
-            "Authorization": f"AWS4-HMAC-SHA256 Credential=testing/20250101/{region}/config/aws4_request, "
-            "SignedHeaders=host, Signature=0",
-        },
-        method="POST",
-    )
-    try:
-        with urllib.request.urlopen(req, timeout=10) as resp:
-            return resp.status, json.loads(resp.read() or b"{}")
-    except urllib.error.HTTPError as e:
-        data = e.read()
-        try:
-            return e.code, json.loads(data or b"{}")
-        except ValueError:
-            return e.code, {"raw": data.decode(errors="replace")}
+    return harness.raw_request("config", "POST", "/", body, region, target=f"StarlingDoveService.{operation}")
 
 
 def remediation(rule: str, **overrides: Any) -> dict[str, Any]:
@@ -480,8 +380,8 @@ class ScopingAndWireTests(ConfigTestCase):
         self.cfg.delete_config_rule(ConfigRuleName="r1")
 
     def test_server_announces_the_operations(self) -> None:
-        line = next((ln for ln in _log().splitlines() if ln.startswith("moto_ext: config_ext applied")), "")
-        self.assertIn("DeleteRemediationConfiguration", line, _log_tail())
+        line = next((ln for ln in harness.log().splitlines() if ln.startswith("moto_ext: config_ext applied")), "")
+        self.assertIn("DeleteRemediationConfiguration", line, harness.log_tail())
         self.assertIn("DescribeRemediationConfigurations", line)
         self.assertIn("PutRemediationConfigurations", line)
         self.assertIn("replaced DeleteConfigRule", line)
