@@ -3,14 +3,12 @@
 //! field by field under Report with no write, exactly the needed writes under Correct, adoption, and deletion of
 //! budgets only when their tags prove this baseline created them.
 
+use crate::baseline_sections_moto::{baseline, components, delete, pass};
 use crate::support;
 
 use aws_baseline_operator::api::account_baseline::AccountBaselineSpec;
-use aws_baseline_operator::api::common::{
-    ComponentState, ComponentStatus, DriftAction, DriftPolicy, Owner, Ownership,
-};
-use aws_baseline_operator::aws::{AwsFactory, CallStats};
-use aws_baseline_operator::engine::baseline::{cleanup, run, BaselineInput, CleanupReport};
+use aws_baseline_operator::api::common::{ComponentState, DriftAction, DriftPolicy, Ownership};
+use aws_baseline_operator::aws::CallStats;
 use aws_baseline_operator::engine::status::baseline_status;
 use aws_baseline_operator::engine::{ComponentOutcome, PassReport};
 use aws_sdk_budgets::types::{
@@ -19,27 +17,10 @@ use aws_sdk_budgets::types::{
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use serde_json::{json, Value};
-use support::{account, Moto, ACCOUNT};
+use support::{Moto, ACCOUNT};
 
 const TOPIC: &str = "arn:aws:sns:us-east-1:123456789012:budget-alerts";
 const ACTUAL_80: &str = "ACTUAL-GREATER_THAN-80-PERCENTAGE";
-
-fn owner() -> Owner {
-    Owner {
-        kind: "AccountBaseline".into(),
-        name: "finops".into(),
-        uid: "finops-uid-1".into(),
-    }
-}
-
-fn baseline(v: Value) -> AccountBaselineSpec {
-    let mut base =
-        json!({"accountRef": {"name": "sandbox"}, "regions": ["us-east-1", "eu-west-1"]});
-    base.as_object_mut()
-        .unwrap()
-        .extend(v.as_object().unwrap().clone());
-    serde_json::from_value(base).unwrap()
-}
 
 fn spec() -> AccountBaselineSpec {
     baseline(json!({"budgets": [
@@ -55,49 +36,6 @@ fn spec() -> AccountBaselineSpec {
             {"type": "ACTUAL", "threshold": 700, "thresholdType": "ABSOLUTE_VALUE", "emails": ["ops@example.com"]}
          ]}
     ]}))
-}
-
-async fn pass(
-    factory: &AwsFactory,
-    spec: &AccountBaselineSpec,
-    mode: DriftPolicy,
-    previous: &[ComponentStatus],
-) -> PassReport {
-    let acct = account(&[]);
-    let input = BaselineInput {
-        spec,
-        account: &acct,
-        owner: owner(),
-        previous,
-        mode,
-    };
-    run(factory, &input).await
-}
-
-async fn delete(
-    factory: &AwsFactory,
-    spec: &AccountBaselineSpec,
-    previous: &[ComponentStatus],
-) -> CleanupReport {
-    let acct = account(&[]);
-    let input = BaselineInput {
-        spec,
-        account: &acct,
-        owner: owner(),
-        previous,
-        mode: DriftPolicy::Correct,
-    };
-    cleanup(factory, &input).await.unwrap()
-}
-
-fn components(r: &PassReport) -> Vec<ComponentStatus> {
-    baseline_status(
-        None,
-        r,
-        Some(1),
-        &Time("2026-01-01T00:00:00Z".parse().unwrap()),
-    )
-    .components
 }
 
 fn outcome(r: &PassReport) -> &ComponentOutcome {
@@ -266,7 +204,7 @@ async fn budgets_converge_write_nothing_in_sync_and_tampering_is_reported_then_c
     assert_eq!(names(&c).await, vec!["ec2-hours", "monthly-cost"]);
     assert!(tags(&c, "monthly-cost")
         .await
-        .contains(&("awsbaseline.io/owner-uid".into(), "finops-uid-1".into())));
+        .contains(&("awsbaseline.io/owner-uid".into(), "sections-uid-1".into())));
     assert_eq!(
         subscribers(
             &c,
