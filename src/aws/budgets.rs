@@ -155,6 +155,11 @@ fn subscriber(s: &SubscriberRef) -> Result<Subscriber, AwsError> {
         .map_err(|e| build_error("Subscriber", e))
 }
 
+/// The next page's token; Budgets may answer an empty string on the last page.
+fn next(token: Option<&str>) -> Option<String> {
+    token.filter(|t| !t.is_empty()).map(str::to_string)
+}
+
 /// DescribeBudgets, every page (100 a page): all budgets of the account, with their filter expressions.
 pub async fn list(client: &Client, account: &str) -> Result<Vec<BudgetState>, AwsError> {
     let mut out = Vec::new();
@@ -171,10 +176,7 @@ pub async fn list(client: &Client, account: &str) -> Result<Vec<BudgetState>, Aw
             .await
             .aws(SVC, "DescribeBudgets")?;
         out.extend(page.budgets().iter().map(BudgetState::from_sdk));
-        token = page
-            .next_token()
-            .filter(|t| !t.is_empty())
-            .map(str::to_string);
+        token = next(page.next_token());
         if token.is_none() {
             return Ok(out);
         }
@@ -205,10 +207,7 @@ pub async fn notifications(
         )?;
         let Some(page) = page else { return Ok(out) };
         out.extend(page.notifications().iter().map(NotificationKey::from_sdk));
-        token = page
-            .next_token()
-            .filter(|t| !t.is_empty())
-            .map(str::to_string);
+        token = next(page.next_token());
         if token.is_none() {
             return Ok(out);
         }
@@ -246,10 +245,7 @@ pub async fn subscribers(
                 s.address().to_string(),
             )
         }));
-        token = page
-            .next_token()
-            .filter(|t| !t.is_empty())
-            .map(str::to_string);
+        token = next(page.next_token());
         if token.is_none() {
             return Ok(out);
         }

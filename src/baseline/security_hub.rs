@@ -41,6 +41,9 @@ pub fn is_service_managed(name: &str) -> bool {
     name.starts_with("service-managed-")
 }
 
+/// (control ID, standards ARN) -> association.
+pub type Associations = BTreeMap<(String, String), Association>;
+
 /// What AWS holds in a region.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Observed {
@@ -48,9 +51,8 @@ pub struct Observed {
     pub hub: Option<Hub>,
     /// Standards subscriptions.
     pub subscriptions: Vec<Subscription>,
-    /// Association of each declared disabled control with each subscribed standard that contains it:
-    /// (control ID, standards ARN) -> association.
-    pub associations: BTreeMap<(String, String), Association>,
+    /// Association of each declared disabled control with each subscribed standard that contains it.
+    pub associations: Associations,
 }
 
 impl Observed {
@@ -132,20 +134,73 @@ pub fn desired(spec: &SecurityHubSpec, obs: &Observed, partition: &str, region: 
             }
         }
     }
+    f.extend(controls_desired(spec, &obs.associations));
+    f
+}
+
+/// Desired fields of the declared disabled controls, for the associations that were read.
+fn controls_desired(spec: &SecurityHubSpec, associations: &Associations) -> Fields {
     let reasons: BTreeMap<&str, &str> = spec
         .disabled_controls
         .iter()
         .map(|d| (d.control_id.as_str(), d.reason.as_str()))
         .collect();
-    for (control, standard) in obs.associations.keys() {
-        if let Some(reason) = reasons.get(control.as_str()) {
-            f.insert(
+    associations
+        .keys()
+        .filter_map(|(control, standard)| {
+            reasons.get(control.as_str()).map(|reason| {
+                (
+                    control_field(control, standard),
+                    json!({"status": "DISABLED", "reason": reason}),
+                )
+            })
+        })
+        .collect()
+}
+
+/// Observed fields of control associations.
+fn controls_observed(associations: &Associations) -> Fields {
+    associations
+        .iter()
+        .map(|((control, standard), a)| {
+            (
                 control_field(control, standard),
-                json!({"status": "DISABLED", "reason": reason}),
-            );
+                json!({"status": a.status, "reason": a.reason}),
+            )
+        })
+        .collect()
+}
+
+/// Drift and updates of the declared disabled controls alone (control associations read right after their
+/// standards were subscribed): (drift, BatchUpdateStandardsControlAssociations entries).
+pub fn controls(
+    spec: &SecurityHubSpec,
+    associations: &Associations,
+) -> (Vec<FieldDrift>, Vec<(String, String, String)>) {
+    let drift = crate::engine::diff::diff(
+        COMPONENT,
+        &controls_desired(spec, associations),
+        &controls_observed(associations),
+    );
+    (drift, control_updates(spec, associations))
+}
+
+/// The (control ID, standards ARN, reason) updates that disable the declared controls where they differ.
+fn control_updates(
+    spec: &SecurityHubSpec,
+    associations: &Associations,
+) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    for d in &spec.disabled_controls {
+        for ((control, standard), a) in associations {
+            if control == &d.control_id
+                && (a.status != "DISABLED" || a.reason.as_deref() != Some(d.reason.as_str()))
+            {
+                out.push((control.clone(), standard.clone(), d.reason.clone()));
+            }
         }
     }
-    f
+    out
 }
 
 /// Observed fields.
@@ -170,12 +225,7 @@ pub fn observed(obs: &Observed) -> Fields {
             json!(true),
         );
     }
-    for ((control, standard), a) in &obs.associations {
-        f.insert(
-            control_field(control, standard),
-            json!({"status": a.status, "reason": a.reason}),
-        );
-    }
+    f.extend(controls_observed(&obs.associations));
     f
 }
 
@@ -272,16 +322,7 @@ pub fn plan(spec: &SecurityHubSpec, obs: &Observed, partition: &str, region: &st
             .map(|s| s.subscription_arn.clone())
             .collect();
     }
-    for d in &spec.disabled_controls {
-        for ((control, standard), a) in &obs.associations {
-            if control == &d.control_id
-                && (a.status != "DISABLED" || a.reason.as_deref() != Some(d.reason.as_str()))
-            {
-                p.disable_controls
-                    .push((control.clone(), standard.clone(), d.reason.clone()));
-            }
-        }
-    }
+    p.disable_controls = control_updates(spec, &obs.associations);
     p
 }
 

@@ -595,6 +595,19 @@ async fn password_policy(
     settle(c, region, drift, exec, created, ownership, None)
 }
 
+/// Ownership of a component holding several tagged resources (analyzers, budgets): `declared_ours` says, for each
+/// declared resource that exists, whether its tags prove this owner created it. One adopted resource makes the
+/// component adopted.
+pub(crate) fn tagged_ownership(declared_ours: &[bool], created_now: bool) -> Ownership {
+    if declared_ours.iter().any(|ours| !ours) {
+        Ownership::Adopted
+    } else if !declared_ours.is_empty() || created_now {
+        Ownership::Created
+    } else {
+        Ownership::None
+    }
+}
+
 /// Ownership of settings that cannot carry tags: remembered from the pass that created them.
 fn sticky_ownership(previous: Option<Ownership>, absent_before: bool, wrote: bool) -> Ownership {
     match previous {

@@ -1,7 +1,7 @@
 //! IAM Access Analyzer in one region. The pass is written against a client so the tests can run it on
 //! `aws-smithy-mocks` (moto has no Access Analyzer).
 
-use super::{failed, settle, Ctx};
+use super::{failed, settle, tagged_ownership, Ctx};
 use crate::api::account_baseline::AccessAnalyzerSpec;
 use crate::api::common::{Owner, Ownership};
 use crate::aws::accessanalyzer as api;
@@ -143,13 +143,7 @@ pub async fn reconcile_with(
         .collect();
     let created_now = writes.iter().any(|w| matches!(w, aa::Write::Create(_)))
         && exec.as_ref().is_some_and(|r| r.is_ok());
-    let ownership = if declared_obs.iter().any(|ours| !ours) {
-        Ownership::Adopted
-    } else if !declared_obs.is_empty() || created_now {
-        Ownership::Created
-    } else {
-        Ownership::None
-    };
+    let ownership = tagged_ownership(&declared_obs, created_now);
     let ids: Vec<&str> = declared.iter().map(|a| a.name.as_str()).collect();
     // "Created" when the pass created every declared analyzer (none existed).
     let created = declared_obs.is_empty() && created_now;

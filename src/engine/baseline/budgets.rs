@@ -6,7 +6,7 @@
 //! DescribeSubscribersForNotification per declared notification that exists; one ListTagsForResource per budget
 //! managed before (status `id`) that left the spec and still exists. Then exactly the writes the drift needs.
 
-use super::{failed, settle, Ctx};
+use super::{failed, settle, tagged_ownership, Ctx};
 use crate::api::account_baseline::{BudgetSpec, BudgetsSpec};
 use crate::api::common::{Owner, Ownership};
 use crate::aws::budgets as api;
@@ -219,13 +219,7 @@ pub async fn reconcile_with(
         .collect();
     let created_now = writes.iter().any(|w| matches!(w, bg::Write::Create(_)))
         && exec.as_ref().is_some_and(|r| r.is_ok());
-    let ownership = if declared_obs.iter().any(|ours| !ours) {
-        Ownership::Adopted
-    } else if !declared_obs.is_empty() || created_now {
-        Ownership::Created
-    } else {
-        Ownership::None
-    };
+    let ownership = tagged_ownership(&declared_obs, created_now);
     // Managed from now on: the declared budgets, and those this owner created that are still to be deleted.
     let mut ids: Vec<&str> = declared.iter().map(|b| b.name.as_str()).collect();
     for n in &candidates {

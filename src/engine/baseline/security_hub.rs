@@ -159,29 +159,11 @@ async fn new_standards_controls(
     if pairs.is_empty() {
         return Ok(Vec::new());
     }
-    let after = sh::Observed {
-        hub: before.hub.clone().or(Some(api::Hub {
-            arn: String::new(),
-            auto_enable_controls: spec.auto_enable_controls,
-            control_finding_generator: spec
-                .control_finding_generator
-                .map(|g| g.as_str())
-                .unwrap_or("SECURITY_CONTROL")
-                .into(),
-        })),
-        subscriptions,
-        associations: api::associations(client, &pairs).await?,
-    };
-    let updates = sh::plan(spec, &after, p, region).disable_controls;
-    if updates.is_empty() {
-        return Ok(Vec::new());
+    let (drift, updates) = sh::controls(spec, &api::associations(client, &pairs).await?);
+    if !updates.is_empty() {
+        api::disable_controls(client, &updates).await?;
     }
-    api::disable_controls(client, &updates).await?;
-    let prefix = format!("{}.disabledControls.", sh::COMPONENT);
-    Ok(sh::drift(spec, &after, p, region)
-        .into_iter()
-        .filter(|d| d.field.starts_with(&prefix))
-        .collect())
+    Ok(drift)
 }
 
 /// A note when a declared disabled control is part of none of the subscribed standards that were read (a typo,
