@@ -13,3 +13,11 @@ pub mod metrics;
 pub mod monitoring;
 pub mod patching;
 pub mod rbac;
+
+/// Install aws-lc-rs as the process-wide rustls crypto provider, before any TLS client is built (kube's and the
+/// AWS SDK's). It is the only provider compiled in (Cargo.toml), so rustls would also pick it by itself; installing
+/// it explicitly keeps `run` from panicking at its first connection should a dependency ever enable a second one.
+/// A second call (or a provider installed earlier) leaves the installed one in place.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+}

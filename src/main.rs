@@ -16,6 +16,7 @@ fn init_tracing(format: LogFormat, default_level: &str) {
 
 #[tokio::main]
 async fn main() {
+    aws_baseline_operator::install_crypto_provider();
     let cli = Cli::parse();
     let code = match &cli.command {
         Command::Crd => match aws_baseline_operator::api::crds_yaml() {

@@ -63,6 +63,19 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), ManifestError> {
     Ok(())
 }
 
+/// Deserialize one object and check it as the API server would: its CEL rules and its list keys
+/// ([`crate::api::validate_list_keys`]). The message names the kind and object.
+fn checked<K>(value: serde_json::Value) -> Result<K, String>
+where
+    K: kube::CustomResourceExt + kube::Resource<DynamicType = ()> + serde::de::DeserializeOwned + serde::Serialize,
+{
+    let object: K = serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
+    let name = format!("{} {}", K::kind(&()), object.meta().name.clone().unwrap_or_default());
+    kube::core::cel::validate_cel(&object).map_err(|e| format!("{name}: {e}"))?;
+    crate::api::validate_list_keys::<K>(&value).map_err(|e| format!("{name}: {e}"))?;
+    Ok(object)
+}
+
 /// Load every manifest under `paths`. Each object is checked against its CEL rules, as the API server would.
 pub fn load(paths: &[PathBuf]) -> Result<Manifests, ManifestError> {
     let mut files = Vec::new();
@@ -99,49 +112,15 @@ pub fn load(paths: &[PathBuf]) -> Result<Manifests, ManifestError> {
                 continue;
             }
             match kind.as_str() {
-                "AwsAccount" => {
-                    let a: AwsAccount =
-                        serde_json::from_value(value).map_err(|e| invalid(e.to_string()))?;
-                    a.validate_cel().map_err(|e| {
-                        invalid(format!(
-                            "AwsAccount {}: {e}",
-                            a.metadata.name.clone().unwrap_or_default()
-                        ))
-                    })?;
-                    m.accounts.push(a);
-                }
-                "AccountBaseline" => {
-                    let b: AccountBaseline =
-                        serde_json::from_value(value).map_err(|e| invalid(e.to_string()))?;
-                    b.validate_cel().map_err(|e| {
-                        invalid(format!(
-                            "AccountBaseline {}: {e}",
-                            b.metadata.name.clone().unwrap_or_default()
-                        ))
-                    })?;
-                    m.baselines.push(b);
-                }
+                "AwsAccount" => m.accounts.push(checked(value).map_err(invalid)?),
+                "AccountBaseline" => m.baselines.push(checked(value).map_err(invalid)?),
                 "PatchSchedule" => {
-                    let mut p: PatchSchedule =
-                        serde_json::from_value(value).map_err(|e| invalid(e.to_string()))?;
-                    p.validate_cel().map_err(|e| {
-                        invalid(format!(
-                            "PatchSchedule {}: {e}",
-                            p.metadata.name.clone().unwrap_or_default()
-                        ))
-                    })?;
+                    let mut p: PatchSchedule = checked(value).map_err(invalid)?;
                     p.metadata.namespace.get_or_insert_with(|| "default".into());
                     m.schedules.push(p);
                 }
                 "MonitoringPolicy" => {
-                    let mut p: MonitoringPolicy =
-                        serde_json::from_value(value).map_err(|e| invalid(e.to_string()))?;
-                    p.validate_cel().map_err(|e| {
-                        invalid(format!(
-                            "MonitoringPolicy {}: {e}",
-                            p.metadata.name.clone().unwrap_or_default()
-                        ))
-                    })?;
+                    let mut p: MonitoringPolicy = checked(value).map_err(invalid)?;
                     p.metadata.namespace.get_or_insert_with(|| "default".into());
                     m.monitoring.push(p);
                 }

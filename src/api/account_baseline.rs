@@ -126,7 +126,7 @@ pub struct AccountBaselineSpec {
     /// created (proven by tags) that leave the list are deleted. `[]` manages no budget but still deletes those.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(max = 50))]
-    #[x_kube(validation = Rule::new("self.all(a, self.exists_one(b, b.name == a.name))").message("budget names must be unique"))]
+    #[schemars(extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["name"]))]
     pub budgets: Option<BudgetsSpec>,
 }
 
@@ -567,7 +567,7 @@ pub struct ConfigSpec {
     /// baseline created that leave the spec are deleted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(max = 100))]
-    #[x_kube(validation = Rule::new("self.all(r, self.exists_one(o, o.name == r.name))").message("rule names must be unique"))]
+    #[schemars(extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["name"]))]
     pub rules: Vec<ConfigRuleSpec>,
 }
 
@@ -837,7 +837,7 @@ pub struct AccessAnalyzerSpec {
     /// Analyzers by name. An existing analyzer with the name is adopted (never deleted); analyzers this baseline
     /// created (proven by tags) that leave the spec are deleted.
     #[schemars(length(min = 1, max = 10))]
-    #[x_kube(validation = Rule::new("self.all(a, self.exists_one(b, b.name == a.name))").message("analyzer names must be unique"))]
+    #[schemars(extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["name"]))]
     pub analyzers: Vec<AnalyzerSpec>,
 }
 
@@ -860,7 +860,7 @@ pub struct AnalyzerSpec {
     /// alone on an adopted analyzer and deleted from one this baseline created.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(max = 50))]
-    #[x_kube(validation = Rule::new("self.all(a, self.exists_one(b, b.name == a.name))").message("archive rule names must be unique"))]
+    #[schemars(extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["name"]))]
     pub archive_rules: Vec<ArchiveRuleSpec>,
 }
 

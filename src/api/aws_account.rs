@@ -42,7 +42,7 @@ use std::collections::BTreeMap;
 pub struct AwsAccountSpec {
     /// The 12-digit account ID the credentials must resolve to (verified with STS GetCallerIdentity before
     /// anything is written).
-    #[schemars(regex(pattern = r"^[0-9]{12}$"))]
+    #[schemars(regex(pattern = r"^[0-9]{12}$"), length(min = 12, max = 12))]
     pub account_id: String,
     /// Assume this IAM role (from the pod's own credentials: IRSA, EKS Pod Identity or environment).
     /// Without it, the pod's own credentials are used directly.

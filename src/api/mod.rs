@@ -28,3 +28,62 @@ pub fn crds_yaml() -> Result<String, serde_yaml::Error> {
     }
     Ok(out)
 }
+
+/// What the API server checks of an object besides its CEL rules and that the client-side CEL validator does not:
+/// no two items of an `x-kubernetes-list-type: map` list share their `x-kubernetes-list-map-keys`, and no item of a
+/// `set` list is repeated. Unique names are declared that way (not as a quadratic CEL rule, which a real API
+/// server refuses to store), so the CLI runs this beside the CEL rules and refuses what a cluster would refuse,
+/// with a message shaped like the API server's (`spec.topics[1]: Duplicate value: {"name":"alerts"}`).
+pub fn validate_list_keys<K: CustomResourceExt>(object: &serde_json::Value) -> Result<(), String> {
+    let crd = serde_json::to_value(K::crd()).map_err(|e| e.to_string())?;
+    let schema = &crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"];
+    let mut errors = Vec::new();
+    list_keys(schema, object, String::new(), &mut errors);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.join("; "))
+    }
+}
+
+fn list_keys(schema: &serde_json::Value, value: &serde_json::Value, path: String, errors: &mut Vec<String>) {
+    use serde_json::Value;
+    match value {
+        Value::Object(fields) => {
+            for (name, v) in fields {
+                let child = format!("{path}{}{name}", if path.is_empty() { "" } else { "." });
+                if let Some(s) = schema["properties"].get(name) {
+                    list_keys(s, v, child, errors);
+                } else if schema["additionalProperties"].is_object() {
+                    list_keys(&schema["additionalProperties"], v, child, errors);
+                }
+            }
+        }
+        Value::Array(items) => {
+            let keys: Option<Vec<&str>> = match schema["x-kubernetes-list-type"].as_str() {
+                Some("map") => schema["x-kubernetes-list-map-keys"]
+                    .as_array()
+                    .map(|k| k.iter().filter_map(Value::as_str).collect()),
+                Some("set") => Some(Vec::new()),
+                _ => None,
+            };
+            let mut seen = Vec::new();
+            for (i, item) in items.iter().enumerate() {
+                if let Some(keys) = &keys {
+                    let key = if keys.is_empty() {
+                        item.clone()
+                    } else {
+                        Value::Object(keys.iter().map(|k| (k.to_string(), item[*k].clone())).collect())
+                    };
+                    if seen.contains(&key) {
+                        errors.push(format!("{path}[{i}]: Duplicate value: {key}"));
+                    } else {
+                        seen.push(key);
+                    }
+                }
+                list_keys(&schema["items"], item, format!("{path}[{i}]"), errors);
+            }
+        }
+        _ => {}
+    }
+}

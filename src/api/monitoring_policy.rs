@@ -58,7 +58,6 @@ fn cis_namespace() -> String {
 #[x_kube(validation = Rule::new("!has(self.findingRoutes) || self.findingRoutes.all(r, has(self.topics) && self.topics.exists(x, x.name == r.topic))").message("findingRoutes[].topic must name a topic declared in spec.topics"))]
 #[x_kube(validation = Rule::new("!has(self.compositeAlarms) || self.compositeAlarms.all(a, (has(a.alarmTopics) ? a.alarmTopics : []).all(t, has(self.topics) && self.topics.exists(x, x.name == t)))").message("compositeAlarms[].alarmTopics must name topics declared in spec.topics"))]
 #[x_kube(validation = Rule::new("!has(self.billingAlarm) || !has(self.billingAlarm.topic) || (has(self.topics) && self.topics.exists(x, x.name == self.billingAlarm.topic))").message("billingAlarm.topic must name a topic declared in spec.topics"))]
-#[x_kube(validation = Rule::new("!has(self.compositeAlarms) || !has(self.alarms) || self.compositeAlarms.all(c, !self.alarms.exists(a, a.name == c.name))").message("a composite alarm cannot have the name of a metric alarm"))]
 #[x_kube(validation = Rule::new("!has(self.alarms) || !has(self.topics) || self.alarms.all(a, (has(a.alarmTopics) ? a.alarmTopics : []).all(t, self.topics.exists(x, x.name == t)))").message("alarmTopics must name topics declared in spec.topics"))]
 #[x_kube(validation = Rule::new("!has(self.alarms) || has(self.topics) || self.alarms.all(a, !has(a.alarmTopics))").message("alarmTopics must name topics declared in spec.topics"))]
 #[x_kube(validation = Rule::new("!has(self.cisAwsFoundations) || !has(self.cisAwsFoundations.topic) || (has(self.topics) && self.topics.exists(x, x.name == self.cisAwsFoundations.topic))").message("cisAwsFoundations.topic must name a topic declared in spec.topics"))]
@@ -88,17 +87,17 @@ pub struct MonitoringPolicySpec {
     /// SNS topics that alarms notify, with their subscriptions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(max = 50))]
-    #[x_kube(validation = Rule::new("self.all(a, self.exists_one(b, b.name == a.name))").message("topic names must be unique"))]
+    #[schemars(extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["name"]))]
     pub topics: Vec<TopicSpec>,
     /// CloudWatch metric alarms.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(max = 2000))]
-    #[x_kube(validation = Rule::new("self.all(a, self.exists_one(b, b.name == a.name))").message("alarm names must be unique"))]
+    #[schemars(extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["name"]))]
     pub alarms: Vec<AlarmSpec>,
     /// CloudWatch Logs metric filters.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(max = 500))]
-    #[x_kube(validation = Rule::new("self.all(a, self.exists_one(b, b.name == a.name))").message("metric filter names must be unique"))]
+    #[schemars(extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["name"]))]
     pub log_metric_filters: Vec<MetricFilterSpec>,
     /// The CIS AWS Foundations monitoring set (metric filter + alarm per item) on a CloudTrail log group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -106,17 +105,17 @@ pub struct MonitoringPolicySpec {
     /// Retention of named log groups (created, tagged, when missing; never deleted).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(max = 200))]
-    #[x_kube(validation = Rule::new("self.all(a, self.exists_one(b, b.name == a.name))").message("log group names must be unique"))]
+    #[schemars(extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["name"]))]
     pub log_groups: Vec<LogGroupSpec>,
     /// Composite alarms over this policy's metric alarms (and any other alarm by its AWS name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(max = 200))]
-    #[x_kube(validation = Rule::new("self.all(a, self.exists_one(b, b.name == a.name))").message("composite alarm names must be unique"))]
+    #[schemars(extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["name"]))]
     pub composite_alarms: Vec<CompositeAlarmSpec>,
     /// CloudWatch dashboards.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(max = 50))]
-    #[x_kube(validation = Rule::new("self.all(a, self.exists_one(b, b.name == a.name))").message("dashboard names must be unique"))]
+    #[schemars(extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["name"]))]
     pub dashboards: Vec<DashboardSpec>,
     /// Estimated-charges alarms (CloudWatch publishes billing metrics only in us-east-1, which must be one of
     /// the policy's regions).
@@ -126,17 +125,17 @@ pub struct MonitoringPolicySpec {
     /// topic, filtered by severity and rewritten into a readable message.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(max = 50))]
-    #[x_kube(validation = Rule::new("self.all(a, self.exists_one(b, b.name == a.name))").message("finding route names must be unique"))]
+    #[schemars(extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["name"]))]
     pub finding_routes: Vec<FindingRouteSpec>,
     /// EventBridge scheduled rules that start an SSM Automation runbook or a Run Command document.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(max = 50))]
-    #[x_kube(validation = Rule::new("self.all(a, self.exists_one(b, b.name == a.name))").message("scheduled action names must be unique"))]
+    #[schemars(extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["name"]))]
     pub scheduled_actions: Vec<ScheduledActionSpec>,
     /// CloudWatch Logs Insights saved queries.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(max = 100))]
-    #[x_kube(validation = Rule::new("self.all(a, self.exists_one(b, b.name == a.name))").message("insights query names must be unique"))]
+    #[schemars(extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["name"]))]
     pub insights_queries: Vec<InsightsQuerySpec>,
     /// Container Insights on EKS clusters (the `amazon-cloudwatch-observability` add-on) and ECS clusters (the
     /// `containerInsights` cluster setting).
@@ -205,11 +204,12 @@ pub enum HealthCategory {
 #[serde(rename_all = "camelCase")]
 pub struct FindingRouteSpec {
     /// Name within the policy.
-    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]{1,32}$"))]
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]{1,32}$"), length(max = 32))]
     pub name: String,
     /// `guardDuty`, `securityHub`, `config` or `health`.
     pub source: FindingSource,
     /// Declared topic the messages go to.
+    #[schemars(length(min = 1, max = 256))]
     pub topic: String,
     /// GuardDuty: lowest severity forwarded (1.0-8.9; 7 and above is high).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -239,7 +239,7 @@ fn yes() -> bool {
 #[serde(rename_all = "camelCase")]
 pub struct ScheduledActionSpec {
     /// Name within the policy.
-    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]{1,32}$"))]
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]{1,32}$"), length(max = 32))]
     pub name: String,
     /// `cron(...)` or `rate(...)` in EventBridge syntax (UTC), e.g. `cron(0 3 ? * SUN *)`.
     #[schemars(regex(pattern = r"^(cron|rate)\(.+\)$"), length(max = 256))]
@@ -307,7 +307,7 @@ pub struct RunCommandTargetSpec {
 #[serde(rename_all = "camelCase")]
 pub struct InsightsQuerySpec {
     /// Name within the policy.
-    #[schemars(regex(pattern = r"^[A-Za-z0-9 _.-]{1,100}$"))]
+    #[schemars(regex(pattern = r"^[A-Za-z0-9 _.-]{1,100}$"), length(max = 100))]
     pub name: String,
     /// The query, e.g. `fields @timestamp, @message | filter @message like /ERROR/`.
     #[schemars(length(min = 1, max = 10000))]
@@ -327,12 +327,12 @@ pub struct ContainerInsightsSpec {
     /// EKS clusters that run the `amazon-cloudwatch-observability` add-on.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(max = 50))]
-    #[x_kube(validation = Rule::new("self.all(a, self.exists_one(b, b.clusterName == a.clusterName))").message("EKS cluster names must be unique"))]
+    #[schemars(extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["clusterName"]))]
     pub eks: Vec<EksInsightsSpec>,
     /// ECS clusters and their `containerInsights` setting.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(max = 100))]
-    #[x_kube(validation = Rule::new("self.all(a, self.exists_one(b, b.clusterName == a.clusterName))").message("ECS cluster names must be unique"))]
+    #[schemars(extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["clusterName"]))]
     pub ecs: Vec<EcsInsightsSpec>,
 }
 
@@ -391,7 +391,7 @@ impl EcsInsightsMode {
 #[serde(rename_all = "camelCase")]
 pub struct EcsInsightsSpec {
     /// Cluster name.
-    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]{1,255}$"))]
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]{1,255}$"), length(max = 255))]
     pub cluster_name: String,
     /// `enhanced`, `enabled` or `disabled`.
     pub mode: EcsInsightsMode,
@@ -402,7 +402,7 @@ pub struct EcsInsightsSpec {
 #[serde(rename_all = "camelCase")]
 pub struct TopicSpec {
     /// Topic name (standard topic; FIFO topics cannot notify from CloudWatch alarms).
-    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]{1,256}$"))]
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]{1,256}$"), length(max = 256))]
     pub name: String,
     /// KMS key for server-side encryption (`alias/aws/sns` for the AWS managed key).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -588,7 +588,7 @@ impl TreatMissingData {
 #[serde(rename_all = "camelCase")]
 pub struct AlarmSpec {
     /// Name within the policy.
-    #[schemars(regex(pattern = r"^[A-Za-z0-9_.-]{1,100}$"))]
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_.-]{1,100}$"), length(max = 100))]
     pub name: String,
     /// Description shown with the alarm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -622,7 +622,7 @@ pub struct AlarmSpec {
     /// value), plus the band with `thresholdMetricId`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(max = 10))]
-    #[x_kube(validation = Rule::new("self.all(a, self.exists_one(b, b.id == a.id))").message("metric query ids must be unique"))]
+    #[schemars(extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["id"]))]
     pub metrics: Vec<MetricQuerySpec>,
     /// With `metrics`: the id of the `ANOMALY_DETECTION_BAND(...)` expression the alarm compares with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -649,6 +649,7 @@ pub struct AlarmSpec {
     /// Declared topics notified when the alarm fires (and on OK / INSUFFICIENT_DATA with `notifyOk` /
     /// `notifyInsufficientData`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 5), inner(length(min = 1, max = 256)))]
     pub alarm_topics: Vec<String>,
     /// Other action ARNs when the alarm fires (SNS topics of other teams, Auto Scaling, EC2 actions).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -732,7 +733,7 @@ pub struct MetricStatSpec {
 #[serde(rename_all = "camelCase")]
 pub struct CompositeAlarmSpec {
     /// Name within the policy.
-    #[schemars(regex(pattern = r"^[A-Za-z0-9_.-]{1,100}$"))]
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_.-]{1,100}$"), length(max = 100))]
     pub name: String,
     /// Description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -743,6 +744,7 @@ pub struct CompositeAlarmSpec {
     pub rule: String,
     /// Declared topics notified when the composite alarm fires (and on OK with `notifyOk`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 5), inner(length(min = 1, max = 256)))]
     pub alarm_topics: Vec<String>,
     /// Other action ARNs when it fires.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -758,7 +760,7 @@ pub struct CompositeAlarmSpec {
 #[serde(rename_all = "camelCase")]
 pub struct DashboardSpec {
     /// Name within the policy (the AWS name is `awsbaseline-<policy hash>-<name>`).
-    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]{1,200}$"))]
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]{1,200}$"), length(max = 200))]
     pub name: String,
     /// The dashboard body as structured YAML/JSON (`widgets`, `periodOverride`, ...), per the CloudWatch
     /// dashboard body structure.
@@ -780,6 +782,7 @@ pub struct BillingAlarmSpec {
     pub currency: String,
     /// Declared topic the alarms notify.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 256))]
     pub topic: Option<String>,
 }
 
@@ -788,10 +791,10 @@ pub struct BillingAlarmSpec {
 #[serde(rename_all = "camelCase")]
 pub struct MetricFilterSpec {
     /// Name within the policy.
-    #[schemars(regex(pattern = r"^[A-Za-z0-9_.-]{1,100}$"))]
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_.-]{1,100}$"), length(max = 100))]
     pub name: String,
     /// Log group the filter reads.
-    #[schemars(regex(pattern = r"^[A-Za-z0-9_./#-]{1,512}$"))]
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_./#-]{1,512}$"), length(max = 512))]
     pub log_group_name: String,
     /// CloudWatch Logs filter pattern.
     #[schemars(length(max = 1024))]
@@ -852,10 +855,11 @@ pub enum CisItem {
 #[serde(rename_all = "camelCase")]
 pub struct CisPresetSpec {
     /// The CloudWatch Logs group CloudTrail delivers to.
-    #[schemars(regex(pattern = r"^[A-Za-z0-9_./#-]{1,512}$"))]
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_./#-]{1,512}$"), length(max = 512))]
     pub log_group_name: String,
     /// Declared topic the alarms notify.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 256))]
     pub topic: Option<String>,
     /// Metric namespace of the filters.
     #[serde(default = "cis_namespace")]
@@ -872,7 +876,7 @@ pub struct CisPresetSpec {
 #[serde(rename_all = "camelCase")]
 pub struct LogGroupSpec {
     /// Log group name.
-    #[schemars(regex(pattern = r"^[A-Za-z0-9_./#-]{1,512}$"))]
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_./#-]{1,512}$"), length(max = 512))]
     pub name: String,
     /// Days events are kept (one of the values CloudWatch Logs accepts).
     #[x_kube(validation = Rule::new("self in [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]").message("retentionInDays must be a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, ... 3653)"))]

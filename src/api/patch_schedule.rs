@@ -106,7 +106,7 @@ pub struct PatchScheduleSpec {
     pub window: WindowSpec,
     /// Instances the window targets; each group becomes one window target. Several groups are OR-ed.
     #[schemars(length(min = 1, max = 100))]
-    #[x_kube(validation = Rule::new("self.all(a, self.exists_one(b, b.name == a.name))").message("target group names must be unique"))]
+    #[schemars(extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["name"]))]
     pub targets: Vec<TargetGroup>,
     /// The `AWS-RunPatchBaseline` task.
     pub patching: PatchTaskSpec,

@@ -161,6 +161,19 @@ pub async fn run(factory: &AwsFactory, input: &MonitoringInput<'_>) -> Monitorin
             a.name
         )));
     }
+    // Not a CEL rule: comparing up to 200 composite names with up to 2,000 alarm names exceeds the API server's
+    // cost budget, so the same rule (and message) is checked here, before any AWS call.
+    if let Some(c) = input
+        .spec
+        .composite_alarms
+        .iter()
+        .find(|c| input.spec.alarms.iter().any(|a| a.name == c.name))
+    {
+        return fatal(EngineError::InvalidSpec(format!(
+            "compositeAlarms.{}: a composite alarm cannot have the name of a metric alarm",
+            c.name
+        )));
+    }
     for t in &input.spec.topics {
         let mut sids = BTreeSet::new();
         for statement in &t.policy_statements {
