@@ -53,6 +53,7 @@ MOTO_LOG="$(mktemp "${TMPDIR:-/tmp}/demo-moto.XXXXXX")"
 MOTO_PID=""
 
 cleanup() {
+    stop_control_plane 2>/dev/null || true
     if [ -n "$MOTO_PID" ] && kill -0 "$MOTO_PID" 2>/dev/null; then
         kill "$MOTO_PID" 2>/dev/null || true
         wait "$MOTO_PID" 2>/dev/null || true
@@ -180,6 +181,134 @@ expect 0 "apply" "$BIN" apply -f "$EXAMPLES"
 
 header "Step 7: check (expect 0: in sync again)"
 expect 0 "check" "$BIN" check -f "$EXAMPLES"
+
+# ---------------------------------------------------------------------------------------------------------------
+# Part 2: the operator's main job. A local control plane (etcd + kube-apiserver, the binaries the tests use:
+# $KUBEBUILDER_ASSETS, else ../shared/k8s and the etcd-bin-vendored-linux-amd64 crate), the chart installed by
+# Helm's engine, the operator binary running under the chart's ServiceAccount, `kubectl apply -k examples/`.
+# ---------------------------------------------------------------------------------------------------------------
+controller_demo() {
+    local k8s="$ROOT/../shared/k8s" apiserver="" etcd=""
+    if [ -n "${KUBEBUILDER_ASSETS:-}" ] && [ -x "$KUBEBUILDER_ASSETS/kube-apiserver" ]; then
+        apiserver="$KUBEBUILDER_ASSETS/kube-apiserver"
+        [ -x "$KUBEBUILDER_ASSETS/etcd" ] && etcd="$KUBEBUILDER_ASSETS/etcd"
+    elif ls "$k8s"/kube-apiserver-*-linux-amd64.xz >/dev/null 2>&1; then
+        local packed want
+        packed="$(ls "$k8s"/kube-apiserver-*-linux-amd64.xz | head -n 1)"
+        want="$(grep '(unpacked)' "$k8s/SHA256SUMS" | cut -d' ' -f1)"
+        apiserver="$ROOT/target/k8s/$(basename "$packed" .xz)" # where the tests unpack it too
+        if [ "$(sha256sum "$apiserver" 2>/dev/null | cut -d' ' -f1)" != "$want" ]; then
+            mkdir -p "$ROOT/target/k8s"
+            xz -dc "$packed" >"$apiserver.partial"
+            [ "$(sha256sum "$apiserver.partial" | cut -d' ' -f1)" = "$want" ] || { echo "sha256 mismatch for $packed" >&2; return 1; }
+            chmod +x "$apiserver.partial" && mv "$apiserver.partial" "$apiserver"
+        fi
+    fi
+    if [ -z "$etcd" ]; then
+        cargo fetch -q
+        etcd="$(cargo metadata --format-version 1 | "$PY" -c 'import json, os, sys
+pkgs = json.load(sys.stdin)["packages"]
+print(next(os.path.join(os.path.dirname(p["manifest_path"]), "bin", "etcd") for p in pkgs if p["name"] == "etcd-bin-vendored-linux-amd64"))')"
+    fi
+    if [ -z "$apiserver" ] || [ ! -x "$etcd" ] || ! command -v kubectl >/dev/null; then
+        echo "No local control plane: set KUBEBUILDER_ASSETS to a folder with etcd and kube-apiserver (or keep"
+        echo "../shared/k8s beside this repository) and install kubectl to see the controller part."
+        return 0
+    fi
+    if ! "$PY" -c 'import helm_sdkpy' 2>/dev/null; then
+        "$VENV/bin/pip" install -q --ignore-requires-python -r "$ROOT/tests/requirements-helm.txt"
+    fi
+    CP="$(mktemp -d "${TMPDIR:-/tmp}/demo-cp.XXXXXX")"
+    local ports api
+    ports="$("$PY" -c 'import socket
+ss = [socket.socket() for _ in range(4)]
+for s in ss: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in ss))')"
+    set -- $ports
+    api="https://127.0.0.1:$3"
+    METRICS="127.0.0.1:$4"
+    openssl genrsa -out "$CP/sa.key" 2048 2>/dev/null
+    openssl rsa -in "$CP/sa.key" -pubout -out "$CP/sa.pub" 2>/dev/null
+    local admin_token op_token
+    admin_token="admin-$("$PY" -c 'import secrets; print(secrets.token_hex(16))')"
+    op_token="op-$("$PY" -c 'import secrets; print(secrets.token_hex(16))')"
+    printf '%s,admin,admin-uid,"system:masters"\n%s,system:serviceaccount:aws-baseline:aws-baseline-operator,op-uid,"system:serviceaccounts,system:serviceaccounts:aws-baseline"\n' \
+        "$admin_token" "$op_token" >"$CP/tokens.csv"
+    "$etcd" --data-dir "$CP/etcd" --unsafe-no-fsync \
+        --listen-client-urls "http://127.0.0.1:$1" --advertise-client-urls "http://127.0.0.1:$1" \
+        --listen-peer-urls "http://127.0.0.1:$2" --initial-advertise-peer-urls "http://127.0.0.1:$2" \
+        --initial-cluster "default=http://127.0.0.1:$2" >"$CP/etcd.log" 2>&1 &
+    ETCD_PID=$!
+    "$apiserver" --etcd-servers "http://127.0.0.1:$1" --bind-address 127.0.0.1 --advertise-address 127.0.0.1 \
+        --secure-port "$3" --cert-dir "$CP/certs" --service-account-key-file "$CP/sa.pub" \
+        --service-account-signing-key-file "$CP/sa.key" --service-account-issuer https://kubernetes.default.svc \
+        --token-auth-file "$CP/tokens.csv" --authorization-mode RBAC --service-cluster-ip-range 10.96.0.0/16 \
+        >"$CP/kube-apiserver.log" 2>&1 &
+    API_PID=$!
+    for user in admin op; do
+        local t="$admin_token" ns=default
+        [ "$user" = op ] && t="$op_token" && ns=aws-baseline
+        cat >"$CP/$user.kubeconfig" <<KC
+apiVersion: v1
+kind: Config
+current-context: demo
+clusters: [{name: demo, cluster: {server: "$api", certificate-authority: "$CP/certs/apiserver.crt"}}]
+users: [{name: $user, user: {token: "$t"}}]
+contexts: [{name: demo, context: {cluster: demo, user: $user, namespace: $ns}}]
+KC
+    done
+    export KUBECONFIG="$CP/admin.kubeconfig"
+    local up=0
+    for _ in $(seq 1 120); do # 120 x 0.5 s
+        if [ -f "$CP/certs/apiserver.crt" ] && [ "$(kubectl get --raw /readyz 2>/dev/null)" = ok ]; then up=1; break; fi
+        sleep 0.5
+    done
+    [ "$up" -eq 1 ] || { echo "kube-apiserver not ready in 60 s; log:" >&2; tail -20 "$CP/kube-apiserver.log" >&2; return 1; }
+    echo "kube-apiserver $("$apiserver" --version | cut -d' ' -f2) pid $API_PID on $api, etcd pid $ETCD_PID"
+
+    header "Part 2, step 1: helm install the chart (CRDs, ServiceAccount, RBAC) into the local control plane"
+    "$PY" "$ROOT/tests/helm/install.py" "$KUBECONFIG" aws-baseline aws-baseline-operator 2>&1 | grep -v 'Warning: unrecognized format'
+    kubectl get crd | grep -E 'NAME|awsbaseline'
+
+    header "Part 2, step 2: run the operator binary as the chart's ServiceAccount (no pod: this control plane has no nodes)"
+    curl -s -o /dev/null -X POST "$AWS_ENDPOINT_URL/moto-api/reset" # an empty account again
+    KUBECONFIG="$CP/op.kubeconfig" POD_NAMESPACE=aws-baseline POD_NAME=aws-baseline-operator-demo METRICS_ADDR="$METRICS" \
+        RUST_LOG=info,kube=warn,aws_config=warn,aws_smithy_runtime=warn "$BIN" run >"$CP/operator.log" 2>&1 &
+    OP_PID=$!
+    for _ in $(seq 1 60); do curl -sf "http://$METRICS/readyz" >/dev/null && break; sleep 0.5; done
+    echo "operator pid $OP_PID: $(curl -s "http://$METRICS/readyz")"
+
+    header "Part 2, step 3: kubectl apply --server-side -k examples/ and wait until every object is Ready"
+    kubectl apply --server-side -k examples/
+    expect 0 "every object Ready" kubectl wait --for=condition=Ready --all -A --timeout=300s \
+        awsaccounts,accountbaselines,monitoringpolicies,patchschedules
+    kubectl get awsbaseline -A
+
+    header "Part 2, step 4: a drift made behind the operator's back shows in kubectl describe (driftPolicy Report)"
+    kubectl patch accountbaseline sandbox-baseline --type merge -p '{"spec": {"driftPolicy": "Report", "driftCheckInterval": "30s"}}'
+    "$PY" -c 'import boto3, os; boto3.client("cloudtrail", endpoint_url=os.environ["AWS_ENDPOINT_URL"]).stop_logging(Name="org-audit-trail"); print("cloudtrail: stopped logging on org-audit-trail")'
+    expect 0 "Drifted=True within two drift checks" kubectl wait --for=condition=Drifted accountbaseline/sandbox-baseline --timeout=120s
+    kubectl describe accountbaseline sandbox-baseline | sed -n '/^Status:/,$p' | grep -B2 -A9 'Drift:' | head -24
+
+    header "Part 2, step 5: back to driftPolicy Correct: the operator starts the trail again"
+    kubectl patch accountbaseline sandbox-baseline --type merge -p '{"spec": {"driftPolicy": "Correct"}}'
+    expect 0 "Drifted=False" kubectl wait --for=condition=Drifted=False accountbaseline/sandbox-baseline --timeout=120s
+    kubectl get accountbaseline sandbox-baseline
+    kubectl get events -n default --field-selector involvedObject.name=sandbox-baseline -o custom-columns=REASON:.reason,MESSAGE:.message | tail -n 3 | cut -c1-160
+    "$PY" -c 'import boto3, os; print("cloudtrail: IsLogging =", boto3.client("cloudtrail", endpoint_url=os.environ["AWS_ENDPOINT_URL"]).get_trail_status(Name="org-audit-trail")["IsLogging"])'
+}
+
+stop_control_plane() {
+    for pid in ${OP_PID:-} ${API_PID:-} ${ETCD_PID:-}; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    [ -n "${CP:-}" ] && rm -rf "$CP"
+}
+
+header "Part 2: the controller on a local Kubernetes control plane"
+controller_demo || FAILURES=$((FAILURES + 1))
+stop_control_plane
 
 header "Result"
 if [ "$FAILURES" -ne 0 ]; then

@@ -67,10 +67,17 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), ManifestError> {
 /// ([`crate::api::validate_list_keys`]). The message names the kind and object.
 fn checked<K>(value: serde_json::Value) -> Result<K, String>
 where
-    K: kube::CustomResourceExt + kube::Resource<DynamicType = ()> + serde::de::DeserializeOwned + serde::Serialize,
+    K: kube::CustomResourceExt
+        + kube::Resource<DynamicType = ()>
+        + serde::de::DeserializeOwned
+        + serde::Serialize,
 {
     let object: K = serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
-    let name = format!("{} {}", K::kind(&()), object.meta().name.clone().unwrap_or_default());
+    let name = format!(
+        "{} {}",
+        K::kind(&()),
+        object.meta().name.clone().unwrap_or_default()
+    );
     kube::core::cel::validate_cel(&object).map_err(|e| format!("{name}: {e}"))?;
     crate::api::validate_list_keys::<K>(&value).map_err(|e| format!("{name}: {e}"))?;
     Ok(object)

@@ -109,8 +109,15 @@ fn baseline(spec: Value) -> AccountBaseline {
     serde_json::from_value(json!({"apiVersion": "awsbaseline.io/v1alpha1", "kind": "AccountBaseline", "metadata": {"name": "b"}, "spec": spec})).unwrap()
 }
 
+/// What the CLI refuses of a spec: its CEL rules, then its list keys (unique names), as the API server would.
 fn cel_error(spec: Value) -> Option<String> {
-    baseline(spec).validate_cel().err().map(|e| e.to_string())
+    let b = baseline(spec);
+    b.validate_cel().err().map(|e| e.to_string()).or_else(|| {
+        aws_baseline_operator::api::validate_list_keys::<AccountBaseline>(
+            &serde_json::to_value(&b).unwrap(),
+        )
+        .err()
+    })
 }
 
 #[test]
@@ -173,7 +180,7 @@ fn budget_cel_rules_accept_good_budgets_and_reject_bad_ones() {
         (
             json!([{"name": "a", "budgetType": "COST", "limit": {"amount": "1", "unit": "USD"}},
                    {"name": "a", "budgetType": "USAGE", "limit": {"amount": "1", "unit": "Hrs"}}]),
-            "budget names must be unique",
+            r#"spec.budgets[1]: Duplicate value: {"name":"a"}"#,
         ),
         (
             json!([{"name": "a", "budgetType": "USAGE"}]),
@@ -224,7 +231,12 @@ fn schedule_cel_error(spec: Value) -> Option<String> {
         serde_json::from_value(json!({"apiVersion": "awsbaseline.io/v1alpha1",
         "kind": "PatchSchedule", "metadata": {"name": "p", "namespace": "payments"}, "spec": spec}))
         .unwrap();
-    p.validate_cel().err().map(|e| e.to_string())
+    p.validate_cel().err().map(|e| e.to_string()).or_else(|| {
+        aws_baseline_operator::api::validate_list_keys::<aws_baseline_operator::api::PatchSchedule>(
+            &serde_json::to_value(&p).unwrap(),
+        )
+        .err()
+    })
 }
 
 #[test]
@@ -265,7 +277,7 @@ fn patch_schedule_cel_rules_accept_good_specs_and_reject_bad_ones() {
                 let t = v["targets"][0].clone();
                 v["targets"].as_array_mut().unwrap().push(t);
             }),
-            "target group names must be unique",
+            r#"spec.targets[1]: Duplicate value: {"name":"#,
         ),
         (
             mutate(&|v| {

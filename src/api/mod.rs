@@ -46,7 +46,12 @@ pub fn validate_list_keys<K: CustomResourceExt>(object: &serde_json::Value) -> R
     }
 }
 
-fn list_keys(schema: &serde_json::Value, value: &serde_json::Value, path: String, errors: &mut Vec<String>) {
+fn list_keys(
+    schema: &serde_json::Value,
+    value: &serde_json::Value,
+    path: String,
+    errors: &mut Vec<String>,
+) {
     use serde_json::Value;
     match value {
         Value::Object(fields) => {
@@ -73,7 +78,11 @@ fn list_keys(schema: &serde_json::Value, value: &serde_json::Value, path: String
                     let key = if keys.is_empty() {
                         item.clone()
                     } else {
-                        Value::Object(keys.iter().map(|k| (k.to_string(), item[*k].clone())).collect())
+                        Value::Object(
+                            keys.iter()
+                                .map(|k| (k.to_string(), item[*k].clone()))
+                                .collect(),
+                        )
                     };
                     if seen.contains(&key) {
                         errors.push(format!("{path}[{i}]: Duplicate value: {key}"));

@@ -2,6 +2,8 @@
 //! test and stopped on drop.
 #![allow(dead_code)]
 
+pub mod control_plane;
+
 use aws_baseline_operator::api::aws_account::AwsAccountSpec;
 use aws_baseline_operator::aws::{AwsFactory, CallStats};
 use aws_config::{BehaviorVersion, Region, SdkConfig};
