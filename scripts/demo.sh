@@ -288,7 +288,7 @@ KC
     kubectl patch accountbaseline sandbox-baseline --type merge -p '{"spec": {"driftPolicy": "Report", "driftCheckInterval": "30s"}}'
     "$PY" -c 'import boto3, os; boto3.client("cloudtrail", endpoint_url=os.environ["AWS_ENDPOINT_URL"]).stop_logging(Name="org-audit-trail"); print("cloudtrail: stopped logging on org-audit-trail")'
     expect 0 "Drifted=True within two drift checks" kubectl wait --for=condition=Drifted accountbaseline/sandbox-baseline --timeout=120s
-    kubectl describe accountbaseline sandbox-baseline | sed -n '/^Status:/,$p' | grep -B2 -A9 'Drift:' | head -24
+    kubectl describe accountbaseline sandbox-baseline | sed -n '/^Status:/,$p' | grep -B2 -A12 'Drift:' | head -26
 
     header "Part 2, step 5: back to driftPolicy Correct: the operator starts the trail again"
     kubectl patch accountbaseline sandbox-baseline --type merge -p '{"spec": {"driftPolicy": "Correct"}}'
