@@ -483,6 +483,18 @@ impl Operator {
         (writes, all)
     }
 
+    /// Wait (at most 60 s) until `/readyz` answers 200 `ready: ROLE` (`leader` or `standby`).
+    async fn ready_as(&self, role: &str) {
+        let what = format!("operator {} ready as {role}", self.log.display());
+        eventually(&what, Duration::from_secs(60), || async {
+            match self.get("/readyz") {
+                Ok((200, body)) if body.contains(role) => Ok(()),
+                other => Err(format!("{other:?}\n{}", self.log_tail())),
+            }
+        })
+        .await;
+    }
+
     fn leader(&self) -> bool {
         self.get("/metrics")
             .is_ok_and(|(_, b)| b.lines().any(|l| l.trim() == "awsbaseline_leader 1"))
@@ -523,6 +535,29 @@ fn boto3(moto: &Moto, script: &str) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// What moto holds of the objects the scenario manages: trail names, detectors per region, the password
+/// policy's minimum length (null without a policy), topic names, alarm names, maintenance window names.
+fn inventory(moto: &Moto) -> Value {
+    serde_json::from_str(&boto3(
+        moto,
+        "\
+def password_length():
+    try:
+        return aws('iam').get_account_password_policy()['PasswordPolicy']['MinimumPasswordLength']
+    except aws('iam').exceptions.NoSuchEntityException:
+        return None
+print(json.dumps({
+ 'trail': [t['Name'] for t in aws('cloudtrail').describe_trails()['trailList']],
+ 'detectors': {r: len(aws('guardduty', r).list_detectors()['DetectorIds']) for r in ['us-east-1', 'eu-west-1']},
+ 'minimumPasswordLength': password_length(),
+ 'topics': [t['TopicArn'].split(':')[-1] for t in aws('sns').list_topics()['Topics']],
+ 'alarms': [a['AlarmName'] for a in aws('cloudwatch').describe_alarms()['MetricAlarms']],
+ 'windows': [w['Name'] for w in aws('ssm', 'eu-west-1').describe_maintenance_windows()['WindowIdentities']],
+}))",
+    ))
+    .unwrap()
 }
 
 async fn get(client: &Client, object: &Value) -> Result<Value, String> {
@@ -712,13 +747,7 @@ async fn operator_binary_on_a_real_control_plane() {
 
     // The binary, under the chart's ServiceAccount, over TLS.
     let a = Operator::start(plane, &moto, "a");
-    eventually("replica a leads", Duration::from_secs(60), || async {
-        match a.get("/readyz") {
-            Ok((200, body)) if body.contains("leader") => Ok(()),
-            other => Err(format!("{other:?}\n{}", a.log_tail())),
-        }
-    })
-    .await;
+    a.ready_as("leader").await;
 
     for o in [&main, &audit, &alerts, &weekly] {
         let what = format!("{} {} Ready", o["kind"], o["metadata"]["name"]);
@@ -755,15 +784,7 @@ async fn operator_binary_on_a_real_control_plane() {
     );
 
     // What AWS holds now.
-    let found: Value = serde_json::from_str(&boto3(&moto, "\
-print(json.dumps({\
- 'trail': [t['Name'] for t in aws('cloudtrail').describe_trails()['trailList']],\
- 'detectors': {r: len(aws('guardduty', r).list_detectors()['DetectorIds']) for r in ['us-east-1', 'eu-west-1']},\
- 'minimumPasswordLength': aws('iam').get_account_password_policy()['PasswordPolicy']['MinimumPasswordLength'],\
- 'topics': [t['TopicArn'].split(':')[-1] for t in aws('sns').list_topics()['Topics']],\
- 'alarms': [a['AlarmName'] for a in aws('cloudwatch').describe_alarms()['MetricAlarms']],\
- 'windows': [w['Name'] for w in aws('ssm', 'eu-west-1').describe_maintenance_windows()['WindowIdentities']],\
-}))")).unwrap();
+    let found = inventory(&moto);
     assert_eq!(found["trail"], json!(["e2e-audit-trail"]), "{found}");
     assert_eq!(
         found["detectors"],
@@ -905,13 +926,7 @@ print(aws('iam').get_account_password_policy()['PasswordPolicy']['MinimumPasswor
     // A second replica stands by; the leader is killed (SIGKILL, no Lease release) and the standby takes over
     // once the Lease expires, and keeps correcting drift.
     let b = Operator::start(plane, &moto, "b");
-    eventually("replica b stands by", Duration::from_secs(60), || async {
-        match b.get("/readyz") {
-            Ok((200, body)) if body.contains("standby") => Ok(()),
-            other => Err(format!("{other:?}\n{}", b.log_tail())),
-        }
-    })
-    .await;
+    b.ready_as("standby").await;
     assert!(!b.leader());
     let mut a = a;
     a.child.kill().unwrap();
@@ -947,14 +962,7 @@ print(aws('iam').get_account_password_policy()['PasswordPolicy']['MinimumPasswor
         let what = format!("{} {} deleted", o["kind"], o["metadata"]["name"]);
         eventually(&what, CONVERGE, || gone(&admin, o)).await;
     }
-    let left: Value = serde_json::from_str(&boto3(&moto, "\
-print(json.dumps({\
- 'trail': [t['Name'] for t in aws('cloudtrail').describe_trails()['trailList']],\
- 'detectors': {r: len(aws('guardduty', r).list_detectors()['DetectorIds']) for r in ['us-east-1', 'eu-west-1']},\
- 'topics': [t['TopicArn'] for t in aws('sns').list_topics()['Topics']],\
- 'alarms': [a['AlarmName'] for a in aws('cloudwatch').describe_alarms()['MetricAlarms']],\
- 'windows': [w['Name'] for w in aws('ssm', 'eu-west-1').describe_maintenance_windows()['WindowIdentities']],\
-}))")).unwrap();
+    let left = inventory(&moto);
     assert_eq!(
         left["trail"],
         json!(["e2e-audit-trail"]),
