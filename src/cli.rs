@@ -21,6 +21,10 @@ pub struct Cli {
     /// Log format.
     #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text, env = "LOG_FORMAT")]
     pub log_format: LogFormat,
+    /// AWS regions newer than this build's list to accept (comma-separated); any other unknown region is refused
+    /// before an AWS call.
+    #[arg(long, global = true, env = "EXTRA_REGIONS", value_delimiter = ',')]
+    pub extra_regions: Vec<String>,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,

@@ -634,12 +634,19 @@ pub async fn reconcile_account(
         observed_generation: obj.metadata.generation,
         ..Default::default()
     };
-    let result = match ctx.aws.session(&obj.spec, &home).await {
-        Err(e) => Err(EngineError::Aws(e)),
-        Ok(session) => session
-            .caller_identity(&home)
-            .await
-            .map_err(EngineError::Aws),
+    let unknown_region = obj
+        .spec
+        .regions
+        .iter()
+        .find_map(|r| crate::aws::regions::check(r).err());
+    let result = match unknown_region {
+        Some(m) => Err(EngineError::UnknownRegion(m)),
+        None => match ctx.aws.session(&obj.spec, &home).await {
+            Err(e) => Err(EngineError::Aws(e)),
+            Ok(session) => session.caller_identity(&home).await.map_err(|e| {
+                EngineError::Aws(crate::engine::baseline::name_the_role(e, &obj.spec))
+            }),
+        },
     };
     let (ready, reason, message) = match &result {
         Ok((account, arn)) => {
@@ -778,6 +785,78 @@ pub async fn run(args: RunArgs) -> Result<(), Box<dyn std::error::Error + Send +
     result
 }
 
+/// What makes an object worth a pass: its spec (`generation`), deletion, finalizers and our annotations. Status
+/// writes — ours included — change none of them, so they never start a pass: a failing object stays in its
+/// backoff and a steady one waits for its drift interval.
+fn meaningful_change<K: Resource>(obj: &K) -> Option<u64> {
+    use std::hash::{Hash, Hasher};
+    let m = obj.meta();
+    let annotations: Vec<(&String, &String)> = m
+        .annotations
+        .iter()
+        .flatten()
+        .filter(|(k, _)| k.starts_with("awsbaseline.io/"))
+        .collect();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (
+        &m.uid,
+        m.generation,
+        m.deletion_timestamp.is_some(),
+        &m.finalizers,
+        annotations,
+    )
+        .hash(&mut h);
+    Some(h.finish())
+}
+
+/// A controller of kind `K` (every namespace; malformed objects wrapped in `DeserializeGuard`) triggered only by
+/// [`meaningful_change`]s, not by status writes.
+fn controller_for<K>(client: &Client) -> Controller<DeserializeGuard<K>>
+where
+    K: Resource<DynamicType = ()>
+        + Clone
+        + serde::de::DeserializeOwned
+        + std::fmt::Debug
+        + Send
+        + Sync
+        + 'static,
+{
+    use kube::runtime::{reflector, WatchStreamExt};
+    let (reader, writer) = reflector::store();
+    let trigger = watcher(
+        Api::<DeserializeGuard<K>>::all(client.clone()),
+        watcher::Config::default().any_semantic(),
+    )
+    .default_backoff()
+    .reflect(writer)
+    .touched_objects()
+    .predicate_filter(meaningful_change, Default::default());
+    Controller::for_stream(trigger, reader)
+}
+
+/// AwsAccount changes that matter to the objects using it: spec and labels (selectors), not its status.
+fn account_changes(
+    client: &Client,
+) -> impl futures::Stream<Item = Result<DeserializeGuard<AwsAccount>, watcher::Error>> + Send + 'static
+{
+    use kube::runtime::WatchStreamExt;
+    watcher(
+        Api::<DeserializeGuard<AwsAccount>>::all(client.clone()),
+        watcher::Config::default().any_semantic(),
+    )
+    .default_backoff()
+    .touched_objects()
+    .predicate_filter(
+        |a: &DeserializeGuard<AwsAccount>| {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (meaningful_change(a), &a.meta().labels).hash(&mut h);
+            Some(h.finish())
+        },
+        Default::default(),
+    )
+}
+
 /// A watch mapper: the namespaced objects whose `spec.accountRef` names the AwsAccount that changed (its
 /// credentials, regions or allowed namespaces), so they are reconciled again.
 fn referencing<K>(
@@ -843,57 +922,50 @@ pub async fn run_controllers(
         let _ = rx.wait_for(|v| *v).await;
     };
     let cfg = kube::runtime::controller::Config::default().concurrency(concurrency);
-    let baselines = Controller::new(
-        Api::<DeserializeGuard<AccountBaseline>>::all(client.clone()),
-        watcher::Config::default().any_semantic(),
-    );
+    let baselines = controller_for::<AccountBaseline>(&client);
     let store = baselines.store();
     let baselines = baselines
         // A changed AwsAccount (credentials, regions) re-reconciles the baselines that use it.
-        .watches(
-            Api::<DeserializeGuard<AwsAccount>>::all(client.clone()),
-            watcher::Config::default(),
-            move |account| {
-                let name = account
-                    .0
-                    .as_ref()
-                    .ok()
-                    .and_then(|a| a.metadata.name.clone())
-                    .unwrap_or_default();
-                let account_id = account
-                    .0
-                    .as_ref()
-                    .map(|a| a.spec.account_id.clone())
-                    .unwrap_or_default();
-                let labels = account
-                    .0
-                    .as_ref()
-                    .ok()
-                    .and_then(|a| a.metadata.labels.clone())
-                    .unwrap_or_default();
-                store
-                    .state()
-                    .into_iter()
-                    .filter(|b| {
-                        b.0.as_ref().is_ok_and(|b| match &b.spec.account_ref {
-                            Some(r) => r.name == name,
-                            // A label change can add or remove an account from a selector: re-check those too.
-                            None => {
-                                b.spec.account_selector.as_ref().is_some_and(|s| {
-                                    crate::api::aws_account::selector_matches(s, &labels)
-                                }) || b.status.as_ref().is_some_and(|st| {
-                                    st.common
-                                        .components
-                                        .iter()
-                                        .any(|c| c.account.as_deref() == Some(account_id.as_str()))
-                                })
-                            }
-                        })
+        .watches_stream(account_changes(&client), move |account| {
+            let name = account
+                .0
+                .as_ref()
+                .ok()
+                .and_then(|a| a.metadata.name.clone())
+                .unwrap_or_default();
+            let account_id = account
+                .0
+                .as_ref()
+                .map(|a| a.spec.account_id.clone())
+                .unwrap_or_default();
+            let labels = account
+                .0
+                .as_ref()
+                .ok()
+                .and_then(|a| a.metadata.labels.clone())
+                .unwrap_or_default();
+            store
+                .state()
+                .into_iter()
+                .filter(|b| {
+                    b.0.as_ref().is_ok_and(|b| match &b.spec.account_ref {
+                        Some(r) => r.name == name,
+                        // A label change can add or remove an account from a selector: re-check those too.
+                        None => {
+                            b.spec.account_selector.as_ref().is_some_and(|s| {
+                                crate::api::aws_account::selector_matches(s, &labels)
+                            }) || b.status.as_ref().is_some_and(|st| {
+                                st.common
+                                    .components
+                                    .iter()
+                                    .any(|c| c.account.as_deref() == Some(account_id.as_str()))
+                            })
+                        }
                     })
-                    .map(|b| ObjectRef::from_obj(b.as_ref()))
-                    .collect::<Vec<_>>()
-            },
-        )
+                })
+                .map(|b| ObjectRef::from_obj(b.as_ref()))
+                .collect::<Vec<_>>()
+        })
         .with_config(cfg.clone())
         .graceful_shutdown_on(stop(rx.clone()))
         .run(reconcile_baseline, error_policy, ctx.clone())
@@ -902,15 +974,11 @@ pub async fn run_controllers(
                 tracing::debug!(error = %e, "AccountBaseline reconcile");
             }
         });
-    let schedules = Controller::new(
-        Api::<DeserializeGuard<PatchSchedule>>::all(client.clone()),
-        watcher::Config::default().any_semantic(),
-    );
+    let schedules = controller_for::<PatchSchedule>(&client);
     let store = schedules.store();
     let schedules = schedules
-        .watches(
-            Api::<DeserializeGuard<AwsAccount>>::all(client.clone()),
-            watcher::Config::default(),
+        .watches_stream(
+            account_changes(&client),
             referencing(store, |p: &PatchSchedule| &p.spec.account_ref.name),
         )
         .with_config(cfg.clone())
@@ -921,15 +989,11 @@ pub async fn run_controllers(
                 tracing::debug!(error = %e, "PatchSchedule reconcile");
             }
         });
-    let policies = Controller::new(
-        Api::<DeserializeGuard<MonitoringPolicy>>::all(client.clone()),
-        watcher::Config::default().any_semantic(),
-    );
+    let policies = controller_for::<MonitoringPolicy>(&client);
     let store = policies.store();
     let policies = policies
-        .watches(
-            Api::<DeserializeGuard<AwsAccount>>::all(client.clone()),
-            watcher::Config::default(),
+        .watches_stream(
+            account_changes(&client),
             referencing(store, |p: &MonitoringPolicy| &p.spec.account_ref.name),
         )
         .with_config(cfg.clone())
@@ -940,18 +1004,15 @@ pub async fn run_controllers(
                 tracing::debug!(error = %e, "MonitoringPolicy reconcile");
             }
         });
-    let accounts = Controller::new(
-        Api::<DeserializeGuard<AwsAccount>>::all(client.clone()),
-        watcher::Config::default().any_semantic(),
-    )
-    .with_config(cfg)
-    .graceful_shutdown_on(stop(rx))
-    .run(reconcile_account, error_policy, ctx.clone())
-    .for_each(|r| async move {
-        if let Err(e) = r {
-            tracing::debug!(error = %e, "AwsAccount reconcile");
-        }
-    });
+    let accounts = controller_for::<AwsAccount>(&client)
+        .with_config(cfg)
+        .graceful_shutdown_on(stop(rx))
+        .run(reconcile_account, error_policy, ctx.clone())
+        .for_each(|r| async move {
+            if let Err(e) = r {
+                tracing::debug!(error = %e, "AwsAccount reconcile");
+            }
+        });
     futures::join!(baselines, schedules, policies, accounts);
 }
 

@@ -18,6 +18,7 @@ fn init_tracing(format: LogFormat, default_level: &str) {
 async fn main() {
     aws_baseline_operator::install_crypto_provider();
     let cli = Cli::parse();
+    aws_baseline_operator::aws::regions::allow_extra(&cli.extra_regions);
     let code = match &cli.command {
         Command::Crd => match aws_baseline_operator::api::crds_yaml() {
             Ok(y) => {

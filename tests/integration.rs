@@ -16,6 +16,7 @@ mod cli_moto;
 mod cluster;
 mod controller_mock;
 mod crds;
+mod faults_moto;
 mod helm_chart;
 mod iam_policy;
 mod insights_moto;

@@ -7,6 +7,7 @@ use crate::aws::error::{AwsError, AwsResultExt, ErrorCategory};
 use aws_config::identity::IdentityCache;
 use aws_config::retry::RetryConfig;
 use aws_config::sts::AssumeRoleProvider;
+use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
 use std::any::Any;
@@ -41,20 +42,43 @@ fn retry_config() -> RetryConfig {
         .with_max_backoff(Duration::from_secs(10))
 }
 
+/// Time limits of every AWS call: a hung connection or a stalled response frees its reconcile slot instead of
+/// holding it forever. An attempt is one HTTP exchange (retried by the retry policy); the operation covers all its
+/// attempts and backoff.
+pub fn timeout_config() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .operation_attempt_timeout(Duration::from_secs(30))
+        .operation_timeout(Duration::from_secs(120))
+        .build()
+}
+
 impl AwsFactory {
     /// Load the process configuration the standard way (env, profile, IRSA web identity, EKS Pod Identity,
     /// IMDS; `AWS_ENDPOINT_URL` honoured for every client).
     pub async fn from_env(stats: CallStats) -> Self {
         let base = aws_config::defaults(BehaviorVersion::latest())
             .retry_config(retry_config())
+            .timeout_config(timeout_config())
             .load()
             .await;
         Self::from_config(base, stats)
     }
 
-    /// Use an explicit base configuration (tests, the demo).
+    /// Use an explicit base configuration (tests, the demo); the timeouts it sets win over [`timeout_config`]'s.
     pub fn from_config(base: SdkConfig, stats: CallStats) -> Self {
-        let base = base.into_builder().retry_config(retry_config()).build();
+        let timeouts = match base.timeout_config() {
+            Some(t) => t
+                .to_builder()
+                .take_unset_from(timeout_config().into_builder())
+                .build(),
+            None => timeout_config(),
+        };
+        let base = base
+            .into_builder()
+            .retry_config(retry_config())
+            .timeout_config(timeouts)
+            .build();
         Self {
             base,
             stats,

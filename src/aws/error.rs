@@ -19,6 +19,12 @@ pub enum ErrorCategory {
     QuotaExceeded,
     /// Network failure, timeout or 5xx: retried.
     Transient,
+    /// The process has no AWS credentials at all (no IRSA, Pod Identity, environment or profile).
+    NoCredentials,
+    /// STS refused the AwsAccount's AssumeRole (trust policy, externalId, revoked role).
+    AssumeRoleDenied,
+    /// The region is not an AWS region (a typo such as `eu-wset-1`), or its endpoint does not resolve.
+    UnknownRegion,
     /// Anything else.
     Unknown,
 }
@@ -33,6 +39,9 @@ impl ErrorCategory {
             Self::InvalidInput => "InvalidInput",
             Self::QuotaExceeded => "QuotaExceeded",
             Self::Transient => "Transient",
+            Self::NoCredentials => "NoCredentials",
+            Self::AssumeRoleDenied => "AssumeRoleDenied",
+            Self::UnknownRegion => "UnknownRegion",
             Self::Unknown => "AwsError",
         }
     }
@@ -164,7 +173,7 @@ impl AwsError {
     ) -> Self
     where
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-        R: fmt::Debug + HttpStatus,
+        R: fmt::Debug + HttpStatus + 'static,
     {
         match &err {
             SdkError::ServiceError(se) => {
@@ -187,23 +196,123 @@ impl AwsError {
                     message,
                 }
             }
-            SdkError::TimeoutError(_)
-            | SdkError::DispatchFailure(_)
-            | SdkError::ResponseError(_) => Self {
-                service,
-                operation,
-                category: ErrorCategory::Transient,
-                code: None,
-                message: aws_smithy_types::error::display::DisplayErrorContext(&err).to_string(),
-            },
-            _ => Self {
-                service,
-                operation,
-                category: ErrorCategory::InvalidInput,
-                code: None,
-                message: aws_smithy_types::error::display::DisplayErrorContext(&err).to_string(),
-            },
+            _ => {
+                // Not an answer from the service: credentials, connection, timeout or a request we could not build.
+                // The status gets one stable line (no request IDs, dates or connector internals, so a retried
+                // failure does not rewrite status); the whole chain goes to the log (info: `run` shows it, the CLI
+                // only with RUST_LOG=info).
+                tracing::info!(service, operation, error = %aws_smithy_types::error::display::DisplayErrorContext(&err), "AWS call failed before a service answer");
+                let (category, message) = classify_unanswered(&err);
+                Self {
+                    service,
+                    operation,
+                    category,
+                    code: None,
+                    message,
+                }
+            }
         }
+    }
+}
+
+/// Longest message kept from an underlying error.
+const MAX_CAUSE: usize = 160;
+
+/// Category and a short, stable message for an SDK error that carries no service answer.
+fn classify_unanswered<E, R>(err: &SdkError<E, R>) -> (ErrorCategory, String)
+where
+    E: std::error::Error + 'static,
+    R: fmt::Debug + 'static,
+{
+    use aws_credential_types::provider::error::CredentialsError;
+    let chain = || {
+        std::iter::successors(Some(err as &(dyn std::error::Error + 'static)), |e| {
+            e.source()
+        })
+    };
+    if let Some(c) = chain().find_map(|e| e.downcast_ref::<CredentialsError>()) {
+        let assume_role = chain()
+            .find_map(|e| e.downcast_ref::<aws_sdk_sts::operation::assume_role::AssumeRoleError>());
+        return match (c, assume_role) {
+            (CredentialsError::CredentialsNotLoaded(_), _) => (
+                ErrorCategory::NoCredentials,
+                "no AWS credentials: IRSA, EKS Pod Identity or AWS_* are not configured for the operator".into(),
+            ),
+            (_, Some(a)) => {
+                let code = a.code().unwrap_or("error");
+                let category = match ErrorCategory::from_code(code, None) {
+                    ErrorCategory::Throttled => ErrorCategory::Throttled,
+                    ErrorCategory::Transient => ErrorCategory::Transient,
+                    _ => ErrorCategory::AssumeRoleDenied,
+                };
+                (
+                    category,
+                    format!(
+                        "AssumeRole refused ({code}): check the role's trust policy and the AwsAccount's externalId"
+                    ),
+                )
+            }
+            (CredentialsError::ProviderTimedOut(_), _) => (
+                ErrorCategory::Transient,
+                "timed out loading AWS credentials".into(),
+            ),
+            (CredentialsError::InvalidConfiguration(_), _) => (
+                ErrorCategory::AssumeRoleDenied,
+                format!("AWS credentials are misconfigured: {}", short(c)),
+            ),
+            _ => (
+                ErrorCategory::Transient,
+                format!("could not load AWS credentials: {}", short(root(chain()))),
+            ),
+        };
+    }
+    match err {
+        SdkError::TimeoutError(_) => (ErrorCategory::Transient, "timed out".into()),
+        SdkError::DispatchFailure(d) if d.is_timeout() => {
+            (ErrorCategory::Transient, "connection timed out".into())
+        }
+        SdkError::DispatchFailure(_) => {
+            let dns = chain().any(|e| {
+                let t = e.to_string();
+                t.contains("dns error") || t.contains("failed to lookup address")
+            });
+            let cause = short(root(chain()));
+            if dns {
+                (
+                    ErrorCategory::UnknownRegion,
+                    format!("endpoint does not resolve: {cause}"),
+                )
+            } else {
+                (
+                    ErrorCategory::Transient,
+                    format!("connection failed: {cause}"),
+                )
+            }
+        }
+        SdkError::ResponseError(_) => (
+            ErrorCategory::Transient,
+            format!("unreadable response: {}", short(root(chain()))),
+        ),
+        _ => (
+            ErrorCategory::InvalidInput,
+            format!("request not sent: {}", short(root(chain()))),
+        ),
+    }
+}
+
+/// The innermost error of a chain.
+fn root<'a>(
+    chain: impl Iterator<Item = &'a (dyn std::error::Error + 'static)>,
+) -> &'a (dyn std::error::Error + 'static) {
+    chain.last().expect("a chain has at least its head")
+}
+
+/// One line of at most [`MAX_CAUSE`] characters.
+fn short(e: &dyn std::error::Error) -> String {
+    let line = e.to_string().replace(['\n', '\r'], " ");
+    match line.char_indices().nth(MAX_CAUSE) {
+        Some((i, _)) => format!("{}…", &line[..i]),
+        None => line,
     }
 }
 
@@ -228,7 +337,7 @@ pub trait AwsResultExt<T> {
 impl<T, E, R> AwsResultExt<T> for Result<T, SdkError<E, R>>
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: fmt::Debug + HttpStatus,
+    R: fmt::Debug + HttpStatus + 'static,
 {
     fn aws(self, service: &'static str, operation: &'static str) -> Result<T, AwsError> {
         self.map_err(|e| AwsError::from_sdk(service, operation, e))

@@ -18,6 +18,7 @@ pub mod iam;
 pub mod inspector2;
 pub mod logs;
 pub mod pace;
+pub mod regions;
 pub mod s3;
 pub mod s3control;
 pub mod securityhub;

@@ -281,7 +281,10 @@ pub async fn verify_account(
         ("awsbaseline.io/owner".to_string(), owner.name.clone()),
     ];
     let session = factory.session_for(account, home, &tags).await?;
-    let (actual, arn) = session.caller_identity(home).await?;
+    let (actual, arn) = session
+        .caller_identity(home)
+        .await
+        .map_err(|e| name_the_role(e, account))?;
     if actual != account.account_id {
         return Err(EngineError::AccountMismatch {
             expected: account.account_id.clone(),
@@ -290,6 +293,21 @@ pub async fn verify_account(
         });
     }
     Ok(session)
+}
+
+/// A refused AssumeRole names the role it was for, so the message says what to fix.
+pub fn name_the_role(
+    mut e: crate::aws::AwsError,
+    account: &AwsAccountSpec,
+) -> crate::aws::AwsError {
+    if let (crate::aws::ErrorCategory::AssumeRoleDenied, Some(role)) =
+        (e.category, &account.assume_role)
+    {
+        e.message =
+            e.message
+                .replacen("AssumeRole", &format!("AssumeRole of {}", role.role_arn), 1);
+    }
+    e
 }
 
 /// A log bucket the operator creates and keeps encrypted, versioned, private and with `ours` in its policy (the

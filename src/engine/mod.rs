@@ -22,6 +22,9 @@ pub enum EngineError {
     /// Neither the resource nor its AwsAccount lists a region.
     #[error("no regions: set spec.regions or the AwsAccount's regions")]
     NoRegions,
+    /// A region of the spec or the AwsAccount is not an AWS region; nothing was read or written.
+    #[error("{0}")]
+    UnknownRegion(String),
     /// The credentials belong to another account; nothing was read or written.
     #[error("credentials resolve to account {actual} ({arn}), but the AwsAccount declares {expected}; nothing was written")]
     AccountMismatch {
@@ -55,6 +58,7 @@ impl EngineError {
             Self::AccountNotFound(_) => "AccountNotFound",
             Self::NoRegions | Self::InvalidSpec(_) => "InvalidSpec",
             Self::AccountMismatch { .. } => "AccountMismatch",
+            Self::UnknownRegion(_) => "UnknownRegion",
             Self::AccountNotAllowed { .. } => "AccountNotAllowed",
             Self::Aws(e) => e.category.as_str(),
         }
@@ -183,11 +187,13 @@ pub fn cleanup_gate(
     })
 }
 
-/// Regions for a resource: its own, else the account's; de-duplicated, order kept (first = home region).
+/// Regions for a resource: its own, else the account's; de-duplicated, order kept (first = home region). A region
+/// that is not an AWS region stops the pass before any call.
 pub fn resolve_regions(own: &[String], account: &[String]) -> Result<Vec<String>, EngineError> {
     let src = if own.is_empty() { account } else { own };
     let mut out: Vec<String> = Vec::new();
     for r in src {
+        crate::aws::regions::check(r).map_err(EngineError::UnknownRegion)?;
         if !out.contains(r) {
             out.push(r.clone());
         }

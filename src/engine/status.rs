@@ -203,10 +203,12 @@ pub fn baseline_status(
         )
     };
     let ready = match (error_reason, &error_message) {
-        // A throttle or network hiccup does not flip Ready: keep the last verdict while retrying.
+        // A throttle or network hiccup does not flip Ready: keep the last verdict while retrying, for at most
+        // TRANSIENT_GRACE; an outage that lasts longer is a failure GitOps tools must see.
         (Some(_), Some(_))
             if report.only_retryable_errors()
-                && find_condition(prev_conditions, condition::READY).is_some() =>
+                && find_condition(prev_conditions, condition::READY).is_some()
+                && !retrying_too_long(prev_conditions, now) =>
         {
             find_condition(prev_conditions, condition::READY)
                 .cloned()
@@ -265,6 +267,26 @@ pub fn baseline_status(
             drift
         },
     }
+}
+
+/// How long retryable errors (throttling, network, 5xx) may last before `Ready` turns False: with the
+/// controller's backoff (5 s, 10 s, 20 s, 40 s, 80 s) about five failed passes.
+pub const TRANSIENT_GRACE: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// True when `Synced` has been False for longer than [`TRANSIENT_GRACE`].
+fn retrying_too_long(
+    prev_conditions: &[k8s_openapi::apimachinery::pkg::apis::meta::v1::Condition],
+    now: &Time,
+) -> bool {
+    find_condition(prev_conditions, condition::SYNCED)
+        .filter(|c| c.status == "False")
+        .and_then(|c| {
+            now.0
+                .duration_since(c.last_transition_time.0)
+                .try_into()
+                .ok()
+        })
+        .is_some_and(|d: std::time::Duration| d >= TRANSIENT_GRACE)
 }
 
 /// True when `new` says something `old` does not (ignoring `lastDriftCheckTime`): only then is status written.
@@ -642,6 +664,14 @@ mod tests {
         let s = baseline_status(Some(&ok), &r, Some(1), &t("2026-01-01T00:05:00Z"));
         assert_eq!(cond(&s, "Ready"), ("True", "InSync"));
         assert_eq!(cond(&s, "Synced"), ("False", "Throttled"));
+        // Still failing, within the grace: nothing changes, so nothing is written.
+        let again = baseline_status(Some(&s), &r, Some(1), &t("2026-01-01T00:06:59Z"));
+        assert!(!status_changed(Some(&s), &again), "{again:#?}");
+        // Past TRANSIENT_GRACE the outage is no longer hidden behind Ready=True.
+        let late = baseline_status(Some(&again), &r, Some(1), &t("2026-01-01T00:07:00Z"));
+        assert_eq!(cond(&late, "Ready"), ("False", "Throttled"));
+        let later = baseline_status(Some(&late), &r, Some(1), &t("2026-01-01T00:09:00Z"));
+        assert!(!status_changed(Some(&late), &later), "{later:#?}");
     }
 
     #[test]

@@ -221,6 +221,9 @@ pub fn next_execution(
     let bounds = Bounds { now, start, end };
     let next = match &schedule {
         Schedule::Cron(cron) => cron.next_run(&tz, offset, created, bounds),
+        // A rate counts from the window's creation: before the window exists (Report mode, a refused create)
+        // there is no next run to show, and `now + rate` would change on every pass.
+        Schedule::Rate(_) if anchor.is_none() && start.is_none() => None,
         Schedule::Rate(every) => next_rate(*every, start, created, now),
         Schedule::At(at) => tz
             .to_ambiguous_timestamp(*at)
@@ -1804,10 +1807,14 @@ mod tests {
             run("rate(1 day)", None, created, "2026-03-01T10:00:00Z"),
             "2026-03-02T00:00:00Z"
         );
-        // No anchor: the window is created now.
+        // No anchor (the window does not exist yet) and no start date: unknown, the same on every pass.
         assert_eq!(
             run("rate(7 days)", None, None, "2026-01-01T10:00:00Z"),
-            "2026-01-08T10:00:00Z"
+            "none"
+        );
+        assert_eq!(
+            run("rate(7 days)", None, None, "2026-01-01T10:05:00Z"),
+            "none"
         );
         // A future start date is the first run.
         assert_eq!(

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod control_plane;
+pub mod faults;
 
 use aws_baseline_operator::api::aws_account::AwsAccountSpec;
 use aws_baseline_operator::aws::{AwsFactory, CallStats};
