@@ -247,7 +247,8 @@ pub fn namespaced_owner(kind: &str, ns: &str, name: &str, uid: Option<&str>) -> 
         name: format!("{ns}/{name}"),
         uid: uid
             .map(str::to_string)
-            .unwrap_or_else(|| format!("cli-{ns}-{name}")),
+            // A namespace has no dots: `team/a-b` and `team-a/b` get distinct stand-ins.
+            .unwrap_or_else(|| format!("cli-{ns}.{name}")),
     }
 }
 

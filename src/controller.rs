@@ -36,6 +36,12 @@ pub use monitoring::reconcile_monitoring;
 pub const FINALIZER: &str = "awsbaseline.io/cleanup";
 /// Field manager for status patches.
 pub const MANAGER: &str = "aws-baseline-operator";
+/// Set to `"true"` on an object whose deletion is blocked (its AwsAccount is gone, its credentials fail) to
+/// release it and leave its AWS resources in place, instead of editing finalizers by hand.
+pub const ABANDON_ANNOTATION: &str = "awsbaseline.io/abandon-aws-resources";
+/// Any change of this annotation (e.g. a timestamp) starts a pass at once, like `kubectl annotate ... --overwrite`
+/// for Flux's `reconcile.fluxcd.io/requestedAt`.
+pub const RECONCILE_ANNOTATION: &str = "awsbaseline.io/reconcile-requested-at";
 /// Requeue when the interval cannot be parsed (the CRD pattern normally prevents that).
 pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(300);
 
@@ -224,7 +230,9 @@ pub async fn reconcile_baseline(
     let result = finalizer(&api, FINALIZER, Arc::new(obj), |event| async {
         match event {
             FinalizerEvent::Apply(o) => apply_baseline(o, ctx.clone()).await,
-            FinalizerEvent::Cleanup(o) => cleanup_baseline(o, ctx.clone()).await,
+            FinalizerEvent::Cleanup(o) => {
+                guarded_cleanup(o.clone(), &ctx, cleanup_baseline(o, ctx.clone())).await
+            }
         }
     })
     .await
@@ -402,6 +410,104 @@ async fn cleanup_baseline(obj: Arc<AccountBaseline>, ctx: Arc<Context>) -> Resul
     finish_cleanup(&ctx, obj.as_ref(), report).await
 }
 
+/// A deletion pass with a way out: with [`ABANDON_ANNOTATION`] the finalizer is released and AWS left as it is;
+/// a failed cleanup sets `Ready=False` reason `DeletionBlocked` saying what blocks it and how to release the object.
+pub(crate) async fn guarded_cleanup<K>(
+    obj: Arc<K>,
+    ctx: &Context,
+    cleanup: impl std::future::Future<Output = Result<Action, Error>>,
+) -> Result<Action, Error>
+where
+    K: Resource<DynamicType = ()> + serde::Serialize,
+{
+    let abandon = obj
+        .meta()
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(ABANDON_ANNOTATION))
+        .is_some_and(|v| v == "true");
+    if abandon {
+        tracing::warn!(kind = %K::kind(&()), object = %obj.meta().name.clone().unwrap_or_default(),
+            "deletion with {ABANDON_ANNOTATION}=true: AWS resources left in place");
+        publish(
+            ctx,
+            obj.as_ref(),
+            vec![crate::engine::status::EventNote {
+                warning: true,
+                reason: "Abandoned",
+                action: "Delete",
+                note: format!(
+                    "{ABANDON_ANNOTATION}=true: AWS resources left in place, finalizer released"
+                ),
+            }],
+        )
+        .await;
+        return Ok(Action::await_change());
+    }
+    let result = cleanup.await;
+    if let Err(e) = &result {
+        if let Err(patch) = mark_deletion_blocked(ctx, obj.as_ref(), e).await {
+            tracing::warn!(error = %patch, "could not record DeletionBlocked");
+        }
+    }
+    result
+}
+
+/// `Ready=False` reason `DeletionBlocked` on an object whose cleanup failed (written only when it changes).
+async fn mark_deletion_blocked<K>(ctx: &Context, obj: &K, err: &Error) -> Result<(), kube::Error>
+where
+    K: Resource<DynamicType = ()> + serde::Serialize,
+{
+    use kube::api::{ApiResource, DynamicObject};
+    let value = serde_json::to_value(obj).unwrap_or_default();
+    let previous: Vec<k8s_openapi::apimachinery::pkg::apis::meta::v1::Condition> =
+        serde_json::from_value(value["status"]["conditions"].clone()).unwrap_or_default();
+    let cause = match err {
+        Error::Finalizer(_) | Error::Kube(_) | Error::Invalid(_) => err.to_string(),
+        Error::Pass { message, .. } => message.clone(),
+    };
+    let ready = set_condition(
+        &previous,
+        condition::READY,
+        false,
+        "DeletionBlocked",
+        format!(
+            "AWS resources cannot be deleted: {cause}. Fix the cause, or annotate {ABANDON_ANNOTATION}=true to \
+             leave them in AWS and release the object"
+        ),
+        obj.meta().generation,
+        &now(),
+    );
+    if previous.iter().any(|c| {
+        c.type_ == ready.type_
+            && c.status == ready.status
+            && c.reason == ready.reason
+            && c.message == ready.message
+    }) {
+        return Ok(());
+    }
+    let mut conditions: Vec<_> = previous
+        .into_iter()
+        .filter(|c| c.type_ != condition::READY)
+        .collect();
+    conditions.insert(0, ready);
+    let ar = ApiResource::erase::<K>(&());
+    let api: Api<DynamicObject> = match obj.meta().namespace.as_deref() {
+        Some(ns) => Api::namespaced_with(ctx.client.clone(), ns, &ar),
+        None => Api::all_with(ctx.client.clone(), &ar),
+    };
+    api.patch_status(
+        &obj.meta().name.clone().unwrap_or_default(),
+        &PatchParams {
+            field_manager: Some(MANAGER.into()),
+            ..Default::default()
+        },
+        &Patch::Merge(json!({"status": {"conditions": conditions}})),
+    )
+    .await?;
+    Ok(())
+}
+
 /// Publish what a deletion pass did; errors keep the finalizer (and are retried with backoff).
 async fn finish_cleanup<K: Resource<DynamicType = ()>>(
     ctx: &Context,
@@ -423,7 +529,13 @@ async fn finish_cleanup<K: Resource<DynamicType = ()>>(
         .await;
         return Err(Error::Pass {
             category: first.category.as_str(),
-            message: first.to_string(),
+            // Every failure (one per account of a fleet), so DeletionBlocked names all that block.
+            message: report
+                .errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
         });
     }
     publish(
@@ -462,7 +574,9 @@ pub async fn reconcile_patch(
     let result = finalizer(&api, FINALIZER, Arc::new(obj), |event| async {
         match event {
             FinalizerEvent::Apply(o) => apply_patch(o, ctx.clone()).await,
-            FinalizerEvent::Cleanup(o) => cleanup_patch(o, ctx.clone()).await,
+            FinalizerEvent::Cleanup(o) => {
+                guarded_cleanup(o.clone(), &ctx, cleanup_patch(o, ctx.clone())).await
+            }
         }
     })
     .await

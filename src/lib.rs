@@ -11,6 +11,7 @@ pub mod leader;
 pub mod manifests;
 pub mod metrics;
 pub mod monitoring;
+pub mod names;
 pub mod patching;
 pub mod rbac;
 

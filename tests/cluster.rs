@@ -23,9 +23,13 @@ use std::time::{Duration, Instant};
 
 const MANAGER: &str = "awsbaseline-tests";
 
+/// Held by every test that runs the operator binary: two operators on one control plane would both reconcile the
+/// cluster-scoped kinds (and contend for one Lease), each against its own moto.
+pub(crate) static OPERATOR_BINARY: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// The control plane with the chart installed once (CRDs, ServiceAccount, ClusterRole, Role, bindings, ...) by
 /// `helm install` through tests/helm/install.py.
-fn installed() -> &'static ControlPlane {
+pub(crate) fn installed() -> &'static ControlPlane {
     static CHART: OnceLock<()> = OnceLock::new();
     let plane = ControlPlane::shared();
     CHART.get_or_init(|| {
@@ -57,7 +61,7 @@ fn resource(api_version: &str, kind: &str) -> ApiResource {
     ApiResource::from_gvk(&GroupVersionKind::gvk(group, version, kind))
 }
 
-fn api_for(client: &Client, object: &Value) -> (Api<DynamicObject>, String) {
+pub(crate) fn api_for(client: &Client, object: &Value) -> (Api<DynamicObject>, String) {
     let ar = resource(
         object["apiVersion"].as_str().unwrap(),
         object["kind"].as_str().unwrap(),
@@ -71,7 +75,7 @@ fn api_for(client: &Client, object: &Value) -> (Api<DynamicObject>, String) {
 }
 
 /// Server-side apply (or, with `dry_run`, a server-side dry run of it).
-async fn apply(
+pub(crate) async fn apply(
     client: &Client,
     object: &Value,
     dry_run: bool,
@@ -99,7 +103,7 @@ async fn create_dry_run(client: &Client, object: &Value) -> Result<DynamicObject
 }
 
 /// Poll `f` every 500 ms for at most `limit`; panics with `what` and the last value seen.
-async fn eventually<T, F, Fut>(what: &str, limit: Duration, mut f: F) -> T
+pub(crate) async fn eventually<T, F, Fut>(what: &str, limit: Duration, mut f: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, String>>,
@@ -281,7 +285,7 @@ async fn every_example_is_admitted() {
 }
 
 /// JSON merge patch (RFC 7386): objects merge, anything else replaces, `null` removes.
-fn merge(base: &Value, patch: &Value) -> Value {
+pub(crate) fn merge(base: &Value, patch: &Value) -> Value {
     match (base, patch) {
         (Value::Object(b), Value::Object(p)) => {
             let mut out = b.clone();
@@ -299,7 +303,7 @@ fn merge(base: &Value, patch: &Value) -> Value {
     }
 }
 
-fn custom(kind: &str, namespace: Option<&str>, name: &str, spec: Value) -> Value {
+pub(crate) fn custom(kind: &str, namespace: Option<&str>, name: &str, spec: Value) -> Value {
     let mut o = json!({"apiVersion": "awsbaseline.io/v1alpha1", "kind": kind,
         "metadata": {"name": name}, "spec": spec});
     if let Some(ns) = namespace {
@@ -398,14 +402,19 @@ async fn admission_rejects_the_invalid_corpus_and_admits_large_objects() {
 
 /// The operator binary running `run` as the chart's Deployment does (same environment variables), with the
 /// chart's ServiceAccount token, moto behind `AWS_ENDPOINT_URL`, and its HTTP port on loopback. Killed on drop.
-struct Operator {
+pub(crate) struct Operator {
     child: Child,
     port: u16,
     log: PathBuf,
 }
 
 impl Operator {
-    fn start(plane: &ControlPlane, moto: &Moto, name: &str) -> Operator {
+    pub(crate) fn start(plane: &ControlPlane, moto: &Moto, name: &str) -> Operator {
+        Self::start_with(plane, &moto.endpoint, name)
+    }
+
+    /// The binary with `AWS_ENDPOINT_URL` = `endpoint` (moto, or the fault proxy in front of it).
+    pub(crate) fn start_with(plane: &ControlPlane, endpoint: &str, name: &str) -> Operator {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -427,7 +436,7 @@ impl Operator {
             .env("POD_NAME", format!("{RELEASE}-{name}"))
             .env("POD_NAMESPACE", OPERATOR_NAMESPACE)
             .env("AWS_REGION", "us-east-1")
-            .env("AWS_ENDPOINT_URL", &moto.endpoint)
+            .env("AWS_ENDPOINT_URL", endpoint)
             .env("AWS_ACCESS_KEY_ID", "testing")
             .env("AWS_SECRET_ACCESS_KEY", "testing")
             .env_remove("AWS_PROFILE")
@@ -484,7 +493,7 @@ impl Operator {
     }
 
     /// Wait (at most 60 s) until `/readyz` answers 200 `ready: ROLE` (`leader` or `standby`).
-    async fn ready_as(&self, role: &str) {
+    pub(crate) async fn ready_as(&self, role: &str) {
         let what = format!("operator {} ready as {role}", self.log.display());
         eventually(&what, Duration::from_secs(60), || async {
             match self.get("/readyz") {
@@ -500,7 +509,7 @@ impl Operator {
             .is_ok_and(|(_, b)| b.lines().any(|l| l.trim() == "awsbaseline_leader 1"))
     }
 
-    fn log_tail(&self) -> String {
+    pub(crate) fn log_tail(&self) -> String {
         let text = std::fs::read_to_string(&self.log).unwrap_or_default();
         let lines: Vec<&str> = text.lines().collect();
         lines[lines.len().saturating_sub(40)..].join("\n")
@@ -516,7 +525,7 @@ impl Drop for Operator {
 
 /// Run a boto3 snippet against moto (the out-of-band change a person makes in the console or CLI); `aws(service,
 /// region)` builds a client. Returns what the snippet prints.
-fn boto3(moto: &Moto, script: &str) -> String {
+pub(crate) fn boto3(moto: &Moto, script: &str) -> String {
     let python = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
     let program = format!(
         "import boto3, json\n\
@@ -560,7 +569,7 @@ print(json.dumps({
     .unwrap()
 }
 
-async fn get(client: &Client, object: &Value) -> Result<Value, String> {
+pub(crate) async fn get(client: &Client, object: &Value) -> Result<Value, String> {
     let (api, name) = api_for(client, object);
     api.get(&name)
         .await
@@ -568,7 +577,7 @@ async fn get(client: &Client, object: &Value) -> Result<Value, String> {
         .map_err(|e| e.to_string())
 }
 
-fn condition<'a>(object: &'a Value, type_: &str) -> Option<&'a Value> {
+pub(crate) fn condition<'a>(object: &'a Value, type_: &str) -> Option<&'a Value> {
     object["status"]["conditions"]
         .as_array()?
         .iter()
@@ -576,7 +585,7 @@ fn condition<'a>(object: &'a Value, type_: &str) -> Option<&'a Value> {
 }
 
 /// Ready=True for the current generation, with the finalizer on.
-async fn converged(client: &Client, object: &Value) -> Result<Value, String> {
+pub(crate) async fn converged(client: &Client, object: &Value) -> Result<Value, String> {
     let o = get(client, object).await?;
     let ready = condition(&o, "Ready").is_some_and(|c| c["status"] == "True");
     let current = o["status"]["observedGeneration"] == o["metadata"]["generation"];
@@ -590,7 +599,11 @@ async fn converged(client: &Client, object: &Value) -> Result<Value, String> {
     }
 }
 
-async fn not_ready(client: &Client, object: &Value, reason: &str) -> Result<Value, String> {
+pub(crate) async fn not_ready(
+    client: &Client,
+    object: &Value,
+    reason: &str,
+) -> Result<Value, String> {
     let o = get(client, object).await?;
     match condition(&o, "Ready") {
         Some(c) if c["status"] == "False" && c["reason"] == reason => Ok(o),
@@ -598,7 +611,7 @@ async fn not_ready(client: &Client, object: &Value, reason: &str) -> Result<Valu
     }
 }
 
-async fn gone(client: &Client, object: &Value) -> Result<(), String> {
+pub(crate) async fn gone(client: &Client, object: &Value) -> Result<(), String> {
     match get(client, object).await {
         Err(e) if e.contains("NotFound") || e.contains("not found") => Ok(()),
         Err(e) => Err(e),
@@ -609,13 +622,13 @@ async fn gone(client: &Client, object: &Value) -> Result<(), String> {
     }
 }
 
-async fn delete(client: &Client, object: &Value) {
+pub(crate) async fn delete(client: &Client, object: &Value) {
     let (api, name) = api_for(client, object);
     api.delete(&name, &DeleteParams::default()).await.unwrap();
 }
 
 /// Events (events.k8s.io/v1) about `name` in `namespace`, as "reason: note".
-async fn events(client: &Client, namespace: &str, name: &str) -> Vec<String> {
+pub(crate) async fn events(client: &Client, namespace: &str, name: &str) -> Vec<String> {
     let api: Api<k8s_openapi::api::events::v1::Event> = Api::namespaced(client.clone(), namespace);
     api.list(&ListParams::default())
         .await
@@ -656,6 +669,7 @@ const CORRECT: Duration = Duration::from_secs(120);
 /// replaced, deletion by policy.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn operator_binary_on_a_real_control_plane() {
+    let _alone = OPERATOR_BINARY.lock().await;
     let plane = installed();
     let admin = plane.admin().await;
     let moto = Moto::start();

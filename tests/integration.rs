@@ -23,6 +23,7 @@ mod insights_moto;
 mod leader_election;
 mod monitoring_moto;
 mod patch_moto;
+mod reliability;
 mod securityhub_mocks;
 mod securityhub_moto;
 mod ssm_mocks;

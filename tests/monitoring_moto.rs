@@ -530,6 +530,37 @@ async fn removed_objects_are_deleted_only_when_tags_prove_ownership_and_deletion
     assert!(r.errors.is_empty(), "{:?}", r.errors);
     assert_eq!(stats.writes() + stats.reads(), 0);
 
+    // Someone else's dashboard and metric filter, written into status as if they were the
+    // policy's (anyone who may write status could): status is no proof, they stay.
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&eu);
+    cw.put_dashboard()
+        .dashboard_name("team-overview")
+        .dashboard_body(r#"{"widgets":[]}"#)
+        .send()
+        .await
+        .unwrap();
+    let group = groups_of(&logs).await.remove(0);
+    logs.put_metric_filter()
+        .log_group_name(&group)
+        .filter_name("team-errors")
+        .filter_pattern("ERROR")
+        .metric_transformations(
+            aws_sdk_cloudwatchlogs::types::MetricTransformation::builder()
+                .metric_name("Errors")
+                .metric_namespace("Team")
+                .metric_value("1")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let mut st = st;
+    for res in st.resources.iter_mut().filter(|r| r.region == "eu-west-1") {
+        res.dashboards.push("team-overview".into());
+        res.metric_filters.push(format!("{group}:team-errors"));
+    }
+
     // Delete: our alarms and topic go, the hand-made alarm and the log group stay.
     let r = cleanup(
         &factory,
@@ -538,6 +569,29 @@ async fn removed_objects_are_deleted_only_when_tags_prove_ownership_and_deletion
     .await
     .unwrap();
     assert!(r.errors.is_empty(), "{:?}", r.errors);
+    let dashboards = cw.list_dashboards().send().await.unwrap();
+    assert_eq!(
+        dashboards
+            .dashboard_entries()
+            .iter()
+            .filter_map(|d| d.dashboard_name())
+            .collect::<Vec<_>>(),
+        vec!["team-overview"]
+    );
+    let filters = logs
+        .describe_metric_filters()
+        .log_group_name(&group)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        filters
+            .metric_filters()
+            .iter()
+            .any(|f| f.filter_name() == Some("team-errors")),
+        "{filters:?}"
+    );
+
     let left: Vec<String> = cw
         .describe_alarms()
         .send()
@@ -1136,4 +1190,15 @@ async fn a_topic_policy_statement_without_a_sid_is_invalid_spec_before_any_aws_c
         "{fatal}"
     );
     assert_eq!(stats.reads() + stats.writes(), 0);
+}
+
+async fn groups_of(logs: &aws_sdk_cloudwatchlogs::Client) -> Vec<String> {
+    logs.describe_log_groups()
+        .send()
+        .await
+        .unwrap()
+        .log_groups()
+        .iter()
+        .filter_map(|g| g.log_group_name().map(str::to_string))
+        .collect()
 }

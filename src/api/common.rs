@@ -216,25 +216,38 @@ pub mod tags {
     pub const OWNER_NAME: &str = "awsbaseline.io/owner-name";
     /// UID of the owner.
     pub const OWNER_UID: &str = "awsbaseline.io/owner-uid";
+    /// Longest tag value AWS accepts.
+    pub const MAX_VALUE: usize = 256;
     /// Value of the managed-by tag.
     pub const MANAGED_BY_VALUE: &str = "aws-baseline-operator";
 }
 
 impl Owner {
-    /// The tags every created resource carries.
+    /// The tags every created resource carries. Values fit AWS's 256-character tag value limit (`namespace/name`
+    /// can reach 317): a longer one is cut with a hash suffix, so it stays distinct and stable.
     pub fn tags(&self) -> Vec<(String, String)> {
         vec![
             (tags::MANAGED_BY.into(), tags::MANAGED_BY_VALUE.into()),
             (tags::OWNER_KIND.into(), self.kind.clone()),
-            (tags::OWNER_NAME.into(), self.name.clone()),
-            (tags::OWNER_UID.into(), self.uid.clone()),
+            (tags::OWNER_NAME.into(), self.name_tag()),
+            (tags::OWNER_UID.into(), self.uid_tag()),
         ]
+    }
+
+    /// The owner-name tag value (and session tag): the name, fit to [`tags::MAX_VALUE`].
+    pub fn name_tag(&self) -> String {
+        crate::names::fit(&self.name, tags::MAX_VALUE)
+    }
+
+    fn uid_tag(&self) -> String {
+        crate::names::fit(&self.uid, tags::MAX_VALUE)
     }
 
     /// True when `tags` prove that this owner created the resource.
     pub fn owns<'a>(&self, tags: impl IntoIterator<Item = (&'a str, &'a str)>) -> bool {
+        let uid = self.uid_tag();
         tags.into_iter()
-            .any(|(k, v)| k == tags::OWNER_UID && v == self.uid)
+            .any(|(k, v)| k == tags::OWNER_UID && v == uid)
     }
 }
 

@@ -132,7 +132,8 @@ pub struct PatchScheduleSpec {
 #[x_kube(validation = Rule::new("!has(self.scheduleOffset) || self.schedule.startsWith('cron(')").message("scheduleOffset is only allowed with a cron schedule"))]
 #[serde(rename_all = "camelCase")]
 pub struct WindowSpec {
-    /// Window name. Defaults to `<namespace>-<name>` of this object.
+    /// Window name. Defaults to `<namespace>.<name>` of this object; a window with the default name is managed
+    /// only when its tags prove this object created it. Naming an existing window here adopts it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = r"^[a-zA-Z0-9_.-]{3,128}$"))]
     pub name: Option<String>,
@@ -524,7 +525,8 @@ pub struct PatchSource {
 #[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct PatchBaselineSpec {
-    /// Baseline name. Defaults to `<namespace>-<name>` of this object.
+    /// Baseline name. Defaults to `<namespace>.<name>` of this object; a baseline with the default name is
+    /// managed only when its tags prove this object created it. Naming an existing baseline here adopts it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = r"^[a-zA-Z0-9_.-]{3,128}$"))]
     pub name: Option<String>,

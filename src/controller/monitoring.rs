@@ -39,7 +39,9 @@ pub async fn reconcile_monitoring(
     let result = finalizer(&api, FINALIZER, Arc::new(obj), |event| async {
         match event {
             FinalizerEvent::Apply(o) => apply(o, ctx.clone()).await,
-            FinalizerEvent::Cleanup(o) => cleanup(o, ctx.clone()).await,
+            FinalizerEvent::Cleanup(o) => {
+                super::guarded_cleanup(o.clone(), &ctx, cleanup(o, ctx.clone())).await
+            }
         }
     })
     .await

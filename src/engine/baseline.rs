@@ -278,7 +278,7 @@ pub async fn verify_account(
 ) -> Result<AccountSession, EngineError> {
     let tags = vec![
         ("awsbaseline.io/kind".to_string(), owner.kind.clone()),
-        ("awsbaseline.io/owner".to_string(), owner.name.clone()),
+        ("awsbaseline.io/owner".to_string(), owner.name_tag()),
     ];
     let session = factory.session_for(account, home, &tags).await?;
     let (actual, arn) = session
@@ -756,7 +756,10 @@ pub async fn cleanup(
             .push("deletionPolicy Retain: AWS resources left in place".into());
         return Ok(report);
     }
-    let regions = resolve_regions(&input.spec.regions, &input.account.regions)?;
+    let regions = super::cleanup_regions(&input.spec.regions, &input.account.regions);
+    if regions.is_empty() {
+        return Ok(super::nothing_to_delete());
+    }
     let home = regions[0].clone();
     let session = verify_account(factory, input.account, &home, &input.owner).await?;
     let account_id = input.account.account_id.clone();

@@ -353,11 +353,30 @@ pub async fn cleanup(
             previous: &prev.components,
             mode: DriftPolicy::Correct,
         };
-        let r = baseline::cleanup(factory, &input).await?;
         let prefix = if spec.account_ref.is_some() {
             String::new()
         } else {
             format!("{}: ", name_of(a))
+        };
+        // One account that cannot be cleaned up does not stop the others: its error is kept (and holds the
+        // finalizer) while the rest are cleaned up.
+        let r = match baseline::cleanup(factory, &input).await {
+            Ok(r) => r,
+            Err(e) if spec.account_ref.is_some() => return Err(e),
+            Err(EngineError::Aws(mut e)) => {
+                e.message = format!("{prefix}{}", e.message);
+                out.errors.push(e);
+                continue;
+            }
+            Err(e) => {
+                out.errors.push(crate::aws::AwsError::new(
+                    "sts",
+                    "GetCallerIdentity",
+                    crate::aws::ErrorCategory::Unknown,
+                    format!("{prefix}{e}"),
+                ));
+                continue;
+            }
         };
         out.actions
             .extend(r.actions.into_iter().map(|x| format!("{prefix}{x}")));

@@ -586,13 +586,16 @@ pub(crate) async fn cleanup_region(
     previous: &MonitoringResources,
     report: &mut CleanupReport,
 ) -> Result<(), AwsError> {
-    if !previous.query_definitions.is_empty() {
+    if !previous.query_definitions.is_empty() || !input.spec.insights_queries.is_empty() {
+        // Query definitions carry no tags: those under this policy's name prefix are its own (recorded in status
+        // or not: a crash before the status write leaves none recorded); a recorded ID outside it is left alone.
         let logs = session.logs(region);
-        for (name, id) in &previous.query_definitions {
-            aws::logs::delete_query_definition(&logs, id).await?;
+        let prefix = query_prefix(input.namespace, input.name);
+        for q in aws::logs::query_definitions(&logs, &prefix).await? {
+            aws::logs::delete_query_definition(&logs, &q.id).await?;
             report
                 .actions
-                .push(format!("deleted query definition {name} in {region}"));
+                .push(format!("deleted query definition {} in {region}", q.name));
         }
     }
     let clusters: BTreeSet<&str> = input

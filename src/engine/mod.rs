@@ -187,6 +187,29 @@ pub fn cleanup_gate(
     })
 }
 
+/// Regions a deletion pass visits: [`resolve_regions`] without the ones no pass ever reached (unknown regions,
+/// none at all), so a spec that never worked cannot hold its finalizer. Empty = nothing to delete.
+pub fn cleanup_regions(own: &[String], account: &[String]) -> Vec<String> {
+    let src = if own.is_empty() { account } else { own };
+    let mut out: Vec<String> = Vec::new();
+    for r in src {
+        if crate::aws::regions::is_known(r) && !out.contains(r) {
+            out.push(r.clone());
+        }
+    }
+    out
+}
+
+/// The report of a deletion pass with no region to visit.
+pub fn nothing_to_delete() -> baseline::CleanupReport {
+    baseline::CleanupReport {
+        actions: vec![
+            "no known region: the operator never created anything, nothing to delete".into(),
+        ],
+        errors: vec![],
+    }
+}
+
 /// Regions for a resource: its own, else the account's; de-duplicated, order kept (first = home region). A region
 /// that is not an AWS region stops the pass before any call.
 pub fn resolve_regions(own: &[String], account: &[String]) -> Result<Vec<String>, EngineError> {

@@ -1106,7 +1106,10 @@ pub async fn cleanup(
         return Ok(report);
     }
     let mut report = CleanupReport::default();
-    let regions = resolve_regions(&input.spec.regions, &input.account.regions)?;
+    let regions = super::cleanup_regions(&input.spec.regions, &input.account.regions);
+    if regions.is_empty() {
+        return Ok(super::nothing_to_delete());
+    }
     let session = verify_account(factory, input.account, &regions[0], &input.owner).await?;
     let prefix = monitoring::prefix(input.namespace, input.name);
     let owns = |tags: &[(String, String)]| {
@@ -1142,16 +1145,26 @@ pub async fn cleanup(
                         .push(format!("deleted {} {kind} in {region}", mine.len()));
                 }
             }
-            if !previous.dashboards.is_empty() {
-                aws::cloudwatch::delete_dashboards(&cw, &previous.dashboards).await?;
+            // Dashboards and metric filters carry no tags: what carries this policy's name prefix is its own, and
+            // nothing else is deleted, whatever status says.
+            let short_prefix = monitoring::short_prefix(input.namespace, input.name);
+            let dashboards: Vec<String> = aws::cloudwatch::dashboards(&cw, &short_prefix)
+                .await?
+                .into_keys()
+                .collect();
+            if !dashboards.is_empty() {
+                aws::cloudwatch::delete_dashboards(&cw, &dashboards).await?;
                 report.actions.push(format!(
                     "deleted {} dashboard(s) in {region}",
-                    previous.dashboards.len()
+                    dashboards.len()
                 ));
             }
             let logs = session.logs(region);
             for key in &previous.metric_filters {
-                if let Some((group, name)) = key.split_once(':') {
+                if let Some((group, name)) = key
+                    .split_once(':')
+                    .filter(|(_, name)| name.starts_with(&prefix))
+                {
                     aws::logs::delete_filter(&logs, group, name).await?;
                     report.actions.push(format!(
                         "deleted metric filter {name} on {group} in {region}"
@@ -1159,7 +1172,6 @@ pub async fn cleanup(
                 }
             }
             let events = session.events(region);
-            let short_prefix = monitoring::short_prefix(input.namespace, input.name);
             let mut mine = 0;
             for (name, mut rule) in aws::events::rules(&events, &short_prefix).await? {
                 if rules::parse_name(&name, &short_prefix).is_none()

@@ -68,9 +68,27 @@ struct Ctx<'a> {
     session: AccountSession,
     input: &'a PatchInput<'a>,
     default_name: String,
+    legacy_name: String,
 }
 
 impl Ctx<'_> {
+    /// Names to look for an existing window or baseline under: the wanted one, and for a default name also the
+    /// default of earlier versions (taken over only with proof of ownership, then renamed by the update).
+    fn candidate_names(&self, name: &str, explicit: bool) -> Vec<String> {
+        let mut names = vec![name.to_string()];
+        if !explicit && self.legacy_name != name {
+            names.push(self.legacy_name.clone());
+        }
+        names
+    }
+
+    /// True when AWS tags prove this object created the resource.
+    fn owns(&self, tags: &BTreeMap<String, String>) -> bool {
+        self.input
+            .owner
+            .owns(tags.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    }
+
     fn may_write(&self) -> bool {
         self.input.mode == DriftPolicy::Correct
     }
@@ -173,6 +191,7 @@ pub async fn run(factory: &AwsFactory, input: &PatchInput<'_>) -> PatchReport {
         session,
         input,
         default_name: rules::default_name(input.namespace, input.name),
+        legacy_name: rules::legacy_name(input.namespace, input.name),
     };
     let per_region: Vec<_> = regions.iter().map(|r| region_pass(&ctx, r)).collect();
     let results = stream::iter(per_region)
@@ -420,28 +439,43 @@ async fn locate_window(
         }
     }
     let name = rules::window(ctx.input.spec, &ctx.default_name).name;
-    let ids = ssm::find_windows(client, &name).await?;
+    let explicit = ctx.input.spec.window.name.is_some();
     let mut adopted = None;
-    for id in ids {
-        let tags = ssm::tags(client, ResourceTypeForTagging::MaintenanceWindow, &id).await?;
-        if ctx
-            .input
-            .owner
-            .owns(tags.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        {
-            return Ok(ssm::get_window(client, &id)
-                .await?
-                .map(|state| Found { state, owned: true }));
+    for candidate in ctx.candidate_names(&name, explicit) {
+        for id in ssm::find_windows(client, &candidate).await? {
+            let tags = ssm::tags(client, ResourceTypeForTagging::MaintenanceWindow, &id).await?;
+            if ctx.owns(&tags) {
+                return Ok(ssm::get_window(client, &id)
+                    .await?
+                    .map(|state| Found { state, owned: true }));
+            }
+            if candidate == name {
+                adopted.get_or_insert(id);
+            }
         }
-        adopted.get_or_insert(id);
     }
     match adopted {
-        Some(id) => Ok(ssm::get_window(client, &id).await?.map(|state| Found {
+        Some(id) if explicit => Ok(ssm::get_window(client, &id).await?.map(|state| Found {
             state,
             owned: false,
         })),
+        Some(_) => Err(name_taken("maintenance window", &name, "spec.window.name")),
         None => Ok(None),
     }
+}
+
+/// A resource with the default name exists and its tags do not prove it is this object's: it belongs to someone
+/// else (another object, another tool) and is left alone.
+fn name_taken(what: &str, name: &str, field: &str) -> AwsError {
+    AwsError::new(
+        "ssm",
+        "CreateMaintenanceWindow",
+        ErrorCategory::InvalidInput,
+        format!(
+            "a {what} named {name} exists and is not tagged as this PatchSchedule's; it is left alone. Set {field} \
+             to its name to adopt it, or to another name"
+        ),
+    )
 }
 
 fn ownership(owned: bool) -> Ownership {
@@ -702,21 +736,30 @@ async fn locate_baseline(
         }
     }
     let name = rules::baseline(spec, &ctx.default_name).name;
-    let Some((id, _)) = ssm::own_baselines(client)
-        .await?
-        .into_iter()
-        .find(|(_, n)| *n == name)
-    else {
-        return Ok(None);
-    };
-    let tags = ssm::tags(client, ResourceTypeForTagging::PatchBaseline, &id).await?;
-    let owned = ctx
-        .input
-        .owner
-        .owns(tags.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    Ok(ssm::get_baseline(client, &id)
-        .await?
-        .map(|state| Found { state, owned }))
+    let explicit = spec.name.is_some();
+    let existing = ssm::own_baselines(client).await?;
+    let mut adopted = None;
+    for candidate in ctx.candidate_names(&name, explicit) {
+        for (id, _) in existing.iter().filter(|(_, n)| *n == candidate) {
+            let tags = ssm::tags(client, ResourceTypeForTagging::PatchBaseline, id).await?;
+            if ctx.owns(&tags) {
+                return Ok(ssm::get_baseline(client, id)
+                    .await?
+                    .map(|state| Found { state, owned: true }));
+            }
+            if candidate == name {
+                adopted.get_or_insert(id.clone());
+            }
+        }
+    }
+    match adopted {
+        Some(id) if explicit => Ok(ssm::get_baseline(client, &id).await?.map(|state| Found {
+            state,
+            owned: false,
+        })),
+        Some(_) => Err(name_taken("patch baseline", &name, "spec.baseline.name")),
+        None => Ok(None),
+    }
 }
 
 async fn reconcile_baseline(
@@ -865,9 +908,16 @@ async fn reconcile_inventory(
     for (g, a) in &want {
         let prefix = format!("{c}.{g}");
         desired.extend(rules::fields(&prefix, Some(a), true));
+        // By name, or (a name this version derives differently) by the ID this object recorded for the group:
+        // the update then renames it instead of creating a second association.
         let found = have
             .iter()
-            .find(|h| h.config.association_name == a.association_name);
+            .find(|h| h.config.association_name == a.association_name)
+            .or_else(|| {
+                prev.association_ids
+                    .get(g)
+                    .and_then(|id| have.iter().find(|h| h.id == *id))
+            });
         let found = match found {
             Some(h) => {
                 if !prev.association_ids.values().any(|i| *i == h.id) {
@@ -1046,58 +1096,181 @@ pub async fn cleanup(
     ) {
         return Ok(report);
     }
-    let mut report = CleanupReport::default();
-    let Some(previous) = input.previous else {
-        return Ok(report);
-    };
-    let regions = resolve_regions(&input.spec.regions, &input.account.regions)?;
-    let session = verify_account(factory, input.account, &regions[0], &input.owner).await?;
-    let owned = |component: &str, region: &str| {
-        previous.common.components.iter().any(|c| {
-            c.component == component && c.region == region && c.ownership == Ownership::Created
-        })
-    };
-    for res in &previous.resources {
-        let client = session.ssm(&res.region);
-        let r = &res.region;
-        if let Some(id) = &res.window_id {
-            if owned(patching::WINDOW, r) {
-                match ssm::delete_window(&client, id).await {
-                    Ok(()) => report
-                        .actions
-                        .push(format!("deleted maintenance window {id} in {r}")),
-                    Err(e) => report.errors.push(e),
-                }
-            } else {
-                report
-                    .actions
-                    .push(format!("left adopted maintenance window {id} in {r}"));
-            }
-        }
-        if let Some(id) = &res.baseline_id {
-            if owned(patching::BASELINE, r) {
-                match delete_baseline(&client, id).await {
-                    Ok(()) => report
-                        .actions
-                        .push(format!("deleted patch baseline {id} in {r}")),
-                    Err(e) => report.errors.push(e),
-                }
-            } else {
-                report
-                    .actions
-                    .push(format!("left adopted patch baseline {id} in {r}"));
-            }
-        }
-        if owned(patching::INVENTORY, r) {
-            for id in res.association_ids.values() {
-                match ssm::delete_association(&client, id).await {
-                    Ok(()) => report
-                        .actions
-                        .push(format!("deleted inventory association {id} in {r}")),
-                    Err(e) => report.errors.push(e),
-                }
-            }
+    let mut regions = super::cleanup_regions(&input.spec.regions, &input.account.regions);
+    // Regions the spec no longer lists but status still records.
+    for res in input.previous.iter().flat_map(|p| &p.resources) {
+        if !regions.contains(&res.region) && crate::aws::regions::is_known(&res.region) {
+            regions.push(res.region.clone());
         }
     }
+    if regions.is_empty() {
+        return Ok(super::nothing_to_delete());
+    }
+    let session = verify_account(factory, input.account, &regions[0], &input.owner).await?;
+    let mut report = CleanupReport::default();
+    for r in &regions {
+        let part = cleanup_region(&session, input, r).await;
+        report.actions.extend(part.actions);
+        report.errors.extend(part.errors);
+    }
     Ok(report)
+}
+
+/// Delete in one region what this object created: the window, baseline and inventory associations recorded in
+/// status and those found under its names (a crash between a create and the status write leaves no record). Each
+/// is deleted only when its AWS tags prove this object created it — status alone is never proof, since anyone
+/// who may write status could otherwise point the operator at any resource.
+async fn cleanup_region(
+    session: &AccountSession,
+    input: &PatchInput<'_>,
+    region: &str,
+) -> CleanupReport {
+    let mut report = CleanupReport::default();
+    let client = session.ssm(region);
+    let prev = input
+        .previous
+        .and_then(|p| p.resources.iter().find(|r| r.region == region))
+        .cloned()
+        .unwrap_or_default();
+    let default = rules::default_name(input.namespace, input.name);
+    let legacy = rules::legacy_name(input.namespace, input.name);
+    let owns = |tags: &BTreeMap<String, String>| {
+        input
+            .owner
+            .owns(tags.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    };
+    let mut act = |r: Result<Option<String>, AwsError>| match r {
+        Ok(Some(a)) => report.actions.push(a),
+        Ok(None) => {}
+        Err(e) => report.errors.push(e),
+    };
+
+    // Maintenance windows.
+    let window_name = rules::window(input.spec, &default).name;
+    let found: Result<Vec<String>, AwsError> = async {
+        let mut ids: Vec<String> = prev.window_id.iter().cloned().collect();
+        for name in [&window_name, &legacy] {
+            ids.extend(ssm::find_windows(&client, name).await?);
+        }
+        ids.sort();
+        ids.dedup();
+        Ok(ids)
+    }
+    .await;
+    for id in found.unwrap_or_else(|e| {
+        act(Err(e));
+        vec![]
+    }) {
+        let r = async {
+            if ssm::get_window(&client, &id).await?.is_none() {
+                return Ok(None);
+            }
+            let tags = ssm::tags(&client, ResourceTypeForTagging::MaintenanceWindow, &id).await;
+            match tags {
+                Ok(t) if owns(&t) => {
+                    ssm::delete_window(&client, &id).await?;
+                    Ok(Some(format!("deleted maintenance window {id} in {region}")))
+                }
+                Ok(_) => Ok(Some(format!(
+                    "left maintenance window {id} in {region}: not tagged as this object's"
+                ))),
+                Err(e) if e.is_not_found() => Ok(None),
+                Err(e) => Err(e),
+            }
+        }
+        .await;
+        act(r);
+    }
+
+    // Patch baseline.
+    let baseline_name = input
+        .spec
+        .baseline
+        .as_ref()
+        .map(|b| rules::baseline(b, &default).name);
+    let found: Result<Vec<String>, AwsError> = async {
+        let mut ids: Vec<String> = prev.baseline_id.iter().cloned().collect();
+        if baseline_name.is_some() || !ids.is_empty() {
+            let names: Vec<&String> = baseline_name.iter().chain([&legacy, &default]).collect();
+            ids.extend(
+                ssm::own_baselines(&client)
+                    .await?
+                    .into_iter()
+                    .filter(|(_, n)| names.contains(&n))
+                    .map(|(id, _)| id),
+            );
+        }
+        ids.sort();
+        ids.dedup();
+        Ok(ids)
+    }
+    .await;
+    for id in found.unwrap_or_else(|e| {
+        act(Err(e));
+        vec![]
+    }) {
+        let r = async {
+            if ssm::get_baseline(&client, &id).await?.is_none() {
+                return Ok(None);
+            }
+            match ssm::tags(&client, ResourceTypeForTagging::PatchBaseline, &id).await {
+                Ok(t) if owns(&t) => {
+                    delete_baseline(&client, &id).await?;
+                    Ok(Some(format!("deleted patch baseline {id} in {region}")))
+                }
+                Ok(_) => Ok(Some(format!(
+                    "left patch baseline {id} in {region}: not tagged as this object's"
+                ))),
+                Err(e) if e.is_not_found() => Ok(None),
+                Err(e) => Err(e),
+            }
+        }
+        .await;
+        act(r);
+    }
+
+    // Inventory associations: recorded ones, and any of the inventory document named after this object.
+    let found = async {
+        let prefixes = [
+            format!("{default}-inventory-"),
+            format!("{legacy}-inventory-"),
+        ];
+        Ok::<_, AwsError>(
+            ssm::associations(&client, rules::INVENTORY_DOCUMENT)
+                .await?
+                .into_iter()
+                .filter(|a| {
+                    prev.association_ids.values().any(|id| *id == a.id)
+                        || prefixes
+                            .iter()
+                            .any(|p| a.config.association_name.starts_with(p.as_str()))
+                })
+                .map(|a| a.id)
+                .collect::<Vec<_>>(),
+        )
+    }
+    .await;
+    for id in found.unwrap_or_else(|e| {
+        act(Err(e));
+        vec![]
+    }) {
+        let r = async {
+            match ssm::tags(&client, ResourceTypeForTagging::Association, &id).await {
+                Ok(t) if owns(&t) => {
+                    ssm::delete_association(&client, &id).await?;
+                    Ok(Some(format!(
+                        "deleted inventory association {id} in {region}"
+                    )))
+                }
+                Ok(_) => Ok(Some(format!(
+                    "left inventory association {id} in {region}: not tagged as this object's"
+                ))),
+                Err(e) if e.is_not_found() => Ok(None),
+                Err(e) => Err(e),
+            }
+        }
+        .await;
+        act(r);
+    }
+    report
 }

@@ -420,11 +420,7 @@ pub fn composite_rule(rule: &str, prefix: &str, local: &[&str]) -> String {
 /// rules: 64 characters, dashboards: no dots): `awsbaseline-<10 hex of FNV-1a(namespace/name)>-`. Ownership of
 /// what carries it is still proven by tags or the status record, never by the name alone.
 pub fn short_prefix(namespace: &str, name: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in format!("{namespace}/{name}").bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
+    let h = crate::names::stable_hash(&format!("{namespace}/{name}"));
     format!("awsbaseline-{:010x}-", h >> 24)
 }
 

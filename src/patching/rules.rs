@@ -22,8 +22,16 @@ pub const PATCH_DOCUMENT: &str = "AWS-RunPatchBaseline";
 /// The document the inventory association runs.
 pub const INVENTORY_DOCUMENT: &str = "AWS-GatherSoftwareInventory";
 
-/// Default AWS name for an object's window and baseline: `<namespace>-<name>`, at most 128 characters.
+/// Default AWS name for an object's window and baseline: `<namespace>.<name>`, at most 128 characters (a hash
+/// suffix keeps longer ones distinct). A namespace has no dots, so the first dot separates it from the name and
+/// `team/a-b` and `team-a/b` never share a name.
 pub fn default_name(namespace: &str, name: &str) -> String {
+    crate::names::fit(&format!("{namespace}.{name}"), 128)
+}
+
+/// The default name of earlier versions (`<namespace>-<name>`, cut at 128): a window or baseline found under it is taken
+/// over (and renamed) only when its tags prove it is this object's.
+pub fn legacy_name(namespace: &str, name: &str) -> String {
     let mut s = format!("{namespace}-{name}");
     s.truncate(128);
     s
@@ -270,10 +278,8 @@ pub fn inventory(inv: &InventorySpec, group: &TargetGroup, default: &str) -> Ass
     p.insert("services".to_string(), enabled(inv.services));
     p.insert("windowsRoles".to_string(), enabled(inv.windows_roles));
     p.insert("customInventory".to_string(), enabled(inv.custom_inventory));
-    let mut name = format!("{default}-inventory-{}", group.name);
-    name.truncate(128);
     AssociationConfig {
-        association_name: name,
+        association_name: crate::names::fit(&format!("{default}-inventory-{}", group.name), 128),
         document: INVENTORY_DOCUMENT.into(),
         schedule: inv.schedule.clone(),
         targets: target_entries(group),
