@@ -1578,6 +1578,26 @@ impl Row {
     }
 }
 
+/// True when a namespaced object using AwsAccount `account` may pass `role`: the operator refuses any other
+/// (`passableRoles`), so the policy does not grant it either (a note says so). An account missing from the
+/// manifests cannot be checked here; its roles are granted as named.
+fn passable(m: &Manifests, account: &str, role: &str, notes: &mut Vec<String>) -> bool {
+    let Some(a) = m
+        .accounts
+        .iter()
+        .find(|a| a.metadata.name.as_deref() == Some(account))
+    else {
+        return true;
+    };
+    let ok = a.spec.may_pass(role);
+    if !ok {
+        notes.push(format!(
+            "{role} is not in AwsAccount {account}'s passableRoles: the operator refuses it, so iam:PassRole is not granted"
+        ));
+    }
+    ok
+}
+
 /// What a set of manifests (or the whole operator) uses.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Usage {
@@ -1816,7 +1836,9 @@ impl Usage {
             }
             if correct {
                 for role in tasks.iter().filter_map(|t| t.service_role_arn.as_deref()) {
-                    u.pass(SSM_PRINCIPAL, role);
+                    if passable(m, &s.account_ref.name, role, &mut u.notes) {
+                        u.pass(SSM_PRINCIPAL, role);
+                    }
                 }
             }
             u.declare(&secs, correct, delete);
@@ -1855,7 +1877,9 @@ impl Usage {
                 secs.push("MonitoringPolicy.scheduledActions");
                 if correct {
                     for a in &s.scheduled_actions {
-                        u.pass(EVENTS_PRINCIPAL, &a.role_arn);
+                        if passable(m, &s.account_ref.name, &a.role_arn, &mut u.notes) {
+                            u.pass(EVENTS_PRINCIPAL, &a.role_arn);
+                        }
                     }
                 }
             }
@@ -1874,7 +1898,9 @@ impl Usage {
                 }
                 if correct {
                     for role in pod_roles {
-                        u.pass(EKS_POD_IDENTITY_PRINCIPAL, role);
+                        if passable(m, &s.account_ref.name, role, &mut u.notes) {
+                            u.pass(EKS_POD_IDENTITY_PRINCIPAL, role);
+                        }
                     }
                 }
             }

@@ -403,7 +403,7 @@ async fn admission_rejects_the_invalid_corpus_and_admits_large_objects() {
 /// The operator binary running `run` as the chart's Deployment does (same environment variables), with the
 /// chart's ServiceAccount token, moto behind `AWS_ENDPOINT_URL`, and its HTTP port on loopback. Killed on drop.
 pub(crate) struct Operator {
-    child: Child,
+    pub(crate) child: Child,
     port: u16,
     log: PathBuf,
 }

@@ -322,6 +322,8 @@ spec:
   accountId: "210987654321"
   regions: [eu-west-1]
   assumeRole: {roleArn: "arn:aws:iam::210987654321:role/baseline-operator", externalId: x1}
+  allowedNamespaces: {names: [team]}
+  passableRoles: ["arn:aws:iam::210987654321:role/mw-*"]
 ---
 apiVersion: awsbaseline.io/v1alpha1
 kind: AccountBaseline
@@ -343,6 +345,15 @@ spec:
   window: {schedule: "cron(0 2 ? * SUN *)", duration: 3, cutoff: 1}
   targets: [{name: web, instanceIds: [i-0123456789abcdef0]}]
   patching: {operation: Scan, serviceRoleArn: "arn:aws:iam::210987654321:role/mw-task"}
+---
+apiVersion: awsbaseline.io/v1alpha1
+kind: PatchSchedule
+metadata: {name: q, namespace: team}
+spec:
+  accountRef: {name: prod}
+  window: {schedule: "cron(0 2 ? * SUN *)", duration: 3, cutoff: 1}
+  targets: [{name: web, instanceIds: [i-0123456789abcdef0]}]
+  patching: {operation: Scan, serviceRoleArn: "arn:aws:iam::210987654321:role/admin"}
 "#,
     );
     let path = dir.path().to_str().unwrap();
@@ -358,8 +369,15 @@ spec:
         ct["Resource"],
         "arn:aws:iam::210987654321:role/trail-to-logs"
     );
+    // Only the role the AwsAccount lets tenants pass: role/admin is refused by the operator and not granted.
     let ssm = statement(&doc, "PassRoleToSSM").expect("PassRoleToSSM");
     assert_eq!(ssm["Resource"], "arn:aws:iam::210987654321:role/mw-task");
+    let out = cli(&["iam-policy", "-f", path]);
+    let notes = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        notes.contains("role/admin is not in AwsAccount prod's passableRoles"),
+        "{notes}"
+    );
     assert_eq!(
         ssm["Condition"]["StringEquals"]["iam:PassedToService"],
         "ssm.amazonaws.com"

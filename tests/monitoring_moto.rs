@@ -832,6 +832,9 @@ async fn finding_routes_and_scheduled_actions_converge_drift_and_are_removed_by_
     let (factory, stats) = moto.factory().await;
     let (mut account, app, _) = examples();
     account.regions = vec!["us-east-1".into()];
+    account
+        .passable_roles
+        .push("arn:aws:iam::123456789012:role/events-ssm".into());
     let mut spec: MonitoringPolicySpec = serde_json::from_value(serde_json::json!({
         "accountRef": {"name": "sandbox"},
         "regions": ["us-east-1"],
@@ -1201,4 +1204,113 @@ async fn groups_of(logs: &aws_sdk_cloudwatchlogs::Client) -> Vec<String> {
         .iter()
         .filter_map(|g| g.log_group_name().map(str::to_string))
         .collect()
+}
+
+/// What a tenant names in its policy is never made less safe by omission: an encrypted topic declared without
+/// `kmsMasterKeyId` stays encrypted, and a log group keeping its events longer is not shortened (deleting audit
+/// logs) unless the policy says `allowRetentionDecrease: true`.
+#[tokio::test]
+async fn security_settings_of_named_resources_are_never_weakened_by_omission() {
+    let moto = Moto::start();
+    let (factory, stats) = moto.factory().await;
+    let (account, app, _) = examples();
+    let eu = moto.sdk_config("eu-west-1").await;
+    let sns = aws_sdk_sns::Client::new(&eu);
+    sns.create_topic()
+        .name("security-alerts")
+        .attributes("KmsMasterKeyId", "alias/aws/sns")
+        .send()
+        .await
+        .unwrap();
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&eu);
+    logs.create_log_group()
+        .log_group_name("/audit/trail")
+        .send()
+        .await
+        .unwrap();
+    logs.put_retention_policy()
+        .log_group_name("/audit/trail")
+        .retention_in_days(365)
+        .send()
+        .await
+        .unwrap();
+    let mut spec: MonitoringPolicySpec = serde_json::from_value(serde_json::json!({
+        "accountRef": {"name": "sandbox"},
+        "regions": ["eu-west-1"],
+        "topics": [{"name": "security-alerts"}],
+        "logGroups": [{"name": "/audit/trail", "retentionInDays": 7}]
+    }))
+    .unwrap();
+    let r = pass(&factory, &account, &app, &spec, None, DriftPolicy::Correct).await;
+    assert!(
+        !drift_fields(&r)
+            .iter()
+            .any(|f| f.contains("kmsMasterKeyId")),
+        "{:?}",
+        drift_fields(&r)
+    );
+    let failed: Vec<String> = r
+        .pass
+        .errors()
+        .map(|o| o.error.as_ref().unwrap().to_string())
+        .collect();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert!(
+        failed[0].contains("from 365 days to 7 days")
+            && failed[0].contains("allowRetentionDecrease"),
+        "{failed:?}"
+    );
+    assert!(!write_ops(&stats).contains(&"PutRetentionPolicy".to_string()));
+    let retention = || async {
+        logs.describe_log_groups()
+            .log_group_name_prefix("/audit/trail")
+            .send()
+            .await
+            .unwrap()
+            .log_groups()[0]
+            .retention_in_days()
+    };
+    assert_eq!(retention().await, Some(365));
+    let attrs = sns
+        .get_topic_attributes()
+        .topic_arn(format!(
+            "arn:aws:sns:eu-west-1:{}:security-alerts",
+            support::ACCOUNT
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        attrs
+            .attributes()
+            .and_then(|a| a.get("KmsMasterKeyId"))
+            .map(String::as_str),
+        Some("alias/aws/sns"),
+        "still encrypted"
+    );
+
+    // Said explicitly: applied.
+    spec.log_groups[0].allow_retention_decrease = true;
+    let r = pass(&factory, &account, &app, &spec, None, DriftPolicy::Correct).await;
+    no_errors(&r);
+    assert_eq!(retention().await, Some(7));
+}
+
+/// A role the AwsAccount does not list in `passableRoles` is refused before any AWS call: a tenant cannot make the
+/// operator hand a powerful role to EventBridge (or SSM, or EKS) that it could not pass itself.
+#[tokio::test]
+async fn a_role_the_account_does_not_let_tenants_pass_is_refused_before_any_call() {
+    let moto = Moto::start();
+    let (factory, stats) = moto.factory().await;
+    let (account, app, _) = examples();
+    let mut spec = app.spec.clone();
+    spec.scheduled_actions[0].role_arn = "arn:aws:iam::123456789012:role/OrganizationAdmin".into();
+    let r = pass(&factory, &account, &app, &spec, None, DriftPolicy::Correct).await;
+    let e = r.pass.fatal.as_ref().expect("refused");
+    assert_eq!(e.category(), "RoleNotAllowed");
+    assert!(
+        e.to_string().contains("role/OrganizationAdmin") && e.to_string().contains("passableRoles"),
+        "{e}"
+    );
+    assert_eq!(stats.reads() + stats.writes(), 0, "no AWS call");
 }

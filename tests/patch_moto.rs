@@ -791,3 +791,58 @@ async fn cleanup_proves_ownership_by_tags_not_by_status() {
         .len();
     assert_eq!(left, 1, "only the foreign window is left");
 }
+
+/// A region removed from the spec is cleaned up like a deleted object: under Report the window left there is
+/// drift, under Correct it is deleted (by tags) and the region leaves status.
+#[tokio::test]
+async fn a_region_removed_from_the_spec_is_cleaned_up() {
+    let moto = Moto::start();
+    let (factory, _stats) = moto.factory().await;
+    let (account, schedules) = examples();
+    let p = &schedules[2];
+    let mut both = p.spec.clone();
+    both.regions = vec![REGION.into(), "us-east-1".into()];
+    let r = pass(&factory, &account, p, &both, None).await;
+    assert!(r.pass.error_category().is_none(), "{:#?}", r.pass.outcomes);
+    let st = status(None, &r);
+    assert_eq!(st.resources.len(), 2);
+    let us = aws_sdk_ssm::Client::new(&moto.sdk_config("us-east-1").await);
+    let windows = || async {
+        us.describe_maintenance_windows()
+            .send()
+            .await
+            .unwrap()
+            .window_identities()
+            .len()
+    };
+    assert_eq!(windows().await, 1);
+
+    let mut one = p.spec.clone();
+    one.regions = vec![REGION.into()];
+    one.drift_policy = DriftPolicy::Report;
+    let r = pass(&factory, &account, p, &one, Some(&st)).await;
+    let reported: Vec<_> = r
+        .pass
+        .outcomes
+        .iter()
+        .filter(|o| o.region == "us-east-1")
+        .collect();
+    assert_eq!(reported.len(), 1, "{reported:#?}");
+    assert_eq!(reported[0].drift[0].field, "window.exists");
+    assert_eq!(windows().await, 1, "Report leaves it");
+    let reported_status = status(Some(&st), &r);
+    assert_eq!(reported_status.resources.len(), 2, "still recorded");
+
+    one.drift_policy = DriftPolicy::Correct;
+    let r = pass(&factory, &account, p, &one, Some(&reported_status)).await;
+    assert!(r.pass.error_category().is_none(), "{:#?}", r.pass.outcomes);
+    assert_eq!(windows().await, 0, "deleted with the region");
+    let st = status(Some(&reported_status), &r);
+    assert_eq!(
+        st.resources
+            .iter()
+            .map(|r| r.region.as_str())
+            .collect::<Vec<_>>(),
+        vec![REGION]
+    );
+}

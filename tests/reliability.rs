@@ -323,3 +323,81 @@ async fn failures_settle_into_backoff_and_show_in_ready() {
     }
     drop(op);
 }
+
+/// The operator killed (SIGKILL) right after CreateMaintenanceWindow reached AWS and before the status write: the
+/// window exists and no status records it. Deleting the object with a new operator still deletes the window — it
+/// is found by its name and proven by its tags.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crash_between_create_and_status_leaves_nothing_behind() {
+    let _alone = OPERATOR_BINARY.lock().await;
+    let plane = installed();
+    let admin = plane.admin().await;
+    let moto = Moto::start();
+    let proxy = FaultProxy::start(&moto.endpoint);
+    apply(
+        &admin,
+        &json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "crash"}}),
+        false,
+    )
+    .await
+    .unwrap();
+    let account = custom(
+        "AwsAccount",
+        None,
+        "crash",
+        json!({"accountId": ACCOUNT, "regions": ["eu-west-1"], "allowedNamespaces": {"names": ["crash"]}}),
+    );
+    let weekly = custom(
+        "PatchSchedule",
+        Some("crash"),
+        "weekly",
+        json!({"accountRef": {"name": "crash"}, "deletionPolicy": "Delete",
+            "window": {"schedule": "cron(0 2 ? * SUN *)", "duration": 2, "cutoff": 1},
+            "targets": [{"name": "web", "tags": [{"key": "Patch Group", "values": ["web"]}]}],
+            "patching": {"operation": "Scan"}}),
+    );
+    // AWS creates the window; the operator never hears back.
+    proxy.set_rules(
+        json!([{"operation": "CreateMaintenanceWindow", "forward": true, "stall": 120}]),
+    );
+    apply(&admin, &account, false).await.unwrap();
+    apply(&admin, &weekly, false).await.unwrap();
+    let windows = || {
+        boto3(
+            &moto,
+            "print(len(aws('ssm', 'eu-west-1').describe_maintenance_windows()['WindowIdentities']))",
+        )
+    };
+    let mut first = Operator::start_with(plane, &proxy.endpoint, "crash-1");
+    first.ready_as("leader").await;
+    eventually("the window exists in AWS", CONVERGE, || async {
+        let n = windows();
+        (n == "1").then_some(()).ok_or(n)
+    })
+    .await;
+    first.child.kill().unwrap();
+    first.child.wait().unwrap();
+    let o = get(&admin, &weekly).await.unwrap();
+    assert!(
+        o["status"]["resources"].is_null() || o["status"]["resources"][0]["windowId"].is_null(),
+        "the crash came before the status write: {}",
+        o["status"]
+    );
+
+    delete(&admin, &weekly).await;
+    proxy.set_rules(json!([]));
+    let second = Operator::start_with(plane, &proxy.endpoint, "crash-2");
+    second.ready_as("leader").await;
+    eventually("deleted after the crash", CONVERGE, || {
+        gone(&admin, &weekly)
+    })
+    .await;
+    assert_eq!(
+        windows(),
+        "0",
+        "the window found by name and tags was deleted"
+    );
+    delete(&admin, &account).await;
+    eventually("AwsAccount deleted", CONVERGE, || gone(&admin, &account)).await;
+    drop(second);
+}

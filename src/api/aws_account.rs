@@ -59,6 +59,30 @@ pub struct AwsAccountSpec {
     /// `Ready=False` reason `AccountNotAllowed`, and no AWS call is made.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_namespaces: Option<AllowedNamespaces>,
+    /// IAM roles that namespaced objects using this account may hand to AWS services (`serviceRoleArn` of a
+    /// PatchSchedule, `scheduledActions[].roleArn` and the EKS add-on roles of a MonitoringPolicy): full role ARNs,
+    /// or a prefix ending in `*` (`arn:aws:iam::111122223333:role/team-a-*`). Absent: none may — an object naming
+    /// a role gets `Ready=False` reason `RoleNotAllowed` before any AWS call, so a tenant cannot make the operator
+    /// pass a powerful role it could not pass itself. `iam-policy` scopes `iam:PassRole` to these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 100))]
+    #[schemars(inner(regex(
+        pattern = r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/*-]{1,512}$"
+    )))]
+    #[schemars(extend("x-kubernetes-list-type" = "set"))]
+    pub passable_roles: Vec<String>,
+}
+
+impl AwsAccountSpec {
+    /// True when namespaced objects may pass `role` (an exact entry, or a `*`-terminated prefix).
+    pub fn may_pass(&self, role: &str) -> bool {
+        self.passable_roles
+            .iter()
+            .any(|p| match p.strip_suffix('*') {
+                Some(prefix) => role.starts_with(prefix),
+                None => p == role,
+            })
+    }
 }
 
 /// Namespaces allowed to use an account: listed by name and/or matched by labels (either grants access).
@@ -184,6 +208,7 @@ mod tests {
             assume_role: None,
             regions: vec![],
             allowed_namespaces: allowed,
+            passable_roles: vec![],
         }
     }
 

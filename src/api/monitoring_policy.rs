@@ -363,6 +363,23 @@ pub struct EksInsightsSpec {
     pub pod_identity_role_arn: Option<String>,
 }
 
+impl MonitoringPolicySpec {
+    /// Every IAM role this spec hands to AWS services: the scheduled actions' roles (EventBridge) and the
+    /// Container Insights add-on roles (EKS). Checked against the AwsAccount's `passableRoles`.
+    pub fn passed_roles(&self) -> Vec<&String> {
+        let eks = self.container_insights.iter().flat_map(|c| &c.eks);
+        self.scheduled_actions
+            .iter()
+            .map(|a| &a.role_arn)
+            .chain(eks.flat_map(|e| {
+                e.service_account_role_arn
+                    .iter()
+                    .chain(e.pod_identity_role_arn.iter())
+            }))
+            .collect()
+    }
+}
+
 /// Container Insights mode of an ECS cluster.
 #[derive(Deserialize, Serialize, Clone, Copy, Debug, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -404,7 +421,8 @@ pub struct TopicSpec {
     /// Topic name (standard topic; FIFO topics cannot notify from CloudWatch alarms).
     #[schemars(regex(pattern = r"^[A-Za-z0-9_-]{1,256}$"), length(max = 256))]
     pub name: String,
-    /// KMS key for server-side encryption (`alias/aws/sns` for the AWS managed key).
+    /// KMS key for server-side encryption (`alias/aws/sns` for the AWS managed key). Unset leaves an existing
+    /// topic's encryption as it is (never removed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2048))]
     pub kms_master_key_id: Option<String>,
@@ -886,6 +904,11 @@ pub struct LogGroupSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$"))]
     pub kms_key_id: Option<String>,
+    /// Allow lowering the retention of a group that keeps its events longer (or forever), which deletes its older
+    /// events. Without it a lower `retentionInDays` is reported and not applied: a policy never shortens another
+    /// team's audit logs by naming their group.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_retention_decrease: bool,
 }
 
 /// AWS identifiers of what a MonitoringPolicy manages in one region.

@@ -359,6 +359,18 @@ pub struct StepSpec {
     pub service_role_arn: Option<String>,
 }
 
+impl PatchScheduleSpec {
+    /// Every IAM role this spec hands to Systems Manager (checked against the AwsAccount's `passableRoles`).
+    pub fn passed_roles(&self) -> Vec<&String> {
+        self.pre_steps
+            .iter()
+            .chain(&self.post_steps)
+            .filter_map(|s| s.service_role_arn.as_ref())
+            .chain(self.patching.service_role_arn.as_ref())
+            .collect()
+    }
+}
+
 /// Operating systems a patch baseline can be for.
 #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
 #[derive(Deserialize, Serialize, Clone, Copy, Debug, PartialEq, Eq, JsonSchema)]

@@ -22,6 +22,16 @@ pub enum EngineError {
     /// Neither the resource nor its AwsAccount lists a region.
     #[error("no regions: set spec.regions or the AwsAccount's regions")]
     NoRegions,
+    /// The spec names a role its AwsAccount does not let namespaced objects pass; no AWS call was made.
+    #[error(
+        "role {role} is not in AwsAccount {account}'s spec.passableRoles; no AWS call was made"
+    )]
+    RoleNotAllowed {
+        /// The role ARN.
+        role: String,
+        /// AwsAccount name.
+        account: String,
+    },
     /// A region of the spec or the AwsAccount is not an AWS region; nothing was read or written.
     #[error("{0}")]
     UnknownRegion(String),
@@ -59,6 +69,7 @@ impl EngineError {
             Self::NoRegions | Self::InvalidSpec(_) => "InvalidSpec",
             Self::AccountMismatch { .. } => "AccountMismatch",
             Self::UnknownRegion(_) => "UnknownRegion",
+            Self::RoleNotAllowed { .. } => "RoleNotAllowed",
             Self::AccountNotAllowed { .. } => "AccountNotAllowed",
             Self::Aws(e) => e.category.as_str(),
         }
@@ -198,6 +209,21 @@ pub fn cleanup_regions(own: &[String], account: &[String]) -> Vec<String> {
         }
     }
     out
+}
+
+/// The first of `roles` the account does not let namespaced objects pass, as the error that stops the pass.
+pub fn check_passable<'a>(
+    account: &crate::api::aws_account::AwsAccountSpec,
+    account_name: &str,
+    roles: impl IntoIterator<Item = &'a String>,
+) -> Result<(), EngineError> {
+    match roles.into_iter().find(|r| !account.may_pass(r)) {
+        Some(role) => Err(EngineError::RoleNotAllowed {
+            role: role.clone(),
+            account: account_name.to_string(),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// The report of a deletion pass with no region to visit.

@@ -26,6 +26,18 @@ pub const CIS_FILTERS: &str = "cisAwsFoundationsFilters";
 /// Spacing of PutMetricAlarm calls: CloudWatch publishes 3 per second; stay below it.
 pub const ALARM_WRITE_INTERVAL: Duration = Duration::from_millis(350);
 
+/// Wait for a PutMetricAlarm / PutCompositeAlarm slot of this account and region, shared by every policy in the
+/// process: two policies writing to one account together stay under CloudWatch's rate.
+async fn pace_alarm_write(ctx: &Ctx<'_>, region: &str) {
+    if !ctx.input.alarm_write_interval.is_zero() {
+        let key = format!(
+            "{}/{region}/cloudwatch:PutMetricAlarm",
+            ctx.input.account.account_id
+        );
+        crate::aws::pace::wait(&key, ctx.input.alarm_write_interval).await;
+    }
+}
+
 /// Everything one pass needs besides AWS.
 #[derive(Clone, Debug)]
 pub struct MonitoringInput<'a> {
@@ -145,6 +157,13 @@ pub async fn run(factory: &AwsFactory, input: &MonitoringInput<'_>) -> Monitorin
             account: input.spec.account_ref.name.clone(),
             namespace: input.namespace.to_string(),
         });
+    }
+    if let Err(e) = super::check_passable(
+        input.account,
+        &input.spec.account_ref.name,
+        input.spec.passed_roles(),
+    ) {
+        return fatal(e);
     }
     let regions = match resolve_regions(&input.spec.regions, &input.account.regions) {
         Ok(r) => r,
@@ -307,7 +326,8 @@ async fn topics(ctx: &Ctx<'_>, region: &str, res: &mut MonitoringResources) -> C
             };
             res.topic_arns.insert(t.name.clone(), arn.clone());
             let attrs = aws::sns::attributes(&client, arn).await?;
-            if attrs.kms_key != t.kms_master_key_id {
+            // Unset means "not managed": an encrypted topic is never made unencrypted by omission.
+            if t.kms_master_key_id.is_some() && attrs.kms_key != t.kms_master_key_id {
                 drift.push(FieldDrift {
                     field: format!("{p}.kmsMasterKeyId"),
                     desired: json!(t.kms_master_key_id),
@@ -671,6 +691,28 @@ async fn log_groups(ctx: &Ctx<'_>, region: &str) -> ComponentOutcome {
         let retention = d.iter().any(|x| !x.field.ends_with(".kmsKeyId"));
         let kms = have.is_some() && d.iter().any(|x| x.field.ends_with(".kmsKeyId"));
         drift.extend(d);
+        let shortens = have.as_ref().is_some_and(|h| {
+            retention
+                && h.retention_in_days
+                    .is_none_or(|days| days > g.retention_in_days)
+        });
+        if shortens && !g.allow_retention_decrease && ctx.may_write() {
+            let now = have
+                .as_ref()
+                .and_then(|h| h.retention_in_days)
+                .map_or("never expire".to_string(), |d| format!("{d} days"));
+            writes = Some(Err(AwsError::new(
+                "logs",
+                "PutRetentionPolicy",
+                crate::aws::ErrorCategory::InvalidInput,
+                format!(
+                    "lowering the retention of log group {} from {now} to {} days would delete its older events; \
+                     not done without allowRetentionDecrease: true",
+                    g.name, g.retention_in_days
+                ),
+            )));
+            continue;
+        }
         if ctx.may_write() && !matches!(writes, Some(Err(_))) {
             let r = async {
                 if have.is_none() {
@@ -727,7 +769,6 @@ async fn alarms(
     if !ctx.input.spec.alarms.is_empty() {
         acc.entry("alarms").or_default();
     }
-    let mut first_write = true;
     let desired: Vec<&DesiredAlarm> = ctx
         .alarms
         .iter()
@@ -744,10 +785,7 @@ async fn alarms(
         entry.2 |= obs.is_none();
         entry.0.extend(d);
         if ctx.may_write() && !matches!(entry.1, Some(Err(_))) {
-            if !first_write {
-                tokio::time::sleep(ctx.input.alarm_write_interval).await;
-            }
-            first_write = false;
+            pace_alarm_write(ctx, region).await;
             let tags = obs.is_none().then(|| ctx.input.owner.tags());
             entry.1 =
                 Some(aws::cloudwatch::put(&client, a, &res.topic_arns, tags.as_deref()).await);
@@ -767,10 +805,7 @@ async fn alarms(
         let metric_failed = acc.values().any(|e| matches!(e.1, Some(Err(_))));
         let entry = acc.entry(COMPOSITES).or_default();
         if ctx.may_write() && !metric_failed {
-            if !first_write {
-                tokio::time::sleep(ctx.input.alarm_write_interval).await;
-            }
-            first_write = false;
+            pace_alarm_write(ctx, region).await;
             let tags = obs.is_none().then(|| ctx.input.owner.tags());
             entry.1 = Some(
                 aws::cloudwatch::put_composite(&client, c, &res.topic_arns, tags.as_deref()).await,

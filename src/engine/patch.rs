@@ -165,6 +165,16 @@ pub async fn run(factory: &AwsFactory, input: &PatchInput<'_>) -> PatchReport {
             ..Default::default()
         };
     }
+    if let Err(e) = super::check_passable(
+        input.account,
+        &input.spec.account_ref.name,
+        input.spec.passed_roles(),
+    ) {
+        return PatchReport {
+            pass: PassReport::fatal(e),
+            ..Default::default()
+        };
+    }
     let regions = match resolve_regions(&input.spec.regions, &input.account.regions) {
         Ok(r) => r,
         Err(e) => {
@@ -217,6 +227,7 @@ pub async fn run(factory: &AwsFactory, input: &PatchInput<'_>) -> PatchReport {
         report.executions.extend(r.executions);
         report.compliance.extend(r.compliance);
     }
+    removed_regions(&ctx, &regions, &mut report).await;
     let w = &input.spec.window;
     report.next_execution = schedule::next_execution(
         &w.schedule,
@@ -232,6 +243,63 @@ pub async fn run(factory: &AwsFactory, input: &PatchInput<'_>) -> PatchReport {
     .filter(|_| w.enabled)
     .map(|t| t.to_string());
     report
+}
+
+/// Regions status records but the spec no longer lists: what this object created there is deleted as on deletion
+/// (by tags, following `deletionPolicy`), or reported as drift under `driftPolicy: Report`. Until that succeeds the
+/// region stays in status, so the next pass tries again and a deletion still finds it.
+async fn removed_regions(ctx: &Ctx<'_>, regions: &[String], report: &mut PatchReport) {
+    let input = ctx.input;
+    let removed: Vec<&PatchResources> = input
+        .previous
+        .iter()
+        .flat_map(|p| &p.resources)
+        .filter(|r| !regions.contains(&r.region) && crate::aws::regions::is_known(&r.region))
+        .filter(|r| {
+            r.window_id.is_some() || r.baseline_id.is_some() || !r.association_ids.is_empty()
+        })
+        .collect();
+    for prev in removed {
+        let region = &prev.region;
+        if input.spec.deletion_policy == crate::api::common::DeletionPolicy::Retain {
+            tracing::info!(
+                region,
+                "region removed from the spec; deletionPolicy Retain leaves its resources"
+            );
+            continue;
+        }
+        if !ctx.may_write() {
+            report.pass.outcomes.push(ComponentOutcome {
+                component: patching::WINDOW,
+                region: region.clone(),
+                state: crate::api::common::ComponentState::Drifted,
+                ownership: Ownership::Created,
+                id: prev.window_id.clone(),
+                drift: vec![crate::engine::diff::FieldDrift {
+                    field: format!("{}.exists", patching::WINDOW),
+                    desired: Value::Bool(false),
+                    actual: Value::Bool(true),
+                }],
+                action: crate::api::common::DriftAction::Reported,
+                error: None,
+                message: Some("region removed from the spec".into()),
+            });
+            report.resources.push(prev.clone());
+            continue;
+        }
+        let done = cleanup_region(&ctx.session, input, region).await;
+        if done.errors.is_empty() {
+            tracing::info!(region, actions = ?done.actions, "region removed from the spec: cleaned up");
+        } else {
+            for e in done.errors {
+                report
+                    .pass
+                    .outcomes
+                    .push(failed(patching::WINDOW, region, Ownership::Created, e));
+            }
+            report.resources.push(prev.clone());
+        }
+    }
 }
 
 #[derive(Default)]

@@ -10,7 +10,9 @@ A rule: {"operation": "AssumeRole",            exact operation name (see `operat
          "contains": "ExternalId=wrong",      substring of the raw request body, optional
          "times": 3,                           how many requests it answers; absent = all
          "status": 403, "body": "...", "headers": {...}   the answer, or
-         "stall": 30}                          hold the connection this many seconds, then close it unanswered
+         "stall": 30,                          hold the connection this many seconds, then close it unanswered
+         "forward": true}                      with "stall": forward the request first (AWS did it), then stall:
+                                              the caller never learns the outcome (a crash after the call)
 
 Usage: proxy.py --upstream http://127.0.0.1:PORT [--port 0]; prints "listening PORT" once it accepts requests.
 """
@@ -103,11 +105,19 @@ class Handler(BaseHTTPRequestHandler):
             COUNTS[op] = COUNTS.get(op, 0) + 1
         rule = matching_rule(op, body)
         if rule is not None:
+            if rule.get("forward"):
+                self.forward(body)
+                time.sleep(float(rule.get("stall", 0)))
+                self.close_connection = True
+                return
             if "stall" in rule:
                 time.sleep(float(rule["stall"]))
                 self.close_connection = True
                 return
             return self.reply(int(rule.get("status", 500)), rule.get("body", ""), rule.get("headers"))
+        self.forward(body, reply=True)
+
+    def forward(self, body, reply=False):
         conn = http.client.HTTPConnection(self.upstream.hostname, self.upstream.port, timeout=60)
         try:
             headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
@@ -116,6 +126,8 @@ class Handler(BaseHTTPRequestHandler):
             data = resp.read()
             headers = {k: v for k, v in resp.getheaders()
                        if k.lower() not in HOP_BY_HOP and k.lower() != "content-length"}
+            if not reply:
+                return
             if self.command == "HEAD":
                 self.send_response(resp.status)
                 for k, v in resp.getheaders():

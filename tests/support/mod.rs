@@ -118,5 +118,6 @@ pub fn account(regions: &[&str]) -> AwsAccountSpec {
         assume_role: None,
         regions: regions.iter().map(|r| r.to_string()).collect(),
         allowed_namespaces: None,
+        passable_roles: vec![],
     }
 }
