@@ -214,3 +214,37 @@ fn crd_subcommand_prints_the_committed_crds() {
     .unwrap();
     assert_eq!(stdout(&out), committed);
 }
+
+/// Without any AWS credentials the CLI says so in one line a person can act on (not the SDK's provider-chain dump)
+/// and exits 1.
+#[test]
+fn without_credentials_plan_says_so_in_one_line() {
+    let home = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_aws-baseline-operator"))
+        .args([
+            "plan",
+            "-f",
+            "examples/aws-account.yaml",
+            "-f",
+            "examples/baselines/minimal.yaml",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 1);
+    let text = stdout(&out);
+    assert!(
+        text.contains("NoCredentials")
+            && text
+                .contains("no AWS credentials: IRSA, EKS Pod Identity or AWS_* are not configured"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Attempted") && text.lines().all(|l| l.len() < 300),
+        "{text}"
+    );
+}

@@ -36,6 +36,9 @@ fn cis_namespace() -> String {
     namespaced,
     status = "MonitoringPolicyStatus",
     cel,
+    // The policy's name prefix (`awsbaseline.<namespace>.<name>.`) plus a 100-character alarm name must fit
+    // CloudWatch's 255: a 63-character namespace and name leave 240.
+    validation = Rule::new("size(self.metadata.name) <= 63").message("a MonitoringPolicy name has at most 63 characters (its alarms' names carry it, and CloudWatch allows 255)"),
     doc = "How a team is told that something is wrong: SNS topics and subscriptions, CloudWatch alarms and dashboards, log metric filters (CIS AWS Foundations preset), log groups and saved queries, EventBridge finding routes and scheduled actions, Container Insights, with field-level drift in status.",
     printcolumn(
         name = "Ready",

@@ -233,8 +233,15 @@ where
     if let Some(c) = chain().find_map(|e| e.downcast_ref::<CredentialsError>()) {
         let assume_role = chain()
             .find_map(|e| e.downcast_ref::<aws_sdk_sts::operation::assume_role::AssumeRoleError>());
+        // Wrappers (the identity cache, a role's source credentials) may hold the chain's verdict deeper down.
+        let not_loaded = chain().any(|e| {
+            matches!(
+                e.downcast_ref::<CredentialsError>(),
+                Some(CredentialsError::CredentialsNotLoaded(_))
+            )
+        });
         return match (c, assume_role) {
-            (CredentialsError::CredentialsNotLoaded(_), _) => (
+            _ if not_loaded && assume_role.is_none() => (
                 ErrorCategory::NoCredentials,
                 "no AWS credentials: IRSA, EKS Pod Identity or AWS_* are not configured for the operator".into(),
             ),
