@@ -1314,3 +1314,63 @@ async fn a_role_the_account_does_not_let_tenants_pass_is_refused_before_any_call
     );
     assert_eq!(stats.reads() + stats.writes(), 0, "no AWS call");
 }
+
+/// A region removed from the spec is cleaned up like a deleted policy: its alarms and topics go (proven by tags)
+/// and the region leaves status.
+#[tokio::test]
+async fn a_region_removed_from_the_spec_is_cleaned_up() {
+    let moto = Moto::start();
+    let (factory, _stats) = moto.factory().await;
+    let (mut account, app, _) = examples();
+    account.regions = vec!["eu-west-1".into(), "us-east-1".into()];
+    let mut both = app.spec.clone();
+    both.regions = vec!["eu-west-1".into(), "us-east-1".into()];
+    both.log_groups.clear();
+    both.log_metric_filters.clear();
+    both.insights_queries.clear();
+    let first = pass(&factory, &account, &app, &both, None, DriftPolicy::Correct).await;
+    no_errors(&first);
+    let st = status(None, &first);
+    let us = moto.sdk_config("us-east-1").await;
+    let cw = aws_sdk_cloudwatch::Client::new(&us);
+    let sns = aws_sdk_sns::Client::new(&us);
+    let count = || async {
+        (
+            cw.describe_alarms()
+                .send()
+                .await
+                .unwrap()
+                .metric_alarms()
+                .len(),
+            sns.list_topics().send().await.unwrap().topics().len(),
+        )
+    };
+    let before = count().await;
+    assert!(before.0 > 0 && before.1 > 0, "{before:?}");
+
+    let mut one = both.clone();
+    one.regions = vec!["eu-west-1".into()];
+    let r = pass(
+        &factory,
+        &account,
+        &app,
+        &one,
+        Some(&st),
+        DriftPolicy::Correct,
+    )
+    .await;
+    no_errors(&r);
+    assert_eq!(
+        count().await,
+        (0, 0),
+        "alarms and topics in the removed region are gone"
+    );
+    let st = status(Some(&st), &r);
+    assert_eq!(
+        st.resources
+            .iter()
+            .map(|r| r.region.as_str())
+            .collect::<Vec<_>>(),
+        vec!["eu-west-1"]
+    );
+}

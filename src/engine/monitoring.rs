@@ -7,7 +7,9 @@ use super::baseline::{failed, settle, verify_account, CleanupReport, REGION_CONC
 use super::diff::{diff_resources, FieldDrift, Fields};
 use super::{resolve_regions, ComponentOutcome, EngineError, PassReport};
 use crate::api::aws_account::AwsAccountSpec;
-use crate::api::common::{DriftPolicy, Owner, Ownership};
+use crate::api::common::{
+    ComponentState, DeletionPolicy, DriftAction, DriftPolicy, Owner, Ownership,
+};
 use crate::api::monitoring_policy::{
     MonitoringPolicySpec, MonitoringPolicyStatus, MonitoringResources,
 };
@@ -260,7 +262,65 @@ pub async fn run(factory: &AwsFactory, input: &MonitoringInput<'_>) -> Monitorin
         report.pass.outcomes.extend(outcomes);
         report.resources.push(resources);
     }
+    removed_regions(&ctx, &mut report).await;
     report
+}
+
+/// Regions status records but the spec no longer lists: what this policy created there is deleted as on deletion
+/// (following `deletionPolicy`), or reported under `driftPolicy: Report`. Until that succeeds the region stays in
+/// status, so the next pass tries again and a deletion still finds it.
+async fn removed_regions(ctx: &Ctx<'_>, report: &mut MonitoringReport) {
+    let input = ctx.input;
+    let removed: Vec<MonitoringResources> = input
+        .previous
+        .iter()
+        .flat_map(|p| &p.resources)
+        .filter(|r| {
+            !report.pass.regions.contains(&r.region) && crate::aws::regions::is_known(&r.region)
+        })
+        .cloned()
+        .collect();
+    for prev in removed {
+        let region = prev.region.clone();
+        if input.spec.deletion_policy == DeletionPolicy::Retain {
+            tracing::info!(
+                region,
+                "region removed from the spec; deletionPolicy Retain leaves its resources"
+            );
+            continue;
+        }
+        if !ctx.may_write() {
+            report.pass.outcomes.push(ComponentOutcome {
+                component: "alarms",
+                region: region.clone(),
+                state: ComponentState::Drifted,
+                ownership: Ownership::Created,
+                id: None,
+                drift: vec![FieldDrift {
+                    field: "region.exists".into(),
+                    desired: json!(false),
+                    actual: json!(true),
+                }],
+                action: DriftAction::Reported,
+                error: None,
+                message: Some("region removed from the spec".into()),
+            });
+            report.resources.push(prev);
+            continue;
+        }
+        let done = cleanup_region(&ctx.session, input, &region).await;
+        if done.errors.is_empty() {
+            tracing::info!(region, actions = ?done.actions, "region removed from the spec: cleaned up");
+        } else {
+            for e in done.errors {
+                report
+                    .pass
+                    .outcomes
+                    .push(failed("alarms", &region, Ownership::Created, e));
+            }
+            report.resources.push(prev);
+        }
+    }
 }
 
 async fn region_pass(ctx: &Ctx<'_>, region: &str) -> (Vec<ComponentOutcome>, MonitoringResources) {
@@ -1140,127 +1200,146 @@ pub async fn cleanup(
     ) {
         return Ok(report);
     }
-    let mut report = CleanupReport::default();
-    let regions = super::cleanup_regions(&input.spec.regions, &input.account.regions);
+    let mut regions = super::cleanup_regions(&input.spec.regions, &input.account.regions);
+    // Regions the spec no longer lists but status still records.
+    for res in input.previous.iter().flat_map(|p| &p.resources) {
+        if !regions.contains(&res.region) && crate::aws::regions::is_known(&res.region) {
+            regions.push(res.region.clone());
+        }
+    }
     if regions.is_empty() {
         return Ok(super::nothing_to_delete());
     }
     let session = verify_account(factory, input.account, &regions[0], &input.owner).await?;
+    let mut report = CleanupReport::default();
+    for region in &regions {
+        let part = cleanup_region(&session, input, region).await;
+        report.actions.extend(part.actions);
+        report.errors.extend(part.errors);
+    }
+    Ok(report)
+}
+
+/// Delete in one region what this policy created (alarms, topics, rules and add-ons proven by tags; dashboards,
+/// metric filters and saved queries by the policy's name prefix). Used on deletion and for a region removed from
+/// the spec.
+async fn cleanup_region(
+    session: &AccountSession,
+    input: &MonitoringInput<'_>,
+    region: &str,
+) -> CleanupReport {
+    let mut report = CleanupReport::default();
     let prefix = monitoring::prefix(input.namespace, input.name);
     let owns = |tags: &[(String, String)]| {
         input
             .owner
             .owns(tags.iter().map(|(k, v)| (k.as_str(), v.as_str())))
     };
-    for region in &regions {
-        let previous = input
-            .previous
-            .and_then(|p| p.resources.iter().find(|r| &r.region == region).cloned())
-            .unwrap_or_default();
-        let cw = session.cloudwatch(region);
-        let r: Result<(), AwsError> = async {
-            let observed = aws::cloudwatch::alarms_by_prefix(&cw, &prefix).await?;
-            // Composite alarms first: CloudWatch refuses to delete an alarm a composite alarm still names.
-            for composite in [true, false] {
-                let mut mine = Vec::new();
-                for (name, state) in observed.iter().filter(|(_, s)| s.composite == composite) {
-                    if owns(&aws::cloudwatch::tags(&cw, &state.arn).await?) {
-                        mine.push(name.clone());
-                    }
-                }
-                if !mine.is_empty() {
-                    aws::cloudwatch::delete(&cw, &mine).await?;
-                    let kind = if composite {
-                        "composite alarm(s)"
-                    } else {
-                        "alarm(s)"
-                    };
-                    report
-                        .actions
-                        .push(format!("deleted {} {kind} in {region}", mine.len()));
+    let previous = input
+        .previous
+        .and_then(|p| p.resources.iter().find(|r| r.region == region).cloned())
+        .unwrap_or_default();
+    let cw = session.cloudwatch(region);
+    let r: Result<(), AwsError> = async {
+        let observed = aws::cloudwatch::alarms_by_prefix(&cw, &prefix).await?;
+        // Composite alarms first: CloudWatch refuses to delete an alarm a composite alarm still names.
+        for composite in [true, false] {
+            let mut mine = Vec::new();
+            for (name, state) in observed.iter().filter(|(_, s)| s.composite == composite) {
+                if owns(&aws::cloudwatch::tags(&cw, &state.arn).await?) {
+                    mine.push(name.clone());
                 }
             }
-            // Dashboards and metric filters carry no tags: what carries this policy's name prefix is its own, and
-            // nothing else is deleted, whatever status says.
-            let short_prefix = monitoring::short_prefix(input.namespace, input.name);
-            let dashboards: Vec<String> = aws::cloudwatch::dashboards(&cw, &short_prefix)
-                .await?
-                .into_keys()
-                .collect();
-            if !dashboards.is_empty() {
-                aws::cloudwatch::delete_dashboards(&cw, &dashboards).await?;
+            if !mine.is_empty() {
+                aws::cloudwatch::delete(&cw, &mine).await?;
+                let kind = if composite {
+                    "composite alarm(s)"
+                } else {
+                    "alarm(s)"
+                };
+                report
+                    .actions
+                    .push(format!("deleted {} {kind} in {region}", mine.len()));
+            }
+        }
+        // Dashboards and metric filters carry no tags: what carries this policy's name prefix is its own, and
+        // nothing else is deleted, whatever status says.
+        let short_prefix = monitoring::short_prefix(input.namespace, input.name);
+        let dashboards: Vec<String> = aws::cloudwatch::dashboards(&cw, &short_prefix)
+            .await?
+            .into_keys()
+            .collect();
+        if !dashboards.is_empty() {
+            aws::cloudwatch::delete_dashboards(&cw, &dashboards).await?;
+            report.actions.push(format!(
+                "deleted {} dashboard(s) in {region}",
+                dashboards.len()
+            ));
+        }
+        let logs = session.logs(region);
+        for key in &previous.metric_filters {
+            if let Some((group, name)) = key
+                .split_once(':')
+                .filter(|(_, name)| name.starts_with(&prefix))
+            {
+                aws::logs::delete_filter(&logs, group, name).await?;
                 report.actions.push(format!(
-                    "deleted {} dashboard(s) in {region}",
-                    dashboards.len()
+                    "deleted metric filter {name} on {group} in {region}"
                 ));
             }
-            let logs = session.logs(region);
-            for key in &previous.metric_filters {
-                if let Some((group, name)) = key
-                    .split_once(':')
-                    .filter(|(_, name)| name.starts_with(&prefix))
-                {
-                    aws::logs::delete_filter(&logs, group, name).await?;
+        }
+        let events = session.events(region);
+        let mut mine = 0;
+        for (name, mut rule) in aws::events::rules(&events, &short_prefix).await? {
+            if rules::parse_name(&name, &short_prefix).is_none()
+                || !owns(&aws::events::tags(&events, &rule.arn).await?)
+            {
+                continue;
+            }
+            aws::events::read_targets(&events, &name, &mut rule).await?;
+            aws::events::delete(&events, &name, &rule.target_ids).await?;
+            mine += 1;
+        }
+        if mine > 0 {
+            report
+                .actions
+                .push(format!("deleted {mine} EventBridge rule(s) in {region}"));
+        }
+        super::insights::cleanup_region(&session, input, region, &previous, &mut report).await?;
+        let sns = session.sns(region);
+        let existing = aws::sns::topics(&sns).await?;
+        let names: BTreeSet<&String> = input
+            .spec
+            .topics
+            .iter()
+            .map(|t| &t.name)
+            .chain(previous.topic_arns.keys())
+            .collect();
+        for name in names {
+            if let Some(arn) = existing.get(name) {
+                if owns(&aws::sns::tags(&sns, arn).await?) {
+                    aws::sns::delete(&sns, arn).await?;
+                    report
+                        .actions
+                        .push(format!("deleted SNS topic {name} in {region}"));
+                } else {
+                    // An adopted topic stays, without the statements this policy added.
+                    let attrs = aws::sns::attributes(&sns, arn).await?;
+                    if !rules::managed_statements(attrs.policy.as_ref()).is_empty() {
+                        let policy = rules::with_managed(attrs.policy.as_ref(), &BTreeMap::new());
+                        aws::sns::set_policy(&sns, arn, &policy).await?;
+                    }
                     report.actions.push(format!(
-                        "deleted metric filter {name} on {group} in {region}"
+                        "kept SNS topic {name} in {region} (not created by this policy)"
                     ));
                 }
             }
-            let events = session.events(region);
-            let mut mine = 0;
-            for (name, mut rule) in aws::events::rules(&events, &short_prefix).await? {
-                if rules::parse_name(&name, &short_prefix).is_none()
-                    || !owns(&aws::events::tags(&events, &rule.arn).await?)
-                {
-                    continue;
-                }
-                aws::events::read_targets(&events, &name, &mut rule).await?;
-                aws::events::delete(&events, &name, &rule.target_ids).await?;
-                mine += 1;
-            }
-            if mine > 0 {
-                report
-                    .actions
-                    .push(format!("deleted {mine} EventBridge rule(s) in {region}"));
-            }
-            super::insights::cleanup_region(&session, input, region, &previous, &mut report)
-                .await?;
-            let sns = session.sns(region);
-            let existing = aws::sns::topics(&sns).await?;
-            let names: BTreeSet<&String> = input
-                .spec
-                .topics
-                .iter()
-                .map(|t| &t.name)
-                .chain(previous.topic_arns.keys())
-                .collect();
-            for name in names {
-                if let Some(arn) = existing.get(name) {
-                    if owns(&aws::sns::tags(&sns, arn).await?) {
-                        aws::sns::delete(&sns, arn).await?;
-                        report
-                            .actions
-                            .push(format!("deleted SNS topic {name} in {region}"));
-                    } else {
-                        // An adopted topic stays, without the statements this policy added.
-                        let attrs = aws::sns::attributes(&sns, arn).await?;
-                        if !rules::managed_statements(attrs.policy.as_ref()).is_empty() {
-                            let policy =
-                                rules::with_managed(attrs.policy.as_ref(), &BTreeMap::new());
-                            aws::sns::set_policy(&sns, arn, &policy).await?;
-                        }
-                        report.actions.push(format!(
-                            "kept SNS topic {name} in {region} (not created by this policy)"
-                        ));
-                    }
-                }
-            }
-            Ok(())
         }
-        .await;
-        if let Err(e) = r {
-            report.errors.push(e);
-        }
+        Ok(())
     }
-    Ok(report)
+    .await;
+    if let Err(e) = r {
+        report.errors.push(e);
+    }
+    report
 }
