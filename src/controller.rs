@@ -521,6 +521,92 @@ where
     Ok(())
 }
 
+/// The AwsAccount an object used before its `accountRef` moved it to `current` (status records the account ID),
+/// when what it created there must be cleaned up: `deletionPolicy: Delete` and an AwsAccount for that ID that
+/// the object's namespace may use. `None` when it did not move, or nothing can be done (said in a warning Event).
+async fn moved_from<K>(
+    ctx: &Context,
+    previous_account: Option<&str>,
+    current: &AwsAccount,
+    obj: &K,
+    policy: DeletionPolicy,
+) -> Result<Option<(AwsAccount, BTreeMap<String, String>)>, Error>
+where
+    K: Resource<DynamicType = ()>,
+{
+    let Some(old_id) =
+        previous_account.filter(|id| !id.is_empty() && *id != current.spec.account_id)
+    else {
+        return Ok(None);
+    };
+    if policy == DeletionPolicy::Retain {
+        return Ok(None);
+    }
+    let api: Api<AwsAccount> = Api::all(ctx.client.clone());
+    let candidates = api.list(&Default::default()).await?.items;
+    for a in candidates
+        .into_iter()
+        .filter(|a| a.spec.account_id == old_id)
+    {
+        let labels = namespace_labels(ctx, &a, obj).await?;
+        if a.spec
+            .allows(obj.meta().namespace.as_deref().unwrap_or_default(), &labels)
+        {
+            return Ok(Some((a, labels)));
+        }
+    }
+    publish(
+        ctx,
+        obj,
+        vec![crate::engine::status::EventNote {
+            warning: true,
+            reason: "PreviousAccountNotCleaned",
+            action: "Delete",
+            note: format!(
+                "accountRef moved this object away from account {old_id}, but no AwsAccount this namespace may use \
+                 reaches it: what it created there is left in place"
+            ),
+        }],
+    )
+    .await;
+    Ok(None)
+}
+
+/// Publish what the cleanup in the previous account did; an error stops the pass (status unchanged, so the next
+/// pass tries again) rather than converging in the new account and forgetting the old one.
+async fn left_previous_account<K: Resource<DynamicType = ()>>(
+    ctx: &Context,
+    obj: &K,
+    old: &AwsAccount,
+    report: crate::engine::baseline::CleanupReport,
+) -> Result<(), Error> {
+    if let Some(first) = report.errors.first() {
+        return Err(Error::Pass {
+            category: first.category.as_str(),
+            message: format!(
+                "cleaning up in the previous account {}: {first}",
+                old.spec.account_id
+            ),
+        });
+    }
+    publish(
+        ctx,
+        obj,
+        vec![crate::engine::status::EventNote {
+            warning: false,
+            reason: "PreviousAccountCleaned",
+            action: "Delete",
+            note: format!(
+                "accountRef moved away from {}: {}",
+                old.spec.account_id,
+                report.actions.join("; ")
+            ),
+        }],
+    )
+    .await;
+    Ok(())
+}
+
 /// Publish what a deletion pass did; errors keep the finalizer (and are retried with backoff).
 async fn finish_cleanup<K: Resource<DynamicType = ()>>(
     ctx: &Context,
@@ -660,6 +746,30 @@ async fn apply_patch(obj: Arc<PatchSchedule>, ctx: Arc<Context>) -> Result<Actio
         },
         Some(account) => {
             let labels = namespace_labels(&ctx, &account, obj.as_ref()).await?;
+            let previous_account = obj
+                .status
+                .as_ref()
+                .and_then(|s| s.common.account_id.as_deref());
+            if let Some((old, old_labels)) = moved_from(
+                &ctx,
+                previous_account,
+                &account,
+                obj.as_ref(),
+                obj.spec.deletion_policy,
+            )
+            .await?
+            {
+                let report = patch::cleanup(&ctx.aws, &patch_input(&obj, &old, &old_labels, t.0))
+                    .await
+                    .map_err(|e| Error::Pass {
+                        category: e.category(),
+                        message: format!(
+                            "cleaning up in the previous account {}: {e}",
+                            old.spec.account_id
+                        ),
+                    })?;
+                left_previous_account(&ctx, obj.as_ref(), &old, report).await?;
+            }
             patch::run(&ctx.aws, &patch_input(&obj, &account, &labels, t.0)).await
         }
     };

@@ -401,3 +401,111 @@ async fn a_crash_between_create_and_status_leaves_nothing_behind() {
     eventually("AwsAccount deleted", CONVERGE, || gone(&admin, &account)).await;
     drop(second);
 }
+
+/// `accountRef` moved to another account: what the object created in the first account is deleted (proven by
+/// tags) before it converges in the second, instead of being left patching instances nobody manages.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moving_to_another_account_cleans_up_the_first() {
+    let _alone = OPERATOR_BINARY.lock().await;
+    let plane = installed();
+    let admin = plane.admin().await;
+    let moto = Moto::start();
+    apply(
+        &admin,
+        &json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "moving"}}),
+        false,
+    )
+    .await
+    .unwrap();
+    let other = "111111111111";
+    let first = custom(
+        "AwsAccount",
+        None,
+        "moving-first",
+        json!({"accountId": ACCOUNT, "regions": ["eu-west-1"], "allowedNamespaces": {"names": ["moving"]}}),
+    );
+    let second = custom(
+        "AwsAccount",
+        None,
+        "moving-second",
+        json!({"accountId": other, "regions": ["eu-west-1"], "allowedNamespaces": {"names": ["moving"]},
+            "assumeRole": {"roleArn": format!("arn:aws:iam::{other}:role/baseline")}}),
+    );
+    let weekly = custom(
+        "PatchSchedule",
+        Some("moving"),
+        "weekly",
+        json!({"accountRef": {"name": "moving-first"}, "deletionPolicy": "Delete", "driftCheckInterval": "30s",
+            "window": {"schedule": "cron(0 2 ? * SUN *)", "duration": 2, "cutoff": 1},
+            "targets": [{"name": "web", "tags": [{"key": "Patch Group", "values": ["web"]}]}],
+            "patching": {"operation": "Scan"}}),
+    );
+    for o in [&first, &second, &weekly] {
+        apply(&admin, o, false).await.unwrap();
+    }
+    // Windows per account: moto's default account, and the other one through an assumed role.
+    let windows = |account: &str| {
+        let credentials = if account == ACCOUNT {
+            String::new()
+        } else {
+            format!(
+                "c = boto3.client('sts', region_name='eu-west-1', endpoint_url='{}', aws_access_key_id='testing', \
+                 aws_secret_access_key='testing').assume_role(RoleArn='arn:aws:iam::{account}:role/baseline', \
+                 RoleSessionName='tests')['Credentials']\n",
+                moto.endpoint
+            )
+        };
+        let client = if account == ACCOUNT {
+            "aws('ssm', 'eu-west-1')".to_string()
+        } else {
+            format!(
+                "boto3.client('ssm', region_name='eu-west-1', endpoint_url='{}', aws_access_key_id=c['AccessKeyId'], \
+                 aws_secret_access_key=c['SecretAccessKey'], aws_session_token=c['SessionToken'])",
+                moto.endpoint
+            )
+        };
+        boto3(
+            &moto,
+            &format!("{credentials}print(len({client}.describe_maintenance_windows()['WindowIdentities']))"),
+        )
+    };
+    let op = Operator::start(plane, &moto, "moving");
+    op.ready_as("leader").await;
+    eventually("converged in the first account", CONVERGE, || {
+        converged(&admin, &weekly)
+    })
+    .await;
+    assert_eq!((windows(ACCOUNT), windows(other)), ("1".into(), "0".into()));
+
+    let moved = merge(
+        &weekly,
+        &json!({"spec": {"accountRef": {"name": "moving-second"}}}),
+    );
+    apply(&admin, &moved, false).await.unwrap();
+    eventually("converged in the second account", CONVERGE, || async {
+        let o = converged(&admin, &moved).await?;
+        (o["status"]["accountId"] == other)
+            .then_some(())
+            .ok_or(format!("{}", o["status"]))
+    })
+    .await;
+    assert_eq!(
+        (windows(ACCOUNT), windows(other)),
+        ("0".into(), "1".into()),
+        "the first account's window was deleted"
+    );
+    let seen = crate::cluster::events(&admin, "moving", "weekly").await;
+    assert!(
+        seen.iter().any(|e| e.starts_with("PreviousAccountCleaned")),
+        "{seen:?}"
+    );
+
+    delete(&admin, &moved).await;
+    eventually("deleted", CONVERGE, || gone(&admin, &moved)).await;
+    assert_eq!(windows(other), "0");
+    for o in [&first, &second] {
+        delete(&admin, o).await;
+        eventually("AwsAccount deleted", CONVERGE, || gone(&admin, o)).await;
+    }
+    drop(op);
+}

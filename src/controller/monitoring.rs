@@ -89,6 +89,31 @@ async fn apply(obj: Arc<MonitoringPolicy>, ctx: Arc<Context>) -> Result<Action, 
         },
         Some(account) => {
             let labels = namespace_labels(&ctx, &account, obj.as_ref()).await?;
+            let previous_account = obj
+                .status
+                .as_ref()
+                .and_then(|s| s.common.account_id.as_deref());
+            if let Some((old, old_labels)) = super::moved_from(
+                &ctx,
+                previous_account,
+                &account,
+                obj.as_ref(),
+                obj.spec.deletion_policy,
+            )
+            .await?
+            {
+                let report =
+                    monitoring::cleanup(&ctx.aws, &monitoring_input(&obj, &old, &old_labels))
+                        .await
+                        .map_err(|e| Error::Pass {
+                            category: e.category(),
+                            message: format!(
+                                "cleaning up in the previous account {}: {e}",
+                                old.spec.account_id
+                            ),
+                        })?;
+                super::left_previous_account(&ctx, obj.as_ref(), &old, report).await?;
+            }
             monitoring::run(&ctx.aws, &monitoring_input(&obj, &account, &labels)).await
         }
     };

@@ -1265,10 +1265,17 @@ async fn cleanup_region(
         // Dashboards and metric filters carry no tags: what carries this policy's name prefix is its own, and
         // nothing else is deleted, whatever status says.
         let short_prefix = monitoring::short_prefix(input.namespace, input.name);
-        let dashboards: Vec<String> = aws::cloudwatch::dashboards(&cw, &short_prefix)
-            .await?
-            .into_keys()
-            .collect();
+        // Listed only when the policy has (or had) dashboards: a policy without them may not hold
+        // cloudwatch:ListDashboards (iam-policy grants per section).
+        let dashboards: Vec<String> =
+            if input.spec.dashboards.is_empty() && previous.dashboards.is_empty() {
+                vec![]
+            } else {
+                aws::cloudwatch::dashboards(&cw, &short_prefix)
+                    .await?
+                    .into_keys()
+                    .collect()
+            };
         if !dashboards.is_empty() {
             aws::cloudwatch::delete_dashboards(&cw, &dashboards).await?;
             report.actions.push(format!(

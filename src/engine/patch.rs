@@ -1299,6 +1299,11 @@ async fn cleanup_region(
 
     // Inventory associations: recorded ones, and any of the inventory document named after this object.
     let found = async {
+        // Only a schedule with (or that had) inventory lists associations: ssm:ListAssociations is granted
+        // per section.
+        if input.spec.inventory.is_none() && prev.association_ids.is_empty() {
+            return Ok(vec![]);
+        }
         let prefixes = [
             format!("{default}-inventory-"),
             format!("{legacy}-inventory-"),
