@@ -1312,7 +1312,7 @@ async fn cleanup_region(
                 .actions
                 .push(format!("deleted {mine} EventBridge rule(s) in {region}"));
         }
-        super::insights::cleanup_region(&session, input, region, &previous, &mut report).await?;
+        super::insights::cleanup_region(session, input, region, &previous, &mut report).await?;
         let sns = session.sns(region);
         let existing = aws::sns::topics(&sns).await?;
         let names: BTreeSet<&String> = input
