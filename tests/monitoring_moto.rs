@@ -1206,9 +1206,10 @@ async fn groups_of(logs: &aws_sdk_cloudwatchlogs::Client) -> Vec<String> {
         .collect()
 }
 
-/// What a tenant names in its policy is never made less safe by omission: an encrypted topic declared without
-/// `kmsMasterKeyId` stays encrypted, and a log group keeping its events longer is not shortened (deleting audit
-/// logs) unless the policy says `allowRetentionDecrease: true`.
+/// What a tenant names in its policy is never made less safe by omission: another team's topic is taken over only
+/// when its owner tagged it for the tenant's namespace, an encrypted topic declared without `kmsMasterKeyId` stays
+/// encrypted, and a log group keeping its events longer is not shortened (deleting audit logs) unless the policy
+/// says `allowRetentionDecrease: true`.
 #[tokio::test]
 async fn security_settings_of_named_resources_are_never_weakened_by_omission() {
     let moto = Moto::start();
@@ -1216,12 +1217,56 @@ async fn security_settings_of_named_resources_are_never_weakened_by_omission() {
     let (account, app, _) = examples();
     let eu = moto.sdk_config("eu-west-1").await;
     let sns = aws_sdk_sns::Client::new(&eu);
+    // Another team's topic: its owner lets namespace `payments` manage it.
     sns.create_topic()
         .name("security-alerts")
         .attributes("KmsMasterKeyId", "alias/aws/sns")
+        .tags(
+            aws_sdk_sns::types::Tag::builder()
+                .key("awsbaseline.io/adoptable-by")
+                .value("payments")
+                .build()
+                .unwrap(),
+        )
         .send()
         .await
         .unwrap();
+    // And one whose owner did not: not this tenant's to subscribe to or open with policy statements.
+    sns.create_topic()
+        .name("billing-team")
+        .send()
+        .await
+        .unwrap();
+    let theirs: MonitoringPolicySpec = serde_json::from_value(serde_json::json!({
+        "accountRef": {"name": "sandbox"},
+        "regions": ["eu-west-1"],
+        "topics": [{"name": "billing-team", "subscriptions": [{"protocol": "email", "endpoint": "me@example.com"}]}]
+    }))
+    .unwrap();
+    let r = pass(
+        &factory,
+        &account,
+        &app,
+        &theirs,
+        None,
+        DriftPolicy::Correct,
+    )
+    .await;
+    let refused: Vec<String> = r
+        .pass
+        .errors()
+        .map(|o| o.error.as_ref().unwrap().to_string())
+        .collect();
+    assert!(
+        refused.len() == 1
+            && refused[0].contains("topic billing-team exists and belongs to neither"),
+        "{refused:?}"
+    );
+    assert!(
+        stats.write_operations().is_empty(),
+        "{:?}",
+        stats.write_operations()
+    );
     let logs = aws_sdk_cloudwatchlogs::Client::new(&eu);
     logs.create_log_group()
         .log_group_name("/audit/trail")

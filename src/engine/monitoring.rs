@@ -28,6 +28,21 @@ pub const CIS_FILTERS: &str = "cisAwsFoundationsFilters";
 /// Spacing of PutMetricAlarm calls: CloudWatch publishes 3 per second; stay below it.
 pub const ALARM_WRITE_INTERVAL: Duration = Duration::from_millis(350);
 
+/// Tag an existing topic's owner sets (a namespace, or several comma-separated) to let MonitoringPolicies of
+/// those namespaces adopt it.
+pub const ADOPTABLE_BY: &str = "awsbaseline.io/adoptable-by";
+
+/// True when an existing resource's tags let a policy of `namespace` adopt it: created by an object of that
+/// namespace, or tagged [`ADOPTABLE_BY`] for it.
+fn adoptable(tags: &[(String, String)], namespace: &str) -> bool {
+    tags.iter().any(|(k, v)| {
+        (k == crate::api::common::tags::OWNER_NAME
+            && v.strip_prefix(namespace)
+                .is_some_and(|rest| rest.starts_with('/')))
+            || (k == ADOPTABLE_BY && v.split(',').any(|n| n.trim() == namespace))
+    })
+}
+
 /// Wait for a PutMetricAlarm / PutCompositeAlarm slot of this account and region, shared by every policy in the
 /// process: two policies writing to one account together stay under CloudWatch's rate.
 async fn pace_alarm_write(ctx: &Ctx<'_>, region: &str) {
@@ -384,6 +399,24 @@ async fn topics(ctx: &Ctx<'_>, region: &str, res: &mut MonitoringResources) -> C
                 plan.push((t.name.clone(), Action::Create));
                 continue;
             };
+            // First sight of an existing topic: a namespaced policy takes it over only when it is its own, was
+            // made for its namespace, or its owner tagged it `awsbaseline.io/adoptable-by: <namespace>`; another
+            // team's topic is not this tenant's to subscribe to or to open with policy statements.
+            if !ctx.previous(region).topic_arns.values().any(|a| a == arn) {
+                let tags = aws::sns::tags(&client, arn).await?;
+                if !ctx.owns(&tags) && !adoptable(&tags, ctx.input.namespace) {
+                    return Err(AwsError::new(
+                        "sns",
+                        "CreateTopic",
+                        crate::aws::ErrorCategory::InvalidInput,
+                        format!(
+                            "topic {} exists and belongs to neither this policy nor namespace {}; its owner can \
+                             tag it {ADOPTABLE_BY}={} to let this namespace manage it",
+                            t.name, ctx.input.namespace, ctx.input.namespace
+                        ),
+                    ));
+                }
+            }
             res.topic_arns.insert(t.name.clone(), arn.clone());
             let attrs = aws::sns::attributes(&client, arn).await?;
             // Unset means "not managed": an encrypted topic is never made unencrypted by omission.
