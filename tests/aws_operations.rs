@@ -411,6 +411,7 @@ async fn monitoring_scenario(factory: &aws_baseline_operator::aws::AwsFactory) {
         names: vec!["ops".into()],
         selector: None,
     });
+    acct.passable_roles = vec!["arn:aws:iam::123456789012:role/events-ssm".into()];
     let no_labels = std::collections::BTreeMap::new();
     let owner = Owner {
         kind: "MonitoringPolicy".into(),
