@@ -140,7 +140,7 @@ print("iam: account password policy replaced with MinimumPasswordLength=6")
 
 ssm = boto3.client("ssm", region_name="eu-west-1", endpoint_url=endpoint)
 windows = ssm.describe_maintenance_windows(
-    Filters=[{"Key": "Name", "Values": ["payments-prod-weekly-install"]}]
+    Filters=[{"Key": "Name", "Values": ["payments.prod-weekly-install"]}]
 )["WindowIdentities"]
 if len(windows) != 1:
     raise SystemExit(f"expected one production maintenance window, found {windows}")
