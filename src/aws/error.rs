@@ -186,7 +186,7 @@ impl AwsError {
                 let message = se
                     .err()
                     .message()
-                    .map(str::to_string)
+                    .map(stable_message)
                     .unwrap_or_else(|| code.clone().unwrap_or_default());
                 Self {
                     service,
@@ -316,11 +316,40 @@ fn root<'a>(
 
 /// One line of at most [`MAX_CAUSE`] characters.
 fn short(e: &dyn std::error::Error) -> String {
-    let line = e.to_string().replace(['\n', '\r'], " ");
-    match line.char_indices().nth(MAX_CAUSE) {
+    cut(&e.to_string(), MAX_CAUSE)
+}
+
+/// One line of at most `max` characters.
+fn cut(text: &str, max: usize) -> String {
+    let line = text.replace(['\n', '\r'], " ");
+    match line.char_indices().nth(max) {
         Some((i, _)) => format!("{}…", &line[..i]),
         None => line,
     }
+}
+
+/// Longest service message kept in status.
+const MAX_MESSAGE: usize = 400;
+
+/// A service's error message as status shows it: one line, bounded, without the request ID some services embed
+/// (`... (Service: AmazonSSM; Status Code: 400; Request ID: 1b2c...)`), so the same failure reads the same on
+/// every pass and status is not rewritten.
+fn stable_message(message: &str) -> String {
+    let mut out = message.to_string();
+    for marker in ["Request ID: ", "RequestId: ", "request id: "] {
+        while let Some(start) = out.find(marker) {
+            let rest = &out[start + marker.len()..];
+            let len = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                .unwrap_or(rest.len());
+            out.replace_range(start..start + marker.len() + len, "");
+        }
+    }
+    let out = out
+        .replace("; )", ")")
+        .replace("; ;", ";")
+        .replace(" ()", "");
+    cut(out.trim(), MAX_MESSAGE)
 }
 
 /// The HTTP status of a raw response, when there is one.
@@ -364,6 +393,22 @@ pub fn not_found_as_none<T>(r: Result<T, AwsError>, codes: &[&str]) -> Result<Op
 mod tests {
     use super::ErrorCategory::*;
     use super::*;
+
+    #[test]
+    fn service_messages_lose_request_ids_and_stay_one_bounded_line() {
+        assert_eq!(
+            stable_message(
+                "Rate exceeded (Service: AmazonSSM; Status Code: 400; Request ID: 1b2c-3d4e)"
+            ),
+            "Rate exceeded (Service: AmazonSSM; Status Code: 400)"
+        );
+        assert_eq!(stable_message("bad\nthing"), "bad thing");
+        assert!(stable_message(&"x".repeat(1000)).chars().count() <= MAX_MESSAGE + 1);
+        assert_eq!(
+            stable_message("User: arn:aws:sts::1:assumed-role/r/s is not authorized"),
+            "User: arn:aws:sts::1:assumed-role/r/s is not authorized"
+        );
+    }
 
     #[test]
     fn codes_are_classified() {
