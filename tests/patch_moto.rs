@@ -828,7 +828,7 @@ async fn a_region_removed_from_the_spec_is_cleaned_up() {
         .filter(|o| o.region == "us-east-1")
         .collect();
     assert_eq!(reported.len(), 1, "{reported:#?}");
-    assert_eq!(reported[0].drift[0].field, "window.exists");
+    assert_eq!(reported[0].drift[0].field, "region.exists");
     assert_eq!(windows().await, 1, "Report leaves it");
     let reported_status = status(Some(&st), &r);
     assert_eq!(reported_status.resources.len(), 2, "still recorded");

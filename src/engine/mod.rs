@@ -226,6 +226,69 @@ pub fn check_passable<'a>(
     }
 }
 
+/// What a pass does about a region its status records but its spec no longer lists.
+pub(crate) enum RemovedRegion {
+    /// `deletionPolicy: Retain`: left in place and forgotten.
+    Retained,
+    /// `driftPolicy: Report`: shown as drift; the region stays in status.
+    Reported(ComponentOutcome),
+    /// Cleaned up like a deleted object; the region leaves status.
+    Cleaned,
+    /// Cleanup failed: one failed outcome per error; the region stays in status so the next pass tries again.
+    Failed(Vec<ComponentOutcome>),
+}
+
+/// Handle one region removed from the spec: what the object created there is deleted as on deletion (`cleanup`,
+/// by tags), following `deletionPolicy`, or reported under `driftPolicy: Report`. `component` and `id` name what
+/// the outcome is reported against.
+pub(crate) async fn removed_region<Fut>(
+    region: &str,
+    policy: crate::api::common::DeletionPolicy,
+    may_write: bool,
+    component: &'static str,
+    id: Option<String>,
+    cleanup: impl FnOnce() -> Fut,
+) -> RemovedRegion
+where
+    Fut: std::future::Future<Output = baseline::CleanupReport>,
+{
+    if policy == crate::api::common::DeletionPolicy::Retain {
+        tracing::info!(
+            region,
+            "region removed from the spec; deletionPolicy Retain leaves its resources"
+        );
+        return RemovedRegion::Retained;
+    }
+    if !may_write {
+        return RemovedRegion::Reported(ComponentOutcome {
+            component,
+            region: region.to_string(),
+            state: ComponentState::Drifted,
+            ownership: Ownership::Created,
+            id,
+            drift: vec![FieldDrift {
+                field: "region.exists".into(),
+                desired: serde_json::Value::Bool(false),
+                actual: serde_json::Value::Bool(true),
+            }],
+            action: DriftAction::Reported,
+            error: None,
+            message: Some("region removed from the spec".into()),
+        });
+    }
+    let done = cleanup().await;
+    if done.errors.is_empty() {
+        tracing::info!(region, actions = ?done.actions, "region removed from the spec: cleaned up");
+        return RemovedRegion::Cleaned;
+    }
+    RemovedRegion::Failed(
+        done.errors
+            .into_iter()
+            .map(|e| baseline::failed(component, region, Ownership::Created, e))
+            .collect(),
+    )
+}
+
 /// The report of a deletion pass with no region to visit.
 pub fn nothing_to_delete() -> baseline::CleanupReport {
     baseline::CleanupReport {

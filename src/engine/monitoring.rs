@@ -7,9 +7,7 @@ use super::baseline::{failed, settle, verify_account, CleanupReport, REGION_CONC
 use super::diff::{diff_resources, FieldDrift, Fields};
 use super::{resolve_regions, ComponentOutcome, EngineError, PassReport};
 use crate::api::aws_account::AwsAccountSpec;
-use crate::api::common::{
-    ComponentState, DeletionPolicy, DriftAction, DriftPolicy, Owner, Ownership,
-};
+use crate::api::common::{DriftPolicy, Owner, Ownership};
 use crate::api::monitoring_policy::{
     MonitoringPolicySpec, MonitoringPolicyStatus, MonitoringResources,
 };
@@ -297,43 +295,25 @@ async fn removed_regions(ctx: &Ctx<'_>, report: &mut MonitoringReport) {
         .collect();
     for prev in removed {
         let region = prev.region.clone();
-        if input.spec.deletion_policy == DeletionPolicy::Retain {
-            tracing::info!(
-                region,
-                "region removed from the spec; deletionPolicy Retain leaves its resources"
-            );
-            continue;
-        }
-        if !ctx.may_write() {
-            report.pass.outcomes.push(ComponentOutcome {
-                component: "alarms",
-                region: region.clone(),
-                state: ComponentState::Drifted,
-                ownership: Ownership::Created,
-                id: None,
-                drift: vec![FieldDrift {
-                    field: "region.exists".into(),
-                    desired: json!(false),
-                    actual: json!(true),
-                }],
-                action: DriftAction::Reported,
-                error: None,
-                message: Some("region removed from the spec".into()),
-            });
-            report.resources.push(prev);
-            continue;
-        }
-        let done = cleanup_region(&ctx.session, input, &region).await;
-        if done.errors.is_empty() {
-            tracing::info!(region, actions = ?done.actions, "region removed from the spec: cleaned up");
-        } else {
-            for e in done.errors {
-                report
-                    .pass
-                    .outcomes
-                    .push(failed("alarms", &region, Ownership::Created, e));
+        let outcome = super::removed_region(
+            &region,
+            input.spec.deletion_policy,
+            ctx.may_write(),
+            "alarms",
+            None,
+            || cleanup_region(&ctx.session, input, &region),
+        )
+        .await;
+        match outcome {
+            super::RemovedRegion::Retained | super::RemovedRegion::Cleaned => {}
+            super::RemovedRegion::Reported(o) => {
+                report.pass.outcomes.push(o);
+                report.resources.push(prev);
             }
-            report.resources.push(prev);
+            super::RemovedRegion::Failed(o) => {
+                report.pass.outcomes.extend(o);
+                report.resources.push(prev);
+            }
         }
     }
 }

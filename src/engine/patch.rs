@@ -261,43 +261,25 @@ async fn removed_regions(ctx: &Ctx<'_>, regions: &[String], report: &mut PatchRe
         .collect();
     for prev in removed {
         let region = &prev.region;
-        if input.spec.deletion_policy == crate::api::common::DeletionPolicy::Retain {
-            tracing::info!(
-                region,
-                "region removed from the spec; deletionPolicy Retain leaves its resources"
-            );
-            continue;
-        }
-        if !ctx.may_write() {
-            report.pass.outcomes.push(ComponentOutcome {
-                component: patching::WINDOW,
-                region: region.clone(),
-                state: crate::api::common::ComponentState::Drifted,
-                ownership: Ownership::Created,
-                id: prev.window_id.clone(),
-                drift: vec![crate::engine::diff::FieldDrift {
-                    field: format!("{}.exists", patching::WINDOW),
-                    desired: Value::Bool(false),
-                    actual: Value::Bool(true),
-                }],
-                action: crate::api::common::DriftAction::Reported,
-                error: None,
-                message: Some("region removed from the spec".into()),
-            });
-            report.resources.push(prev.clone());
-            continue;
-        }
-        let done = cleanup_region(&ctx.session, input, region).await;
-        if done.errors.is_empty() {
-            tracing::info!(region, actions = ?done.actions, "region removed from the spec: cleaned up");
-        } else {
-            for e in done.errors {
-                report
-                    .pass
-                    .outcomes
-                    .push(failed(patching::WINDOW, region, Ownership::Created, e));
+        let outcome = super::removed_region(
+            region,
+            input.spec.deletion_policy,
+            ctx.may_write(),
+            patching::WINDOW,
+            prev.window_id.clone(),
+            || cleanup_region(&ctx.session, input, region),
+        )
+        .await;
+        match outcome {
+            super::RemovedRegion::Retained | super::RemovedRegion::Cleaned => {}
+            super::RemovedRegion::Reported(o) => {
+                report.pass.outcomes.push(o);
+                report.resources.push(prev.clone());
             }
-            report.resources.push(prev.clone());
+            super::RemovedRegion::Failed(o) => {
+                report.pass.outcomes.extend(o);
+                report.resources.push(prev.clone());
+            }
         }
     }
 }
@@ -1184,6 +1166,39 @@ pub async fn cleanup(
     Ok(report)
 }
 
+/// Delete one window, baseline or association when its AWS tags prove `owns`; `Ok(None)` when it is already gone,
+/// `Ok(Some(action))` saying what was deleted or left.
+#[allow(clippy::too_many_arguments)]
+async fn delete_if_ours<D, F>(
+    client: &aws_sdk_ssm::Client,
+    owns: &impl Fn(&BTreeMap<String, String>) -> bool,
+    kind: ResourceTypeForTagging,
+    what: &str,
+    id: &str,
+    region: &str,
+    exists: impl std::future::Future<Output = Result<bool, AwsError>>,
+    delete: D,
+) -> Result<Option<String>, AwsError>
+where
+    D: FnOnce() -> F,
+    F: std::future::Future<Output = Result<(), AwsError>>,
+{
+    if !exists.await? {
+        return Ok(None);
+    }
+    match ssm::tags(client, kind, id).await {
+        Ok(t) if owns(&t) => {
+            delete().await?;
+            Ok(Some(format!("deleted {what} {id} in {region}")))
+        }
+        Ok(_) => Ok(Some(format!(
+            "left {what} {id} in {region}: not tagged as this object's"
+        ))),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// Delete in one region what this object created: the window, baseline and inventory associations recorded in
 /// status and those found under its names (a crash between a create and the status write leaves no record). Each
 /// is deleted only when its AWS tags prove this object created it — status alone is never proof, since anyone
@@ -1229,25 +1244,20 @@ async fn cleanup_region(
         act(Err(e));
         vec![]
     }) {
-        let r = async {
-            if ssm::get_window(&client, &id).await?.is_none() {
-                return Ok(None);
-            }
-            let tags = ssm::tags(&client, ResourceTypeForTagging::MaintenanceWindow, &id).await;
-            match tags {
-                Ok(t) if owns(&t) => {
-                    ssm::delete_window(&client, &id).await?;
-                    Ok(Some(format!("deleted maintenance window {id} in {region}")))
-                }
-                Ok(_) => Ok(Some(format!(
-                    "left maintenance window {id} in {region}: not tagged as this object's"
-                ))),
-                Err(e) if e.is_not_found() => Ok(None),
-                Err(e) => Err(e),
-            }
-        }
-        .await;
-        act(r);
+        let exists = async { Ok(ssm::get_window(&client, &id).await?.is_some()) };
+        let delete = || ssm::delete_window(&client, &id);
+        let kind = ResourceTypeForTagging::MaintenanceWindow;
+        act(delete_if_ours(
+            &client,
+            &owns,
+            kind,
+            "maintenance window",
+            &id,
+            region,
+            exists,
+            delete,
+        )
+        .await);
     }
 
     // Patch baseline.
@@ -1277,24 +1287,20 @@ async fn cleanup_region(
         act(Err(e));
         vec![]
     }) {
-        let r = async {
-            if ssm::get_baseline(&client, &id).await?.is_none() {
-                return Ok(None);
-            }
-            match ssm::tags(&client, ResourceTypeForTagging::PatchBaseline, &id).await {
-                Ok(t) if owns(&t) => {
-                    delete_baseline(&client, &id).await?;
-                    Ok(Some(format!("deleted patch baseline {id} in {region}")))
-                }
-                Ok(_) => Ok(Some(format!(
-                    "left patch baseline {id} in {region}: not tagged as this object's"
-                ))),
-                Err(e) if e.is_not_found() => Ok(None),
-                Err(e) => Err(e),
-            }
-        }
-        .await;
-        act(r);
+        let exists = async { Ok(ssm::get_baseline(&client, &id).await?.is_some()) };
+        let delete = || delete_baseline(&client, &id);
+        let kind = ResourceTypeForTagging::PatchBaseline;
+        act(delete_if_ours(
+            &client,
+            &owns,
+            kind,
+            "patch baseline",
+            &id,
+            region,
+            exists,
+            delete,
+        )
+        .await);
     }
 
     // Inventory associations: recorded ones, and any of the inventory document named after this object.
@@ -1327,23 +1333,21 @@ async fn cleanup_region(
         act(Err(e));
         vec![]
     }) {
-        let r = async {
-            match ssm::tags(&client, ResourceTypeForTagging::Association, &id).await {
-                Ok(t) if owns(&t) => {
-                    ssm::delete_association(&client, &id).await?;
-                    Ok(Some(format!(
-                        "deleted inventory association {id} in {region}"
-                    )))
-                }
-                Ok(_) => Ok(Some(format!(
-                    "left inventory association {id} in {region}: not tagged as this object's"
-                ))),
-                Err(e) if e.is_not_found() => Ok(None),
-                Err(e) => Err(e),
-            }
-        }
-        .await;
-        act(r);
+        // Listed just above: it exists.
+        let exists = async { Ok(true) };
+        let delete = || ssm::delete_association(&client, &id);
+        let kind = ResourceTypeForTagging::Association;
+        act(delete_if_ours(
+            &client,
+            &owns,
+            kind,
+            "inventory association",
+            &id,
+            region,
+            exists,
+            delete,
+        )
+        .await);
     }
     report
 }
