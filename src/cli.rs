@@ -16,7 +16,12 @@ use std::path::PathBuf;
 
 /// Keeps AWS accounts in their declared operational baseline.
 #[derive(Parser, Debug)]
-#[command(name = "aws-baseline-operator", version)]
+#[command(
+    name = "aws-baseline-operator",
+    version,
+    after_help = "Exit codes of plan, apply and check: 0 = in sync (or converged), 2 = check found drift, 1 = an error \
+                  (including a usage error)."
+)]
 pub struct Cli {
     /// Log format.
     #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text, env = "LOG_FORMAT")]
@@ -63,7 +68,8 @@ pub enum Command {
 /// Arguments of plan / apply / check.
 #[derive(clap::Args, Debug)]
 pub struct FileArgs {
-    /// Manifest files or directories (multi-document YAML).
+    /// Manifest files or directories (multi-document YAML); `-` reads standard input
+    /// (`kustomize build overlay | aws-baseline-operator check -f -`).
     #[arg(short = 'f', long = "filename", required = true, num_args = 1..)]
     pub files: Vec<PathBuf>,
     /// Output format.
@@ -387,21 +393,41 @@ pub async fn run_files(verb: Verb, args: &FileArgs) -> i32 {
     for (path, kind) in &m.skipped {
         tracing::debug!(path = %path.display(), kind, "skipped document of another kind");
     }
-    if m.baselines.is_empty() && m.schedules.is_empty() {
+    if m.baselines.is_empty() && m.schedules.is_empty() && m.monitoring.is_empty() {
         eprintln!(
-            "error: no AccountBaseline or PatchSchedule found in {:?}",
+            "error: no AccountBaseline, PatchSchedule or MonitoringPolicy found in {:?}",
             args.files
         );
         return 1;
     }
     let factory = AwsFactory::from_env(CallStats::default()).await;
     let results = evaluate(&factory, &m, verb).await;
+    let code = exit_code(verb, &results);
     match args.output {
         Output::Table => print!("{}", render_table(&results)),
         Output::Json => println!(
             "{}",
-            serde_json::to_string_pretty(&results).unwrap_or_default()
+            serde_json::to_string_pretty(&json_report(verb, code, &results)).unwrap_or_default()
         ),
     }
-    exit_code(verb, &results)
+    code
+}
+
+/// Version of the `-o json` document; raised when a field changes meaning or goes away.
+pub const JSON_FORMAT_VERSION: u32 = 1;
+
+/// The `-o json` document: everything the table shows, per object, plus the verb and exit code.
+pub fn json_report(verb: Verb, exit_code: i32, results: &[Evaluated]) -> serde_json::Value {
+    serde_json::json!({
+        "formatVersion": JSON_FORMAT_VERSION,
+        "verb": format!("{verb:?}").to_lowercase(),
+        "exitCode": exit_code,
+        "results": results.iter().map(|r| serde_json::json!({
+            "kind": r.kind,
+            "name": r.name,
+            "remainingDrift": r.remaining_drift,
+            "failed": r.failed,
+            "status": r.status,
+        })).collect::<Vec<_>>(),
+    })
 }

@@ -1,5 +1,5 @@
 use aws_baseline_operator::cli::{self, Cli, Command, LogFormat, Verb};
-use clap::Parser;
+use clap::Parser as _;
 use tracing_subscriber::EnvFilter;
 
 fn init_tracing(format: LogFormat, default_level: &str) {
@@ -17,7 +17,15 @@ fn init_tracing(format: LogFormat, default_level: &str) {
 #[tokio::main]
 async fn main() {
     aws_baseline_operator::install_crypto_provider();
-    let cli = Cli::parse();
+    // Exit codes are a contract for CI (0 in sync, 2 drift found, 1 error): a usage error is 1, never clap's 2,
+    // so a typo in a pipeline never reads as drift. --help and --version still exit 0.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            std::process::exit(if e.use_stderr() { 1 } else { 0 });
+        }
+    };
     aws_baseline_operator::aws::regions::allow_extra(&cli.extra_regions);
     let code = match &cli.command {
         Command::Crd => match aws_baseline_operator::api::crds_yaml() {

@@ -15,6 +15,24 @@ pub enum ManifestError {
         /// Cause.
         source: std::io::Error,
     },
+    /// A kustomization directory: its objects are what `kustomize build` renders, not its files.
+    #[error("{path} is a kustomization: pipe what it renders instead, e.g. `kustomize build {path} | aws-baseline-operator check -f -`")]
+    Kustomization {
+        /// The directory.
+        path: PathBuf,
+    },
+    /// The same object twice.
+    #[error("{kind} {name} is declared twice ({first} and {second})")]
+    Duplicate {
+        /// Kind.
+        kind: String,
+        /// `namespace/name` or `name`.
+        name: String,
+        /// Where it was first found.
+        first: String,
+        /// Where it was found again.
+        second: String,
+    },
     /// YAML or schema error.
     #[error("{path}: document {index}: {message}")]
     Invalid {
@@ -42,8 +60,52 @@ pub struct Manifests {
     pub skipped: Vec<(PathBuf, String)>,
 }
 
+/// The files a kustomization lists, when it does nothing but list local files (then reading them is what
+/// `kustomize build` renders). Anything else — patches, generators, a namespace, remote or directory resources —
+/// is refused with the hint to pipe `kustomize build`.
+fn plain_kustomization(dir: &Path, file: &Path) -> Result<Vec<PathBuf>, ManifestError> {
+    let refuse = || ManifestError::Kustomization {
+        path: dir.to_path_buf(),
+    };
+    let text = std::fs::read_to_string(file).map_err(|source| ManifestError::Io {
+        path: file.to_path_buf(),
+        source,
+    })?;
+    let doc: serde_json::Value = serde_yaml::from_str(&text).map_err(|_| refuse())?;
+    let keys_ok = doc.as_object().is_some_and(|o| {
+        o.keys()
+            .all(|k| matches!(k.as_str(), "apiVersion" | "kind" | "resources"))
+    });
+    let resources = doc["resources"].as_array().cloned().unwrap_or_default();
+    if !keys_ok {
+        return Err(refuse());
+    }
+    resources
+        .iter()
+        .map(|r| {
+            let r = r.as_str().ok_or_else(refuse)?;
+            let p = dir.join(r);
+            if r.contains("://") || !p.is_file() {
+                return Err(refuse());
+            }
+            Ok(p)
+        })
+        .collect()
+}
+
+/// `-f -`: standard input.
+const STDIN: &str = "-";
+
 fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), ManifestError> {
     if path.is_dir() {
+        if let Some(k) = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
+            .iter()
+            .map(|k| path.join(k))
+            .find(|k| k.is_file())
+        {
+            out.extend(plain_kustomization(path, &k)?);
+            return Ok(());
+        }
         let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
             .map_err(|source| ManifestError::Io {
                 path: path.to_path_buf(),
@@ -83,15 +145,23 @@ where
     Ok(object)
 }
 
-/// Load every manifest under `paths`. Each object is checked against its CEL rules, as the API server would.
+/// Load every manifest under `paths` (`-` is standard input). Each object is checked against its CEL rules, as
+/// the API server would; the same object twice is an error, and so is a kustomization directory (its files are
+/// not what it renders).
 pub fn load(paths: &[PathBuf]) -> Result<Manifests, ManifestError> {
     let mut files = Vec::new();
     for p in paths {
         collect(p, &mut files)?;
     }
     let mut m = Manifests::default();
+    let mut seen: std::collections::BTreeMap<(String, String), String> = Default::default();
     for path in files {
-        let text = std::fs::read_to_string(&path).map_err(|source| ManifestError::Io {
+        let text = if path.as_os_str() == STDIN {
+            std::io::read_to_string(std::io::stdin())
+        } else {
+            std::fs::read_to_string(&path)
+        }
+        .map_err(|source| ManifestError::Io {
             path: path.clone(),
             source,
         })?;
@@ -117,6 +187,22 @@ pub fn load(paths: &[PathBuf]) -> Result<Manifests, ManifestError> {
             if api_version != "awsbaseline.io/v1alpha1" {
                 m.skipped.push((path.clone(), kind));
                 continue;
+            }
+            let meta = &value["metadata"];
+            let name = match (meta["namespace"].as_str(), meta["name"].as_str()) {
+                _ if matches!(kind.as_str(), "AwsAccount" | "AccountBaseline") => {
+                    meta["name"].as_str().unwrap_or_default().to_string()
+                }
+                (ns, name) => format!("{}/{}", ns.unwrap_or("default"), name.unwrap_or_default()),
+            };
+            let here = format!("{} document {}", path.display(), i + 1);
+            if let Some(first) = seen.insert((kind.clone(), name.clone()), here.clone()) {
+                return Err(ManifestError::Duplicate {
+                    kind,
+                    name,
+                    first,
+                    second: here,
+                });
             }
             match kind.as_str() {
                 "AwsAccount" => m.accounts.push(checked(value).map_err(invalid)?),
@@ -182,5 +268,46 @@ mod tests {
         );
         let err = load(&[dir.path().to_path_buf()]).unwrap_err().to_string();
         assert!(err.contains("hardExpiry requires maxPasswordAge"), "{err}");
+    }
+}
+
+#[cfg(test)]
+mod input_tests {
+    use super::*;
+
+    #[test]
+    fn kustomizations_and_duplicates_are_refused_with_a_hint() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("a.yaml"),
+            "apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("kustomization.yaml"),
+            "resources: [a.yaml]\nnamePrefix: prod-\n",
+        )
+        .unwrap();
+        let err = load(&[dir.path().to_path_buf()]).unwrap_err().to_string();
+        assert!(
+            err.contains("is a kustomization") && err.contains("kustomize build"),
+            "{err}"
+        );
+        // A kustomization that only lists local files is read as those files.
+        std::fs::write(
+            dir.path().join("kustomization.yaml"),
+            "resources: [a.yaml]\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("unlisted.yaml"), "not: [valid").unwrap();
+        let m = load(&[dir.path().to_path_buf()]).unwrap();
+        assert_eq!(m.skipped.len(), 1, "only the listed file was read");
+
+        let dir = tempfile::tempdir().unwrap();
+        let account = "apiVersion: awsbaseline.io/v1alpha1\nkind: AwsAccount\nmetadata: {name: a}\nspec: {accountId: '123456789012', regions: [us-east-1]}\n";
+        std::fs::write(dir.path().join("one.yaml"), account).unwrap();
+        std::fs::write(dir.path().join("two.yaml"), account).unwrap();
+        let err = load(&[dir.path().to_path_buf()]).unwrap_err().to_string();
+        assert!(err.contains("AwsAccount a is declared twice"), "{err}");
     }
 }

@@ -1282,7 +1282,7 @@ async fn a_cis_ready_account_converges_and_tampering_shows_in_check_with_control
     let out = cli(&moto, &["check", "-f", file, "-o", "json"]);
     assert_eq!(out.status.code(), Some(2), "{}", out_of(&out));
     let json: Value = serde_json::from_str(&String::from_utf8_lossy(&out.stdout)).unwrap();
-    let mut drift: Vec<(String, String, Vec<String>)> = json[0]["status"]["drift"]
+    let mut drift: Vec<(String, String, Vec<String>)> = json["results"][0]["status"]["drift"]
         .as_array()
         .unwrap()
         .iter()

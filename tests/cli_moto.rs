@@ -55,8 +55,8 @@ async fn check_apply_drift_check_apply() {
     let out = cli(&moto, &["check", "-f", "examples/", "-o", "json"]);
     assert_eq!(code(&out), 0, "{}", stdout(&out));
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    assert_eq!(json[0]["name"], "sandbox-baseline");
-    assert!(json[0]["status"]["drift"]
+    assert_eq!(json["results"][0]["name"], "sandbox-baseline");
+    assert!(json["results"][0]["status"]["drift"]
         .as_array()
         .is_none_or(|d| d.is_empty()));
 
@@ -98,7 +98,7 @@ async fn check_apply_drift_check_apply() {
     let out = cli(&moto, &["check", "-f", "examples/", "-o", "json"]);
     assert_eq!(code(&out), 2);
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    let drift = json[0]["status"]["drift"].as_array().unwrap();
+    let drift = json["results"][0]["status"]["drift"].as_array().unwrap();
     assert_eq!(drift.len(), 1, "{drift:#?}");
     assert_eq!(drift[0]["field"], "cloudTrail.logging");
     assert_eq!(drift[0]["action"], "Reported");
@@ -145,13 +145,13 @@ async fn patch_schedules_converge_and_window_drift_fails_check() {
     let out = cli(&moto, &with("check", &["-o", "json"]));
     assert_eq!(code(&out), 0, "{}", stdout(&out));
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    assert_eq!(json.as_array().unwrap().len(), 3);
-    let window = json[0]["status"]["resources"][0]["windowId"]
+    assert_eq!(json["results"].as_array().unwrap().len(), 3);
+    let window = json["results"][0]["status"]["resources"][0]["windowId"]
         .as_str()
         .unwrap()
         .to_string();
-    assert_eq!(json[0]["kind"], "PatchSchedule");
-    assert!(json[0]["status"]["nextExecutionTime"].is_string());
+    assert_eq!(json["results"][0]["kind"], "PatchSchedule");
+    assert!(json["results"][0]["status"]["nextExecutionTime"].is_string());
 
     // Someone shortens the production window by hand.
     let ssm = aws_sdk_ssm::Client::new(&moto.sdk_config("eu-west-1").await);
@@ -164,7 +164,7 @@ async fn patch_schedules_converge_and_window_drift_fails_check() {
     let out = cli(&moto, &with("check", &["-o", "json"]));
     assert_eq!(code(&out), 2, "{}", stdout(&out));
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    let drift = json[0]["status"]["drift"].as_array().unwrap();
+    let drift = json["results"][0]["status"]["drift"].as_array().unwrap();
     assert_eq!(drift.len(), 1, "{drift:#?}");
     assert_eq!(
         (
@@ -246,5 +246,100 @@ fn without_credentials_plan_says_so_in_one_line() {
     assert!(
         !text.contains("Attempted") && text.lines().all(|l| l.len() < 300),
         "{text}"
+    );
+}
+
+/// The exit-code contract holds for usage errors too: a typo is 1 (an error), never 2 (drift); help and version
+/// are 0 and say what the codes mean.
+#[test]
+fn usage_errors_are_1_never_the_drift_code() {
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_aws-baseline-operator"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert_eq!(code(&run(&["check", "--bogus"])), 1);
+    assert_eq!(code(&run(&["check"])), 1, "missing -f");
+    assert_eq!(code(&run(&["nonsense"])), 1);
+    let help = run(&["--help"]);
+    assert_eq!(code(&help), 0);
+    assert!(
+        stdout(&help).contains("2 = check found drift"),
+        "{}",
+        stdout(&help)
+    );
+    assert_eq!(code(&run(&["--version"])), 0);
+    assert_eq!(code(&run(&["check", "--help"])), 0);
+}
+
+/// Any mix of kinds, a MonitoringPolicy alone included, read from standard input (`kustomize build … | check -f -`),
+/// with a versioned JSON document; the same object twice is an error.
+#[tokio::test]
+async fn stdin_any_kind_and_versioned_json() {
+    let moto = Moto::start();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifests = [
+        std::fs::read_to_string(root.join("examples/aws-account.yaml")).unwrap(),
+        std::fs::read_to_string(root.join("examples/monitoring-application.yaml")).unwrap(),
+    ]
+    .join("\n---\n");
+    let piped = |args: &[&str], input: String| {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_aws-baseline-operator"))
+            .args(args)
+            .current_dir(root)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("AWS_ENDPOINT_URL", &moto.endpoint)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = piped(&["check", "-f", "-", "-o", "json"], manifests.clone());
+    assert_eq!(
+        code(&out),
+        2,
+        "nothing exists yet: drift\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["formatVersion"], 1);
+    assert_eq!(
+        (json["verb"].as_str(), json["exitCode"].as_i64()),
+        (Some("check"), Some(2))
+    );
+    assert_eq!(json["results"][0]["kind"], "MonitoringPolicy");
+    assert!(json["results"][0]["remainingDrift"].as_u64().unwrap() > 0);
+    assert_eq!(json["results"][0]["failed"], false);
+
+    let out = piped(&["apply", "-f", "-"], manifests.clone());
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let out = piped(&["check", "-f", "-"], manifests.clone());
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+
+    let twice = format!(
+        "{manifests}\n---\n{}",
+        std::fs::read_to_string(root.join("examples/aws-account.yaml")).unwrap()
+    );
+    let out = piped(&["check", "-f", "-"], twice);
+    assert_eq!(code(&out), 1);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("AwsAccount sandbox is declared twice"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
 }
