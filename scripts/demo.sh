@@ -108,7 +108,7 @@ header "Step 2: apply (creates the trail, bucket, detectors, password policy, BP
 maintenance windows, patch tasks, patch baseline and inventory association of the PatchSchedules; in the two
 accounts of examples/baselines/, reached through their roles, a CIS-ready baseline with Inspector, AWS Config,
 VPC flow logs, Security Hub and Session Manager, and a minimal one)"
-expect 0 "apply" "$BIN" apply -f "$EXAMPLES"
+expect 0 "apply" "$BIN" apply --auto-approve -f "$EXAMPLES"
 
 header "Step 3: check (expect 0: in sync)"
 expect 0 "check" "$BIN" check -f "$EXAMPLES"
@@ -177,7 +177,7 @@ header "Step 5: check (expect 2: drift found)"
 expect 2 "check" "$BIN" check -f "$EXAMPLES"
 
 header "Step 6: apply (corrects the drift)"
-expect 0 "apply" "$BIN" apply -f "$EXAMPLES"
+expect 0 "apply" "$BIN" apply --auto-approve -f "$EXAMPLES"
 
 header "Step 7: check (expect 0: in sync again)"
 expect 0 "check" "$BIN" check -f "$EXAMPLES"

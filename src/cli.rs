@@ -75,6 +75,11 @@ pub struct FileArgs {
     /// Output format.
     #[arg(short = 'o', long, value_enum, default_value_t = Output::Table)]
     pub output: Output,
+    /// `apply` only: do not show the plan and ask for confirmation first. Without it, `apply` on a terminal
+    /// shows what it would change and proceeds only on `yes` (like `terraform apply`); without a terminal (CI)
+    /// it never asks.
+    #[arg(long)]
+    pub auto_approve: bool,
 }
 
 /// Output format of the CLI.
@@ -401,6 +406,23 @@ pub async fn run_files(verb: Verb, args: &FileArgs) -> i32 {
         return 1;
     }
     let factory = AwsFactory::from_env(CallStats::default()).await;
+    let interactive = {
+        use std::io::IsTerminal;
+        std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
+    };
+    if verb == Verb::Apply && !args.auto_approve && interactive {
+        let planned = evaluate(&factory, &m, Verb::Plan).await;
+        print!("{}", render_table(&planned));
+        if planned.iter().all(|r| r.remaining_drift == 0 && !r.failed) {
+            println!("No changes: AWS matches the manifests.");
+            return 0;
+        }
+        let stdin = std::io::stdin();
+        if !confirmed(&mut stdin.lock(), &mut std::io::stdout()) {
+            println!("Apply cancelled.");
+            return 1;
+        }
+    }
     let results = evaluate(&factory, &m, verb).await;
     let code = exit_code(verb, &results);
     match args.output {
@@ -411,6 +433,17 @@ pub async fn run_files(verb: Verb, args: &FileArgs) -> i32 {
         ),
     }
     code
+}
+
+/// Ask whether to apply the plan just shown; only `yes` proceeds (Terraform's rule).
+pub fn confirmed(input: &mut impl std::io::BufRead, out: &mut impl std::io::Write) -> bool {
+    let _ = std::io::Write::write_fmt(
+        out,
+        format_args!("Apply these changes to AWS? Only 'yes' will be accepted (or rerun with --auto-approve): "),
+    );
+    let _ = out.flush();
+    let mut answer = String::new();
+    input.read_line(&mut answer).is_ok() && answer.trim() == "yes"
 }
 
 /// Version of the `-o json` document; raised when a field changes meaning or goes away.
@@ -430,4 +463,29 @@ pub fn json_report(verb: Verb, exit_code: i32, results: &[Evaluated]) -> serde_j
             "status": r.status,
         })).collect::<Vec<_>>(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::confirmed;
+
+    #[test]
+    fn only_yes_confirms_an_apply() {
+        for (answer, want) in [
+            ("yes\n", true),
+            ("yes", true),
+            ("y\n", false),
+            ("YES\n", false),
+            ("", false),
+            ("no\n", false),
+        ] {
+            let mut out = Vec::new();
+            assert_eq!(
+                confirmed(&mut answer.as_bytes(), &mut out),
+                want,
+                "{answer:?}"
+            );
+            assert!(String::from_utf8(out).unwrap().contains("--auto-approve"));
+        }
+    }
 }

@@ -343,3 +343,77 @@ async fn stdin_any_kind_and_versioned_json() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// On a terminal `apply` shows the plan and asks; anything but `yes` cancels with exit 1 and writes nothing. The
+/// terminal is a pseudo-terminal made by Python's `pty` module.
+#[tokio::test]
+async fn apply_on_a_terminal_asks_first() {
+    let moto = Moto::start();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let on_a_terminal = |answer: &str| {
+        let program = r#"
+import os, pty, select, sys
+argv, answer = sys.argv[1:-1], sys.argv[-1].encode() + b"\n"
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(argv[0], argv)
+out, sent = b"", False
+while True:
+    ready, _, _ = select.select([fd], [], [], 120)
+    if not ready:
+        break
+    try:
+        data = os.read(fd, 4096)
+    except OSError:
+        break
+    if not data:
+        break
+    out += data
+    if not sent and b"Only 'yes' will be accepted" in out:
+        os.write(fd, answer)
+        sent = True
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(out.decode(errors="replace"))
+sys.exit(os.waitstatus_to_exitcode(status))
+"#;
+        Command::new(root.join(".venv/bin/python"))
+            .args([
+                "-c",
+                program,
+                env!("CARGO_BIN_EXE_aws-baseline-operator"),
+                "apply",
+            ])
+            .args([
+                "-f",
+                "examples/aws-account.yaml",
+                "-f",
+                "examples/monitoring-application.yaml",
+                answer,
+            ])
+            .current_dir(root)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("AWS_ENDPOINT_URL", &moto.endpoint)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .output()
+            .unwrap()
+    };
+    let topics = || async {
+        let sns = aws_sdk_sns::Client::new(&moto.sdk_config("eu-west-1").await);
+        sns.list_topics().send().await.unwrap().topics().len()
+    };
+    let out = on_a_terminal("no");
+    let text = stdout(&out);
+    assert_eq!(code(&out), 1, "{text}");
+    assert!(
+        text.contains("topics.checkout-oncall.exists") && text.contains("Apply cancelled."),
+        "{text}"
+    );
+    assert_eq!(topics().await, 0, "nothing written");
+    let out = on_a_terminal("yes");
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    assert!(topics().await > 0);
+}
