@@ -578,8 +578,15 @@ async fn left_previous_account<K: Resource<DynamicType = ()>>(
     ctx: &Context,
     obj: &K,
     old: &AwsAccount,
-    report: crate::engine::baseline::CleanupReport,
+    report: Result<crate::engine::baseline::CleanupReport, EngineError>,
 ) -> Result<(), Error> {
+    let report = report.map_err(|e| Error::Pass {
+        category: e.category(),
+        message: format!(
+            "cleaning up in the previous account {}: {e}",
+            old.spec.account_id
+        ),
+    })?;
     if let Some(first) = report.errors.first() {
         return Err(Error::Pass {
             category: first.category.as_str(),
@@ -759,15 +766,8 @@ async fn apply_patch(obj: Arc<PatchSchedule>, ctx: Arc<Context>) -> Result<Actio
             )
             .await?
             {
-                let report = patch::cleanup(&ctx.aws, &patch_input(&obj, &old, &old_labels, t.0))
-                    .await
-                    .map_err(|e| Error::Pass {
-                        category: e.category(),
-                        message: format!(
-                            "cleaning up in the previous account {}: {e}",
-                            old.spec.account_id
-                        ),
-                    })?;
+                let report =
+                    patch::cleanup(&ctx.aws, &patch_input(&obj, &old, &old_labels, t.0)).await;
                 left_previous_account(&ctx, obj.as_ref(), &old, report).await?;
             }
             patch::run(&ctx.aws, &patch_input(&obj, &account, &labels, t.0)).await

@@ -103,15 +103,7 @@ async fn apply(obj: Arc<MonitoringPolicy>, ctx: Arc<Context>) -> Result<Action, 
             .await?
             {
                 let report =
-                    monitoring::cleanup(&ctx.aws, &monitoring_input(&obj, &old, &old_labels))
-                        .await
-                        .map_err(|e| Error::Pass {
-                            category: e.category(),
-                            message: format!(
-                                "cleaning up in the previous account {}: {e}",
-                                old.spec.account_id
-                            ),
-                        })?;
+                    monitoring::cleanup(&ctx.aws, &monitoring_input(&obj, &old, &old_labels)).await;
                 super::left_previous_account(&ctx, obj.as_ref(), &old, report).await?;
             }
             monitoring::run(&ctx.aws, &monitoring_input(&obj, &account, &labels)).await

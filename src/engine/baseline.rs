@@ -756,7 +756,7 @@ pub async fn cleanup(
             .push("deletionPolicy Retain: AWS resources left in place".into());
         return Ok(report);
     }
-    let regions = super::cleanup_regions(&input.spec.regions, &input.account.regions);
+    let regions = super::cleanup_regions(&input.spec.regions, &input.account.regions, []);
     if regions.is_empty() {
         return Ok(super::nothing_to_delete());
     }

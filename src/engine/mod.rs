@@ -198,12 +198,17 @@ pub fn cleanup_gate(
     })
 }
 
-/// Regions a deletion pass visits: [`resolve_regions`] without the ones no pass ever reached (unknown regions,
-/// none at all), so a spec that never worked cannot hold its finalizer. Empty = nothing to delete.
-pub fn cleanup_regions(own: &[String], account: &[String]) -> Vec<String> {
+/// Regions a deletion pass visits: [`resolve_regions`] plus the `recorded` ones status still holds (regions
+/// since removed from the spec), without the ones no pass ever reached (unknown regions, none at all), so a spec
+/// that never worked cannot hold its finalizer. Empty = nothing to delete.
+pub fn cleanup_regions<'a>(
+    own: &'a [String],
+    account: &'a [String],
+    recorded: impl IntoIterator<Item = &'a String>,
+) -> Vec<String> {
     let src = if own.is_empty() { account } else { own };
     let mut out: Vec<String> = Vec::new();
-    for r in src {
+    for r in src.iter().chain(recorded) {
         if crate::aws::regions::is_known(r) && !out.contains(r) {
             out.push(r.clone());
         }

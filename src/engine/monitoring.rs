@@ -1213,13 +1213,12 @@ pub async fn cleanup(
     ) {
         return Ok(report);
     }
-    let mut regions = super::cleanup_regions(&input.spec.regions, &input.account.regions);
-    // Regions the spec no longer lists but status still records.
-    for res in input.previous.iter().flat_map(|p| &p.resources) {
-        if !regions.contains(&res.region) && crate::aws::regions::is_known(&res.region) {
-            regions.push(res.region.clone());
-        }
-    }
+    let recorded = input
+        .previous
+        .iter()
+        .flat_map(|p| &p.resources)
+        .map(|r| &r.region);
+    let regions = super::cleanup_regions(&input.spec.regions, &input.account.regions, recorded);
     if regions.is_empty() {
         return Ok(super::nothing_to_delete());
     }
