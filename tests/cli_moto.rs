@@ -7,9 +7,13 @@ use std::process::{Command, Output};
 use support::Moto;
 
 fn cli(moto: &Moto, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_aws-baseline-operator"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_aws-baseline-operator"));
+    against(moto, cmd.args(args)).output().unwrap()
+}
+
+/// `cmd` in the repository root with only PATH, moto's endpoint and dummy credentials in its environment.
+fn against<'a>(moto: &Moto, cmd: &'a mut Command) -> &'a mut Command {
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("AWS_ENDPOINT_URL", &moto.endpoint)
@@ -17,8 +21,6 @@ fn cli(moto: &Moto, args: &[&str]) -> Output {
         .env("AWS_SECRET_ACCESS_KEY", "testing")
         .env("AWS_REGION", "us-east-1")
         .env("AWS_EC2_METADATA_DISABLED", "true")
-        .output()
-        .unwrap()
 }
 
 fn code(o: &Output) -> i32 {
@@ -286,16 +288,8 @@ async fn stdin_any_kind_and_versioned_json() {
     .join("\n---\n");
     let piped = |args: &[&str], input: String| {
         use std::io::Write;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_aws-baseline-operator"))
-            .args(args)
-            .current_dir(root)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("AWS_ENDPOINT_URL", &moto.endpoint)
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_REGION", "us-east-1")
-            .env("AWS_EC2_METADATA_DISABLED", "true")
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_aws-baseline-operator"));
+        let mut child = against(&moto, cmd.args(args))
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -376,30 +370,21 @@ _, status = os.waitpid(pid, 0)
 sys.stdout.write(out.decode(errors="replace"))
 sys.exit(os.waitstatus_to_exitcode(status))
 "#;
-        Command::new(root.join(".venv/bin/python"))
-            .args([
-                "-c",
-                program,
-                env!("CARGO_BIN_EXE_aws-baseline-operator"),
-                "apply",
-            ])
-            .args([
-                "-f",
-                "examples/aws-account.yaml",
-                "-f",
-                "examples/monitoring-application.yaml",
-                answer,
-            ])
-            .current_dir(root)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("AWS_ENDPOINT_URL", &moto.endpoint)
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_REGION", "us-east-1")
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .output()
-            .unwrap()
+        let mut cmd = Command::new(root.join(".venv/bin/python"));
+        cmd.args([
+            "-c",
+            program,
+            env!("CARGO_BIN_EXE_aws-baseline-operator"),
+            "apply",
+        ])
+        .args([
+            "-f",
+            "examples/aws-account.yaml",
+            "-f",
+            "examples/monitoring-application.yaml",
+            answer,
+        ]);
+        against(&moto, &mut cmd).output().unwrap()
     };
     let topics = || async {
         let sns = aws_sdk_sns::Client::new(&moto.sdk_config("eu-west-1").await);

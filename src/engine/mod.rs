@@ -294,6 +294,34 @@ where
     )
 }
 
+/// A namespaced kind's deletion pass over its regions: [`cleanup_regions`] (spec or account regions plus the
+/// `recorded` ones), the account verified once, then `region` for each, reports merged.
+pub(crate) async fn cleanup_each_region<'a, F, Fut>(
+    factory: &crate::aws::AwsFactory,
+    account: &'a crate::api::aws_account::AwsAccountSpec,
+    owner: &crate::api::common::Owner,
+    own: &'a [String],
+    recorded: impl IntoIterator<Item = &'a String>,
+    region: F,
+) -> Result<baseline::CleanupReport, EngineError>
+where
+    F: Fn(crate::aws::AccountSession, String) -> Fut,
+    Fut: std::future::Future<Output = baseline::CleanupReport>,
+{
+    let regions = cleanup_regions(own, &account.regions, recorded);
+    if regions.is_empty() {
+        return Ok(nothing_to_delete());
+    }
+    let session = baseline::verify_account(factory, account, &regions[0], owner).await?;
+    let mut report = baseline::CleanupReport::default();
+    for r in regions {
+        let part = region(session.clone(), r).await;
+        report.actions.extend(part.actions);
+        report.errors.extend(part.errors);
+    }
+    Ok(report)
+}
+
 /// The report of a deletion pass with no region to visit.
 pub fn nothing_to_delete() -> baseline::CleanupReport {
     baseline::CleanupReport {

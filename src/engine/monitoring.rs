@@ -1218,18 +1218,15 @@ pub async fn cleanup(
         .iter()
         .flat_map(|p| &p.resources)
         .map(|r| &r.region);
-    let regions = super::cleanup_regions(&input.spec.regions, &input.account.regions, recorded);
-    if regions.is_empty() {
-        return Ok(super::nothing_to_delete());
-    }
-    let session = verify_account(factory, input.account, &regions[0], &input.owner).await?;
-    let mut report = CleanupReport::default();
-    for region in &regions {
-        let part = cleanup_region(&session, input, region).await;
-        report.actions.extend(part.actions);
-        report.errors.extend(part.errors);
-    }
-    Ok(report)
+    super::cleanup_each_region(
+        factory,
+        input.account,
+        &input.owner,
+        &input.spec.regions,
+        recorded,
+        |session, region| async move { cleanup_region(&session, input, &region).await },
+    )
+    .await
 }
 
 /// Delete in one region what this policy created (alarms, topics, rules and add-ons proven by tags; dashboards,

@@ -1151,18 +1151,15 @@ pub async fn cleanup(
         .iter()
         .flat_map(|p| &p.resources)
         .map(|r| &r.region);
-    let regions = super::cleanup_regions(&input.spec.regions, &input.account.regions, recorded);
-    if regions.is_empty() {
-        return Ok(super::nothing_to_delete());
-    }
-    let session = verify_account(factory, input.account, &regions[0], &input.owner).await?;
-    let mut report = CleanupReport::default();
-    for r in &regions {
-        let part = cleanup_region(&session, input, r).await;
-        report.actions.extend(part.actions);
-        report.errors.extend(part.errors);
-    }
-    Ok(report)
+    super::cleanup_each_region(
+        factory,
+        input.account,
+        &input.owner,
+        &input.spec.regions,
+        recorded,
+        |session, region| async move { cleanup_region(&session, input, &region).await },
+    )
+    .await
 }
 
 /// Delete one window, baseline or association when its AWS tags prove `owns`; `Ok(None)` when it is already gone,
