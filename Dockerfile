@@ -5,7 +5,7 @@
 #   docker build -t registry.example.com/platform/aws-baseline-operator:0.1.0 .
 #
 # Runtime base: gcr.io/distroless/cc-debian12:nonroot rather than `scratch` with a static musl build, because
-# - the AWS SDK's TLS stack (rustls on aws-lc-rs) and kube's (rustls on ring) compile C and assembly; a glibc build
+# - the one TLS stack (rustls on aws-lc-rs, shared by the AWS SDK and kube) compiles C and assembly; a glibc build
 #   on the official rust image needs no cross toolchain, while musl needs musl-tools and care with aws-lc-sys;
 # - musl's allocator is markedly slower under tokio's multi-threaded runtime, and swapping it would mean a code
 #   change (a global allocator) for the image's sake;

@@ -13,6 +13,7 @@ use aws_baseline_operator::api::account_baseline::AccountBaselineSpec;
 use aws_baseline_operator::api::common::{DriftPolicy, Owner};
 use aws_baseline_operator::engine::baseline::{run, BaselineInput};
 use aws_baseline_operator::engine::status::baseline_status;
+use aws_baseline_operator::manifests::from_yaml;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
 fn peak_rss_kib() -> Option<u64> {
@@ -41,8 +42,8 @@ async fn main() {
             "/examples/account-baseline.yaml"
         ))
         .unwrap();
-        let doc: serde_yaml::Value = serde_yaml::from_str(&example).unwrap();
-        let mut spec: AccountBaselineSpec = serde_yaml::from_value(doc["spec"].clone()).unwrap();
+        let doc: serde_json::Value = from_yaml(&example).unwrap();
+        let mut spec: AccountBaselineSpec = serde_json::from_value(doc["spec"].clone()).unwrap();
         spec.regions = all[..n].iter().map(|r| r.to_string()).collect();
         let acct = support::account(&[]);
         let owner = Owner {

@@ -3,7 +3,7 @@
 //! storm or a stalled connection is retried within the pass without duplicates; an unknown region or refused
 //! credentials stop the pass before anything is written.
 
-use crate::support::faults::{query_error, FaultProxy};
+use crate::support::faults::{query_error, rpc_v2_cbor_error, FaultProxy};
 use crate::support::{self, Moto};
 use aws_baseline_operator::api::aws_account::AwsAccountSpec;
 use aws_baseline_operator::api::common::{DriftPolicy, Owner};
@@ -256,11 +256,12 @@ async fn an_unknown_region_stops_the_pass_before_any_call() {
 async fn a_throttling_storm_and_a_stalled_connection_are_retried_within_the_pass() {
     let moto = Moto::start();
     let proxy = FaultProxy::start(&moto.endpoint);
-    let throttled = query_error(400, "Throttling", "Rate exceeded");
+    // CloudWatch answers in the protocol the SDK speaks (RPC v2 CBOR), else the SDK can't read the error code.
+    let throttled = rpc_v2_cbor_error(400, "Throttling", "Rate exceeded");
     proxy.set_rules(json!([
         // Three throttled PutMetricAlarm, then a DescribeAlarms that never answers (the attempt times out).
         {"operation": "PutMetricAlarm", "times": 3, "status": 400,
-         "headers": throttled["headers"], "body": throttled["body"]},
+         "headers": throttled["headers"], "body_hex": throttled["body_hex"]},
         {"operation": "DescribeAlarms", "times": 1, "stall": 20},
         {"operation": "CreateTopic", "times": 2, "status": 503, "body": ""},
     ]));

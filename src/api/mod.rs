@@ -13,8 +13,9 @@ pub use aws_account::{AwsAccount, AwsAccountSpec, AwsAccountStatus};
 pub use monitoring_policy::{MonitoringPolicy, MonitoringPolicySpec, MonitoringPolicyStatus};
 pub use patch_schedule::{PatchSchedule, PatchScheduleSpec, PatchScheduleStatus};
 
-/// Every CRD this operator serves, as multi-document YAML (what `crd` prints and `crds/` holds).
-pub fn crds_yaml() -> Result<String, serde_yaml::Error> {
+/// Every CRD this operator serves, as multi-document YAML (what `crd` prints and `crds/` holds). Long
+/// descriptions stay on one line (no folding), multi-line ones are literal blocks (`|-`).
+pub fn crds_yaml() -> Result<String, serde_saphyr::SerializeError> {
     let crds = [
         AwsAccount::crd(),
         AccountBaseline::crd(),
@@ -24,7 +25,8 @@ pub fn crds_yaml() -> Result<String, serde_yaml::Error> {
     let mut out = String::new();
     for crd in crds {
         out.push_str("---\n");
-        out.push_str(&serde_yaml::to_string(&crd)?);
+        let options = serde_saphyr::ser_options! { folded_wrap_chars: usize::MAX };
+        out.push_str(&serde_saphyr::to_string_with_options(&crd, options)?);
     }
     Ok(out)
 }

@@ -104,7 +104,7 @@ mod tests {
     use crate::engine::diff::diff;
 
     fn spec(y: &str) -> SessionManagerSpec {
-        serde_yaml::from_str(y).unwrap()
+        crate::manifests::from_yaml(y).unwrap()
     }
 
     #[test]

@@ -354,7 +354,7 @@ pub(crate) struct ObservedAddon {
 /// a string (and differs from any declared object).
 pub(crate) fn parse_configuration_values(text: &str) -> Value {
     serde_json::from_str(text)
-        .or_else(|_| serde_yaml::from_str::<Value>(text))
+        .or_else(|_| crate::manifests::from_yaml::<Value>(text))
         .unwrap_or_else(|_| Value::String(text.to_string()))
 }
 

@@ -509,7 +509,7 @@ mod tests {
     use crate::api::monitoring_policy::HealthCategory;
 
     fn spec(y: &str) -> MonitoringPolicySpec {
-        serde_yaml::from_str(y).unwrap()
+        crate::manifests::from_yaml(y).unwrap()
     }
 
     const SPEC: &str = r#"

@@ -9,7 +9,7 @@ Every request is forwarded to the upstream (moto) unless a rule matches it. Rule
 A rule: {"operation": "AssumeRole",            exact operation name (see `operation`), optional
          "contains": "ExternalId=wrong",      substring of the raw request body, optional
          "times": 3,                           how many requests it answers; absent = all
-         "status": 403, "body": "...", "headers": {...}   the answer, or
+         "status": 403, "body": "...", "headers": {...}   the answer ("body_hex": "a2..." for a binary body), or
          "stall": 30,                          hold the connection this many seconds, then close it unanswered
          "forward": true}                      with "stall": forward the request first (AWS did it), then stall:
                                               the caller never learns the outcome (a crash after the call)
@@ -114,7 +114,8 @@ class Handler(BaseHTTPRequestHandler):
                 time.sleep(float(rule["stall"]))
                 self.close_connection = True
                 return
-            return self.reply(int(rule.get("status", 500)), rule.get("body", ""), rule.get("headers"))
+            body = bytes.fromhex(rule["body_hex"]) if "body_hex" in rule else rule.get("body", "")
+            return self.reply(int(rule.get("status", 500)), body, rule.get("headers"))
         self.forward(body, reply=True)
 
     def forward(self, body, reply=False):

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""moto's server with every extension in this directory (``*_ext.py``: SSM, Security Hub, AWS Config, Budgets) applied.
+"""moto's server with every extension in this directory (``*_ext.py``: SSM, Security Hub, AWS Config, Budgets, the
+CloudWatch RPC v2 CBOR front end) applied.
 
 Takes the same arguments as ``moto_server`` (it calls moto's own ``moto.server.main``), e.g.
 
     .venv/bin/python tests/moto_ext/server.py -H 127.0.0.1 -p 5000
 
-Each extension module has ``apply()``, ``ADDED_OPERATIONS`` and ``FIXED_OPERATIONS``. Requests are served by
+Each extension module has ``apply()``, ``ADDED_OPERATIONS`` and ``FIXED_OPERATIONS`` (and may have ``SUMMARY``, what
+else it does, printed with them). Requests are served by
 moto's werkzeug app in threads of this process, so the patched classes serve every request. Operations neither
 moto nor an extension implement behave as with ``moto_server`` (HTTP 500).
 """
@@ -34,7 +36,8 @@ def main(argv: list[str] | None = None) -> None:
         ext.apply()
         print(
             f"moto_ext: {name} applied; added {', '.join(ext.ADDED_OPERATIONS) or '-'}; "
-            f"replaced {', '.join(ext.FIXED_OPERATIONS) or '-'}",
+            f"replaced {', '.join(ext.FIXED_OPERATIONS) or '-'}"
+            + (f"; {ext.SUMMARY}" if getattr(ext, "SUMMARY", "") else ""),
             file=sys.stderr,
             flush=True,
         )

@@ -28,6 +28,40 @@ pub fn query_error(status: u16, code: &str, message: &str) -> Value {
     })
 }
 
+/// An error answer in Smithy RPC v2 CBOR (CloudWatch, which aws-sdk-cloudwatch 1.100+ speaks): body
+/// `{"__type": "com.amazonaws.cloudwatch#<code>", "message": ...}`, and the query error code in `x-amzn-query-error`
+/// (CloudWatch is awsQueryCompatible: the SDK takes the code from that header). The binary body goes to the proxy
+/// hex-encoded (`body_hex`).
+pub fn rpc_v2_cbor_error(status: u16, code: &str, message: &str) -> Value {
+    // A CBOR map of text strings: major type 5 / 3 heads with the length in the additional information.
+    fn head(major: u8, len: usize, out: &mut Vec<u8>) {
+        match len {
+            0..=23 => out.push(major << 5 | len as u8),
+            24..=0xff => out.extend([major << 5 | 24, len as u8]),
+            _ => {
+                out.push(major << 5 | 25);
+                out.extend((len as u16).to_be_bytes());
+            }
+        }
+    }
+    let type_id = format!("com.amazonaws.cloudwatch#{code}");
+    let mut body = Vec::new();
+    head(5, 2, &mut body);
+    for text in ["__type", type_id.as_str(), "message", message] {
+        head(3, text.len(), &mut body);
+        body.extend(text.as_bytes());
+    }
+    serde_json::json!({
+        "status": status,
+        "headers": {
+            "Content-Type": "application/cbor",
+            "smithy-protocol": "rpc-v2-cbor",
+            "x-amzn-query-error": format!("{code};Sender"),
+        },
+        "body_hex": body.iter().map(|b| format!("{b:02x}")).collect::<String>(),
+    })
+}
+
 impl FaultProxy {
     /// Start the proxy in front of `upstream` and wait (at most 30 s) until it listens.
     pub fn start(upstream: &str) -> Self {
