@@ -57,7 +57,11 @@ impl Default for Metrics {
         let reconciles = Family::<KindLabel, Counter>::default();
         let errors = Family::<ErrorLabels, Counter>::default();
         let duration = Family::<KindLabel, Histogram>::new_with_constructor(|| {
-            Histogram::new([0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0])
+            // A first pass with hundreds of paced alarm writes, or Security Hub at one request per second, takes
+            // minutes: buckets up to 30 min so those passes do not all land in +Inf.
+            Histogram::new([
+                0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0,
+            ])
         });
         let drifted = Family::<KindLabel, Gauge>::default();
         let aws_calls = Family::<AwsCallLabels, Counter>::default();

@@ -72,6 +72,62 @@ CLUSTER_PERMISSIONS = rule_set(RBAC["clusterRole"])
 NAMESPACE_PERMISSIONS = rule_set(RBAC["releaseNamespaceRole"])
 KINDS = sorted({r for (g, r, _) in CLUSTER_PERMISSIONS if g == "awsbaseline.io" and "/" not in r})
 
+
+def rule_set_named(rules: list[dict]) -> set[tuple[str, str, str, tuple[str, ...]]]:
+    """Like rule_set, with each rule's resourceNames (empty: any object)."""
+    return {(g, r, v, tuple(sorted(rule.get("resourceNames") or []))) for rule in rules
+            for g in rule.get("apiGroups", []) for r in rule.get("resources", []) for v in rule.get("verbs", [])}
+
+
+def run_help_default(flag: str) -> str | None:
+    """The default `aws-baseline-operator run --help` prints for `flag`."""
+    binary = os.environ.get("OPERATOR_BIN") or str(ROOT / "target" / "debug" / "aws-baseline-operator")
+    out = subprocess.run([binary, "run", "--help"], check=True, capture_output=True, text=True, timeout=60).stdout
+    m = re.search(re.escape(flag) + r" <[A-Z_]+>.*?\[default: ([^\]]+)\]", out, re.S)
+    return m.group(1) if m else None
+
+
+# The Lease the operator elects on: the binary's default --lease-name, which the chart passes explicitly and the
+# Role's resourceNames name. src/rbac.rs has no resourceNames (yet): get/update are expected limited to this Lease,
+# create unlimited (create cannot be limited by name). If `rbac` ever prints resourceNames, those are compared.
+LEASE = run_help_default("--lease-name")
+EXPECTED_ROLE = {
+    (g, r, v, tuple(sorted(rule["resourceNames"])) if "resourceNames" in rule
+     else ((LEASE,) if (g, r) == ("coordination.k8s.io", "leases") and v != "create" else ()))
+    for rule in RBAC["releaseNamespaceRole"] for g in rule["apiGroups"] for r in rule["resources"]
+    for v in rule["verbs"]}
+AGGREGATE_PREFIX = "rbac.authorization.k8s.io/aggregate-to-"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The metrics the operator exports, read from src/metrics.rs (prometheus-client: a Registry with a prefix, each
+# metric registered under a name; counters get _total, histograms _bucket/_sum/_count; labels are the fields of the
+# EncodeLabelSet structs). The PrometheusRule may only name these.
+# ---------------------------------------------------------------------------------------------------------------
+def exported_metrics() -> tuple[dict[str, set[str]], list[float]]:
+    text = (ROOT / "src" / "metrics.rs").read_text()
+    prefix = re.search(r'Registry::with_prefix\("(\w+)"\)', text).group(1)
+    structs = {name: set(re.findall(r"pub (\w+):", body))
+               for name, body in re.findall(r"pub struct (\w+) \{(.*?)\n\}", text, re.S)}
+    types: dict[str, tuple[str, set[str]]] = {}
+    for var, labels, kind in re.findall(r"let (\w+) = Family::<(\w+),\s*(\w+)>", text):
+        types[var] = (kind, structs.get(labels, set()))
+    for var, kind in re.findall(r"let (\w+) = (Counter|Gauge|Histogram)::", text):
+        types[var] = (kind, set())
+    series: dict[str, set[str]] = {}
+    for name, var in re.findall(r'register\(\s*"(\w+)",\s*"[^"]*",\s*(\w+)\.clone\(\)', text, re.S):
+        kind, labels = types[var]
+        base = f"{prefix}_{name}"
+        if kind == "Counter":
+            series[f"{base}_total"] = labels
+        elif kind == "Histogram":
+            series.update({f"{base}_bucket": labels | {"le"}, f"{base}_sum": labels, f"{base}_count": labels})
+        else:
+            series[base] = labels
+    buckets = [float(b) for b in re.findall(r"Histogram::new\(\[([^\]]*)\]", text)[0].split(",") if b.strip()]
+    return series, buckets
+
+
 # Environment the chart sets that the binary does not read yet (flags still to come). A name the chart sets that is
 # neither read by the code nor listed here is a typo and fails the check.
 PENDING_ENV: set[str] = set()
@@ -108,7 +164,8 @@ API_RESOURCES = {
     ],
     ("policy", "v1"): [("poddisruptionbudgets", "PodDisruptionBudget", True)],
     ("networking.k8s.io", "v1"): [("networkpolicies", "NetworkPolicy", True)],
-    ("monitoring.coreos.com", "v1"): [("servicemonitors", "ServiceMonitor", True)],
+    ("monitoring.coreos.com", "v1"): [("servicemonitors", "ServiceMonitor", True),
+                                      ("prometheusrules", "PrometheusRule", True)],
     ("apiextensions.k8s.io", "v1"): [("customresourcedefinitions", "CustomResourceDefinition", False)],
 }
 
@@ -239,12 +296,12 @@ class Render:
         return found[0]
 
 
-def render(name: str, values: dict | None, workdir: Path) -> Render:
+def render(name: str, values: dict | None, workdir: Path, chart: Path = CHART) -> Render:
     """`helm install` of the chart with `values` into a fresh fake API server; returns what Helm rendered."""
     with FakeApiServer() as server:
         config = helm_sdkpy.Configuration(namespace=NAMESPACE, kubeconfig=str(server.kubeconfig(workdir)))
         release = asyncio.run(helm_sdkpy.Install(config).run(
-            name, str(CHART), values=values or None, wait=False, timeout=60))
+            name, str(chart), values=values or None, wait=False, timeout=60))
         return Render(release, server)
 
 
@@ -292,19 +349,29 @@ def has_wildcard(rules: list[dict]) -> bool:
                for x in rule.get(key, []))
 
 
+def is_aggregated(role: dict) -> bool:
+    return any(k.startswith(AGGREGATE_PREFIX) for k in (role["metadata"].get("labels") or {}))
+
+
 def check_rbac(r: Render, sa_name: str) -> None:
-    cluster_roles = r.of_kind("ClusterRole")
+    # The ClusterRoles aggregated into view/edit/admin are for people, bound by nobody: checked by
+    # check_aggregated_roles. The operator's own roles are the others.
+    cluster_roles = [o for o in r.of_kind("ClusterRole") if not is_aggregated(o)]
     roles = r.of_kind("Role")
     granted_cluster = rule_set([rule for cr in cluster_roles for rule in cr.get("rules", [])])
-    granted_ns = rule_set([rule for ro in roles for rule in ro.get("rules", [])])
-    check(not has_wildcard([rule for o in cluster_roles + roles for rule in o.get("rules", [])]),
+    granted_ns = rule_set_named([rule for ro in roles for rule in ro.get("rules", [])])
+    check(not has_wildcard([rule for o in r.of_kind("ClusterRole") + roles for rule in o.get("rules", [])]),
           "RBAC: no '*' in apiGroups, resources, verbs or resourceNames")
     missing = sorted(CLUSTER_PERMISSIONS - granted_cluster)
     extra = sorted(granted_cluster - CLUSTER_PERMISSIONS)
     check(not missing, f"ClusterRole grants every (apiGroup, resource, verb) the operator uses; missing {missing}")
     check(not extra, f"ClusterRole grants nothing more; extra {extra}")
-    check(granted_ns == NAMESPACE_PERMISSIONS,
+    check({(g, res, v) for (g, res, v, _) in granted_ns} == NAMESPACE_PERMISSIONS,
           f"Role grants exactly {sorted(NAMESPACE_PERMISSIONS)}; got {sorted(granted_ns)}")
+    if roles:
+        check(LEASE is not None and granted_ns == EXPECTED_ROLE,
+              f"Lease Role: get/update only on Lease {LEASE!r} (resourceNames), create unlimited; "
+              f"expected {sorted(EXPECTED_ROLE)}, got {sorted(granted_ns)}")
     check(all(ro["metadata"].get("namespace") == NAMESPACE for ro in roles),
           "Lease Role lives in the release namespace")
     for kind, role_kind, role_names in (("ClusterRoleBinding", "ClusterRole", cluster_roles),
@@ -317,12 +384,44 @@ def check_rbac(r: Render, sa_name: str) -> None:
             for b in bindings), f"every {role_kind} is bound to ServiceAccount {NAMESPACE}/{sa_name} by a {kind}")
 
 
+def check_aggregated_roles(r: Render, crds: list[dict]) -> None:
+    """<fullname>-view (aggregate-to-view/edit/admin): read every kind; <fullname>-edit (aggregate-to-edit/admin):
+    write only the namespaced kinds, nothing on AwsAccount or any cluster-scoped kind; neither is bound."""
+    plural = {d["spec"]["names"]["plural"]: d["spec"]["scope"] for d in crds if d["spec"]["group"] == "awsbaseline.io"}
+    namespaced = sorted(k for k, scope in plural.items() if scope == "Namespaced")
+    cluster_scoped = sorted(k for k, scope in plural.items() if scope == "Cluster")
+    check("awsaccounts" in cluster_scoped and namespaced == ["monitoringpolicies", "patchschedules"],
+          f"scopes as the CRDs say: namespaced {namespaced}, cluster-scoped {cluster_scoped}")
+    fullname = r.one("Deployment")["metadata"]["name"]
+    agg = {o["metadata"]["name"]: o for o in r.of_kind("ClusterRole") if is_aggregated(o)}
+    view, edit = agg.get(f"{fullname}-view"), agg.get(f"{fullname}-edit")
+    check(sorted(agg) == [f"{fullname}-edit", f"{fullname}-view"],
+          f"aggregated ClusterRoles {fullname}-view and -edit rendered: {sorted(agg)}")
+    if not (view and edit):
+        return
+    labels = lambda o: {k: v for k, v in (o["metadata"].get("labels") or {}).items() if k.startswith(AGGREGATE_PREFIX)}
+    check(labels(view) == {AGGREGATE_PREFIX + x: "true" for x in ("view", "edit", "admin", "cluster-reader")},
+          f"view role aggregates to view, edit, admin, cluster-reader: {labels(view)}")
+    check(labels(edit) == {AGGREGATE_PREFIX + x: "true" for x in ("edit", "admin")},
+          f"edit role aggregates to edit and admin only: {labels(edit)}")
+    check(rule_set(view["rules"]) == {("awsbaseline.io", k, v) for k in plural for v in ("get", "list", "watch")},
+          f"view role: get/list/watch on every kind {sorted(plural)}, nothing else")
+    granted = rule_set(edit["rules"])
+    check(granted == {("awsbaseline.io", k, v) for k in namespaced
+                      for v in ("create", "update", "patch", "delete", "deletecollection")},
+          f"edit role: create/update/patch/delete(collection) on the namespaced kinds {namespaced} only: {sorted(granted)}")
+    check(not [x for x in granted if x[1].split("/")[0] in cluster_scoped or "/" in x[1]],
+          f"edit role: no verb on AwsAccount, AccountBaseline ({cluster_scoped}) or any status subresource")
+    bound = {b["roleRef"]["name"] for b in r.of_kind("ClusterRoleBinding") + r.of_kind("RoleBinding")}
+    check(not bound & set(agg), "aggregated roles are bound by no binding of the chart")
+
+
 def effective(container: dict, pod: dict, key: str):
     c = container.get("securityContext") or {}
     return c[key] if key in c else (pod.get("securityContext") or {}).get(key)
 
 
-def check_pod(r: Render) -> dict:
+def check_pod(r: Render, uid: int | None = 65532) -> dict:
     deployment = r.one("Deployment")
     pod = deployment["spec"]["template"]["spec"]
     containers = pod.get("containers", []) + pod.get("initContainers", [])
@@ -331,7 +430,7 @@ def check_pod(r: Render) -> dict:
         n = c["name"]
         sc = c.get("securityContext") or {}
         check(effective(c, pod, "runAsNonRoot") is True, f"{n}: runAsNonRoot")
-        check(effective(c, pod, "runAsUser") == 65532, f"{n}: runAsUser 65532")
+        check(effective(c, pod, "runAsUser") == uid, f"{n}: runAsUser {uid if uid is not None else 'unset'}")
         check(sc.get("readOnlyRootFilesystem") is True, f"{n}: readOnlyRootFilesystem")
         check(sc.get("allowPrivilegeEscalation") is False, f"{n}: allowPrivilegeEscalation false")
         check(sc.get("privileged") in (None, False), f"{n}: not privileged")
@@ -387,19 +486,83 @@ def check_env_known(op: dict, extra_env: set[str]) -> None:
             check(f"pub {field}:" in cli, f"flag {flag} exists in src/cli.rs")
 
 
-def check_crds(r: Render) -> None:
-    chart_crds = {p.name: p.read_bytes() for p in sorted((CHART / "crds").iterdir())}
-    repo_crds = {p.name: p.read_bytes() for p in sorted(REPO_CRDS.iterdir()) if p.suffix in (".yaml", ".yml")}
-    check(chart_crds == repo_crds,
-          "chart crds/ is identical to the repository's crds/ "
-          f"(else: cp crds/*.yaml {CHART.relative_to(ROOT)}/crds/); chart {sorted(chart_crds)}, repo {sorted(repo_crds)}")
-    repo_names = sorted(d["metadata"]["name"] for b in repo_crds.values() for d in yaml.safe_load_all(b) if d)
-    plurals = sorted(d["spec"]["names"]["plural"] for b in repo_crds.values() for d in yaml.safe_load_all(b)
-                     if d and d["spec"]["group"] == "awsbaseline.io")
+CHART_CRDS = CHART / "files" / "crds.yaml"
+
+
+def repo_crds() -> list[dict]:
+    return [d for p in sorted(REPO_CRDS.iterdir()) if p.suffix in (".yaml", ".yml")
+            for d in yaml.safe_load_all(p.read_text()) if d]
+
+
+def check_crds(r: Render, keep: bool = True, extra_labels: dict | None = None) -> None:
+    """The chart's CRDs are the repository's (what `aws-baseline-operator crd` generates, tests/crds.rs): the file
+    byte for byte, and the rendered objects equal to it apart from the chart's labels and the keep annotation."""
+    repo_files = sorted(p.name for p in REPO_CRDS.iterdir() if p.suffix in (".yaml", ".yml"))
+    check(repo_files == ["awsbaseline.io.yaml"] and CHART_CRDS.read_bytes() == (REPO_CRDS / repo_files[0]).read_bytes(),
+          f"{CHART_CRDS.relative_to(ROOT)} is identical to crds/awsbaseline.io.yaml "
+          f"(else: cp crds/awsbaseline.io.yaml {CHART_CRDS.relative_to(ROOT)})")
+    check(not (CHART / "crds").exists(),
+          "the chart has no crds/ directory (Helm would install it besides the CRD templates, and never upgrade it)")
+    repo = repo_crds()
+    plurals = sorted(d["spec"]["names"]["plural"] for d in repo if d["spec"]["group"] == "awsbaseline.io")
     check(set(plurals) == set(KINDS),
           f"src/rbac.rs covers exactly the kinds in crds/ {plurals}; RBAC has {KINDS}")
+    rendered = {o["metadata"]["name"]: copy.deepcopy(o) for o in r.of_kind("CustomResourceDefinition")}
+    check(sorted(rendered) == sorted(d["metadata"]["name"] for d in repo),
+          f"the chart renders every CRD of crds/: {sorted(rendered)}")
+    labels_ok = keep_ok = same = True
+    for d in repo:
+        o = rendered.get(d["metadata"]["name"])
+        if o is None:
+            same = False
+            continue
+        meta = o["metadata"]
+        labels = meta.pop("labels", {}) or {}
+        annotations = meta.pop("annotations", {}) or {}
+        labels_ok &= labels.get("app.kubernetes.io/managed-by") == "Helm" and all(
+            labels.get(k) == v for k, v in (extra_labels or {}).items())
+        keep_ok &= annotations == ({"helm.sh/resource-policy": "keep"} if keep else {})
+        same &= o == d
+    check(same, "each rendered CRD equals crds/awsbaseline.io.yaml's apart from labels and annotations "
+                "(the fromYaml/toYaml round trip changes nothing)")
+    check(labels_ok, f"CRDs carry the chart's labels{' and commonLabels' if extra_labels else ''}")
+    check(keep_ok, "CRDs annotated helm.sh/resource-policy: keep" if keep else "CRDs without the keep annotation")
     sent = sorted(o["metadata"]["name"] for o in r.created if o.get("kind") == "CustomResourceDefinition")
-    check(sent == repo_names, f"Helm installs the CRDs from crds/: {sent}")
+    check(sent == sorted(rendered), f"Helm creates the CRDs: {sent}")
+
+
+def check_prometheus_rule(r: Render, values: dict) -> None:
+    """Each alert's expression names only metrics src/metrics.rs exports, groups by labels they carry, and
+    selects this release's series."""
+    series, buckets = exported_metrics()
+    print(f"  metrics exported (src/metrics.rs): {sorted(series)}")
+    rules = [rule for g in r.one("PrometheusRule")["spec"]["groups"] for rule in g["rules"]]
+    alerts = {rule["alert"]: rule for rule in rules}
+    check(sorted(alerts) == ["AwsBaselineDriftPersists", "AwsBaselineNoLeader", "AwsBaselineReconcileErrors"],
+          f"alerts: {sorted(alerts)}")
+    for name, rule in alerts.items():
+        expr = rule["expr"]
+        used = set(re.findall(r"\b(awsbaseline_\w+)", expr))
+        unknown = sorted(used - set(series))
+        check(used and not unknown, f"{name}: metrics {sorted(used)} are exported; unknown {unknown}")
+        labels = set().union(*(series.get(m, set()) for m in used))
+        grouped = {x.strip() for g in re.findall(r"\bby\s*\(([^)]*)\)", expr) for x in g.split(",") if x.strip()}
+        check(grouped <= labels, f"{name}: groups by labels the metrics carry: by {sorted(grouped)} of {sorted(labels)}")
+        check(f'namespace="{NAMESPACE}"' in expr, f"{name}: selects the release namespace's series: {expr}")
+        check(rule.get("labels", {}).get("severity") in ("warning", "critical") and rule["annotations"].get("summary"),
+              f"{name}: severity and summary")
+    pr = values["prometheusRule"]
+    check(alerts["AwsBaselineDriftPersists"]["for"] == pr.get("driftFor", "30m")
+          and "awsbaseline_drifted_settings" in alerts["AwsBaselineDriftPersists"]["expr"]
+          and alerts["AwsBaselineDriftPersists"]["expr"].rstrip().endswith("> 0"),
+          "drift alert: awsbaseline_drifted_settings > 0 for driftFor")
+    check("awsbaseline_reconcile_errors_total" in alerts["AwsBaselineReconcileErrors"]["expr"],
+          "reconcile-errors alert on awsbaseline_reconcile_errors_total")
+    check("awsbaseline_leader" in alerts["AwsBaselineNoLeader"]["expr"]
+          and "vector(0)" in alerts["AwsBaselineNoLeader"]["expr"],
+          "no-leader alert: no replica reports awsbaseline_leader 1, also when none is scraped")
+    if max(buckets) <= 60:
+        print(f"  note reconcile_duration_seconds buckets stop at {max(buckets)}s: a pass of minutes lands in +Inf")
 
 
 CHILD_MARKER = "HELM_CHART_CHECK_WORKDIR"
@@ -470,11 +633,12 @@ def run_checks(work: Path) -> int:
     kinds = sorted(o["kind"] for o in r.objects)
     print(f"  rendered: {kinds}")
     check(not r.unexpected, f"Helm made only expected API calls: {r.unexpected}")
-    check(sorted((o["kind"], o["metadata"]["name"]) for o in r.created if o["kind"] != "CustomResourceDefinition")
+    check(sorted((o["kind"], o["metadata"]["name"]) for o in r.created)
           == sorted((o["kind"], o["metadata"]["name"]) for o in r.objects),
           "Helm created exactly the rendered objects")
     sa = r.one("ServiceAccount")
     check_rbac(r, sa["metadata"]["name"])
+    check_aggregated_roles(r, repo_crds())
     op = check_pod(r)
     env = env_of(op)
     check(env.get("POD_NAME", {}).get("valueFrom", {}).get("fieldRef", {}).get("fieldPath") == "metadata.name",
@@ -482,7 +646,10 @@ def run_checks(work: Path) -> int:
     check(env.get("METRICS_ADDR", {}).get("value") == "0.0.0.0:8080", "METRICS_ADDR 0.0.0.0:8080")
     check(env.get("RECONCILE_CONCURRENCY", {}).get("value") == "4", "RECONCILE_CONCURRENCY 4")
     check(env.get("RUST_LOG", {}).get("value", "").startswith("info,"), "RUST_LOG from logLevel")
-    check(op.get("args") == ["--log-format", "text"], "--log-format text")
+    check(op.get("args") == ["--log-format", "text", "--lease-name", LEASE],
+          f"args: --log-format text --lease-name {LEASE} (the binary's default Lease, the one the Role allows)")
+    check(r.one("Deployment")["spec"]["template"]["spec"].get("terminationGracePeriodSeconds") == 300,
+          "terminationGracePeriodSeconds 300 by default (in-flight passes finish after SIGTERM)")
     check("AWS_REGION" not in env and "WATCH_NAMESPACES" not in env,
           "no AWS_REGION / WATCH_NAMESPACES when unset (SDK chain / all namespaces)")
     check_env_known(op, set())
@@ -495,8 +662,8 @@ def run_checks(work: Path) -> int:
     check([(p["name"], p["port"]) for p in svc["spec"]["ports"]] == [("http-metrics", 8080)],
           "metrics Service: port 8080 named http-metrics")
     check(not r.of_kind("PodDisruptionBudget"), "no PodDisruptionBudget with 1 replica")
-    check(not r.of_kind("ServiceMonitor") and not r.of_kind("NetworkPolicy"),
-          "ServiceMonitor and NetworkPolicy off by default")
+    check(not r.of_kind("ServiceMonitor") and not r.of_kind("NetworkPolicy") and not r.of_kind("PrometheusRule"),
+          "ServiceMonitor, NetworkPolicy and PrometheusRule off by default")
     check("pod-identity-association" in r.notes, "NOTES explain EKS Pod Identity when no role ARN is set")
     check_crds(r)
 
@@ -507,7 +674,7 @@ def run_checks(work: Path) -> int:
     op = check_pod(p)
     env = env_of(op)
     check(p.one("Deployment")["spec"]["replicas"] == 2, "2 replicas")
-    check(op.get("args") == ["--log-format", "json"], "--log-format json")
+    check(op.get("args")[:2] == ["--log-format", "json"], "--log-format json")
     check(env.get("AWS_REGION", {}).get("value") == production["aws"]["region"], "AWS_REGION from aws.region")
     check(env.get("LEADER_ELECTION", {}).get("value") == "true", "LEADER_ELECTION true")
     annotations = p.one("ServiceAccount")["metadata"].get("annotations") or {}
@@ -517,6 +684,11 @@ def run_checks(work: Path) -> int:
     check(len(pdb) == 1 and pdb[0]["spec"].get("minAvailable") == 1, "PodDisruptionBudget minAvailable 1 with 2 replicas")
     sm = p.of_kind("ServiceMonitor")
     check(len(sm) == 1 and sm[0]["spec"]["endpoints"][0]["port"] == "http-metrics", "ServiceMonitor on http-metrics")
+    check(sm[0]["metadata"]["labels"].get("release") == "kube-prometheus-stack", "ServiceMonitor labels merged")
+    check_aggregated_roles(p, repo_crds())
+    check_prometheus_rule(p, deep_merge(defaults, production))
+    spread = p.one("Deployment")["spec"]["template"]["spec"].get("topologySpreadConstraints") or []
+    check([c["topologyKey"] for c in spread] == ["topology.kubernetes.io/zone"], "replicas spread over zones")
     netpol = p.of_kind("NetworkPolicy")
     if check(len(netpol) == 1, "NetworkPolicy rendered"):
         spec = netpol[0]["spec"]
@@ -541,6 +713,104 @@ def run_checks(work: Path) -> int:
     check(not v.of_kind("PodDisruptionBudget"), "no PodDisruptionBudget when podDisruptionBudget.enabled=false")
     v = render("no-le", {"leaderElection": {"enabled": False}}, work)
     check(not v.of_kind("Role") and not v.of_kind("RoleBinding"), "no Lease Role without leader election")
+    check("--lease-name" not in v.one("Deployment")["spec"]["template"]["spec"]["containers"][0]["args"],
+          "no --lease-name without leader election")
+
+    print("\n== commonLabels, extraArgs, extraVolumes, topologySpreadConstraints, grace period, PrometheusRule ==")
+    common = {"team": "platform", "cost-centre": "cc-42", "app.kubernetes.io/name": "not-the-chart"}
+    extras = {
+        "global": {"imageRegistry": "registry.example.com"},
+        "replicas": 2,
+        "commonLabels": common,
+        "extraArgs": ["--lease-duration", "30s", "--lease-renew-deadline", "20s"],
+        "extraEnv": [{"name": "AWS_CA_BUNDLE", "value": "/etc/corp-ca/ca.pem"}],
+        "extraVolumes": [{"name": "corp-ca", "configMap": {"name": "corp-ca"}}],
+        "extraVolumeMounts": [{"name": "corp-ca", "mountPath": "/etc/corp-ca", "readOnly": True}],
+        "topologySpreadConstraints": [
+            {"maxSkew": 1, "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "ScheduleAnyway"},
+            {"maxSkew": 1, "topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": "DoNotSchedule",
+             "labelSelector": {"matchLabels": {"app.kubernetes.io/name": "aws-baseline-operator"}}}],
+        "terminationGracePeriodSeconds": 600,
+        "metrics": {"port": 8080, "serviceMonitor": {"enabled": True}},
+        "networkPolicy": {"enabled": True},
+        "prometheusRule": {"enabled": True, "driftFor": "45m", "alertLabels": {"team": "platform"}},
+    }
+    x = render("aws-baseline-operator", extras, work)
+    print(f"  rendered: {sorted(o['kind'] for o in x.objects)}")
+    check(not x.unexpected and sorted((o["kind"], o["metadata"]["name"]) for o in x.created)
+          == sorted((o["kind"], o["metadata"]["name"]) for o in x.objects), "Helm created exactly the rendered objects")
+    own = {k: v for k, v in common.items() if not k.startswith("app.kubernetes.io/")}
+    unlabelled = [f"{o['kind']}/{o['metadata']['name']}" for o in x.objects
+                  if any((o["metadata"].get("labels") or {}).get(k) != v for k, v in own.items())]
+    check(not unlabelled and len({o["kind"] for o in x.objects}) >= 12,
+          f"commonLabels on every object ({len(x.objects)} of {len({o['kind'] for o in x.objects})} kinds); "
+          f"missing on {unlabelled}")
+    check(all((o["metadata"].get("labels") or {}).get("app.kubernetes.io/name") == "aws-baseline-operator"
+              for o in x.objects), "commonLabels cannot override the chart's own labels")
+    deployment = x.one("Deployment")
+    pod = deployment["spec"]["template"]
+    check(all(pod["metadata"]["labels"].get(k) == v for k, v in own.items())
+          and deployment["spec"]["selector"]["matchLabels"] == {"app.kubernetes.io/name": "aws-baseline-operator",
+                                                               "app.kubernetes.io/instance": "aws-baseline-operator"},
+          "commonLabels on the pods; the Deployment selector unchanged")
+    op = check_pod(x)
+    check(op["args"] == ["--log-format", "text", "--lease-name", LEASE] + extras["extraArgs"],
+          f"extraArgs appended after the chart's: {op['args']}")
+    known = all(run_help_default(f) is not None for f in extras["extraArgs"] if f.startswith("--"))
+    check(known, "the extraArgs used here are flags of `aws-baseline-operator run`")
+    check_env_known(op, {"AWS_CA_BUNDLE"})
+    check(env_of(op).get("AWS_CA_BUNDLE", {}).get("value") == "/etc/corp-ca/ca.pem", "extraEnv appended")
+    check(pod["spec"].get("volumes") == extras["extraVolumes"]
+          and op.get("volumeMounts") == extras["extraVolumeMounts"], "extraVolumes and extraVolumeMounts rendered")
+    spread = pod["spec"].get("topologySpreadConstraints") or []
+    check(len(spread) == 2 and spread[0]["labelSelector"] == {"matchLabels": deployment["spec"]["selector"]["matchLabels"]}
+          and spread[1]["labelSelector"] == extras["topologySpreadConstraints"][1]["labelSelector"]
+          and spread[0]["topologyKey"] == "topology.kubernetes.io/zone",
+          "topologySpreadConstraints: a constraint without labelSelector selects the release's pods, one with keeps it")
+    check(pod["spec"].get("terminationGracePeriodSeconds") == 600, "terminationGracePeriodSeconds from values")
+    check_rbac(x, x.one("ServiceAccount")["metadata"]["name"])
+    check_aggregated_roles(x, repo_crds())
+    check_crds(x, keep=True, extra_labels=own)
+    pr = x.one("PrometheusRule")
+    check(pr["metadata"]["namespace"] == NAMESPACE, "PrometheusRule in the release namespace")
+    check_prometheus_rule(x, deep_merge(defaults, extras))
+    check(all(rule["labels"].get("team") == "platform" for g in pr["spec"]["groups"] for rule in g["rules"]),
+          "prometheusRule.alertLabels on every alert")
+
+    print("\n== OpenShift-style security contexts, CRDs without keep ==")
+    o = render("aws-baseline-operator", {
+        "podSecurityContext": {"runAsUser": None, "runAsGroup": None, "fsGroup": None},
+        "securityContext": {"runAsUser": None, "runAsGroup": None},
+        "crds": {"enabled": True, "keep": False}}, work)
+    op = check_pod(o, uid=None)
+    pod = o.one("Deployment")["spec"]["template"]["spec"]
+    check(not {"runAsGroup", "fsGroup"} & (set(pod.get("securityContext") or {}) | set(op.get("securityContext") or {})),
+          "null unsets runAsUser, runAsGroup and fsGroup (the platform assigns them); the rest stays restricted")
+    check_crds(o, keep=False)
+
+    print("\n== crds.enabled=false, rbac.aggregateToDefaultRoles=false ==")
+    n = render("aws-baseline-operator", {"crds": {"enabled": False, "keep": True},
+                                         "rbac": {"aggregateToDefaultRoles": False}}, work)
+    check(not n.of_kind("CustomResourceDefinition")
+          and not [c for c in n.created if c["kind"] == "CustomResourceDefinition"],
+          "crds.enabled=false: no CRD rendered or sent")
+    check(not [c for c in n.of_kind("ClusterRole") if is_aggregated(c)], "no aggregated ClusterRoles when disabled")
+    check_rbac(n, n.one("ServiceAccount")["metadata"]["name"])
+    check("crd | kubectl apply" in n.notes, "NOTES tell how to apply the CRDs when the chart does not")
+
+    print("\n== as a subchart (a parent chart's global values) ==")
+    parent = work / "parent"
+    (parent / "charts").mkdir(parents=True)
+    shutil.copytree(CHART, parent / "charts" / CHART.name)
+    (parent / "Chart.yaml").write_text(yaml.safe_dump({"apiVersion": "v2", "name": "platform", "version": "1.0.0"}))
+    (parent / "values.yaml").write_text(yaml.safe_dump({"global": {"imageRegistry": "registry.example.com",
+                                                                   "imagePullSecrets": []},
+                                                        CHART.name: {"replicas": 1}}))
+    try:
+        sub = render("platform", None, work, chart=parent)
+        check(len(sub.of_kind("Deployment")) == 1, "renders as a subchart with global values")
+    except helm_sdkpy.HelmError as e:
+        check(False, f"renders as a subchart with global values: {e}")
 
     print("\n== the schema rejects bad values ==")
     error = render_error(bad, work)
@@ -550,7 +820,15 @@ def run_checks(work: Path) -> int:
                  {"serviceAccount": {"create": True, "roleArn": "my-role"}},
                  {"serviceAccount": {"create": True, "annotation": {}}},
                  {"image": {"repository": "r", "pullPolicy": "Sometimes"}},
-                 {"metrics": {"port": 8080, "serviceMonitor": {"enabled": "yes"}}}):
+                 {"metrics": {"port": 8080, "serviceMonitor": {"enabled": "yes"}}},
+                 {"crds": {"enabled": "yes", "keep": True}}, {"crds": {"enabled": True, "keep": True, "upgrade": True}},
+                 {"commonLabels": {"team": 1}}, {"extraArgs": "--lease-duration 30s"}, {"extraArgs": [30]},
+                 {"extraVolumes": [{"configMap": {"name": "x"}}]}, {"extraVolumeMounts": [{"name": "x"}]},
+                 {"terminationGracePeriodSeconds": -1}, {"terminationGracePeriodSeconds": "300"},
+                 {"securityContext": {"runAsUsr": 1000}}, {"podSecurityContext": {"runAsUser": "root"}},
+                 {"topologySpreadConstraints": [{"maxSkew": 1, "topologyKey": "zone"}]},
+                 {"rbac": {"aggregateToDefaultRoles": "true"}}, {"rbac": {"aggregateToAdmin": True}},
+                 {"prometheusRule": {"enabled": True, "driftFor": "soon"}}, {"prometheusRule": {"enable": True}}):
         error = render_error(case, work)
         check(error is not None and "schema" in error.lower(), f"rejected: {json.dumps(case)}")
 

@@ -21,13 +21,34 @@
 {{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
-{{/* Labels of every object. */}}
+{{/*
+Labels of every object: the chart's own, then commonLabels (which cannot override the chart's: the selector labels
+and app.kubernetes.io/managed-by must stay what Helm and the Deployment selector expect).
+*/}}
 {{- define "aws-baseline-operator.labels" -}}
-helm.sh/chart: {{ include "aws-baseline-operator.chart" . }}
-{{ include "aws-baseline-operator.selectorLabels" . }}
-app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
-app.kubernetes.io/managed-by: {{ .Release.Service }}
-app.kubernetes.io/part-of: aws-baseline-operator
+{{- $own := dict
+  "helm.sh/chart" (include "aws-baseline-operator.chart" .)
+  "app.kubernetes.io/version" (.Chart.AppVersion | toString)
+  "app.kubernetes.io/managed-by" .Release.Service
+  "app.kubernetes.io/part-of" "aws-baseline-operator" }}
+{{- $own = merge $own (include "aws-baseline-operator.selectorLabels" . | fromYaml) }}
+{{- toYaml (merge $own (deepCopy (.Values.commonLabels | default dict))) }}
+{{- end }}
+
+{{/* Labels of the pods: selector labels (never overridden), podLabels, commonLabels. */}}
+{{- define "aws-baseline-operator.podLabels" -}}
+{{- $labels := include "aws-baseline-operator.selectorLabels" . | fromYaml }}
+{{- $labels = merge $labels (deepCopy (.Values.podLabels | default dict)) (deepCopy (.Values.commonLabels | default dict)) }}
+{{- toYaml $labels }}
+{{- end }}
+
+{{/*
+Name of the leader-election Lease, passed as --lease-name and the only Lease the Role lets the operator read and
+write. Fixed (not derived from the release name) and equal to the binary's default, so pods of an older chart
+version, which do not pass --lease-name, contend for the same Lease during an upgrade's rollout.
+*/}}
+{{- define "aws-baseline-operator.leaseName" -}}
+aws-baseline-operator-leader
 {{- end }}
 
 {{/* Labels that select the operator's pods; never change them between releases (Deployment selectors are immutable). */}}
