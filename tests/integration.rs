@@ -5,6 +5,7 @@
 
 mod support;
 
+mod argo_health;
 mod aws_mocks;
 mod aws_operations;
 mod baseline_mocks;
