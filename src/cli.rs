@@ -51,10 +51,12 @@ pub enum Command {
     Run(crate::controller::RunArgs),
     /// Print every CRD as YAML.
     Crd,
-    /// Show the drift that `apply` would correct. Never writes to AWS.
-    Plan(FileArgs),
-    /// Converge AWS to the manifests (driftPolicy Report baselines are still only reported).
-    Apply(FileArgs),
+    /// Show the drift that `apply` would correct. Never writes to AWS. `--out FILE` saves the plan for
+    /// `apply FILE`.
+    Plan(PlanArgs),
+    /// Converge AWS to the manifests (driftPolicy Report baselines are still only reported), or apply exactly a
+    /// plan saved by `plan --out FILE`.
+    Apply(ApplyArgs),
     /// Like plan, with an exit code for CI: 0 in sync, 2 drift found, 1 error.
     Check(FileArgs),
     /// Print the least-privilege IAM policy (JSON) the operator needs: for the given manifests only what their
@@ -65,7 +67,7 @@ pub enum Command {
     Rbac,
 }
 
-/// Arguments of plan / apply / check.
+/// Arguments of plan and check: which manifests, and how to print the result.
 #[derive(clap::Args, Debug)]
 pub struct FileArgs {
     /// Manifest files or directories (multi-document YAML); `-` reads standard input
@@ -75,9 +77,39 @@ pub struct FileArgs {
     /// Output format.
     #[arg(short = 'o', long, value_enum, default_value_t = Output::Table)]
     pub output: Output,
-    /// `apply` only: do not show the plan and ask for confirmation first. Without it, `apply` on a terminal
-    /// shows what it would change and proceeds only on `yes` (like `terraform apply`); without a terminal (CI)
-    /// it never asks.
+}
+
+/// Arguments of plan.
+#[derive(clap::Args, Debug)]
+pub struct PlanArgs {
+    /// Manifests and output format.
+    #[command(flatten)]
+    pub common: FileArgs,
+    /// Save the plan (the manifests and the AWS state it saw) to FILE; `apply FILE` then applies exactly these
+    /// manifests and refuses if AWS changed since. Not written when the plan has errors.
+    #[arg(long = "out", value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// Arguments of apply: manifests (`-f`) or a saved plan (`PLANFILE`), not both.
+#[derive(clap::Args, Debug)]
+pub struct ApplyArgs {
+    /// A plan saved by `plan --out FILE`: apply exactly its manifests, after checking that AWS still looks as it
+    /// did when the plan was made (no confirmation is asked: the saved plan is what was reviewed).
+    #[arg(
+        value_name = "PLANFILE",
+        conflicts_with = "files",
+        required_unless_present = "files"
+    )]
+    pub plan: Option<PathBuf>,
+    /// Manifest files or directories (multi-document YAML); `-` reads standard input.
+    #[arg(short = 'f', long = "filename", num_args = 1..)]
+    pub files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(short = 'o', long, value_enum, default_value_t = Output::Table)]
+    pub output: Output,
+    /// Do not show the plan and ask for confirmation first. Without it, `apply -f` on a terminal shows what it
+    /// would change and proceeds only on `yes` (like `terraform apply`); without a terminal (CI) it never asks.
     #[arg(long)]
     pub auto_approve: bool,
 }
@@ -386,52 +418,139 @@ fn clip(s: &str) -> String {
     }
 }
 
-/// Run plan / apply / check; returns the process exit code.
-pub async fn run_files(verb: Verb, args: &FileArgs) -> i32 {
-    let m = match manifests::load(&args.files) {
-        Ok(m) => m,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 1;
-        }
-    };
+/// Load manifests for a command, or print why not (exit code 1).
+fn load(files: &[PathBuf]) -> Result<manifests::Manifests, i32> {
+    let m = manifests::load(files).map_err(|e| {
+        eprintln!("error: {e}");
+        1
+    })?;
     for (path, kind) in &m.skipped {
         tracing::debug!(path = %path.display(), kind, "skipped document of another kind");
     }
     if m.baselines.is_empty() && m.schedules.is_empty() && m.monitoring.is_empty() {
         eprintln!(
-            "error: no AccountBaseline, PatchSchedule or MonitoringPolicy found in {:?}",
-            args.files
+            "error: no AccountBaseline, PatchSchedule or MonitoringPolicy found in {files:?}"
         );
-        return 1;
+        return Err(1);
     }
-    let factory = AwsFactory::from_env(CallStats::default()).await;
-    let interactive = {
-        use std::io::IsTerminal;
-        std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
-    };
-    if verb == Verb::Apply && !args.auto_approve && interactive {
-        let planned = evaluate(&factory, &m, Verb::Plan).await;
-        print!("{}", render_table(&planned));
-        if planned.iter().all(|r| r.remaining_drift == 0 && !r.failed) {
-            println!("No changes: AWS matches the manifests.");
-            return 0;
-        }
-        let stdin = std::io::stdin();
-        if !confirmed(&mut stdin.lock(), &mut std::io::stdout()) {
-            println!("Apply cancelled.");
-            return 1;
-        }
-    }
-    let results = evaluate(&factory, &m, verb).await;
-    let code = exit_code(verb, &results);
-    match args.output {
-        Output::Table => print!("{}", render_table(&results)),
+    Ok(m)
+}
+
+fn print_results(output: Output, verb: Verb, code: i32, results: &[Evaluated]) {
+    match output {
+        Output::Table => print!("{}", render_table(results)),
         Output::Json => println!(
             "{}",
-            serde_json::to_string_pretty(&json_report(verb, code, &results)).unwrap_or_default()
+            serde_json::to_string_pretty(&json_report(verb, code, results)).unwrap_or_default()
         ),
     }
+}
+
+/// Run plan or check over manifest files; returns the process exit code.
+pub async fn run_files(verb: Verb, args: &FileArgs) -> i32 {
+    let m = match load(&args.files) {
+        Ok(m) => m,
+        Err(code) => return code,
+    };
+    let factory = AwsFactory::from_env(CallStats::default()).await;
+    let results = evaluate(&factory, &m, verb).await;
+    let code = exit_code(verb, &results);
+    print_results(args.output, verb, code, &results);
+    code
+}
+
+/// `plan`, optionally saving the plan (`--out FILE`) for `apply FILE`.
+pub async fn run_plan(args: &PlanArgs) -> i32 {
+    let Some(out) = &args.out else {
+        return run_files(Verb::Plan, &args.common).await;
+    };
+    let m = match load(&args.common.files) {
+        Ok(m) => m,
+        Err(code) => return code,
+    };
+    let factory = AwsFactory::from_env(CallStats::default()).await;
+    let results = evaluate(&factory, &m, Verb::Plan).await;
+    let code = exit_code(Verb::Plan, &results);
+    print_results(args.common.output, Verb::Plan, code, &results);
+    if code != 0 {
+        eprintln!("error: the plan has errors; not saved to {}", out.display());
+        return code;
+    }
+    match crate::planfile::SavedPlan::new(&m, &results).write(out) {
+        Ok(()) => {
+            eprintln!(
+                "Saved the plan to {}. Apply exactly it with: aws-baseline-operator apply {}",
+                out.display(),
+                out.display()
+            );
+            0
+        }
+        Err(e) => {
+            eprintln!("error: cannot save the plan to {}: {e}", out.display());
+            1
+        }
+    }
+}
+
+/// `apply -f FILES` (asking first on a terminal unless `--auto-approve`) or `apply PLANFILE`.
+pub async fn run_apply(args: &ApplyArgs) -> i32 {
+    let factory;
+    let m = if let Some(path) = &args.plan {
+        let saved = match crate::planfile::SavedPlan::read(path) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 1;
+            }
+        };
+        let m = match saved.manifests() {
+            Ok(m) => m,
+            Err(e) => {
+                eprintln!("error: {}: {e}", path.display());
+                return 1;
+            }
+        };
+        factory = AwsFactory::from_env(CallStats::default()).await;
+        let now = evaluate(&factory, &m, Verb::Plan).await;
+        let changed = saved.changes_since(&now);
+        if !changed.is_empty() {
+            eprintln!(
+                "error: AWS changed since the plan in {} was made ({}); nothing was applied. Run plan again:\n  {}",
+                path.display(),
+                saved.created_at,
+                changed.join("\n  ")
+            );
+            return 1;
+        }
+        m
+    } else {
+        let m = match load(&args.files) {
+            Ok(m) => m,
+            Err(code) => return code,
+        };
+        factory = AwsFactory::from_env(CallStats::default()).await;
+        let interactive = {
+            use std::io::IsTerminal;
+            std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
+        };
+        if !args.auto_approve && interactive {
+            let planned = evaluate(&factory, &m, Verb::Plan).await;
+            print!("{}", render_table(&planned));
+            if planned.iter().all(|r| r.remaining_drift == 0 && !r.failed) {
+                println!("No changes: AWS matches the manifests.");
+                return 0;
+            }
+            let stdin = std::io::stdin();
+            if !confirmed(&mut stdin.lock(), &mut std::io::stdout()) {
+                println!("Apply cancelled.");
+                return 1;
+            }
+        }
+        m
+    };
+    let results = evaluate(&factory, &m, Verb::Apply).await;
+    let code = exit_code(Verb::Apply, &results);
+    print_results(args.output, Verb::Apply, code, &results);
     code
 }
 

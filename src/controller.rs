@@ -3,7 +3,7 @@
 
 use crate::api::account_baseline::AccountBaselineStatus;
 use crate::api::aws_account::AwsAccountStatus;
-use crate::api::common::{condition, set_condition, DeletionPolicy, Owner};
+use crate::api::common::{condition, set_condition, with_stalled, DeletionPolicy, Owner};
 use crate::api::{AccountBaseline, AwsAccount, MonitoringPolicy, PatchSchedule};
 use crate::aws::{AwsFactory, CallStats};
 use crate::engine::fleet;
@@ -901,15 +901,20 @@ pub async fn reconcile_account(
         }
         Err(e) => (false, e.category(), e.to_string()),
     };
-    status.conditions = vec![set_condition(
+    status.conditions = with_stalled(
+        vec![set_condition(
+            &previous.conditions,
+            condition::READY,
+            ready,
+            reason,
+            message,
+            obj.metadata.generation,
+            &t,
+        )],
         &previous.conditions,
-        condition::READY,
-        ready,
-        reason,
-        message,
         obj.metadata.generation,
         &t,
-    )];
+    );
     if Some(&status) != obj.status.as_ref() {
         let api: Api<AwsAccount> = Api::all(ctx.client.clone());
         let patch = json!({"apiVersion": "awsbaseline.io/v1alpha1", "kind": "AwsAccount", "status": status});

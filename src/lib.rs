@@ -13,6 +13,8 @@ pub mod metrics;
 pub mod monitoring;
 pub mod names;
 pub mod patching;
+pub mod planfile;
+pub mod progress;
 pub mod rbac;
 
 /// Install aws-lc-rs as the process-wide rustls crypto provider, before any TLS client is built (kube's and the

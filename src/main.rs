@@ -14,6 +14,36 @@ fn init_tracing(format: LogFormat, default_level: &str) {
     }
 }
 
+/// plan / apply / check: warnings (or `RUST_LOG`) to standard error, and on a terminal a progress line per
+/// account/region/component as the pass goes (src/progress.rs); none in CI, where standard error is no terminal.
+fn init_cli_tracing(format: LogFormat) {
+    use std::io::IsTerminal;
+    use tracing_subscriber::filter::Targets;
+    use tracing_subscriber::prelude::*;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
+    let log = match format {
+        LogFormat::Json => tracing_subscriber::fmt::layer()
+            .json()
+            .with_writer(std::io::stderr)
+            .boxed(),
+        LogFormat::Text => tracing_subscriber::fmt::layer()
+            .with_writer(std::io::stderr)
+            .boxed(),
+    };
+    let progress = std::io::stderr().is_terminal().then(|| {
+        aws_baseline_operator::progress::TerminalProgress::new().with_filter(
+            Targets::new().with_target(
+                aws_baseline_operator::progress::TARGET,
+                tracing::Level::DEBUG,
+            ),
+        )
+    });
+    tracing_subscriber::registry()
+        .with(log.with_filter(filter))
+        .with(progress)
+        .init();
+}
+
 #[tokio::main]
 async fn main() {
     aws_baseline_operator::install_crypto_provider();
@@ -64,14 +94,17 @@ async fn main() {
                 }
             }
         }
-        Command::Plan(a) | Command::Apply(a) | Command::Check(a) => {
-            init_tracing(cli.log_format, "warn");
-            let verb = match &cli.command {
-                Command::Plan(_) => Verb::Plan,
-                Command::Apply(_) => Verb::Apply,
-                _ => Verb::Check,
-            };
-            cli::run_files(verb, a).await
+        Command::Plan(a) => {
+            init_cli_tracing(cli.log_format);
+            cli::run_plan(a).await
+        }
+        Command::Apply(a) => {
+            init_cli_tracing(cli.log_format);
+            cli::run_apply(a).await
+        }
+        Command::Check(a) => {
+            init_cli_tracing(cli.log_format);
+            cli::run_files(Verb::Check, a).await
         }
     };
     std::process::exit(code);

@@ -1,8 +1,30 @@
 //! Reading AwsAccount / AccountBaseline / PatchSchedule manifests from files and directories (multi-document YAML).
 
 use crate::api::{AccountBaseline, AwsAccount, MonitoringPolicy, PatchSchedule};
-use serde::Deserialize;
 use std::path::{Path, PathBuf};
+
+/// How every YAML this crate reads is parsed (manifests, EKS add-on configuration values; the tests too):
+/// serde-saphyr, kube's YAML crate, with its default budget against alias bombs, set to read untyped values the way
+/// serde_yaml 0.9 did — YAML 1.2 booleans only (`yes`/`on` stay strings), `0755` and `1_000` stay strings, a
+/// repeated key is an error (as with serde_yaml, and as the API server's strict field validation refuses it: a
+/// manifest whose `regions:` appears twice must not silently mean the second), `.inf`/`.nan` become JSON null —
+/// and one-line errors
+/// (`... at line L, column C`).
+pub fn yaml_options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        strict_booleans: true,
+        leading_zero_numbers_as_strings: true,
+        underscored_numbers_as_strings: true,
+        duplicate_keys: serde_saphyr::DuplicateKeyPolicy::Error,
+        non_finite_float_policy: serde_saphyr::NonFiniteFloatPolicy::PassThrough,
+        with_snippet: false,
+    }
+}
+
+/// One YAML document, read with [`yaml_options`].
+pub fn from_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, serde_saphyr::Error> {
+    serde_saphyr::from_str_with_options(text, yaml_options())
+}
 
 /// Errors reading manifests; each names the file.
 #[derive(Debug, thiserror::Error)]
@@ -71,7 +93,7 @@ fn plain_kustomization(dir: &Path, file: &Path) -> Result<Vec<PathBuf>, Manifest
         path: file.to_path_buf(),
         source,
     })?;
-    let doc: serde_json::Value = serde_yaml::from_str(&text).map_err(|_| refuse())?;
+    let doc: serde_json::Value = from_yaml(&text).map_err(|_| refuse())?;
     let keys_ok = doc.as_object().is_some_and(|o| {
         o.keys()
             .all(|k| matches!(k.as_str(), "apiVersion" | "kind" | "resources"))
@@ -145,6 +167,114 @@ where
     Ok(object)
 }
 
+/// Where each object was first declared, to refuse the same object twice.
+type Seen = std::collections::BTreeMap<(String, String), String>;
+
+impl Manifests {
+    /// Add one parsed document (document `index` of `path`): objects of other API groups are skipped, ours are
+    /// checked as the API server would and must be unique.
+    fn add(
+        &mut self,
+        value: serde_json::Value,
+        path: &Path,
+        index: usize,
+        seen: &mut Seen,
+    ) -> Result<(), ManifestError> {
+        let invalid = |message: String| ManifestError::Invalid {
+            path: path.to_path_buf(),
+            index,
+            message,
+        };
+        if value.is_null() {
+            return Ok(());
+        }
+        let kind = value
+            .get("kind")
+            .and_then(|k| k.as_str())
+            .unwrap_or_default()
+            .to_string();
+        let api_version = value
+            .get("apiVersion")
+            .and_then(|k| k.as_str())
+            .unwrap_or_default();
+        if api_version != "awsbaseline.io/v1alpha1" {
+            self.skipped.push((path.to_path_buf(), kind));
+            return Ok(());
+        }
+        let meta = &value["metadata"];
+        let name = match (meta["namespace"].as_str(), meta["name"].as_str()) {
+            _ if matches!(kind.as_str(), "AwsAccount" | "AccountBaseline") => {
+                meta["name"].as_str().unwrap_or_default().to_string()
+            }
+            (ns, name) => format!("{}/{}", ns.unwrap_or("default"), name.unwrap_or_default()),
+        };
+        let here = format!("{} document {index}", path.display());
+        if let Some(first) = seen.insert((kind.clone(), name.clone()), here.clone()) {
+            return Err(ManifestError::Duplicate {
+                kind,
+                name,
+                first,
+                second: here,
+            });
+        }
+        match kind.as_str() {
+            "AwsAccount" => self.accounts.push(checked(value).map_err(invalid)?),
+            "AccountBaseline" => self.baselines.push(checked(value).map_err(invalid)?),
+            "PatchSchedule" => {
+                let mut p: PatchSchedule = checked(value).map_err(invalid)?;
+                p.metadata.namespace.get_or_insert_with(|| "default".into());
+                self.schedules.push(p);
+            }
+            "MonitoringPolicy" => {
+                let mut p: MonitoringPolicy = checked(value).map_err(invalid)?;
+                p.metadata.namespace.get_or_insert_with(|| "default".into());
+                self.monitoring.push(p);
+            }
+            _ => self.skipped.push((path.to_path_buf(), kind)),
+        }
+        Ok(())
+    }
+
+    /// Every awsbaseline.io object, as JSON (what a saved plan stores).
+    pub fn objects(&self) -> Vec<serde_json::Value> {
+        let mut out = Vec::new();
+        out.extend(
+            self.accounts
+                .iter()
+                .filter_map(|o| serde_json::to_value(o).ok()),
+        );
+        out.extend(
+            self.baselines
+                .iter()
+                .filter_map(|o| serde_json::to_value(o).ok()),
+        );
+        out.extend(
+            self.schedules
+                .iter()
+                .filter_map(|o| serde_json::to_value(o).ok()),
+        );
+        out.extend(
+            self.monitoring
+                .iter()
+                .filter_map(|o| serde_json::to_value(o).ok()),
+        );
+        out
+    }
+
+    /// Objects stored by [`Manifests::objects`] (`origin` names them in errors), checked again as on load.
+    pub fn from_objects(
+        objects: Vec<serde_json::Value>,
+        origin: &Path,
+    ) -> Result<Self, ManifestError> {
+        let mut m = Self::default();
+        let mut seen = Seen::default();
+        for (i, value) in objects.into_iter().enumerate() {
+            m.add(value, origin, i + 1, &mut seen)?;
+        }
+        Ok(m)
+    }
+}
+
 /// Load every manifest under `paths` (`-` is standard input). Each object is checked against its CEL rules, as
 /// the API server would; the same object twice is an error, and so is a kustomization directory (its files are
 /// not what it renders).
@@ -154,7 +284,7 @@ pub fn load(paths: &[PathBuf]) -> Result<Manifests, ManifestError> {
         collect(p, &mut files)?;
     }
     let mut m = Manifests::default();
-    let mut seen: std::collections::BTreeMap<(String, String), String> = Default::default();
+    let mut seen = Seen::default();
     for path in files {
         let text = if path.as_os_str() == STDIN {
             std::io::read_to_string(std::io::stdin())
@@ -165,60 +295,18 @@ pub fn load(paths: &[PathBuf]) -> Result<Manifests, ManifestError> {
             path: path.clone(),
             source,
         })?;
-        for (i, doc) in serde_yaml::Deserializer::from_str(&text).enumerate() {
+        // Documents are counted from 1, empty ones (a bare `---`, only comments) not counted.
+        let mut bytes = text.as_bytes();
+        let docs =
+            serde_saphyr::read_with_options::<_, serde_json::Value>(&mut bytes, yaml_options());
+        for (i, doc) in docs.enumerate() {
             let invalid = |message: String| ManifestError::Invalid {
                 path: path.clone(),
                 index: i + 1,
                 message,
             };
-            let value = serde_json::Value::deserialize(doc).map_err(|e| invalid(e.to_string()))?;
-            if value.is_null() {
-                continue;
-            }
-            let kind = value
-                .get("kind")
-                .and_then(|k| k.as_str())
-                .unwrap_or_default()
-                .to_string();
-            let api_version = value
-                .get("apiVersion")
-                .and_then(|k| k.as_str())
-                .unwrap_or_default();
-            if api_version != "awsbaseline.io/v1alpha1" {
-                m.skipped.push((path.clone(), kind));
-                continue;
-            }
-            let meta = &value["metadata"];
-            let name = match (meta["namespace"].as_str(), meta["name"].as_str()) {
-                _ if matches!(kind.as_str(), "AwsAccount" | "AccountBaseline") => {
-                    meta["name"].as_str().unwrap_or_default().to_string()
-                }
-                (ns, name) => format!("{}/{}", ns.unwrap_or("default"), name.unwrap_or_default()),
-            };
-            let here = format!("{} document {}", path.display(), i + 1);
-            if let Some(first) = seen.insert((kind.clone(), name.clone()), here.clone()) {
-                return Err(ManifestError::Duplicate {
-                    kind,
-                    name,
-                    first,
-                    second: here,
-                });
-            }
-            match kind.as_str() {
-                "AwsAccount" => m.accounts.push(checked(value).map_err(invalid)?),
-                "AccountBaseline" => m.baselines.push(checked(value).map_err(invalid)?),
-                "PatchSchedule" => {
-                    let mut p: PatchSchedule = checked(value).map_err(invalid)?;
-                    p.metadata.namespace.get_or_insert_with(|| "default".into());
-                    m.schedules.push(p);
-                }
-                "MonitoringPolicy" => {
-                    let mut p: MonitoringPolicy = checked(value).map_err(invalid)?;
-                    p.metadata.namespace.get_or_insert_with(|| "default".into());
-                    m.monitoring.push(p);
-                }
-                _ => m.skipped.push((path.clone(), kind)),
-            }
+            let value = doc.map_err(|e| invalid(e.to_string()))?;
+            m.add(value, &path, i + 1, &mut seen)?;
         }
     }
     Ok(m)
@@ -234,6 +322,18 @@ mod tests {
             .unwrap()
             .write_all(body.as_bytes())
             .unwrap();
+    }
+
+    #[test]
+    fn a_repeated_key_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "a.yaml",
+            "apiVersion: awsbaseline.io/v1alpha1\nkind: AwsAccount\nmetadata: {name: a}\nspec:\n  accountId: '123456789012'\n  regions: [us-east-1]\n  regions: [eu-west-1]\n",
+        );
+        let e = load(&[dir.path().join("a.yaml")]).unwrap_err().to_string();
+        assert!(e.contains("a.yaml") && e.contains("regions"), "{e}");
     }
 
     #[test]

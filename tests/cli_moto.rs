@@ -402,3 +402,84 @@ sys.exit(os.waitstatus_to_exitcode(status))
     assert_eq!(code(&out), 0, "{}", stdout(&out));
     assert!(topics().await > 0);
 }
+
+/// `plan --out FILE` saves the manifests and what AWS looked like; `apply FILE` applies exactly that, and refuses
+/// (writing nothing) once AWS has changed since. A plan with errors is not saved.
+#[tokio::test]
+async fn saved_plans_apply_exactly_or_not_at_all() {
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.json");
+    let plan_arg = plan.to_str().unwrap();
+    let manifests = [
+        "-f",
+        "examples/aws-account.yaml",
+        "examples/monitoring-application.yaml",
+    ];
+    let sns = aws_sdk_sns::Client::new(&moto.sdk_config("eu-west-1").await);
+    let topics = || async { sns.list_topics().send().await.unwrap().topics().to_vec() };
+    let err = |o: &Output| String::from_utf8_lossy(&o.stderr).to_string();
+
+    let out = cli(
+        &moto,
+        &[&["plan", "--out", plan_arg][..], &manifests].concat(),
+    );
+    assert_eq!(code(&out), 0, "{}", err(&out));
+    assert!(err(&out).contains("Apply exactly it with"), "{}", err(&out));
+    assert!(topics().await.is_empty(), "plan writes nothing");
+
+    // Usage: a plan file and -f together, or neither, is a usage error (1, never 2).
+    let both = cli(&moto, &[&["apply", plan_arg][..], &manifests].concat());
+    assert_eq!(code(&both), 1, "{}", err(&both));
+    assert_eq!(code(&cli(&moto, &["apply"])), 1);
+
+    let out = cli(&moto, &["apply", plan_arg]);
+    assert_eq!(code(&out), 0, "{}\n{}", stdout(&out), err(&out));
+    assert!(!topics().await.is_empty());
+    let out = cli(&moto, &[&["check"][..], &manifests].concat());
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+
+    // A plan of the converged state; then someone deletes a topic: the saved plan is stale.
+    let out = cli(
+        &moto,
+        &[&["plan", "--out", plan_arg][..], &manifests].concat(),
+    );
+    assert_eq!(code(&out), 0, "{}", err(&out));
+    let before = topics().await;
+    let gone = before[0].topic_arn().unwrap().to_string();
+    sns.delete_topic().topic_arn(&gone).send().await.unwrap();
+    let out = cli(&moto, &["apply", plan_arg]);
+    assert_eq!(code(&out), 1, "{}", stdout(&out));
+    let e = err(&out);
+    assert!(
+        e.contains("AWS changed since the plan") && e.contains("nothing was applied"),
+        "{e}"
+    );
+    assert!(
+        e.contains("MonitoringPolicy") && e.contains("now differs"),
+        "{e}"
+    );
+    assert_eq!(topics().await.len(), before.len() - 1, "nothing applied");
+
+    // A file that is not a plan is refused before any AWS call.
+    std::fs::write(&plan, "{\"kind\": \"ConfigMap\"}").unwrap();
+    let out = cli(&moto, &["apply", plan_arg]);
+    assert_eq!(code(&out), 1);
+    assert!(err(&out).contains("not a plan written by `plan --out`"));
+
+    // The policy without its AwsAccount fails: no plan is saved.
+    std::fs::remove_file(&plan).unwrap();
+    let out = cli(
+        &moto,
+        &[
+            "plan",
+            "--out",
+            plan_arg,
+            "-f",
+            "examples/monitoring-application.yaml",
+        ],
+    );
+    assert_eq!(code(&out), 1);
+    assert!(err(&out).contains("not saved"), "{}", err(&out));
+    assert!(!plan.exists());
+}

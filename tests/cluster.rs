@@ -8,6 +8,7 @@
 use crate::support::control_plane::{ControlPlane, OPERATOR_NAMESPACE, RELEASE};
 use crate::support::{self, Moto};
 use aws_baseline_operator::aws::counter::is_mutating;
+use aws_baseline_operator::manifests::{from_yaml, yaml_options};
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use kube::api::{
     ApiResource, DeleteParams, DynamicObject, GroupVersionKind, ListParams, Patch, PatchParams,
@@ -122,11 +123,10 @@ where
 
 fn yaml_documents(path: &Path) -> Vec<Value> {
     let text = std::fs::read_to_string(path).unwrap();
-    serde_yaml::Deserializer::from_str(&text)
-        .filter_map(|d| {
-            let v: Value = serde::Deserialize::deserialize(d).unwrap();
-            (!v.is_null()).then_some(v)
-        })
+    serde_saphyr::from_multiple_with_options::<Value>(&text, yaml_options())
+        .unwrap()
+        .into_iter()
+        .filter(|v| !v.is_null())
         .collect()
 }
 
@@ -150,8 +150,7 @@ async fn crds_are_accepted_established_and_explained() {
     let crds: Api<CustomResourceDefinition> = Api::all(client.clone());
     let yaml = aws_baseline_operator::api::crds_yaml().unwrap();
     let mut names = Vec::new();
-    for doc in serde_yaml::Deserializer::from_str(&yaml) {
-        let crd: Value = serde::Deserialize::deserialize(doc).unwrap();
+    for crd in serde_saphyr::from_multiple_with_options::<Value>(&yaml, yaml_options()).unwrap() {
         let name = crd["metadata"]["name"].as_str().unwrap().to_string();
         crds.patch(
             &name,
@@ -331,7 +330,7 @@ async fn admission_rejects_the_invalid_corpus_and_admits_large_objects() {
     )
     .await
     .unwrap();
-    let corpus: Value = serde_yaml::from_str(
+    let corpus: Value = from_yaml(
         &std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/tests/admission/corpus.yaml"
@@ -795,6 +794,38 @@ async fn operator_binary_on_a_real_control_plane() {
     assert!(
         message.contains("a composite alarm cannot have the name of a metric alarm"),
         "{message}"
+    );
+    // kstatus: an error only a spec change fixes is Stalled (Flux and Argo fail now, not at their timeout); a
+    // converged object has no Stalled condition.
+    let stalled = condition(&o, "Stalled").expect("Stalled condition");
+    assert_eq!(
+        (&stalled["status"], &stalled["reason"]),
+        (&json!("True"), &json!("InvalidSpec"))
+    );
+    assert!(condition(&get(&admin, &alerts).await.unwrap(), "Stalled").is_none());
+    // The printer columns' JSONPaths as the API server evaluates them (`kubectl get` asks for a Table).
+    let table: Value = admin
+        .request(
+            http::Request::get(
+                "/apis/awsbaseline.io/v1alpha1/namespaces/e2e-team-a/monitoringpolicies/invalid",
+            )
+            .header("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io")
+            .body(Vec::new())
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    let columns: Vec<&str> = table["columnDefinitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    let reason_at = columns.iter().position(|c| *c == "Reason").unwrap();
+    assert_eq!(
+        table["rows"][0]["cells"][reason_at], "InvalidSpec",
+        "{columns:?} {}",
+        table["rows"]
     );
 
     // What AWS holds now.

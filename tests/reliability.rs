@@ -207,6 +207,11 @@ async fn failures_settle_into_backoff_and_show_in_ready() {
         "{message}"
     );
     assert!(message.len() < 400, "{message}");
+    assert_eq!(
+        condition(&o, "Stalled").map(|c| c["reason"].clone()),
+        Some(json!("AssumeRoleDenied")),
+        "a refused AssumeRole needs a person: kstatus Stalled"
+    );
     eventually("AwsAccount Ready=False", CONVERGE, || {
         not_ready(&admin, &rotated, "AssumeRoleDenied")
     })

@@ -38,6 +38,11 @@ fn retain() -> DeletionPolicy {
         json_path = ".status.conditions[?(@.type==\"Ready\")].status"
     ),
     printcolumn(
+        name = "Reason",
+        type_ = "string",
+        json_path = ".status.conditions[?(@.type==\"Ready\")].reason"
+    ),
+    printcolumn(
         name = "Drifted",
         type_ = "string",
         json_path = ".status.conditions[?(@.type==\"Drifted\")].status"

@@ -26,6 +26,11 @@ use std::collections::BTreeMap;
         json_path = ".status.conditions[?(@.type==\"Ready\")].status"
     ),
     printcolumn(
+        name = "Reason",
+        type_ = "string",
+        json_path = ".status.conditions[?(@.type==\"Ready\")].reason"
+    ),
+    printcolumn(
         name = "Caller",
         type_ = "string",
         json_path = ".status.callerArn",

@@ -162,6 +162,51 @@ pub mod condition {
     pub const SYNCED: &str = "Synced";
     /// AWS differs from the spec.
     pub const DRIFTED: &str = "Drifted";
+    /// kstatus `Stalled`: the last error will not go away by retrying; a person has to change the spec, the IAM
+    /// policy or the account. Present only while True, so Flux and Argo CD fail at once instead of waiting for
+    /// their timeout.
+    pub const STALLED: &str = "Stalled";
+}
+
+/// Ready reasons that mean "stalled": retrying cannot fix them (a spec, IAM or account change can). Throttling,
+/// network errors, a missing AwsAccount (GitOps may apply it next) and unclassified AWS errors are not.
+pub const STALLING_REASONS: &[&str] = &[
+    "InvalidSpec",
+    "InvalidInput",
+    "QuotaExceeded",
+    "AccessDenied",
+    "NoCredentials",
+    "AssumeRoleDenied",
+    "UnknownRegion",
+    "AccountMismatch",
+    "RoleNotAllowed",
+    "AccountNotAllowed",
+];
+
+/// `conditions` with a `Stalled=True` condition appended when their `Ready` is False for a stalling reason (same
+/// reason and message), and without one otherwise.
+pub fn with_stalled(
+    mut conditions: Vec<Condition>,
+    previous: &[Condition],
+    generation: Option<i64>,
+    now: &Time,
+) -> Vec<Condition> {
+    conditions.retain(|c| c.type_ != condition::STALLED);
+    let stalled = find_condition(&conditions, condition::READY)
+        .filter(|r| r.status == "False" && STALLING_REASONS.contains(&r.reason.as_str()))
+        .map(|r| {
+            set_condition(
+                previous,
+                condition::STALLED,
+                true,
+                &r.reason,
+                r.message.clone(),
+                generation,
+                now,
+            )
+        });
+    conditions.extend(stalled);
+    conditions
 }
 
 /// Build a condition, keeping `lastTransitionTime` from `previous` when the status did not flip.

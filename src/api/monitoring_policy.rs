@@ -46,6 +46,11 @@ fn cis_namespace() -> String {
         json_path = ".status.conditions[?(@.type==\"Ready\")].status"
     ),
     printcolumn(
+        name = "Reason",
+        type_ = "string",
+        json_path = ".status.conditions[?(@.type==\"Ready\")].reason"
+    ),
+    printcolumn(
         name = "Drifted",
         type_ = "string",
         json_path = ".status.conditions[?(@.type==\"Drifted\")].status"

@@ -184,12 +184,17 @@ pub async fn run(factory: &AwsFactory, input: &BaselineInput<'_>) -> PassReport 
         if let Some(s) = &spec.budgets {
             out.push(budgets::reconcile(&ctx, &home, s).await);
         }
+        crate::progress::finished(&ctx.account_id, &out);
         out
     };
     // Futures are built eagerly (not in a stream closure) so the pass stays `Send` for the controller.
     let per_region: Vec<_> = regions
         .iter()
-        .map(|region| regional(&ctx, spec, region))
+        .map(|region| async {
+            let done = regional(&ctx, spec, region).await;
+            crate::progress::finished(&ctx.account_id, &done);
+            done
+        })
         .collect();
     let regional = stream::iter(per_region)
         .buffered(REGION_CONCURRENCY)

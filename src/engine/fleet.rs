@@ -163,6 +163,39 @@ fn single(
     }
 }
 
+/// The fleet is Stalled while any selected account is: that account will not heal without a person, so a GitOps
+/// tool waiting for the whole object should fail now. Reason and message name the first such account.
+fn fleet_stalled(
+    prev_conditions: &[k8s_openapi::apimachinery::pkg::apis::meta::v1::Condition],
+    results: &[(String, String, PassReport, ReconcileStatus)],
+    generation: Option<i64>,
+    now: &Time,
+) -> Option<k8s_openapi::apimachinery::pkg::apis::meta::v1::Condition> {
+    let stalled: Vec<(
+        &str,
+        &k8s_openapi::apimachinery::pkg::apis::meta::v1::Condition,
+    )> = results
+        .iter()
+        .filter_map(|(name, _, _, s)| {
+            find_condition(&s.conditions, condition::STALLED).map(|c| (name.as_str(), c))
+        })
+        .collect();
+    let (first, c) = stalled.first()?;
+    Some(set_condition(
+        prev_conditions,
+        condition::STALLED,
+        true,
+        &c.reason,
+        format!(
+            "{} account(s) need a change before they can sync; {first}: {}",
+            stalled.len(),
+            c.message
+        ),
+        generation,
+        now,
+    ))
+}
+
 fn merge(
     previous: Option<&AccountBaselineStatus>,
     results: Vec<(String, String, PassReport, ReconcileStatus)>,
@@ -317,6 +350,9 @@ fn merge(
         now,
     );
     common.conditions = vec![ready, synced, drifted];
+    common
+        .conditions
+        .extend(fleet_stalled(prev_conditions, &results, generation, now));
     FleetPass {
         status: AccountBaselineStatus {
             common,

@@ -41,6 +41,9 @@ fn adoptable(tags: &[(String, String)], namespace: &str) -> bool {
     })
 }
 
+/// A progress line (on a terminal) after this many paced alarm writes of one pass.
+const ALARM_WRITES_PER_PROGRESS_LINE: usize = 25;
+
 /// Wait for a PutMetricAlarm / PutCompositeAlarm slot of this account and region, shared by every policy in the
 /// process: two policies writing to one account together stay under CloudWatch's rate.
 async fn pace_alarm_write(ctx: &Ctx<'_>, region: &str) {
@@ -50,6 +53,20 @@ async fn pace_alarm_write(ctx: &Ctx<'_>, region: &str) {
             ctx.input.account.account_id
         );
         crate::aws::pace::wait(&key, ctx.input.alarm_write_interval).await;
+    }
+    let n = ctx
+        .alarm_writes
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        + 1;
+    if n.is_multiple_of(ALARM_WRITES_PER_PROGRESS_LINE) {
+        crate::progress::step(
+            &ctx.input.account.account_id,
+            region,
+            &format!(
+                "{n} alarm writes (paced at one per {:?})",
+                ctx.input.alarm_write_interval
+            ),
+        );
     }
 }
 
@@ -94,6 +111,8 @@ struct Ctx<'a> {
     filters: Vec<DesiredFilter>,
     /// Prefix of dashboard names (`monitoring::short_prefix`).
     short_prefix: String,
+    /// Alarm writes of this pass so far (for progress lines).
+    alarm_writes: std::sync::atomic::AtomicUsize,
 }
 
 impl Ctx<'_> {
@@ -256,6 +275,7 @@ pub async fn run(factory: &AwsFactory, input: &MonitoringInput<'_>) -> Monitorin
         filters,
         short_prefix: monitoring::short_prefix(input.namespace, input.name),
         prefix,
+        alarm_writes: Default::default(),
     };
     let per_region: Vec<_> = regions.iter().map(|r| region_pass(&ctx, r)).collect();
     let results = stream::iter(per_region)
@@ -355,6 +375,7 @@ async fn region_pass(ctx: &Ctx<'_>, region: &str) -> (Vec<ComponentOutcome>, Mon
             super::insights::container_insights(&ctx.session, ctx.input, region, &mut res).await,
         );
     }
+    crate::progress::finished(&ctx.input.account.account_id, &out);
     (out, res)
 }
 

@@ -436,6 +436,7 @@ async fn region_pass(ctx: &Ctx<'_>, region: &str) -> RegionResult {
             .push(failed(patching::COMPLIANCE, region, Ownership::None, e)),
     }
     out.resources = res;
+    crate::progress::finished(&ctx.input.account.account_id, &out.outcomes);
     out
 }
 

@@ -4,8 +4,8 @@ use super::patch::PatchReport;
 use super::PassReport;
 use crate::api::common::ReconcileStatus;
 use crate::api::common::{
-    condition, find_condition, set_condition, ComponentState, ComponentStatus, DriftAction,
-    DriftEntry,
+    condition, find_condition, set_condition, with_stalled, ComponentState, ComponentStatus,
+    DriftAction, DriftEntry,
 };
 use crate::api::monitoring_policy::MonitoringPolicyStatus;
 use crate::api::patch_schedule::PatchScheduleStatus;
@@ -249,7 +249,12 @@ pub fn baseline_status(
 
     ReconcileStatus {
         observed_generation: generation,
-        conditions: vec![ready, synced, drifted],
+        conditions: with_stalled(
+            vec![ready, synced, drifted],
+            prev_conditions,
+            generation,
+            now,
+        ),
         account_id: report
             .account_id
             .clone()
@@ -621,6 +626,8 @@ mod tests {
         let s = baseline_status(None, &r, Some(1), &t("2026-01-01T00:00:00Z"));
         assert_eq!(cond(&s, "Synced"), ("False", "AccessDenied"));
         assert_eq!(cond(&s, "Ready"), ("False", "AccessDenied"));
+        // An IAM fix is needed: kstatus Stalled, so GitOps tools fail now instead of at their timeout.
+        assert_eq!(cond(&s, "Stalled"), ("True", "AccessDenied"));
         let msg = &find_condition(&s.conditions, "Synced").unwrap().message;
         assert!(
             msg.contains("guardduty:UpdateDetector")
@@ -670,6 +677,8 @@ mod tests {
         // Past TRANSIENT_GRACE the outage is no longer hidden behind Ready=True.
         let late = baseline_status(Some(&again), &r, Some(1), &t("2026-01-01T00:07:00Z"));
         assert_eq!(cond(&late, "Ready"), ("False", "Throttled"));
+        // Throttling heals by itself: never Stalled.
+        assert!(find_condition(&late.conditions, "Stalled").is_none());
         let later = baseline_status(Some(&late), &r, Some(1), &t("2026-01-01T00:09:00Z"));
         assert!(!status_changed(Some(&late), &later), "{later:#?}");
     }
@@ -685,5 +694,44 @@ mod tests {
         assert_eq!(cond(&s, "Ready"), ("False", "AccountMismatch"));
         assert_eq!(cond(&s, "Drifted"), ("Unknown", "NotChecked"));
         assert!(s.components.is_empty() && s.drift.is_empty());
+        assert_eq!(cond(&s, "Stalled"), ("True", "AccountMismatch"));
+    }
+
+    #[test]
+    fn stalled_is_set_only_while_a_person_is_needed() {
+        let t0 = t("2026-01-01T00:00:00Z");
+        let bad = PassReport::fatal(EngineError::InvalidSpec("alarm x: no such topic".into()));
+        let s = baseline_status(None, &bad, Some(1), &t0);
+        assert_eq!(cond(&s, "Stalled"), ("True", "InvalidSpec"));
+        let stalled = find_condition(&s.conditions, "Stalled").unwrap();
+        assert_eq!(stalled.message, "alarm x: no such topic");
+        assert_eq!(stalled.observed_generation, Some(1));
+        // Same error on the next pass: nothing new to write.
+        let again = baseline_status(Some(&s), &bad, Some(1), &t("2026-01-01T00:05:00Z"));
+        assert!(!status_changed(Some(&s), &again));
+        // A missing AwsAccount may be applied next by the same GitOps sync: not stalled.
+        let missing = PassReport::fatal(EngineError::AccountNotFound("prod".into()));
+        let m = baseline_status(Some(&s), &missing, Some(2), &t0);
+        assert!(find_condition(&m.conditions, "Stalled").is_none(), "{m:#?}");
+        // Fixed spec, clean pass: Stalled is gone (absent, not False).
+        let ok = report(vec![outcome(
+            ComponentState::InSync,
+            DriftAction::Reported,
+            vec![],
+            None,
+        )]);
+        let fixed = baseline_status(Some(&s), &ok, Some(2), &t0);
+        assert_eq!(cond(&fixed, "Ready"), ("True", "InSync"));
+        assert!(find_condition(&fixed.conditions, "Stalled").is_none());
+        // Drift in detect-only mode is the designed state, not a fault.
+        let drift = report(vec![outcome(
+            ComponentState::Drifted,
+            DriftAction::Reported,
+            vec![freq_drift()],
+            None,
+        )]);
+        let d = baseline_status(Some(&fixed), &drift, Some(2), &t0);
+        assert_eq!(cond(&d, "Ready"), ("False", "DriftReported"));
+        assert!(find_condition(&d.conditions, "Stalled").is_none());
     }
 }
