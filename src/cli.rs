@@ -2,13 +2,12 @@
 //! `iam-policy [-f FILES]`.
 
 use crate::api::common::{find_condition, DriftPolicy, Owner, ReconcileStatus};
-use crate::api::{AccountBaseline, PatchScheduleStatus};
+use crate::api::{AccountBaseline, AwsAccount, PatchScheduleStatus};
 use crate::aws::{AwsFactory, CallStats};
 use crate::engine::fleet;
-use crate::engine::monitoring::{self, MonitoringReport};
-use crate::engine::patch::{self, PatchReport};
-use crate::engine::status::{monitoring_status, patch_status};
-use crate::engine::{EngineError, PassReport};
+use crate::engine::kind::{KindReport, ManagedKind, Pass};
+use crate::engine::status::KindStatus;
+use crate::engine::EngineError;
 use crate::manifests;
 use clap::{Parser, Subcommand, ValueEnum};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
@@ -173,11 +172,6 @@ pub async fn evaluate(
 ) -> Vec<Evaluated> {
     let mut out = Vec::new();
     let now = Time(jiff::Timestamp::now());
-    let account = |name: &str| {
-        m.accounts
-            .iter()
-            .find(|a| a.metadata.name.as_deref() == Some(name))
-    };
     for b in &m.baselines {
         let pass = fleet::apply(
             factory,
@@ -200,83 +194,55 @@ pub async fn evaluate(
             patch: None,
         });
     }
+    out.extend(evaluate_kind(factory, &m.schedules, &m.accounts, verb, &now).await);
+    out.extend(evaluate_kind(factory, &m.monitoring, &m.accounts, verb, &now).await);
+    out
+}
+
+/// Evaluate the objects of one namespaced kind, each against the AwsAccount of the manifests it names.
+async fn evaluate_kind<K: ManagedKind>(
+    factory: &AwsFactory,
+    objects: &[K],
+    accounts: &[AwsAccount],
+    verb: Verb,
+    now: &Time,
+) -> Vec<Evaluated> {
     // Files carry no namespace labels: a label selector in allowedNamespaces is matched against none.
     let no_labels = std::collections::BTreeMap::new();
-    for p in &m.schedules {
-        let ns = p.metadata.namespace.clone().unwrap_or_default();
-        let name = p.metadata.name.clone().unwrap_or_default();
-        let report = match account(&p.spec.account_ref.name) {
-            None => PatchReport {
-                pass: PassReport::fatal(EngineError::AccountNotFound(
-                    p.spec.account_ref.name.clone(),
-                )),
-                ..Default::default()
-            },
+    let mut out = Vec::new();
+    for obj in objects {
+        let ns = obj.meta().namespace.clone().unwrap_or_default();
+        let name = obj.meta().name.clone().unwrap_or_default();
+        let account = accounts
+            .iter()
+            .find(|a| a.metadata.name.as_deref() == Some(obj.account_ref()));
+        let report = match account {
+            None => K::Report::fatal(EngineError::AccountNotFound(obj.account_ref().to_string())),
             Some(a) => {
-                let input = patch::PatchInput {
-                    spec: &p.spec,
+                let pass = Pass {
+                    obj,
                     account: &a.spec,
-                    owner: namespaced_owner("PatchSchedule", &ns, &name, p.metadata.uid.as_deref()),
-                    namespace: &ns,
-                    name: &name,
                     namespace_labels: &no_labels,
+                    owner: namespaced_owner(K::KIND, &ns, &name, obj.meta().uid.as_deref()),
                     previous: None,
-                    mode: mode(verb, p.spec.drift_policy),
+                    mode: mode(verb, obj.drift_policy()),
                     now: now.0,
                 };
-                patch::run(factory, &input).await
+                K::run(factory, &pass).await
             }
         };
-        let status = patch_status(None, &report, p.metadata.generation, &now);
+        let status = K::status_after(None, &report, obj.meta().generation, now);
         out.push(Evaluated {
-            kind: "PatchSchedule",
+            kind: K::KIND,
             name: format!("{ns}/{name}"),
-            remaining_drift: report.pass.remaining_drift(),
-            failed: report.pass.error_category().is_some(),
+            remaining_drift: report.pass().remaining_drift(),
+            failed: report.pass().error_category().is_some(),
             status: serde_json::to_value(&status).unwrap_or_default(),
-            common: status.common.clone(),
-            patch: Some(status),
-        });
-    }
-    for p in &m.monitoring {
-        let ns = p.metadata.namespace.clone().unwrap_or_default();
-        let name = p.metadata.name.clone().unwrap_or_default();
-        let report = match account(&p.spec.account_ref.name) {
-            None => MonitoringReport {
-                pass: PassReport::fatal(EngineError::AccountNotFound(
-                    p.spec.account_ref.name.clone(),
-                )),
-                ..Default::default()
-            },
-            Some(a) => {
-                let input = monitoring::MonitoringInput {
-                    spec: &p.spec,
-                    account: &a.spec,
-                    owner: namespaced_owner(
-                        "MonitoringPolicy",
-                        &ns,
-                        &name,
-                        p.metadata.uid.as_deref(),
-                    ),
-                    namespace: &ns,
-                    name: &name,
-                    namespace_labels: &no_labels,
-                    previous: None,
-                    mode: mode(verb, p.spec.drift_policy),
-                    alarm_write_interval: monitoring::ALARM_WRITE_INTERVAL,
-                };
-                monitoring::run(factory, &input).await
-            }
-        };
-        let status = monitoring_status(None, &report, p.metadata.generation, &now);
-        out.push(Evaluated {
-            kind: "MonitoringPolicy",
-            name: format!("{ns}/{name}"),
-            remaining_drift: report.pass.remaining_drift(),
-            failed: report.pass.error_category().is_some(),
-            status: serde_json::to_value(&status).unwrap_or_default(),
-            common: status.common.clone(),
-            patch: None,
+            common: status.common().clone(),
+            // The table shows a PatchSchedule's next execution and compliance.
+            patch: (&status as &dyn std::any::Any)
+                .downcast_ref::<PatchScheduleStatus>()
+                .cloned(),
         });
     }
     out

@@ -13,6 +13,24 @@ pub use aws_account::{AwsAccount, AwsAccountSpec, AwsAccountStatus};
 pub use monitoring_policy::{MonitoringPolicy, MonitoringPolicySpec, MonitoringPolicyStatus};
 pub use patch_schedule::{PatchSchedule, PatchScheduleSpec, PatchScheduleStatus};
 
+/// One of the kinds this operator serves: what a controller watches, finalizes and writes the status of.
+pub trait Kind:
+    kube::Resource<DynamicType = ()>
+    + Clone
+    + serde::de::DeserializeOwned
+    + serde::Serialize
+    + std::fmt::Debug
+    + Send
+    + Sync
+    + 'static
+{
+}
+
+impl Kind for AccountBaseline {}
+impl Kind for AwsAccount {}
+impl Kind for MonitoringPolicy {}
+impl Kind for PatchSchedule {}
+
 /// Every CRD this operator serves, as multi-document YAML (what `crd` prints and `crds/` holds). Long
 /// descriptions stay on one line (no folding), multi-line ones are literal blocks (`|-`).
 pub fn crds_yaml() -> Result<String, serde_saphyr::SerializeError> {

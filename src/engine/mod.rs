@@ -1,10 +1,25 @@
 //! The pipeline shared by the controller and the CLI:
 //! resolve account -> desired (pure) -> observe (AWS reads) -> diff (pure) -> act -> status (pure).
 
+/// `impl $trait for` each type: access to the part `$field: $part` that every kind's type shares.
+macro_rules! shared_part {
+    ($trait:ident { $get:ident, $get_mut:ident }, $field:ident: $part:ty, for $($t:ty),*) => {$(
+        impl $trait for $t {
+            fn $get(&self) -> &$part {
+                &self.$field
+            }
+            fn $get_mut(&mut self) -> &mut $part {
+                &mut self.$field
+            }
+        }
+    )*};
+}
+
 pub mod baseline;
 pub mod diff;
 pub mod fleet;
 pub mod insights;
+pub mod kind;
 pub mod monitoring;
 pub mod patch;
 pub mod status;

@@ -294,14 +294,63 @@ fn retrying_too_long(
         .is_some_and(|d: std::time::Duration| d >= TRANSIENT_GRACE)
 }
 
+/// A kind's status: the part every kind shares plus whatever the kind adds. Its comparable form clears the
+/// volatile `lastDriftCheckTime`, so every other field, present or added later, decides whether status is written.
+pub trait KindStatus: Clone + PartialEq {
+    /// The shared part.
+    fn common(&self) -> &ReconcileStatus;
+    /// The shared part, to change.
+    fn common_mut(&mut self) -> &mut ReconcileStatus;
+    /// The status without what changes every pass.
+    fn comparable(&self) -> Self {
+        let mut s = self.clone();
+        s.common_mut().last_drift_check_time = None;
+        s
+    }
+}
+
+impl KindStatus for ReconcileStatus {
+    fn common(&self) -> &ReconcileStatus {
+        self
+    }
+    fn common_mut(&mut self) -> &mut ReconcileStatus {
+        self
+    }
+}
+
+shared_part!(
+    KindStatus { common, common_mut },
+    common: ReconcileStatus,
+    for PatchScheduleStatus, MonitoringPolicyStatus, crate::api::account_baseline::AccountBaselineStatus
+);
+
 /// True when `new` says something `old` does not (ignoring `lastDriftCheckTime`): only then is status written.
-pub fn status_changed(old: Option<&ReconcileStatus>, new: &ReconcileStatus) -> bool {
-    let Some(old) = old else { return true };
-    let mut a = old.clone();
-    let mut b = new.clone();
-    a.last_drift_check_time = None;
-    b.last_drift_check_time = None;
-    a != b
+pub fn status_changed<S: KindStatus>(old: Option<&S>, new: &S) -> bool {
+    old.is_none_or(|old| old.comparable() != new.comparable())
+}
+
+/// [`status_changed`] for a PatchSchedule.
+pub use status_changed as patch_status_changed;
+/// [`status_changed`] for a MonitoringPolicy.
+pub use status_changed as monitoring_status_changed;
+
+/// A kind's new status: the shared part from the pass, the rest from `fresh` — or, when the pass could not run
+/// (fatal), what was known before.
+fn kind_status<S: KindStatus + Default>(
+    previous: Option<&S>,
+    pass: &PassReport,
+    generation: Option<i64>,
+    now: &Time,
+    fresh: impl FnOnce() -> S,
+) -> S {
+    let common = baseline_status(previous.map(S::common), pass, generation, now);
+    let mut status = if pass.fatal.is_some() {
+        previous.cloned().unwrap_or_default()
+    } else {
+        fresh()
+    };
+    *status.common_mut() = common;
+    status
 }
 
 /// Status of a PatchSchedule: the shared part from the pass, plus IDs, next execution, executions and
@@ -312,30 +361,15 @@ pub fn patch_status(
     generation: Option<i64>,
     now: &Time,
 ) -> PatchScheduleStatus {
-    let common = baseline_status(previous.map(|p| &p.common), &report.pass, generation, now);
-    if report.pass.fatal.is_some() {
-        return PatchScheduleStatus {
-            common,
-            ..previous.cloned().unwrap_or_default()
-        };
-    }
-    PatchScheduleStatus {
-        common,
-        resources: report.resources.clone(),
-        next_execution_time: report.next_execution.clone(),
-        executions: report.executions.clone(),
-        compliance: report.compliance.clone(),
-    }
-}
-
-/// True when the PatchSchedule status says something new (ignoring `lastDriftCheckTime`).
-pub fn patch_status_changed(old: Option<&PatchScheduleStatus>, new: &PatchScheduleStatus) -> bool {
-    let Some(old) = old else { return true };
-    status_changed(Some(&old.common), &new.common)
-        || old.resources != new.resources
-        || old.next_execution_time != new.next_execution_time
-        || old.executions != new.executions
-        || old.compliance != new.compliance
+    kind_status(previous, &report.pass, generation, now, || {
+        PatchScheduleStatus {
+            common: ReconcileStatus::default(),
+            resources: report.resources.clone(),
+            next_execution_time: report.next_execution.clone(),
+            executions: report.executions.clone(),
+            compliance: report.compliance.clone(),
+        }
+    })
 }
 
 /// MonitoringPolicy status: the common part plus the AWS identifiers per region (kept from `previous` when the
@@ -346,26 +380,12 @@ pub fn monitoring_status(
     generation: Option<i64>,
     now: &Time,
 ) -> MonitoringPolicyStatus {
-    let common = baseline_status(previous.map(|p| &p.common), &report.pass, generation, now);
-    if report.pass.fatal.is_some() {
-        return MonitoringPolicyStatus {
-            common,
-            ..previous.cloned().unwrap_or_default()
-        };
-    }
-    MonitoringPolicyStatus {
-        common,
-        resources: report.resources.clone(),
-    }
-}
-
-/// True when the MonitoringPolicy status says something new (ignoring `lastDriftCheckTime`).
-pub fn monitoring_status_changed(
-    old: Option<&MonitoringPolicyStatus>,
-    new: &MonitoringPolicyStatus,
-) -> bool {
-    let Some(old) = old else { return true };
-    status_changed(Some(&old.common), &new.common) || old.resources != new.resources
+    kind_status(previous, &report.pass, generation, now, || {
+        MonitoringPolicyStatus {
+            common: ReconcileStatus::default(),
+            resources: report.resources.clone(),
+        }
+    })
 }
 
 /// A Kubernetes event to publish.
@@ -733,5 +753,23 @@ mod tests {
         let d = baseline_status(Some(&fixed), &drift, Some(2), &t0);
         assert_eq!(cond(&d, "Ready"), ("False", "DriftReported"));
         assert!(find_condition(&d.conditions, "Stalled").is_none());
+    }
+
+    #[test]
+    fn every_status_field_but_the_check_time_is_compared() {
+        let old = PatchScheduleStatus {
+            common: ReconcileStatus {
+                last_drift_check_time: Some(t("2026-01-01T00:00:00Z")),
+                ..Default::default()
+            },
+            next_execution_time: Some("2026-01-04T02:00:00Z".into()),
+            ..Default::default()
+        };
+        let mut later = old.clone();
+        later.common.last_drift_check_time = Some(t("2026-01-01T00:05:00Z"));
+        assert!(!status_changed(Some(&old), &later));
+        later.next_execution_time = Some("2026-01-11T02:00:00Z".into());
+        assert!(status_changed(Some(&old), &later));
+        assert!(status_changed(None, &old));
     }
 }

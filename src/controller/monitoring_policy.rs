@@ -1,0 +1,64 @@
+//! MonitoringPolicy: what the namespaced controller ([`super::namespaced`]) and the CLI need of it.
+
+use super::{Context, Error};
+use crate::api::{MonitoringPolicy, MonitoringPolicyStatus};
+use crate::aws::AwsFactory;
+use crate::engine::baseline::CleanupReport;
+use crate::engine::kind::{spec_accessors, ManagedKind, Pass};
+use crate::engine::monitoring::{self, MonitoringInput, MonitoringReport, ALARM_WRITE_INTERVAL};
+use crate::engine::status::monitoring_status;
+use crate::engine::EngineError;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+use kube::core::DeserializeGuard;
+use kube::runtime::controller::Action;
+use std::sync::Arc;
+
+impl ManagedKind for MonitoringPolicy {
+    const KIND: &'static str = "MonitoringPolicy";
+    type Status = MonitoringPolicyStatus;
+    type Report = MonitoringReport;
+    spec_accessors!();
+
+    async fn run<'a>(factory: &'a AwsFactory, pass: &'a Pass<'a, Self>) -> MonitoringReport {
+        monitoring::run(factory, &monitoring_input(pass)).await
+    }
+
+    async fn cleanup<'a>(
+        factory: &'a AwsFactory,
+        pass: &'a Pass<'a, Self>,
+    ) -> Result<CleanupReport, EngineError> {
+        monitoring::cleanup(factory, &monitoring_input(pass)).await
+    }
+
+    fn status_after(
+        previous: Option<&MonitoringPolicyStatus>,
+        report: &MonitoringReport,
+        generation: Option<i64>,
+        now: &Time,
+    ) -> MonitoringPolicyStatus {
+        monitoring_status(previous, report, generation, now)
+    }
+}
+
+/// Engine input of a MonitoringPolicy pass (alarm writes paced by [`ALARM_WRITE_INTERVAL`]).
+fn monitoring_input<'a>(pass: &Pass<'a, MonitoringPolicy>) -> MonitoringInput<'a> {
+    MonitoringInput {
+        spec: &pass.obj.spec,
+        account: pass.account,
+        owner: pass.owner.clone(),
+        namespace: pass.namespace(),
+        name: pass.name(),
+        namespace_labels: pass.namespace_labels,
+        previous: pass.previous,
+        mode: pass.mode,
+        alarm_write_interval: ALARM_WRITE_INTERVAL,
+    }
+}
+
+/// Reconcile one MonitoringPolicy.
+pub async fn reconcile_monitoring(
+    guard: Arc<DeserializeGuard<MonitoringPolicy>>,
+    ctx: Arc<Context>,
+) -> Result<Action, Error> {
+    super::namespaced::reconcile(guard, ctx).await
+}

@@ -1,0 +1,257 @@
+//! The one controller of every [`ManagedKind`] (PatchSchedule, MonitoringPolicy): namespaced, tenancy by the
+//! AwsAccount's `allowedNamespaces`, finalizer with guarded cleanup, cleanup in the previous account when
+//! `accountRef` moves, status by server-side apply only when it changed.
+
+use super::{apply_status, finalized, finish_cleanup, now, parsed, publish, Context, Error};
+use crate::api::common::{DeletionPolicy, Owner};
+use crate::api::AwsAccount;
+use crate::engine::baseline::CleanupReport;
+use crate::engine::kind::{KindReport, ManagedKind, Pass};
+use crate::engine::status::{events, status_changed, KindStatus};
+use crate::engine::EngineError;
+use k8s_openapi::api::core::v1::Namespace;
+use kube::core::DeserializeGuard;
+use kube::runtime::controller::Action;
+use kube::{Api, Resource, ResourceExt};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Reconcile one object of kind `K`.
+pub async fn reconcile<K: ManagedKind>(
+    guard: Arc<DeserializeGuard<K>>,
+    ctx: Arc<Context>,
+) -> Result<Action, Error> {
+    let obj = parsed(guard.as_ref())?;
+    let namespace = obj.namespace().unwrap_or_default();
+    if !ctx.watches(&namespace) {
+        // Another operator instance (or none) owns this namespace: leave the object alone.
+        return Ok(Action::await_change());
+    }
+    let api: Api<K> = Api::namespaced(ctx.client.clone(), &namespace);
+    finalized(&api, obj, &ctx, apply, cleanup).await
+}
+
+/// A controller's pass of `obj` against `account`: its own status and drift policy, its UID as owner.
+fn pass<'a, K: ManagedKind>(
+    obj: &'a K,
+    account: &'a AwsAccount,
+    namespace_labels: &'a BTreeMap<String, String>,
+    now: jiff::Timestamp,
+) -> Pass<'a, K> {
+    let namespace = obj.meta().namespace.as_deref().unwrap_or_default();
+    let name = obj.meta().name.as_deref().unwrap_or_default();
+    Pass {
+        obj,
+        account: &account.spec,
+        namespace_labels,
+        owner: Owner {
+            kind: K::KIND.into(),
+            name: format!("{namespace}/{name}"),
+            uid: obj.uid().unwrap_or_default(),
+        },
+        previous: obj.current_status(),
+        mode: obj.drift_policy(),
+        now,
+    }
+}
+
+async fn apply<K: ManagedKind>(obj: Arc<K>, ctx: Arc<Context>) -> Result<Action, Error> {
+    let namespace = obj.namespace().unwrap_or_default();
+    let key = format!("{namespace}/{}", obj.name_any());
+    let accounts: Api<AwsAccount> = Api::all(ctx.client.clone());
+    let t = now();
+    let report = match accounts.get_opt(obj.account_ref()).await? {
+        None => K::Report::fatal(EngineError::AccountNotFound(obj.account_ref().to_string())),
+        Some(account) => {
+            let labels = namespace_labels(&ctx, &account, obj.as_ref()).await?;
+            let previous_account = obj
+                .current_status()
+                .and_then(|s| s.common().account_id.as_deref());
+            if let Some((old, old_labels)) = moved_from(
+                &ctx,
+                previous_account,
+                &account,
+                obj.as_ref(),
+                obj.deletion_policy(),
+            )
+            .await?
+            {
+                let report =
+                    K::cleanup(&ctx.aws, &pass(obj.as_ref(), &old, &old_labels, t.0)).await;
+                left_previous_account(&ctx, obj.as_ref(), &old, report).await?;
+            }
+            K::run(&ctx.aws, &pass(obj.as_ref(), &account, &labels, t.0)).await
+        }
+    };
+    let previous = obj.current_status();
+    let new = K::status_after(previous, &report, obj.meta().generation, &t);
+    ctx.metrics.set_drift(
+        K::KIND,
+        &obj.uid().unwrap_or_default(),
+        Some(report.pass().remaining_drift() as i64),
+    );
+    if status_changed(previous, &new) {
+        let api: Api<K> = Api::namespaced(ctx.client.clone(), &namespace);
+        apply_status(&api, &obj.name_any(), &new).await?;
+        publish(
+            &ctx,
+            obj.as_ref(),
+            events(previous.map(KindStatus::common), new.common()),
+        )
+        .await;
+    }
+    let pass_report = report.pass();
+    if let Some(category) = pass_report.error_category() {
+        let message = pass_report
+            .fatal
+            .as_ref()
+            .map(|f| f.to_string())
+            .unwrap_or_else(|| format!("{} component(s) failed", pass_report.errors().count()));
+        return Err(Error::Pass { category, message });
+    }
+    ctx.succeeded(&key);
+    Ok(Action::requeue(ctx.interval_of(obj.drift_check_interval())))
+}
+
+async fn cleanup<K: ManagedKind>(obj: Arc<K>, ctx: Arc<Context>) -> Result<Action, Error> {
+    let Some(account) = account_for_cleanup(&ctx, obj.account_ref(), obj.deletion_policy()).await?
+    else {
+        return Ok(Action::await_change());
+    };
+    let labels = namespace_labels(&ctx, &account, obj.as_ref()).await?;
+    let report = K::cleanup(&ctx.aws, &pass(obj.as_ref(), &account, &labels, now().0)).await;
+    finish_cleanup(&ctx, obj.as_ref(), report).await
+}
+
+/// The AwsAccount a deleted object used. Without it nothing can be cleaned up: under Retain that is fine
+/// (`None`), under Delete it is an error that keeps the finalizer.
+async fn account_for_cleanup(
+    ctx: &Context,
+    name: &str,
+    policy: DeletionPolicy,
+) -> Result<Option<AwsAccount>, Error> {
+    let accounts: Api<AwsAccount> = Api::all(ctx.client.clone());
+    match accounts.get_opt(name).await? {
+        Some(a) => Ok(Some(a)),
+        None if policy == DeletionPolicy::Retain => Ok(None),
+        None => Err(Error::Pass {
+            category: "AccountNotFound",
+            message: format!("AwsAccount {name} not found; cannot delete AWS resources"),
+        }),
+    }
+}
+
+/// Labels of the object's namespace, read only when the account selects namespaces by label.
+async fn namespace_labels<K: Resource>(
+    ctx: &Context,
+    account: &AwsAccount,
+    obj: &K,
+) -> Result<BTreeMap<String, String>, Error> {
+    let by_label = account
+        .spec
+        .allowed_namespaces
+        .as_ref()
+        .is_some_and(|a| a.selector.is_some());
+    let Some(ns) = obj.meta().namespace.as_deref().filter(|_| by_label) else {
+        return Ok(BTreeMap::new());
+    };
+    let api: Api<Namespace> = Api::all(ctx.client.clone());
+    Ok(api
+        .get_opt(ns)
+        .await?
+        .and_then(|n| n.metadata.labels)
+        .unwrap_or_default())
+}
+
+/// The AwsAccount an object used before its `accountRef` moved it to `current` (status records the account ID),
+/// when what it created there must be cleaned up: `deletionPolicy: Delete` and an AwsAccount for that ID that
+/// the object's namespace may use. `None` when it did not move, or nothing can be done (said in a warning Event).
+async fn moved_from<K>(
+    ctx: &Context,
+    previous_account: Option<&str>,
+    current: &AwsAccount,
+    obj: &K,
+    policy: DeletionPolicy,
+) -> Result<Option<(AwsAccount, BTreeMap<String, String>)>, Error>
+where
+    K: Resource<DynamicType = ()>,
+{
+    let Some(old_id) =
+        previous_account.filter(|id| !id.is_empty() && *id != current.spec.account_id)
+    else {
+        return Ok(None);
+    };
+    if policy == DeletionPolicy::Retain {
+        return Ok(None);
+    }
+    let api: Api<AwsAccount> = Api::all(ctx.client.clone());
+    let candidates = api.list(&Default::default()).await?.items;
+    for a in candidates
+        .into_iter()
+        .filter(|a| a.spec.account_id == old_id)
+    {
+        let labels = namespace_labels(ctx, &a, obj).await?;
+        if a.spec
+            .allows(obj.meta().namespace.as_deref().unwrap_or_default(), &labels)
+        {
+            return Ok(Some((a, labels)));
+        }
+    }
+    publish(
+        ctx,
+        obj,
+        vec![crate::engine::status::EventNote {
+            warning: true,
+            reason: "PreviousAccountNotCleaned",
+            action: "Delete",
+            note: format!(
+                "accountRef moved this object away from account {old_id}, but no AwsAccount this namespace may use \
+                 reaches it: what it created there is left in place"
+            ),
+        }],
+    )
+    .await;
+    Ok(None)
+}
+
+/// Publish what the cleanup in the previous account did; an error stops the pass (status unchanged, so the next
+/// pass tries again) rather than converging in the new account and forgetting the old one.
+async fn left_previous_account<K: Resource<DynamicType = ()>>(
+    ctx: &Context,
+    obj: &K,
+    old: &AwsAccount,
+    report: Result<CleanupReport, EngineError>,
+) -> Result<(), Error> {
+    let report = report.map_err(|e| Error::Pass {
+        category: e.category(),
+        message: format!(
+            "cleaning up in the previous account {}: {e}",
+            old.spec.account_id
+        ),
+    })?;
+    if let Some(first) = report.errors.first() {
+        return Err(Error::Pass {
+            category: first.category.as_str(),
+            message: format!(
+                "cleaning up in the previous account {}: {first}",
+                old.spec.account_id
+            ),
+        });
+    }
+    publish(
+        ctx,
+        obj,
+        vec![crate::engine::status::EventNote {
+            warning: false,
+            reason: "PreviousAccountCleaned",
+            action: "Delete",
+            note: format!(
+                "accountRef moved away from {}: {}",
+                old.spec.account_id,
+                report.actions.join("; ")
+            ),
+        }],
+    )
+    .await;
+    Ok(())
+}

@@ -1,0 +1,288 @@
+//! Running the controllers: the HTTP server, leader election, the watches (filtered to meaningful changes) and
+//! one controller per kind.
+
+use super::account_baseline::using_account;
+use super::{error_policy, reconcile_account, reconcile_baseline, Context, Error, RunArgs};
+use crate::api::{AccountBaseline, AwsAccount, Kind, MonitoringPolicy, PatchSchedule};
+use crate::aws::{AwsFactory, CallStats};
+use crate::engine::kind::ManagedKind;
+use crate::http::{router, HttpState};
+use crate::metrics::Metrics;
+use futures::StreamExt;
+use kube::core::DeserializeGuard;
+use kube::runtime::controller::{Action, Config, Controller};
+use kube::runtime::reflector::{ObjectRef, Store};
+use kube::runtime::watcher;
+use kube::{Api, Client, Resource};
+use std::sync::Arc;
+
+/// Run the HTTP server, and the controllers while this replica is the leader, until SIGTERM / Ctrl-C.
+///
+/// With leader election (the default) every replica serves /healthz, /readyz and /metrics. `/readyz` reflects the
+/// election: not ready until a round has reached the API server (or after one failed), then `ready: leader` or
+/// `ready: standby`. A standby is ready on purpose, or a rollout of two replicas could never progress while the
+/// old pod holds the Lease; `awsbaseline_leader` tells which one leads.
+/// A replica that loses leadership cancels its reconciles at once and returns an error, so the process exits
+/// and Kubernetes restarts it as a standby (client-go's behaviour): a fresh process starts from clean watches
+/// and caches rather than resuming from state gathered while it was leading. On SIGTERM the leader lets
+/// in-flight reconciles finish, still renewing, then releases the Lease so a standby takes over at once.
+pub async fn run(args: RunArgs) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let election = args.leader_election.then(|| {
+        let mut cfg = crate::leader::LeaderConfig::new(
+            args.leader_election_namespace.clone(),
+            args.lease_name.clone(),
+            crate::leader::default_identity(),
+        );
+        cfg.lease_duration = args.lease_duration;
+        cfg.renew_deadline = args.lease_renew_deadline;
+        cfg.retry_period = args.lease_retry_period;
+        cfg
+    });
+    if let Some(cfg) = &election {
+        cfg.validate()?;
+    }
+    let client = Client::try_default().await?;
+    let metrics = Arc::new(Metrics::default());
+    let aws = AwsFactory::from_env(CallStats::with_observer(metrics.clone())).await;
+    let ctx = Arc::new(
+        Context::new(client.clone(), aws, metrics.clone())
+            .with_defaults(args.default_drift_interval, args.watch_namespaces.clone()),
+    );
+    let readiness = crate::http::Readiness::default();
+
+    let listener = tokio::net::TcpListener::bind(args.metrics_addr).await?;
+    let app = router(HttpState {
+        metrics: metrics.clone(),
+        readiness: readiness.clone(),
+    });
+    let server = tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!(error = %e, "http server failed");
+        }
+    });
+    let (term_tx, term_rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = term_tx.send(true);
+    });
+    let concurrency = args.concurrency;
+    let result = match election {
+        None => {
+            tracing::info!(addr = %args.metrics_addr, "controllers starting (leader election off)");
+            metrics.set_leader(true);
+            readiness.set(crate::leader::Role::Leading);
+            run_controllers(ctx, concurrency, crate::leader::signalled(term_rx)).await;
+            Ok(())
+        }
+        Some(cfg) => {
+            tracing::info!(addr = %args.metrics_addr, identity = %cfg.identity, namespace = %cfg.namespace,
+                lease = %cfg.lease_name, "waiting for leadership");
+            let elector = crate::leader::LeaderElector::new(client, cfg);
+            let mut role = elector.subscribe();
+            let gauge = metrics.clone();
+            tokio::spawn(async move {
+                while role.changed().await.is_ok() {
+                    let now = *role.borrow_and_update();
+                    gauge.set_leader(now == crate::leader::Role::Leading);
+                    readiness.set(now);
+                }
+            });
+            let outcome = elector
+                .run_elected(term_rx, move |stop| async move {
+                    tracing::info!("controllers starting");
+                    run_controllers(ctx, concurrency, stop).await;
+                })
+                .await;
+            match outcome {
+                crate::leader::Outcome::NotElected | crate::leader::Outcome::Stopped => Ok(()),
+                crate::leader::Outcome::Lost(reason) => Err(format!(
+                    "leadership lost ({reason}); exiting so the pod restarts as a standby"
+                )
+                .into()),
+            }
+        }
+    };
+    server.abort();
+    tracing::info!("shut down");
+    result
+}
+
+/// What makes an object worth a pass: its spec (`generation`), deletion, finalizers and our annotations. Status
+/// writes — ours included — change none of them, so they never start a pass: a failing object stays in its
+/// backoff and a steady one waits for its drift interval.
+fn meaningful_change<K: Resource>(obj: &K) -> Option<u64> {
+    use std::hash::{Hash, Hasher};
+    let m = obj.meta();
+    let annotations: Vec<(&String, &String)> = m
+        .annotations
+        .iter()
+        .flatten()
+        .filter(|(k, _)| k.starts_with("awsbaseline.io/"))
+        .collect();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (
+        &m.uid,
+        m.generation,
+        m.deletion_timestamp.is_some(),
+        &m.finalizers,
+        annotations,
+    )
+        .hash(&mut h);
+    Some(h.finish())
+}
+
+/// A controller of kind `K` (every namespace; malformed objects wrapped in `DeserializeGuard`) triggered only by
+/// [`meaningful_change`]s, not by status writes.
+fn controller_for<K: Kind>(client: &Client) -> Controller<DeserializeGuard<K>> {
+    use kube::runtime::{reflector, WatchStreamExt};
+    let (reader, writer) = reflector::store();
+    let trigger = watcher(
+        Api::<DeserializeGuard<K>>::all(client.clone()),
+        watcher::Config::default().any_semantic(),
+    )
+    .default_backoff()
+    .reflect(writer)
+    .touched_objects()
+    .predicate_filter(meaningful_change, Default::default());
+    Controller::for_stream(trigger, reader)
+}
+
+/// AwsAccount changes that matter to the objects using it: spec and labels (selectors), not its status.
+fn account_changes(
+    client: &Client,
+) -> impl futures::Stream<Item = Result<DeserializeGuard<AwsAccount>, watcher::Error>> + Send + 'static
+{
+    use kube::runtime::WatchStreamExt;
+    watcher(
+        Api::<DeserializeGuard<AwsAccount>>::all(client.clone()),
+        watcher::Config::default().any_semantic(),
+    )
+    .default_backoff()
+    .touched_objects()
+    .predicate_filter(
+        |a: &DeserializeGuard<AwsAccount>| {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (meaningful_change(a), &a.meta().labels).hash(&mut h);
+            Some(h.finish())
+        },
+        Default::default(),
+    )
+}
+
+/// A watch mapper: the namespaced objects whose `spec.accountRef` names the AwsAccount that changed (its
+/// credentials, regions or allowed namespaces), so they are reconciled again.
+fn referencing<K: ManagedKind>(
+    store: Store<DeserializeGuard<K>>,
+) -> impl Fn(DeserializeGuard<AwsAccount>) -> Vec<ObjectRef<DeserializeGuard<K>>> + Send + Sync + 'static
+{
+    move |account| {
+        let name = super::account_name(&account);
+        store
+            .state()
+            .into_iter()
+            .filter(|o| o.0.as_ref().is_ok_and(|o| o.account_ref() == name))
+            .map(|o| ObjectRef::from_obj(o.as_ref()))
+            .collect()
+    }
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = ctrl_c => {},
+                    _ = term.recv() => {},
+                }
+            }
+            Err(_) => {
+                let _ = ctrl_c.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}
+
+/// Run the AccountBaseline, PatchSchedule, MonitoringPolicy and AwsAccount controllers until `shutdown` resolves; in-flight reconciles finish
+/// first. Malformed objects are wrapped in `DeserializeGuard` so one bad object never stops a watch.
+pub async fn run_controllers(
+    ctx: Arc<Context>,
+    concurrency: u16,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) {
+    let client = ctx.client.clone();
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = tx.send(true);
+    });
+    let cfg = kube::runtime::controller::Config::default().concurrency(concurrency);
+    let baselines = controller_for::<AccountBaseline>(&client);
+    let store = baselines.store();
+    // A changed AwsAccount (credentials, regions) re-reconciles the baselines that use it.
+    let baselines = baselines.watches_stream(account_changes(&client), using_account(store));
+    futures::join!(
+        drive(baselines, &cfg, &rx, reconcile_baseline, &ctx),
+        namespaced::<PatchSchedule>(&client, &cfg, &rx, &ctx),
+        namespaced::<MonitoringPolicy>(&client, &cfg, &rx, &ctx),
+        drive(
+            controller_for::<AwsAccount>(&client),
+            &cfg,
+            &rx,
+            reconcile_account,
+            &ctx
+        ),
+    );
+}
+
+/// The controller of a [`ManagedKind`]: its objects, and those that reference a changed AwsAccount.
+fn namespaced<K: ManagedKind>(
+    client: &Client,
+    cfg: &Config,
+    stop: &tokio::sync::watch::Receiver<bool>,
+    ctx: &Arc<Context>,
+) -> impl std::future::Future<Output = ()> + Send {
+    let controller = controller_for::<K>(client);
+    let store = controller.store();
+    let controller = controller.watches_stream(account_changes(client), referencing(store));
+    drive(
+        controller,
+        cfg,
+        stop,
+        super::namespaced::reconcile::<K>,
+        ctx,
+    )
+}
+
+/// Run `controller` with `reconcile` until `stop` turns true (in-flight reconciles finish first).
+fn drive<K, Fut>(
+    controller: Controller<DeserializeGuard<K>>,
+    cfg: &Config,
+    stop: &tokio::sync::watch::Receiver<bool>,
+    reconcile: fn(Arc<DeserializeGuard<K>>, Arc<Context>) -> Fut,
+    ctx: &Arc<Context>,
+) -> impl std::future::Future<Output = ()> + Send
+where
+    K: Kind,
+    Fut: std::future::Future<Output = Result<Action, Error>> + Send + 'static,
+{
+    let mut stop = stop.clone();
+    controller
+        .with_config(cfg.clone())
+        .graceful_shutdown_on(async move {
+            let _ = stop.wait_for(|v| *v).await;
+        })
+        .run(reconcile, error_policy, ctx.clone())
+        .for_each(|r| async move {
+            if let Err(e) = r {
+                tracing::debug!(error = %e, "{} reconcile", K::kind(&()));
+            }
+        })
+}
