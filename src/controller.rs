@@ -425,7 +425,7 @@ where
 async fn finish_cleanup<K: Kind>(
     ctx: &Context,
     obj: &K,
-    report: Result<crate::engine::baseline::CleanupReport, crate::engine::EngineError>,
+    report: Result<crate::engine::CleanupReport, crate::engine::EngineError>,
 ) -> Result<Action, Error> {
     let report = report.map_err(|e| Error::Pass {
         category: e.category(),

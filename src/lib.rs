@@ -4,6 +4,7 @@ pub mod aws;
 pub mod baseline;
 pub mod cli;
 pub mod controller;
+pub mod diff;
 pub mod engine;
 pub mod http;
 pub mod iam_policy;

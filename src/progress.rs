@@ -159,7 +159,7 @@ mod tests {
                 error: None,
                 message: None,
             };
-            o.drift.push(crate::engine::diff::FieldDrift {
+            o.drift.push(crate::diff::FieldDrift {
                 field: "guardDuty.enable".into(),
                 desired: true.into(),
                 actual: false.into(),

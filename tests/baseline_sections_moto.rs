@@ -9,8 +9,9 @@ use aws_baseline_operator::api::common::{
     ComponentState, ComponentStatus, DeletionPolicy, DriftAction, DriftPolicy, Owner, Ownership,
 };
 use aws_baseline_operator::aws::AwsFactory;
-use aws_baseline_operator::engine::baseline::{cleanup, run, BaselineInput, CleanupReport};
+use aws_baseline_operator::engine::baseline::{cleanup, run, BaselineInput};
 use aws_baseline_operator::engine::status::baseline_status;
+use aws_baseline_operator::engine::CleanupReport;
 use aws_baseline_operator::engine::PassReport;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use serde_json::{json, Value};

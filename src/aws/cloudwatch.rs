@@ -3,7 +3,6 @@
 //! batches of 100; dashboards by name prefix, GetDashboard per dashboard (there is no batch read).
 
 use crate::aws::error::{AwsError, AwsResultExt};
-use crate::monitoring::{AlarmMetric, DesiredAlarm, DesiredComposite, MetricQuery};
 use aws_sdk_cloudwatch::types::{
     AlarmType, ComparisonOperator, CompositeAlarm, Dimension, Metric, MetricAlarm, MetricDataQuery,
     MetricStat, Statistic, Tag,
@@ -16,6 +15,164 @@ const SVC: &str = "cloudwatch";
 
 /// DescribeAlarms takes and returns at most 100 alarms per call.
 pub const PAGE: usize = 100;
+
+/// What a metric alarm evaluates.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AlarmMetric {
+    /// One metric with a statistic.
+    Single {
+        /// Metric namespace.
+        namespace: String,
+        /// Metric name.
+        metric_name: String,
+        /// Dimensions.
+        dimensions: BTreeMap<String, String>,
+        /// Statistic.
+        statistic: Option<String>,
+        /// Extended statistic.
+        extended_statistic: Option<String>,
+        /// Period (s).
+        period: i32,
+    },
+    /// Metric math (and anomaly detection bands).
+    Math {
+        /// The queries, as `query_json` renders them.
+        queries: Vec<MetricQuery>,
+        /// The band the alarm compares with.
+        threshold_metric_id: Option<String>,
+    },
+}
+
+/// A metric with its statistic: namespace, name, dimensions, stat, period.
+pub type StatMetric = (String, String, BTreeMap<String, String>, String, i32);
+
+/// One query of a metric math alarm.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MetricQuery {
+    /// Id.
+    pub id: String,
+    /// Expression.
+    pub expression: Option<String>,
+    /// Metric (namespace, name, dimensions, stat, period).
+    pub metric: Option<StatMetric>,
+    /// Label.
+    pub label: Option<String>,
+    /// Returns the alarm's value.
+    pub return_data: bool,
+}
+
+impl MetricQuery {
+    /// The comparable form, shared by the desired and the observed side.
+    pub fn to_json(&self) -> Value {
+        let mut q = serde_json::Map::new();
+        q.insert("id".into(), json!(self.id));
+        if let Some(e) = &self.expression {
+            q.insert("expression".into(), json!(e));
+        }
+        if let Some((ns, name, dims, stat, period)) = &self.metric {
+            q.insert(
+                "metric".into(),
+                json!({"namespace": ns, "metricName": name, "dimensions": dims, "stat": stat, "period": period}),
+            );
+        }
+        if let Some(l) = &self.label {
+            q.insert("label".into(), json!(l));
+        }
+        q.insert("returnData".into(), json!(self.return_data));
+        Value::Object(q)
+    }
+}
+
+/// A metric alarm as PutMetricAlarm takes it, with the field path it is reported under. Built, and flattened for
+/// the diff (`fields`), by the MonitoringPolicy rules (src/monitoring/mod.rs).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DesiredAlarm {
+    /// Field path prefix, e.g. `alarms.high-5xx` or `cisAwsFoundations.rootAccountUsage.alarm`.
+    pub path: String,
+    /// AWS alarm name.
+    pub aws_name: String,
+    /// The only region the alarm exists in (billing alarms: us-east-1); `None` = every region of the policy.
+    pub region: Option<&'static str>,
+    /// Description.
+    pub description: Option<String>,
+    /// What is evaluated.
+    pub metric: AlarmMetric,
+    /// Evaluation periods.
+    pub evaluation_periods: i32,
+    /// Datapoints to alarm (defaults to evaluation periods, as CloudWatch does).
+    pub datapoints_to_alarm: i32,
+    /// Static threshold (`None` with an anomaly band).
+    pub threshold: Option<f64>,
+    /// Comparison.
+    pub comparison_operator: String,
+    /// Missing data.
+    pub treat_missing_data: String,
+    /// Actions by declared topic and ARN.
+    pub actions: Actions,
+}
+
+/// Alarm actions: declared topics (resolved to ARNs per region) and literal ARNs, per state.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Actions {
+    /// Declared topics notified on ALARM.
+    pub topics: Vec<String>,
+    /// Literal ARNs on ALARM.
+    pub alarm_arns: Vec<String>,
+    /// Literal ARNs on OK.
+    pub ok_arns: Vec<String>,
+    /// Literal ARNs on INSUFFICIENT_DATA.
+    pub insufficient_arns: Vec<String>,
+    /// Topics also notified on OK.
+    pub notify_ok: bool,
+    /// Topics also notified on INSUFFICIENT_DATA.
+    pub notify_insufficient: bool,
+}
+
+impl Actions {
+    /// ALARM, OK and INSUFFICIENT_DATA ARNs, sorted (CloudWatch returns them as sets). A topic not created yet
+    /// stays `topic:<name>` so it shows as drift, not as a silent match.
+    pub fn resolve(
+        &self,
+        topic_arns: &BTreeMap<String, String>,
+    ) -> (Vec<String>, Vec<String>, Vec<String>) {
+        let topics: Vec<String> = self
+            .topics
+            .iter()
+            .map(|t| {
+                topic_arns
+                    .get(t)
+                    .cloned()
+                    .unwrap_or_else(|| format!("topic:{t}"))
+            })
+            .collect();
+        let when = |on: bool| if on { topics.clone() } else { Vec::new() };
+        (
+            super::sorted(topics.iter().chain(&self.alarm_arns).cloned()),
+            super::sorted(when(self.notify_ok).into_iter().chain(self.ok_arns.clone())),
+            super::sorted(
+                when(self.notify_insufficient)
+                    .into_iter()
+                    .chain(self.insufficient_arns.clone()),
+            ),
+        )
+    }
+}
+
+/// A composite alarm as PutCompositeAlarm takes it. Built, and flattened for the diff (`fields`), by the
+/// MonitoringPolicy rules (src/monitoring/mod.rs).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DesiredComposite {
+    /// Field path prefix (`compositeAlarms.<name>`).
+    pub path: String,
+    /// AWS alarm name.
+    pub aws_name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// The rule with this policy's alarm names replaced by their AWS names.
+    pub rule: String,
+    /// Actions.
+    pub actions: Actions,
+}
 
 /// An alarm's managed settings, keyed like `DesiredAlarm::fields` (without the path), plus its ARN.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,7 +197,7 @@ fn dims(d: &[Dimension]) -> BTreeMap<String, String> {
 }
 
 fn sorted(v: &[String]) -> Vec<String> {
-    crate::monitoring::sorted(v.iter().cloned())
+    super::sorted(v.iter().cloned())
 }
 
 fn query(q: &MetricDataQuery) -> Value {

@@ -3,7 +3,6 @@
 //! RemoveTargets + DeleteRule. Tags are read only to prove ownership before a delete.
 
 use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt, ErrorCategory};
-use crate::monitoring::rules::{DesiredRule, ObservedRule, RuleTarget, TARGET_ID};
 use aws_sdk_eventbridge::types::{
     InputTransformer, RuleState, RunCommandParameters, RunCommandTarget, Tag, Target,
 };
@@ -12,6 +11,67 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 const SVC: &str = "events";
+
+/// Id of the one target the operator puts on each of its rules (other targets are left alone).
+pub const TARGET_ID: &str = "awsbaseline";
+
+/// The operator's target on a rule (flattened for the diff by `to_fields`, in src/monitoring/rules.rs).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RuleTarget {
+    /// Target ARN (SNS topic, SSM automation definition, SSM document).
+    pub arn: String,
+    /// Role EventBridge assumes (scheduled actions).
+    pub role_arn: Option<String>,
+    /// Constant JSON input (automation parameters, Run Command parameters).
+    pub input: Option<Value>,
+    /// Input transformer: paths map and template.
+    pub input_transformer: Option<(BTreeMap<String, String>, String)>,
+    /// Run Command targets (key, values).
+    pub run_command_targets: Vec<(String, Vec<String>)>,
+}
+
+/// A rule as the spec wants it. Built, and flattened for the diff (`target`, `fields`), by the MonitoringPolicy
+/// rules (src/monitoring/rules.rs).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DesiredRule {
+    /// Field path (`findingRoutes.<name>` / `scheduledActions.<name>`).
+    pub path: String,
+    /// Component (`ROUTES` / `SCHEDULES`).
+    pub component: &'static str,
+    /// AWS rule name: `<short prefix>route-<name>` / `<short prefix>sched-<name>` (at most 61 characters).
+    pub aws_name: String,
+    /// Description.
+    pub description: String,
+    /// Event pattern (finding routes).
+    pub event_pattern: Option<Value>,
+    /// Schedule expression (scheduled actions).
+    pub schedule: Option<String>,
+    /// `ENABLED` or `DISABLED`.
+    pub state: &'static str,
+    /// Declared topic the route delivers to (its ARN is known only once the topic exists).
+    pub topic: Option<String>,
+    /// The operator's target, without the topic ARN for routes (filled in by `target`).
+    pub target: RuleTarget,
+}
+
+/// A rule as read from AWS: the settings and the operator's target.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ObservedRule {
+    /// Rule ARN.
+    pub arn: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Event pattern.
+    pub event_pattern: Option<Value>,
+    /// Schedule expression.
+    pub schedule: Option<String>,
+    /// State.
+    pub state: String,
+    /// The operator's target (id `TARGET_ID`), if present.
+    pub target: Option<RuleTarget>,
+    /// Ids of every target on the rule (all removed before the rule is deleted).
+    pub target_ids: Vec<String>,
+}
 
 fn invalid(op: &'static str, e: impl std::fmt::Display) -> AwsError {
     AwsError::new(SVC, op, ErrorCategory::InvalidInput, e.to_string())

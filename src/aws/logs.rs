@@ -1,13 +1,32 @@
 //! CloudWatch Logs: metric filters (one paginated read per log group) and log group retention.
 
 use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt, ErrorCategory};
-use crate::monitoring::DesiredFilter;
 use aws_sdk_cloudwatchlogs::types::MetricTransformation;
 use aws_sdk_cloudwatchlogs::Client;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 const SVC: &str = "logs";
+
+/// A metric filter as PutMetricFilter takes it. Built, and flattened for the diff (`fields`), by the
+/// MonitoringPolicy rules (src/monitoring/mod.rs).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DesiredFilter {
+    /// Field path prefix.
+    pub path: String,
+    /// Log group.
+    pub log_group_name: String,
+    /// AWS filter name.
+    pub aws_name: String,
+    /// Pattern.
+    pub pattern: String,
+    /// Metric namespace.
+    pub metric_namespace: String,
+    /// Metric name.
+    pub metric_name: String,
+    /// Metric value.
+    pub metric_value: String,
+}
 
 /// Metric filters of `log_group` whose names start with `prefix`, as `filterName -> settings` (keyed like
 /// `DesiredFilter::fields`). `None` when the log group does not exist.

@@ -47,6 +47,14 @@ pub fn partition(region: &str) -> &'static str {
         .map_or("aws", |(_, p)| p)
 }
 
+/// Sorted and deduplicated (AWS returns actions, log groups and the like as sets).
+pub fn sorted(v: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut v: Vec<String> = v.into_iter().collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

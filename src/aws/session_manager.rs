@@ -2,12 +2,14 @@
 //! UpdateDocument + UpdateDocumentDefaultVersion, DeleteDocument).
 
 use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt, ErrorCategory};
-use crate::baseline::session_manager::DOCUMENT;
 use aws_sdk_ssm::types::{DocumentFormat, DocumentType, ResourceTypeForTagging, Tag};
 use aws_sdk_ssm::Client;
 use serde_json::Value;
 
 const SVC: &str = "ssm";
+
+/// The document Session Manager reads its regional preferences from.
+pub const DOCUMENT: &str = "SSM-SessionManagerRunShell";
 
 /// The document's content (`None` when the region has no such document).
 pub async fn get(client: &Client) -> Result<Option<Value>, AwsError> {

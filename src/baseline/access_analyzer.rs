@@ -2,7 +2,7 @@
 
 use crate::api::account_baseline::{AccessAnalyzerSpec, AnalyzerSpec, ArchiveRuleSpec};
 use crate::aws::accessanalyzer::{filter_of, AnalyzerState, Filter};
-use crate::engine::diff::{FieldDrift, Fields};
+use crate::diff::{FieldDrift, Fields};
 use serde_json::json;
 use std::collections::BTreeMap;
 
@@ -186,7 +186,7 @@ pub fn plan(declared: &[&AnalyzerSpec], obs: &Observed, drift: &[FieldDrift]) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::diff::diff_resources;
+    use crate::diff::diff_resources;
 
     fn spec(v: serde_json::Value) -> AccessAnalyzerSpec {
         serde_json::from_value(v).unwrap()

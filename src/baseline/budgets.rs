@@ -6,7 +6,7 @@ use crate::api::account_baseline::{BudgetNotificationSpec, BudgetSpec};
 use crate::aws::budgets::{
     BudgetConfig, BudgetState, NotificationConfig, NotificationKey, SubscriberRef,
 };
-use crate::engine::diff::{FieldDrift, Fields};
+use crate::diff::{FieldDrift, Fields};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -310,7 +310,7 @@ pub fn subscriber_writes(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::diff::diff_resources;
+    use crate::diff::diff_resources;
     use aws_sdk_budgets::types::{Budget, BudgetType, TimeUnit};
 
     fn specs(v: Value) -> Vec<BudgetSpec> {

@@ -3,7 +3,7 @@
 use crate::api::account_baseline::{CloudTrailSpec, ReadWriteType};
 use crate::aws::cloudtrail::{CanonicalSelector, TrailConfig, TrailState};
 use crate::aws::s3::BucketState;
-use crate::engine::diff::{touches, FieldDrift, Fields};
+use crate::diff::{touches, FieldDrift, Fields};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -458,7 +458,7 @@ mod tests {
     use crate::api::account_baseline::{
         CloudTrailBucket, DataEventSelector, DataResourceType, InsightType,
     };
-    use crate::engine::diff::diff;
+    use crate::diff::diff;
 
     fn spec() -> CloudTrailSpec {
         serde_json::from_value(

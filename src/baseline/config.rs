@@ -3,7 +3,7 @@
 use crate::api::account_baseline::{ConfigRecorderSpec, ConfigRuleSpec, ConfigSpec};
 use crate::aws::config::{ChannelState, RecorderConfig, RecorderState, Remediation, RuleState};
 use crate::aws::partition;
-use crate::engine::diff::{touches, FieldDrift, Fields};
+use crate::diff::{touches, FieldDrift, Fields};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -407,7 +407,7 @@ pub fn rules_plan(spec: &ConfigSpec, drift: &[FieldDrift]) -> Vec<RuleWrite> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::diff::diff_resources;
+    use crate::diff::diff_resources;
 
     fn spec(v: Value) -> ConfigSpec {
         serde_json::from_value(v).unwrap()
@@ -521,7 +521,7 @@ mod tests {
         channel_fields(&mut want, &channel_config(&s, Some(&chan)));
         let mut have = Fields::new();
         channel_fields(&mut have, &chan);
-        let d = crate::engine::diff::diff(COMPONENT, &want, &have);
+        let d = crate::diff::diff(COMPONENT, &want, &have);
         assert_eq!(fields_of(&d), vec!["config.deliveryChannel.snsTopicArn"]);
         assert_eq!(d[0].desired, Value::Null);
     }

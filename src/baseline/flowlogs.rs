@@ -7,7 +7,7 @@
 
 use crate::api::account_baseline::VpcFlowLogsSpec;
 use crate::aws::flowlogs::{FlowLogConfig, FlowLogState};
-use crate::engine::diff::{FieldDrift, Fields};
+use crate::diff::{FieldDrift, Fields};
 use serde_json::json;
 use std::collections::BTreeMap;
 
@@ -179,7 +179,7 @@ pub fn plan(a: &Assessment, drift: &[FieldDrift]) -> Plan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::diff::diff_resources;
+    use crate::diff::diff_resources;
 
     fn spec(v: serde_json::Value) -> VpcFlowLogsSpec {
         serde_json::from_value(v).unwrap()

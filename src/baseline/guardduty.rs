@@ -2,7 +2,7 @@
 
 use crate::api::account_baseline::GuardDutySpec;
 use crate::aws::guardduty::{DetectorConfig, DetectorState};
-use crate::engine::diff::{FieldDrift, Fields};
+use crate::diff::{FieldDrift, Fields};
 use serde_json::json;
 use std::collections::BTreeMap;
 
@@ -118,7 +118,7 @@ pub fn client_token(owner_uid: &str, region: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::diff::diff;
+    use crate::diff::diff;
 
     fn spec(v: serde_json::Value) -> GuardDutySpec {
         serde_json::from_value(v).unwrap()

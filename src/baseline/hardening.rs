@@ -5,7 +5,7 @@ use crate::api::account_baseline::{
 };
 use crate::aws::iam::{PasswordPolicyState, RootState};
 use crate::aws::s3control::BlockPublicAccess;
-use crate::engine::diff::Fields;
+use crate::diff::Fields;
 use serde_json::json;
 
 /// Component names.
@@ -211,7 +211,7 @@ pub fn root_observed(state: &RootState) -> Fields {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::diff::diff;
+    use crate::diff::diff;
 
     #[test]
     fn password_merge_preserves_undeclared_settings() {

@@ -2,7 +2,7 @@
 
 use crate::api::account_baseline::InspectorSpec;
 use crate::aws::inspector2::ScanStatus;
-use crate::engine::diff::{FieldDrift, Fields};
+use crate::diff::{FieldDrift, Fields};
 use serde_json::json;
 
 /// Component name.
@@ -74,7 +74,7 @@ pub fn plan(drift: &[FieldDrift]) -> Plan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::diff::diff;
+    use crate::diff::diff;
 
     fn spec(v: serde_json::Value) -> InspectorSpec {
         serde_json::from_value(v).unwrap()

@@ -3,7 +3,7 @@
 
 use crate::api::account_baseline::{FindingAggregatorSpec, SecurityHubSpec, SecurityStandard};
 use crate::aws::securityhub::{Aggregator, Association, Hub, Subscription};
-use crate::engine::diff::{diff, FieldDrift, Fields};
+use crate::diff::{diff, FieldDrift, Fields};
 use serde_json::json;
 use std::collections::BTreeMap;
 
@@ -177,7 +177,7 @@ pub fn controls(
     spec: &SecurityHubSpec,
     associations: &Associations,
 ) -> (Vec<FieldDrift>, Vec<(String, String, String)>) {
-    let drift = crate::engine::diff::diff(
+    let drift = crate::diff::diff(
         COMPONENT,
         &controls_desired(spec, associations),
         &controls_observed(associations),

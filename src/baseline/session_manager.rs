@@ -3,13 +3,11 @@
 //! observed there (and a missing document shows as the settings it would change, not as one `exists`).
 
 use crate::api::account_baseline::SessionManagerSpec;
-use crate::engine::diff::Fields;
+use crate::diff::Fields;
 use serde_json::{json, Map, Value};
 
 /// Component name.
 pub const COMPONENT: &str = "sessionManager";
-/// The document Session Manager reads its regional preferences from.
-pub const DOCUMENT: &str = "SSM-SessionManagerRunShell";
 
 /// Session Manager's defaults for every input the operator manages (what a region without the document uses).
 fn defaults() -> Map<String, Value> {
@@ -101,7 +99,7 @@ pub fn observed(content: Option<&Value>) -> Fields {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::diff::diff;
+    use crate::diff::diff;
 
     fn spec(y: &str) -> SessionManagerSpec {
         crate::manifests::from_yaml(y).unwrap()

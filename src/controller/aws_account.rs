@@ -45,9 +45,10 @@ pub async fn reconcile_account(
         Some(m) => Err(EngineError::UnknownRegion(m)),
         None => match ctx.aws.session(&obj.spec, &home).await {
             Err(e) => Err(EngineError::Aws(e)),
-            Ok(session) => session.caller_identity(&home).await.map_err(|e| {
-                EngineError::Aws(crate::engine::baseline::name_the_role(e, &obj.spec))
-            }),
+            Ok(session) => session
+                .caller_identity(&home)
+                .await
+                .map_err(|e| EngineError::Aws(crate::engine::name_the_role(e, &obj.spec))),
         },
     };
     let (ready, reason, message) = match &result {

@@ -5,9 +5,9 @@
 use super::{apply_status, finalized, finish_cleanup, now, parsed, publish, Context, Error};
 use crate::api::common::{DeletionPolicy, Owner};
 use crate::api::AwsAccount;
-use crate::engine::baseline::CleanupReport;
 use crate::engine::kind::{KindReport, ManagedKind, Pass};
 use crate::engine::status::{events, status_changed, KindStatus};
+use crate::engine::CleanupReport;
 use crate::engine::EngineError;
 use k8s_openapi::api::core::v1::Namespace;
 use kube::core::DeserializeGuard;

@@ -3,10 +3,10 @@
 use super::{Context, Error};
 use crate::api::{PatchSchedule, PatchScheduleStatus};
 use crate::aws::AwsFactory;
-use crate::engine::baseline::CleanupReport;
 use crate::engine::kind::{spec_accessors, ManagedKind, Pass};
 use crate::engine::patch::{self, PatchInput, PatchReport};
 use crate::engine::status::patch_status;
+use crate::engine::CleanupReport;
 use crate::engine::EngineError;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kube::core::DeserializeGuard;

@@ -1,17 +1,18 @@
 //! One pass over an AccountBaseline: account-wide components in the home region, regional components fanned
 //! out over the listed regions (bounded), each component isolated so one failure never blocks the others.
 
-use super::diff::{diff, FieldDrift};
-use super::{resolve_regions, ComponentOutcome, EngineError, PassReport};
+use super::{
+    failed, resolve_regions, settle, verify_account, CleanupReport, ComponentOutcome, EngineError,
+    PassReport, REGION_CONCURRENCY,
+};
 use crate::api::account_baseline::{
     AccountBaselineSpec, CloudTrailSpec, EbsEncryptionSpec, GuardDutySpec,
 };
 use crate::api::aws_account::AwsAccountSpec;
-use crate::api::common::{
-    ComponentState, ComponentStatus, DeletionPolicy, DriftAction, DriftPolicy, Owner, Ownership,
-};
+use crate::api::common::{ComponentStatus, DeletionPolicy, DriftPolicy, Owner, Ownership};
 use crate::aws::{self, AccountSession, AwsError, AwsFactory};
 use crate::baseline::{cloudtrail as ct, guardduty as gd, hardening as hd};
+use crate::diff::diff;
 use futures::{stream, StreamExt};
 
 pub mod access_analyzer;
@@ -21,9 +22,6 @@ mod flowlogs;
 mod inspector;
 pub mod security_hub;
 mod session_manager;
-
-/// How many regions are reconciled at once for one resource.
-pub const REGION_CONCURRENCY: usize = 4;
 
 /// Everything one pass needs besides AWS.
 #[derive(Clone, Debug)]
@@ -76,62 +74,6 @@ fn previous_id<'a>(
         .iter()
         .find(|c| c.component == component && c.region == region)
         .and_then(|c| c.id.as_deref())
-}
-
-/// Build the outcome once drift is known and the writes (if any) ran.
-pub(crate) fn settle(
-    component: &'static str,
-    region: &str,
-    drift: Vec<FieldDrift>,
-    exec: Option<Result<(), AwsError>>,
-    created: bool,
-    ownership: Ownership,
-    id: Option<String>,
-) -> ComponentOutcome {
-    let (state, action, error) = match (drift.is_empty(), exec) {
-        (true, _) => (ComponentState::InSync, DriftAction::Reported, None),
-        (false, None) => (ComponentState::Drifted, DriftAction::Reported, None),
-        (false, Some(Ok(()))) if created => (ComponentState::Created, DriftAction::Corrected, None),
-        (false, Some(Ok(()))) => (ComponentState::Corrected, DriftAction::Corrected, None),
-        (false, Some(Err(e))) => (ComponentState::Error, DriftAction::Failed, Some(e)),
-    };
-    let message = match (&error, ownership) {
-        (Some(e), _) => Some(e.to_string()),
-        (None, Ownership::Adopted) => {
-            Some("existed before the operator; adopted (never deleted)".into())
-        }
-        _ => None,
-    };
-    ComponentOutcome {
-        component,
-        region: region.to_string(),
-        state,
-        ownership,
-        id,
-        drift,
-        action,
-        error,
-        message,
-    }
-}
-
-pub(crate) fn failed(
-    component: &'static str,
-    region: &str,
-    ownership: Ownership,
-    e: AwsError,
-) -> ComponentOutcome {
-    ComponentOutcome {
-        component,
-        region: region.to_string(),
-        state: ComponentState::Error,
-        ownership,
-        id: None,
-        drift: vec![],
-        action: DriftAction::Reported,
-        message: Some(e.to_string()),
-        error: Some(e),
-    }
 }
 
 /// Resolve and verify the account, then reconcile every declared section.
@@ -271,48 +213,6 @@ async fn regional(
         }
     }
     out
-}
-
-/// Build (or reuse) the session and prove with STS GetCallerIdentity that it is the declared account. The owner
-/// tags the assumed-role session when the AwsAccount asks for session tags.
-pub async fn verify_account(
-    factory: &AwsFactory,
-    account: &AwsAccountSpec,
-    home: &str,
-    owner: &Owner,
-) -> Result<AccountSession, EngineError> {
-    let tags = vec![
-        ("awsbaseline.io/kind".to_string(), owner.kind.clone()),
-        ("awsbaseline.io/owner".to_string(), owner.name_tag()),
-    ];
-    let session = factory.session_for(account, home, &tags).await?;
-    let (actual, arn) = session
-        .caller_identity(home)
-        .await
-        .map_err(|e| name_the_role(e, account))?;
-    if actual != account.account_id {
-        return Err(EngineError::AccountMismatch {
-            expected: account.account_id.clone(),
-            actual,
-            arn,
-        });
-    }
-    Ok(session)
-}
-
-/// A refused AssumeRole names the role it was for, so the message says what to fix.
-pub fn name_the_role(
-    mut e: crate::aws::AwsError,
-    account: &AwsAccountSpec,
-) -> crate::aws::AwsError {
-    if let (crate::aws::ErrorCategory::AssumeRoleDenied, Some(role)) =
-        (e.category, &account.assume_role)
-    {
-        e.message =
-            e.message
-                .replacen("AssumeRole", &format!("AssumeRole of {}", role.role_arn), 1);
-    }
-    e
 }
 
 /// A log bucket the operator creates and keeps encrypted, versioned, private and with `ours` in its policy (the
@@ -739,15 +639,6 @@ async fn root(
     }
 }
 
-/// What a deletion pass did.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CleanupReport {
-    /// Human-readable actions, e.g. `deleted trail org-trail`.
-    pub actions: Vec<String>,
-    /// Errors; the finalizer stays while any remain.
-    pub errors: Vec<AwsError>,
-}
-
 /// Undo what the operator did, following `deletionPolicy`. Never deletes what it did not create (trail and
 /// detector ownership is proven by tags; untaggable settings by the ownership recorded in status).
 pub async fn cleanup(
@@ -953,64 +844,6 @@ pub async fn cleanup(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn settle_maps_drift_and_execution_to_state() {
-        let d = vec![FieldDrift {
-            field: "x.a".into(),
-            desired: true.into(),
-            actual: false.into(),
-        }];
-        assert_eq!(
-            settle("x", "r", vec![], None, false, Ownership::Created, None).state,
-            ComponentState::InSync
-        );
-        assert_eq!(
-            settle("x", "r", d.clone(), None, false, Ownership::Created, None).state,
-            ComponentState::Drifted
-        );
-        assert_eq!(
-            settle(
-                "x",
-                "r",
-                d.clone(),
-                Some(Ok(())),
-                true,
-                Ownership::Created,
-                None
-            )
-            .state,
-            ComponentState::Created
-        );
-        let corrected = settle(
-            "x",
-            "r",
-            d.clone(),
-            Some(Ok(())),
-            false,
-            Ownership::Created,
-            None,
-        );
-        assert_eq!(
-            (
-                corrected.state,
-                corrected.action,
-                corrected.remaining_drift()
-            ),
-            (ComponentState::Corrected, DriftAction::Corrected, 0)
-        );
-        let err = AwsError::new(
-            "iam",
-            "UpdateAccountPasswordPolicy",
-            aws::ErrorCategory::AccessDenied,
-            "no",
-        );
-        let failed = settle("x", "r", d, Some(Err(err)), false, Ownership::Adopted, None);
-        assert_eq!(
-            (failed.state, failed.action, failed.remaining_drift()),
-            (ComponentState::Error, DriftAction::Failed, 1)
-        );
-    }
 
     #[test]
     fn untaggable_ownership_is_sticky() {

@@ -1,9 +1,9 @@
 //! An AccountBaseline over its accounts: one account by `accountRef`, or every AwsAccount matching
 //! `accountSelector`, reconciled a few at a time, with a per-account rollup in status.
 
-use super::baseline::{self, BaselineInput, CleanupReport};
+use super::baseline::{self, BaselineInput};
 use super::status::{baseline_status, reason};
-use super::{EngineError, PassReport};
+use super::{CleanupReport, EngineError, PassReport};
 use crate::api::account_baseline::{
     AccountBaselineSpec, AccountBaselineStatus, AccountNotInSync, AccountRollup,
 };

@@ -12,10 +12,8 @@
 //!   declared. Add-ons are deleted (clusters removed from the spec, policy deletion) only when their tags prove
 //!   this policy created them.
 
-use super::baseline::{failed, settle, CleanupReport};
-use super::diff::{diff_resources, FieldDrift, Fields};
 use super::monitoring::MonitoringInput;
-use super::ComponentOutcome;
+use super::{failed, settle, CleanupReport, ComponentOutcome};
 use crate::api::common::{DriftPolicy, Ownership};
 use crate::api::monitoring_policy::{
     EcsInsightsSpec, EksInsightsSpec, InsightsQuerySpec, MonitoringResources,
@@ -23,6 +21,7 @@ use crate::api::monitoring_policy::{
 use crate::aws::eks::{Addon, AddonRequest};
 use crate::aws::logs::QueryDefinition;
 use crate::aws::{self, AccountSession, AwsError, ErrorCategory};
+use crate::diff::{diff_resources, FieldDrift, Fields};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -70,7 +69,7 @@ fn owns(input: &MonitoringInput<'_>, tags: &[(String, String)]) -> bool {
 }
 
 fn sorted(v: &[String]) -> Vec<String> {
-    crate::monitoring::sorted(v.iter().cloned())
+    crate::aws::sorted(v.iter().cloned())
 }
 
 /// Declared fields of one saved query (log groups compared sorted).

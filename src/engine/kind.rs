@@ -2,9 +2,8 @@
 //! (PatchSchedule, MonitoringPolicy): one trait, so both front ends share one reconcile and one evaluation.
 //! The implementations live in `controller/<kind>.rs`.
 
-use super::baseline::CleanupReport;
 use super::status::KindStatus;
-use super::{EngineError, PassReport};
+use super::{CleanupReport, EngineError, PassReport};
 use crate::api::aws_account::AwsAccountSpec;
 use crate::api::common::{DeletionPolicy, DriftPolicy, Owner};
 use crate::api::Kind;

@@ -1,5 +1,7 @@
 //! The pipeline shared by the controller and the CLI:
 //! resolve account -> desired (pure) -> observe (AWS reads) -> diff (pure) -> act -> status (pure).
+//! This module holds what every kind's engine uses (outcomes and reports, `settle`, `failed`, `verify_account`,
+//! the cleanup gates); it imports no kind.
 
 /// `impl $trait for` each type: access to the part `$field: $part` that every kind's type shares.
 macro_rules! shared_part {
@@ -16,7 +18,6 @@ macro_rules! shared_part {
 }
 
 pub mod baseline;
-pub mod diff;
 pub mod fleet;
 pub mod insights;
 pub mod kind;
@@ -24,9 +25,13 @@ pub mod monitoring;
 pub mod patch;
 pub mod status;
 
-use crate::api::common::{ComponentState, DriftAction, Ownership};
-use crate::aws::AwsError;
-use diff::FieldDrift;
+use crate::api::aws_account::AwsAccountSpec;
+use crate::api::common::{ComponentState, DriftAction, Owner, Ownership};
+use crate::aws::{AccountSession, AwsError, AwsFactory};
+use crate::diff::FieldDrift;
+
+/// How many regions are reconciled at once for one resource.
+pub const REGION_CONCURRENCY: usize = 4;
 
 /// Why a whole pass could not run.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -130,6 +135,63 @@ impl ComponentOutcome {
     }
 }
 
+/// Build the outcome once drift is known and the writes (if any) ran.
+pub(crate) fn settle(
+    component: &'static str,
+    region: &str,
+    drift: Vec<FieldDrift>,
+    exec: Option<Result<(), AwsError>>,
+    created: bool,
+    ownership: Ownership,
+    id: Option<String>,
+) -> ComponentOutcome {
+    let (state, action, error) = match (drift.is_empty(), exec) {
+        (true, _) => (ComponentState::InSync, DriftAction::Reported, None),
+        (false, None) => (ComponentState::Drifted, DriftAction::Reported, None),
+        (false, Some(Ok(()))) if created => (ComponentState::Created, DriftAction::Corrected, None),
+        (false, Some(Ok(()))) => (ComponentState::Corrected, DriftAction::Corrected, None),
+        (false, Some(Err(e))) => (ComponentState::Error, DriftAction::Failed, Some(e)),
+    };
+    let message = match (&error, ownership) {
+        (Some(e), _) => Some(e.to_string()),
+        (None, Ownership::Adopted) => {
+            Some("existed before the operator; adopted (never deleted)".into())
+        }
+        _ => None,
+    };
+    ComponentOutcome {
+        component,
+        region: region.to_string(),
+        state,
+        ownership,
+        id,
+        drift,
+        action,
+        error,
+        message,
+    }
+}
+
+/// A component that stopped at error `e` before its drift was known.
+pub(crate) fn failed(
+    component: &'static str,
+    region: &str,
+    ownership: Ownership,
+    e: AwsError,
+) -> ComponentOutcome {
+    ComponentOutcome {
+        component,
+        region: region.to_string(),
+        state: ComponentState::Error,
+        ownership,
+        id: None,
+        drift: vec![],
+        action: DriftAction::Reported,
+        message: Some(e.to_string()),
+        error: Some(e),
+    }
+}
+
 /// Result of one pass over a resource.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PassReport {
@@ -188,6 +250,15 @@ impl PassReport {
     }
 }
 
+/// What a deletion pass did.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CleanupReport {
+    /// Human-readable actions, e.g. `deleted trail org-trail`.
+    pub actions: Vec<String>,
+    /// Errors; the finalizer stays while any remain.
+    pub errors: Vec<AwsError>,
+}
+
 /// What every namespaced kind checks before a cleanup touches AWS: `Retain` leaves everything in place, and so does
 /// a namespace that may no longer use its AwsAccount (deleting through it would break tenancy). `Some` = stop here
 /// with this report.
@@ -197,7 +268,7 @@ pub fn cleanup_gate(
     account_name: &str,
     namespace: &str,
     namespace_labels: &std::collections::BTreeMap<String, String>,
-) -> Option<baseline::CleanupReport> {
+) -> Option<CleanupReport> {
     let action = if deletion_policy == crate::api::common::DeletionPolicy::Retain {
         "deletionPolicy Retain: AWS resources left in place".to_string()
     } else if !account.allows(namespace, namespace_labels) {
@@ -207,7 +278,7 @@ pub fn cleanup_gate(
     } else {
         return None;
     };
-    Some(baseline::CleanupReport {
+    Some(CleanupReport {
         actions: vec![action],
         errors: vec![],
     })
@@ -246,6 +317,48 @@ pub fn check_passable<'a>(
     }
 }
 
+/// Build (or reuse) the session and prove with STS GetCallerIdentity that it is the declared account. The owner
+/// tags the assumed-role session when the AwsAccount asks for session tags.
+pub async fn verify_account(
+    factory: &AwsFactory,
+    account: &AwsAccountSpec,
+    home: &str,
+    owner: &Owner,
+) -> Result<AccountSession, EngineError> {
+    let tags = vec![
+        ("awsbaseline.io/kind".to_string(), owner.kind.clone()),
+        ("awsbaseline.io/owner".to_string(), owner.name_tag()),
+    ];
+    let session = factory.session_for(account, home, &tags).await?;
+    let (actual, arn) = session
+        .caller_identity(home)
+        .await
+        .map_err(|e| name_the_role(e, account))?;
+    if actual != account.account_id {
+        return Err(EngineError::AccountMismatch {
+            expected: account.account_id.clone(),
+            actual,
+            arn,
+        });
+    }
+    Ok(session)
+}
+
+/// A refused AssumeRole names the role it was for, so the message says what to fix.
+pub fn name_the_role(
+    mut e: crate::aws::AwsError,
+    account: &AwsAccountSpec,
+) -> crate::aws::AwsError {
+    if let (crate::aws::ErrorCategory::AssumeRoleDenied, Some(role)) =
+        (e.category, &account.assume_role)
+    {
+        e.message =
+            e.message
+                .replacen("AssumeRole", &format!("AssumeRole of {}", role.role_arn), 1);
+    }
+    e
+}
+
 /// What a pass does about a region its status records but its spec no longer lists.
 pub(crate) enum RemovedRegion {
     /// `deletionPolicy: Retain`: left in place and forgotten.
@@ -270,7 +383,7 @@ pub(crate) async fn removed_region<Fut>(
     cleanup: impl FnOnce() -> Fut,
 ) -> RemovedRegion
 where
-    Fut: std::future::Future<Output = baseline::CleanupReport>,
+    Fut: std::future::Future<Output = CleanupReport>,
 {
     if policy == crate::api::common::DeletionPolicy::Retain {
         tracing::info!(
@@ -304,7 +417,7 @@ where
     RemovedRegion::Failed(
         done.errors
             .into_iter()
-            .map(|e| baseline::failed(component, region, Ownership::Created, e))
+            .map(|e| failed(component, region, Ownership::Created, e))
             .collect(),
     )
 }
@@ -318,17 +431,17 @@ pub(crate) async fn cleanup_each_region<'a, F, Fut>(
     own: &'a [String],
     recorded: impl IntoIterator<Item = &'a String>,
     region: F,
-) -> Result<baseline::CleanupReport, EngineError>
+) -> Result<CleanupReport, EngineError>
 where
     F: Fn(crate::aws::AccountSession, String) -> Fut,
-    Fut: std::future::Future<Output = baseline::CleanupReport>,
+    Fut: std::future::Future<Output = CleanupReport>,
 {
     let regions = cleanup_regions(own, &account.regions, recorded);
     if regions.is_empty() {
         return Ok(nothing_to_delete());
     }
-    let session = baseline::verify_account(factory, account, &regions[0], owner).await?;
-    let mut report = baseline::CleanupReport::default();
+    let session = verify_account(factory, account, &regions[0], owner).await?;
+    let mut report = CleanupReport::default();
     for r in regions {
         let part = region(session.clone(), r).await;
         report.actions.extend(part.actions);
@@ -338,8 +451,8 @@ where
 }
 
 /// The report of a deletion pass with no region to visit.
-pub fn nothing_to_delete() -> baseline::CleanupReport {
-    baseline::CleanupReport {
+pub fn nothing_to_delete() -> CleanupReport {
+    CleanupReport {
         actions: vec![
             "no known region: the operator never created anything, nothing to delete".into(),
         ],
@@ -368,6 +481,64 @@ pub fn resolve_regions(own: &[String], account: &[String]) -> Result<Vec<String>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn settle_maps_drift_and_execution_to_state() {
+        let d = vec![FieldDrift {
+            field: "x.a".into(),
+            desired: true.into(),
+            actual: false.into(),
+        }];
+        assert_eq!(
+            settle("x", "r", vec![], None, false, Ownership::Created, None).state,
+            ComponentState::InSync
+        );
+        assert_eq!(
+            settle("x", "r", d.clone(), None, false, Ownership::Created, None).state,
+            ComponentState::Drifted
+        );
+        assert_eq!(
+            settle(
+                "x",
+                "r",
+                d.clone(),
+                Some(Ok(())),
+                true,
+                Ownership::Created,
+                None
+            )
+            .state,
+            ComponentState::Created
+        );
+        let corrected = settle(
+            "x",
+            "r",
+            d.clone(),
+            Some(Ok(())),
+            false,
+            Ownership::Created,
+            None,
+        );
+        assert_eq!(
+            (
+                corrected.state,
+                corrected.action,
+                corrected.remaining_drift()
+            ),
+            (ComponentState::Corrected, DriftAction::Corrected, 0)
+        );
+        let err = AwsError::new(
+            "iam",
+            "UpdateAccountPasswordPolicy",
+            crate::aws::ErrorCategory::AccessDenied,
+            "no",
+        );
+        let failed = settle("x", "r", d, Some(Err(err)), false, Ownership::Adopted, None);
+        assert_eq!(
+            (failed.state, failed.action, failed.remaining_drift()),
+            (ComponentState::Error, DriftAction::Failed, 1)
+        );
+    }
 
     #[test]
     fn regions_fall_back_to_the_account_and_dedupe() {

@@ -3,17 +3,21 @@
 //! (100 per call), metric filters from one paginated DescribeMetricFilters per log group; tags are read only to
 //! prove ownership before a delete (and once per topic set when status has no record of it).
 
-use super::baseline::{failed, settle, verify_account, CleanupReport, REGION_CONCURRENCY};
-use super::diff::{diff_resources, FieldDrift, Fields};
-use super::{resolve_regions, ComponentOutcome, EngineError, PassReport};
+use super::{
+    failed, resolve_regions, settle, verify_account, CleanupReport, ComponentOutcome, EngineError,
+    PassReport, REGION_CONCURRENCY,
+};
 use crate::api::aws_account::AwsAccountSpec;
 use crate::api::common::{DriftPolicy, Owner, Ownership};
 use crate::api::monitoring_policy::{
     MonitoringPolicySpec, MonitoringPolicyStatus, MonitoringResources,
 };
+use crate::aws::cloudwatch::{DesiredAlarm, DesiredComposite};
+use crate::aws::events::{DesiredRule, ObservedRule};
+use crate::aws::logs::DesiredFilter;
 use crate::aws::{self, AccountSession, AwsError, AwsFactory, ErrorCategory};
-use crate::monitoring::rules::{self, DesiredRule};
-use crate::monitoring::{self, DesiredAlarm, DesiredComposite, DesiredFilter};
+use crate::diff::{diff_resources, FieldDrift, Fields};
+use crate::monitoring::{self, rules};
 use futures::{stream, StreamExt};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -1115,7 +1119,7 @@ async fn event_rules(
     if !spec.scheduled_actions.is_empty() {
         acc.entry(rules::SCHEDULES).or_default();
     }
-    let observed: Result<BTreeMap<String, rules::ObservedRule>, AwsError> = async {
+    let observed: Result<BTreeMap<String, ObservedRule>, AwsError> = async {
         let mut all = aws::events::rules(&client, &ctx.short_prefix).await?;
         all.retain(|name, _| rules::parse_name(name, &ctx.short_prefix).is_some());
         for (name, rule) in all.iter_mut() {

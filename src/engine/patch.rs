@@ -2,9 +2,10 @@
 //! associations; then the read-only parts of status (executions, compliance). Each component is isolated so one
 //! failure never blocks the others; IDs are remembered in status so a steady pass reads by ID.
 
-use super::baseline::{failed, settle, verify_account, REGION_CONCURRENCY};
-use super::diff::{diff, diff_resources, touches, FieldDrift};
-use super::{resolve_regions, ComponentOutcome, EngineError, PassReport};
+use super::{
+    failed, resolve_regions, settle, verify_account, CleanupReport, ComponentOutcome, EngineError,
+    PassReport, REGION_CONCURRENCY,
+};
 use crate::api::aws_account::AwsAccountSpec;
 use crate::api::common::{DriftPolicy, Owner, Ownership};
 use crate::api::patch_schedule::{
@@ -13,7 +14,7 @@ use crate::api::patch_schedule::{
 };
 use crate::aws::ssm::{self, TaskConfig};
 use crate::aws::{self, AccountSession, AwsError, AwsFactory, ErrorCategory};
-use crate::engine::baseline::CleanupReport;
+use crate::diff::{diff, diff_resources, touches, FieldDrift};
 use crate::patching::{self, rules, schedule};
 use aws_sdk_ssm::types::ResourceTypeForTagging;
 use futures::{stream, StreamExt};

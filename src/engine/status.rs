@@ -507,7 +507,7 @@ mod tests {
     use super::*;
     use crate::api::common::Ownership;
     use crate::aws::{AwsError, ErrorCategory};
-    use crate::engine::diff::FieldDrift;
+    use crate::diff::FieldDrift;
     use crate::engine::{ComponentOutcome, EngineError};
     use serde_json::json;
 

@@ -4,7 +4,9 @@
 use crate::api::monitoring_policy::{
     AlarmSpec, CisItem, ComparisonOperator, MonitoringPolicySpec, Statistic, TreatMissingData,
 };
-use crate::engine::diff::Fields;
+use crate::aws::cloudwatch::{Actions, AlarmMetric, DesiredAlarm, DesiredComposite, MetricQuery};
+use crate::aws::logs::DesiredFilter;
+use crate::diff::Fields;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -135,154 +137,7 @@ pub fn controls_for(field: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// What a metric alarm evaluates.
-#[derive(Clone, Debug, PartialEq)]
-pub enum AlarmMetric {
-    /// One metric with a statistic.
-    Single {
-        /// Metric namespace.
-        namespace: String,
-        /// Metric name.
-        metric_name: String,
-        /// Dimensions.
-        dimensions: BTreeMap<String, String>,
-        /// Statistic.
-        statistic: Option<String>,
-        /// Extended statistic.
-        extended_statistic: Option<String>,
-        /// Period (s).
-        period: i32,
-    },
-    /// Metric math (and anomaly detection bands).
-    Math {
-        /// The queries, as `query_json` renders them.
-        queries: Vec<MetricQuery>,
-        /// The band the alarm compares with.
-        threshold_metric_id: Option<String>,
-    },
-}
-
-/// A metric with its statistic: namespace, name, dimensions, stat, period.
-pub type StatMetric = (String, String, BTreeMap<String, String>, String, i32);
-
-/// One query of a metric math alarm.
-#[derive(Clone, Debug, PartialEq)]
-pub struct MetricQuery {
-    /// Id.
-    pub id: String,
-    /// Expression.
-    pub expression: Option<String>,
-    /// Metric (namespace, name, dimensions, stat, period).
-    pub metric: Option<StatMetric>,
-    /// Label.
-    pub label: Option<String>,
-    /// Returns the alarm's value.
-    pub return_data: bool,
-}
-
-impl MetricQuery {
-    /// The comparable form, shared by the desired and the observed side.
-    pub fn to_json(&self) -> Value {
-        let mut q = serde_json::Map::new();
-        q.insert("id".into(), json!(self.id));
-        if let Some(e) = &self.expression {
-            q.insert("expression".into(), json!(e));
-        }
-        if let Some((ns, name, dims, stat, period)) = &self.metric {
-            q.insert(
-                "metric".into(),
-                json!({"namespace": ns, "metricName": name, "dimensions": dims, "stat": stat, "period": period}),
-            );
-        }
-        if let Some(l) = &self.label {
-            q.insert("label".into(), json!(l));
-        }
-        q.insert("returnData".into(), json!(self.return_data));
-        Value::Object(q)
-    }
-}
-
-/// A metric alarm as PutMetricAlarm takes it, with the field path it is reported under.
-#[derive(Clone, Debug, PartialEq)]
-pub struct DesiredAlarm {
-    /// Field path prefix, e.g. `alarms.high-5xx` or `cisAwsFoundations.rootAccountUsage.alarm`.
-    pub path: String,
-    /// AWS alarm name.
-    pub aws_name: String,
-    /// The only region the alarm exists in (billing alarms: us-east-1); `None` = every region of the policy.
-    pub region: Option<&'static str>,
-    /// Description.
-    pub description: Option<String>,
-    /// What is evaluated.
-    pub metric: AlarmMetric,
-    /// Evaluation periods.
-    pub evaluation_periods: i32,
-    /// Datapoints to alarm (defaults to evaluation periods, as CloudWatch does).
-    pub datapoints_to_alarm: i32,
-    /// Static threshold (`None` with an anomaly band).
-    pub threshold: Option<f64>,
-    /// Comparison.
-    pub comparison_operator: String,
-    /// Missing data.
-    pub treat_missing_data: String,
-    /// Actions by declared topic and ARN.
-    pub actions: Actions,
-}
-
-/// Alarm actions: declared topics (resolved to ARNs per region) and literal ARNs, per state.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Actions {
-    /// Declared topics notified on ALARM.
-    pub topics: Vec<String>,
-    /// Literal ARNs on ALARM.
-    pub alarm_arns: Vec<String>,
-    /// Literal ARNs on OK.
-    pub ok_arns: Vec<String>,
-    /// Literal ARNs on INSUFFICIENT_DATA.
-    pub insufficient_arns: Vec<String>,
-    /// Topics also notified on OK.
-    pub notify_ok: bool,
-    /// Topics also notified on INSUFFICIENT_DATA.
-    pub notify_insufficient: bool,
-}
-
-/// Sorted and deduplicated (AWS returns actions, log groups and the like as sets).
-pub fn sorted(v: impl IntoIterator<Item = String>) -> Vec<String> {
-    let mut v: Vec<String> = v.into_iter().collect();
-    v.sort();
-    v.dedup();
-    v
-}
-
 impl Actions {
-    /// ALARM, OK and INSUFFICIENT_DATA ARNs, sorted (CloudWatch returns them as sets). A topic not created yet
-    /// stays `topic:<name>` so it shows as drift, not as a silent match.
-    pub fn resolve(
-        &self,
-        topic_arns: &BTreeMap<String, String>,
-    ) -> (Vec<String>, Vec<String>, Vec<String>) {
-        let topics: Vec<String> = self
-            .topics
-            .iter()
-            .map(|t| {
-                topic_arns
-                    .get(t)
-                    .cloned()
-                    .unwrap_or_else(|| format!("topic:{t}"))
-            })
-            .collect();
-        let when = |on: bool| if on { topics.clone() } else { Vec::new() };
-        (
-            sorted(topics.iter().chain(&self.alarm_arns).cloned()),
-            sorted(when(self.notify_ok).into_iter().chain(self.ok_arns.clone())),
-            sorted(
-                when(self.notify_insufficient)
-                    .into_iter()
-                    .chain(self.insufficient_arns.clone()),
-            ),
-        )
-    }
-
     fn insert(&self, f: &mut Fields, p: &str, topic_arns: &BTreeMap<String, String>) {
         let (alarm, ok, insufficient) = self.resolve(topic_arns);
         f.insert(format!("{p}.alarmActions"), json!(alarm));
@@ -348,21 +203,6 @@ impl DesiredAlarm {
     }
 }
 
-/// A composite alarm as PutCompositeAlarm takes it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct DesiredComposite {
-    /// Field path prefix (`compositeAlarms.<name>`).
-    pub path: String,
-    /// AWS alarm name.
-    pub aws_name: String,
-    /// Description.
-    pub description: Option<String>,
-    /// The rule with this policy's alarm names replaced by their AWS names.
-    pub rule: String,
-    /// Actions.
-    pub actions: Actions,
-}
-
 impl DesiredComposite {
     /// Flattened settings for the diff.
     pub fn fields(&self, topic_arns: &BTreeMap<String, String>) -> Fields {
@@ -422,25 +262,6 @@ pub fn composite_rule(rule: &str, prefix: &str, local: &[&str]) -> String {
 pub fn short_prefix(namespace: &str, name: &str) -> String {
     let h = crate::names::stable_hash(&format!("{namespace}/{name}"));
     format!("awsbaseline-{:010x}-", h >> 24)
-}
-
-/// A metric filter as PutMetricFilter takes it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct DesiredFilter {
-    /// Field path prefix.
-    pub path: String,
-    /// Log group.
-    pub log_group_name: String,
-    /// AWS filter name.
-    pub aws_name: String,
-    /// Pattern.
-    pub pattern: String,
-    /// Metric namespace.
-    pub metric_namespace: String,
-    /// Metric name.
-    pub metric_name: String,
-    /// Metric value.
-    pub metric_value: String,
 }
 
 impl DesiredFilter {

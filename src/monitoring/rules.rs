@@ -5,8 +5,9 @@
 use crate::api::monitoring_policy::{
     FindingRouteSpec, FindingSource, MonitoringPolicySpec, ScheduledActionSpec, SeverityLabel,
 };
+use crate::aws::events::{DesiredRule, ObservedRule, RuleTarget};
 use crate::aws::partition;
-use crate::engine::diff::Fields;
+use crate::diff::Fields;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -14,28 +15,11 @@ use std::collections::BTreeMap;
 pub const ROUTES: &str = "findingRoutes";
 /// Component of scheduled actions.
 pub const SCHEDULES: &str = "scheduledActions";
-/// Id of the one target the operator puts on each of its rules (other targets are left alone).
-pub const TARGET_ID: &str = "awsbaseline";
 /// `Sid` of the topic policy statement that lets EventBridge publish to a topic finding routes deliver to.
 pub const TOPIC_STATEMENT_SID: &str = "awsbaseline-eventbridge-publish";
 
 /// GuardDuty severity forwarded when a route does not say (7.0 and above is "high").
 pub const DEFAULT_GUARDDUTY_SEVERITY: f64 = 7.0;
-
-/// The operator's target on a rule.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RuleTarget {
-    /// Target ARN (SNS topic, SSM automation definition, SSM document).
-    pub arn: String,
-    /// Role EventBridge assumes (scheduled actions).
-    pub role_arn: Option<String>,
-    /// Constant JSON input (automation parameters, Run Command parameters).
-    pub input: Option<Value>,
-    /// Input transformer: paths map and template.
-    pub input_transformer: Option<(BTreeMap<String, String>, String)>,
-    /// Run Command targets (key, values).
-    pub run_command_targets: Vec<(String, Vec<String>)>,
-}
 
 impl RuleTarget {
     /// The target as compared: one JSON object per setting.
@@ -66,48 +50,6 @@ impl RuleTarget {
             },
         );
     }
-}
-
-/// A rule as the spec wants it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct DesiredRule {
-    /// Field path (`findingRoutes.<name>` / `scheduledActions.<name>`).
-    pub path: String,
-    /// Component (`ROUTES` / `SCHEDULES`).
-    pub component: &'static str,
-    /// AWS rule name: `<short prefix>route-<name>` / `<short prefix>sched-<name>` (at most 61 characters).
-    pub aws_name: String,
-    /// Description.
-    pub description: String,
-    /// Event pattern (finding routes).
-    pub event_pattern: Option<Value>,
-    /// Schedule expression (scheduled actions).
-    pub schedule: Option<String>,
-    /// `ENABLED` or `DISABLED`.
-    pub state: &'static str,
-    /// Declared topic the route delivers to (its ARN is known only once the topic exists).
-    pub topic: Option<String>,
-    /// The operator's target, without the topic ARN for routes (filled in by `target`).
-    pub target: RuleTarget,
-}
-
-/// A rule as read from AWS: the settings and the operator's target.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ObservedRule {
-    /// Rule ARN.
-    pub arn: String,
-    /// Description.
-    pub description: Option<String>,
-    /// Event pattern.
-    pub event_pattern: Option<Value>,
-    /// Schedule expression.
-    pub schedule: Option<String>,
-    /// State.
-    pub state: String,
-    /// The operator's target (id `TARGET_ID`), if present.
-    pub target: Option<RuleTarget>,
-    /// Ids of every target on the rule (all removed before the rule is deleted).
-    pub target_ids: Vec<String>,
 }
 
 impl DesiredRule {
@@ -631,7 +573,7 @@ scheduledActions:
             target: None,
             target_ids: vec![],
         };
-        let d = crate::engine::diff::diff_resources(
+        let d = crate::diff::diff_resources(
             &r.fields(&BTreeMap::new()),
             &observed_fields(&r.path, Some(&without_target)),
         );

@@ -10,7 +10,7 @@ use crate::aws::ssm::{
     AssociationConfig, BaselineConfig, RuleConfig, TargetConfig, TargetEntry, TaskConfig, TaskKind,
     WindowConfig,
 };
-use crate::engine::diff::Fields;
+use crate::diff::Fields;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -308,7 +308,7 @@ pub fn fields(prefix: &str, value: Option<&impl Serialize>, skip_null: bool) -> 
 mod tests {
     use super::*;
     use crate::api::patch_schedule::PatchScheduleSpec;
-    use crate::engine::diff::diff;
+    use crate::diff::diff;
     use serde_json::json;
 
     fn spec(extra: serde_json::Value) -> PatchScheduleSpec {

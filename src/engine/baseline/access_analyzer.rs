@@ -1,14 +1,14 @@
 //! IAM Access Analyzer in one region. The pass is written against a client so the tests can run it on
 //! `aws-smithy-mocks` (moto has no Access Analyzer).
 
-use super::{failed, settle, tagged_ownership, Ctx};
+use super::{tagged_ownership, Ctx};
 use crate::api::account_baseline::AccessAnalyzerSpec;
 use crate::api::common::{Owner, Ownership};
 use crate::aws::accessanalyzer as api;
 use crate::aws::{AwsError, ErrorCategory};
 use crate::baseline::access_analyzer as aa;
-use crate::engine::diff::diff_resources;
-use crate::engine::ComponentOutcome;
+use crate::diff::diff_resources;
+use crate::engine::{failed, settle, ComponentOutcome};
 use aws_sdk_accessanalyzer::Client;
 
 /// Who runs the pass and how.

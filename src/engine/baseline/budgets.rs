@@ -6,14 +6,14 @@
 //! DescribeSubscribersForNotification per declared notification that exists; one ListTagsForResource per budget
 //! managed before (status `id`) that left the spec and still exists. Then exactly the writes the drift needs.
 
-use super::{failed, settle, tagged_ownership, Ctx};
+use super::{tagged_ownership, Ctx};
 use crate::api::account_baseline::{BudgetSpec, BudgetsSpec};
 use crate::api::common::{Owner, Ownership};
 use crate::aws::budgets as api;
 use crate::aws::{self, AwsError};
 use crate::baseline::budgets as bg;
-use crate::engine::diff::diff_resources;
-use crate::engine::ComponentOutcome;
+use crate::diff::diff_resources;
+use crate::engine::{failed, settle, ComponentOutcome};
 use aws_sdk_budgets::Client;
 use std::collections::BTreeMap;
 

@@ -1,13 +1,13 @@
 //! AWS Config in one region: the recorder (adopted whatever its name), the delivery channel, recording, and the
 //! managed rules this baseline names.
 
-use super::{failed, settle, sticky_ownership, Ctx};
+use super::{sticky_ownership, Ctx};
 use crate::api::account_baseline::ConfigSpec;
 use crate::api::common::Ownership;
 use crate::aws::{self, AccountSession, AwsError};
 use crate::baseline::config as cf;
-use crate::engine::diff::diff_resources;
-use crate::engine::ComponentOutcome;
+use crate::diff::diff_resources;
+use crate::engine::{failed, settle, ComponentOutcome};
 
 /// Recorder, channel and recording: at most PutConfigurationRecorder, PutDeliveryChannel and one start/stop.
 pub(super) async fn reconcile(

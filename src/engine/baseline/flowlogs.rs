@@ -1,12 +1,12 @@
 //! VPC flow logs in one region: every selected VPC delivers to the declared destination.
 
-use super::{failed, settle, Ctx};
+use super::Ctx;
 use crate::api::account_baseline::VpcFlowLogsSpec;
 use crate::api::common::{tags, Owner, Ownership};
 use crate::aws::{self, AccountSession, AwsError, ErrorCategory};
 use crate::baseline::flowlogs as fl;
-use crate::engine::diff::diff_resources;
-use crate::engine::ComponentOutcome;
+use crate::diff::diff_resources;
+use crate::engine::{failed, settle, ComponentOutcome};
 
 fn owned_by(owner: &Owner) -> impl Fn(&aws::flowlogs::FlowLogState) -> bool + '_ {
     |f| owner.owns(f.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())))

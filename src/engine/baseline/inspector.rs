@@ -1,12 +1,12 @@
 //! Amazon Inspector scan types in one region.
 
-use super::{failed, settle, sticky_ownership, Ctx};
+use super::{sticky_ownership, Ctx};
 use crate::api::account_baseline::InspectorSpec;
 use crate::api::common::Ownership;
 use crate::aws::{self, AccountSession, AwsError};
 use crate::baseline::inspector as ins;
-use crate::engine::diff::diff;
-use crate::engine::ComponentOutcome;
+use crate::diff::diff;
+use crate::engine::{failed, settle, ComponentOutcome};
 
 /// Observe the scan types, then enable / disable exactly the drifted ones (one call each).
 pub(super) async fn reconcile(

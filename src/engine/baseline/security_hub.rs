@@ -1,14 +1,14 @@
 //! AWS Security Hub in one region, and the finding aggregator in the aggregation region. The passes are written
 //! against a client so the tests can run them on `aws-smithy-mocks` as well as on moto with its extension.
 
-use super::{failed, settle, sticky_ownership, Ctx};
+use super::{sticky_ownership, Ctx};
 use crate::api::account_baseline::{FindingAggregatorSpec, SecurityHubSpec};
 use crate::api::common::{Owner, Ownership};
 use crate::aws::securityhub as api;
 use crate::aws::{partition, AccountSession, AwsError, ErrorCategory};
 use crate::baseline::security_hub as sh;
-use crate::engine::diff::diff;
-use crate::engine::ComponentOutcome;
+use crate::diff::diff;
+use crate::engine::{failed, settle, ComponentOutcome};
 use aws_sdk_securityhub::Client;
 
 /// Who runs the pass and how.
@@ -149,7 +149,7 @@ async fn new_standards_controls(
     spec: &SecurityHubSpec,
     before: &sh::Observed,
     region: &str,
-) -> Result<Vec<crate::engine::diff::FieldDrift>, AwsError> {
+) -> Result<Vec<crate::diff::FieldDrift>, AwsError> {
     let p = partition(region);
     let subscriptions = api::subscriptions(client).await?;
     let pairs: Vec<(String, String)> = sh::pairs_to_read(spec, &subscriptions, p, region)

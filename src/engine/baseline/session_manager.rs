@@ -1,12 +1,12 @@
 //! Session Manager preferences in one region.
 
-use super::{failed, settle, sticky_ownership, Ctx};
+use super::{sticky_ownership, Ctx};
 use crate::api::account_baseline::SessionManagerSpec;
 use crate::api::common::{Owner, Ownership};
 use crate::aws::{self, AccountSession, AwsError};
 use crate::baseline::session_manager as sm;
-use crate::engine::diff::diff;
-use crate::engine::ComponentOutcome;
+use crate::diff::diff;
+use crate::engine::{failed, settle, ComponentOutcome};
 
 /// Observe the preferences document, then create it (tagged) or write a new default version with every input.
 pub(super) async fn reconcile(
@@ -52,7 +52,7 @@ pub(super) async fn reconcile(
             exec,
             content.is_none() && wrote,
             ownership,
-            Some(sm::DOCUMENT.to_string()),
+            Some(aws::session_manager::DOCUMENT.to_string()),
         ))
     }
     .await;
@@ -86,6 +86,6 @@ pub(super) async fn cleanup(
     aws::session_manager::delete(&client).await?;
     Ok(Some(format!(
         "deleted Session Manager preferences ({}) in {region}",
-        sm::DOCUMENT
+        aws::session_manager::DOCUMENT
     )))
 }

@@ -1,4 +1,5 @@
 //! The pure diff: flattened desired settings against flattened observed settings.
+//! Below the rules and the engine: both use it, it uses neither.
 
 use serde_json::Value;
 use std::collections::BTreeMap;
