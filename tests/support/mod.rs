@@ -121,3 +121,41 @@ pub fn account(regions: &[&str]) -> AwsAccountSpec {
         passable_roles: vec![],
     }
 }
+
+/// Run a Python check script of this repository with the venv's Python (`.venv/bin/python`) and fail with its
+/// output when it fails. `needs` is a Python import line proving the packages are there, `requirements` the file
+/// that installs them; a missing venv or package fails the test with the command to fix it, never skips it.
+pub fn python_check(script: &str, needs: &str, requirements: &str, env: &[(&str, &str)]) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let python = root.join(".venv/bin/python");
+    let install = format!(
+        "run .ci/run, which creates .venv and installs it (or: .venv/bin/pip install --ignore-requires-python -r {requirements})"
+    );
+    assert!(
+        python.exists(),
+        "{} is missing: {install}",
+        python.display()
+    );
+    let probe = Command::new(&python)
+        .args(["-c", needs])
+        .output()
+        .expect("run .venv/bin/python");
+    assert!(
+        probe.status.success(),
+        "`{needs}` fails in .venv: {install}\n{}",
+        String::from_utf8_lossy(&probe.stderr)
+    );
+    let out = Command::new(&python)
+        .arg(root.join(script))
+        .envs(env.iter().copied())
+        .current_dir(root)
+        .output()
+        .unwrap_or_else(|e| panic!("run {script}: {e}"));
+    println!("{}", String::from_utf8_lossy(&out.stdout));
+    eprintln!("{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{script} failed (exit {:?}); its output is above",
+        out.status.code()
+    );
+}
