@@ -237,28 +237,16 @@ impl Manifests {
 
     /// Every awsbaseline.io object, as JSON (what a saved plan stores).
     pub fn objects(&self) -> Vec<serde_json::Value> {
-        let mut out = Vec::new();
-        out.extend(
-            self.accounts
-                .iter()
-                .filter_map(|o| serde_json::to_value(o).ok()),
-        );
-        out.extend(
-            self.baselines
-                .iter()
-                .filter_map(|o| serde_json::to_value(o).ok()),
-        );
-        out.extend(
-            self.schedules
-                .iter()
-                .filter_map(|o| serde_json::to_value(o).ok()),
-        );
-        out.extend(
-            self.monitoring
-                .iter()
-                .filter_map(|o| serde_json::to_value(o).ok()),
-        );
-        out
+        fn json<T: serde::Serialize>(
+            objects: &[T],
+        ) -> impl Iterator<Item = serde_json::Value> + '_ {
+            objects.iter().filter_map(|o| serde_json::to_value(o).ok())
+        }
+        json(&self.accounts)
+            .chain(json(&self.baselines))
+            .chain(json(&self.schedules))
+            .chain(json(&self.monitoring))
+            .collect()
     }
 
     /// Objects stored by [`Manifests::objects`] (`origin` names them in errors), checked again as on load.
