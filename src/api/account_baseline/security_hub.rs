@@ -1,12 +1,9 @@
 //! The `securityHub` section of an AccountBaseline.
 
+use super::yes;
 use kube::KubeSchema;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-
-fn yes() -> bool {
-    true
-}
 
 /// AWS Security Hub in every listed region (SecurityHub.1): the hub and its configuration, the subscribed
 /// standards, controls disabled with a reason, and optionally a cross-region finding aggregator.
