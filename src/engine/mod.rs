@@ -19,7 +19,6 @@ macro_rules! shared_part {
 
 pub mod baseline;
 pub mod fleet;
-pub mod insights;
 pub mod kind;
 pub mod monitoring;
 pub mod patch;

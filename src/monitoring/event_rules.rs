@@ -1,4 +1,4 @@
-//! EventBridge rules of a MonitoringPolicy (pure): finding routes (event patterns with severity filters and input
+//! EventBridge rules of a MonitoringPolicy (`spec.findingRoutes`, `spec.scheduledActions`; pure): finding routes (event patterns with severity filters and input
 //! transformers that make the notification readable) and scheduled actions (SSM Automation / Run Command
 //! targets), each with the field paths drift is reported at.
 
@@ -7,7 +7,7 @@ use crate::api::monitoring_policy::{
 };
 use crate::aws::events::{DesiredRule, ObservedRule, RuleTarget};
 use crate::aws::partition;
-use crate::diff::Fields;
+use crate::diff::{diff_resources, FieldDrift, Fields};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -15,8 +15,6 @@ use std::collections::BTreeMap;
 pub const ROUTES: &str = "findingRoutes";
 /// Component of scheduled actions.
 pub const SCHEDULES: &str = "scheduledActions";
-/// `Sid` of the topic policy statement that lets EventBridge publish to a topic finding routes deliver to.
-pub const TOPIC_STATEMENT_SID: &str = "awsbaseline-eventbridge-publish";
 
 /// GuardDuty severity forwarded when a route does not say (7.0 and above is "high").
 pub const DEFAULT_GUARDDUTY_SEVERITY: f64 = 7.0;
@@ -62,8 +60,15 @@ impl DesiredRule {
         t
     }
 
-    /// Desired fields.
+    /// Desired fields: the rule's settings and its target.
     pub fn fields(&self, topic_arns: &BTreeMap<String, String>) -> Fields {
+        let mut f = self.settings_fields();
+        self.target(topic_arns).to_fields(&self.path, &mut f);
+        f
+    }
+
+    /// Desired settings PutRule writes (with `exists`).
+    fn settings_fields(&self) -> Fields {
         let mut f = Fields::new();
         let p = &self.path;
         f.insert(format!("{p}.exists"), json!(true));
@@ -71,13 +76,20 @@ impl DesiredRule {
         f.insert(format!("{p}.eventPattern"), json!(self.event_pattern));
         f.insert(format!("{p}.schedule"), json!(self.schedule));
         f.insert(format!("{p}.state"), json!(self.state));
-        self.target(topic_arns).to_fields(p, &mut f);
         f
     }
 }
 
 /// Observed fields at a desired rule's path (`exists: false` only when the rule is missing).
 pub fn observed_fields(path: &str, o: Option<&ObservedRule>) -> Fields {
+    let mut f = observed_settings(path, o);
+    if let Some(o) = o {
+        observed_target(path, o, &mut f);
+    }
+    f
+}
+
+fn observed_settings(path: &str, o: Option<&ObservedRule>) -> Fields {
     let mut f = Fields::new();
     f.insert(format!("{path}.exists"), json!(o.is_some()));
     let Some(o) = o else { return f };
@@ -85,8 +97,12 @@ pub fn observed_fields(path: &str, o: Option<&ObservedRule>) -> Fields {
     f.insert(format!("{path}.eventPattern"), json!(o.event_pattern));
     f.insert(format!("{path}.schedule"), json!(o.schedule));
     f.insert(format!("{path}.state"), json!(o.state));
+    f
+}
+
+fn observed_target(path: &str, o: &ObservedRule, f: &mut Fields) {
     match &o.target {
-        Some(t) => t.to_fields(path, &mut f),
+        Some(t) => t.to_fields(path, f),
         None => {
             for k in [
                 "arn",
@@ -99,7 +115,56 @@ pub fn observed_fields(path: &str, o: Option<&ObservedRule>) -> Fields {
             }
         }
     }
-    f
+}
+
+/// What a pass does with one declared rule.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RulePlan {
+    /// Drift (a missing rule is the single `<path>.exists`).
+    pub drift: Vec<FieldDrift>,
+    /// PutRule: the rule is missing or a setting drifted.
+    pub put_rule: bool,
+    /// PutTargets: the rule is missing or its target drifted.
+    pub put_target: bool,
+}
+
+/// Plan one declared rule against what exists (`None`: no rule of that name).
+pub fn plan_rule(
+    rule: &DesiredRule,
+    topic_arns: &BTreeMap<String, String>,
+    observed: Option<&ObservedRule>,
+) -> RulePlan {
+    let Some(o) = observed else {
+        return RulePlan {
+            drift: diff_resources(&rule.fields(topic_arns), &observed_fields(&rule.path, None)),
+            put_rule: true,
+            put_target: true,
+        };
+    };
+    // Settings sort before `target.*`, so the two diffs together are the diff of all fields.
+    let mut drift = diff_resources(
+        &rule.settings_fields(),
+        &observed_settings(&rule.path, Some(o)),
+    );
+    let mut want_target = Fields::new();
+    rule.target(topic_arns)
+        .to_fields(&rule.path, &mut want_target);
+    let mut have_target = Fields::new();
+    observed_target(&rule.path, o, &mut have_target);
+    let target = diff_resources(&want_target, &have_target);
+    let plan = RulePlan {
+        put_rule: !drift.is_empty(),
+        put_target: !target.is_empty(),
+        drift: vec![],
+    };
+    drift.extend(target);
+    RulePlan { drift, ..plan }
+}
+
+/// Drift of a rule this policy created that the spec no longer declares (`component` and name from
+/// [`parse_name`]).
+pub fn removed_rule(component: &str, rel: &str) -> FieldDrift {
+    super::removed(&format!("{component}.{rel}"))
 }
 
 /// Name part of a rule after the policy's short prefix: (`ROUTES` or `SCHEDULES`, declared name).
@@ -345,106 +410,6 @@ pub fn desired_rules(
         .collect()
 }
 
-/// The topic policy statement letting this policy's rules publish to a topic.
-pub fn topic_statement(topic_arn: &str, region: &str, account: &str, short_prefix: &str) -> Value {
-    json!({
-        "Sid": TOPIC_STATEMENT_SID,
-        "Effect": "Allow",
-        "Principal": {"Service": "events.amazonaws.com"},
-        "Action": "sns:Publish",
-        "Resource": topic_arn,
-        "Condition": {"ArnLike": {"aws:SourceArn": format!(
-            "arn:{}:events:{region}:{account}:rule/{short_prefix}*",
-            partition(region)
-        )}},
-    })
-}
-
-/// Prefix of the `Sid` of every topic policy statement the operator manages (its EventBridge statement and the
-/// statements a topic declares in `policyStatements`); statements with other Sids are never touched.
-pub const MANAGED_SID_PREFIX: &str = "awsbaseline-";
-
-fn sid(s: &Value) -> Option<&str> {
-    s.get("Sid").and_then(Value::as_str)
-}
-
-fn statements(policy: &Value) -> Vec<Value> {
-    match policy.get("Statement") {
-        Some(Value::Array(list)) => list.clone(),
-        // A single statement may be written as an object instead of a list.
-        Some(single @ Value::Object(_)) => vec![single.clone()],
-        _ => vec![],
-    }
-}
-
-/// The managed statements of a topic policy document, by Sid.
-pub fn managed_statements(policy: Option<&Value>) -> BTreeMap<String, Value> {
-    policy
-        .map(statements)
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|s| {
-            let id = sid(&s)?.to_string();
-            id.starts_with(MANAGED_SID_PREFIX).then_some((id, s))
-        })
-        .collect()
-}
-
-/// Our EventBridge statement in a topic policy document, if present.
-pub fn find_statement(policy: &Value) -> Option<Value> {
-    managed_statements(Some(policy)).remove(TOPIC_STATEMENT_SID)
-}
-
-/// The policy with its managed statements replaced by `managed`; other statements are kept as they are. A topic
-/// without a policy gets a document with just the managed statements.
-pub fn with_managed(policy: Option<&Value>, managed: &BTreeMap<String, Value>) -> Value {
-    let mut doc = policy
-        .cloned()
-        .unwrap_or_else(|| json!({"Version": "2012-10-17", "Statement": []}));
-    let mut list: Vec<Value> = statements(&doc)
-        .into_iter()
-        .filter(|s| !sid(s).is_some_and(|id| id.starts_with(MANAGED_SID_PREFIX)))
-        .collect();
-    list.extend(managed.values().cloned());
-    if doc.get("Version").is_none() {
-        doc["Version"] = json!("2012-10-17");
-    }
-    doc["Statement"] = Value::Array(list);
-    doc
-}
-
-/// The policy with our EventBridge statement replaced by `statement` (or removed when `None`), every other
-/// statement as it is.
-pub fn with_statement(policy: Option<&Value>, statement: Option<Value>) -> Value {
-    let mut managed = managed_statements(policy);
-    match statement {
-        Some(s) => managed.insert(TOPIC_STATEMENT_SID.to_string(), s),
-        None => managed.remove(TOPIC_STATEMENT_SID),
-    };
-    with_managed(policy, &managed)
-}
-
-/// A declared statement as written to AWS: its Sid prefixed with `MANAGED_SID_PREFIX` (which proves it is ours)
-/// and `Resource` defaulting to the topic. Errors name a statement without a usable Sid.
-pub fn declared_statement(statement: &Value, topic_arn: &str) -> Result<(String, Value), String> {
-    let Some(obj) = statement.as_object() else {
-        return Err("a policy statement must be an object".into());
-    };
-    let Some(id) = obj.get("Sid").and_then(Value::as_str) else {
-        return Err("every policy statement needs a Sid".into());
-    };
-    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(format!(
-            "policy statement Sid {id:?} must be letters and digits"
-        ));
-    }
-    let full = format!("{MANAGED_SID_PREFIX}{id}");
-    let mut out = obj.clone();
-    out.insert("Sid".into(), json!(full));
-    out.entry("Resource").or_insert_with(|| json!(topic_arn));
-    Ok((full, Value::Object(out)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -589,35 +554,46 @@ scheduledActions:
     }
 
     #[test]
-    fn the_topic_statement_is_merged_without_touching_other_statements() {
-        let other = json!({"Sid": "team", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sns:Subscribe", "Resource": "t"});
-        let policy = json!({"Version": "2012-10-17", "Statement": [other.clone()]});
-        let ours = topic_statement(
-            "arn:aws:sns:eu-west-1:1:t",
-            "eu-west-1",
-            "1",
-            "awsbaseline-x-",
-        );
-        let merged = with_statement(Some(&policy), Some(ours.clone()));
-        assert_eq!(merged["Statement"], json!([other.clone(), ours.clone()]));
-        assert_eq!(find_statement(&merged), Some(ours.clone()));
-        // Replacing is idempotent, removing keeps the others.
-        assert_eq!(with_statement(Some(&merged), Some(ours.clone())), merged);
+    fn a_plan_writes_only_the_part_that_drifted() {
+        let s = spec(SPEC);
+        let rules = desired_rules(&s, "p-", "team/p", "eu-west-1", "111122223333");
+        let r = &rules[3];
+        let arns = BTreeMap::new();
+        let missing = plan_rule(r, &arns, None);
+        assert_eq!(missing.drift.len(), 1);
+        assert!(missing.put_rule && missing.put_target);
+        let same = ObservedRule {
+            arn: "arn".into(),
+            description: Some(r.description.clone()),
+            event_pattern: None,
+            schedule: r.schedule.clone(),
+            state: r.state.into(),
+            target: Some(r.target(&arns)),
+            target_ids: vec!["t".into()],
+        };
+        assert_eq!(plan_rule(r, &arns, Some(&same)), RulePlan::default());
+        let disabled = ObservedRule {
+            state: "DISABLED".into(),
+            ..same.clone()
+        };
+        let p = plan_rule(r, &arns, Some(&disabled));
+        assert_eq!((p.put_rule, p.put_target), (true, false));
+        let mut other_target = same.clone();
+        other_target.target.as_mut().unwrap().role_arn = Some("arn:other".into());
+        let p = plan_rule(r, &arns, Some(&other_target));
+        assert_eq!((p.put_rule, p.put_target), (false, true));
+        let both = ObservedRule {
+            state: "DISABLED".into(),
+            ..other_target
+        };
+        let p = plan_rule(r, &arns, Some(&both));
+        let full =
+            crate::diff::diff_resources(&r.fields(&arns), &observed_fields(&r.path, Some(&both)));
+        assert_eq!(p.drift, full, "the same drift as one diff over all fields");
+        assert!(p.put_rule && p.put_target);
         assert_eq!(
-            with_statement(Some(&merged), None)["Statement"],
-            json!([other])
-        );
-        assert_eq!(
-            ours["Condition"]["ArnLike"]["aws:SourceArn"],
-            json!("arn:aws:events:eu-west-1:1:rule/awsbaseline-x-*")
-        );
-        let single = json!({"Statement": {"Sid": "solo", "Effect": "Deny"}});
-        assert_eq!(
-            with_statement(Some(&single), None)["Statement"]
-                .as_array()
-                .unwrap()
-                .len(),
-            1
+            removed_rule(SCHEDULES, "old").field,
+            "scheduledActions.old.exists"
         );
     }
 }
