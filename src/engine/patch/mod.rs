@@ -1,0 +1,559 @@
+//! One pass over a PatchSchedule, per region: window -> targets -> tasks, baseline and patch groups, inventory
+//! associations; then the read-only parts of status (executions, compliance). Each component is isolated so one
+//! failure never blocks the others; IDs are remembered in status so a steady pass reads by ID.
+//!
+//! This file holds the pass (input, report, the region pass, removed regions, the cleanup dispatch); each
+//! component's reconcile and cleanup sit side by side in its own file, its pure rules in `crate::patching`.
+
+mod baseline;
+mod compliance;
+mod inventory;
+mod targets;
+mod tasks;
+mod window;
+
+use super::{
+    failed, resolve_regions, verify_account, CleanupReport, ComponentOutcome, EngineError,
+    PassReport, REGION_CONCURRENCY,
+};
+use crate::api::aws_account::AwsAccountSpec;
+use crate::api::common::{DriftPolicy, Owner, Ownership};
+use crate::api::patch_schedule::{
+    ComplianceSummary, PatchResources, PatchScheduleSpec, PatchScheduleStatus, WindowExecution,
+};
+use crate::aws::ssm;
+use crate::aws::{AccountSession, AwsError, AwsFactory, ErrorCategory};
+use crate::patching::{self, names, schedule};
+use aws_sdk_ssm::types::ResourceTypeForTagging;
+use futures::{stream, StreamExt};
+use std::collections::BTreeMap;
+
+pub use crate::patching::compliance::{CRITICAL_PROBES, EXECUTIONS_KEPT};
+
+/// Everything one pass needs besides AWS.
+#[derive(Clone, Debug)]
+pub struct PatchInput<'a> {
+    /// The spec.
+    pub spec: &'a PatchScheduleSpec,
+    /// How to reach the account.
+    pub account: &'a AwsAccountSpec,
+    /// Who owns what gets created (`name` is `namespace/name`).
+    pub owner: Owner,
+    /// Namespace of the object.
+    pub namespace: &'a str,
+    /// Name of the object.
+    pub name: &'a str,
+    /// Labels of the object's namespace (for `AwsAccount.spec.allowedNamespaces.selector`).
+    pub namespace_labels: &'a BTreeMap<String, String>,
+    /// The previous status: remembered IDs and ownership.
+    pub previous: Option<&'a PatchScheduleStatus>,
+    /// Correct or Report.
+    pub mode: DriftPolicy,
+    /// The time the pass runs at (next execution is computed from it).
+    pub now: jiff::Timestamp,
+}
+
+/// Result of one pass: the shared report plus what only a PatchSchedule shows.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PatchReport {
+    /// Components, drift, errors.
+    pub pass: PassReport,
+    /// IDs per region.
+    pub resources: Vec<PatchResources>,
+    /// Last executions, newest first per region.
+    pub executions: Vec<WindowExecution>,
+    /// Compliance per region.
+    pub compliance: Vec<ComplianceSummary>,
+    /// Next window start (RFC 3339).
+    pub next_execution: Option<String>,
+}
+
+/// What every component's reconcile reads: the account session, the input and the object's AWS names.
+struct Ctx<'a> {
+    session: AccountSession,
+    input: &'a PatchInput<'a>,
+    default_name: String,
+    legacy_name: String,
+}
+
+impl Ctx<'_> {
+    /// True when AWS tags prove this object created the resource.
+    fn owns(&self, tags: &BTreeMap<String, String>) -> bool {
+        owned_by(&self.input.owner, tags)
+    }
+
+    fn may_write(&self) -> bool {
+        self.input.mode == DriftPolicy::Correct
+    }
+
+    fn previous_resources(&self, region: &str) -> PatchResources {
+        self.input
+            .previous
+            .and_then(|p| p.resources.iter().find(|r| r.region == region).cloned())
+            .unwrap_or_else(|| PatchResources {
+                region: region.to_string(),
+                ..Default::default()
+            })
+    }
+
+    fn previous_ownership(&self, component: &str, region: &str) -> Option<Ownership> {
+        self.input.previous.and_then(|p| {
+            p.common
+                .components
+                .iter()
+                .find(|c| c.component == component && c.region == region)
+                .map(|c| c.ownership)
+        })
+    }
+
+    /// Idempotency token of one create (`what`) in `region`.
+    fn client_token(&self, region: &str, what: &str) -> String {
+        names::client_token(&self.input.owner.uid, region, what)
+    }
+}
+
+/// True when AWS `tags` prove `owner` created the resource.
+fn owned_by(owner: &Owner, tags: &BTreeMap<String, String>) -> bool {
+    owner.owns(tags.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+}
+
+/// A window or baseline found in AWS and whether the operator created it.
+struct Found<T> {
+    state: T,
+    owned: bool,
+}
+
+/// A resource with the default name exists and its tags do not prove it is this object's: it belongs to someone
+/// else (another object, another tool) and is left alone.
+fn name_taken(what: &str, name: &str, field: &str) -> AwsError {
+    AwsError::new(
+        "ssm",
+        "CreateMaintenanceWindow",
+        ErrorCategory::InvalidInput,
+        format!(
+            "a {what} named {name} exists and is not tagged as this PatchSchedule's; it is left alone. Set {field} \
+             to its name to adopt it, or to another name"
+        ),
+    )
+}
+
+fn ownership(owned: bool) -> Ownership {
+    if owned {
+        Ownership::Created
+    } else {
+        Ownership::Adopted
+    }
+}
+
+/// Check tenancy, validate, resolve and verify the account, then reconcile every region.
+pub async fn run(factory: &AwsFactory, input: &PatchInput<'_>) -> PatchReport {
+    if !input
+        .account
+        .allows(input.namespace, input.namespace_labels)
+    {
+        return PatchReport {
+            pass: PassReport::fatal(EngineError::AccountNotAllowed {
+                account: input.spec.account_ref.name.clone(),
+                namespace: input.namespace.to_string(),
+            }),
+            ..Default::default()
+        };
+    }
+    if let Err(msg) = patching::validate(input.spec) {
+        return PatchReport {
+            pass: PassReport::fatal(EngineError::InvalidSpec(msg)),
+            ..Default::default()
+        };
+    }
+    if let Err(e) = super::check_passable(
+        input.account,
+        &input.spec.account_ref.name,
+        input.spec.passed_roles(),
+    ) {
+        return PatchReport {
+            pass: PassReport::fatal(e),
+            ..Default::default()
+        };
+    }
+    let regions = match resolve_regions(&input.spec.regions, &input.account.regions) {
+        Ok(r) => r,
+        Err(e) => {
+            return PatchReport {
+                pass: PassReport::fatal(e),
+                ..Default::default()
+            }
+        }
+    };
+    let home = regions[0].clone();
+    let session = match verify_account(factory, input.account, &home, &input.owner).await {
+        Ok(s) => s,
+        Err(e) => {
+            return PatchReport {
+                pass: PassReport {
+                    regions,
+                    ..PassReport::fatal(e)
+                },
+                ..Default::default()
+            }
+        }
+    };
+    let ctx = Ctx {
+        session,
+        input,
+        default_name: names::default_name(input.namespace, input.name),
+        legacy_name: names::legacy_name(input.namespace, input.name),
+    };
+    let per_region: Vec<_> = regions.iter().map(|r| region_pass(&ctx, r)).collect();
+    let results = stream::iter(per_region)
+        .buffered(REGION_CONCURRENCY)
+        .collect::<Vec<_>>()
+        .await;
+    let mut report = PatchReport {
+        pass: PassReport {
+            account_id: Some(input.account.account_id.clone()),
+            regions: regions.clone(),
+            outcomes: vec![],
+            fatal: None,
+        },
+        ..Default::default()
+    };
+    let mut anchor = None;
+    for r in results {
+        if r.resources.region == home {
+            anchor = r.window_created;
+        }
+        report.pass.outcomes.extend(r.outcomes);
+        report.resources.push(r.resources);
+        report.executions.extend(r.executions);
+        report.compliance.extend(r.compliance);
+    }
+    removed_regions(&ctx, &regions, &mut report).await;
+    let w = &input.spec.window;
+    report.next_execution = schedule::next_execution(
+        &w.schedule,
+        w.timezone.as_deref(),
+        w.schedule_offset,
+        w.start_date.as_deref(),
+        w.end_date.as_deref(),
+        anchor,
+        input.now,
+    )
+    .ok()
+    .flatten()
+    .filter(|_| w.enabled)
+    .map(|t| t.to_string());
+    report
+}
+
+/// Regions status records but the spec no longer lists: what this object created there is deleted as on deletion
+/// (by tags, following `deletionPolicy`), or reported as drift under `driftPolicy: Report`. Until that succeeds the
+/// region stays in status, so the next pass tries again and a deletion still finds it.
+async fn removed_regions(ctx: &Ctx<'_>, regions: &[String], report: &mut PatchReport) {
+    let input = ctx.input;
+    let removed: Vec<&PatchResources> = input
+        .previous
+        .iter()
+        .flat_map(|p| &p.resources)
+        .filter(|r| !regions.contains(&r.region) && crate::aws::regions::is_known(&r.region))
+        .filter(|r| {
+            r.window_id.is_some() || r.baseline_id.is_some() || !r.association_ids.is_empty()
+        })
+        .collect();
+    for prev in removed {
+        let region = &prev.region;
+        let outcome = super::removed_region(
+            region,
+            input.spec.deletion_policy,
+            ctx.may_write(),
+            patching::WINDOW,
+            prev.window_id.clone(),
+            || cleanup_region(&ctx.session, input, region),
+        )
+        .await;
+        match outcome {
+            super::RemovedRegion::Retained | super::RemovedRegion::Cleaned => {}
+            super::RemovedRegion::Reported(o) => {
+                report.pass.outcomes.push(o);
+                report.resources.push(prev.clone());
+            }
+            super::RemovedRegion::Failed(o) => {
+                report.pass.outcomes.extend(o);
+                report.resources.push(prev.clone());
+            }
+        }
+    }
+}
+
+/// What one region contributes to the report.
+#[derive(Default)]
+struct RegionResult {
+    outcomes: Vec<ComponentOutcome>,
+    resources: PatchResources,
+    executions: Vec<WindowExecution>,
+    compliance: Option<ComplianceSummary>,
+    window_created: Option<jiff::Timestamp>,
+}
+
+async fn region_pass(ctx: &Ctx<'_>, region: &str) -> RegionResult {
+    let client = ctx.session.ssm(region);
+    let spec = ctx.input.spec;
+    let prev = ctx.previous_resources(region);
+    let mut res = PatchResources {
+        region: region.to_string(),
+        ..Default::default()
+    };
+    let mut out = RegionResult::default();
+
+    // Locate what exists before writing anything, so the AWS caps are checked first.
+    let found_window = match window::locate(ctx, &client, region, &prev).await {
+        Ok(w) => w,
+        Err(e) => {
+            let own = ctx
+                .previous_ownership(patching::WINDOW, region)
+                .unwrap_or(Ownership::None);
+            out.outcomes.push(failed(patching::WINDOW, region, own, e));
+            // Keep the remembered IDs (and so the ownership proof) until AWS can be read again.
+            out.resources = prev;
+            return out;
+        }
+    };
+    let found_baseline = match &spec.baseline {
+        Some(b) => match baseline::locate(ctx, &client, region, &prev, b).await {
+            Ok(found) => Some(found),
+            Err(e) => {
+                let own = ctx
+                    .previous_ownership(patching::BASELINE, region)
+                    .unwrap_or(Ownership::None);
+                out.outcomes
+                    .push(failed(patching::BASELINE, region, own, e));
+                res.baseline_id = prev.baseline_id.clone();
+                None
+            }
+        },
+        None => None,
+    };
+    if ctx.may_write() {
+        let new_window = found_window.is_none();
+        let new_baseline = matches!(found_baseline, Some(None));
+        if let Err(e) = check_quotas(&client, new_window, new_baseline).await {
+            for c in [patching::WINDOW, patching::TARGETS, patching::TASKS] {
+                let own = ctx.previous_ownership(c, region).unwrap_or(Ownership::None);
+                out.outcomes.push(failed(c, region, own, e.clone()));
+            }
+            out.resources = prev;
+            return out;
+        }
+    }
+
+    // Window.
+    let window = window::reconcile(ctx, &client, region, found_window).await;
+    out.outcomes.push(window.outcome);
+    out.window_created = window.created_at;
+    res.window_id = window.id.clone();
+
+    // Targets, then tasks (tasks run on the target IDs).
+    match &window.id {
+        Some(wid) => {
+            let (o, ids) = targets::reconcile(ctx, &client, region, wid, window.owned).await;
+            out.outcomes.push(o);
+            res.target_ids = ids;
+            let ids: Vec<String> = res.target_ids.values().cloned().collect();
+            let (o, task_ids) =
+                tasks::reconcile(ctx, &client, region, wid, window.owned, &ids).await;
+            out.outcomes.push(o);
+            res.task_ids = task_ids;
+        }
+        None => {
+            out.outcomes.push(targets::missing(ctx, region));
+            out.outcomes.push(tasks::missing(ctx, region));
+        }
+    }
+
+    // Baseline and patch groups; a baseline removed from the spec is deleted when the operator created it.
+    match (&spec.baseline, found_baseline) {
+        (Some(b), Some(found)) => {
+            let (o, id) = baseline::reconcile(ctx, &client, region, b, found).await;
+            out.outcomes.push(o);
+            res.baseline_id = id;
+        }
+        (None, _) => {
+            if let Err((o, id)) = baseline::delete_dropped(ctx, &client, region, &prev).await {
+                out.outcomes.push(o);
+                res.baseline_id = Some(id);
+            }
+        }
+        (Some(_), None) => {}
+    }
+
+    // Inventory.
+    let (o, assoc) = inventory::reconcile(ctx, &client, region, &prev).await;
+    out.outcomes.extend(o);
+    res.association_ids = assoc;
+
+    // Read-only status: executions and compliance.
+    if let Some(wid) = &res.window_id {
+        match compliance::executions(&client, region, wid).await {
+            Ok(ex) => out.executions = ex,
+            Err(e) => out
+                .outcomes
+                .push(failed(patching::COMPLIANCE, region, Ownership::None, e)),
+        }
+    }
+    match compliance::summary(ctx, region).await {
+        Ok(c) => {
+            out.compliance = Some(c);
+        }
+        Err(e) => out
+            .outcomes
+            .push(failed(patching::COMPLIANCE, region, Ownership::None, e)),
+    }
+    out.resources = res;
+    crate::progress::finished(&ctx.input.account.account_id, &out.outcomes);
+    out
+}
+
+/// Before a pass creates a window (`new_window`) or a baseline (`new_baseline`): the region must have room for it
+/// under the AWS caps, else nothing is written.
+async fn check_quotas(
+    client: &aws_sdk_ssm::Client,
+    new_window: bool,
+    new_baseline: bool,
+) -> Result<(), AwsError> {
+    if new_window {
+        let n = ssm::count_windows(client).await?;
+        if let Some(msg) = patching::window::over_quota(n) {
+            return Err(AwsError::new(
+                "ssm",
+                "CreateMaintenanceWindow",
+                ErrorCategory::QuotaExceeded,
+                msg,
+            ));
+        }
+    }
+    if new_baseline {
+        let n = ssm::own_baselines(client).await?.len();
+        if let Some(msg) = patching::baseline::over_quota(n) {
+            return Err(AwsError::new(
+                "ssm",
+                "CreatePatchBaseline",
+                ErrorCategory::QuotaExceeded,
+                msg,
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Undo what the operator created, following `deletionPolicy`: the windows (with their targets and tasks),
+/// baselines (after deregistering their patch groups) and inventory associations it created. Adopted
+/// resources are left alone.
+pub async fn cleanup(
+    factory: &AwsFactory,
+    input: &PatchInput<'_>,
+) -> Result<CleanupReport, EngineError> {
+    if let Some(report) = super::cleanup_gate(
+        input.spec.deletion_policy,
+        input.account,
+        &input.spec.account_ref.name,
+        input.namespace,
+        input.namespace_labels,
+    ) {
+        return Ok(report);
+    }
+    let recorded = input
+        .previous
+        .iter()
+        .flat_map(|p| &p.resources)
+        .map(|r| &r.region);
+    super::cleanup_each_region(
+        factory,
+        input.account,
+        &input.owner,
+        &input.spec.regions,
+        recorded,
+        |session, region| async move { cleanup_region(&session, input, &region).await },
+    )
+    .await
+}
+
+/// What every component's cleanup in one region reads.
+struct CleanupCtx<'a> {
+    client: aws_sdk_ssm::Client,
+    input: &'a PatchInput<'a>,
+    region: &'a str,
+    /// The IDs status recorded for the region (empty when none).
+    recorded: PatchResources,
+    default_name: String,
+    legacy_name: String,
+}
+
+impl CleanupCtx<'_> {
+    /// Delete one window, baseline or association (`what` with ID `id`, of tagging type `kind`) when its AWS tags
+    /// prove this object created it; `Ok(None)` when it is already gone, `Ok(Some(action))` saying what was
+    /// deleted or left.
+    async fn delete_if_ours<D, F>(
+        &self,
+        kind: ResourceTypeForTagging,
+        what: &str,
+        id: &str,
+        exists: impl std::future::Future<Output = Result<bool, AwsError>>,
+        delete: D,
+    ) -> Result<Option<String>, AwsError>
+    where
+        D: FnOnce() -> F,
+        F: std::future::Future<Output = Result<(), AwsError>>,
+    {
+        let region = self.region;
+        if !exists.await? {
+            return Ok(None);
+        }
+        match ssm::tags(&self.client, kind, id).await {
+            Ok(t) if owned_by(&self.input.owner, &t) => {
+                delete().await?;
+                Ok(Some(format!("deleted {what} {id} in {region}")))
+            }
+            Ok(_) => Ok(Some(format!(
+                "left {what} {id} in {region}: not tagged as this object's"
+            ))),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// Add one deletion's result to the report: an action, nothing (already gone) or an error.
+fn record(report: &mut CleanupReport, result: Result<Option<String>, AwsError>) {
+    match result {
+        Ok(Some(a)) => report.actions.push(a),
+        Ok(None) => {}
+        Err(e) => report.errors.push(e),
+    }
+}
+
+/// Delete in one region what this object created: the window, baseline and inventory associations recorded in
+/// status and those found under its names (a crash between a create and the status write leaves no record). Each
+/// is deleted only when its AWS tags prove this object created it — status alone is never proof, since anyone
+/// who may write status could otherwise point the operator at any resource.
+async fn cleanup_region(
+    session: &AccountSession,
+    input: &PatchInput<'_>,
+    region: &str,
+) -> CleanupReport {
+    let mut report = CleanupReport::default();
+    let cx = CleanupCtx {
+        client: session.ssm(region),
+        input,
+        region,
+        recorded: input
+            .previous
+            .and_then(|p| p.resources.iter().find(|r| r.region == region))
+            .cloned()
+            .unwrap_or_default(),
+        default_name: names::default_name(input.namespace, input.name),
+        legacy_name: names::legacy_name(input.namespace, input.name),
+    };
+    window::cleanup(&cx, &mut report).await;
+    baseline::cleanup(&cx, &mut report).await;
+    inventory::cleanup(&cx, &mut report).await;
+    report
+}

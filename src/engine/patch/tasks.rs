@@ -1,0 +1,80 @@
+//! The window's tasks in one region. They go with the window: deleting the window removes them, so there is no
+//! cleanup of their own.
+
+use super::{ownership, Ctx};
+use crate::api::common::Ownership;
+use crate::aws::ssm::{self, TaskConfig};
+use crate::aws::AwsError;
+use crate::engine::{failed, settle, ComponentOutcome};
+use crate::patching::members::MemberWrite;
+use crate::patching::{self, TASKS};
+use std::collections::BTreeMap;
+
+/// Register, update and (in a window the operator created) deregister tasks until the window's tasks are the
+/// spec's, running on `target_ids`. Returns the outcome and the task IDs by task name.
+pub(super) async fn reconcile(
+    ctx: &Ctx<'_>,
+    client: &aws_sdk_ssm::Client,
+    region: &str,
+    window_id: &str,
+    window_owned: bool,
+    target_ids: &[String],
+) -> (ComponentOutcome, BTreeMap<String, String>) {
+    let c = TASKS;
+    let own = ownership(window_owned);
+    let listed = match ssm::tasks(client, window_id).await {
+        Ok(t) => t,
+        Err(e) => return (failed(c, region, own, e), BTreeMap::new()),
+    };
+    let want: Vec<TaskConfig> = patching::tasks::config(ctx.input.spec, target_ids);
+    // The listing holds names only: read the settings of each declared task the window has.
+    let mut found = BTreeMap::new();
+    let mut ids = BTreeMap::new();
+    for t in &want {
+        let Some(l) = listed.iter().find(|l| l.name == t.name) else {
+            continue;
+        };
+        match ssm::get_task(client, window_id, &l.id).await {
+            Ok(Some(cfg)) => {
+                ids.insert(t.name.clone(), l.id.clone());
+                found.insert(t.name.clone(), (l.id.clone(), cfg));
+            }
+            Ok(None) => {}
+            Err(e) => return (failed(c, region, own, e), ids),
+        }
+    }
+    let plan = patching::tasks::plan(&want, &found, &listed, window_owned);
+    let exec = if ctx.may_write() && !plan.writes.is_empty() {
+        let r: Result<(), AwsError> = async {
+            for w in &plan.writes {
+                match w {
+                    MemberWrite::Create { name, config } => {
+                        let id = ssm::register_task(client, window_id, config).await?;
+                        ids.insert(name.clone(), id);
+                    }
+                    MemberWrite::Update { id, config, .. } => {
+                        ssm::update_task(client, window_id, id, config).await?
+                    }
+                    MemberWrite::Remove { id, .. } => {
+                        ssm::deregister_task(client, window_id, id).await?
+                    }
+                }
+            }
+            Ok(())
+        }
+        .await;
+        Some(r)
+    } else {
+        None
+    };
+    (
+        settle(c, region, plan.drift, exec, plan.only_missing, own, None),
+        ids,
+    )
+}
+
+/// The outcome when the window does not exist: every task is missing.
+pub(super) fn missing(ctx: &Ctx<'_>, region: &str) -> ComponentOutcome {
+    let drift = patching::tasks::missing(ctx.input.spec);
+    settle(TASKS, region, drift, None, false, Ownership::None, None)
+}
