@@ -1,7 +1,7 @@
 //! IAM Access Analyzer in one region. The pass is written against a client so the tests can run it on
 //! `aws-smithy-mocks` (moto has no Access Analyzer).
 
-use super::{tagged_ownership, Ctx};
+use super::{tagged_ownership, Cleanup, Ctx, Section, SectionUsage};
 use crate::api::account_baseline::AccessAnalyzerSpec;
 use crate::api::common::{Owner, Ownership};
 use crate::aws::accessanalyzer as api;
@@ -10,6 +10,41 @@ use crate::baseline::access_analyzer as aa;
 use crate::diff::diff_resources;
 use crate::engine::{failed, settle, ComponentOutcome};
 use aws_sdk_accessanalyzer::Client;
+
+pub(super) const SECTION: Section = Section {
+    name: "accessAnalyzer",
+    components: &[aa::COMPONENT],
+    iam: &["AccountBaseline.accessAnalyzer"],
+    usage: |spec| {
+        spec.access_analyzer
+            .as_ref()
+            .map(|_| SectionUsage::of(&["AccountBaseline.accessAnalyzer"]))
+    },
+    buckets: None,
+    account: None,
+    regional: Some(|ctx, region| {
+        Box::pin(async move {
+            match &ctx.input.spec.access_analyzer {
+                Some(s) => vec![reconcile(ctx, region, s).await],
+                None => Vec::new(),
+            }
+        })
+    }),
+    after: None,
+    cleanup: |ctx| Box::pin(section_cleanup(ctx)),
+};
+
+async fn section_cleanup(ctx: &Cleanup<'_>) -> Vec<Result<Option<String>, AwsError>> {
+    if ctx.input.spec.access_analyzer.is_none() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for region in &ctx.regions {
+        let client = ctx.session.accessanalyzer(region);
+        out.extend(cleanup_with(&client, ctx.owner(), region).await);
+    }
+    out
+}
 
 /// Who runs the pass and how.
 #[derive(Clone, Debug)]

@@ -6,7 +6,7 @@
 //! DescribeSubscribersForNotification per declared notification that exists; one ListTagsForResource per budget
 //! managed before (status `id`) that left the spec and still exists. Then exactly the writes the drift needs.
 
-use super::{tagged_ownership, Ctx};
+use super::{tagged_ownership, Cleanup, Ctx, Section, SectionUsage};
 use crate::api::account_baseline::{BudgetSpec, BudgetsSpec};
 use crate::api::common::{Owner, Ownership};
 use crate::aws::budgets as api;
@@ -16,6 +16,50 @@ use crate::diff::diff_resources;
 use crate::engine::{failed, settle, ComponentOutcome};
 use aws_sdk_budgets::Client;
 use std::collections::BTreeMap;
+
+pub(super) const SECTION: Section = Section {
+    name: "budgets",
+    components: &[bg::COMPONENT],
+    iam: &["AccountBaseline.budgets"],
+    usage: |spec| {
+        spec.budgets
+            .as_ref()
+            .map(|_| SectionUsage::of(&["AccountBaseline.budgets"]))
+    },
+    buckets: None,
+    // Budgets are account-wide; the Budgets endpoint is global (the region selects the partition).
+    account: Some(|ctx, region| {
+        Box::pin(async move {
+            match &ctx.input.spec.budgets {
+                Some(s) => vec![reconcile(ctx, region, s).await],
+                None => Vec::new(),
+            }
+        })
+    }),
+    regional: None,
+    after: None,
+    cleanup: |ctx| Box::pin(section_cleanup(ctx)),
+};
+
+async fn section_cleanup(ctx: &Cleanup<'_>) -> Vec<Result<Option<String>, AwsError>> {
+    let Some(spec) = &ctx.input.spec.budgets else {
+        return Vec::new();
+    };
+    let home = ctx.home();
+    let target = Target {
+        owner: ctx.owner(),
+        account_id: &ctx.account_id,
+        region: home,
+        may_write: true,
+        previous: None,
+        previous_budgets: managed_names(super::previous_id(
+            ctx.input.previous,
+            bg::COMPONENT,
+            home,
+        )),
+    };
+    cleanup_with(&ctx.session.budgets(home), &target, spec).await
+}
 
 /// Who runs the pass and how.
 #[derive(Clone, Debug)]

@@ -1,13 +1,122 @@
 //! AWS Config in one region: the recorder (adopted whatever its name), the delivery channel, recording, and the
 //! managed rules this baseline names.
 
-use super::{sticky_ownership, Ctx};
-use crate::api::account_baseline::ConfigSpec;
+use super::{log_bucket, sticky_ownership, Cleanup, Ctx, Section, SectionUsage};
+use crate::api::account_baseline::{AccountBaselineSpec, ConfigDeliveryChannelSpec, ConfigSpec};
 use crate::api::common::Ownership;
+use crate::aws::operation::{CONFIG_PRINCIPAL, CONFIG_SERVICE_LINKED_ROLE};
 use crate::aws::{self, AccountSession, AwsError};
 use crate::baseline::config as cf;
 use crate::diff::diff_resources;
 use crate::engine::{failed, settle, ComponentOutcome};
+
+pub(super) const SECTION: Section = Section {
+    name: "config",
+    components: &[cf::COMPONENT, cf::RULES_COMPONENT, cf::BUCKET_COMPONENT],
+    iam: &[
+        "AccountBaseline.config",
+        // Some Config rule declares a remediation.
+        "AccountBaseline.config.remediation",
+        // AWS Config's delivery bucket is created by the operator.
+        "AccountBaseline.config.deliveryChannel.createBucket",
+    ],
+    usage: |spec| {
+        let c = spec.config.as_ref()?;
+        let mut u = SectionUsage::of(&["AccountBaseline.config"]);
+        if c.rules.iter().any(|r| r.remediation.is_some()) {
+            u.uses.push("AccountBaseline.config.remediation");
+        }
+        if c.delivery_channel.create_bucket {
+            u.uses
+                .push("AccountBaseline.config.deliveryChannel.createBucket");
+        }
+        // The recorder's role is passed to AWS Config (the service-linked role when none is named).
+        let role = c.recorder.as_ref().and_then(|r| r.role_arn.as_deref());
+        u.passes.push((
+            CONFIG_PRINCIPAL,
+            role.unwrap_or(CONFIG_SERVICE_LINKED_ROLE).to_string(),
+        ));
+        Some(u)
+    },
+    buckets: Some(|ctx, region| Box::pin(bucket(ctx, region))),
+    account: None,
+    regional: Some(|ctx, region| {
+        Box::pin(async move {
+            let Some(s) = &ctx.input.spec.config else {
+                return Vec::new();
+            };
+            let home = ctx.home == region;
+            // Rules need a recorder; they are read (and orphans found) even when the spec lists none.
+            vec![
+                reconcile(ctx, region, home, s).await,
+                rules(ctx, region, s).await,
+            ]
+        })
+    }),
+    after: None,
+    cleanup: |ctx| Box::pin(section_cleanup(ctx)),
+};
+
+/// The trail's bucket and AWS Config's are the same when both deliver there and the trail creates it.
+fn shares_the_trail_bucket(spec: &AccountBaselineSpec, ch: &ConfigDeliveryChannelSpec) -> bool {
+    spec.cloud_trail
+        .as_ref()
+        .is_some_and(|t| t.s3.create_bucket && t.s3.bucket_name == ch.s3_bucket_name)
+}
+
+/// AWS Config's delivery bucket (`createBucket`), unless it is the trail's bucket the operator creates anyway.
+async fn bucket(ctx: &Ctx<'_>, region: &str) -> Vec<ComponentOutcome> {
+    let Some(ch) = ctx.input.spec.config.as_ref().map(|c| &c.delivery_channel) else {
+        return Vec::new();
+    };
+    if !ch.create_bucket || shares_the_trail_bucket(ctx.input.spec, ch) {
+        return Vec::new();
+    }
+    let mut ours = cf::bucket_policy_statements(ch, &ctx.account_id, region);
+    // The trail delivers to this bucket too (without creating it): its statements are kept here.
+    if let Some(t) = ctx
+        .input
+        .spec
+        .cloud_trail
+        .as_ref()
+        .filter(|t| t.s3.bucket_name == ch.s3_bucket_name)
+    {
+        log_bucket::add_statements(
+            &mut ours,
+            crate::baseline::cloudtrail::bucket_policy_statements(t, &ctx.account_id, region),
+        );
+    }
+    vec![
+        log_bucket::reconcile(
+            ctx,
+            region,
+            cf::BUCKET_COMPONENT,
+            "configPolicy",
+            &ch.s3_bucket_name,
+            &ours,
+        )
+        .await,
+    ]
+}
+
+async fn section_cleanup(ctx: &Cleanup<'_>) -> Vec<Result<Option<String>, AwsError>> {
+    let Some(spec) = &ctx.input.spec.config else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let ch = &spec.delivery_channel;
+    if ch.create_bucket && !shares_the_trail_bucket(ctx.input.spec, ch) {
+        out.push(Ok(Some(format!(
+            "kept AWS Config bucket {} (configuration history is never deleted)",
+            ch.s3_bucket_name
+        ))));
+    }
+    for region in &ctx.regions {
+        let owned = ctx.created(cf::COMPONENT, region);
+        out.extend(cleanup(&ctx.session, ctx.owner(), region, owned).await);
+    }
+    out
+}
 
 /// Recorder, channel and recording: at most PutConfigurationRecorder, PutDeliveryChannel and one start/stop.
 pub(super) async fn reconcile(

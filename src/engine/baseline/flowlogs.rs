@@ -1,12 +1,60 @@
 //! VPC flow logs in one region: every selected VPC delivers to the declared destination.
 
-use super::Ctx;
+use super::{Ctx, Section, SectionUsage};
 use crate::api::account_baseline::VpcFlowLogsSpec;
 use crate::api::common::{tags, Owner, Ownership};
 use crate::aws::{self, AccountSession, AwsError, ErrorCategory};
 use crate::baseline::flowlogs as fl;
 use crate::diff::diff_resources;
 use crate::engine::{failed, settle, ComponentOutcome};
+
+pub(super) const SECTION: Section = Section {
+    name: "vpcFlowLogs",
+    components: &[fl::COMPONENT],
+    iam: &[
+        "AccountBaseline.vpcFlowLogs",
+        "AccountBaseline.vpcFlowLogs.s3",
+        "AccountBaseline.vpcFlowLogs.cloudWatchLogs",
+    ],
+    usage: |spec| {
+        let f = spec.vpc_flow_logs.as_ref()?;
+        let mut u = SectionUsage::of(&["AccountBaseline.vpcFlowLogs"]);
+        if f.s3.is_some() {
+            u.uses.push("AccountBaseline.vpcFlowLogs.s3");
+        }
+        if let Some(cw) = &f.cloud_watch_logs {
+            u.uses.push("AccountBaseline.vpcFlowLogs.cloudWatchLogs");
+            u.passes.push((
+                crate::aws::operation::VPC_FLOW_LOGS_PRINCIPAL,
+                cw.deliver_logs_permission_arn.clone(),
+            ));
+        }
+        Some(u)
+    },
+    buckets: None,
+    account: None,
+    regional: Some(|ctx, region| {
+        Box::pin(async move {
+            match &ctx.input.spec.vpc_flow_logs {
+                Some(s) => vec![reconcile(ctx, region, s).await],
+                None => Vec::new(),
+            }
+        })
+    }),
+    after: None,
+    cleanup: |ctx| {
+        Box::pin(async move {
+            if ctx.input.spec.vpc_flow_logs.is_none() {
+                return Vec::new();
+            }
+            let mut out = Vec::new();
+            for region in &ctx.regions {
+                out.push(cleanup(&ctx.session, ctx.owner(), region).await);
+            }
+            out
+        })
+    },
+};
 
 fn owned_by(owner: &Owner) -> impl Fn(&aws::flowlogs::FlowLogState) -> bool + '_ {
     |f| owner.owns(f.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())))

@@ -1,12 +1,47 @@
 //! Amazon Inspector scan types in one region.
 
-use super::{sticky_ownership, Ctx};
+use super::{sticky_ownership, Cleanup, Ctx, Section, SectionUsage};
 use crate::api::account_baseline::InspectorSpec;
 use crate::api::common::Ownership;
 use crate::aws::{self, AccountSession, AwsError};
 use crate::baseline::inspector as ins;
 use crate::diff::diff;
 use crate::engine::{failed, settle, ComponentOutcome};
+
+pub(super) const SECTION: Section = Section {
+    name: "inspector",
+    components: &[ins::COMPONENT],
+    iam: &["AccountBaseline.inspector"],
+    usage: |spec| {
+        spec.inspector
+            .as_ref()
+            .map(|_| SectionUsage::of(&["AccountBaseline.inspector"]))
+    },
+    buckets: None,
+    account: None,
+    regional: Some(|ctx, region| {
+        Box::pin(async move {
+            match &ctx.input.spec.inspector {
+                Some(s) => vec![reconcile(ctx, region, s).await],
+                None => Vec::new(),
+            }
+        })
+    }),
+    after: None,
+    cleanup: |ctx| Box::pin(section_cleanup(ctx)),
+};
+
+async fn section_cleanup(ctx: &Cleanup<'_>) -> Vec<Result<Option<String>, AwsError>> {
+    let Some(spec) = &ctx.input.spec.inspector else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for region in &ctx.regions {
+        let owned = ctx.created(ins::COMPONENT, region);
+        out.push(cleanup(&ctx.session, &ctx.account_id, region, spec, owned).await);
+    }
+    out
+}
 
 /// Observe the scan types, then enable / disable exactly the drifted ones (one call each).
 pub(super) async fn reconcile(

@@ -1,7 +1,7 @@
 //! AWS Security Hub in one region, and the finding aggregator in the aggregation region. The passes are written
 //! against a client so the tests can run them on `aws-smithy-mocks` as well as on moto with its extension.
 
-use super::{sticky_ownership, Ctx};
+use super::{sticky_ownership, Cleanup, Ctx, Section, SectionUsage};
 use crate::api::account_baseline::{FindingAggregatorSpec, SecurityHubSpec};
 use crate::api::common::{Owner, Ownership};
 use crate::aws::securityhub as api;
@@ -10,6 +10,96 @@ use crate::baseline::security_hub as sh;
 use crate::diff::diff;
 use crate::engine::{failed, settle, ComponentOutcome};
 use aws_sdk_securityhub::Client;
+
+pub(super) const SECTION: Section = Section {
+    name: "securityHub",
+    components: &[sh::COMPONENT, sh::AGGREGATOR_COMPONENT],
+    iam: &[
+        "AccountBaseline.securityHub",
+        "AccountBaseline.securityHub.findingAggregator",
+    ],
+    usage: |spec| {
+        let h = spec.security_hub.as_ref()?;
+        let mut u = SectionUsage::of(&["AccountBaseline.securityHub"]);
+        if h.finding_aggregator.is_some() {
+            u.uses.push("AccountBaseline.securityHub.findingAggregator");
+        }
+        Some(u)
+    },
+    buckets: None,
+    account: None,
+    regional: Some(|ctx, region| {
+        Box::pin(async move {
+            let Some(s) = &ctx.input.spec.security_hub else {
+                return Vec::new();
+            };
+            let mut out = vec![reconcile(ctx, region, s).await];
+            // The aggregator is created after the aggregation region's hub.
+            if let Some(a) = s.finding_aggregator.as_ref().filter(|a| a.region == region) {
+                out.push(aggregator(ctx, a).await);
+            }
+            out
+        })
+    }),
+    after: Some(aggregator_outside_regions),
+    cleanup: |ctx| Box::pin(section_cleanup(ctx)),
+};
+
+/// An aggregation region outside the baseline's regions fails the aggregator component (nothing is changed).
+fn aggregator_outside_regions<'a>(
+    ctx: &'a Ctx<'a>,
+    regions: &'a [String],
+) -> Vec<ComponentOutcome> {
+    let Some(a) = ctx
+        .input
+        .spec
+        .security_hub
+        .as_ref()
+        .and_then(|s| s.finding_aggregator.as_ref())
+    else {
+        return Vec::new();
+    };
+    let Some(e) = aggregator_region_error(a, regions) else {
+        return Vec::new();
+    };
+    // The recorded ARN of an aggregator this baseline created is kept (the outcome carries it).
+    let created = created_aggregator(ctx.input.previous);
+    let mut o = failed(
+        sh::AGGREGATOR_COMPONENT,
+        &ctx.home,
+        if created.is_some() {
+            Ownership::Created
+        } else {
+            Ownership::None
+        },
+        e,
+    );
+    o.id = created;
+    vec![o]
+}
+
+async fn section_cleanup(ctx: &Cleanup<'_>) -> Vec<Result<Option<String>, AwsError>> {
+    if ctx.input.spec.security_hub.is_none() {
+        return Vec::new();
+    }
+    // The aggregator this baseline created (by recorded ARN, whatever region it is in) is deleted once, with the
+    // home region's pass.
+    let aggregator = created_aggregator(ctx.input.previous);
+    let mut out = Vec::new();
+    for region in &ctx.regions {
+        let aggregator = aggregator.as_deref().filter(|_| region == ctx.home());
+        out.extend(
+            cleanup(
+                &ctx.session,
+                region,
+                ctx.created(sh::COMPONENT, region),
+                aggregator,
+            )
+            .await,
+        );
+    }
+    out
+}
 
 /// Who runs the pass and how.
 #[derive(Clone, Debug)]

@@ -1,12 +1,47 @@
 //! Session Manager preferences in one region.
 
-use super::{sticky_ownership, Ctx};
+use super::{sticky_ownership, Cleanup, Ctx, Section, SectionUsage};
 use crate::api::account_baseline::SessionManagerSpec;
 use crate::api::common::{Owner, Ownership};
 use crate::aws::{self, AccountSession, AwsError};
 use crate::baseline::session_manager as sm;
 use crate::diff::diff;
 use crate::engine::{failed, settle, ComponentOutcome};
+
+pub(super) const SECTION: Section = Section {
+    name: "sessionManager",
+    components: &[sm::COMPONENT],
+    iam: &["AccountBaseline.sessionManager"],
+    usage: |spec| {
+        spec.session_manager
+            .as_ref()
+            .map(|_| SectionUsage::of(&["AccountBaseline.sessionManager"]))
+    },
+    buckets: None,
+    account: None,
+    regional: Some(|ctx, region| {
+        Box::pin(async move {
+            match &ctx.input.spec.session_manager {
+                Some(s) => vec![reconcile(ctx, region, s).await],
+                None => Vec::new(),
+            }
+        })
+    }),
+    after: None,
+    cleanup: |ctx| Box::pin(section_cleanup(ctx)),
+};
+
+async fn section_cleanup(ctx: &Cleanup<'_>) -> Vec<Result<Option<String>, AwsError>> {
+    if ctx.input.spec.session_manager.is_none() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for region in &ctx.regions {
+        let owned = ctx.created(sm::COMPONENT, region);
+        out.push(cleanup(&ctx.session, ctx.owner(), region, owned).await);
+    }
+    out
+}
 
 /// Observe the preferences document, then create it (tagged) or write a new default version with every input.
 pub(super) async fn reconcile(
