@@ -6,13 +6,17 @@ use crate::api::account_baseline::{AccountBaselineSpec, ConfigDeliveryChannelSpe
 use crate::api::common::Ownership;
 use crate::aws::operation::{CONFIG_PRINCIPAL, CONFIG_SERVICE_LINKED_ROLE};
 use crate::aws::{self, AccountSession, AwsError};
-use crate::baseline::config as cf;
+use crate::baseline::config as rules;
 use crate::diff::diff_resources;
 use crate::engine::{failed, settle, ComponentOutcome};
 
 pub(super) const SECTION: Section = Section {
     name: "config",
-    components: &[cf::COMPONENT, cf::RULES_COMPONENT, cf::BUCKET_COMPONENT],
+    components: &[
+        rules::COMPONENT,
+        rules::RULES_COMPONENT,
+        rules::BUCKET_COMPONENT,
+    ],
     iam: &[
         "AccountBaseline.config",
         // Some Config rule declares a remediation.
@@ -49,7 +53,7 @@ pub(super) const SECTION: Section = Section {
             // Rules need a recorder; they are read (and orphans found) even when the spec lists none.
             vec![
                 reconcile(ctx, region, home, s).await,
-                rules(ctx, region, s).await,
+                reconcile_rules(ctx, region, s).await,
             ]
         })
     }),
@@ -72,7 +76,7 @@ async fn bucket(ctx: &Ctx<'_>, region: &str) -> Vec<ComponentOutcome> {
     if !ch.create_bucket || shares_the_trail_bucket(ctx.input.spec, ch) {
         return Vec::new();
     }
-    let mut ours = cf::bucket_policy_statements(ch, &ctx.account_id, region);
+    let mut ours = rules::bucket_policy_statements(ch, &ctx.account_id, region);
     // The trail delivers to this bucket too (without creating it): its statements are kept here.
     if let Some(t) = ctx
         .input
@@ -90,7 +94,7 @@ async fn bucket(ctx: &Ctx<'_>, region: &str) -> Vec<ComponentOutcome> {
         log_bucket::reconcile(
             ctx,
             region,
-            cf::BUCKET_COMPONENT,
+            rules::BUCKET_COMPONENT,
             "configPolicy",
             &ch.s3_bucket_name,
             &ours,
@@ -112,7 +116,7 @@ async fn section_cleanup(ctx: &Cleanup<'_>) -> Vec<Result<Option<String>, AwsErr
         ))));
     }
     for region in &ctx.regions {
-        let owned = ctx.created(cf::COMPONENT, region);
+        let owned = ctx.created(rules::COMPONENT, region);
         out.extend(cleanup(&ctx.session, ctx.owner(), region, owned).await);
     }
     out
@@ -125,7 +129,7 @@ pub(super) async fn reconcile(
     home: bool,
     spec: &ConfigSpec,
 ) -> ComponentOutcome {
-    let c = cf::COMPONENT;
+    let c = rules::COMPONENT;
     let client = ctx.session.config(region);
     let prev = ctx.previous_ownership(c, region);
     let observed = async {
@@ -138,13 +142,14 @@ pub(super) async fn reconcile(
         Ok(v) => v,
         Err(e) => return failed(c, region, prev.unwrap_or(Ownership::None), e),
     };
-    let want_recorder = cf::recorder_config(spec, recorder.as_ref(), region, home, &ctx.account_id);
-    let want_channel = cf::channel_config(spec, channel.as_ref());
+    let want_recorder =
+        rules::recorder_config(spec, recorder.as_ref(), region, home, &ctx.account_id);
+    let want_channel = rules::channel_config(spec, channel.as_ref());
     let drift = diff_resources(
-        &cf::desired(&want_recorder, &want_channel, spec.recording),
-        &cf::observed(recorder.as_ref(), channel.as_ref()),
+        &rules::desired(&want_recorder, &want_channel, spec.recording),
+        &rules::observed(recorder.as_ref(), channel.as_ref()),
     );
-    let plan = cf::plan(&drift, spec.recording);
+    let plan = rules::plan(&drift, spec.recording);
     let exec = if ctx.may_write() && !drift.is_empty() {
         Some(
             async {
@@ -183,8 +188,12 @@ pub(super) async fn reconcile(
 
 /// The managed rules of this baseline: one DescribeConfigRules (paginated); rule tags are read only for rules with
 /// this baseline's name prefix that left the spec (to prove ownership before deleting them).
-pub(super) async fn rules(ctx: &Ctx<'_>, region: &str, spec: &ConfigSpec) -> ComponentOutcome {
-    let c = cf::RULES_COMPONENT;
+pub(super) async fn reconcile_rules(
+    ctx: &Ctx<'_>,
+    region: &str,
+    spec: &ConfigSpec,
+) -> ComponentOutcome {
+    let c = rules::RULES_COMPONENT;
     let client = ctx.session.config(region);
     let prev = ctx.previous_ownership(c, region);
     let owner = &ctx.input.owner;
@@ -192,11 +201,11 @@ pub(super) async fn rules(ctx: &Ctx<'_>, region: &str, spec: &ConfigSpec) -> Com
         let all = aws::config::list_rules(&client).await?;
         let ours: Vec<_> = all
             .into_iter()
-            .filter(|r| cf::spec_rule_name(&owner.name, &r.name).is_some())
+            .filter(|r| rules::spec_rule_name(&owner.name, &r.name).is_some())
             .collect();
         let mut orphans = Vec::new();
         for r in &ours {
-            let name = cf::spec_rule_name(&owner.name, &r.name).unwrap_or_default();
+            let name = rules::spec_rule_name(&owner.name, &r.name).unwrap_or_default();
             if spec.rules.iter().any(|s| s.name == name) {
                 continue;
             }
@@ -210,7 +219,7 @@ pub(super) async fn rules(ctx: &Ctx<'_>, region: &str, spec: &ConfigSpec) -> Com
         let declared_existing: Vec<String> = spec
             .rules
             .iter()
-            .map(|r| cf::rule_name(&owner.name, &r.name))
+            .map(|r| rules::rule_name(&owner.name, &r.name))
             .filter(|n| ours.iter().any(|r| &r.name == n))
             .collect();
         let remediations = if declared_existing.is_empty() {
@@ -223,7 +232,7 @@ pub(super) async fn rules(ctx: &Ctx<'_>, region: &str, spec: &ConfigSpec) -> Com
         // for such rules.
         let mut owned_remediated = Vec::new();
         for r in &ours {
-            let declared_without = cf::spec_rule_name(&owner.name, &r.name).is_some_and(|n| {
+            let declared_without = rules::spec_rule_name(&owner.name, &r.name).is_some_and(|n| {
                 spec.rules
                     .iter()
                     .any(|s| s.name == n && s.remediation.is_none())
@@ -244,25 +253,25 @@ pub(super) async fn rules(ctx: &Ctx<'_>, region: &str, spec: &ConfigSpec) -> Com
     };
     let existing: Vec<&str> = ours
         .iter()
-        .filter_map(|r| cf::spec_rule_name(&owner.name, &r.name))
+        .filter_map(|r| rules::spec_rule_name(&owner.name, &r.name))
         .collect();
     let remediated: Vec<&str> = remediations
         .keys()
         .filter(|n| owned_remediated.contains(n))
-        .filter_map(|n| cf::spec_rule_name(&owner.name, n))
+        .filter_map(|n| rules::spec_rule_name(&owner.name, n))
         .collect();
     let drift = diff_resources(
-        &cf::rules_desired(spec, &owner.name, &orphans, &existing, &remediated),
-        &cf::rules_observed(&owner.name, &ours, &remediations),
+        &rules::rules_desired(spec, &owner.name, &orphans, &existing, &remediated),
+        &rules::rules_observed(&owner.name, &ours, &remediations),
     );
-    let writes = cf::rules_plan(spec, &drift);
+    let writes = rules::rules_plan(spec, &drift);
     let exists = |name: &str| {
         ours.iter()
-            .any(|r| cf::spec_rule_name(&owner.name, &r.name) == Some(name))
+            .any(|r| rules::spec_rule_name(&owner.name, &r.name) == Some(name))
     };
     let created_any = writes
         .iter()
-        .any(|w| matches!(w, cf::RuleWrite::Put(n) if !exists(n)));
+        .any(|w| matches!(w, rules::RuleWrite::Put(n) if !exists(n)));
     let exec = if ctx.may_write() && !writes.is_empty() {
         let tags = owner.tags();
         Some(
@@ -270,36 +279,36 @@ pub(super) async fn rules(ctx: &Ctx<'_>, region: &str, spec: &ConfigSpec) -> Com
                 let mut remediate = Vec::new();
                 for w in &writes {
                     match w {
-                        cf::RuleWrite::Put(name) => {
+                        rules::RuleWrite::Put(name) => {
                             let Some(r) = spec.rules.iter().find(|r| &r.name == name) else {
                                 continue;
                             };
                             let new = !exists(name);
                             aws::config::put_rule(
                                 &client,
-                                &cf::rule_name(&owner.name, name),
+                                &rules::rule_name(&owner.name, name),
                                 &r.source_identifier,
                                 &r.input_parameters,
                                 new.then_some(tags.as_slice()),
                             )
                             .await?
                         }
-                        cf::RuleWrite::Delete(name) => {
-                            aws::config::delete_rule(&client, &cf::rule_name(&owner.name, name))
+                        rules::RuleWrite::Delete(name) => {
+                            aws::config::delete_rule(&client, &rules::rule_name(&owner.name, name))
                                 .await?
                         }
-                        cf::RuleWrite::DeleteRemediation(name) => {
+                        rules::RuleWrite::DeleteRemediation(name) => {
                             aws::config::delete_remediation(
                                 &client,
-                                &cf::rule_name(&owner.name, name),
+                                &rules::rule_name(&owner.name, name),
                             )
                             .await?
                         }
-                        cf::RuleWrite::PutRemediation(name) => remediate.extend(
+                        rules::RuleWrite::PutRemediation(name) => remediate.extend(
                             spec.rules
                                 .iter()
                                 .find(|r| &r.name == name)
-                                .and_then(|r| cf::remediation(&owner.name, r)),
+                                .and_then(|r| rules::remediation(&owner.name, r)),
                         ),
                     }
                 }
@@ -337,7 +346,7 @@ pub(super) async fn cleanup(
         Ok(rules) => {
             for r in rules
                 .iter()
-                .filter(|r| cf::spec_rule_name(&owner.name, &r.name).is_some())
+                .filter(|r| rules::spec_rule_name(&owner.name, &r.name).is_some())
             {
                 out.push(
                     async {

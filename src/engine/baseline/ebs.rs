@@ -4,7 +4,7 @@ use super::{sticky_ownership, Cleanup, Ctx, Section, SectionUsage};
 use crate::api::account_baseline::EbsEncryptionSpec;
 use crate::api::common::Ownership;
 use crate::aws::{self, AwsError};
-use crate::baseline::hardening as rules;
+use crate::baseline::hardening::{self as rules, EbsWrite};
 use crate::diff::diff;
 use crate::engine::{failed, settle, ComponentOutcome};
 
@@ -61,14 +61,15 @@ async fn reconcile(ctx: &Ctx<'_>, region: &str, spec: &EbsEncryptionSpec) -> Com
         &rules::ebs_observed(enabled, key.as_deref(), spec),
     );
     let exec = if ctx.may_write() && !drift.is_empty() {
+        let writes = rules::ebs_plan(spec, enabled, &drift);
         Some(
             async {
-                if enabled != spec.enabled {
-                    aws::ec2::set_encryption_by_default(&client, spec.enabled).await?;
-                }
-                if let Some(k) = &spec.kms_key_id {
-                    if drift.iter().any(|d| d.field.ends_with(".kmsKeyId")) {
-                        aws::ec2::set_default_kms_key(&client, k).await?;
+                for w in &writes {
+                    match w {
+                        EbsWrite::SetEncryption(on) => {
+                            aws::ec2::set_encryption_by_default(&client, *on).await?
+                        }
+                        EbsWrite::SetKmsKey(k) => aws::ec2::set_default_kms_key(&client, k).await?,
                     }
                 }
                 Ok(())

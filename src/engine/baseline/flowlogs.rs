@@ -4,13 +4,13 @@ use super::{Ctx, Section, SectionUsage};
 use crate::api::account_baseline::VpcFlowLogsSpec;
 use crate::api::common::{tags, Owner, Ownership};
 use crate::aws::{self, AccountSession, AwsError, ErrorCategory};
-use crate::baseline::flowlogs as fl;
+use crate::baseline::flowlogs as rules;
 use crate::diff::diff_resources;
 use crate::engine::{failed, settle, ComponentOutcome};
 
 pub(super) const SECTION: Section = Section {
     name: "vpcFlowLogs",
-    components: &[fl::COMPONENT],
+    components: &[rules::COMPONENT],
     iam: &[
         "AccountBaseline.vpcFlowLogs",
         "AccountBaseline.vpcFlowLogs.s3",
@@ -67,7 +67,7 @@ pub(super) async fn reconcile(
     region: &str,
     spec: &VpcFlowLogsSpec,
 ) -> ComponentOutcome {
-    let c = fl::COMPONENT;
+    let c = rules::COMPONENT;
     let client = ctx.session.ec2(region);
     let owner = &ctx.input.owner;
     let prev = ctx.previous_ownership(c, region);
@@ -82,9 +82,9 @@ pub(super) async fn reconcile(
         Ok(v) => v,
         Err(e) => return failed(c, region, prev.unwrap_or(Ownership::None), e),
     };
-    let a = fl::assess(spec, &vpcs, &logs, &ours, owned_by(owner));
+    let a = rules::assess(spec, &vpcs, &logs, &ours, owned_by(owner));
     let drift = diff_resources(&a.desired, &a.observed);
-    let plan = fl::plan(&a, &drift);
+    let plan = rules::plan(&a, &drift);
     let writes = !plan.delete.is_empty() || !plan.create.is_empty();
     let exec = if ctx.may_write() && !drift.is_empty() {
         Some(
@@ -92,7 +92,7 @@ pub(super) async fn reconcile(
                 // Delete first: AWS refuses a second flow log with the same resource and destination.
                 aws::flowlogs::delete(&client, &plan.delete).await?;
                 if !plan.create.is_empty() {
-                    aws::flowlogs::create(&client, &plan.create, &fl::config(spec), &owner.tags())
+                    aws::flowlogs::create(&client, &plan.create, &rules::config(spec), &owner.tags())
                         .await?;
                 }
                 if plan.blocked.is_empty() {

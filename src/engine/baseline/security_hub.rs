@@ -6,14 +6,14 @@ use crate::api::account_baseline::{FindingAggregatorSpec, SecurityHubSpec};
 use crate::api::common::{Owner, Ownership};
 use crate::aws::securityhub as api;
 use crate::aws::{partition, AccountSession, AwsError, ErrorCategory};
-use crate::baseline::security_hub as sh;
+use crate::baseline::security_hub as rules;
 use crate::diff::diff;
 use crate::engine::{failed, settle, ComponentOutcome};
 use aws_sdk_securityhub::Client;
 
 pub(super) const SECTION: Section = Section {
     name: "securityHub",
-    components: &[sh::COMPONENT, sh::AGGREGATOR_COMPONENT],
+    components: &[rules::COMPONENT, rules::AGGREGATOR_COMPONENT],
     iam: &[
         "AccountBaseline.securityHub",
         "AccountBaseline.securityHub.findingAggregator",
@@ -65,7 +65,7 @@ fn aggregator_outside_regions<'a>(
     // The recorded ARN of an aggregator this baseline created is kept (the outcome carries it).
     let created = created_aggregator(ctx.input.previous);
     let mut o = failed(
-        sh::AGGREGATOR_COMPONENT,
+        rules::AGGREGATOR_COMPONENT,
         &ctx.home,
         if created.is_some() {
             Ownership::Created
@@ -92,7 +92,7 @@ async fn section_cleanup(ctx: &Cleanup<'_>) -> Vec<Result<Option<String>, AwsErr
             cleanup(
                 &ctx.session,
                 region,
-                ctx.created(sh::COMPONENT, region),
+                ctx.created(rules::COMPONENT, region),
                 aggregator,
             )
             .await,
@@ -127,7 +127,7 @@ pub(super) async fn reconcile(
         account_id: &ctx.account_id,
         region,
         may_write: ctx.may_write(),
-        previous: ctx.previous_ownership(sh::COMPONENT, region),
+        previous: ctx.previous_ownership(rules::COMPONENT, region),
     };
     reconcile_with(&client, &target, spec).await
 }
@@ -138,8 +138,8 @@ async fn observe(
     client: &Client,
     spec: &SecurityHubSpec,
     region: &str,
-) -> Result<sh::Observed, AwsError> {
-    let mut obs = sh::Observed {
+) -> Result<rules::Observed, AwsError> {
+    let mut obs = rules::Observed {
         hub: api::hub(client).await?,
         ..Default::default()
     };
@@ -150,7 +150,7 @@ async fn observe(
         return Ok(obs);
     }
     obs.subscriptions = api::subscriptions(client).await?;
-    let pairs = sh::pairs_to_read(spec, &obs.subscriptions, partition(region), region);
+    let pairs = rules::pairs_to_read(spec, &obs.subscriptions, partition(region), region);
     if !pairs.is_empty() {
         obs.associations = api::associations(client, &pairs).await?;
     }
@@ -164,14 +164,14 @@ pub async fn reconcile_with(
     t: &Target<'_>,
     spec: &SecurityHubSpec,
 ) -> ComponentOutcome {
-    let c = sh::COMPONENT;
+    let c = rules::COMPONENT;
     let p = partition(t.region);
     let obs = match observe(client, spec, t.region).await {
         Ok(o) => o,
         Err(e) => return failed(c, t.region, t.previous.unwrap_or(Ownership::None), e),
     };
-    let drift = sh::drift(spec, &obs, p, t.region);
-    let plan = sh::plan(spec, &obs, p, t.region);
+    let drift = rules::drift(spec, &obs, p, t.region);
+    let plan = rules::plan(spec, &obs, p, t.region);
     let pace_key = format!("{}/{}", t.account_id, t.region);
     let mut drift = drift;
     // Set as soon as EnableSecurityHub succeeds: a later failing write in the pass must not lose the ownership.
@@ -237,19 +237,19 @@ pub async fn reconcile_with(
 async fn new_standards_controls(
     client: &Client,
     spec: &SecurityHubSpec,
-    before: &sh::Observed,
+    before: &rules::Observed,
     region: &str,
 ) -> Result<Vec<crate::diff::FieldDrift>, AwsError> {
     let p = partition(region);
     let subscriptions = api::subscriptions(client).await?;
-    let pairs: Vec<(String, String)> = sh::pairs_to_read(spec, &subscriptions, p, region)
+    let pairs: Vec<(String, String)> = rules::pairs_to_read(spec, &subscriptions, p, region)
         .into_iter()
         .filter(|k| !before.associations.contains_key(k))
         .collect();
     if pairs.is_empty() {
         return Ok(Vec::new());
     }
-    let (drift, updates) = sh::controls(spec, &api::associations(client, &pairs).await?);
+    let (drift, updates) = rules::controls(spec, &api::associations(client, &pairs).await?);
     if !updates.is_empty() {
         api::disable_controls(client, &updates).await?;
     }
@@ -258,7 +258,7 @@ async fn new_standards_controls(
 
 /// A note when a declared disabled control is part of none of the subscribed standards that were read (a typo,
 /// or a control of another standard): nothing could be disabled for it.
-fn unmatched_controls(spec: &SecurityHubSpec, obs: &sh::Observed) -> Option<String> {
+fn unmatched_controls(spec: &SecurityHubSpec, obs: &rules::Observed) -> Option<String> {
     if obs.subscriptions.is_empty() {
         return None;
     }
@@ -287,7 +287,7 @@ pub(super) fn created_aggregator(
 ) -> Option<String> {
     previous
         .iter()
-        .find(|c| c.component == sh::AGGREGATOR_COMPONENT && c.ownership == Ownership::Created)
+        .find(|c| c.component == rules::AGGREGATOR_COMPONENT && c.ownership == Ownership::Created)
         .and_then(|c| c.id.clone())
 }
 
@@ -327,7 +327,7 @@ pub async fn aggregator_with<F>(
 where
     F: Fn(&str) -> Client,
 {
-    let c = sh::AGGREGATOR_COMPONENT;
+    let c = rules::AGGREGATOR_COMPONENT;
     let recorded = if t.created.is_some() {
         Ownership::Created
     } else {
@@ -339,13 +339,13 @@ where
     };
     let drift = diff(
         c,
-        &sh::aggregator_desired(spec),
-        &sh::aggregator_observed(existing.as_ref()),
+        &rules::aggregator_desired(spec),
+        &rules::aggregator_observed(existing.as_ref()),
     );
     let ours = existing
         .as_ref()
         .is_some_and(|a| t.created == Some(a.arn.as_str()));
-    let write = sh::aggregator_plan(existing.as_ref(), spec, ours, &drift);
+    let write = rules::aggregator_plan(existing.as_ref(), spec, ours, &drift);
     let regions = {
         let mut r = spec.regions.clone().unwrap_or_default();
         r.sort();
@@ -358,17 +358,17 @@ where
         (Some(w), true) => Some(
             async {
                 match w {
-                    sh::AggregatorWrite::Create => {
+                    rules::AggregatorWrite::Create => {
                         id = Some(api::create_aggregator(client, mode, &regions).await?);
                     }
-                    sh::AggregatorWrite::Update(arn) => {
+                    rules::AggregatorWrite::Update(arn) => {
                         api::update_aggregator(client, arn, mode, &regions).await?
                     }
-                    sh::AggregatorWrite::Move { arn, from } => {
+                    rules::AggregatorWrite::Move { arn, from } => {
                         api::delete_aggregator(&client_for(from), arn).await?;
                         id = Some(api::create_aggregator(client, mode, &regions).await?);
                     }
-                    sh::AggregatorWrite::Blocked { arn, from } => {
+                    rules::AggregatorWrite::Blocked { arn, from } => {
                         return Err(AwsError::new(
                             "securityhub",
                             "CreateFindingAggregator",
@@ -387,7 +387,7 @@ where
     };
     let created_now = matches!(
         write,
-        Some(sh::AggregatorWrite::Create | sh::AggregatorWrite::Move { .. })
+        Some(rules::AggregatorWrite::Create | rules::AggregatorWrite::Move { .. })
     ) && exec.as_ref().is_some_and(|r| r.is_ok());
     let ownership = match &existing {
         _ if created_now => Ownership::Created,

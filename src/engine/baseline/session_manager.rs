@@ -4,13 +4,13 @@ use super::{sticky_ownership, Cleanup, Ctx, Section, SectionUsage};
 use crate::api::account_baseline::SessionManagerSpec;
 use crate::api::common::{Owner, Ownership};
 use crate::aws::{self, AccountSession, AwsError};
-use crate::baseline::session_manager as sm;
+use crate::baseline::session_manager as rules;
 use crate::diff::diff;
 use crate::engine::{failed, settle, ComponentOutcome};
 
 pub(super) const SECTION: Section = Section {
     name: "sessionManager",
-    components: &[sm::COMPONENT],
+    components: &[rules::COMPONENT],
     iam: &["AccountBaseline.sessionManager"],
     usage: |spec| {
         spec.session_manager
@@ -37,7 +37,7 @@ async fn section_cleanup(ctx: &Cleanup<'_>) -> Vec<Result<Option<String>, AwsErr
     }
     let mut out = Vec::new();
     for region in &ctx.regions {
-        let owned = ctx.created(sm::COMPONENT, region);
+        let owned = ctx.created(rules::COMPONENT, region);
         out.push(cleanup(&ctx.session, ctx.owner(), region, owned).await);
     }
     out
@@ -49,12 +49,12 @@ pub(super) async fn reconcile(
     region: &str,
     spec: &SessionManagerSpec,
 ) -> ComponentOutcome {
-    let c = sm::COMPONENT;
+    let c = rules::COMPONENT;
     let client = ctx.session.ssm(region);
     let prev = ctx.previous_ownership(c, region);
     let r: Result<ComponentOutcome, AwsError> = async {
         let content = aws::session_manager::get(&client).await?;
-        let drift = diff(c, &sm::desired(spec), &sm::observed(content.as_ref()));
+        let drift = diff(c, &rules::desired(spec), &rules::observed(content.as_ref()));
         // Who made an existing document is read from its tags once, when status has no record of it.
         let prev = match (prev, &content) {
             (None, Some(_))
@@ -70,7 +70,7 @@ pub(super) async fn reconcile(
             (p, _) => p,
         };
         let exec = if ctx.may_write() && !drift.is_empty() {
-            let body = sm::content(spec);
+            let body = rules::content(spec);
             Some(match content {
                 None => aws::session_manager::create(&client, &body, &ctx.input.owner.tags()).await,
                 Some(_) => aws::session_manager::update(&client, &body).await,
