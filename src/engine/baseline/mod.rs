@@ -52,6 +52,9 @@ pub const SECTIONS: &[Section] = &[
 /// Reconciles a section's components in one region; empty when the spec does not declare the section.
 pub type RunFn = for<'a> fn(&'a Ctx<'a>, &'a str) -> BoxFuture<'a, Vec<ComponentOutcome>>;
 
+/// Checks over all regions of the pass, after it.
+pub type AfterFn = for<'a> fn(&'a Ctx<'a>, &'a [String]) -> Vec<ComponentOutcome>;
+
 /// Undoes what a section created (under `deletionPolicy: Delete`): one entry per action taken or error met.
 pub type CleanupFn =
     for<'a> fn(&'a Cleanup<'a>) -> BoxFuture<'a, Vec<Result<Option<String>, AwsError>>>;
@@ -75,7 +78,7 @@ pub struct Section {
     /// Regional components, in every region of the pass.
     pub regional: Option<RunFn>,
     /// Checks over all regions after the pass (their outcomes come last).
-    pub after: Option<for<'a> fn(&'a Ctx<'a>, &'a [String]) -> Vec<ComponentOutcome>>,
+    pub after: Option<AfterFn>,
     /// Deletion under `deletionPolicy: Delete`.
     pub cleanup: CleanupFn,
 }
@@ -359,6 +362,47 @@ mod tests {
         let empty: AccountBaselineSpec =
             serde_json::from_value(serde_json::json!({"accountRef": {"name": "a"}})).unwrap();
         assert!(SECTIONS.iter().all(|s| (s.usage)(&empty).is_none()));
+    }
+
+    /// A spec declaring every section (both flow-log destinations across the two) makes every IAM use the sections
+    /// declare, and only those.
+    #[test]
+    fn usage_names_only_and_all_declared_iam_uses() {
+        let spec = |flow: serde_json::Value| -> AccountBaselineSpec {
+            serde_json::from_value(serde_json::json!({
+                "accountRef": {"name": "a"},
+                "cloudTrail": {"name": "t", "s3": {"bucketName": "b", "createBucket": true},
+                    "cloudWatchLogs": {"logGroupArn": "arn:aws:logs:us-east-1:1:log-group:t:*", "roleArn": "arn:aws:iam::1:role/t"}},
+                "guardDuty": {}, "passwordPolicy": {}, "s3BlockPublicAccess": {},
+                "ebsEncryptionByDefault": {"kmsKeyId": "alias/k"}, "rootAccount": {},
+                "inspector": {"scanTypes": {"ec2": true}}, "accessAnalyzer": {"analyzers": [{"name": "x", "type": "ACCOUNT"}]},
+                "budgets": [{"name": "b", "budgetType": "COST", "limit": {"amount": "1", "unit": "USD"}}],
+                "sessionManager": {},
+                "config": {"deliveryChannel": {"s3BucketName": "c", "createBucket": true},
+                    "rules": [{"name": "r", "sourceIdentifier": "X", "remediation": {"documentName": "D", "resourceIdParameter": "P"}}]},
+                "vpcFlowLogs": flow,
+                "securityHub": {"findingAggregator": {"region": "us-east-1"}}
+            }))
+            .unwrap()
+        };
+        let specs = [
+            spec(serde_json::json!({"s3": {"bucketArn": "arn:aws:s3:::f"}})),
+            spec(
+                serde_json::json!({"cloudWatchLogs": {"logGroupName": "/f", "deliverLogsPermissionArn": "arn:aws:iam::1:role/f"}}),
+            ),
+        ];
+        for s in SECTIONS {
+            let mut used = BTreeSet::new();
+            for spec in &specs {
+                let u = (s.usage)(spec).unwrap_or_else(|| panic!("{} not declared", s.name));
+                for x in u.uses {
+                    assert!(s.iam.contains(&x), "{}: {x} is not in its iam list", s.name);
+                    used.insert(x);
+                }
+            }
+            let unused: Vec<_> = s.iam.iter().filter(|x| !used.contains(*x)).collect();
+            assert!(unused.is_empty(), "{}: never used {unused:?}", s.name);
+        }
     }
 
     /// Every prefix of the controls table names a component of some section (or of a PatchSchedule).
