@@ -64,6 +64,17 @@ pub enum Command {
     /// Print the Kubernetes RBAC rules (JSON) the operator needs: the ClusterRole and the release-namespace Role
     /// the Helm chart renders (one table in src/rbac.rs).
     Rbac,
+    /// Print a generated document (redirect it into docs/ to regenerate the committed copy).
+    #[command(subcommand)]
+    Docs(Docs),
+}
+
+/// Generated documents.
+#[derive(Subcommand, Debug, Clone, Copy)]
+pub enum Docs {
+    /// docs/aws-operations.md: every AWS operation the service modules call and how the tests exercise it
+    /// (`aws-baseline-operator docs aws-operations > docs/aws-operations.md`).
+    AwsOperations,
 }
 
 /// Arguments of plan and check: which manifests, and how to print the result.

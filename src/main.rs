@@ -82,6 +82,10 @@ async fn main() {
             }
         }
         Command::IamPolicy(a) => aws_baseline_operator::iam_policy::run(a),
+        Command::Docs(cli::Docs::AwsOperations) => {
+            print!("{}", aws_baseline_operator::aws::operation::markdown());
+            0
+        }
         Command::Rbac => {
             match serde_json::to_string_pretty(&aws_baseline_operator::rbac::rules_document()) {
                 Ok(j) => {

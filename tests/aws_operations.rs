@@ -1,11 +1,12 @@
-//! The operations table in docs/aws-operations.md matches the code, and every operation marked `moto` (or
-//! `moto+ext`) is really called against moto by the scenarios below (create, change, correct, re-locate by name,
+//! Each service module's `OPERATIONS` rows match the operations it calls, docs/aws-operations.md is the table
+//! generated from those rows, and every operation marked `moto` (or `moto+ext`) is really called against moto by the scenarios below (create, change, correct, re-locate by name,
 //! delete), as counted by the interceptor.
 
 use crate::support;
 
 use aws_baseline_operator::api::account_baseline::AccountBaselineSpec;
 use aws_baseline_operator::api::common::{DeletionPolicy, DriftPolicy, Owner};
+use aws_baseline_operator::aws::{self, operation};
 use aws_baseline_operator::engine::baseline::{cleanup, run, BaselineInput};
 use aws_baseline_operator::engine::status::baseline_status;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
@@ -17,71 +18,77 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// (service, operation) pairs the service modules call, found by their classification site.
-fn ops_in_code() -> BTreeSet<(String, String)> {
-    let mut out = BTreeSet::new();
-    for entry in std::fs::read_dir(root().join("src/aws")).unwrap() {
-        let path = entry.unwrap().path();
-        let text = std::fs::read_to_string(&path).unwrap();
-        let svc = text
-            .split("const SVC: &str = \"")
-            .nth(1)
-            .and_then(|r| r.split('"').next())
-            .map(str::to_string);
-        for (marker, service) in [
-            ("(SVC, \"", svc.clone()),
-            ("aws(\"sts\", \"", Some("sts".to_string())),
-        ] {
-            let Some(service) = service else { continue };
-            for chunk in text.split(marker).skip(1) {
-                let op = chunk.split('"').next().unwrap();
-                if op.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && !op.contains(' ') {
-                    out.insert((service.clone(), op.to_string()));
-                }
-            }
+/// Each service module declares exactly the operations it calls: a call without a row, or a row for an operation
+/// the module no longer calls, fails here and names the module to fix.
+#[test]
+fn every_module_declares_exactly_the_operations_it_calls() {
+    let code = support::operations::called_per_module();
+    let mut problems = Vec::new();
+    for (module, called) in &code {
+        let Some(m) = aws::MODULES.iter().find(|m| m.name == module.as_str()) else {
+            problems.push(format!(
+                "src/aws/{module}.rs calls {called:?} but is not listed in aws::MODULES (src/aws/mod.rs)"
+            ));
+            continue;
+        };
+        let declared: BTreeSet<(String, String)> = m
+            .operations
+            .iter()
+            .map(|r| (r.service.to_string(), r.operation.to_string()))
+            .collect();
+        let missing: Vec<_> = called.difference(&declared).collect();
+        let stale: Vec<_> = declared.difference(called).collect();
+        if !missing.is_empty() || !stale.is_empty() {
+            problems.push(format!(
+                "src/aws/{module}.rs OPERATIONS: add {missing:?}; remove {stale:?}"
+            ));
         }
     }
-    // Codes passed to not_found_as_none are error codes, not operations.
-    out.retain(|(_, op)| {
-        !op.ends_with("Exception") && !op.starts_with("NoSuch") && !op.ends_with("NotFoundError")
-    });
-    out
+    for m in aws::MODULES {
+        if !code.contains_key(m.name) {
+            problems.push(format!(
+                "aws::MODULES lists {} but src/aws/{}.rs calls no operation",
+                m.name, m.name
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // Sanity of the scan itself: it finds the operations of every service module.
+    let services: BTreeSet<String> = code.values().flatten().map(|(s, _)| s.clone()).collect();
+    for s in [
+        "cloudtrail",
+        "ec2",
+        "guardduty",
+        "iam",
+        "s3",
+        "s3control",
+        "ssm",
+        "sts",
+    ] {
+        assert!(services.contains(s), "no {s} operation found in src/aws");
+    }
 }
 
-fn table() -> Vec<(String, String, String)> {
-    let md = std::fs::read_to_string(root().join("docs/aws-operations.md")).unwrap();
-    md.lines()
-        .filter(|l| l.starts_with("| ") && !l.starts_with("| service") && !l.starts_with("|---"))
-        .map(|l| {
-            let cells: Vec<&str> = l.trim_matches('|').split('|').map(str::trim).collect();
-            (
-                cells[0].to_string(),
-                cells[1].to_string(),
-                cells[3].to_string(),
-            )
-        })
-        .collect()
-}
-
+/// docs/aws-operations.md is generated from the rows; the committed copy must be current.
 #[test]
-fn table_matches_the_code() {
-    let code = ops_in_code();
-    let listed: BTreeSet<(String, String)> = table().into_iter().map(|(s, o, _)| (s, o)).collect();
-    let missing: Vec<_> = code.difference(&listed).collect();
-    let stale: Vec<_> = listed.difference(&code).collect();
+fn the_operations_doc_is_generated_from_the_rows() {
+    let committed = std::fs::read_to_string(root().join("docs/aws-operations.md")).unwrap();
     assert!(
-        missing.is_empty() && stale.is_empty(),
-        "add to docs/aws-operations.md: {missing:?}; remove: {stale:?}"
+        committed == operation::markdown(),
+        "docs/aws-operations.md is stale: regenerate it with\n  cargo run -q -- docs aws-operations > docs/aws-operations.md"
     );
-    for (_, op, where_) in table() {
-        let file = where_
-            .split(": ")
-            .nth(1)
-            .unwrap_or_else(|| panic!("{op}: bad 'exercised by' cell {where_}"));
+}
+
+/// A `mock` row names a test file that mocks the operation; every row's test file exists.
+#[test]
+fn every_row_names_a_test_file_that_exercises_it() {
+    for r in operation::all() {
+        let file = r.exercised.file();
         let text = std::fs::read_to_string(root().join(file))
-            .unwrap_or_else(|_| panic!("{op}: {file} missing"));
-        if where_.starts_with("mock") {
-            let snake: String = op
+            .unwrap_or_else(|_| panic!("{}: {file} missing", r.operation));
+        if let operation::Exercised::Mock(_) = r.exercised {
+            let snake: String = r
+                .operation
                 .chars()
                 .flat_map(|c| {
                     if c.is_ascii_uppercase() {
@@ -93,7 +100,8 @@ fn table_matches_the_code() {
                 .collect();
             assert!(
                 text.contains(snake.trim_start_matches('_')),
-                "{op} not mocked in {file}"
+                "{} not mocked in {file}",
+                r.operation
             );
         }
     }
@@ -177,15 +185,14 @@ async fn every_moto_row_is_called_against_moto() {
         .keys()
         .map(|k| k.operation.clone())
         .collect();
-    let not_called: Vec<String> = table()
-        .into_iter()
-        .filter(|(_, _, w)| w.starts_with("moto"))
-        .map(|(_, op, _)| op)
-        .filter(|op| !called.contains(op))
+    let not_called: Vec<&str> = operation::all()
+        .filter(|r| r.exercised.on_moto())
+        .map(|r| r.operation)
+        .filter(|op| !called.contains(*op))
         .collect();
     assert!(
         not_called.is_empty(),
-        "table says moto exercises these, but the scenario never called them: {not_called:?}"
+        "rows say moto exercises these, but the scenario never called them: {not_called:?}"
     );
 }
 

@@ -1,6 +1,7 @@
 //! IAM Access Analyzer: the analyzers of one region and their archive rules.
 
 use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt};
+use crate::aws::operation::{act, mock, read, slr, write, Operation, ACCESS_ANALYZER_PRINCIPAL};
 use aws_sdk_accessanalyzer::types::{
     AnalyzerConfiguration, Criterion, InlineArchiveRule, Type, UnusedAccessConfiguration,
 };
@@ -273,3 +274,80 @@ pub async fn delete_archive_rule(
     )?;
     Ok(())
 }
+
+/// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose
+/// reconciliation calls it, and the test that exercises it (see [`crate::aws::operation`]).
+pub const OPERATIONS: &[Operation] = &[
+    // IAM Access Analyzer (every region; unused access analyzers in the home region).
+    write(
+        SVC,
+        "CreateAnalyzer",
+        mock("tests/baseline_mocks.rs"),
+        &[
+            act("access-analyzer:CreateAnalyzer"),
+            act("access-analyzer:CreateArchiveRule"),
+            act("access-analyzer:TagResource"),
+            slr(
+                ACCESS_ANALYZER_PRINCIPAL,
+                "AWSServiceRoleForAccessAnalyzer",
+                &[],
+            ),
+        ],
+        &["AccountBaseline.accessAnalyzer#correct"],
+    ),
+    write(
+        SVC,
+        "CreateArchiveRule",
+        mock("tests/baseline_mocks.rs"),
+        &[act("access-analyzer:CreateArchiveRule")],
+        &["AccountBaseline.accessAnalyzer#correct"],
+    ),
+    write(
+        SVC,
+        "DeleteAnalyzer",
+        mock("tests/baseline_mocks.rs"),
+        &[act("access-analyzer:DeleteAnalyzer")],
+        &[
+            "AccountBaseline.accessAnalyzer#correct",
+            "AccountBaseline.accessAnalyzer#delete",
+        ],
+    ),
+    write(
+        SVC,
+        "DeleteArchiveRule",
+        mock("tests/baseline_mocks.rs"),
+        &[act("access-analyzer:DeleteArchiveRule")],
+        &["AccountBaseline.accessAnalyzer#correct"],
+    ),
+    read(
+        SVC,
+        "ListAnalyzers",
+        mock("tests/baseline_mocks.rs"),
+        &[act("access-analyzer:ListAnalyzers")],
+        &[
+            "AccountBaseline.accessAnalyzer",
+            "AccountBaseline.accessAnalyzer#delete",
+        ],
+    ),
+    read(
+        SVC,
+        "ListArchiveRules",
+        mock("tests/baseline_mocks.rs"),
+        &[act("access-analyzer:ListArchiveRules")],
+        &["AccountBaseline.accessAnalyzer"],
+    ),
+    write(
+        SVC,
+        "UpdateAnalyzer",
+        mock("tests/baseline_mocks.rs"),
+        &[act("access-analyzer:UpdateAnalyzer")],
+        &["AccountBaseline.accessAnalyzer#correct"],
+    ),
+    write(
+        SVC,
+        "UpdateArchiveRule",
+        mock("tests/baseline_mocks.rs"),
+        &[act("access-analyzer:UpdateArchiveRule")],
+        &["AccountBaseline.accessAnalyzer#correct"],
+    ),
+];

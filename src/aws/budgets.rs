@@ -2,6 +2,7 @@
 //! the client's region only selects the partition's endpoint; every call names the account (`AccountId`).
 
 use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt, ErrorCategory};
+use crate::aws::operation::{act, read, write, Operation, MOTO_EXT};
 use aws_sdk_budgets::types::{
     Budget, BudgetType, ComparisonOperator, Notification, NotificationType,
     NotificationWithSubscribers, ResourceTag, Spend, Subscriber, SubscriptionType, ThresholdType,
@@ -493,3 +494,96 @@ pub async fn delete_subscriber(
     )?;
     Ok(())
 }
+
+/// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose
+/// reconciliation calls it, and the test that exercises it (see [`crate::aws::operation`]).
+pub const OPERATIONS: &[Operation] = &[
+    // AWS Budgets (account-wide, from the home region; the endpoint is global).
+    write(
+        SVC,
+        "CreateBudget",
+        MOTO_EXT,
+        &[act("budgets:ModifyBudget"), act("budgets:TagResource")],
+        &["AccountBaseline.budgets#correct"],
+    ),
+    write(
+        SVC,
+        "CreateNotification",
+        MOTO_EXT,
+        &[act("budgets:ModifyBudget")],
+        &["AccountBaseline.budgets#correct"],
+    ),
+    write(
+        SVC,
+        "CreateSubscriber",
+        MOTO_EXT,
+        &[act("budgets:ModifyBudget")],
+        &["AccountBaseline.budgets#correct"],
+    ),
+    write(
+        SVC,
+        "DeleteBudget",
+        MOTO_EXT,
+        &[act("budgets:ModifyBudget")],
+        &[
+            "AccountBaseline.budgets#correct",
+            "AccountBaseline.budgets#delete",
+        ],
+    ),
+    write(
+        SVC,
+        "DeleteNotification",
+        MOTO_EXT,
+        &[act("budgets:ModifyBudget")],
+        &["AccountBaseline.budgets#correct"],
+    ),
+    write(
+        SVC,
+        "DeleteSubscriber",
+        MOTO_EXT,
+        &[act("budgets:ModifyBudget")],
+        &["AccountBaseline.budgets#correct"],
+    ),
+    read(
+        SVC,
+        "DescribeBudgets",
+        MOTO_EXT,
+        &[act("budgets:ViewBudget")],
+        &["AccountBaseline.budgets", "AccountBaseline.budgets#delete"],
+    ),
+    read(
+        SVC,
+        "DescribeNotificationsForBudget",
+        MOTO_EXT,
+        &[act("budgets:ViewBudget")],
+        &["AccountBaseline.budgets"],
+    ),
+    read(
+        SVC,
+        "DescribeSubscribersForNotification",
+        MOTO_EXT,
+        &[act("budgets:ViewBudget")],
+        &["AccountBaseline.budgets"],
+    ),
+    read(
+        SVC,
+        "ListTagsForResource",
+        MOTO_EXT,
+        &[act("budgets:ListTagsForResource")],
+        &["AccountBaseline.budgets", "AccountBaseline.budgets#delete"],
+    ),
+    write(
+        SVC,
+        "UpdateBudget",
+        MOTO_EXT,
+        &[act("budgets:ModifyBudget")],
+        &["AccountBaseline.budgets#correct"],
+    ),
+    write(
+        SVC,
+        "UpdateSubscriber",
+        MOTO_EXT,
+        &[act("budgets:ModifyBudget")],
+        &["AccountBaseline.budgets#correct"],
+    ),
+];

@@ -4,6 +4,7 @@
 use crate::api::aws_account::AwsAccountSpec;
 use crate::aws::counter::{CallStats, StripAccountHostPrefix};
 use crate::aws::error::{AwsError, AwsResultExt, ErrorCategory};
+use crate::aws::operation::{read, Operation, MOTO};
 use aws_config::identity::IdentityCache;
 use aws_config::retry::RetryConfig;
 use aws_config::sts::AssumeRoleProvider;
@@ -329,3 +330,16 @@ impl AccountSession {
         ))
     }
 }
+
+/// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose
+/// reconciliation calls it, and the test that exercises it (see [`crate::aws::operation`]).
+pub const OPERATIONS: &[Operation] = &[
+    // STS: every pass first proves the credentials belong to the declared account; no permission needed.
+    read(
+        "sts",
+        "GetCallerIdentity",
+        MOTO,
+        &[],
+        &["AwsAccount", "AccountBaseline", "PatchSchedule"],
+    ),
+];

@@ -1,6 +1,7 @@
 //! CloudTrail: SDK types <-> our trail model.
 
 use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt};
+use crate::aws::operation::{act, pass_role, read, write, Operation, CLOUDTRAIL_PRINCIPAL, MOTO};
 use aws_sdk_cloudtrail::types::{
     AdvancedEventSelector, AdvancedFieldSelector, InsightSelector, InsightType, Tag,
 };
@@ -339,3 +340,106 @@ pub async fn delete(client: &Client, name: &str) -> Result<(), AwsError> {
     )?;
     Ok(())
 }
+
+/// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose
+/// reconciliation calls it, and the test that exercises it (see [`crate::aws::operation`]).
+pub const OPERATIONS: &[Operation] = &[
+    // CloudTrail (trail in the home region).
+    write(
+        SVC,
+        "CreateTrail",
+        MOTO,
+        &[
+            act("cloudtrail:CreateTrail"),
+            act("cloudtrail:AddTags"),
+            pass_role(
+                CLOUDTRAIL_PRINCIPAL,
+                &["AccountBaseline.cloudTrail.cloudWatchLogs#correct"],
+            ),
+        ],
+        &["AccountBaseline.cloudTrail#correct"],
+    ),
+    write(
+        SVC,
+        "DeleteTrail",
+        MOTO,
+        &[act("cloudtrail:DeleteTrail")],
+        &["AccountBaseline.cloudTrail#delete"],
+    ),
+    read(
+        SVC,
+        "DescribeTrails",
+        MOTO,
+        &[act("cloudtrail:DescribeTrails")],
+        &["AccountBaseline.cloudTrail"],
+    ),
+    read(
+        SVC,
+        "GetEventSelectors",
+        MOTO,
+        &[act("cloudtrail:GetEventSelectors")],
+        &["AccountBaseline.cloudTrail"],
+    ),
+    read(
+        SVC,
+        "GetInsightSelectors",
+        MOTO,
+        &[act("cloudtrail:GetInsightSelectors")],
+        &["AccountBaseline.cloudTrail"],
+    ),
+    read(
+        SVC,
+        "GetTrailStatus",
+        MOTO,
+        &[act("cloudtrail:GetTrailStatus")],
+        &["AccountBaseline.cloudTrail"],
+    ),
+    read(
+        SVC,
+        "ListTags",
+        MOTO,
+        &[act("cloudtrail:ListTags")],
+        &["AccountBaseline.cloudTrail"],
+    ),
+    write(
+        SVC,
+        "PutEventSelectors",
+        MOTO,
+        &[act("cloudtrail:PutEventSelectors")],
+        &["AccountBaseline.cloudTrail#correct"],
+    ),
+    write(
+        SVC,
+        "PutInsightSelectors",
+        MOTO,
+        &[act("cloudtrail:PutInsightSelectors")],
+        &["AccountBaseline.cloudTrail#correct"],
+    ),
+    write(
+        SVC,
+        "StartLogging",
+        MOTO,
+        &[act("cloudtrail:StartLogging")],
+        &["AccountBaseline.cloudTrail#correct"],
+    ),
+    write(
+        SVC,
+        "StopLogging",
+        MOTO,
+        &[act("cloudtrail:StopLogging")],
+        &["AccountBaseline.cloudTrail#correct"],
+    ),
+    write(
+        SVC,
+        "UpdateTrail",
+        MOTO,
+        &[
+            act("cloudtrail:UpdateTrail"),
+            pass_role(
+                CLOUDTRAIL_PRINCIPAL,
+                &["AccountBaseline.cloudTrail.cloudWatchLogs#correct"],
+            ),
+        ],
+        &["AccountBaseline.cloudTrail#correct"],
+    ),
+];

@@ -3,6 +3,7 @@
 //! batches of 100; dashboards by name prefix, GetDashboard per dashboard (there is no batch read).
 
 use crate::aws::error::{AwsError, AwsResultExt};
+use crate::aws::operation::{act, mock, read, write, Operation, MOTO};
 use aws_sdk_cloudwatch::types::{
     AlarmType, ComparisonOperator, CompositeAlarm, Dimension, Metric, MetricAlarm, MetricDataQuery,
     MetricStat, Statistic, Tag,
@@ -528,3 +529,81 @@ pub async fn delete(client: &Client, names: &[String]) -> Result<(), AwsError> {
     }
     Ok(())
 }
+
+/// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose
+/// reconciliation calls it, and the test that exercises it (see [`crate::aws::operation`]).
+pub const OPERATIONS: &[Operation] = &[
+    // CloudWatch (MonitoringPolicy alarms, composite alarms, dashboards).
+    write(
+        SVC,
+        "DeleteAlarms",
+        MOTO,
+        &[act("cloudwatch:DeleteAlarms")],
+        &["MonitoringPolicy#correct", "MonitoringPolicy#delete"],
+    ),
+    write(
+        SVC,
+        "DeleteDashboards",
+        MOTO,
+        &[act("cloudwatch:DeleteDashboards")],
+        &[
+            "MonitoringPolicy.dashboards#correct",
+            "MonitoringPolicy#delete",
+        ],
+    ),
+    read(
+        SVC,
+        "DescribeAlarms",
+        MOTO,
+        &[act("cloudwatch:DescribeAlarms")],
+        &["MonitoringPolicy"],
+    ),
+    read(
+        SVC,
+        "GetDashboard",
+        MOTO,
+        &[act("cloudwatch:GetDashboard")],
+        &["MonitoringPolicy.dashboards"],
+    ),
+    read(
+        SVC,
+        "ListDashboards",
+        MOTO,
+        &[act("cloudwatch:ListDashboards")],
+        &["MonitoringPolicy.dashboards"],
+    ),
+    read(
+        SVC,
+        "ListTagsForResource",
+        MOTO,
+        &[act("cloudwatch:ListTagsForResource")],
+        &["MonitoringPolicy"],
+    ),
+    write(
+        SVC,
+        "PutCompositeAlarm",
+        mock("tests/aws_mocks.rs"),
+        &[
+            act("cloudwatch:PutCompositeAlarm"),
+            act("cloudwatch:TagResource"),
+        ],
+        &["MonitoringPolicy.compositeAlarms#correct"],
+    ),
+    write(
+        SVC,
+        "PutDashboard",
+        MOTO,
+        &[act("cloudwatch:PutDashboard")],
+        &["MonitoringPolicy.dashboards#correct"],
+    ),
+    write(
+        SVC,
+        "PutMetricAlarm",
+        MOTO,
+        &[
+            act("cloudwatch:PutMetricAlarm"),
+            act("cloudwatch:TagResource"),
+        ],
+        &["MonitoringPolicy.alarms#correct"],
+    ),
+];

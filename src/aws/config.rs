@@ -1,6 +1,9 @@
 //! AWS Config: the configuration recorder, the delivery channel and managed rules of one region.
 
 use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt, ErrorCategory};
+use crate::aws::operation::{
+    act, pass_role, read, write, Operation, CONFIG_PRINCIPAL, MOTO, MOTO_EXT,
+};
 use aws_sdk_config::types::{
     ConfigRule, ConfigSnapshotDeliveryProperties, ConfigurationRecorder, DeliveryChannel,
     ExclusionByResourceTypes, MaximumExecutionFrequency, Owner, RecordingFrequency, RecordingGroup,
@@ -564,3 +567,135 @@ pub async fn put_remediations(client: &Client, items: &[Remediation]) -> Result<
     }
     Ok(())
 }
+
+/// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose
+/// reconciliation calls it, and the test that exercises it (see [`crate::aws::operation`]).
+pub const OPERATIONS: &[Operation] = &[
+    // AWS Config (every region): recorder, delivery channel, managed rules.
+    write(
+        SVC,
+        "DeleteConfigRule",
+        MOTO,
+        &[act("config:DeleteConfigRule")],
+        &[
+            "AccountBaseline.config#correct",
+            "AccountBaseline.config#delete",
+        ],
+    ),
+    write(
+        SVC,
+        "DeleteConfigurationRecorder",
+        MOTO,
+        &[act("config:DeleteConfigurationRecorder")],
+        &["AccountBaseline.config#delete"],
+    ),
+    write(
+        SVC,
+        "DeleteDeliveryChannel",
+        MOTO,
+        &[act("config:DeleteDeliveryChannel")],
+        &["AccountBaseline.config#delete"],
+    ),
+    write(
+        SVC,
+        "DeleteRemediationConfiguration",
+        MOTO_EXT,
+        &[act("config:DeleteRemediationConfiguration")],
+        // A remediation that left the spec, or one that blocks deleting a rule this baseline created.
+        &[
+            "AccountBaseline.config#correct",
+            "AccountBaseline.config#delete",
+        ],
+    ),
+    read(
+        SVC,
+        "DescribeConfigRules",
+        MOTO,
+        &[act("config:DescribeConfigRules")],
+        &["AccountBaseline.config", "AccountBaseline.config#delete"],
+    ),
+    read(
+        SVC,
+        "DescribeConfigurationRecorderStatus",
+        MOTO,
+        &[act("config:DescribeConfigurationRecorderStatus")],
+        &["AccountBaseline.config", "AccountBaseline.config#delete"],
+    ),
+    read(
+        SVC,
+        "DescribeConfigurationRecorders",
+        MOTO,
+        &[act("config:DescribeConfigurationRecorders")],
+        &["AccountBaseline.config", "AccountBaseline.config#delete"],
+    ),
+    read(
+        SVC,
+        "DescribeDeliveryChannels",
+        MOTO,
+        &[act("config:DescribeDeliveryChannels")],
+        &["AccountBaseline.config", "AccountBaseline.config#delete"],
+    ),
+    read(
+        SVC,
+        "DescribeRemediationConfigurations",
+        MOTO_EXT,
+        &[act("config:DescribeRemediationConfigurations")],
+        // Every declared rule's remediation is read: one that left the spec is deleted.
+        &["AccountBaseline.config"],
+    ),
+    read(
+        SVC,
+        "ListTagsForResource",
+        MOTO,
+        &[act("config:ListTagsForResource")],
+        &["AccountBaseline.config", "AccountBaseline.config#delete"],
+    ),
+    write(
+        SVC,
+        "PutConfigRule",
+        MOTO,
+        &[act("config:PutConfigRule"), act("config:TagResource")],
+        &["AccountBaseline.config#correct"],
+    ),
+    write(
+        SVC,
+        "PutConfigurationRecorder",
+        MOTO,
+        &[
+            act("config:PutConfigurationRecorder"),
+            pass_role(CONFIG_PRINCIPAL, &[]),
+        ],
+        &["AccountBaseline.config#correct"],
+    ),
+    write(
+        SVC,
+        "PutDeliveryChannel",
+        MOTO,
+        &[act("config:PutDeliveryChannel")],
+        &["AccountBaseline.config#correct"],
+    ),
+    write(
+        SVC,
+        "PutRemediationConfigurations",
+        MOTO_EXT,
+        &[act("config:PutRemediationConfigurations")],
+        &["AccountBaseline.config.remediation#correct"],
+    ),
+    write(
+        SVC,
+        "StartConfigurationRecorder",
+        MOTO,
+        &[act("config:StartConfigurationRecorder")],
+        &["AccountBaseline.config#correct"],
+    ),
+    write(
+        SVC,
+        "StopConfigurationRecorder",
+        MOTO,
+        &[act("config:StopConfigurationRecorder")],
+        &[
+            "AccountBaseline.config#correct",
+            "AccountBaseline.config#delete",
+        ],
+    ),
+];

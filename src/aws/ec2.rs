@@ -1,6 +1,7 @@
 //! EC2 account attributes: EBS encryption by default and its KMS key.
 
 use crate::aws::error::{AwsError, AwsResultExt};
+use crate::aws::operation::{act, mock, read, write, Operation, MOTO};
 use aws_sdk_ec2::Client;
 
 const SVC: &str = "ec2";
@@ -99,3 +100,53 @@ pub async fn instances_with_tags(
     out.dedup();
     Ok(out)
 }
+
+/// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose
+/// reconciliation calls it, and the test that exercises it (see [`crate::aws::operation`]).
+pub const OPERATIONS: &[Operation] = &[
+    read(
+        SVC,
+        "DescribeInstances",
+        MOTO,
+        &[act("ec2:DescribeInstances")],
+        &["PatchSchedule.targets.tags"],
+    ),
+    write(
+        SVC,
+        "DisableEbsEncryptionByDefault",
+        MOTO,
+        &[act("ec2:DisableEbsEncryptionByDefault")],
+        &[
+            "AccountBaseline.ebsEncryptionByDefault#correct",
+            "AccountBaseline.ebsEncryptionByDefault#delete",
+        ],
+    ),
+    write(
+        SVC,
+        "EnableEbsEncryptionByDefault",
+        MOTO,
+        &[act("ec2:EnableEbsEncryptionByDefault")],
+        &["AccountBaseline.ebsEncryptionByDefault#correct"],
+    ),
+    read(
+        SVC,
+        "GetEbsDefaultKmsKeyId",
+        mock("tests/aws_mocks.rs"),
+        &[act("ec2:GetEbsDefaultKmsKeyId")],
+        &["AccountBaseline.ebsEncryptionByDefault.kmsKeyId"],
+    ),
+    read(
+        SVC,
+        "GetEbsEncryptionByDefault",
+        MOTO,
+        &[act("ec2:GetEbsEncryptionByDefault")],
+        &["AccountBaseline.ebsEncryptionByDefault"],
+    ),
+    write(
+        SVC,
+        "ModifyEbsDefaultKmsKeyId",
+        mock("tests/aws_mocks.rs"),
+        &[act("ec2:ModifyEbsDefaultKmsKeyId")],
+        &["AccountBaseline.ebsEncryptionByDefault.kmsKeyId#correct"],
+    ),
+];

@@ -2,6 +2,7 @@
 //! never creates or deletes clusters, and leaves the setting as it is when a policy stops declaring it.
 
 use crate::aws::error::{AwsError, AwsResultExt, ErrorCategory};
+use crate::aws::operation::{act, read, write, Operation, MOTO};
 use aws_sdk_ecs::types::{ClusterField, ClusterSetting, ClusterSettingName};
 use aws_sdk_ecs::Client;
 use std::collections::BTreeMap;
@@ -77,3 +78,23 @@ pub fn missing_clusters(region: &str, names: &[&str]) -> AwsError {
         ),
     )
 }
+
+/// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose
+/// reconciliation calls it, and the test that exercises it (see [`crate::aws::operation`]).
+pub const OPERATIONS: &[Operation] = &[
+    // ECS (MonitoringPolicy Container Insights: the cluster setting; clusters are never created or deleted).
+    read(
+        SVC,
+        "DescribeClusters",
+        MOTO,
+        &[act("ecs:DescribeClusters")],
+        &["MonitoringPolicy.containerInsights"],
+    ),
+    write(
+        SVC,
+        "UpdateCluster",
+        MOTO,
+        &[act("ecs:UpdateCluster")],
+        &["MonitoringPolicy.containerInsights#correct"],
+    ),
+];

@@ -3,6 +3,9 @@
 //! only when the spec leaves the version open; the pod identity association only when the spec declares a role.
 
 use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt, ErrorCategory};
+use crate::aws::operation::{
+    act, mock, pass_role, read, write, Grant, Operation, Perm, EKS_POD_IDENTITY_PRINCIPAL,
+};
 use aws_sdk_eks::types::{AddonPodIdentityAssociations, ResolveConflicts};
 use aws_sdk_eks::Client;
 
@@ -226,3 +229,87 @@ pub async fn delete_addon(client: &Client, cluster: &str) -> Result<(), AwsError
     )?;
     Ok(())
 }
+
+/// Uses of the add-on writes that hand a pod identity role to the add-on's service account.
+const POD_IDENTITY_CORRECT: &[&str] = &["MonitoringPolicy.containerInsights.podIdentity#correct"];
+
+/// CreateAddon / UpdateAddon with `podIdentityAssociations` also create the association.
+const POD_IDENTITY_ASSOCIATION: Perm = Perm {
+    grant: Grant::Action("eks:CreatePodIdentityAssociation"),
+    only: POD_IDENTITY_CORRECT,
+};
+
+/// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose
+/// reconciliation calls it, and the test that exercises it (see [`crate::aws::operation`]).
+pub const OPERATIONS: &[Operation] = &[
+    // EKS (MonitoringPolicy Container Insights: the amazon-cloudwatch-observability add-on). Add-ons of clusters
+    // removed from the spec are found through status and deleted when their tags prove ownership.
+    write(
+        SVC,
+        "CreateAddon",
+        mock("tests/aws_mocks.rs"),
+        &[
+            act("eks:CreateAddon"),
+            act("eks:TagResource"),
+            POD_IDENTITY_ASSOCIATION,
+            pass_role(EKS_POD_IDENTITY_PRINCIPAL, POD_IDENTITY_CORRECT),
+        ],
+        &["MonitoringPolicy.containerInsights#correct"],
+    ),
+    write(
+        SVC,
+        "DeleteAddon",
+        mock("tests/aws_mocks.rs"),
+        &[act("eks:DeleteAddon")],
+        &[
+            "MonitoringPolicy.containerInsights#correct",
+            "MonitoringPolicy#delete",
+        ],
+    ),
+    read(
+        SVC,
+        "DescribeAddon",
+        mock("tests/aws_mocks.rs"),
+        &[act("eks:DescribeAddon")],
+        &[
+            "MonitoringPolicy.containerInsights",
+            "MonitoringPolicy#delete",
+        ],
+    ),
+    read(
+        SVC,
+        "DescribeAddonVersions",
+        mock("tests/aws_mocks.rs"),
+        &[act("eks:DescribeAddonVersions")],
+        &["MonitoringPolicy.containerInsights"],
+    ),
+    read(
+        SVC,
+        "DescribeCluster",
+        mock("tests/aws_mocks.rs"),
+        &[act("eks:DescribeCluster")],
+        &["MonitoringPolicy.containerInsights"],
+    ),
+    read(
+        SVC,
+        "DescribePodIdentityAssociation",
+        mock("tests/aws_mocks.rs"),
+        &[act("eks:DescribePodIdentityAssociation")],
+        &["MonitoringPolicy.containerInsights.podIdentity"],
+    ),
+    write(
+        SVC,
+        "UpdateAddon",
+        mock("tests/aws_mocks.rs"),
+        &[
+            act("eks:UpdateAddon"),
+            POD_IDENTITY_ASSOCIATION,
+            Perm {
+                grant: Grant::Action("eks:UpdatePodIdentityAssociation"),
+                only: POD_IDENTITY_CORRECT,
+            },
+            pass_role(EKS_POD_IDENTITY_PRINCIPAL, POD_IDENTITY_CORRECT),
+        ],
+        &["MonitoringPolicy.containerInsights#correct"],
+    ),
+];

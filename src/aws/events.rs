@@ -3,6 +3,7 @@
 //! RemoveTargets + DeleteRule. Tags are read only to prove ownership before a delete.
 
 use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt, ErrorCategory};
+use crate::aws::operation::{act, pass_role, read, write, Operation, EVENTS_PRINCIPAL, MOTO};
 use aws_sdk_eventbridge::types::{
     InputTransformer, RuleState, RunCommandParameters, RunCommandTarget, Tag, Target,
 };
@@ -306,3 +307,71 @@ pub async fn delete(client: &Client, name: &str, target_ids: &[String]) -> Resul
     )?;
     Ok(())
 }
+
+/// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose
+/// reconciliation calls it, and the test that exercises it (see [`crate::aws::operation`]).
+pub const OPERATIONS: &[Operation] = &[
+    // EventBridge (MonitoringPolicy finding routes and scheduled actions). Every pass and deletion lists the
+    // policy's rules by prefix, so rules left from an earlier spec are found and removed.
+    write(
+        SVC,
+        "DeleteRule",
+        MOTO,
+        &[act("events:DeleteRule")],
+        &["MonitoringPolicy#correct", "MonitoringPolicy#delete"],
+    ),
+    read(
+        SVC,
+        "ListRules",
+        MOTO,
+        &[act("events:ListRules")],
+        &["MonitoringPolicy"],
+    ),
+    read(
+        SVC,
+        "ListTagsForResource",
+        MOTO,
+        &[act("events:ListTagsForResource")],
+        &["MonitoringPolicy"],
+    ),
+    read(
+        SVC,
+        "ListTargetsByRule",
+        MOTO,
+        &[act("events:ListTargetsByRule")],
+        &["MonitoringPolicy"],
+    ),
+    write(
+        SVC,
+        "PutRule",
+        MOTO,
+        &[act("events:PutRule"), act("events:TagResource")],
+        &[
+            "MonitoringPolicy.findingRoutes#correct",
+            "MonitoringPolicy.scheduledActions#correct",
+        ],
+    ),
+    write(
+        SVC,
+        "PutTargets",
+        MOTO,
+        &[
+            act("events:PutTargets"),
+            pass_role(
+                EVENTS_PRINCIPAL,
+                &["MonitoringPolicy.scheduledActions#correct"],
+            ),
+        ],
+        &[
+            "MonitoringPolicy.findingRoutes#correct",
+            "MonitoringPolicy.scheduledActions#correct",
+        ],
+    ),
+    write(
+        SVC,
+        "RemoveTargets",
+        MOTO,
+        &[act("events:RemoveTargets")],
+        &["MonitoringPolicy#correct", "MonitoringPolicy#delete"],
+    ),
+];

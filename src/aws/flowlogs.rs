@@ -1,6 +1,9 @@
 //! EC2 VPC flow logs: the VPCs of a region and the flow logs attached to them.
 
 use crate::aws::error::{AwsError, AwsResultExt, ErrorCategory};
+use crate::aws::operation::{
+    act, pass_role, read, write, Grant, Operation, Perm, MOTO, VPC_FLOW_LOGS_PRINCIPAL,
+};
 use aws_sdk_ec2::types::{
     Filter, FlowLogsResourceType, LogDestinationType, ResourceType, Tag, TagSpecification,
     TrafficType, UnsuccessfulItem,
@@ -244,3 +247,63 @@ pub async fn delete(client: &Client, ids: &[String]) -> Result<(), AwsError> {
         .collect();
     unsuccessful("DeleteFlowLogs", &left)
 }
+
+/// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose
+/// reconciliation calls it, and the test that exercises it (see [`crate::aws::operation`]).
+pub const OPERATIONS: &[Operation] = &[
+    // EC2: EBS encryption by default (every region) and instance lookup for PatchSchedule compliance.
+    write(
+        SVC,
+        "CreateFlowLogs",
+        MOTO,
+        &[
+            act("ec2:CreateFlowLogs"),
+            act("ec2:CreateTags"),
+            Perm {
+                grant: Grant::Action("logs:CreateLogDelivery"),
+                only: &["AccountBaseline.vpcFlowLogs.s3#correct"],
+            },
+            pass_role(
+                VPC_FLOW_LOGS_PRINCIPAL,
+                &["AccountBaseline.vpcFlowLogs.cloudWatchLogs#correct"],
+            ),
+        ],
+        &["AccountBaseline.vpcFlowLogs#correct"],
+    ),
+    write(
+        SVC,
+        "DeleteFlowLogs",
+        MOTO,
+        &[
+            act("ec2:DeleteFlowLogs"),
+            Perm {
+                grant: Grant::Action("logs:DeleteLogDelivery"),
+                only: &[
+                    "AccountBaseline.vpcFlowLogs.s3#correct",
+                    "AccountBaseline.vpcFlowLogs.s3#delete",
+                ],
+            },
+        ],
+        &[
+            "AccountBaseline.vpcFlowLogs#correct",
+            "AccountBaseline.vpcFlowLogs#delete",
+        ],
+    ),
+    read(
+        SVC,
+        "DescribeFlowLogs",
+        MOTO,
+        &[act("ec2:DescribeFlowLogs")],
+        &[
+            "AccountBaseline.vpcFlowLogs",
+            "AccountBaseline.vpcFlowLogs#delete",
+        ],
+    ),
+    read(
+        SVC,
+        "DescribeVpcs",
+        MOTO,
+        &[act("ec2:DescribeVpcs")],
+        &["AccountBaseline.vpcFlowLogs"],
+    ),
+];

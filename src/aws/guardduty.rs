@@ -1,6 +1,7 @@
 //! GuardDuty: one detector per account and region.
 
 use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt};
+use crate::aws::operation::{act, read, slr, write, Operation, GUARDDUTY_PRINCIPAL, MOTO};
 use aws_sdk_guardduty::types::{
     DetectorAdditionalConfiguration, DetectorFeature, DetectorFeatureConfiguration, DetectorStatus,
     FeatureAdditionalConfiguration, FeatureStatus, FindingPublishingFrequency,
@@ -179,3 +180,52 @@ pub async fn delete(client: &Client, id: &str) -> Result<(), AwsError> {
     )?;
     Ok(())
 }
+
+/// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose
+/// reconciliation calls it, and the test that exercises it (see [`crate::aws::operation`]).
+pub const OPERATIONS: &[Operation] = &[
+    // GuardDuty (every region).
+    write(
+        SVC,
+        "CreateDetector",
+        MOTO,
+        &[
+            act("guardduty:CreateDetector"),
+            act("guardduty:TagResource"),
+            slr(GUARDDUTY_PRINCIPAL, "AWSServiceRoleForAmazonGuardDuty", &[]),
+        ],
+        &["AccountBaseline.guardDuty#correct"],
+    ),
+    write(
+        SVC,
+        "DeleteDetector",
+        MOTO,
+        &[act("guardduty:DeleteDetector")],
+        &["AccountBaseline.guardDuty#delete"],
+    ),
+    read(
+        SVC,
+        "GetDetector",
+        MOTO,
+        &[act("guardduty:GetDetector")],
+        &["AccountBaseline.guardDuty"],
+    ),
+    read(
+        SVC,
+        "ListDetectors",
+        MOTO,
+        &[act("guardduty:ListDetectors")],
+        &["AccountBaseline.guardDuty"],
+    ),
+    write(
+        SVC,
+        "UpdateDetector",
+        MOTO,
+        &[act("guardduty:UpdateDetector")],
+        // Corrections, and suspending an adopted detector on deletion.
+        &[
+            "AccountBaseline.guardDuty#correct",
+            "AccountBaseline.guardDuty#delete",
+        ],
+    ),
+];

@@ -1,6 +1,7 @@
 //! IAM account settings: the password policy and the account summary (root user facts).
 
 use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt};
+use crate::aws::operation::{act, read, write, Operation, MOTO};
 use aws_sdk_iam::types::SummaryKeyType;
 use aws_sdk_iam::Client;
 
@@ -116,3 +117,37 @@ pub async fn root_state(client: &Client) -> Result<RootState, AwsError> {
             > 0,
     })
 }
+
+/// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose
+/// reconciliation calls it, and the test that exercises it (see [`crate::aws::operation`]).
+pub const OPERATIONS: &[Operation] = &[
+    // IAM account settings.
+    write(
+        SVC,
+        "DeleteAccountPasswordPolicy",
+        MOTO,
+        &[act("iam:DeleteAccountPasswordPolicy")],
+        &["AccountBaseline.passwordPolicy#delete"],
+    ),
+    read(
+        SVC,
+        "GetAccountPasswordPolicy",
+        MOTO,
+        &[act("iam:GetAccountPasswordPolicy")],
+        &["AccountBaseline.passwordPolicy"],
+    ),
+    read(
+        SVC,
+        "GetAccountSummary",
+        MOTO,
+        &[act("iam:GetAccountSummary")],
+        &["AccountBaseline.rootAccount"],
+    ),
+    write(
+        SVC,
+        "UpdateAccountPasswordPolicy",
+        MOTO,
+        &[act("iam:UpdateAccountPasswordPolicy")],
+        &["AccountBaseline.passwordPolicy#correct"],
+    ),
+];

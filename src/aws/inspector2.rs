@@ -1,6 +1,7 @@
 //! Amazon Inspector (v2): which resource scan types are enabled for the account in one region.
 
 use crate::aws::error::{AwsError, AwsResultExt, ErrorCategory};
+use crate::aws::operation::{act, read, slr, write, Operation, INSPECTOR_PRINCIPAL, MOTO};
 use aws_sdk_inspector2::types::{FailedAccount, ResourceScanType, State, Status};
 use aws_sdk_inspector2::Client;
 use std::collections::BTreeMap;
@@ -126,3 +127,43 @@ pub async fn disable(client: &Client, account_id: &str, scan: &[String]) -> Resu
         None => Ok(()),
     }
 }
+
+/// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose
+/// reconciliation calls it, and the test that exercises it (see [`crate::aws::operation`]).
+pub const OPERATIONS: &[Operation] = &[
+    // Amazon Inspector (every region): account scan types.
+    read(
+        SVC,
+        "BatchGetAccountStatus",
+        MOTO,
+        &[act("inspector2:BatchGetAccountStatus")],
+        &[
+            "AccountBaseline.inspector",
+            "AccountBaseline.inspector#delete",
+        ],
+    ),
+    write(
+        SVC,
+        "Disable",
+        MOTO,
+        &[act("inspector2:Disable")],
+        &[
+            "AccountBaseline.inspector#correct",
+            "AccountBaseline.inspector#delete",
+        ],
+    ),
+    write(
+        SVC,
+        "Enable",
+        MOTO,
+        &[
+            act("inspector2:Enable"),
+            slr(
+                INSPECTOR_PRINCIPAL,
+                "AWSServiceRoleForAmazonInspector2",
+                &[],
+            ),
+        ],
+        &["AccountBaseline.inspector#correct"],
+    ),
+];

@@ -1,6 +1,7 @@
 //! CloudWatch Logs: metric filters (one paginated read per log group) and log group retention.
 
 use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt, ErrorCategory};
+use crate::aws::operation::{act, mock, read, write, Operation, MOTO};
 use aws_sdk_cloudwatchlogs::types::MetricTransformation;
 use aws_sdk_cloudwatchlogs::Client;
 use serde_json::{json, Value};
@@ -269,3 +270,79 @@ pub async fn delete_query_definition(client: &Client, id: &str) -> Result<(), Aw
     )?;
     Ok(())
 }
+
+/// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose
+/// reconciliation calls it, and the test that exercises it (see [`crate::aws::operation`]).
+pub const OPERATIONS: &[Operation] = &[
+    // CloudWatch Logs (MonitoringPolicy metric filters, log group retention).
+    write(
+        SVC,
+        "AssociateKmsKey",
+        mock("tests/aws_mocks.rs"),
+        &[act("logs:AssociateKmsKey")],
+        &["MonitoringPolicy.logGroups.kmsKeyId#correct"],
+    ),
+    write(
+        SVC,
+        "CreateLogGroup",
+        MOTO,
+        &[act("logs:CreateLogGroup"), act("logs:TagResource")],
+        &["MonitoringPolicy.logGroups#correct"],
+    ),
+    write(
+        SVC,
+        "DeleteMetricFilter",
+        MOTO,
+        &[act("logs:DeleteMetricFilter")],
+        &["MonitoringPolicy#correct", "MonitoringPolicy#delete"],
+    ),
+    write(
+        SVC,
+        "DeleteQueryDefinition",
+        mock("tests/aws_mocks.rs"),
+        &[act("logs:DeleteQueryDefinition")],
+        &["MonitoringPolicy#correct", "MonitoringPolicy#delete"],
+    ),
+    read(
+        SVC,
+        "DescribeLogGroups",
+        MOTO,
+        &[act("logs:DescribeLogGroups")],
+        &["MonitoringPolicy.logGroups"],
+    ),
+    read(
+        SVC,
+        "DescribeMetricFilters",
+        MOTO,
+        &[act("logs:DescribeMetricFilters")],
+        &["MonitoringPolicy.logMetricFilters"],
+    ),
+    read(
+        SVC,
+        "DescribeQueryDefinitions",
+        mock("tests/aws_mocks.rs"),
+        &[act("logs:DescribeQueryDefinitions")],
+        &["MonitoringPolicy.insightsQueries"],
+    ),
+    write(
+        SVC,
+        "PutMetricFilter",
+        MOTO,
+        &[act("logs:PutMetricFilter")],
+        &["MonitoringPolicy.logMetricFilters#correct"],
+    ),
+    write(
+        SVC,
+        "PutQueryDefinition",
+        mock("tests/aws_mocks.rs"),
+        &[act("logs:PutQueryDefinition")],
+        &["MonitoringPolicy.insightsQueries#correct"],
+    ),
+    write(
+        SVC,
+        "PutRetentionPolicy",
+        MOTO,
+        &[act("logs:PutRetentionPolicy")],
+        &["MonitoringPolicy.logGroups#correct"],
+    ),
+];

@@ -17,6 +17,7 @@ pub mod guardduty;
 pub mod iam;
 pub mod inspector2;
 pub mod logs;
+pub mod operation;
 pub mod pace;
 pub mod regions;
 pub mod s3;
@@ -29,6 +30,95 @@ pub mod ssm;
 pub use clients::{AccountSession, AwsFactory};
 pub use counter::CallStats;
 pub use error::{AwsError, ErrorCategory};
+
+/// Every service module's operations table: the IAM policy and docs/aws-operations.md are built from it, and
+/// `tests/aws_operations.rs` checks each against the calls in its file. A new service module adds one line.
+pub const MODULES: &[operation::Module] = &[
+    operation::Module {
+        name: "accessanalyzer",
+        operations: accessanalyzer::OPERATIONS,
+    },
+    operation::Module {
+        name: "budgets",
+        operations: budgets::OPERATIONS,
+    },
+    operation::Module {
+        name: "clients",
+        operations: clients::OPERATIONS,
+    },
+    operation::Module {
+        name: "cloudtrail",
+        operations: cloudtrail::OPERATIONS,
+    },
+    operation::Module {
+        name: "cloudwatch",
+        operations: cloudwatch::OPERATIONS,
+    },
+    operation::Module {
+        name: "config",
+        operations: config::OPERATIONS,
+    },
+    operation::Module {
+        name: "ec2",
+        operations: ec2::OPERATIONS,
+    },
+    operation::Module {
+        name: "ecs",
+        operations: ecs::OPERATIONS,
+    },
+    operation::Module {
+        name: "eks",
+        operations: eks::OPERATIONS,
+    },
+    operation::Module {
+        name: "events",
+        operations: events::OPERATIONS,
+    },
+    operation::Module {
+        name: "flowlogs",
+        operations: flowlogs::OPERATIONS,
+    },
+    operation::Module {
+        name: "guardduty",
+        operations: guardduty::OPERATIONS,
+    },
+    operation::Module {
+        name: "iam",
+        operations: iam::OPERATIONS,
+    },
+    operation::Module {
+        name: "inspector2",
+        operations: inspector2::OPERATIONS,
+    },
+    operation::Module {
+        name: "logs",
+        operations: logs::OPERATIONS,
+    },
+    operation::Module {
+        name: "s3",
+        operations: s3::OPERATIONS,
+    },
+    operation::Module {
+        name: "s3control",
+        operations: s3control::OPERATIONS,
+    },
+    operation::Module {
+        name: "securityhub",
+        operations: securityhub::OPERATIONS,
+    },
+    operation::Module {
+        name: "session_manager",
+        operations: session_manager::OPERATIONS,
+    },
+    operation::Module {
+        name: "sns",
+        operations: sns::OPERATIONS,
+    },
+    operation::Module {
+        name: "ssm",
+        operations: ssm::OPERATIONS,
+    },
+];
 
 /// The AWS partition of a region.
 pub fn partition(region: &str) -> &'static str {

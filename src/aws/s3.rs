@@ -1,6 +1,7 @@
 //! S3 buckets (the CloudTrail log bucket).
 
 use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt, ErrorCategory};
+use crate::aws::operation::{act, read, write, Operation, MOTO};
 use aws_sdk_s3::types::{
     BucketLocationConstraint, BucketVersioningStatus, CreateBucketConfiguration,
     PublicAccessBlockConfiguration, ServerSideEncryption, ServerSideEncryptionByDefault,
@@ -236,3 +237,119 @@ pub async fn put_policy(client: &Client, bucket: &str, policy: &str) -> Result<(
         .aws(SVC, "PutBucketPolicy")?;
     Ok(())
 }
+
+/// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose
+/// reconciliation calls it, and the test that exercises it (see [`crate::aws::operation`]).
+pub const OPERATIONS: &[Operation] = &[
+    // S3: the CloudTrail log bucket, only when the operator creates it (never deleted).
+    write(
+        SVC,
+        "CreateBucket",
+        MOTO,
+        &[act("s3:CreateBucket")],
+        &[
+            "AccountBaseline.cloudTrail.s3.createBucket#correct",
+            "AccountBaseline.config.deliveryChannel.createBucket#correct",
+        ],
+    ),
+    read(
+        SVC,
+        "GetBucketEncryption",
+        MOTO,
+        &[act("s3:GetEncryptionConfiguration")],
+        &[
+            "AccountBaseline.cloudTrail.s3.createBucket",
+            "AccountBaseline.config.deliveryChannel.createBucket",
+        ],
+    ),
+    read(
+        SVC,
+        "GetBucketPolicy",
+        MOTO,
+        &[act("s3:GetBucketPolicy")],
+        &[
+            "AccountBaseline.cloudTrail.s3.createBucket",
+            "AccountBaseline.config.deliveryChannel.createBucket",
+        ],
+    ),
+    read(
+        SVC,
+        "GetBucketVersioning",
+        MOTO,
+        &[act("s3:GetBucketVersioning")],
+        &[
+            "AccountBaseline.cloudTrail.s3.createBucket",
+            "AccountBaseline.config.deliveryChannel.createBucket",
+        ],
+    ),
+    read(
+        SVC,
+        "GetPublicAccessBlock",
+        MOTO,
+        &[act("s3:GetBucketPublicAccessBlock")],
+        &[
+            "AccountBaseline.cloudTrail.s3.createBucket",
+            "AccountBaseline.config.deliveryChannel.createBucket",
+        ],
+    ),
+    read(
+        SVC,
+        "HeadBucket",
+        MOTO,
+        &[act("s3:ListBucket")],
+        &[
+            "AccountBaseline.cloudTrail.s3.createBucket",
+            "AccountBaseline.config.deliveryChannel.createBucket",
+        ],
+    ),
+    write(
+        SVC,
+        "PutBucketEncryption",
+        MOTO,
+        &[act("s3:PutEncryptionConfiguration")],
+        &[
+            "AccountBaseline.cloudTrail.s3.createBucket#correct",
+            "AccountBaseline.config.deliveryChannel.createBucket#correct",
+        ],
+    ),
+    write(
+        SVC,
+        "PutBucketPolicy",
+        MOTO,
+        &[act("s3:PutBucketPolicy")],
+        &[
+            "AccountBaseline.cloudTrail.s3.createBucket#correct",
+            "AccountBaseline.config.deliveryChannel.createBucket#correct",
+        ],
+    ),
+    write(
+        SVC,
+        "PutBucketTagging",
+        MOTO,
+        &[act("s3:PutBucketTagging")],
+        &[
+            "AccountBaseline.cloudTrail.s3.createBucket#correct",
+            "AccountBaseline.config.deliveryChannel.createBucket#correct",
+        ],
+    ),
+    write(
+        SVC,
+        "PutBucketVersioning",
+        MOTO,
+        &[act("s3:PutBucketVersioning")],
+        &[
+            "AccountBaseline.cloudTrail.s3.createBucket#correct",
+            "AccountBaseline.config.deliveryChannel.createBucket#correct",
+        ],
+    ),
+    write(
+        SVC,
+        "PutPublicAccessBlock",
+        MOTO,
+        &[act("s3:PutBucketPublicAccessBlock")],
+        &[
+            "AccountBaseline.cloudTrail.s3.createBucket#correct",
+            "AccountBaseline.config.deliveryChannel.createBucket#correct",
+        ],
+    ),
+];

@@ -1,6 +1,7 @@
 //! S3 Control: the account-level Block Public Access configuration.
 
 use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt};
+use crate::aws::operation::{act, read, write, Operation, MOTO};
 use aws_sdk_s3control::types::PublicAccessBlockConfiguration;
 use aws_sdk_s3control::Client;
 
@@ -72,3 +73,30 @@ pub async fn delete(client: &Client, account_id: &str) -> Result<(), AwsError> {
     )?;
     Ok(())
 }
+
+/// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose
+/// reconciliation calls it, and the test that exercises it (see [`crate::aws::operation`]).
+pub const OPERATIONS: &[Operation] = &[
+    // S3 Control: account-level Block Public Access.
+    write(
+        SVC,
+        "DeletePublicAccessBlock",
+        MOTO,
+        &[act("s3:PutAccountPublicAccessBlock")],
+        &["AccountBaseline.s3BlockPublicAccess#delete"],
+    ),
+    read(
+        SVC,
+        "GetPublicAccessBlock",
+        MOTO,
+        &[act("s3:GetAccountPublicAccessBlock")],
+        &["AccountBaseline.s3BlockPublicAccess"],
+    ),
+    write(
+        SVC,
+        "PutPublicAccessBlock",
+        MOTO,
+        &[act("s3:PutAccountPublicAccessBlock")],
+        &["AccountBaseline.s3BlockPublicAccess#correct"],
+    ),
+];

@@ -2,6 +2,7 @@
 //! aggregator.
 
 use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt, ErrorCategory};
+use crate::aws::operation::{act, read, slr, write, Operation, MOTO_EXT, SECURITY_HUB_PRINCIPAL};
 use crate::aws::pace;
 use aws_sdk_securityhub::types::{
     AssociationStatus, ControlFindingGenerator, StandardsControlAssociationId,
@@ -447,6 +448,126 @@ pub async fn delete_aggregator(client: &Client, arn: &str) -> Result<(), AwsErro
     )?;
     Ok(())
 }
+
+/// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose
+/// reconciliation calls it, and the test that exercises it (see [`crate::aws::operation`]).
+pub const OPERATIONS: &[Operation] = &[
+    // AWS Security Hub (every region; the finding aggregator in the aggregation region).
+    write(
+        SVC,
+        "BatchDisableStandards",
+        MOTO_EXT,
+        &[act("securityhub:BatchDisableStandards")],
+        &["AccountBaseline.securityHub#correct"],
+    ),
+    write(
+        SVC,
+        "BatchEnableStandards",
+        MOTO_EXT,
+        &[act("securityhub:BatchEnableStandards")],
+        &["AccountBaseline.securityHub#correct"],
+    ),
+    read(
+        SVC,
+        "BatchGetStandardsControlAssociations",
+        MOTO_EXT,
+        &[act("securityhub:BatchGetStandardsControlAssociations")],
+        &["AccountBaseline.securityHub"],
+    ),
+    write(
+        SVC,
+        "BatchUpdateStandardsControlAssociations",
+        MOTO_EXT,
+        &[act("securityhub:BatchUpdateStandardsControlAssociations")],
+        &["AccountBaseline.securityHub#correct"],
+    ),
+    write(
+        SVC,
+        "CreateFindingAggregator",
+        MOTO_EXT,
+        &[act("securityhub:CreateFindingAggregator")],
+        &["AccountBaseline.securityHub.findingAggregator#correct"],
+    ),
+    write(
+        SVC,
+        "DeleteFindingAggregator",
+        MOTO_EXT,
+        &[act("securityhub:DeleteFindingAggregator")],
+        &[
+            "AccountBaseline.securityHub.findingAggregator#correct",
+            "AccountBaseline.securityHub.findingAggregator#delete",
+        ],
+    ),
+    read(
+        SVC,
+        "DescribeHub",
+        MOTO_EXT,
+        &[act("securityhub:DescribeHub")],
+        &["AccountBaseline.securityHub"],
+    ),
+    write(
+        SVC,
+        "DisableSecurityHub",
+        MOTO_EXT,
+        &[act("securityhub:DisableSecurityHub")],
+        &[
+            "AccountBaseline.securityHub#correct",
+            "AccountBaseline.securityHub#delete",
+        ],
+    ),
+    write(
+        SVC,
+        "EnableSecurityHub",
+        MOTO_EXT,
+        &[
+            act("securityhub:EnableSecurityHub"),
+            act("securityhub:TagResource"),
+            slr(SECURITY_HUB_PRINCIPAL, "AWSServiceRoleForSecurityHub", &[]),
+        ],
+        &["AccountBaseline.securityHub#correct"],
+    ),
+    read(
+        SVC,
+        "GetEnabledStandards",
+        MOTO_EXT,
+        &[act("securityhub:GetEnabledStandards")],
+        &["AccountBaseline.securityHub"],
+    ),
+    read(
+        SVC,
+        "GetFindingAggregator",
+        MOTO_EXT,
+        &[act("securityhub:GetFindingAggregator")],
+        &[
+            "AccountBaseline.securityHub.findingAggregator",
+            "AccountBaseline.securityHub.findingAggregator#delete",
+        ],
+    ),
+    read(
+        SVC,
+        "ListFindingAggregators",
+        MOTO_EXT,
+        &[act("securityhub:ListFindingAggregators")],
+        &[
+            "AccountBaseline.securityHub.findingAggregator",
+            "AccountBaseline.securityHub.findingAggregator#delete",
+        ],
+    ),
+    write(
+        SVC,
+        "UpdateFindingAggregator",
+        MOTO_EXT,
+        &[act("securityhub:UpdateFindingAggregator")],
+        &["AccountBaseline.securityHub.findingAggregator#correct"],
+    ),
+    write(
+        SVC,
+        "UpdateSecurityHubConfiguration",
+        MOTO_EXT,
+        &[act("securityhub:UpdateSecurityHubConfiguration")],
+        &["AccountBaseline.securityHub#correct"],
+    ),
+];
 
 #[cfg(test)]
 mod tests {

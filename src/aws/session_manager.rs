@@ -2,6 +2,7 @@
 //! UpdateDocument + UpdateDocumentDefaultVersion, DeleteDocument).
 
 use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt, ErrorCategory};
+use crate::aws::operation::{act, read, write, Operation, MOTO};
 use aws_sdk_ssm::types::{DocumentFormat, DocumentType, ResourceTypeForTagging, Tag};
 use aws_sdk_ssm::Client;
 use serde_json::Value;
@@ -148,3 +149,43 @@ pub async fn delete(client: &Client) -> Result<(), AwsError> {
     )?;
     Ok(())
 }
+
+/// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose
+/// reconciliation calls it, and the test that exercises it (see [`crate::aws::operation`]).
+pub const OPERATIONS: &[Operation] = &[
+    write(
+        SVC,
+        "CreateDocument",
+        MOTO,
+        &[act("ssm:CreateDocument"), act("ssm:AddTagsToResource")],
+        &["AccountBaseline.sessionManager#correct"],
+    ),
+    write(
+        SVC,
+        "DeleteDocument",
+        MOTO,
+        &[act("ssm:DeleteDocument")],
+        &["AccountBaseline.sessionManager#delete"],
+    ),
+    read(
+        SVC,
+        "GetDocument",
+        MOTO,
+        &[act("ssm:GetDocument")],
+        &["AccountBaseline.sessionManager"],
+    ),
+    write(
+        SVC,
+        "UpdateDocument",
+        MOTO,
+        &[act("ssm:UpdateDocument")],
+        &["AccountBaseline.sessionManager#correct"],
+    ),
+    write(
+        SVC,
+        "UpdateDocumentDefaultVersion",
+        MOTO,
+        &[act("ssm:UpdateDocumentDefaultVersion")],
+        &["AccountBaseline.sessionManager#correct"],
+    ),
+];

@@ -1,6 +1,7 @@
 //! SNS: topics (found by name with one paginated ListTopics), their encryption and subscriptions.
 
 use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt};
+use crate::aws::operation::{act, read, write, Operation, MOTO};
 use aws_sdk_sns::types::Tag;
 use aws_sdk_sns::Client;
 use std::collections::BTreeMap;
@@ -198,3 +199,68 @@ pub async fn delete(client: &Client, arn: &str) -> Result<(), AwsError> {
     )?;
     Ok(())
 }
+
+/// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose
+/// reconciliation calls it, and the test that exercises it (see [`crate::aws::operation`]).
+pub const OPERATIONS: &[Operation] = &[
+    // SNS (MonitoringPolicy topics).
+    write(
+        SVC,
+        "CreateTopic",
+        MOTO,
+        &[act("sns:CreateTopic"), act("sns:TagResource")],
+        &["MonitoringPolicy.topics#correct"],
+    ),
+    write(
+        SVC,
+        "DeleteTopic",
+        MOTO,
+        &[act("sns:DeleteTopic")],
+        &["MonitoringPolicy#correct", "MonitoringPolicy#delete"],
+    ),
+    read(
+        SVC,
+        "GetTopicAttributes",
+        MOTO,
+        &[act("sns:GetTopicAttributes")],
+        &["MonitoringPolicy.topics"],
+    ),
+    read(
+        SVC,
+        "ListSubscriptionsByTopic",
+        MOTO,
+        &[act("sns:ListSubscriptionsByTopic")],
+        &["MonitoringPolicy.topics"],
+    ),
+    read(
+        SVC,
+        "ListTagsForResource",
+        MOTO,
+        &[act("sns:ListTagsForResource")],
+        &["MonitoringPolicy"],
+    ),
+    read(
+        SVC,
+        "ListTopics",
+        MOTO,
+        &[act("sns:ListTopics")],
+        &["MonitoringPolicy"],
+    ),
+    write(
+        SVC,
+        "SetTopicAttributes",
+        MOTO,
+        &[act("sns:SetTopicAttributes")],
+        &[
+            "MonitoringPolicy.topics#correct",
+            "MonitoringPolicy.findingRoutes#delete",
+        ],
+    ),
+    write(
+        SVC,
+        "Subscribe",
+        MOTO,
+        &[act("sns:Subscribe")],
+        &["MonitoringPolicy.topics#correct"],
+    ),
+];

@@ -5,6 +5,9 @@
 //! history survive a change and a field removed from the spec is really cleared.
 
 use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt};
+use crate::aws::operation::{
+    act, mock, pass_role, read, slr, write, Operation, MOTO, MOTO_EXT, SSM_PRINCIPAL,
+};
 use aws_sdk_ssm::types::{
     Alarm, AlarmConfiguration, AssociationFilter, AssociationFilterKey, CloudWatchOutputConfig,
     MaintenanceWindowAutomationParameters, MaintenanceWindowFilter, MaintenanceWindowResourceType,
@@ -1227,3 +1230,243 @@ pub async fn missing_critical(
         .map(|p| (p.kb_id().to_string(), p.title().to_string()))
         .collect())
 }
+
+/// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose
+/// reconciliation calls it, and the test that exercises it (see [`crate::aws::operation`]).
+pub const OPERATIONS: &[Operation] = &[
+    // Systems Manager: PatchSchedule (every listed region) and AccountBaseline Session Manager preferences.
+    write(
+        SVC,
+        "CreateAssociation",
+        MOTO_EXT,
+        &[act("ssm:CreateAssociation"), act("ssm:AddTagsToResource")],
+        &["PatchSchedule.inventory#correct"],
+    ),
+    write(
+        SVC,
+        "CreateMaintenanceWindow",
+        MOTO,
+        &[
+            act("ssm:CreateMaintenanceWindow"),
+            act("ssm:AddTagsToResource"),
+        ],
+        &["PatchSchedule#correct"],
+    ),
+    write(
+        SVC,
+        "CreatePatchBaseline",
+        MOTO,
+        &[act("ssm:CreatePatchBaseline"), act("ssm:AddTagsToResource")],
+        &["PatchSchedule.baseline#correct"],
+    ),
+    write(
+        SVC,
+        "DeleteAssociation",
+        MOTO_EXT,
+        &[act("ssm:DeleteAssociation")],
+        // Associations of removed target groups or a removed inventory section, and on deletion.
+        &["PatchSchedule#correct", "PatchSchedule#delete"],
+    ),
+    write(
+        SVC,
+        "DeleteMaintenanceWindow",
+        MOTO,
+        &[act("ssm:DeleteMaintenanceWindow")],
+        &["PatchSchedule#delete"],
+    ),
+    write(
+        SVC,
+        "DeletePatchBaseline",
+        MOTO,
+        &[act("ssm:DeletePatchBaseline")],
+        // A baseline removed from the spec, and on deletion.
+        &["PatchSchedule#correct", "PatchSchedule#delete"],
+    ),
+    write(
+        SVC,
+        "DeregisterPatchBaselineForPatchGroup",
+        MOTO,
+        &[act("ssm:DeregisterPatchBaselineForPatchGroup")],
+        &["PatchSchedule#correct", "PatchSchedule#delete"],
+    ),
+    write(
+        SVC,
+        "DeregisterTargetFromMaintenanceWindow",
+        MOTO,
+        &[act("ssm:DeregisterTargetFromMaintenanceWindow")],
+        &["PatchSchedule#correct"],
+    ),
+    write(
+        SVC,
+        "DeregisterTaskFromMaintenanceWindow",
+        MOTO,
+        &[act("ssm:DeregisterTaskFromMaintenanceWindow")],
+        &["PatchSchedule#correct"],
+    ),
+    read(
+        SVC,
+        "DescribeAssociation",
+        MOTO_EXT,
+        &[act("ssm:DescribeAssociation")],
+        &["PatchSchedule.inventory"],
+    ),
+    read(
+        SVC,
+        "DescribeInstancePatchStates",
+        MOTO_EXT,
+        &[act("ssm:DescribeInstancePatchStates")],
+        &["PatchSchedule"],
+    ),
+    read(
+        SVC,
+        "DescribeInstancePatches",
+        mock("tests/ssm_mocks.rs"),
+        &[act("ssm:DescribeInstancePatches")],
+        &["PatchSchedule"],
+    ),
+    read(
+        SVC,
+        "DescribeMaintenanceWindowExecutions",
+        MOTO_EXT,
+        &[act("ssm:DescribeMaintenanceWindowExecutions")],
+        &["PatchSchedule"],
+    ),
+    read(
+        SVC,
+        "DescribeMaintenanceWindowTargets",
+        MOTO,
+        &[act("ssm:DescribeMaintenanceWindowTargets")],
+        &["PatchSchedule"],
+    ),
+    read(
+        SVC,
+        "DescribeMaintenanceWindowTasks",
+        MOTO,
+        &[act("ssm:DescribeMaintenanceWindowTasks")],
+        &["PatchSchedule"],
+    ),
+    read(
+        SVC,
+        "DescribeMaintenanceWindows",
+        MOTO,
+        &[act("ssm:DescribeMaintenanceWindows")],
+        // Locating the window by name; counting windows before a create.
+        &["PatchSchedule"],
+    ),
+    read(
+        SVC,
+        "DescribePatchBaselines",
+        MOTO,
+        &[act("ssm:DescribePatchBaselines")],
+        &["PatchSchedule.baseline"],
+    ),
+    read(
+        SVC,
+        "GetMaintenanceWindow",
+        MOTO,
+        &[act("ssm:GetMaintenanceWindow")],
+        &["PatchSchedule"],
+    ),
+    read(
+        SVC,
+        "GetMaintenanceWindowTask",
+        MOTO_EXT,
+        &[act("ssm:GetMaintenanceWindowTask")],
+        &["PatchSchedule"],
+    ),
+    read(
+        SVC,
+        "GetPatchBaseline",
+        MOTO_EXT,
+        &[act("ssm:GetPatchBaseline")],
+        // Observing, and reading the patch groups before deleting a baseline.
+        &[
+            "PatchSchedule.baseline",
+            "PatchSchedule#correct",
+            "PatchSchedule#delete",
+        ],
+    ),
+    read(
+        SVC,
+        "ListAssociations",
+        MOTO_EXT,
+        &[act("ssm:ListAssociations")],
+        &["PatchSchedule.inventory"],
+    ),
+    read(
+        SVC,
+        "ListTagsForResource",
+        MOTO,
+        &[act("ssm:ListTagsForResource")],
+        // Ownership proof of windows, baselines and associations found by name, and of the Session Manager
+        // preferences document.
+        &["PatchSchedule", "AccountBaseline.sessionManager"],
+    ),
+    write(
+        SVC,
+        "RegisterPatchBaselineForPatchGroup",
+        MOTO,
+        &[act("ssm:RegisterPatchBaselineForPatchGroup")],
+        &["PatchSchedule.baseline#correct"],
+    ),
+    write(
+        SVC,
+        "RegisterTargetWithMaintenanceWindow",
+        MOTO,
+        &[act("ssm:RegisterTargetWithMaintenanceWindow")],
+        &["PatchSchedule#correct"],
+    ),
+    write(
+        SVC,
+        "RegisterTaskWithMaintenanceWindow",
+        MOTO,
+        &[
+            act("ssm:RegisterTaskWithMaintenanceWindow"),
+            pass_role(SSM_PRINCIPAL, &["PatchSchedule.serviceRoleArn#correct"]),
+            slr(
+                SSM_PRINCIPAL,
+                "AWSServiceRoleForAmazonSSM",
+                &["PatchSchedule.serviceLinkedRole#correct"],
+            ),
+        ],
+        &["PatchSchedule#correct"],
+    ),
+    write(
+        SVC,
+        "UpdateAssociation",
+        MOTO_EXT,
+        &[act("ssm:UpdateAssociation")],
+        &["PatchSchedule.inventory#correct"],
+    ),
+    write(
+        SVC,
+        "UpdateMaintenanceWindow",
+        MOTO_EXT,
+        &[act("ssm:UpdateMaintenanceWindow")],
+        &["PatchSchedule#correct"],
+    ),
+    write(
+        SVC,
+        "UpdateMaintenanceWindowTarget",
+        MOTO_EXT,
+        &[act("ssm:UpdateMaintenanceWindowTarget")],
+        &["PatchSchedule#correct"],
+    ),
+    write(
+        SVC,
+        "UpdateMaintenanceWindowTask",
+        MOTO_EXT,
+        &[
+            act("ssm:UpdateMaintenanceWindowTask"),
+            pass_role(SSM_PRINCIPAL, &["PatchSchedule.serviceRoleArn#correct"]),
+        ],
+        &["PatchSchedule#correct"],
+    ),
+    write(
+        SVC,
+        "UpdatePatchBaseline",
+        MOTO_EXT,
+        &[act("ssm:UpdatePatchBaseline")],
+        &["PatchSchedule.baseline#correct"],
+    ),
+];

@@ -5,7 +5,7 @@ use crate::api::account_baseline::{
 };
 use crate::aws::iam::{PasswordPolicyState, RootState};
 use crate::aws::s3control::BlockPublicAccess;
-use crate::diff::Fields;
+use crate::diff::{FieldDrift, Fields};
 use serde_json::json;
 
 /// Component names.
@@ -185,6 +185,30 @@ pub fn ebs_observed(enabled: bool, key: Option<&str>, spec: &EbsEncryptionSpec) 
     f
 }
 
+/// One write that corrects EBS encryption by default.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EbsWrite {
+    /// Turn encryption by default on or off.
+    SetEncryption(bool),
+    /// Set the default KMS key.
+    SetKmsKey(String),
+}
+
+/// The writes that correct `drift`: the setting when it differs, the declared key when its field drifted.
+pub fn ebs_plan(spec: &EbsEncryptionSpec, enabled: bool, drift: &[FieldDrift]) -> Vec<EbsWrite> {
+    let mut writes = Vec::new();
+    if enabled != spec.enabled {
+        writes.push(EbsWrite::SetEncryption(spec.enabled));
+    }
+    if let Some(k) = &spec.kms_key_id {
+        let key_field = format!("{EBS}.kmsKeyId");
+        if drift.iter().any(|d| d.field == key_field) {
+            writes.push(EbsWrite::SetKmsKey(k.clone()));
+        }
+    }
+    writes
+}
+
 /// Desired root fields.
 pub fn root_desired(spec: &RootAccountSpec) -> Fields {
     let mut f = Fields::new();
@@ -311,5 +335,30 @@ mod tests {
             &spec,
         );
         assert!(diff(EBS, &ebs_desired(&spec), &obs).is_empty());
+    }
+
+    #[test]
+    fn ebs_plan_sets_what_drifted() {
+        let spec = EbsEncryptionSpec {
+            enabled: true,
+            kms_key_id: Some("alias/ebs".into()),
+        };
+        let drift = diff(EBS, &ebs_desired(&spec), &ebs_observed(false, None, &spec));
+        assert_eq!(
+            ebs_plan(&spec, false, &drift),
+            vec![
+                EbsWrite::SetEncryption(true),
+                EbsWrite::SetKmsKey("alias/ebs".into())
+            ]
+        );
+        let drift = diff(
+            EBS,
+            &ebs_desired(&spec),
+            &ebs_observed(true, Some("alias/other"), &spec),
+        );
+        assert_eq!(
+            ebs_plan(&spec, true, &drift),
+            vec![EbsWrite::SetKmsKey("alias/ebs".into())]
+        );
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod control_plane;
 pub mod faults;
+pub mod operations;
 
 use aws_baseline_operator::api::aws_account::AwsAccountSpec;
 use aws_baseline_operator::aws::{AwsFactory, CallStats};

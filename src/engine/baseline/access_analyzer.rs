@@ -1,15 +1,50 @@
 //! IAM Access Analyzer in one region. The pass is written against a client so the tests can run it on
 //! `aws-smithy-mocks` (moto has no Access Analyzer).
 
-use super::{tagged_ownership, Ctx};
+use super::{tagged_ownership, Cleanup, Ctx, Section, SectionUsage};
 use crate::api::account_baseline::AccessAnalyzerSpec;
 use crate::api::common::{Owner, Ownership};
 use crate::aws::accessanalyzer as api;
 use crate::aws::{AwsError, ErrorCategory};
-use crate::baseline::access_analyzer as aa;
+use crate::baseline::access_analyzer as rules;
 use crate::diff::diff_resources;
 use crate::engine::{failed, settle, ComponentOutcome};
 use aws_sdk_accessanalyzer::Client;
+
+pub(super) const SECTION: Section = Section {
+    name: "accessAnalyzer",
+    components: &[rules::COMPONENT],
+    iam: &["AccountBaseline.accessAnalyzer"],
+    usage: |spec| {
+        spec.access_analyzer
+            .as_ref()
+            .map(|_| SectionUsage::of(&["AccountBaseline.accessAnalyzer"]))
+    },
+    buckets: None,
+    account: None,
+    regional: Some(|ctx, region| {
+        Box::pin(async move {
+            match &ctx.input.spec.access_analyzer {
+                Some(s) => vec![reconcile(ctx, region, s).await],
+                None => Vec::new(),
+            }
+        })
+    }),
+    after: None,
+    cleanup: |ctx| Box::pin(section_cleanup(ctx)),
+};
+
+async fn section_cleanup(ctx: &Cleanup<'_>) -> Vec<Result<Option<String>, AwsError>> {
+    if ctx.input.spec.access_analyzer.is_none() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for region in &ctx.regions {
+        let client = ctx.session.accessanalyzer(region);
+        out.extend(cleanup_with(&client, ctx.owner(), region).await);
+    }
+    out
+}
 
 /// Who runs the pass and how.
 #[derive(Clone, Debug)]
@@ -37,7 +72,7 @@ pub(super) async fn reconcile(
         region,
         home: ctx.home == region,
         may_write: ctx.may_write(),
-        previous: ctx.previous_ownership(aa::COMPONENT, region),
+        previous: ctx.previous_ownership(rules::COMPONENT, region),
     };
     reconcile_with(&client, &target, spec).await
 }
@@ -46,8 +81,8 @@ async fn observe(
     client: &Client,
     owner: &Owner,
     declared: &[&crate::api::account_baseline::AnalyzerSpec],
-) -> Result<aa::Observed, AwsError> {
-    let mut obs = aa::Observed::default();
+) -> Result<rules::Observed, AwsError> {
+    let mut obs = rules::Observed::default();
     for a in api::list(client).await? {
         let ours = owner.owns(a.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         obs.analyzers.insert(a.name.clone(), (a, ours));
@@ -69,14 +104,14 @@ pub async fn reconcile_with(
     t: &Target<'_>,
     spec: &AccessAnalyzerSpec,
 ) -> ComponentOutcome {
-    let c = aa::COMPONENT;
-    let declared = aa::in_region(spec, t.home);
+    let c = rules::COMPONENT;
+    let declared = rules::in_region(spec, t.home);
     let obs = match observe(client, t.owner, &declared).await {
         Ok(o) => o,
         Err(e) => return failed(c, t.region, t.previous.unwrap_or(Ownership::None), e),
     };
-    let drift = diff_resources(&aa::desired(&declared, &obs), &aa::observed(&obs));
-    let writes = aa::plan(&declared, &obs, &drift);
+    let drift = diff_resources(&rules::desired(&declared, &obs), &rules::observed(&obs));
+    let writes = rules::plan(&declared, &obs, &drift);
     let find = |name: &str| declared.iter().find(|a| a.name == name).copied();
     let exec = if t.may_write && !drift.is_empty() {
         let tags = t.owner.tags();
@@ -85,37 +120,37 @@ pub async fn reconcile_with(
                 let mut blocked = Vec::new();
                 for w in &writes {
                     match w {
-                        aa::Write::Create(n) | aa::Write::Replace(n) => {
+                        rules::Write::Create(n) | rules::Write::Replace(n) => {
                             let Some(a) = find(n) else { continue };
-                            if matches!(w, aa::Write::Replace(_)) {
+                            if matches!(w, rules::Write::Replace(_)) {
                                 api::delete(client, n).await?;
                             }
                             api::create(
                                 client,
                                 n,
                                 a.analyzer_type.as_str(),
-                                aa::unused_access_age(a),
-                                &aa::rules(a),
+                                rules::unused_access_age(a),
+                                &rules::rules(a),
                                 &tags,
                             )
                             .await?;
                         }
-                        aa::Write::Update(n) => {
-                            let Some(age) = find(n).and_then(aa::unused_access_age) else {
+                        rules::Write::Update(n) => {
+                            let Some(age) = find(n).and_then(rules::unused_access_age) else {
                                 continue;
                             };
                             api::update(client, n, age).await?
                         }
-                        aa::Write::PutRule(n, r) => {
-                            let Some(filter) = find(n).and_then(|a| aa::rules(a).remove(r)) else {
+                        rules::Write::PutRule(n, r) => {
+                            let Some(filter) = find(n).and_then(|a| rules::rules(a).remove(r)) else {
                                 continue;
                             };
                             let exists = obs.rules.get(n).is_some_and(|m| m.contains_key(r));
                             api::put_archive_rule(client, n, r, &filter, exists).await?
                         }
-                        aa::Write::DeleteRule(n, r) => api::delete_archive_rule(client, n, r).await?,
-                        aa::Write::Delete(n) => api::delete(client, n).await?,
-                        aa::Write::Blocked(n) => blocked.push(n.clone()),
+                        rules::Write::DeleteRule(n, r) => api::delete_archive_rule(client, n, r).await?,
+                        rules::Write::Delete(n) => api::delete(client, n).await?,
+                        rules::Write::Blocked(n) => blocked.push(n.clone()),
                     }
                 }
                 if blocked.is_empty() {
@@ -141,7 +176,7 @@ pub async fn reconcile_with(
         .iter()
         .filter_map(|a| obs.analyzers.get(&a.name).map(|(_, ours)| *ours))
         .collect();
-    let created_now = writes.iter().any(|w| matches!(w, aa::Write::Create(_)))
+    let created_now = writes.iter().any(|w| matches!(w, rules::Write::Create(_)))
         && exec.as_ref().is_some_and(|r| r.is_ok());
     let ownership = tagged_ownership(&declared_obs, created_now);
     let ids: Vec<&str> = declared.iter().map(|a| a.name.as_str()).collect();

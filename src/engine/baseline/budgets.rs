@@ -6,16 +6,60 @@
 //! DescribeSubscribersForNotification per declared notification that exists; one ListTagsForResource per budget
 //! managed before (status `id`) that left the spec and still exists. Then exactly the writes the drift needs.
 
-use super::{tagged_ownership, Ctx};
+use super::{tagged_ownership, Cleanup, Ctx, Section, SectionUsage};
 use crate::api::account_baseline::{BudgetSpec, BudgetsSpec};
 use crate::api::common::{Owner, Ownership};
 use crate::aws::budgets as api;
 use crate::aws::{self, AwsError};
-use crate::baseline::budgets as bg;
+use crate::baseline::budgets as rules;
 use crate::diff::diff_resources;
 use crate::engine::{failed, settle, ComponentOutcome};
 use aws_sdk_budgets::Client;
 use std::collections::BTreeMap;
+
+pub(super) const SECTION: Section = Section {
+    name: "budgets",
+    components: &[rules::COMPONENT],
+    iam: &["AccountBaseline.budgets"],
+    usage: |spec| {
+        spec.budgets
+            .as_ref()
+            .map(|_| SectionUsage::of(&["AccountBaseline.budgets"]))
+    },
+    buckets: None,
+    // Budgets are account-wide; the Budgets endpoint is global (the region selects the partition).
+    account: Some(|ctx, region| {
+        Box::pin(async move {
+            match &ctx.input.spec.budgets {
+                Some(s) => vec![reconcile(ctx, region, s).await],
+                None => Vec::new(),
+            }
+        })
+    }),
+    regional: None,
+    after: None,
+    cleanup: |ctx| Box::pin(section_cleanup(ctx)),
+};
+
+async fn section_cleanup(ctx: &Cleanup<'_>) -> Vec<Result<Option<String>, AwsError>> {
+    let Some(spec) = &ctx.input.spec.budgets else {
+        return Vec::new();
+    };
+    let home = ctx.home();
+    let target = Target {
+        owner: ctx.owner(),
+        account_id: &ctx.account_id,
+        region: home,
+        may_write: true,
+        previous: None,
+        previous_budgets: managed_names(super::previous_id(
+            ctx.input.previous,
+            rules::COMPONENT,
+            home,
+        )),
+    };
+    cleanup_with(&ctx.session.budgets(home), &target, spec).await
+}
 
 /// Who runs the pass and how.
 #[derive(Clone, Debug)]
@@ -59,8 +103,8 @@ pub(super) async fn reconcile(ctx: &Ctx<'_>, region: &str, spec: &BudgetsSpec) -
         account_id: &ctx.account_id,
         region,
         may_write: ctx.may_write(),
-        previous: ctx.previous_ownership(bg::COMPONENT, region),
-        previous_budgets: managed_names(ctx.previous_id(bg::COMPONENT, region)),
+        previous: ctx.previous_ownership(rules::COMPONENT, region),
+        previous_budgets: managed_names(ctx.previous_id(rules::COMPONENT, region)),
     };
     reconcile_with(&client, &target, spec).await
 }
@@ -78,13 +122,13 @@ async fn observe(
     t: &Target<'_>,
     declared: &[BudgetSpec],
     candidates: &[String],
-) -> Result<bg::Observed, AwsError> {
+) -> Result<rules::Observed, AwsError> {
     let mut all: BTreeMap<String, api::BudgetState> = api::list(client, t.account_id)
         .await?
         .into_iter()
         .map(|b| (b.name.clone(), b))
         .collect();
-    let mut obs = bg::Observed::default();
+    let mut obs = rules::Observed::default();
     let looked_at = declared.iter().map(|b| &b.name).chain(candidates.iter());
     for name in looked_at {
         let Some(state) = all.remove(name) else {
@@ -100,7 +144,7 @@ async fn observe(
         if !obs.budgets.contains_key(&b.name) {
             continue;
         }
-        let want = bg::notifications(b);
+        let want = rules::notifications(b);
         let mut notes = BTreeMap::new();
         for key in api::notifications(client, t.account_id, &b.name).await? {
             let id = key.id();
@@ -108,7 +152,7 @@ async fn observe(
                 true => Some(api::subscribers(client, t.account_id, &b.name, &key).await?),
                 false => None,
             };
-            notes.insert(id, bg::ObservedNotification { key, subscribers });
+            notes.insert(id, rules::ObservedNotification { key, subscribers });
         }
         obs.notifications.insert(b.name.clone(), notes);
     }
@@ -119,8 +163,8 @@ async fn execute(
     client: &Client,
     t: &Target<'_>,
     declared: &[BudgetSpec],
-    obs: &bg::Observed,
-    writes: &[bg::Write],
+    obs: &rules::Observed,
+    writes: &[rules::Write],
     deleted: &mut Vec<String>,
 ) -> Result<(), AwsError> {
     let account = t.account_id;
@@ -128,31 +172,31 @@ async fn execute(
     let tags = t.owner.tags();
     for w in writes {
         match w {
-            bg::Write::Create(n) => {
+            rules::Write::Create(n) => {
                 let Some(b) = find(n) else { continue };
-                let notes: Vec<_> = bg::notifications(b).into_values().collect();
-                api::create(client, account, &bg::config(b), &notes, &tags).await?
+                let notes: Vec<_> = rules::notifications(b).into_values().collect();
+                api::create(client, account, &rules::config(b), &notes, &tags).await?
             }
-            bg::Write::Update(n) => {
+            rules::Write::Update(n) => {
                 let (Some(b), Some((state, _))) = (find(n), obs.budgets.get(n)) else {
                     continue;
                 };
-                api::update(client, account, &bg::config(b), state).await?
+                api::update(client, account, &rules::config(b), state).await?
             }
-            bg::Write::DeleteNotification(n, id) => {
+            rules::Write::DeleteNotification(n, id) => {
                 let Some(o) = obs.notifications.get(n).and_then(|m| m.get(id)) else {
                     continue;
                 };
                 api::delete_notification(client, account, n, &o.key).await?
             }
-            bg::Write::CreateNotification(n, id) => {
-                let Some(note) = find(n).and_then(|b| bg::notifications(b).remove(id)) else {
+            rules::Write::CreateNotification(n, id) => {
+                let Some(note) = find(n).and_then(|b| rules::notifications(b).remove(id)) else {
                     continue;
                 };
                 api::create_notification(client, account, n, &note).await?
             }
-            bg::Write::Subscribers(n, id) => {
-                let Some(note) = find(n).and_then(|b| bg::notifications(b).remove(id)) else {
+            rules::Write::Subscribers(n, id) => {
+                let Some(note) = find(n).and_then(|b| rules::notifications(b).remove(id)) else {
                     continue;
                 };
                 let have = obs
@@ -161,22 +205,22 @@ async fn execute(
                     .and_then(|m| m.get(id))
                     .and_then(|o| o.subscribers.clone())
                     .unwrap_or_default();
-                for sw in bg::subscriber_writes(&note.subscribers, &have) {
+                for sw in rules::subscriber_writes(&note.subscribers, &have) {
                     match sw {
-                        bg::SubscriberWrite::Update(old, new) => {
+                        rules::SubscriberWrite::Update(old, new) => {
                             api::update_subscriber(client, account, n, &note.key, &old, &new)
                                 .await?
                         }
-                        bg::SubscriberWrite::Create(s) => {
+                        rules::SubscriberWrite::Create(s) => {
                             api::create_subscriber(client, account, n, &note.key, &s).await?
                         }
-                        bg::SubscriberWrite::Delete(s) => {
+                        rules::SubscriberWrite::Delete(s) => {
                             api::delete_subscriber(client, account, n, &note.key, &s).await?
                         }
                     }
                 }
             }
-            bg::Write::Delete(n) => {
+            rules::Write::Delete(n) => {
                 api::delete(client, account, n).await?;
                 deleted.push(n.clone());
             }
@@ -191,7 +235,7 @@ pub async fn reconcile_with(
     t: &Target<'_>,
     declared: &BudgetsSpec,
 ) -> ComponentOutcome {
-    let c = bg::COMPONENT;
+    let c = rules::COMPONENT;
     let candidates = candidates(t, declared);
     let obs = match observe(client, t, declared, &candidates).await {
         Ok(o) => o,
@@ -203,10 +247,10 @@ pub async fn reconcile_with(
         }
     };
     let drift = diff_resources(
-        &bg::desired(declared, &candidates, &obs),
-        &bg::observed(&obs),
+        &rules::desired(declared, &candidates, &obs),
+        &rules::observed(&obs),
     );
-    let writes = bg::plan(declared, &obs, &drift);
+    let writes = rules::plan(declared, &obs, &drift);
     let mut deleted = Vec::new();
     let exec = if t.may_write && !drift.is_empty() {
         Some(execute(client, t, declared, &obs, &writes, &mut deleted).await)
@@ -217,7 +261,7 @@ pub async fn reconcile_with(
         .iter()
         .filter_map(|b| obs.budgets.get(&b.name).map(|(_, ours)| *ours))
         .collect();
-    let created_now = writes.iter().any(|w| matches!(w, bg::Write::Create(_)))
+    let created_now = writes.iter().any(|w| matches!(w, rules::Write::Create(_)))
         && exec.as_ref().is_some_and(|r| r.is_ok());
     let ownership = tagged_ownership(&declared_obs, created_now);
     // Managed from now on: the declared budgets, and those this owner created that are still to be deleted.

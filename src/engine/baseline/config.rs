@@ -1,13 +1,126 @@
 //! AWS Config in one region: the recorder (adopted whatever its name), the delivery channel, recording, and the
 //! managed rules this baseline names.
 
-use super::{sticky_ownership, Ctx};
-use crate::api::account_baseline::ConfigSpec;
+use super::{log_bucket, sticky_ownership, Cleanup, Ctx, Section, SectionUsage};
+use crate::api::account_baseline::{AccountBaselineSpec, ConfigDeliveryChannelSpec, ConfigSpec};
 use crate::api::common::Ownership;
+use crate::aws::operation::{CONFIG_PRINCIPAL, CONFIG_SERVICE_LINKED_ROLE};
 use crate::aws::{self, AccountSession, AwsError};
-use crate::baseline::config as cf;
+use crate::baseline::config as rules;
 use crate::diff::diff_resources;
 use crate::engine::{failed, settle, ComponentOutcome};
+
+pub(super) const SECTION: Section = Section {
+    name: "config",
+    components: &[
+        rules::COMPONENT,
+        rules::RULES_COMPONENT,
+        rules::BUCKET_COMPONENT,
+    ],
+    iam: &[
+        "AccountBaseline.config",
+        // Some Config rule declares a remediation.
+        "AccountBaseline.config.remediation",
+        // AWS Config's delivery bucket is created by the operator.
+        "AccountBaseline.config.deliveryChannel.createBucket",
+    ],
+    usage: |spec| {
+        let c = spec.config.as_ref()?;
+        let mut u = SectionUsage::of(&["AccountBaseline.config"]);
+        if c.rules.iter().any(|r| r.remediation.is_some()) {
+            u.uses.push("AccountBaseline.config.remediation");
+        }
+        if c.delivery_channel.create_bucket {
+            u.uses
+                .push("AccountBaseline.config.deliveryChannel.createBucket");
+        }
+        // The recorder's role is passed to AWS Config (the service-linked role when none is named).
+        let role = c.recorder.as_ref().and_then(|r| r.role_arn.as_deref());
+        u.passes.push((
+            CONFIG_PRINCIPAL,
+            role.unwrap_or(CONFIG_SERVICE_LINKED_ROLE).to_string(),
+        ));
+        Some(u)
+    },
+    buckets: Some(|ctx, region| Box::pin(bucket(ctx, region))),
+    account: None,
+    regional: Some(|ctx, region| {
+        Box::pin(async move {
+            let Some(s) = &ctx.input.spec.config else {
+                return Vec::new();
+            };
+            let home = ctx.home == region;
+            // Rules need a recorder; they are read (and orphans found) even when the spec lists none.
+            vec![
+                reconcile(ctx, region, home, s).await,
+                reconcile_rules(ctx, region, s).await,
+            ]
+        })
+    }),
+    after: None,
+    cleanup: |ctx| Box::pin(section_cleanup(ctx)),
+};
+
+/// The trail's bucket and AWS Config's are the same when both deliver there and the trail creates it.
+fn shares_the_trail_bucket(spec: &AccountBaselineSpec, ch: &ConfigDeliveryChannelSpec) -> bool {
+    spec.cloud_trail
+        .as_ref()
+        .is_some_and(|t| t.s3.create_bucket && t.s3.bucket_name == ch.s3_bucket_name)
+}
+
+/// AWS Config's delivery bucket (`createBucket`), unless it is the trail's bucket the operator creates anyway.
+async fn bucket(ctx: &Ctx<'_>, region: &str) -> Vec<ComponentOutcome> {
+    let Some(ch) = ctx.input.spec.config.as_ref().map(|c| &c.delivery_channel) else {
+        return Vec::new();
+    };
+    if !ch.create_bucket || shares_the_trail_bucket(ctx.input.spec, ch) {
+        return Vec::new();
+    }
+    let mut ours = rules::bucket_policy_statements(ch, &ctx.account_id, region);
+    // The trail delivers to this bucket too (without creating it): its statements are kept here.
+    if let Some(t) = ctx
+        .input
+        .spec
+        .cloud_trail
+        .as_ref()
+        .filter(|t| t.s3.bucket_name == ch.s3_bucket_name)
+    {
+        log_bucket::add_statements(
+            &mut ours,
+            crate::baseline::cloudtrail::bucket_policy_statements(t, &ctx.account_id, region),
+        );
+    }
+    vec![
+        log_bucket::reconcile(
+            ctx,
+            region,
+            rules::BUCKET_COMPONENT,
+            "configPolicy",
+            &ch.s3_bucket_name,
+            &ours,
+        )
+        .await,
+    ]
+}
+
+async fn section_cleanup(ctx: &Cleanup<'_>) -> Vec<Result<Option<String>, AwsError>> {
+    let Some(spec) = &ctx.input.spec.config else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let ch = &spec.delivery_channel;
+    if ch.create_bucket && !shares_the_trail_bucket(ctx.input.spec, ch) {
+        out.push(Ok(Some(format!(
+            "kept AWS Config bucket {} (configuration history is never deleted)",
+            ch.s3_bucket_name
+        ))));
+    }
+    for region in &ctx.regions {
+        let owned = ctx.created(rules::COMPONENT, region);
+        out.extend(cleanup(&ctx.session, ctx.owner(), region, owned).await);
+    }
+    out
+}
 
 /// Recorder, channel and recording: at most PutConfigurationRecorder, PutDeliveryChannel and one start/stop.
 pub(super) async fn reconcile(
@@ -16,7 +129,7 @@ pub(super) async fn reconcile(
     home: bool,
     spec: &ConfigSpec,
 ) -> ComponentOutcome {
-    let c = cf::COMPONENT;
+    let c = rules::COMPONENT;
     let client = ctx.session.config(region);
     let prev = ctx.previous_ownership(c, region);
     let observed = async {
@@ -29,13 +142,14 @@ pub(super) async fn reconcile(
         Ok(v) => v,
         Err(e) => return failed(c, region, prev.unwrap_or(Ownership::None), e),
     };
-    let want_recorder = cf::recorder_config(spec, recorder.as_ref(), region, home, &ctx.account_id);
-    let want_channel = cf::channel_config(spec, channel.as_ref());
+    let want_recorder =
+        rules::recorder_config(spec, recorder.as_ref(), region, home, &ctx.account_id);
+    let want_channel = rules::channel_config(spec, channel.as_ref());
     let drift = diff_resources(
-        &cf::desired(&want_recorder, &want_channel, spec.recording),
-        &cf::observed(recorder.as_ref(), channel.as_ref()),
+        &rules::desired(&want_recorder, &want_channel, spec.recording),
+        &rules::observed(recorder.as_ref(), channel.as_ref()),
     );
-    let plan = cf::plan(&drift, spec.recording);
+    let plan = rules::plan(&drift, spec.recording);
     let exec = if ctx.may_write() && !drift.is_empty() {
         Some(
             async {
@@ -74,8 +188,12 @@ pub(super) async fn reconcile(
 
 /// The managed rules of this baseline: one DescribeConfigRules (paginated); rule tags are read only for rules with
 /// this baseline's name prefix that left the spec (to prove ownership before deleting them).
-pub(super) async fn rules(ctx: &Ctx<'_>, region: &str, spec: &ConfigSpec) -> ComponentOutcome {
-    let c = cf::RULES_COMPONENT;
+pub(super) async fn reconcile_rules(
+    ctx: &Ctx<'_>,
+    region: &str,
+    spec: &ConfigSpec,
+) -> ComponentOutcome {
+    let c = rules::RULES_COMPONENT;
     let client = ctx.session.config(region);
     let prev = ctx.previous_ownership(c, region);
     let owner = &ctx.input.owner;
@@ -83,11 +201,11 @@ pub(super) async fn rules(ctx: &Ctx<'_>, region: &str, spec: &ConfigSpec) -> Com
         let all = aws::config::list_rules(&client).await?;
         let ours: Vec<_> = all
             .into_iter()
-            .filter(|r| cf::spec_rule_name(&owner.name, &r.name).is_some())
+            .filter(|r| rules::spec_rule_name(&owner.name, &r.name).is_some())
             .collect();
         let mut orphans = Vec::new();
         for r in &ours {
-            let name = cf::spec_rule_name(&owner.name, &r.name).unwrap_or_default();
+            let name = rules::spec_rule_name(&owner.name, &r.name).unwrap_or_default();
             if spec.rules.iter().any(|s| s.name == name) {
                 continue;
             }
@@ -101,7 +219,7 @@ pub(super) async fn rules(ctx: &Ctx<'_>, region: &str, spec: &ConfigSpec) -> Com
         let declared_existing: Vec<String> = spec
             .rules
             .iter()
-            .map(|r| cf::rule_name(&owner.name, &r.name))
+            .map(|r| rules::rule_name(&owner.name, &r.name))
             .filter(|n| ours.iter().any(|r| &r.name == n))
             .collect();
         let remediations = if declared_existing.is_empty() {
@@ -114,7 +232,7 @@ pub(super) async fn rules(ctx: &Ctx<'_>, region: &str, spec: &ConfigSpec) -> Com
         // for such rules.
         let mut owned_remediated = Vec::new();
         for r in &ours {
-            let declared_without = cf::spec_rule_name(&owner.name, &r.name).is_some_and(|n| {
+            let declared_without = rules::spec_rule_name(&owner.name, &r.name).is_some_and(|n| {
                 spec.rules
                     .iter()
                     .any(|s| s.name == n && s.remediation.is_none())
@@ -135,25 +253,25 @@ pub(super) async fn rules(ctx: &Ctx<'_>, region: &str, spec: &ConfigSpec) -> Com
     };
     let existing: Vec<&str> = ours
         .iter()
-        .filter_map(|r| cf::spec_rule_name(&owner.name, &r.name))
+        .filter_map(|r| rules::spec_rule_name(&owner.name, &r.name))
         .collect();
     let remediated: Vec<&str> = remediations
         .keys()
         .filter(|n| owned_remediated.contains(n))
-        .filter_map(|n| cf::spec_rule_name(&owner.name, n))
+        .filter_map(|n| rules::spec_rule_name(&owner.name, n))
         .collect();
     let drift = diff_resources(
-        &cf::rules_desired(spec, &owner.name, &orphans, &existing, &remediated),
-        &cf::rules_observed(&owner.name, &ours, &remediations),
+        &rules::rules_desired(spec, &owner.name, &orphans, &existing, &remediated),
+        &rules::rules_observed(&owner.name, &ours, &remediations),
     );
-    let writes = cf::rules_plan(spec, &drift);
+    let writes = rules::rules_plan(spec, &drift);
     let exists = |name: &str| {
         ours.iter()
-            .any(|r| cf::spec_rule_name(&owner.name, &r.name) == Some(name))
+            .any(|r| rules::spec_rule_name(&owner.name, &r.name) == Some(name))
     };
     let created_any = writes
         .iter()
-        .any(|w| matches!(w, cf::RuleWrite::Put(n) if !exists(n)));
+        .any(|w| matches!(w, rules::RuleWrite::Put(n) if !exists(n)));
     let exec = if ctx.may_write() && !writes.is_empty() {
         let tags = owner.tags();
         Some(
@@ -161,36 +279,36 @@ pub(super) async fn rules(ctx: &Ctx<'_>, region: &str, spec: &ConfigSpec) -> Com
                 let mut remediate = Vec::new();
                 for w in &writes {
                     match w {
-                        cf::RuleWrite::Put(name) => {
+                        rules::RuleWrite::Put(name) => {
                             let Some(r) = spec.rules.iter().find(|r| &r.name == name) else {
                                 continue;
                             };
                             let new = !exists(name);
                             aws::config::put_rule(
                                 &client,
-                                &cf::rule_name(&owner.name, name),
+                                &rules::rule_name(&owner.name, name),
                                 &r.source_identifier,
                                 &r.input_parameters,
                                 new.then_some(tags.as_slice()),
                             )
                             .await?
                         }
-                        cf::RuleWrite::Delete(name) => {
-                            aws::config::delete_rule(&client, &cf::rule_name(&owner.name, name))
+                        rules::RuleWrite::Delete(name) => {
+                            aws::config::delete_rule(&client, &rules::rule_name(&owner.name, name))
                                 .await?
                         }
-                        cf::RuleWrite::DeleteRemediation(name) => {
+                        rules::RuleWrite::DeleteRemediation(name) => {
                             aws::config::delete_remediation(
                                 &client,
-                                &cf::rule_name(&owner.name, name),
+                                &rules::rule_name(&owner.name, name),
                             )
                             .await?
                         }
-                        cf::RuleWrite::PutRemediation(name) => remediate.extend(
+                        rules::RuleWrite::PutRemediation(name) => remediate.extend(
                             spec.rules
                                 .iter()
                                 .find(|r| &r.name == name)
-                                .and_then(|r| cf::remediation(&owner.name, r)),
+                                .and_then(|r| rules::remediation(&owner.name, r)),
                         ),
                     }
                 }
@@ -228,7 +346,7 @@ pub(super) async fn cleanup(
         Ok(rules) => {
             for r in rules
                 .iter()
-                .filter(|r| cf::spec_rule_name(&owner.name, &r.name).is_some())
+                .filter(|r| rules::spec_rule_name(&owner.name, &r.name).is_some())
             {
                 out.push(
                     async {

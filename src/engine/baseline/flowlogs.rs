@@ -1,12 +1,60 @@
 //! VPC flow logs in one region: every selected VPC delivers to the declared destination.
 
-use super::Ctx;
+use super::{Ctx, Section, SectionUsage};
 use crate::api::account_baseline::VpcFlowLogsSpec;
 use crate::api::common::{tags, Owner, Ownership};
 use crate::aws::{self, AccountSession, AwsError, ErrorCategory};
-use crate::baseline::flowlogs as fl;
+use crate::baseline::flowlogs as rules;
 use crate::diff::diff_resources;
 use crate::engine::{failed, settle, ComponentOutcome};
+
+pub(super) const SECTION: Section = Section {
+    name: "vpcFlowLogs",
+    components: &[rules::COMPONENT],
+    iam: &[
+        "AccountBaseline.vpcFlowLogs",
+        "AccountBaseline.vpcFlowLogs.s3",
+        "AccountBaseline.vpcFlowLogs.cloudWatchLogs",
+    ],
+    usage: |spec| {
+        let f = spec.vpc_flow_logs.as_ref()?;
+        let mut u = SectionUsage::of(&["AccountBaseline.vpcFlowLogs"]);
+        if f.s3.is_some() {
+            u.uses.push("AccountBaseline.vpcFlowLogs.s3");
+        }
+        if let Some(cw) = &f.cloud_watch_logs {
+            u.uses.push("AccountBaseline.vpcFlowLogs.cloudWatchLogs");
+            u.passes.push((
+                crate::aws::operation::VPC_FLOW_LOGS_PRINCIPAL,
+                cw.deliver_logs_permission_arn.clone(),
+            ));
+        }
+        Some(u)
+    },
+    buckets: None,
+    account: None,
+    regional: Some(|ctx, region| {
+        Box::pin(async move {
+            match &ctx.input.spec.vpc_flow_logs {
+                Some(s) => vec![reconcile(ctx, region, s).await],
+                None => Vec::new(),
+            }
+        })
+    }),
+    after: None,
+    cleanup: |ctx| {
+        Box::pin(async move {
+            if ctx.input.spec.vpc_flow_logs.is_none() {
+                return Vec::new();
+            }
+            let mut out = Vec::new();
+            for region in &ctx.regions {
+                out.push(cleanup(&ctx.session, ctx.owner(), region).await);
+            }
+            out
+        })
+    },
+};
 
 fn owned_by(owner: &Owner) -> impl Fn(&aws::flowlogs::FlowLogState) -> bool + '_ {
     |f| owner.owns(f.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())))
@@ -19,7 +67,7 @@ pub(super) async fn reconcile(
     region: &str,
     spec: &VpcFlowLogsSpec,
 ) -> ComponentOutcome {
-    let c = fl::COMPONENT;
+    let c = rules::COMPONENT;
     let client = ctx.session.ec2(region);
     let owner = &ctx.input.owner;
     let prev = ctx.previous_ownership(c, region);
@@ -34,9 +82,9 @@ pub(super) async fn reconcile(
         Ok(v) => v,
         Err(e) => return failed(c, region, prev.unwrap_or(Ownership::None), e),
     };
-    let a = fl::assess(spec, &vpcs, &logs, &ours, owned_by(owner));
+    let a = rules::assess(spec, &vpcs, &logs, &ours, owned_by(owner));
     let drift = diff_resources(&a.desired, &a.observed);
-    let plan = fl::plan(&a, &drift);
+    let plan = rules::plan(&a, &drift);
     let writes = !plan.delete.is_empty() || !plan.create.is_empty();
     let exec = if ctx.may_write() && !drift.is_empty() {
         Some(
@@ -44,7 +92,7 @@ pub(super) async fn reconcile(
                 // Delete first: AWS refuses a second flow log with the same resource and destination.
                 aws::flowlogs::delete(&client, &plan.delete).await?;
                 if !plan.create.is_empty() {
-                    aws::flowlogs::create(&client, &plan.create, &fl::config(spec), &owner.tags())
+                    aws::flowlogs::create(&client, &plan.create, &rules::config(spec), &owner.tags())
                         .await?;
                 }
                 if plan.blocked.is_empty() {

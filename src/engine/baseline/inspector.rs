@@ -1,12 +1,47 @@
 //! Amazon Inspector scan types in one region.
 
-use super::{sticky_ownership, Ctx};
+use super::{sticky_ownership, Cleanup, Ctx, Section, SectionUsage};
 use crate::api::account_baseline::InspectorSpec;
 use crate::api::common::Ownership;
 use crate::aws::{self, AccountSession, AwsError};
-use crate::baseline::inspector as ins;
+use crate::baseline::inspector as rules;
 use crate::diff::diff;
 use crate::engine::{failed, settle, ComponentOutcome};
+
+pub(super) const SECTION: Section = Section {
+    name: "inspector",
+    components: &[rules::COMPONENT],
+    iam: &["AccountBaseline.inspector"],
+    usage: |spec| {
+        spec.inspector
+            .as_ref()
+            .map(|_| SectionUsage::of(&["AccountBaseline.inspector"]))
+    },
+    buckets: None,
+    account: None,
+    regional: Some(|ctx, region| {
+        Box::pin(async move {
+            match &ctx.input.spec.inspector {
+                Some(s) => vec![reconcile(ctx, region, s).await],
+                None => Vec::new(),
+            }
+        })
+    }),
+    after: None,
+    cleanup: |ctx| Box::pin(section_cleanup(ctx)),
+};
+
+async fn section_cleanup(ctx: &Cleanup<'_>) -> Vec<Result<Option<String>, AwsError>> {
+    let Some(spec) = &ctx.input.spec.inspector else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for region in &ctx.regions {
+        let owned = ctx.created(rules::COMPONENT, region);
+        out.push(cleanup(&ctx.session, &ctx.account_id, region, spec, owned).await);
+    }
+    out
+}
 
 /// Observe the scan types, then enable / disable exactly the drifted ones (one call each).
 pub(super) async fn reconcile(
@@ -14,15 +49,15 @@ pub(super) async fn reconcile(
     region: &str,
     spec: &InspectorSpec,
 ) -> ComponentOutcome {
-    let c = ins::COMPONENT;
+    let c = rules::COMPONENT;
     let client = ctx.session.inspector2(region);
     let prev = ctx.previous_ownership(c, region);
     let status = match aws::inspector2::status(&client, &ctx.account_id).await {
         Ok(s) => s,
         Err(e) => return failed(c, region, prev.unwrap_or(Ownership::None), e),
     };
-    let drift = diff(c, &ins::desired(spec), &ins::observed(&status));
-    let plan = ins::plan(&drift);
+    let drift = diff(c, &rules::desired(spec), &rules::observed(&status));
+    let plan = rules::plan(&drift);
     let exec = if ctx.may_write() && !drift.is_empty() {
         Some(
             async {
@@ -41,7 +76,7 @@ pub(super) async fn reconcile(
     };
     // Account enablement carries no tags: the operator owns it when it turned Inspector on in a region where no
     // scan type was enabled, remembered in status from then on.
-    let off_before = !ins::any_enabled(&status);
+    let off_before = !rules::any_enabled(&status);
     let ownership = sticky_ownership(prev, off_before, exec.as_ref().is_some_and(|r| r.is_ok()));
     settle(
         c,
@@ -70,7 +105,7 @@ pub(super) async fn cleanup(
     }
     let client = session.inspector2(region);
     let status = aws::inspector2::status(&client, account_id).await?;
-    let on: Vec<String> = ins::declared(spec)
+    let on: Vec<String> = rules::declared(spec)
         .into_iter()
         .filter(|(t, enabled)| *enabled && status.get(*t).is_some_and(|s| s == "ENABLED"))
         .map(|(t, _)| t.to_string())

@@ -1,15 +1,105 @@
 //! AWS Security Hub in one region, and the finding aggregator in the aggregation region. The passes are written
 //! against a client so the tests can run them on `aws-smithy-mocks` as well as on moto with its extension.
 
-use super::{sticky_ownership, Ctx};
+use super::{sticky_ownership, Cleanup, Ctx, Section, SectionUsage};
 use crate::api::account_baseline::{FindingAggregatorSpec, SecurityHubSpec};
 use crate::api::common::{Owner, Ownership};
 use crate::aws::securityhub as api;
 use crate::aws::{partition, AccountSession, AwsError, ErrorCategory};
-use crate::baseline::security_hub as sh;
+use crate::baseline::security_hub as rules;
 use crate::diff::diff;
 use crate::engine::{failed, settle, ComponentOutcome};
 use aws_sdk_securityhub::Client;
+
+pub(super) const SECTION: Section = Section {
+    name: "securityHub",
+    components: &[rules::COMPONENT, rules::AGGREGATOR_COMPONENT],
+    iam: &[
+        "AccountBaseline.securityHub",
+        "AccountBaseline.securityHub.findingAggregator",
+    ],
+    usage: |spec| {
+        let h = spec.security_hub.as_ref()?;
+        let mut u = SectionUsage::of(&["AccountBaseline.securityHub"]);
+        if h.finding_aggregator.is_some() {
+            u.uses.push("AccountBaseline.securityHub.findingAggregator");
+        }
+        Some(u)
+    },
+    buckets: None,
+    account: None,
+    regional: Some(|ctx, region| {
+        Box::pin(async move {
+            let Some(s) = &ctx.input.spec.security_hub else {
+                return Vec::new();
+            };
+            let mut out = vec![reconcile(ctx, region, s).await];
+            // The aggregator is created after the aggregation region's hub.
+            if let Some(a) = s.finding_aggregator.as_ref().filter(|a| a.region == region) {
+                out.push(aggregator(ctx, a).await);
+            }
+            out
+        })
+    }),
+    after: Some(aggregator_outside_regions),
+    cleanup: |ctx| Box::pin(section_cleanup(ctx)),
+};
+
+/// An aggregation region outside the baseline's regions fails the aggregator component (nothing is changed).
+fn aggregator_outside_regions<'a>(
+    ctx: &'a Ctx<'a>,
+    regions: &'a [String],
+) -> Vec<ComponentOutcome> {
+    let Some(a) = ctx
+        .input
+        .spec
+        .security_hub
+        .as_ref()
+        .and_then(|s| s.finding_aggregator.as_ref())
+    else {
+        return Vec::new();
+    };
+    let Some(e) = aggregator_region_error(a, regions) else {
+        return Vec::new();
+    };
+    // The recorded ARN of an aggregator this baseline created is kept (the outcome carries it).
+    let created = created_aggregator(ctx.input.previous);
+    let mut o = failed(
+        rules::AGGREGATOR_COMPONENT,
+        &ctx.home,
+        if created.is_some() {
+            Ownership::Created
+        } else {
+            Ownership::None
+        },
+        e,
+    );
+    o.id = created;
+    vec![o]
+}
+
+async fn section_cleanup(ctx: &Cleanup<'_>) -> Vec<Result<Option<String>, AwsError>> {
+    if ctx.input.spec.security_hub.is_none() {
+        return Vec::new();
+    }
+    // The aggregator this baseline created (by recorded ARN, whatever region it is in) is deleted once, with the
+    // home region's pass.
+    let aggregator = created_aggregator(ctx.input.previous);
+    let mut out = Vec::new();
+    for region in &ctx.regions {
+        let aggregator = aggregator.as_deref().filter(|_| region == ctx.home());
+        out.extend(
+            cleanup(
+                &ctx.session,
+                region,
+                ctx.created(rules::COMPONENT, region),
+                aggregator,
+            )
+            .await,
+        );
+    }
+    out
+}
 
 /// Who runs the pass and how.
 #[derive(Clone, Debug)]
@@ -37,7 +127,7 @@ pub(super) async fn reconcile(
         account_id: &ctx.account_id,
         region,
         may_write: ctx.may_write(),
-        previous: ctx.previous_ownership(sh::COMPONENT, region),
+        previous: ctx.previous_ownership(rules::COMPONENT, region),
     };
     reconcile_with(&client, &target, spec).await
 }
@@ -48,8 +138,8 @@ async fn observe(
     client: &Client,
     spec: &SecurityHubSpec,
     region: &str,
-) -> Result<sh::Observed, AwsError> {
-    let mut obs = sh::Observed {
+) -> Result<rules::Observed, AwsError> {
+    let mut obs = rules::Observed {
         hub: api::hub(client).await?,
         ..Default::default()
     };
@@ -60,7 +150,7 @@ async fn observe(
         return Ok(obs);
     }
     obs.subscriptions = api::subscriptions(client).await?;
-    let pairs = sh::pairs_to_read(spec, &obs.subscriptions, partition(region), region);
+    let pairs = rules::pairs_to_read(spec, &obs.subscriptions, partition(region), region);
     if !pairs.is_empty() {
         obs.associations = api::associations(client, &pairs).await?;
     }
@@ -74,14 +164,14 @@ pub async fn reconcile_with(
     t: &Target<'_>,
     spec: &SecurityHubSpec,
 ) -> ComponentOutcome {
-    let c = sh::COMPONENT;
+    let c = rules::COMPONENT;
     let p = partition(t.region);
     let obs = match observe(client, spec, t.region).await {
         Ok(o) => o,
         Err(e) => return failed(c, t.region, t.previous.unwrap_or(Ownership::None), e),
     };
-    let drift = sh::drift(spec, &obs, p, t.region);
-    let plan = sh::plan(spec, &obs, p, t.region);
+    let drift = rules::drift(spec, &obs, p, t.region);
+    let plan = rules::plan(spec, &obs, p, t.region);
     let pace_key = format!("{}/{}", t.account_id, t.region);
     let mut drift = drift;
     // Set as soon as EnableSecurityHub succeeds: a later failing write in the pass must not lose the ownership.
@@ -147,19 +237,19 @@ pub async fn reconcile_with(
 async fn new_standards_controls(
     client: &Client,
     spec: &SecurityHubSpec,
-    before: &sh::Observed,
+    before: &rules::Observed,
     region: &str,
 ) -> Result<Vec<crate::diff::FieldDrift>, AwsError> {
     let p = partition(region);
     let subscriptions = api::subscriptions(client).await?;
-    let pairs: Vec<(String, String)> = sh::pairs_to_read(spec, &subscriptions, p, region)
+    let pairs: Vec<(String, String)> = rules::pairs_to_read(spec, &subscriptions, p, region)
         .into_iter()
         .filter(|k| !before.associations.contains_key(k))
         .collect();
     if pairs.is_empty() {
         return Ok(Vec::new());
     }
-    let (drift, updates) = sh::controls(spec, &api::associations(client, &pairs).await?);
+    let (drift, updates) = rules::controls(spec, &api::associations(client, &pairs).await?);
     if !updates.is_empty() {
         api::disable_controls(client, &updates).await?;
     }
@@ -168,7 +258,7 @@ async fn new_standards_controls(
 
 /// A note when a declared disabled control is part of none of the subscribed standards that were read (a typo,
 /// or a control of another standard): nothing could be disabled for it.
-fn unmatched_controls(spec: &SecurityHubSpec, obs: &sh::Observed) -> Option<String> {
+fn unmatched_controls(spec: &SecurityHubSpec, obs: &rules::Observed) -> Option<String> {
     if obs.subscriptions.is_empty() {
         return None;
     }
@@ -197,7 +287,7 @@ pub(super) fn created_aggregator(
 ) -> Option<String> {
     previous
         .iter()
-        .find(|c| c.component == sh::AGGREGATOR_COMPONENT && c.ownership == Ownership::Created)
+        .find(|c| c.component == rules::AGGREGATOR_COMPONENT && c.ownership == Ownership::Created)
         .and_then(|c| c.id.clone())
 }
 
@@ -237,7 +327,7 @@ pub async fn aggregator_with<F>(
 where
     F: Fn(&str) -> Client,
 {
-    let c = sh::AGGREGATOR_COMPONENT;
+    let c = rules::AGGREGATOR_COMPONENT;
     let recorded = if t.created.is_some() {
         Ownership::Created
     } else {
@@ -249,13 +339,13 @@ where
     };
     let drift = diff(
         c,
-        &sh::aggregator_desired(spec),
-        &sh::aggregator_observed(existing.as_ref()),
+        &rules::aggregator_desired(spec),
+        &rules::aggregator_observed(existing.as_ref()),
     );
     let ours = existing
         .as_ref()
         .is_some_and(|a| t.created == Some(a.arn.as_str()));
-    let write = sh::aggregator_plan(existing.as_ref(), spec, ours, &drift);
+    let write = rules::aggregator_plan(existing.as_ref(), spec, ours, &drift);
     let regions = {
         let mut r = spec.regions.clone().unwrap_or_default();
         r.sort();
@@ -268,17 +358,17 @@ where
         (Some(w), true) => Some(
             async {
                 match w {
-                    sh::AggregatorWrite::Create => {
+                    rules::AggregatorWrite::Create => {
                         id = Some(api::create_aggregator(client, mode, &regions).await?);
                     }
-                    sh::AggregatorWrite::Update(arn) => {
+                    rules::AggregatorWrite::Update(arn) => {
                         api::update_aggregator(client, arn, mode, &regions).await?
                     }
-                    sh::AggregatorWrite::Move { arn, from } => {
+                    rules::AggregatorWrite::Move { arn, from } => {
                         api::delete_aggregator(&client_for(from), arn).await?;
                         id = Some(api::create_aggregator(client, mode, &regions).await?);
                     }
-                    sh::AggregatorWrite::Blocked { arn, from } => {
+                    rules::AggregatorWrite::Blocked { arn, from } => {
                         return Err(AwsError::new(
                             "securityhub",
                             "CreateFindingAggregator",
@@ -297,7 +387,7 @@ where
     };
     let created_now = matches!(
         write,
-        Some(sh::AggregatorWrite::Create | sh::AggregatorWrite::Move { .. })
+        Some(rules::AggregatorWrite::Create | rules::AggregatorWrite::Move { .. })
     ) && exec.as_ref().is_some_and(|r| r.is_ok());
     let ownership = match &existing {
         _ if created_now => Ownership::Created,

@@ -1,12 +1,47 @@
 //! Session Manager preferences in one region.
 
-use super::{sticky_ownership, Ctx};
+use super::{sticky_ownership, Cleanup, Ctx, Section, SectionUsage};
 use crate::api::account_baseline::SessionManagerSpec;
 use crate::api::common::{Owner, Ownership};
 use crate::aws::{self, AccountSession, AwsError};
-use crate::baseline::session_manager as sm;
+use crate::baseline::session_manager as rules;
 use crate::diff::diff;
 use crate::engine::{failed, settle, ComponentOutcome};
+
+pub(super) const SECTION: Section = Section {
+    name: "sessionManager",
+    components: &[rules::COMPONENT],
+    iam: &["AccountBaseline.sessionManager"],
+    usage: |spec| {
+        spec.session_manager
+            .as_ref()
+            .map(|_| SectionUsage::of(&["AccountBaseline.sessionManager"]))
+    },
+    buckets: None,
+    account: None,
+    regional: Some(|ctx, region| {
+        Box::pin(async move {
+            match &ctx.input.spec.session_manager {
+                Some(s) => vec![reconcile(ctx, region, s).await],
+                None => Vec::new(),
+            }
+        })
+    }),
+    after: None,
+    cleanup: |ctx| Box::pin(section_cleanup(ctx)),
+};
+
+async fn section_cleanup(ctx: &Cleanup<'_>) -> Vec<Result<Option<String>, AwsError>> {
+    if ctx.input.spec.session_manager.is_none() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for region in &ctx.regions {
+        let owned = ctx.created(rules::COMPONENT, region);
+        out.push(cleanup(&ctx.session, ctx.owner(), region, owned).await);
+    }
+    out
+}
 
 /// Observe the preferences document, then create it (tagged) or write a new default version with every input.
 pub(super) async fn reconcile(
@@ -14,12 +49,12 @@ pub(super) async fn reconcile(
     region: &str,
     spec: &SessionManagerSpec,
 ) -> ComponentOutcome {
-    let c = sm::COMPONENT;
+    let c = rules::COMPONENT;
     let client = ctx.session.ssm(region);
     let prev = ctx.previous_ownership(c, region);
     let r: Result<ComponentOutcome, AwsError> = async {
         let content = aws::session_manager::get(&client).await?;
-        let drift = diff(c, &sm::desired(spec), &sm::observed(content.as_ref()));
+        let drift = diff(c, &rules::desired(spec), &rules::observed(content.as_ref()));
         // Who made an existing document is read from its tags once, when status has no record of it.
         let prev = match (prev, &content) {
             (None, Some(_))
@@ -35,7 +70,7 @@ pub(super) async fn reconcile(
             (p, _) => p,
         };
         let exec = if ctx.may_write() && !drift.is_empty() {
-            let body = sm::content(spec);
+            let body = rules::content(spec);
             Some(match content {
                 None => aws::session_manager::create(&client, &body, &ctx.input.owner.tags()).await,
                 Some(_) => aws::session_manager::update(&client, &body).await,

@@ -1,0 +1,276 @@
+//! What a set of manifests (or the whole operator) uses: the sections their objects declare, with phases, and the
+//! roles they pass or assume.
+
+use super::{operations, CORRECT, DELETE};
+use crate::api::common::{DeletionPolicy, DriftPolicy};
+use crate::aws::operation::{EKS_POD_IDENTITY_PRINCIPAL, EVENTS_PRINCIPAL, SSM_PRINCIPAL};
+use crate::manifests::Manifests;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// True when a namespaced object using AwsAccount `account` may pass `role`: the operator refuses any other
+/// (`passableRoles`), so the policy does not grant it either (a note says so). An account missing from the
+/// manifests cannot be checked here; its roles are granted as named.
+fn passable(m: &Manifests, account: &str, role: &str, notes: &mut Vec<String>) -> bool {
+    let Some(a) = m
+        .accounts
+        .iter()
+        .find(|a| a.metadata.name.as_deref() == Some(account))
+    else {
+        return true;
+    };
+    let ok = a.spec.may_pass(role);
+    if !ok {
+        notes.push(format!(
+            "{role} is not in AwsAccount {account}'s passableRoles: the operator refuses it, so iam:PassRole is not granted"
+        ));
+    }
+    ok
+}
+
+/// What a set of manifests (or the whole operator) uses.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// Uses (`Section`, `Section#correct`, `Section#delete`).
+    pub uses: BTreeSet<String>,
+    /// Any role may be passed or assumed (no manifests): role statements get `Resource: "*"`.
+    pub any_role: bool,
+    /// Roles handed to each service principal (`iam:PassRole`).
+    pub passed_roles: BTreeMap<String, BTreeSet<String>>,
+    /// Roles the operator's own credentials assume (the first hop of each AwsAccount's `assumeRole`).
+    pub assumed_roles: BTreeSet<String>,
+    /// Roles the operator's own credentials assume with session tags (`sts:TagSession`).
+    pub tagged_roles: BTreeSet<String>,
+    /// Things the policy cannot express for this identity (role-chain hops, accounts missing from the files).
+    pub notes: Vec<String>,
+}
+
+impl Usage {
+    /// Everything the operator can call; `read_only` keeps only what observing needs (`plan`, `check`,
+    /// `driftPolicy: Report` with `deletionPolicy: Retain`).
+    pub fn everything(read_only: bool) -> Self {
+        let mut uses = BTreeSet::new();
+        for r in operations() {
+            for p in r.perms {
+                uses.extend(r.uses_of(p).iter().map(|u| u.to_string()));
+            }
+            uses.extend(r.uses.iter().map(|u| u.to_string()));
+        }
+        if read_only {
+            uses.retain(|u| !u.contains('#'));
+        }
+        Self {
+            uses,
+            any_role: true,
+            ..Default::default()
+        }
+    }
+
+    fn declare(&mut self, sections: &[&str], correct: bool, delete: bool) {
+        for s in sections {
+            self.uses.insert(s.to_string());
+            if correct {
+                self.uses.insert(format!("{s}{CORRECT}"));
+            }
+            if delete {
+                self.uses.insert(format!("{s}{DELETE}"));
+            }
+        }
+    }
+
+    fn pass(&mut self, principal: &str, role: &str) {
+        self.passed_roles
+            .entry(principal.to_string())
+            .or_default()
+            .insert(role.to_string());
+    }
+
+    /// What the AwsAccounts, AccountBaselines and PatchSchedules in `m` use. `read_only` treats every object
+    /// as `driftPolicy: Report`, `deletionPolicy: Retain` (what `plan` and `check` need).
+    pub fn from_manifests(m: &Manifests, read_only: bool) -> Self {
+        let mut u = Usage::default();
+        for a in &m.accounts {
+            u.declare(&["AwsAccount"], false, false);
+            let Some(r) = &a.spec.assume_role else {
+                continue;
+            };
+            let name = a.metadata.name.clone().unwrap_or_default();
+            // The pod's credentials assume the first hop; each hop assumes the next, the last the target role.
+            let chain: Vec<&String> = r
+                .via
+                .iter()
+                .map(|h| &h.role_arn)
+                .chain(std::iter::once(&r.role_arn))
+                .collect();
+            u.assumed_roles.insert(chain[0].clone());
+            for hop in chain.windows(2) {
+                u.notes.push(format!(
+                    "AwsAccount {name}: {} must allow sts:AssumeRole on {} (a role-chain hop, not this identity)",
+                    hop[0], hop[1]
+                ));
+            }
+            if r.session_tags {
+                match chain.len() {
+                    1 => {
+                        u.tagged_roles.insert(r.role_arn.clone());
+                    }
+                    n => u.notes.push(format!(
+                        "AwsAccount {name}: {} must allow sts:TagSession on {} (session tags on the last hop)",
+                        chain[n - 2],
+                        r.role_arn
+                    )),
+                }
+            }
+        }
+        // An object naming an AwsAccount the files lack: that account's assumeRole cannot be covered. Read through
+        // the serialized spec, so an object selecting accounts by label (no `accountRef`) is simply skipped.
+        let mut missing_account = |kind: &str, name: Option<&String>, spec: serde_json::Value| {
+            let Some(account) = spec.pointer("/accountRef/name").and_then(|v| v.as_str()) else {
+                return;
+            };
+            if !m
+                .accounts
+                .iter()
+                .any(|a| a.metadata.name.as_deref() == Some(account))
+            {
+                u.notes.push(format!(
+                    "{kind} {}: AwsAccount {account} is not in the files; its assumeRole is not covered",
+                    name.cloned().unwrap_or_default()
+                ));
+            }
+        };
+        for b in &m.baselines {
+            missing_account(
+                "AccountBaseline",
+                b.metadata.name.as_ref(),
+                serde_json::to_value(&b.spec).unwrap_or_default(),
+            );
+        }
+        for p in &m.schedules {
+            missing_account(
+                "PatchSchedule",
+                p.metadata.name.as_ref(),
+                serde_json::to_value(&p.spec).unwrap_or_default(),
+            );
+        }
+        for p in &m.monitoring {
+            missing_account(
+                "MonitoringPolicy",
+                p.metadata.name.as_ref(),
+                serde_json::to_value(&p.spec).unwrap_or_default(),
+            );
+        }
+        for b in &m.baselines {
+            let s = &b.spec;
+            let correct = !read_only && s.drift_policy == DriftPolicy::Correct;
+            let delete = !read_only && s.deletion_policy == DeletionPolicy::Delete;
+            let mut secs = vec!["AccountBaseline"];
+            for section in crate::engine::baseline::SECTIONS {
+                let Some(used) = (section.usage)(s) else {
+                    continue;
+                };
+                secs.extend(used.uses);
+                if correct {
+                    for (principal, role) in &used.passes {
+                        u.pass(principal, role);
+                    }
+                }
+            }
+            u.declare(&secs, correct, delete);
+        }
+        for p in &m.schedules {
+            let s = &p.spec;
+            let correct = !read_only && s.drift_policy == DriftPolicy::Correct;
+            let delete = !read_only && s.deletion_policy == DeletionPolicy::Delete;
+            let mut secs = vec!["PatchSchedule"];
+            if s.targets.iter().any(|t| !t.tags.is_empty()) {
+                secs.push("PatchSchedule.targets.tags");
+            }
+            if s.baseline.is_some() {
+                secs.push("PatchSchedule.baseline");
+            }
+            if s.inventory.is_some() {
+                secs.push("PatchSchedule.inventory");
+            }
+            // The tasks the engine registers (patch task and pre/post steps), with the roles they pass.
+            let tasks = crate::patching::rules::tasks(s, &[]);
+            if tasks.iter().any(|t| t.service_role_arn.is_some()) {
+                secs.push("PatchSchedule.serviceRoleArn");
+            }
+            if tasks.iter().any(|t| t.service_role_arn.is_none()) {
+                secs.push("PatchSchedule.serviceLinkedRole");
+            }
+            if correct {
+                for role in tasks.iter().filter_map(|t| t.service_role_arn.as_deref()) {
+                    if passable(m, &s.account_ref.name, role, &mut u.notes) {
+                        u.pass(SSM_PRINCIPAL, role);
+                    }
+                }
+            }
+            u.declare(&secs, correct, delete);
+        }
+        for p in &m.monitoring {
+            let s = &p.spec;
+            let correct = !read_only && s.drift_policy == DriftPolicy::Correct;
+            let delete = !read_only && s.deletion_policy == DeletionPolicy::Delete;
+            let mut secs = vec!["MonitoringPolicy"];
+            if !s.topics.is_empty() {
+                secs.push("MonitoringPolicy.topics");
+            }
+            if !s.alarms.is_empty() || s.cis_aws_foundations.is_some() || s.billing_alarm.is_some()
+            {
+                secs.push("MonitoringPolicy.alarms");
+            }
+            if !s.composite_alarms.is_empty() {
+                secs.push("MonitoringPolicy.compositeAlarms");
+            }
+            if !s.dashboards.is_empty() {
+                secs.push("MonitoringPolicy.dashboards");
+            }
+            if !s.log_metric_filters.is_empty() || s.cis_aws_foundations.is_some() {
+                secs.push("MonitoringPolicy.logMetricFilters");
+            }
+            if !s.log_groups.is_empty() {
+                secs.push("MonitoringPolicy.logGroups");
+            }
+            if s.log_groups.iter().any(|g| g.kms_key_id.is_some()) {
+                secs.push("MonitoringPolicy.logGroups.kmsKeyId");
+            }
+            if !s.finding_routes.is_empty() {
+                secs.push("MonitoringPolicy.findingRoutes");
+            }
+            if !s.scheduled_actions.is_empty() {
+                secs.push("MonitoringPolicy.scheduledActions");
+                if correct {
+                    for a in &s.scheduled_actions {
+                        if passable(m, &s.account_ref.name, &a.role_arn, &mut u.notes) {
+                            u.pass(EVENTS_PRINCIPAL, &a.role_arn);
+                        }
+                    }
+                }
+            }
+            if !s.insights_queries.is_empty() {
+                secs.push("MonitoringPolicy.insightsQueries");
+            }
+            if let Some(ci) = &s.container_insights {
+                secs.push("MonitoringPolicy.containerInsights");
+                let pod_roles: Vec<&String> = ci
+                    .eks
+                    .iter()
+                    .filter_map(|e| e.pod_identity_role_arn.as_ref())
+                    .collect();
+                if !pod_roles.is_empty() {
+                    secs.push("MonitoringPolicy.containerInsights.podIdentity");
+                }
+                if correct {
+                    for role in pod_roles {
+                        if passable(m, &s.account_ref.name, role, &mut u.notes) {
+                            u.pass(EKS_POD_IDENTITY_PRINCIPAL, role);
+                        }
+                    }
+                }
+            }
+            u.declare(&secs, correct, delete);
+        }
+        u
+    }
+}
