@@ -4,7 +4,7 @@
 //! backoff — a few status writes and a bounded number of AssumeRole calls, not a loop; a `rate()` window that
 //! cannot be created does not rewrite status; everything recovers when the cause goes away.
 
-use crate::cluster::{
+use super::{
     apply, boto3, condition, converged, custom, delete, eventually, get, gone, installed, merge,
     not_ready, Operator, OPERATOR_BINARY,
 };
@@ -30,7 +30,7 @@ struct WriteCounter {
 
 impl WriteCounter {
     async fn start(client: &Client, object: &Value) -> Self {
-        let (api, name) = crate::cluster::api_for(client, object);
+        let (api, name) = super::api_for(client, object);
         let current: DynamicObject = api.get(&name).await.unwrap();
         let version = current.metadata.resource_version.unwrap();
         let count = Arc::new(AtomicU64::new(0));
@@ -319,7 +319,7 @@ async fn failures_settle_into_backoff_and_show_in_ready() {
         gone(&admin, &orphan)
     })
     .await;
-    let seen = crate::cluster::events(&admin, "rel-b", "orphan").await;
+    let seen = super::events(&admin, "rel-b", "orphan").await;
     assert!(seen.iter().any(|e| e.starts_with("Abandoned")), "{seen:?}");
 
     for o in [&assumed, &direct] {
@@ -499,7 +499,7 @@ async fn moving_to_another_account_cleans_up_the_first() {
         ("0".into(), "1".into()),
         "the first account's window was deleted"
     );
-    let seen = crate::cluster::events(&admin, "moving", "weekly").await;
+    let seen = super::events(&admin, "moving", "weekly").await;
     assert!(
         seen.iter().any(|e| e.starts_with("PreviousAccountCleaned")),
         "{seen:?}"

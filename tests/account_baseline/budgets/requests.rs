@@ -2,8 +2,10 @@
 //! requests): what UpdateBudget sends (the declared settings over the budget AWS holds: its time period, cost types
 //! or filter expression kept), and error classification into the component outcome and the status conditions.
 
+use crate::support::calls::sorted_writes;
+use crate::support::objects::prod_baseline;
 use aws_baseline_operator::api::account_baseline::BudgetsSpec;
-use aws_baseline_operator::api::common::{ComponentState, DriftAction, Owner, Ownership};
+use aws_baseline_operator::api::common::{ComponentState, DriftAction, Ownership};
 use aws_baseline_operator::aws::{CallStats, ErrorCategory};
 use aws_baseline_operator::engine::baseline::budgets::{reconcile_with, Target};
 use aws_baseline_operator::engine::status::baseline_status;
@@ -35,16 +37,10 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use serde_json::json;
 
 const ACCOUNT: &str = "123456789012";
-const REGION: &str = "us-east-1";
-const ARN: &str = "arn:aws:budgets::123456789012:budget/monthly-cost";
 
-fn owner() -> Owner {
-    Owner {
-        kind: "AccountBaseline".into(),
-        name: "finops".into(),
-        uid: "finops-uid".into(),
-    }
-}
+const REGION: &str = "us-east-1";
+
+const ARN: &str = "arn:aws:budgets::123456789012:budget/monthly-cost";
 
 fn spec(cost_filters: bool) -> BudgetsSpec {
     let mut b = json!({"name": "monthly-cost", "budgetType": "COST",
@@ -57,7 +53,7 @@ fn spec(cost_filters: bool) -> BudgetsSpec {
 }
 
 async fn run(client: &Budgets, spec: &BudgetsSpec, previous_budgets: &[&str]) -> ComponentOutcome {
-    let o = owner();
+    let o = prod_baseline();
     let t = Target {
         owner: &o,
         account_id: ACCOUNT,
@@ -134,7 +130,7 @@ fn tagged_ours() -> Rule {
         .match_requests(|r| r.resource_arn() == Some(ARN))
         .then_output(|| {
             let mut b = ListTagsForResourceOutput::builder();
-            for (k, v) in owner().tags() {
+            for (k, v) in prod_baseline().tags() {
                 b = b.resource_tags(ResourceTag::builder().key(k).value(v).build().unwrap());
             }
             b.build()
@@ -201,12 +197,6 @@ fn writes() -> Vec<Rule> {
 fn client(rules: &[&Rule], stats: &CallStats) -> Budgets {
     mock_client!(aws_sdk_budgets, RuleMode::MatchAny, rules, |c| c
         .interceptor(stats.interceptor()))
-}
-
-fn sorted_writes(stats: &CallStats) -> Vec<String> {
-    let mut w = stats.write_operations();
-    w.sort();
-    w
 }
 
 /// AWS's JSON error: HTTP 400, `x-amzn-errortype` and `{"__type", "Message"}` (awsJson1_1).

@@ -1,10 +1,12 @@
 //! AWS Security Hub passes on aws-smithy-mocks with AWS's documented response shapes (the real SDK still
 //! serialises the requests): enabling, standards and controls drift under Report and Correct, unprocessed batch
-//! entries, classified errors, and the finding aggregator's ownership rules. The same passes run against moto with
-//! the Security Hub extension in `securityhub_moto.rs`.
+//! entries, classified errors, and the finding aggregator's ownership rules. The same passes run against moto in
+//! `lifecycle`.
 
+use crate::support::calls::sorted_writes;
+use crate::support::objects::prod_baseline;
 use aws_baseline_operator::api::account_baseline::SecurityHubSpec;
-use aws_baseline_operator::api::common::{ComponentState, DriftAction, Owner, Ownership};
+use aws_baseline_operator::api::common::{ComponentState, DriftAction, Ownership};
 use aws_baseline_operator::aws::{CallStats, ErrorCategory};
 use aws_baseline_operator::engine::baseline::security_hub::{
     aggregator_with, reconcile_with, AggregatorTarget, Target,
@@ -38,21 +40,16 @@ use aws_smithy_types::body::SdkBody;
 use serde_json::json;
 
 const REGION: &str = "us-east-1";
+
 const ACCOUNT: &str = "123456789012";
+
 const FSBP: &str =
     "arn:aws:securityhub:us-east-1::standards/aws-foundational-security-best-practices/v/1.0.0";
 const CIS14: &str =
     "arn:aws:securityhub:us-east-1::standards/cis-aws-foundations-benchmark/v/1.4.0";
 const PCI: &str = "arn:aws:securityhub:us-east-1::standards/pci-dss/v/3.2.1";
-const REASON: &str = "root hardware MFA is covered by the break-glass procedure";
 
-fn owner() -> Owner {
-    Owner {
-        kind: "AccountBaseline".into(),
-        name: "prod".into(),
-        uid: "prod-uid".into(),
-    }
-}
+const REASON: &str = "root hardware MFA is covered by the break-glass procedure";
 
 fn spec() -> SecurityHubSpec {
     serde_json::from_value(json!({
@@ -67,7 +64,7 @@ fn spec() -> SecurityHubSpec {
 }
 
 async fn run(client: &Hub, s: &SecurityHubSpec, may_write: bool) -> ComponentOutcome {
-    let o = owner();
+    let o = prod_baseline();
     let t = Target {
         owner: &o,
         account_id: ACCOUNT,
@@ -174,12 +171,6 @@ fn writes() -> Vec<Rule> {
 fn client(rules: &[&Rule], stats: &CallStats) -> Hub {
     mock_client!(aws_sdk_securityhub, RuleMode::MatchAny, rules, |c| c
         .interceptor(stats.interceptor()))
-}
-
-fn sorted_writes(stats: &CallStats) -> Vec<String> {
-    let mut w = stats.write_operations();
-    w.sort();
-    w
 }
 
 #[tokio::test]

@@ -2,25 +2,28 @@
 //! `containerInsights` setting of existing clusters converges with one DescribeClusters per region, a steady pass
 //! writes nothing, out-of-band changes are reported (Report, no write) and corrected (Correct, one UpdateCluster),
 //! a missing cluster is a NotFound error (never created), and deleting the policy leaves the setting alone.
-//! (Saved queries and the EKS add-on are not in moto 5.2.5: see tests/aws_mocks.rs and src/engine/insights.rs.)
+//! (Saved queries and the EKS add-on are not in moto 5.2.5: the EKS add-on tests below use aws-smithy-mocks;
+//! saved queries are in `monitoring::logs`.)
 
-use crate::monitoring_moto::status;
+use super::{no_errors, status};
 use crate::support;
-
+use crate::support::calls::sorted_writes;
+use crate::support::mocks::json_error;
+use crate::support::objects::NO_LABELS;
 use aws_baseline_operator::api::aws_account::{AllowedNamespaces, AwsAccountSpec};
 use aws_baseline_operator::api::common::{
-    ComponentState, DeletionPolicy, DriftAction, DriftPolicy, Owner,
+    ComponentState, DeletionPolicy, DriftAction, DriftPolicy,
 };
 use aws_baseline_operator::api::{MonitoringPolicySpec, MonitoringPolicyStatus};
-use aws_baseline_operator::aws::{AwsFactory, CallStats};
+use aws_baseline_operator::aws::AwsFactory;
+use aws_baseline_operator::aws::ErrorCategory;
 use aws_baseline_operator::engine::monitoring::{cleanup, run, MonitoringInput, MonitoringReport};
 use aws_sdk_ecs::types::{ClusterField, ClusterSetting, ClusterSettingName};
+use aws_smithy_mocks::{mock, mock_client, RuleMode};
 use serde_json::json;
-use std::collections::BTreeMap;
 use std::time::Duration;
 use support::Moto;
 
-static NO_LABELS: BTreeMap<String, String> = BTreeMap::new();
 const REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];
 
 fn account() -> AwsAccountSpec {
@@ -30,14 +33,6 @@ fn account() -> AwsAccountSpec {
         selector: None,
     });
     a
-}
-
-fn owner() -> Owner {
-    Owner {
-        kind: "MonitoringPolicy".into(),
-        name: "platform/containers".into(),
-        uid: "uid-containers".into(),
-    }
 }
 
 async fn pass(
@@ -59,7 +54,7 @@ fn input<'a>(
     MonitoringInput {
         spec,
         account,
-        owner: owner(),
+        owner: support::objects::owner("MonitoringPolicy", "platform/containers", "uid-containers"),
         namespace: "platform",
         name: "containers",
         namespace_labels: &NO_LABELS,
@@ -100,24 +95,6 @@ fn ecs_states(r: &MonitoringReport) -> Vec<(String, ComponentState)> {
         .map(|o| (o.region.clone(), o.state))
         .collect();
     v.sort_by(|a, b| a.0.cmp(&b.0));
-    v
-}
-
-fn no_errors(r: &MonitoringReport) {
-    assert!(
-        r.pass.error_category().is_none(),
-        "{:#?}",
-        r.pass
-            .outcomes
-            .iter()
-            .filter(|o| o.error.is_some())
-            .collect::<Vec<_>>()
-    );
-}
-
-fn writes(stats: &CallStats) -> Vec<String> {
-    let mut v = stats.write_operations();
-    v.sort();
     v
 }
 
@@ -212,7 +189,7 @@ async fn ecs_container_insights_converge_then_drift_is_reported_and_corrected() 
         ]
     );
     assert_eq!(stats.count("DescribeClusters"), 2, "one read per region");
-    assert_eq!(writes(&stats), ["ECS:UpdateCluster"]);
+    assert_eq!(sorted_writes(&stats), ["ECS:UpdateCluster"]);
     assert_eq!(stats.count("UpdateCluster"), 2);
     for region in REGIONS {
         assert_eq!(
@@ -285,7 +262,7 @@ async fn ecs_container_insights_converge_then_drift_is_reported_and_corrected() 
     no_errors(&corrected);
     assert_eq!(drift(&corrected).len(), 1);
     assert_eq!(drift(&corrected)[0].4, DriftAction::Corrected);
-    assert_eq!(writes(&stats), ["ECS:UpdateCluster"]);
+    assert_eq!(sorted_writes(&stats), ["ECS:UpdateCluster"]);
     assert_eq!(stats.count("UpdateCluster"), 1);
     assert_eq!(
         setting(&moto, "us-east-1", "web").await.as_deref(),
@@ -363,9 +340,9 @@ async fn deleting_the_policy_leaves_the_ecs_setting_as_it_is() {
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     assert_eq!(stats.count("UpdateCluster"), 0);
     assert!(
-        !writes(&stats).iter().any(|w| w.starts_with("ECS:")),
+        !sorted_writes(&stats).iter().any(|w| w.starts_with("ECS:")),
         "{:?}",
-        writes(&stats)
+        sorted_writes(&stats)
     );
     for region in REGIONS {
         assert_eq!(
@@ -384,5 +361,260 @@ async fn deleting_the_policy_leaves_the_ecs_setting_as_it_is() {
     assert_eq!(
         setting(&moto, "us-east-1", "web").await.as_deref(),
         Some("enhanced")
+    );
+}
+
+const CW_ROLE: &str = "arn:aws:iam::123456789012:role/cloudwatch-agent";
+
+const ASSOCIATION: &str =
+    "arn:aws:eks:us-east-1:123456789012:podidentityassociation/prod/a-abcdefghijklmnop1";
+
+/// DescribeAddon: settings, tags and association ARNs; a missing add-on is `None`. The association's role is
+/// found by the last path segment of its ARN; the newest compatible version is the first one listed.
+#[tokio::test]
+async fn eks_addon_is_observed_with_tags_version_and_pod_identity() {
+    use aws_baseline_operator::aws::eks;
+    use aws_sdk_eks::operation::describe_addon::DescribeAddonOutput;
+    use aws_sdk_eks::operation::describe_addon_versions::DescribeAddonVersionsOutput;
+    use aws_sdk_eks::operation::describe_cluster::DescribeClusterOutput;
+    use aws_sdk_eks::operation::describe_pod_identity_association::DescribePodIdentityAssociationOutput;
+    use aws_sdk_eks::types::{
+        Addon, AddonInfo, AddonStatus, AddonVersionInfo, Cluster, PodIdentityAssociation,
+    };
+    use aws_sdk_eks::Client as Eks;
+
+    let present = mock!(Eks::describe_addon)
+        .match_requests(|r| r.cluster_name() == Some("prod") && r.addon_name() == Some(eks::ADDON))
+        .then_output(|| {
+            DescribeAddonOutput::builder()
+                .addon(
+                    Addon::builder()
+                        .addon_name(eks::ADDON)
+                        .cluster_name("prod")
+                        .addon_version("v2.1.0-eksbuild.1")
+                        .status(AddonStatus::Active)
+                        .configuration_values("containerLogs:\n  enabled: true\n")
+                        .pod_identity_associations(ASSOCIATION)
+                        .tags("awsbaseline.io/owner-uid", "uid-1")
+                        .build(),
+                )
+                .build()
+        });
+    let absent = mock!(Eks::describe_addon)
+        .match_requests(|r| r.cluster_name() == Some("dev"))
+        .then_http_response(|| {
+            json_error(
+                404,
+                "ResourceNotFoundException",
+                "No addon: amazon-cloudwatch-observability found in cluster: dev",
+            )
+        });
+    let cluster = mock!(Eks::describe_cluster)
+        .match_requests(|r| r.name() == Some("prod"))
+        .then_output(|| {
+            DescribeClusterOutput::builder()
+                .cluster(Cluster::builder().name("prod").version("1.31").build())
+                .build()
+        });
+    let versions = mock!(Eks::describe_addon_versions)
+        .match_requests(|r| {
+            r.addon_name() == Some(eks::ADDON) && r.kubernetes_version() == Some("1.31")
+        })
+        .then_output(|| {
+            DescribeAddonVersionsOutput::builder()
+                .addons(
+                    AddonInfo::builder()
+                        .addon_name(eks::ADDON)
+                        .addon_versions(
+                            AddonVersionInfo::builder()
+                                .addon_version("v4.1.0-eksbuild.1")
+                                .build(),
+                        )
+                        .addon_versions(
+                            AddonVersionInfo::builder()
+                                .addon_version("v4.0.0-eksbuild.1")
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build()
+        });
+    let association = mock!(Eks::describe_pod_identity_association)
+        .match_requests(|r| {
+            r.cluster_name() == Some("prod") && r.association_id() == Some("a-abcdefghijklmnop1")
+        })
+        .then_output(|| {
+            DescribePodIdentityAssociationOutput::builder()
+                .association(
+                    PodIdentityAssociation::builder()
+                        .cluster_name("prod")
+                        .namespace("amazon-cloudwatch")
+                        .service_account(eks::AGENT_SERVICE_ACCOUNT)
+                        .role_arn(CW_ROLE)
+                        .association_arn(ASSOCIATION)
+                        .build(),
+                )
+                .build()
+        });
+    let client = mock_client!(
+        aws_sdk_eks,
+        RuleMode::MatchAny,
+        [&present, &absent, &cluster, &versions, &association]
+    );
+
+    let a = eks::addon(&client, "prod").await.unwrap().unwrap();
+    assert_eq!(a.version.as_deref(), Some("v2.1.0-eksbuild.1"));
+    assert_eq!(a.status.as_deref(), Some("ACTIVE"));
+    assert!(!a.in_progress());
+    assert_eq!(
+        a.tags,
+        [("awsbaseline.io/owner-uid".to_string(), "uid-1".to_string())]
+    );
+    assert_eq!(a.pod_identity_associations, [ASSOCIATION]);
+    assert_eq!(
+        a.configuration_values.as_deref(),
+        Some("containerLogs:\n  enabled: true\n")
+    );
+    assert_eq!(eks::addon(&client, "dev").await.unwrap(), None);
+    assert_eq!(
+        eks::kubernetes_version(&client, "prod").await.unwrap(),
+        "1.31"
+    );
+    assert_eq!(
+        eks::latest_version(&client, "1.31")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("v4.1.0-eksbuild.1")
+    );
+    assert_eq!(
+        eks::pod_identity_association(&client, "prod", ASSOCIATION)
+            .await
+            .unwrap(),
+        Some((eks::AGENT_SERVICE_ACCOUNT.to_string(), CW_ROLE.to_string()))
+    );
+    assert_eq!(
+        (
+            present.num_calls(),
+            absent.num_calls(),
+            cluster.num_calls(),
+            versions.num_calls(),
+            association.num_calls()
+        ),
+        (1, 1, 1, 1, 1)
+    );
+}
+
+/// CreateAddon carries the owner tags, resolveConflicts OVERWRITE, the configuration as a JSON string and the
+/// pod identity association of `cloudwatch-agent`; UpdateAddon the same settings without tags; DeleteAddon of
+/// a missing add-on is done.
+#[tokio::test]
+async fn eks_addon_is_created_updated_and_deleted_with_the_documented_request_shape() {
+    use aws_baseline_operator::aws::eks::{self, AddonRequest};
+    use aws_sdk_eks::operation::create_addon::CreateAddonOutput;
+    use aws_sdk_eks::operation::delete_addon::DeleteAddonOutput;
+    use aws_sdk_eks::operation::update_addon::UpdateAddonOutput;
+    use aws_sdk_eks::types::ResolveConflicts;
+    use aws_sdk_eks::Client as Eks;
+
+    let config = serde_json::json!({"containerLogs": {"enabled": true}});
+    let expected = config.clone();
+    let create = mock!(Eks::create_addon)
+        .match_requests(move |r| {
+            let sent: Option<serde_json::Value> = r
+                .configuration_values()
+                .and_then(|c| serde_json::from_str(c).ok());
+            r.cluster_name() == Some("prod")
+                && r.addon_name() == Some(eks::ADDON)
+                && r.addon_version() == Some("v4.1.0-eksbuild.1")
+                && r.resolve_conflicts() == Some(&ResolveConflicts::Overwrite)
+                && r.tags().and_then(|t| t.get("awsbaseline.io/owner-uid"))
+                    == Some(&"uid-1".to_string())
+                && sent.as_ref() == Some(&expected)
+                && r.pod_identity_associations().len() == 1
+                && r.pod_identity_associations()[0].service_account() == "cloudwatch-agent"
+                && r.pod_identity_associations()[0].role_arn() == CW_ROLE
+                && r.service_account_role_arn().is_none()
+        })
+        .then_output(|| CreateAddonOutput::builder().build());
+    let update = mock!(Eks::update_addon)
+        .match_requests(|r| {
+            r.cluster_name() == Some("prod")
+                && r.addon_name() == Some(eks::ADDON)
+                && r.resolve_conflicts() == Some(&ResolveConflicts::Overwrite)
+                && r.service_account_role_arn() == Some("arn:aws:iam::123456789012:role/irsa")
+                && r.pod_identity_associations().is_empty()
+                && r.configuration_values().is_none()
+        })
+        .then_output(|| UpdateAddonOutput::builder().build());
+    let delete = mock!(Eks::delete_addon)
+        .match_requests(|r| r.cluster_name() == Some("prod") && r.addon_name() == Some(eks::ADDON))
+        .then_output(|| DeleteAddonOutput::builder().build());
+    let delete_missing = mock!(Eks::delete_addon)
+        .match_requests(|r| r.cluster_name() == Some("dev"))
+        .then_http_response(|| json_error(404, "ResourceNotFoundException", "No addon"));
+    let client = mock_client!(
+        aws_sdk_eks,
+        RuleMode::MatchAny,
+        [&create, &update, &delete, &delete_missing]
+    );
+
+    let req = AddonRequest {
+        cluster: "prod".into(),
+        version: Some("v4.1.0-eksbuild.1".into()),
+        configuration_values: Some(config.to_string()),
+        service_account_role_arn: None,
+        pod_identity_role_arn: Some(CW_ROLE.into()),
+    };
+    eks::create_addon(
+        &client,
+        &req,
+        &[("awsbaseline.io/owner-uid".to_string(), "uid-1".to_string())],
+    )
+    .await
+    .unwrap();
+    let irsa = AddonRequest {
+        cluster: "prod".into(),
+        version: Some("v4.1.0-eksbuild.1".into()),
+        configuration_values: None,
+        service_account_role_arn: Some("arn:aws:iam::123456789012:role/irsa".into()),
+        pod_identity_role_arn: None,
+    };
+    eks::update_addon(&client, &irsa).await.unwrap();
+    eks::delete_addon(&client, "prod").await.unwrap();
+    eks::delete_addon(&client, "dev").await.unwrap();
+    assert_eq!(
+        (
+            create.num_calls(),
+            update.num_calls(),
+            delete.num_calls(),
+            delete_missing.num_calls()
+        ),
+        (1, 1, 1, 1)
+    );
+}
+
+/// A refused add-on write names the operation and is classified.
+#[tokio::test]
+async fn eks_addon_write_errors_are_classified() {
+    use aws_baseline_operator::aws::eks::{self, AddonRequest};
+    use aws_sdk_eks::Client as Eks;
+
+    let denied = mock!(Eks::update_addon)
+        .then_http_response(|| json_error(403, "AccessDeniedException", "not authorized"));
+    let client = mock_client!(aws_sdk_eks, RuleMode::MatchAny, [&denied]);
+    let err = eks::update_addon(
+        &client,
+        &AddonRequest {
+            cluster: "prod".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.category, ErrorCategory::AccessDenied);
+    assert!(
+        err.to_string().starts_with("eks:UpdateAddon failed"),
+        "{err}"
     );
 }

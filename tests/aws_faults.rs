@@ -4,10 +4,13 @@
 //! credentials stop the pass before anything is written.
 
 use crate::support::faults::{query_error, rpc_v2_cbor_error, FaultProxy};
+use crate::support::mocks::ec2_error;
+use crate::support::objects::NO_LABELS;
 use crate::support::{self, Moto};
 use aws_baseline_operator::api::aws_account::AwsAccountSpec;
-use aws_baseline_operator::api::common::{DriftPolicy, Owner};
+use aws_baseline_operator::api::common::DriftPolicy;
 use aws_baseline_operator::api::MonitoringPolicySpec;
+use aws_baseline_operator::aws::{ec2, ErrorCategory};
 use aws_baseline_operator::aws::{AwsFactory, CallStats};
 use aws_baseline_operator::engine::monitoring::{run, MonitoringInput, MonitoringReport};
 use aws_baseline_operator::engine::status::{monitoring_status, monitoring_status_changed};
@@ -17,12 +20,11 @@ use aws_config::{BehaviorVersion, Region};
 use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{future, ProvideCredentials, SharedCredentialsProvider};
 use aws_credential_types::Credentials;
+use aws_sdk_ec2::Client as Ec2;
+use aws_smithy_mocks::{mock, mock_client, RuleMode};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use serde_json::json;
-use std::collections::BTreeMap;
 use std::time::Duration;
-
-static NO_LABELS: BTreeMap<String, String> = BTreeMap::new();
 
 fn spec() -> MonitoringPolicySpec {
     serde_json::from_value(json!({
@@ -46,11 +48,7 @@ async fn pass(
         &MonitoringInput {
             spec,
             account,
-            owner: Owner {
-                kind: "MonitoringPolicy".into(),
-                name: "faults/policy".into(),
-                uid: "uid-faults".into(),
-            },
+            owner: support::objects::owner("MonitoringPolicy", "faults/policy", "uid-faults"),
             namespace: "faults",
             name: "policy",
             namespace_labels: &NO_LABELS,
@@ -318,4 +316,69 @@ async fn a_lasting_outage_gives_a_short_stable_message() {
         "a pass against a stalled DescribeAlarms ended after {:.1} s",
         started.elapsed().as_secs_f64()
     );
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Error classification inside one SDK call, on aws-smithy-mocks (EC2 query protocol errors).
+
+#[tokio::test]
+async fn access_denied_names_the_operation() {
+    let denied = mock!(Ec2::modify_ebs_default_kms_key_id).then_http_response(|| {
+        ec2_error(
+            403,
+            "UnauthorizedOperation",
+            "You are not authorized to perform this operation.",
+        )
+    });
+    let client = mock_client!(aws_sdk_ec2, RuleMode::MatchAny, &[&denied]);
+    let err = ec2::set_default_kms_key(&client, "alias/x")
+        .await
+        .unwrap_err();
+    assert_eq!(err.category, ErrorCategory::AccessDenied);
+    assert_eq!(err.code.as_deref(), Some("UnauthorizedOperation"));
+    assert!(
+        err.to_string()
+            .starts_with("ec2:ModifyEbsDefaultKmsKeyId failed (AccessDenied"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn throttling_is_retried_inside_the_call() {
+    let throttled_then_ok = mock!(Ec2::get_ebs_encryption_by_default)
+        .sequence()
+        .http_response(|| ec2_error(503, "RequestLimitExceeded", "Request limit exceeded."))
+        .times(2)
+        .output(|| aws_sdk_ec2::operation::get_ebs_encryption_by_default::GetEbsEncryptionByDefaultOutput::builder().ebs_encryption_by_default(true).build())
+        .build();
+    let client = mock_client!(
+        aws_sdk_ec2,
+        RuleMode::Sequential,
+        &[&throttled_then_ok],
+        |c| c.retry_config(
+            aws_sdk_ec2::config::retry::RetryConfig::standard()
+                .with_max_attempts(4)
+                .with_initial_backoff(std::time::Duration::from_millis(1))
+        )
+    );
+    assert!(ec2::encryption_by_default(&client).await.unwrap());
+    assert_eq!(throttled_then_ok.num_calls(), 3);
+}
+
+#[tokio::test]
+async fn persistent_throttling_is_classified_retryable() {
+    let throttled = mock!(Ec2::get_ebs_encryption_by_default)
+        .sequence()
+        .http_response(|| ec2_error(503, "RequestLimitExceeded", "Request limit exceeded."))
+        .repeatedly()
+        .build();
+    let client = mock_client!(aws_sdk_ec2, RuleMode::Sequential, &[&throttled], |c| c
+        .retry_config(
+            aws_sdk_ec2::config::retry::RetryConfig::standard()
+                .with_max_attempts(2)
+                .with_initial_backoff(std::time::Duration::from_millis(1))
+        ));
+    let err = ec2::encryption_by_default(&client).await.unwrap_err();
+    assert_eq!(err.category, ErrorCategory::Throttled);
+    assert!(err.category.is_retryable());
 }

@@ -3,11 +3,10 @@
 //! zero writes in sync, Report never writes, out-of-band drift with control IDs, exactly the needed writes under
 //! Correct, adoption, and deletion by ownership.
 
-use crate::baseline_sections_moto::{
+use crate::account_baseline::{
     self as sections, baseline, components, delete, fields, pass, sorted_writes,
 };
 use crate::support;
-
 use aws_baseline_operator::api::account_baseline::AccountBaselineSpec;
 use aws_baseline_operator::api::common::{ComponentState, DriftAction, DriftPolicy, Ownership};
 use aws_baseline_operator::engine::status::baseline_status;

@@ -3,12 +3,11 @@
 //! field by field under Report with no write, exactly the needed writes under Correct, adoption, and deletion of
 //! budgets only when their tags prove this baseline created them.
 
-use crate::baseline_sections_moto::{baseline, components, delete, pass};
+use crate::account_baseline::{baseline, components, delete, pass};
 use crate::support;
-
+use crate::support::calls::sorted_writes;
 use aws_baseline_operator::api::account_baseline::AccountBaselineSpec;
 use aws_baseline_operator::api::common::{ComponentState, DriftAction, DriftPolicy, Ownership};
-use aws_baseline_operator::aws::CallStats;
 use aws_baseline_operator::engine::status::baseline_status;
 use aws_baseline_operator::engine::{ComponentOutcome, PassReport};
 use aws_sdk_budgets::types::{
@@ -20,6 +19,7 @@ use serde_json::{json, Value};
 use support::{Moto, ACCOUNT};
 
 const TOPIC: &str = "arn:aws:sns:us-east-1:123456789012:budget-alerts";
+
 const ACTUAL_80: &str = "ACTUAL-GREATER_THAN-80-PERCENTAGE";
 
 fn spec() -> AccountBaselineSpec {
@@ -60,12 +60,6 @@ fn drift(r: &PassReport) -> Vec<(String, Value, Value)> {
         .iter()
         .map(|d| (d.field.clone(), d.desired.clone(), d.actual.clone()))
         .collect()
-}
-
-fn sorted_writes(stats: &CallStats) -> Vec<String> {
-    let mut w = stats.write_operations();
-    w.sort();
-    w
 }
 
 async fn client(moto: &Moto) -> aws_sdk_budgets::Client {

@@ -1,7 +1,9 @@
-//! AccountBaseline sections, and failure modes, that moto cannot serve, tested with aws-smithy-mocks and AWS's
-//! documented response shapes (the real SDK still serialises the requests): IAM Access Analyzer (moto has none),
-//! AWS Config's DAILY recording mode (moto drops `recordingMode`), Inspector2 per-account failures.
+//! IAM Access Analyzer (moto has none) through aws-smithy-mocks with AWS's documented response shapes (the real SDK
+//! still serialises the requests): analyzers created and tagged with inline archive rules, drift reported then
+//! corrected with exactly the needed writes, adoption, classified errors, cleanup by ownership.
 
+use crate::support::calls::sorted_writes;
+use crate::support::objects::prod_baseline;
 use aws_baseline_operator::api::account_baseline::AccessAnalyzerSpec;
 use aws_baseline_operator::api::common::{ComponentState, DriftAction, Owner, Ownership};
 use aws_baseline_operator::aws::{CallStats, ErrorCategory};
@@ -31,14 +33,6 @@ use serde_json::json;
 
 const REGION: &str = "us-east-1";
 
-fn owner() -> Owner {
-    Owner {
-        kind: "AccountBaseline".into(),
-        name: "prod".into(),
-        uid: "prod-uid".into(),
-    }
-}
-
 fn spec() -> AccessAnalyzerSpec {
     serde_json::from_value(json!({"analyzers": [
         {"name": "external", "type": "ACCOUNT", "archiveRules": [
@@ -51,7 +45,7 @@ fn spec() -> AccessAnalyzerSpec {
 }
 
 fn target(may_write: bool) -> (Owner, bool) {
-    (owner(), may_write)
+    (prod_baseline(), may_write)
 }
 
 async fn run(client: &Analyzer, may_write: bool) -> ComponentOutcome {
@@ -83,7 +77,7 @@ fn summary(name: &str, t: Type, age: Option<i32>, ours: bool) -> AnalyzerSummary
         ));
     }
     if ours {
-        for (k, v) in owner().tags() {
+        for (k, v) in prod_baseline().tags() {
             b = b.tags(k, v);
         }
     }
@@ -146,12 +140,6 @@ fn writes() -> Vec<Rule> {
 fn client(rules: &[&Rule], stats: &CallStats) -> Analyzer {
     mock_client!(aws_sdk_accessanalyzer, RuleMode::MatchAny, rules, |c| c
         .interceptor(stats.interceptor()))
-}
-
-fn sorted_writes(stats: &CallStats) -> Vec<String> {
-    let mut w = stats.write_operations();
-    w.sort();
-    w
 }
 
 #[tokio::test]
@@ -483,318 +471,8 @@ async fn access_analyzer_cleanup_deletes_only_what_this_baseline_created() {
         .match_requests(|r| r.analyzer_name() == Some("unused"))
         .then_output(|| DeleteAnalyzerOutput::builder().build());
     let c = client(&[&l, &delete_ours], &stats);
-    let r = cleanup_with(&c, &owner(), REGION).await;
+    let r = cleanup_with(&c, &prod_baseline(), REGION).await;
     let actions: Vec<String> = r.into_iter().map(|a| a.unwrap().unwrap()).collect();
     assert_eq!(actions, vec!["deleted Access Analyzer unused in us-east-1"]);
     assert_eq!(sorted_writes(&stats), vec!["AccessAnalyzer:DeleteAnalyzer"]);
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// AWS Config: the DAILY recording mode (moto ignores `recordingMode`, so only AWS's shape can show it).
-
-#[tokio::test]
-async fn config_daily_recording_mode_is_read_and_written() {
-    use aws_baseline_operator::aws::config::{observe_recorder, put_recorder, RecorderConfig};
-    use aws_sdk_config::operation::describe_configuration_recorder_status::DescribeConfigurationRecorderStatusOutput;
-    use aws_sdk_config::operation::describe_configuration_recorders::DescribeConfigurationRecordersOutput;
-    use aws_sdk_config::operation::put_configuration_recorder::PutConfigurationRecorderOutput;
-    use aws_sdk_config::types::{
-        ConfigurationRecorder, ConfigurationRecorderStatus, RecordingFrequency, RecordingGroup,
-        RecordingMode, RecordingModeOverride, ResourceType,
-    };
-    use aws_sdk_config::Client as Config;
-
-    let describe = mock!(Config::describe_configuration_recorders).then_output(|| {
-        DescribeConfigurationRecordersOutput::builder()
-            .configuration_recorders(
-                ConfigurationRecorder::builder()
-                    .name("default")
-                    .role_arn("arn:aws:iam::123456789012:role/config")
-                    .recording_group(RecordingGroup::builder().all_supported(true).build())
-                    .recording_mode(
-                        RecordingMode::builder()
-                            .recording_frequency(RecordingFrequency::Daily)
-                            .recording_mode_overrides(
-                                RecordingModeOverride::builder()
-                                    .resource_types(ResourceType::Instance)
-                                    .recording_frequency(RecordingFrequency::Continuous)
-                                    .build()
-                                    .unwrap(),
-                            )
-                            .build()
-                            .unwrap(),
-                    )
-                    .build(),
-            )
-            // A service-linked recorder (another service's) is never the account's recorder.
-            .configuration_recorders(
-                ConfigurationRecorder::builder()
-                    .name("AWSConfigurationRecorderForSecurityHub")
-                    .service_principal("securityhub.amazonaws.com")
-                    .build(),
-            )
-            .build()
-    });
-    let status = mock!(Config::describe_configuration_recorder_status)
-        .match_requests(|r| r.configuration_recorder_names() == ["default"])
-        .then_output(|| {
-            DescribeConfigurationRecorderStatusOutput::builder()
-                .configuration_recorders_status(
-                    ConfigurationRecorderStatus::builder()
-                        .name("default")
-                        .recording(true)
-                        .build(),
-                )
-                .build()
-        });
-    let put = mock!(Config::put_configuration_recorder)
-        .match_requests(|r| {
-            let rec = r.configuration_recorder().unwrap();
-            rec.name() == Some("default")
-                && rec.recording_mode().map(|m| m.recording_frequency())
-                    == Some(&RecordingFrequency::Continuous)
-                && rec
-                    .recording_mode()
-                    .is_some_and(|m| m.recording_mode_overrides().is_empty())
-                && rec
-                    .recording_group()
-                    .is_some_and(|g| g.all_supported() && g.include_global_resource_types())
-        })
-        .then_output(|| PutConfigurationRecorderOutput::builder().build());
-    let c = mock_client!(
-        aws_sdk_config,
-        RuleMode::MatchAny,
-        &[&describe, &status, &put]
-    );
-    let r = observe_recorder(&c).await.unwrap().unwrap();
-    assert_eq!(
-        (
-            r.name.as_str(),
-            r.recording_frequency.as_str(),
-            r.recording_mode_overrides,
-            r.recording
-        ),
-        ("default", "DAILY", 1, true)
-    );
-    put_recorder(
-        &c,
-        &RecorderConfig {
-            name: "default".into(),
-            role_arn: "arn:aws:iam::123456789012:role/config".into(),
-            include_global_resource_types: true,
-            excluded_resource_types: vec![],
-            recording_frequency: "CONTINUOUS".into(),
-        },
-    )
-    .await
-    .unwrap();
-    assert_eq!(put.num_calls(), 1);
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Inspector2: per-account failures come back in `failedAccounts` of a 200 reply (moto never returns any).
-
-#[tokio::test]
-async fn inspector_failed_accounts_are_classified() {
-    use aws_baseline_operator::aws::inspector2;
-    use aws_sdk_inspector2::operation::batch_get_account_status::BatchGetAccountStatusOutput;
-    use aws_sdk_inspector2::operation::enable::EnableOutput;
-    use aws_sdk_inspector2::types::{ErrorCode, FailedAccount};
-    use aws_sdk_inspector2::Client as Inspector;
-
-    let status = mock!(Inspector::batch_get_account_status).then_output(|| {
-        BatchGetAccountStatusOutput::builder()
-            .set_accounts(Some(vec![]))
-            .failed_accounts(
-                FailedAccount::builder()
-                    .account_id("123456789012")
-                    .error_code(ErrorCode::AccessDenied)
-                    .error_message("not authorized")
-                    .build()
-                    .unwrap(),
-            )
-            .build()
-            .unwrap()
-    });
-    let enable = mock!(Inspector::enable).then_output(|| {
-        EnableOutput::builder()
-            .set_accounts(Some(vec![]))
-            .failed_accounts(
-                FailedAccount::builder()
-                    .account_id("123456789012")
-                    .error_code(ErrorCode::EnableInProgress)
-                    .error_message("enable in progress")
-                    .build()
-                    .unwrap(),
-            )
-            .build()
-            .unwrap()
-    });
-    let c = mock_client!(aws_sdk_inspector2, RuleMode::MatchAny, &[&status, &enable]);
-    let err = inspector2::status(&c, "123456789012").await.unwrap_err();
-    assert_eq!(
-        (err.category, err.code.as_deref()),
-        (ErrorCategory::AccessDenied, Some("ACCESS_DENIED"))
-    );
-    let err = inspector2::enable(&c, "123456789012", &["EC2".into()])
-        .await
-        .unwrap_err();
-    assert_eq!(err.category, ErrorCategory::Transient);
-    assert!(err.category.is_retryable());
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// AWS Config remediation (moto lacks Describe/PutRemediationConfigurations).
-
-#[tokio::test]
-async fn config_remediation_is_read_and_put_in_one_request() {
-    use aws_baseline_operator::aws::config::{put_remediations, remediations, Remediation};
-    use aws_sdk_config::operation::describe_remediation_configurations::DescribeRemediationConfigurationsOutput;
-    use aws_sdk_config::operation::put_remediation_configurations::PutRemediationConfigurationsOutput;
-    use aws_sdk_config::types::{
-        FailedRemediationBatch, RemediationConfiguration, RemediationParameterValue,
-        RemediationTargetType, ResourceValue, ResourceValueType, StaticValue,
-    };
-    use aws_sdk_config::Client as Config;
-    use std::collections::BTreeMap;
-
-    let role = "arn:aws:iam::123456789012:role/remediation";
-    let describe = mock!(Config::describe_remediation_configurations)
-        .match_requests(|r| r.config_rule_names() == ["prod-cloudtrail-enabled"])
-        .then_output(move || {
-            DescribeRemediationConfigurationsOutput::builder()
-                .remediation_configurations(
-                    RemediationConfiguration::builder()
-                        .config_rule_name("prod-cloudtrail-enabled")
-                        .target_type(RemediationTargetType::SsmDocument)
-                        .target_id("AWS-ConfigureCloudTrailLogging")
-                        .automatic(true)
-                        .maximum_automatic_attempts(5)
-                        .retry_attempt_seconds(60)
-                        .parameters(
-                            "TrailName",
-                            RemediationParameterValue::builder()
-                                .resource_value(
-                                    ResourceValue::builder()
-                                        .value(ResourceValueType::ResourceId)
-                                        .build()
-                                        .unwrap(),
-                                )
-                                .build(),
-                        )
-                        .parameters(
-                            "AutomationAssumeRole",
-                            RemediationParameterValue::builder()
-                                .static_value(StaticValue::builder().values(role).build().unwrap())
-                                .build(),
-                        )
-                        .build()
-                        .unwrap(),
-                )
-                .build()
-        });
-    let put = mock!(Config::put_remediation_configurations)
-        .match_requests(move |r| {
-            let items = r.remediation_configurations();
-            items.len() == 2
-                && items
-                    .iter()
-                    .all(|i| i.target_type() == &RemediationTargetType::SsmDocument)
-                && items.iter().any(|i| {
-                    i.config_rule_name() == "prod-cloudtrail-enabled"
-                        && i.parameters().is_some_and(|p| {
-                            p["TrailName"].resource_value().map(|v| v.value())
-                                == Some(&ResourceValueType::ResourceId)
-                                && p["AutomationAssumeRole"]
-                                    .static_value()
-                                    .map(|v| v.values().to_vec())
-                                    == Some(vec![role.to_string()])
-                        })
-                        && i.maximum_automatic_attempts() == Some(3)
-                })
-        })
-        .then_output(|| PutRemediationConfigurationsOutput::builder().build());
-    let c = mock_client!(aws_sdk_config, RuleMode::MatchAny, &[&describe, &put]);
-    let got = remediations(&c, &["prod-cloudtrail-enabled".to_string()])
-        .await
-        .unwrap();
-    let want = Remediation {
-        rule: "prod-cloudtrail-enabled".into(),
-        document_name: "AWS-ConfigureCloudTrailLogging".into(),
-        document_version: None,
-        automatic: true,
-        maximum_automatic_attempts: Some(5),
-        retry_attempt_seconds: Some(60),
-        resource_id_parameter: Some("TrailName".into()),
-        parameters: BTreeMap::from([("AutomationAssumeRole".to_string(), vec![role.to_string()])]),
-    };
-    assert_eq!(
-        got,
-        BTreeMap::from([("prod-cloudtrail-enabled".to_string(), want.clone())])
-    );
-    let mut changed = want.clone();
-    changed.maximum_automatic_attempts = Some(3);
-    let other = Remediation {
-        rule: "prod-root-keys".into(),
-        document_name: "AWSConfigRemediation-DeleteRootAccessKeys".into(),
-        automatic: false,
-        ..Default::default()
-    };
-    put_remediations(&c, &[changed, other.clone()])
-        .await
-        .unwrap();
-    assert_eq!(put.num_calls(), 1);
-
-    // A failed batch in a 200 reply is an error naming the rule.
-    let failing = mock!(Config::put_remediation_configurations).then_output(|| {
-        PutRemediationConfigurationsOutput::builder()
-            .failed_batches(
-                FailedRemediationBatch::builder()
-                    .failure_message("Document AWSConfigRemediation-DeleteRootAccessKeys not found")
-                    .failed_items(
-                        RemediationConfiguration::builder()
-                            .config_rule_name("prod-root-keys")
-                            .target_type(RemediationTargetType::SsmDocument)
-                            .target_id("AWSConfigRemediation-DeleteRootAccessKeys")
-                            .build()
-                            .unwrap(),
-                    )
-                    .build(),
-            )
-            .build()
-    });
-    let c = mock_client!(aws_sdk_config, RuleMode::MatchAny, &[&failing]);
-    let err = put_remediations(&c, &[other]).await.unwrap_err();
-    assert_eq!(err.category, ErrorCategory::InvalidInput);
-    assert!(err.message.contains("prod-root-keys"), "{err}");
-}
-
-/// AWS refuses to delete a rule that has a remediation (`ResourceInUseException`): the remediation goes first.
-#[tokio::test]
-async fn a_config_rule_with_a_remediation_is_deleted_after_its_remediation() {
-    use aws_baseline_operator::aws::config::delete_rule;
-    use aws_sdk_config::operation::delete_config_rule::DeleteConfigRuleOutput;
-    use aws_sdk_config::operation::delete_remediation_configuration::DeleteRemediationConfigurationOutput;
-    use aws_sdk_config::Client as Config;
-
-    let in_use = || {
-        HttpResponse::new(
-            StatusCode::try_from(400).unwrap(),
-            SdkBody::from(
-                r#"{"__type":"ResourceInUseException","message":"A remediation action is associated with the rule"}"#,
-            ),
-        )
-    };
-    let delete = mock!(Config::delete_config_rule)
-        .match_requests(|r| r.config_rule_name() == Some("prod-ct"))
-        .sequence()
-        .http_response(in_use)
-        .output(|| DeleteConfigRuleOutput::builder().build())
-        .build();
-    let remediation = mock!(Config::delete_remediation_configuration)
-        .match_requests(|r| r.config_rule_name() == Some("prod-ct"))
-        .then_output(|| DeleteRemediationConfigurationOutput::builder().build());
-    let c = mock_client!(aws_sdk_config, RuleMode::MatchAny, &[&delete, &remediation]);
-    delete_rule(&c, "prod-ct").await.unwrap();
-    assert_eq!((delete.num_calls(), remediation.num_calls()), (2, 1));
 }

@@ -1,35 +1,11 @@
 //! The cluster-less CLI end to end: the real binary, the examples, moto, drift injected with the SDK.
 
 use crate::support;
+use crate::support::cli::{against, cli, code, stdout};
 
 use std::path::Path;
 use std::process::{Command, Output};
 use support::Moto;
-
-fn cli(moto: &Moto, args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_aws-baseline-operator"));
-    against(moto, cmd.args(args)).output().unwrap()
-}
-
-/// `cmd` in the repository root with only PATH, moto's endpoint and dummy credentials in its environment.
-fn against<'a>(moto: &Moto, cmd: &'a mut Command) -> &'a mut Command {
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("AWS_ENDPOINT_URL", &moto.endpoint)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap_or(-1)
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).to_string()
-}
 
 #[tokio::test]
 async fn check_apply_drift_check_apply() {
