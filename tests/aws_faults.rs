@@ -5,6 +5,7 @@
 
 use crate::support::faults::{query_error, rpc_v2_cbor_error, FaultProxy};
 use crate::support::mocks::ec2_error;
+use crate::support::objects::condition;
 use crate::support::objects::NO_LABELS;
 use crate::support::{self, Moto};
 use aws_baseline_operator::api::aws_account::AwsAccountSpec;
@@ -183,12 +184,7 @@ async fn a_refused_assume_role_names_the_role_and_what_to_check() {
         !monitoring_status_changed(Some(&s1), &s2),
         "{s1:#?}\n{s2:#?}"
     );
-    let ready = s2
-        .common
-        .conditions
-        .iter()
-        .find(|c| c.type_ == "Ready")
-        .unwrap();
+    let ready = condition(&s2.common.conditions, "Ready");
     assert_eq!(
         (ready.status.as_str(), ready.reason.as_str()),
         ("False", "AssumeRoleDenied")

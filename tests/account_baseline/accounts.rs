@@ -5,6 +5,7 @@
 use super::foundation::spec;
 use super::t;
 use crate::support;
+use crate::support::objects::condition;
 use crate::support::objects::prod_baseline;
 use aws_baseline_operator::api::account_baseline::AccountBaselineSpec;
 use aws_baseline_operator::api::common::{ComponentState, DriftPolicy, Owner, Ownership};
@@ -39,11 +40,7 @@ async fn credentials_for_another_account_stop_everything() {
     assert_eq!(stats.count("GetCallerIdentity"), 1);
     assert_eq!(stats.reads(), 1, "{:?}", stats.snapshot());
     let status = baseline_status(None, &r, Some(1), &t("2026-01-01T00:00:00Z"));
-    let ready = status
-        .conditions
-        .iter()
-        .find(|c| c.type_ == "Ready")
-        .unwrap();
+    let ready = condition(&status.conditions, "Ready");
     assert_eq!(
         (ready.status.as_str(), ready.reason.as_str()),
         ("False", "AccountMismatch")

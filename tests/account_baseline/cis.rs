@@ -74,21 +74,7 @@ async fn a_cis_ready_account_converges_and_tampering_shows_in_check_with_control
         .unwrap();
     let us = aws_sdk_ec2::Client::new(&cis_account(&moto, "us-east-1").await);
     let vpc = vpc_ids(&us).await[0].clone();
-    let fl = us
-        .describe_flow_logs()
-        .filter(
-            aws_sdk_ec2::types::Filter::builder()
-                .name("resource-id")
-                .values(&vpc)
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap()
-        .flow_logs()[0]
-        .flow_log_id()
-        .unwrap()
-        .to_string();
+    let fl = flow_log_of(&us, &vpc).await;
     us.delete_flow_logs().flow_log_ids(fl).send().await.unwrap();
 
     let out = cli(&moto, &["check", "-f", file, "-o", "json"]);

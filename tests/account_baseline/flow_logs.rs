@@ -182,21 +182,7 @@ async fn flow_log_drift_is_reported_then_replaced_and_foreign_flow_logs_are_neve
     let prev = components(&r);
 
     // Out of band: our flow log is replaced by hand with one that logs only accepted traffic (tags kept).
-    let mine = us
-        .describe_flow_logs()
-        .filter(
-            aws_sdk_ec2::types::Filter::builder()
-                .name("resource-id")
-                .values(&selected)
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap()
-        .flow_logs()[0]
-        .flow_log_id()
-        .unwrap()
-        .to_string();
+    let mine = flow_log_of(&us, &selected).await;
     us.delete_flow_logs()
         .flow_log_ids(&mine)
         .send()

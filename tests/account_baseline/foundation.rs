@@ -5,6 +5,7 @@
 
 use super::t;
 use crate::support;
+use crate::support::objects::condition;
 use crate::support::objects::prod_baseline;
 use aws_baseline_operator::api::account_baseline::AccountBaselineSpec;
 use aws_baseline_operator::api::common::{
@@ -58,6 +59,18 @@ fn states(r: &PassReport) -> Vec<(String, String, ComponentState)> {
         .iter()
         .map(|o| (o.component.to_string(), o.region.clone(), o.state))
         .collect()
+}
+
+/// A GuardDuty detector enabled out of band, before the operator (its ID).
+async fn existing_detector(gd: &aws_sdk_guardduty::Client) -> String {
+    gd.create_detector()
+        .enable(true)
+        .send()
+        .await
+        .unwrap()
+        .detector_id()
+        .unwrap()
+        .to_string()
 }
 
 #[tokio::test]
@@ -354,15 +367,7 @@ async fn an_existing_detector_is_adopted_not_duplicated() {
     let moto = Moto::start();
     let (factory, stats) = moto.factory().await;
     let gd = aws_sdk_guardduty::Client::new(&moto.sdk_config("us-east-1").await);
-    let id = gd
-        .create_detector()
-        .enable(true)
-        .send()
-        .await
-        .unwrap()
-        .detector_id()
-        .unwrap()
-        .to_string();
+    let id = existing_detector(&gd).await;
     let s: AccountBaselineSpec = serde_json::from_value(json!({"accountRef": {"name": "a"}, "regions": ["us-east-1"], "guardDuty": {"findingPublishingFrequency": "ONE_HOUR"}})).unwrap();
     let r = pass(&factory, &s, &[]).await;
     let o = &r.outcomes[0];
@@ -444,7 +449,7 @@ async fn one_failing_region_does_not_block_the_others() {
 
     // Status shows each region on its own: Synced=False names the failing region, the other one is Created.
     let st = baseline_status(None, &report, Some(1), &t("2026-11-22T10:00:00Z"));
-    let synced = st.conditions.iter().find(|c| c.type_ == "Synced").unwrap();
+    let synced = condition(&st.conditions, "Synced");
     assert_eq!(synced.status, "False", "{synced:?}");
     assert!(synced.message.contains("xx-fake-1"), "{}", synced.message);
     let comps: Vec<(&str, &str, ComponentState)> = st
@@ -468,15 +473,7 @@ async fn deletion_follows_the_policy_and_proven_ownership() {
     let (factory, stats) = moto.factory().await;
     // An adopted detector in eu-west-1 (created before the operator).
     let eu = aws_sdk_guardduty::Client::new(&moto.sdk_config("eu-west-1").await);
-    let adopted = eu
-        .create_detector()
-        .enable(true)
-        .send()
-        .await
-        .unwrap()
-        .detector_id()
-        .unwrap()
-        .to_string();
+    let adopted = existing_detector(&eu).await;
 
     let mut s = spec("Correct");
     let created = pass(&factory, &s, &[]).await;

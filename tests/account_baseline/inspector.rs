@@ -235,17 +235,9 @@ async fn inspector_enabled_before_is_adopted_and_kept_on_deletion() {
     );
     let prev = components(&r);
 
-    // Retain: nothing is read or written.
-    s.deletion_policy = DeletionPolicy::Retain;
-    stats.reset();
-    delete(&factory, &s, &prev).await;
-    assert_eq!((stats.reads(), stats.writes()), (0, 0));
-
-    // Delete: the region the operator turned on is turned off again; the adopted one is kept.
-    s.deletion_policy = DeletionPolicy::Delete;
-    stats.reset();
-    let report = delete(&factory, &s, &prev).await;
-    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    // Retain: nothing is read or written. Delete: the region the operator turned on is turned off again; the
+    // adopted one is kept.
+    let report = retain_then_delete(&factory, &stats, &mut s, &prev).await;
     assert_eq!(stats.count("Disable"), 1, "{:?}", stats.snapshot());
     assert!(
         report

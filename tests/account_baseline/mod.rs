@@ -26,7 +26,7 @@ use aws_baseline_operator::api::account_baseline::AccountBaselineSpec;
 use aws_baseline_operator::api::common::{
     ComponentState, ComponentStatus, DeletionPolicy, DriftAction, DriftPolicy, Owner, Ownership,
 };
-use aws_baseline_operator::aws::AwsFactory;
+use aws_baseline_operator::aws::{AwsFactory, CallStats};
 use aws_baseline_operator::engine::baseline::{cleanup, run, BaselineInput};
 use aws_baseline_operator::engine::status::baseline_status;
 use aws_baseline_operator::engine::CleanupReport;
@@ -86,6 +86,25 @@ async fn delete(
     cleanup(factory, &input).await.unwrap()
 }
 
+/// Delete the baseline under both policies: `Retain` reads and writes nothing, then `Delete` runs without
+/// errors. `stats` holds only the `Delete` cleanup's calls when this returns.
+async fn retain_then_delete(
+    factory: &AwsFactory,
+    stats: &CallStats,
+    spec: &mut AccountBaselineSpec,
+    previous: &[ComponentStatus],
+) -> CleanupReport {
+    spec.deletion_policy = DeletionPolicy::Retain;
+    stats.reset();
+    delete(factory, spec, previous).await;
+    assert_eq!((stats.reads(), stats.writes()), (0, 0));
+    spec.deletion_policy = DeletionPolicy::Delete;
+    stats.reset();
+    let report = delete(factory, spec, previous).await;
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    report
+}
+
 fn components(r: &PassReport) -> Vec<ComponentStatus> {
     baseline_status(None, r, Some(1), &t("2026-01-01T00:00:00Z")).components
 }
@@ -134,4 +153,22 @@ async fn vpc_ids(c: &aws_sdk_ec2::Client) -> Vec<String> {
         .collect();
     v.sort();
     v
+}
+
+/// The ID of the (first) flow log on VPC `vpc`.
+async fn flow_log_of(c: &aws_sdk_ec2::Client, vpc: &str) -> String {
+    c.describe_flow_logs()
+        .filter(
+            aws_sdk_ec2::types::Filter::builder()
+                .name("resource-id")
+                .values(vpc)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .flow_logs()[0]
+        .flow_log_id()
+        .unwrap()
+        .to_string()
 }

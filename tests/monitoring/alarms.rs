@@ -70,19 +70,7 @@ async fn metric_math_anomaly_band_billing_alarm_and_dashboard_converge_drift_and
     assert!(dashboard_name.starts_with("awsbaseline-") && dashboard_name.ends_with("-checkout"));
 
     // In sync: nothing written.
-    stats.reset();
-    let steady = pass(
-        &factory,
-        &account,
-        &app,
-        &spec,
-        Some(&st),
-        DriftPolicy::Correct,
-    )
-    .await;
-    no_errors(&steady);
-    assert_eq!(drift_fields(&steady), Vec::<String>::new());
-    assert_eq!(stats.writes(), 0, "{:?}", stats.write_operations());
+    let steady = in_sync_pass(&factory, &stats, &account, &app, &spec, &st).await;
     let st = status(Some(&st), &steady);
 
     // Out of band: the dashboard is edited, the band alarm becomes a static threshold, a billing threshold rises.
@@ -141,18 +129,7 @@ async fn metric_math_anomaly_band_billing_alarm_and_dashboard_converge_drift_and
         ["PutDashboard", "PutMetricAlarm"]
     );
     let st = status(Some(&st), &fixed);
-    stats.reset();
-    let again = pass(
-        &factory,
-        &account,
-        &app,
-        &spec,
-        Some(&st),
-        DriftPolicy::Correct,
-    )
-    .await;
-    assert_eq!(drift_fields(&again), Vec::<String>::new());
-    assert_eq!(stats.writes(), 0);
+    let again = in_sync_pass(&factory, &stats, &account, &app, &spec, &st).await;
     let st = status(Some(&st), &again);
 
     // Dropped from the spec: the dashboard and the billing alarms this policy created are deleted.

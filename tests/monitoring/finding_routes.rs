@@ -141,19 +141,7 @@ async fn finding_routes_and_scheduled_actions_converge_drift_and_are_removed_by_
         .ends_with("key/1234abcd-12ab-34cd-56ef-1234567890ab"));
 
     // In sync: nothing written; one ListRules, one ListTargetsByRule per rule, no tag reads.
-    stats.reset();
-    let steady = pass(
-        &factory,
-        &account,
-        &app,
-        &spec,
-        Some(&st),
-        DriftPolicy::Correct,
-    )
-    .await;
-    no_errors(&steady);
-    assert_eq!(drift_fields(&steady), Vec::<String>::new());
-    assert_eq!(stats.writes(), 0, "{:?}", stats.write_operations());
+    let steady = in_sync_pass(&factory, &stats, &account, &app, &spec, &st).await;
     assert_eq!(stats.count("ListRules"), 1);
     assert_eq!(stats.count("ListTargetsByRule"), 4);
     assert_eq!(stats.count("ListTagsForResource"), 0);
@@ -241,18 +229,7 @@ async fn finding_routes_and_scheduled_actions_converge_drift_and_are_removed_by_
         "only what drifted is written"
     );
     let st = status(Some(&st), &fixed);
-    stats.reset();
-    let again = pass(
-        &factory,
-        &account,
-        &app,
-        &spec,
-        Some(&st),
-        DriftPolicy::Correct,
-    )
-    .await;
-    no_errors(&again);
-    assert_eq!(stats.writes(), 0, "{:?}", stats.write_operations());
+    let again = in_sync_pass(&factory, &stats, &account, &app, &spec, &st).await;
     let st = status(Some(&st), &again);
 
     // A rule under the prefix that this policy did not create (no tags) is never touched.

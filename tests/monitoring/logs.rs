@@ -22,8 +22,6 @@ async fn log_group_kms_key_is_associated_by_name() {
     assert_eq!(associate.num_calls(), 1);
 }
 
-/// A JSON-protocol error response (restJson1 and awsJson1.1 both read `x-amzn-errortype` / `__type`).
-
 /// Logs Insights query definitions (moto 5.2.5 lacks them): one paginated DescribeQueryDefinitions by the
 /// policy prefix, PutQueryDefinition with the id only when replacing, DeleteQueryDefinition of a missing one is
 /// done.

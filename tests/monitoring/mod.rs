@@ -22,7 +22,7 @@ use crate::support::objects::{load_examples, namespaced_owner, NO_LABELS};
 use aws_baseline_operator::api::aws_account::AwsAccountSpec;
 use aws_baseline_operator::api::common::{ComponentState, DeletionPolicy, DriftPolicy};
 use aws_baseline_operator::api::{MonitoringPolicy, MonitoringPolicySpec, MonitoringPolicyStatus};
-use aws_baseline_operator::aws::AwsFactory;
+use aws_baseline_operator::aws::{AwsFactory, CallStats};
 use aws_baseline_operator::engine::monitoring::{cleanup, run, MonitoringInput, MonitoringReport};
 use aws_baseline_operator::engine::status::{monitoring_status, monitoring_status_changed};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
@@ -84,6 +84,24 @@ fn status(
         Some(1),
         &Time("2026-11-23T10:00:00Z".parse().unwrap()),
     )
+}
+
+/// A pass over a policy already in sync, under Correct: no error, no drift, no write. `stats` is reset first, so
+/// the caller can go on to assert what the pass read.
+async fn in_sync_pass(
+    f: &AwsFactory,
+    stats: &CallStats,
+    account: &AwsAccountSpec,
+    p: &MonitoringPolicy,
+    spec: &MonitoringPolicySpec,
+    previous: &MonitoringPolicyStatus,
+) -> MonitoringReport {
+    stats.reset();
+    let r = pass(f, account, p, spec, Some(previous), DriftPolicy::Correct).await;
+    no_errors(&r);
+    assert_eq!(drift_fields(&r), Vec::<String>::new());
+    assert_eq!(stats.writes(), 0, "{:?}", stats.write_operations());
+    r
 }
 
 fn drift_fields(r: &MonitoringReport) -> Vec<String> {

@@ -44,14 +44,15 @@ fn now() -> jiff::Timestamp {
     "2026-11-23T10:00:00Z".parse().unwrap()
 }
 
-async fn pass(
-    factory: &AwsFactory,
-    account: &AwsAccountSpec,
-    p: &PatchSchedule,
-    spec: &PatchScheduleSpec,
-    previous: Option<&PatchScheduleStatus>,
-) -> PatchReport {
-    let input = PatchInput {
+/// The engine's input for schedule `p` (owner, namespace and name from its metadata) with `spec`, at [`now`],
+/// in the spec's drift policy.
+fn input<'a>(
+    account: &'a AwsAccountSpec,
+    p: &'a PatchSchedule,
+    spec: &'a PatchScheduleSpec,
+    previous: Option<&'a PatchScheduleStatus>,
+) -> PatchInput<'a> {
+    PatchInput {
         spec,
         account,
         owner: namespaced_owner("PatchSchedule", &p.metadata),
@@ -61,8 +62,18 @@ async fn pass(
         previous,
         mode: spec.drift_policy,
         now: now(),
-    };
-    run(factory, &input).await
+    }
+}
+
+/// One pass of schedule `p` with `spec` against moto.
+async fn pass(
+    factory: &AwsFactory,
+    account: &AwsAccountSpec,
+    p: &PatchSchedule,
+    spec: &PatchScheduleSpec,
+    previous: Option<&PatchScheduleStatus>,
+) -> PatchReport {
+    run(factory, &input(account, p, spec, previous)).await
 }
 
 fn status(previous: Option<&PatchScheduleStatus>, r: &PatchReport) -> PatchScheduleStatus {

@@ -41,17 +41,7 @@ async fn deletion_removes_only_what_the_operator_created() {
     assert_eq!(scan_window.id.as_deref(), Some(adopted.as_str()));
 
     for (p, s) in schedules[..2].iter().zip(&statuses) {
-        let input = PatchInput {
-            spec: &p.spec,
-            account: &account,
-            owner: namespaced_owner("PatchSchedule", &p.metadata),
-            namespace: p.metadata.namespace.as_deref().unwrap(),
-            name: p.metadata.name.as_deref().unwrap(),
-            namespace_labels: &NO_LABELS,
-            previous: Some(s),
-            mode: p.spec.drift_policy,
-            now: now(),
-        };
+        let input = input(&account, p, &p.spec, Some(s));
         let report = cleanup(&factory, &input).await.unwrap();
         assert!(report.errors.is_empty(), "{:?}", report.errors);
     }
@@ -86,15 +76,10 @@ async fn deletion_removes_only_what_the_operator_created() {
     let mut spec = p.spec.clone();
     spec.deletion_policy = DeletionPolicy::Retain;
     let input = PatchInput {
-        spec: &spec,
-        account: &account,
-        owner: namespaced_owner("PatchSchedule", &p.metadata),
         namespace: "payments",
         name: "staging-scan",
-        namespace_labels: &NO_LABELS,
-        previous: Some(&s),
         mode: DriftPolicy::Correct,
-        now: now(),
+        ..input(&account, p, &spec, Some(&s))
     };
     cleanup(&factory, &input).await.unwrap();
     let windows = client.describe_maintenance_windows().send().await.unwrap();
@@ -246,17 +231,7 @@ async fn cleanup_proves_ownership_by_tags_not_by_status() {
     // A status that says the foreign window is ours (anyone who may write status could write this).
     let mut forged = status(None, &r);
     forged.resources[0].window_id = Some(foreign.clone());
-    let input = |previous| PatchInput {
-        spec: &p.spec,
-        account: &account,
-        owner: namespaced_owner("PatchSchedule", &p.metadata),
-        namespace: p.metadata.namespace.as_deref().unwrap(),
-        name: p.metadata.name.as_deref().unwrap(),
-        namespace_labels: &NO_LABELS,
-        previous,
-        mode: p.spec.drift_policy,
-        now: now(),
-    };
+    let input = |previous| input(&account, p, &p.spec, previous);
     let report = cleanup(&factory, &input(Some(&forged))).await.unwrap();
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     let left: Vec<String> = client

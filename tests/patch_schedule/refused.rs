@@ -2,6 +2,7 @@
 //! account does not allow (zero AWS calls).
 
 use super::*;
+use crate::support::objects::condition;
 
 #[tokio::test]
 async fn invalid_schedule_is_rejected_before_any_aws_call() {
@@ -20,12 +21,7 @@ async fn invalid_schedule_is_rejected_before_any_aws_call() {
     );
     assert_eq!(stats.snapshot().values().sum::<u64>(), 0);
     let s = status(None, &r);
-    let ready = s
-        .common
-        .conditions
-        .iter()
-        .find(|c| c.type_ == "Ready")
-        .unwrap();
+    let ready = condition(&s.common.conditions, "Ready");
     assert_eq!(
         (ready.status.as_str(), ready.reason.as_str()),
         ("False", "InvalidSpec")
@@ -56,12 +52,7 @@ async fn window_cap_is_checked_before_anything_is_written() {
     assert_eq!(r.pass.error_category(), Some("QuotaExceeded"));
     assert_eq!(stats.writes(), 0, "{:?}", stats.write_operations());
     let s = status(None, &r);
-    let ready = s
-        .common
-        .conditions
-        .iter()
-        .find(|c| c.type_ == "Ready")
-        .unwrap();
+    let ready = condition(&s.common.conditions, "Ready");
     assert_eq!(ready.reason, "QuotaExceeded");
     assert!(ready.message.contains("AWS allows 50"), "{}", ready.message);
 }
@@ -79,27 +70,17 @@ async fn a_namespace_the_account_does_not_allow_gets_a_condition_and_zero_aws_ca
     assert!(fatal.to_string().contains("intruders"), "{fatal}");
     assert_eq!(stats.snapshot().values().sum::<u64>(), 0);
     let s = status(None, &r);
-    let ready = s
-        .common
-        .conditions
-        .iter()
-        .find(|c| c.type_ == "Ready")
-        .unwrap();
+    let ready = condition(&s.common.conditions, "Ready");
     assert_eq!(
         (ready.status.as_str(), ready.reason.as_str()),
         ("False", "AccountNotAllowed")
     );
     // Deleting such an object never reaches AWS either.
     let input = PatchInput {
-        spec: &p.spec,
-        account: &account,
-        owner: namespaced_owner("PatchSchedule", &p.metadata),
         namespace: "intruders",
         name: "prod-weekly-install",
-        namespace_labels: &NO_LABELS,
-        previous: Some(&s),
         mode: DriftPolicy::Correct,
-        now: now(),
+        ..input(&account, &p, &p.spec, Some(&s))
     };
     let report = cleanup(&factory, &input).await.unwrap();
     assert!(report.actions[0].contains("left in place"), "{report:?}");

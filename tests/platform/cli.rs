@@ -1,7 +1,7 @@
 //! The cluster-less CLI end to end: the real binary, the examples, moto, drift injected with the SDK.
 
 use crate::support;
-use crate::support::cli::{against, cli, code, stdout};
+use crate::support::cli::{against, cli, code, output, stdout};
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -11,23 +11,11 @@ use support::Moto;
 async fn check_apply_drift_check_apply() {
     let moto = Moto::start();
     let out = cli(&moto, &["check", "-f", "examples/"]);
-    assert_eq!(
-        code(&out),
-        2,
-        "{}\n{}",
-        stdout(&out),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_eq!(code(&out), 2, "{}", output(&out));
     assert!(stdout(&out).contains("cloudTrail.exists"));
 
     let out = cli(&moto, &["apply", "-f", "examples/"]);
-    assert_eq!(
-        code(&out),
-        0,
-        "{}\n{}",
-        stdout(&out),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_eq!(code(&out), 0, "{}", output(&out));
     assert!(stdout(&out).contains("Created"));
 
     let out = cli(&moto, &["check", "-f", "examples/", "-o", "json"]);

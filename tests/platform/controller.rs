@@ -5,7 +5,9 @@ use crate::support;
 
 use aws_baseline_operator::api::{AccountBaseline, PatchSchedule};
 use aws_baseline_operator::aws::CallStats;
-use aws_baseline_operator::controller::{reconcile_baseline, reconcile_patch, Context, FINALIZER};
+use aws_baseline_operator::controller::{
+    reconcile_baseline, reconcile_monitoring, reconcile_patch, Context, FINALIZER,
+};
 use aws_baseline_operator::metrics::Metrics;
 use aws_baseline_operator::rbac;
 use http::{Method, Request, Response, StatusCode};
@@ -92,6 +94,34 @@ fn baseline_json(finalizers: &[&str], status: Option<Value>) -> Value {
     v
 }
 
+/// One reconcile of `object` (deserialised as `K`) by `reconcile`, against the fake API server and moto: the
+/// result, every Kubernetes request the code sent (each checked against the chart's RBAC), and the AWS calls.
+async fn reconcile_with<K, E, Fut>(
+    moto: &Moto,
+    object: Value,
+    reconcile: impl FnOnce(Arc<DeserializeGuard<K>>, Arc<Context>) -> Fut,
+) -> (
+    Result<kube::runtime::controller::Action, String>,
+    Vec<Call>,
+    CallStats,
+)
+where
+    DeserializeGuard<K>: serde::de::DeserializeOwned,
+    E: std::fmt::Display,
+    Fut: std::future::Future<Output = Result<kube::runtime::controller::Action, E>>,
+{
+    let (client, calls) = fake_apiserver(account_json(), object.clone());
+    let (aws, stats) = moto.factory().await;
+    let ctx = Arc::new(Context::new(client, aws, Arc::new(Metrics::default())));
+    let obj: DeserializeGuard<K> = serde_json::from_value(object).unwrap();
+    let result = reconcile(Arc::new(obj), ctx)
+        .await
+        .map_err(|e| e.to_string());
+    let calls = calls.lock().unwrap().clone();
+    assert_rbac_allows(&calls);
+    (result, calls, stats)
+}
+
 async fn reconcile(
     moto: &Moto,
     object: Value,
@@ -100,16 +130,7 @@ async fn reconcile(
     Vec<Call>,
     CallStats,
 ) {
-    let (client, calls) = fake_apiserver(account_json(), object.clone());
-    let (aws, stats) = moto.factory().await;
-    let ctx = Arc::new(Context::new(client, aws, Arc::new(Metrics::default())));
-    let obj: DeserializeGuard<AccountBaseline> = serde_json::from_value(object).unwrap();
-    let result = reconcile_baseline(Arc::new(obj), ctx)
-        .await
-        .map_err(|e| e.to_string());
-    let calls = calls.lock().unwrap().clone();
-    assert_rbac_allows(&calls);
-    (result, calls, stats)
+    reconcile_with(moto, object, reconcile_baseline).await
 }
 
 fn status_patches(calls: &[Call]) -> Vec<&Call> {
@@ -395,15 +416,7 @@ async fn reconcile_schedule(
     moto: &Moto,
     object: Value,
 ) -> (Result<kube::runtime::controller::Action, String>, Vec<Call>) {
-    let (client, calls) = fake_apiserver(account_json(), object.clone());
-    let (aws, _stats) = moto.factory().await;
-    let ctx = Arc::new(Context::new(client, aws, Arc::new(Metrics::default())));
-    let obj: DeserializeGuard<PatchSchedule> = serde_json::from_value(object).unwrap();
-    let result = reconcile_patch(Arc::new(obj), ctx)
-        .await
-        .map_err(|e| e.to_string());
-    let calls = calls.lock().unwrap().clone();
-    assert_rbac_allows(&calls);
+    let (result, calls, _) = reconcile_with(moto, object, reconcile_patch).await;
     (result, calls)
 }
 
@@ -522,17 +535,7 @@ async fn reconcile_policy(
     moto: &Moto,
     object: Value,
 ) -> (Result<kube::runtime::controller::Action, String>, Vec<Call>) {
-    use aws_baseline_operator::api::MonitoringPolicy;
-    use aws_baseline_operator::controller::reconcile_monitoring;
-    let (client, calls) = fake_apiserver(account_json(), object.clone());
-    let (aws, _stats) = moto.factory().await;
-    let ctx = Arc::new(Context::new(client, aws, Arc::new(Metrics::default())));
-    let obj: DeserializeGuard<MonitoringPolicy> = serde_json::from_value(object).unwrap();
-    let result = reconcile_monitoring(Arc::new(obj), ctx)
-        .await
-        .map_err(|e| e.to_string());
-    let calls = calls.lock().unwrap().clone();
-    assert_rbac_allows(&calls);
+    let (result, calls, _) = reconcile_with(moto, object, reconcile_monitoring).await;
     (result, calls)
 }
 

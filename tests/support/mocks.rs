@@ -17,7 +17,8 @@ pub fn ec2_error(status: u16, code: &str, message: &str) -> HttpResponse {
     HttpResponse::new(StatusCode::try_from(status).unwrap(), SdkBody::from(body))
 }
 
-/// An awsJson1.1 / restJson1 error (CloudWatch Logs, EKS): `x-amzn-errortype` and `{"__type", "message"}`.
+/// A JSON-protocol error response (restJson1 and awsJson1.1 both read `x-amzn-errortype` / `__type`), as
+/// CloudWatch Logs and EKS send it.
 pub fn json_error(status: u16, code: &str, message: &str) -> HttpResponse {
     let body = format!("{{\"__type\":\"{code}\",\"message\":\"{message}\"}}");
     let mut r = HttpResponse::new(StatusCode::try_from(status).unwrap(), SdkBody::from(body));

@@ -3,6 +3,7 @@
 //! or filter expression kept), and error classification into the component outcome and the status conditions.
 
 use crate::support::calls::sorted_writes;
+use crate::support::objects::condition;
 use crate::support::objects::prod_baseline;
 use aws_baseline_operator::api::account_baseline::BudgetsSpec;
 use aws_baseline_operator::api::common::{ComponentState, DriftAction, Ownership};
@@ -351,7 +352,7 @@ async fn access_denied_is_classified_into_the_outcome_and_the_synced_condition()
         Some(1),
         &Time("2026-01-01T00:00:00Z".parse().unwrap()),
     );
-    let synced = st.conditions.iter().find(|c| c.type_ == "Synced").unwrap();
+    let synced = condition(&st.conditions, "Synced");
     assert_eq!(
         (synced.status.as_str(), synced.reason.as_str()),
         ("False", "AccessDenied")

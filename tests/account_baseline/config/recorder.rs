@@ -360,17 +360,8 @@ async fn an_existing_config_recorder_is_adopted_whatever_its_name_and_only_stopp
         .include_global_resource_types());
     let prev = components(&r);
 
-    // Retain: nothing.
-    s.deletion_policy = DeletionPolicy::Retain;
-    stats.reset();
-    delete(&factory, &s, &prev).await;
-    assert_eq!((stats.reads(), stats.writes()), (0, 0));
-
-    // Delete: the adopted recorder is stopped, never deleted; its channel stays.
-    s.deletion_policy = DeletionPolicy::Delete;
-    stats.reset();
-    let report = delete(&factory, &s, &prev).await;
-    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    // Retain: nothing. Delete: the adopted recorder is stopped, never deleted; its channel stays.
+    let report = retain_then_delete(&factory, &stats, &mut s, &prev).await;
     assert_eq!(
         sorted_writes(&stats),
         vec!["Config Service:StopConfigurationRecorder"]

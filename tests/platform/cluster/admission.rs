@@ -158,13 +158,7 @@ async fn admission_rejects_the_invalid_corpus_and_admits_large_objects() {
     let plane = installed();
     let client = plane.admin().await;
     const NS: &str = "e2e-admission";
-    apply(
-        &client,
-        &json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NS}}),
-        false,
-    )
-    .await
-    .unwrap();
+    namespaces(&client, &[NS]).await;
     let corpus: Value = from_yaml(
         &std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),

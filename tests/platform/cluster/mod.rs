@@ -434,3 +434,16 @@ pub(crate) fn custom(kind: &str, namespace: Option<&str>, name: &str, spec: Valu
     }
     o
 }
+
+/// Create (apply) these namespaces.
+async fn namespaces(client: &Client, names: &[&str]) {
+    for ns in names {
+        apply(
+            client,
+            &json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
+            false,
+        )
+        .await
+        .unwrap();
+    }
+}

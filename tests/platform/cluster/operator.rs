@@ -20,15 +20,7 @@ async fn operator_binary_on_a_real_control_plane() {
     let admin = plane.admin().await;
     let moto = Moto::start();
     let account = support::ACCOUNT;
-    for ns in ["e2e-team-a", "e2e-team-b"] {
-        apply(
-            &admin,
-            &json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
-            false,
-        )
-        .await
-        .unwrap();
-    }
+    namespaces(&admin, &["e2e-team-a", "e2e-team-b"]).await;
     let aws_account = custom(
         "AwsAccount",
         None,

@@ -6,7 +6,7 @@
 
 use super::{
     apply, boto3, condition, converged, custom, delete, eventually, get, gone, installed, merge,
-    not_ready, Operator, OPERATOR_BINARY,
+    namespaces, not_ready, Operator, OPERATOR_BINARY,
 };
 use crate::support::faults::{query_error, FaultProxy};
 use crate::support::{Moto, ACCOUNT};
@@ -82,15 +82,7 @@ async fn failures_settle_into_backoff_and_show_in_ready() {
         "User is not authorized to perform: sts:AssumeRole",
     );
     let unavailable = json!({"status": 503, "body": "<html>Service Unavailable</html>"});
-    for ns in ["rel-a", "rel-b"] {
-        apply(
-            &admin,
-            &json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
-            false,
-        )
-        .await
-        .unwrap();
-    }
+    namespaces(&admin, &["rel-a", "rel-b"]).await;
     let role = format!("arn:aws:iam::{ACCOUNT}:role/baseline");
     let assumed = custom(
         "AwsAccount",
@@ -339,13 +331,7 @@ async fn a_crash_between_create_and_status_leaves_nothing_behind() {
     let admin = plane.admin().await;
     let moto = Moto::start();
     let proxy = FaultProxy::start(&moto.endpoint);
-    apply(
-        &admin,
-        &json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "crash"}}),
-        false,
-    )
-    .await
-    .unwrap();
+    namespaces(&admin, &["crash"]).await;
     let account = custom(
         "AwsAccount",
         None,
@@ -415,13 +401,7 @@ async fn moving_to_another_account_cleans_up_the_first() {
     let plane = installed();
     let admin = plane.admin().await;
     let moto = Moto::start();
-    apply(
-        &admin,
-        &json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "moving"}}),
-        false,
-    )
-    .await
-    .unwrap();
+    namespaces(&admin, &["moving"]).await;
     let other = "111111111111";
     let first = custom(
         "AwsAccount",
