@@ -19,7 +19,7 @@ examples that install the operator.
    and a GitRepository `ignore` that leaves that Kustomization's path holding only the release file), and Argo CD
    must sync the operator in an earlier wave than the custom resources, with ServerSideApply.
 
-Run by tests/argo_health.rs; on its own: .venv/bin/python tests/gitops/check_argo_health.py
+Run by tests/platform/argo_health.rs; on its own: .venv/bin/python tests/gitops/check_argo_health.py
 Exit 0 when every check passes, 1 when one fails, 2 when lupa or PyYAML is missing.
 """
 

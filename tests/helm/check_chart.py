@@ -7,7 +7,7 @@ It exposes `lint` but no `template`: rendering goes through a real `helm install
 loopback port (this file), with Helm's in-memory release driver. The manifest checked is the one Helm rendered
 (the release's `manifest`), and Helm also POSTs each object to the fake server, which we cross-check.
 
-Run by tests/helm_chart.rs; on its own: .venv/bin/python tests/helm/check_chart.py [--show]
+Run by tests/platform/helm_chart.rs; on its own: .venv/bin/python tests/helm/check_chart.py [--show]
 (--show prints the manifest rendered with the default values).
 Exit 0 when every check passes, 1 when one fails, 2 when helm-sdkpy is missing.
 """
@@ -48,7 +48,7 @@ except ImportError as e:  # pragma: no cover - environment problem, not a chart 
 
 # ---------------------------------------------------------------------------------------------------------------
 # What the operator needs: (apiGroup, resource, verb), from the one table in src/rbac.rs, printed by
-# `aws-baseline-operator rbac` ($OPERATOR_BIN, set by tests/helm_chart.rs; else target/debug's binary). The
+# `aws-baseline-operator rbac` ($OPERATOR_BIN, set by tests/platform/helm_chart.rs; else target/debug's binary). The
 # ClusterRole + Role must grant exactly this, nothing more. The fake-API-server tests check every request the code
 # makes against the same table.
 # ---------------------------------------------------------------------------------------------------------------
@@ -495,7 +495,7 @@ def repo_crds() -> list[dict]:
 
 
 def check_crds(r: Render, keep: bool = True, extra_labels: dict | None = None) -> None:
-    """The chart's CRDs are the repository's (what `aws-baseline-operator crd` generates, tests/crds.rs): the file
+    """The chart's CRDs are the repository's (what `aws-baseline-operator crd` generates, tests/platform/crds.rs): the file
     byte for byte, and the rendered objects equal to it apart from the chart's labels and the keep annotation."""
     repo_files = sorted(p.name for p in REPO_CRDS.iterdir() if p.suffix in (".yaml", ".yml"))
     check(repo_files == ["awsbaseline.io.yaml"] and CHART_CRDS.read_bytes() == (REPO_CRDS / repo_files[0]).read_bytes(),

@@ -160,3 +160,9 @@ pub fn python_check(script: &str, needs: &str, requirements: &str, env: &[(&str,
         out.status.code()
     );
 }
+
+// Helpers shared by the test groups, one file per concern.
+pub mod calls;
+pub mod cli;
+pub mod mocks;
+pub mod objects;

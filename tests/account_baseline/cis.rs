@@ -1,0 +1,142 @@
+//! The whole "CIS-ready" baseline (examples/baselines/cis-ready-account.yaml) through the real CLI against moto:
+//! apply converges, check is clean, tampering with each section fails `check` with the field and its control IDs,
+//! apply corrects it.
+
+use super::*;
+use crate::support::cli::{cli, output};
+
+/// The account of `examples/baselines/cis-ready-account.yaml`.
+const CIS_ACCOUNT: &str = "111111111111";
+
+/// SDK configuration for the CIS example's account: its role assumed with moto's STS, as the operator does.
+async fn cis_account(moto: &Moto, region: &str) -> aws_config::SdkConfig {
+    let sts = aws_sdk_sts::Client::new(&moto.sdk_config(region).await);
+    let c = sts
+        .assume_role()
+        .role_arn(format!("arn:aws:iam::{CIS_ACCOUNT}:role/baseline-operator"))
+        .role_session_name("tamper")
+        .send()
+        .await
+        .unwrap()
+        .credentials
+        .unwrap();
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(&moto.endpoint)
+        .region(aws_config::Region::new(region.to_string()))
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(
+                aws_credential_types::Credentials::new(
+                    c.access_key_id(),
+                    c.secret_access_key(),
+                    Some(c.session_token().to_string()),
+                    None,
+                    "assumed",
+                ),
+            ),
+        )
+        .load()
+        .await
+}
+
+#[tokio::test]
+async fn a_cis_ready_account_converges_and_tampering_shows_in_check_with_control_ids() {
+    let moto = Moto::start();
+    let file = "examples/baselines/cis-ready-account.yaml";
+    let out = cli(&moto, &["apply", "-f", file]);
+    assert_eq!(out.status.code(), Some(0), "{}", output(&out));
+    let out = cli(&moto, &["check", "-f", file]);
+    assert_eq!(out.status.code(), Some(0), "{}", output(&out));
+
+    // Tamper with each new section, in the example's account (reached through its role, as the operator does).
+    let eu_config = aws_sdk_config::Client::new(&cis_account(&moto, "eu-west-1").await);
+    eu_config
+        .stop_configuration_recorder()
+        .configuration_recorder_name("default")
+        .send()
+        .await
+        .unwrap();
+    aws_sdk_inspector2::Client::new(&cis_account(&moto, "us-east-1").await)
+        .disable()
+        .account_ids(CIS_ACCOUNT)
+        .resource_types(aws_sdk_inspector2::types::ResourceScanType::Ecr)
+        .send()
+        .await
+        .unwrap();
+    aws_sdk_securityhub::Client::new(&cis_account(&moto, "eu-west-1").await)
+        .batch_enable_standards()
+        .standards_subscription_requests(
+            aws_sdk_securityhub::types::StandardsSubscriptionRequest::builder()
+                .standards_arn("arn:aws:securityhub:eu-west-1::standards/pci-dss/v/3.2.1")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let us = aws_sdk_ec2::Client::new(&cis_account(&moto, "us-east-1").await);
+    let vpc = vpc_ids(&us).await[0].clone();
+    let fl = flow_log_of(&us, &vpc).await;
+    us.delete_flow_logs().flow_log_ids(fl).send().await.unwrap();
+
+    let out = cli(&moto, &["check", "-f", file, "-o", "json"]);
+    assert_eq!(out.status.code(), Some(2), "{}", output(&out));
+    let json: Value = serde_json::from_str(&String::from_utf8_lossy(&out.stdout)).unwrap();
+    let mut drift: Vec<(String, String, Vec<String>)> = json["results"][0]["status"]["drift"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["region"].as_str().unwrap().to_string(),
+                d["field"].as_str().unwrap().to_string(),
+                d["controls"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c.as_str().unwrap().to_string())
+                    .collect(),
+            )
+        })
+        .collect();
+    drift.sort();
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        drift,
+        vec![
+            (
+                "eu-west-1".to_string(),
+                "config.recording".to_string(),
+                s(&["Config.1", "CIS 3.5"])
+            ),
+            (
+                "eu-west-1".to_string(),
+                "securityHub.standards.pci-dss/3.2.1".to_string(),
+                s(&["SecurityHub.1"])
+            ),
+            (
+                "us-east-1".to_string(),
+                "inspector.scanTypes.ECR".to_string(),
+                s(&["Inspector.2"])
+            ),
+            (
+                "us-east-1".to_string(),
+                format!("vpcFlowLogs.{vpc}.exists"),
+                s(&["EC2.6", "CIS 3.9"])
+            ),
+        ]
+    );
+    let table = output(&cli(&moto, &["check", "-f", file]));
+    for needle in [
+        "config.recording",
+        "Config.1, CIS 3.5",
+        "Inspector.2",
+        "EC2.6, CIS 3.9",
+        "SecurityHub.1",
+    ] {
+        assert!(table.contains(needle), "{needle} missing from:\n{table}");
+    }
+
+    let out = cli(&moto, &["apply", "-f", file]);
+    assert_eq!(out.status.code(), Some(0), "{}", output(&out));
+    let out = cli(&moto, &["check", "-f", file]);
+    assert_eq!(out.status.code(), Some(0), "{}", output(&out));
+}

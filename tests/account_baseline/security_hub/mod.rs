@@ -1,0 +1,8 @@
+//! AWS Security Hub (the `securityHub` section): `lifecycle` against moto's server with the Security Hub extension
+//! (tests/moto_ext/securityhub_ext.py): enabling, standards by name, disabled controls, the finding aggregator,
+//! zero writes in sync, drift with control IDs, adoption, deletion by ownership; `requests` on aws-smithy-mocks
+//! with AWS's documented shapes: the exact requests, unprocessed batch entries, classified errors, the aggregator's
+//! ownership rules.
+
+mod lifecycle;
+mod requests;

@@ -1,0 +1,62 @@
+//! What a MonitoringPolicy pass refuses before any AWS call: a namespace the account does not allow, a topic policy
+//! statement without a Sid, a role the account does not let tenants pass.
+
+use super::*;
+
+#[tokio::test]
+async fn a_namespace_the_account_does_not_allow_gets_account_not_allowed_and_no_aws_call() {
+    let moto = Moto::start();
+    let (factory, stats) = moto.factory().await;
+    let (account, mut app, _) = examples();
+    app.metadata.namespace = Some("marketing".into());
+    let report = pass(
+        &factory,
+        &account,
+        &app,
+        &app.spec,
+        None,
+        DriftPolicy::Correct,
+    )
+    .await;
+    assert_eq!(report.pass.error_category(), Some("AccountNotAllowed"));
+    assert_eq!(stats.reads() + stats.writes(), 0);
+}
+
+#[tokio::test]
+async fn a_topic_policy_statement_without_a_sid_is_invalid_spec_before_any_aws_call() {
+    let moto = Moto::start();
+    let (factory, stats) = moto.factory().await;
+    let (account, app, _) = examples();
+    let mut spec = app.spec.clone();
+    spec.topics[0].policy_statements =
+        vec![serde_json::json!({"Effect": "Allow", "Action": "sns:Publish"})];
+    stats.reset();
+    let r = pass(&factory, &account, &app, &spec, None, DriftPolicy::Correct).await;
+    let fatal = r.pass.fatal.as_ref().expect("fatal");
+    assert!(
+        fatal.to_string().contains(
+            "topics.checkout-oncall.policyStatements: every policy statement needs a Sid"
+        ),
+        "{fatal}"
+    );
+    assert_eq!(stats.reads() + stats.writes(), 0);
+}
+
+/// A role the AwsAccount does not list in `passableRoles` is refused before any AWS call: a tenant cannot make the
+/// operator hand a powerful role to EventBridge (or SSM, or EKS) that it could not pass itself.
+#[tokio::test]
+async fn a_role_the_account_does_not_let_tenants_pass_is_refused_before_any_call() {
+    let moto = Moto::start();
+    let (factory, stats) = moto.factory().await;
+    let (account, app, _) = examples();
+    let mut spec = app.spec.clone();
+    spec.scheduled_actions[0].role_arn = "arn:aws:iam::123456789012:role/OrganizationAdmin".into();
+    let r = pass(&factory, &account, &app, &spec, None, DriftPolicy::Correct).await;
+    let e = r.pass.fatal.as_ref().expect("refused");
+    assert_eq!(e.category(), "RoleNotAllowed");
+    assert!(
+        e.to_string().contains("role/OrganizationAdmin") && e.to_string().contains("passableRoles"),
+        "{e}"
+    );
+    assert_eq!(stats.reads() + stats.writes(), 0, "no AWS call");
+}
