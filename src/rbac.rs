@@ -2,7 +2,7 @@
 //!
 //! `aws-baseline-operator rbac` prints it; the chart test (`tests/helm/check_chart.py`) renders the chart with
 //! Helm's engine and requires its ClusterRole / Role to grant exactly these rules; the fake-API-server tests
-//! (`tests/controller_mock.rs`, `tests/leader_election.rs`) map every request the code really sends to its RBAC
+//! (`tests/platform/controller.rs`, `tests/platform/leader_election.rs`) map every request the code really sends to its RBAC
 //! attributes with [`request_attributes`] and fail when the table does not allow it.
 
 use serde_json::{json, Value};

@@ -282,7 +282,7 @@ pub const OPERATIONS: &[Operation] = &[
     write(
         SVC,
         "CreateAnalyzer",
-        mock("tests/baseline_mocks.rs"),
+        mock("tests/account_baseline/access_analyzer.rs"),
         &[
             act("access-analyzer:CreateAnalyzer"),
             act("access-analyzer:CreateArchiveRule"),
@@ -298,14 +298,14 @@ pub const OPERATIONS: &[Operation] = &[
     write(
         SVC,
         "CreateArchiveRule",
-        mock("tests/baseline_mocks.rs"),
+        mock("tests/account_baseline/access_analyzer.rs"),
         &[act("access-analyzer:CreateArchiveRule")],
         &["AccountBaseline.accessAnalyzer#correct"],
     ),
     write(
         SVC,
         "DeleteAnalyzer",
-        mock("tests/baseline_mocks.rs"),
+        mock("tests/account_baseline/access_analyzer.rs"),
         &[act("access-analyzer:DeleteAnalyzer")],
         &[
             "AccountBaseline.accessAnalyzer#correct",
@@ -315,14 +315,14 @@ pub const OPERATIONS: &[Operation] = &[
     write(
         SVC,
         "DeleteArchiveRule",
-        mock("tests/baseline_mocks.rs"),
+        mock("tests/account_baseline/access_analyzer.rs"),
         &[act("access-analyzer:DeleteArchiveRule")],
         &["AccountBaseline.accessAnalyzer#correct"],
     ),
     read(
         SVC,
         "ListAnalyzers",
-        mock("tests/baseline_mocks.rs"),
+        mock("tests/account_baseline/access_analyzer.rs"),
         &[act("access-analyzer:ListAnalyzers")],
         &[
             "AccountBaseline.accessAnalyzer",
@@ -332,21 +332,21 @@ pub const OPERATIONS: &[Operation] = &[
     read(
         SVC,
         "ListArchiveRules",
-        mock("tests/baseline_mocks.rs"),
+        mock("tests/account_baseline/access_analyzer.rs"),
         &[act("access-analyzer:ListArchiveRules")],
         &["AccountBaseline.accessAnalyzer"],
     ),
     write(
         SVC,
         "UpdateAnalyzer",
-        mock("tests/baseline_mocks.rs"),
+        mock("tests/account_baseline/access_analyzer.rs"),
         &[act("access-analyzer:UpdateAnalyzer")],
         &["AccountBaseline.accessAnalyzer#correct"],
     ),
     write(
         SVC,
         "UpdateArchiveRule",
-        mock("tests/baseline_mocks.rs"),
+        mock("tests/account_baseline/access_analyzer.rs"),
         &[act("access-analyzer:UpdateArchiveRule")],
         &["AccountBaseline.accessAnalyzer#correct"],
     ),

@@ -582,7 +582,7 @@ pub const OPERATIONS: &[Operation] = &[
     write(
         SVC,
         "PutCompositeAlarm",
-        mock("tests/aws_mocks.rs"),
+        mock("tests/monitoring/alarms.rs"),
         &[
             act("cloudwatch:PutCompositeAlarm"),
             act("cloudwatch:TagResource"),

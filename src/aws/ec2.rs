@@ -131,7 +131,7 @@ pub const OPERATIONS: &[Operation] = &[
     read(
         SVC,
         "GetEbsDefaultKmsKeyId",
-        mock("tests/aws_mocks.rs"),
+        mock("tests/account_baseline/ebs_encryption.rs"),
         &[act("ec2:GetEbsDefaultKmsKeyId")],
         &["AccountBaseline.ebsEncryptionByDefault.kmsKeyId"],
     ),
@@ -145,7 +145,7 @@ pub const OPERATIONS: &[Operation] = &[
     write(
         SVC,
         "ModifyEbsDefaultKmsKeyId",
-        mock("tests/aws_mocks.rs"),
+        mock("tests/account_baseline/ebs_encryption.rs"),
         &[act("ec2:ModifyEbsDefaultKmsKeyId")],
         &["AccountBaseline.ebsEncryptionByDefault.kmsKeyId#correct"],
     ),

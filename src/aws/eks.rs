@@ -247,7 +247,7 @@ pub const OPERATIONS: &[Operation] = &[
     write(
         SVC,
         "CreateAddon",
-        mock("tests/aws_mocks.rs"),
+        mock("tests/monitoring/container_insights.rs"),
         &[
             act("eks:CreateAddon"),
             act("eks:TagResource"),
@@ -259,7 +259,7 @@ pub const OPERATIONS: &[Operation] = &[
     write(
         SVC,
         "DeleteAddon",
-        mock("tests/aws_mocks.rs"),
+        mock("tests/monitoring/container_insights.rs"),
         &[act("eks:DeleteAddon")],
         &[
             "MonitoringPolicy.containerInsights#correct",
@@ -269,7 +269,7 @@ pub const OPERATIONS: &[Operation] = &[
     read(
         SVC,
         "DescribeAddon",
-        mock("tests/aws_mocks.rs"),
+        mock("tests/monitoring/container_insights.rs"),
         &[act("eks:DescribeAddon")],
         &[
             "MonitoringPolicy.containerInsights",
@@ -279,28 +279,28 @@ pub const OPERATIONS: &[Operation] = &[
     read(
         SVC,
         "DescribeAddonVersions",
-        mock("tests/aws_mocks.rs"),
+        mock("tests/monitoring/container_insights.rs"),
         &[act("eks:DescribeAddonVersions")],
         &["MonitoringPolicy.containerInsights"],
     ),
     read(
         SVC,
         "DescribeCluster",
-        mock("tests/aws_mocks.rs"),
+        mock("tests/monitoring/container_insights.rs"),
         &[act("eks:DescribeCluster")],
         &["MonitoringPolicy.containerInsights"],
     ),
     read(
         SVC,
         "DescribePodIdentityAssociation",
-        mock("tests/aws_mocks.rs"),
+        mock("tests/monitoring/container_insights.rs"),
         &[act("eks:DescribePodIdentityAssociation")],
         &["MonitoringPolicy.containerInsights.podIdentity"],
     ),
     write(
         SVC,
         "UpdateAddon",
-        mock("tests/aws_mocks.rs"),
+        mock("tests/monitoring/container_insights.rs"),
         &[
             act("eks:UpdateAddon"),
             POD_IDENTITY_ASSOCIATION,

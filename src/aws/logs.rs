@@ -278,7 +278,7 @@ pub const OPERATIONS: &[Operation] = &[
     write(
         SVC,
         "AssociateKmsKey",
-        mock("tests/aws_mocks.rs"),
+        mock("tests/monitoring/logs.rs"),
         &[act("logs:AssociateKmsKey")],
         &["MonitoringPolicy.logGroups.kmsKeyId#correct"],
     ),
@@ -299,7 +299,7 @@ pub const OPERATIONS: &[Operation] = &[
     write(
         SVC,
         "DeleteQueryDefinition",
-        mock("tests/aws_mocks.rs"),
+        mock("tests/monitoring/logs.rs"),
         &[act("logs:DeleteQueryDefinition")],
         &["MonitoringPolicy#correct", "MonitoringPolicy#delete"],
     ),
@@ -320,7 +320,7 @@ pub const OPERATIONS: &[Operation] = &[
     read(
         SVC,
         "DescribeQueryDefinitions",
-        mock("tests/aws_mocks.rs"),
+        mock("tests/monitoring/logs.rs"),
         &[act("logs:DescribeQueryDefinitions")],
         &["MonitoringPolicy.insightsQueries"],
     ),
@@ -334,7 +334,7 @@ pub const OPERATIONS: &[Operation] = &[
     write(
         SVC,
         "PutQueryDefinition",
-        mock("tests/aws_mocks.rs"),
+        mock("tests/monitoring/logs.rs"),
         &[act("logs:PutQueryDefinition")],
         &["MonitoringPolicy.insightsQueries#correct"],
     ),

@@ -324,16 +324,16 @@ Every operation in `src/aws/` and where it is exercised. `tests/aws_operations.r
 operation it declares no row for (or declares one it no longer calls) and when this file differs from the generated
 one, and runs the moto scenario that proves every `moto` row is really called (counted by the SDK
 interceptor). `moto+ext` rows are operations moto 5.2.5 lacks (or gets wrong) that `tests/moto_ext` adds on moto's own
-backend: SSM, so PatchSchedules converge in the emulator (AWS response shapes also checked in `tests/ssm_mocks.rs`);
-Security Hub standards, controls and the finding aggregator (also `tests/securityhub_mocks.rs`); AWS Config
-remediation (also `tests/baseline_mocks.rs`); and every Budgets operation the code calls (UpdateBudget, subscribers
-and tags are missing from moto; also `tests/budgets_mocks.rs`).
+backend: SSM, so PatchSchedules converge in the emulator (AWS response shapes also checked in `tests/patch_schedule/ssm_api/`);
+Security Hub standards, controls and the finding aggregator (also `tests/account_baseline/security_hub/requests.rs`); AWS Config
+remediation (also `tests/account_baseline/config/remediation.rs`); and every Budgets operation the code calls (UpdateBudget, subscribers
+and tags are missing from moto; also `tests/account_baseline/budgets/requests.rs`).
 `mock` rows run only through `aws-smithy-mocks`.
 
 AccountBaseline sections and moto 5.2.5 (checked against its source): Access Analyzer is missing, so its rows are
 `mock` rows; Config remediation (Describe/Put/DeleteRemediationConfiguration(s)) is missing too and added by
-`tests/moto_ext/config_ext.py` (also tested with mocks in `tests/baseline_mocks.rs`); moto ignores a recorder's
-`recordingMode` (DAILY and overrides are tested in `tests/baseline_mocks.rs`), replaces a Config rule's tags with
+`tests/moto_ext/config_ext.py` (also tested with mocks in `tests/account_baseline/config/remediation.rs`); moto ignores a recorder's
+`recordingMode` (DAILY and overrides are tested in `tests/account_baseline/config/recorder.rs`), replaces a Config rule's tags with
 the request's on a PutConfigRule update (AWS keeps them), leaves an account where Inspector was never enabled out
 of BatchGetAccountStatus (AWS lists it `DISABLED`; the code treats both alike) and needs `accountIds` on
 Inspector2 Enable/Disable/BatchGetAccountStatus (the code always sends the account), and never returns
@@ -342,7 +342,7 @@ Inspector2 `failedAccounts` (tested with mocks).
 "#;
 
 /// The note below the table.
-const DOC_FOOTER: &str = "\nSTS AssumeRole is called by aws-config's `AssumeRoleProvider` for `AwsAccount.spec.assumeRole` (moto: `tests/baseline_moto.rs`), not by our service modules.\n";
+const DOC_FOOTER: &str = "\nSTS AssumeRole is called by aws-config's `AssumeRoleProvider` for `AwsAccount.spec.assumeRole` (moto: `tests/account_baseline/accounts.rs`), not by our service modules.\n";
 
 /// docs/aws-operations.md: the prose, then one row per operation sorted by (service, operation).
 pub fn markdown() -> String {

@@ -1320,7 +1320,7 @@ pub const OPERATIONS: &[Operation] = &[
     read(
         SVC,
         "DescribeInstancePatches",
-        mock("tests/ssm_mocks.rs"),
+        mock("tests/patch_schedule/ssm_api/compliance.rs"),
         &[act("ssm:DescribeInstancePatches")],
         &["PatchSchedule"],
     ),
