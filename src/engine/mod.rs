@@ -446,14 +446,14 @@ where
 }
 
 /// A namespaced kind's deletion pass over its regions: [`cleanup_regions`] (spec or account regions plus the
-/// `recorded` ones), the account verified once, then `region` for each, reports merged.
+/// `recorded` ones), the account verified once, then `clean_region` for each, reports merged.
 pub(crate) async fn cleanup_each_region<'a, F, Fut>(
     factory: &crate::aws::AwsFactory,
     account: &'a crate::api::aws_account::AwsAccountSpec,
     owner: &crate::api::common::Owner,
     own: &'a [String],
     recorded: impl IntoIterator<Item = &'a String>,
-    region: F,
+    clean_region: F,
 ) -> Result<CleanupReport, EngineError>
 where
     F: Fn(crate::aws::AccountSession, String) -> Fut,
@@ -466,7 +466,7 @@ where
     let session = verify_account(factory, account, &regions[0], owner).await?;
     let mut report = CleanupReport::default();
     for r in regions {
-        let part = region(session.clone(), r).await;
+        let part = clean_region(session.clone(), r).await;
         report.actions.extend(part.actions);
         report.errors.extend(part.errors);
     }
