@@ -12,7 +12,7 @@ mod support;
 use aws_baseline_operator::api::account_baseline::AccountBaselineSpec;
 use aws_baseline_operator::api::common::{DriftPolicy, Owner};
 use aws_baseline_operator::engine::baseline::{run, BaselineInput};
-use aws_baseline_operator::engine::status::baseline_status;
+use aws_baseline_operator::engine::status::common_status;
 use aws_baseline_operator::manifests::from_yaml;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
@@ -66,7 +66,7 @@ async fn main() {
         );
         let create_calls = stats.reads() + stats.writes();
         let previous =
-            baseline_status(None, &created, None, &Time(jiff::Timestamp::now())).components;
+            common_status(None, &created, None, &Time(jiff::Timestamp::now())).components;
         stats.reset();
         let input = BaselineInput {
             spec: &spec,
@@ -94,7 +94,7 @@ async fn main() {
 /// pass and of an in-sync pass that knows the IDs from status, and which reads the in-sync pass makes.
 async fn patch_schedules(all: &[&str]) {
     use aws_baseline_operator::engine::patch::{run, PatchInput};
-    use aws_baseline_operator::engine::status::patch_status;
+    use aws_baseline_operator::engine::status::patch_schedule_status;
     use aws_baseline_operator::manifests;
 
     println!("\nPatchSchedule payments/prod-weekly-install");
@@ -138,7 +138,7 @@ async fn patch_schedules(all: &[&str]) {
             created.pass.outcomes
         );
         let create_calls = stats.reads() + stats.writes();
-        let status = patch_status(None, &created, None, &Time(jiff::Timestamp::now()));
+        let status = patch_schedule_status(None, &created, None, &Time(jiff::Timestamp::now()));
         stats.reset();
         let again = run(&factory, &input(Some(&status))).await;
         assert_eq!(again.pass.remaining_drift(), 0);

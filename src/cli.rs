@@ -156,9 +156,9 @@ pub struct Evaluated {
     /// The part of the status every kind shares.
     #[serde(skip)]
     pub common: ReconcileStatus,
-    /// PatchSchedule extras (next execution, compliance).
+    /// A PatchSchedule's own status (next execution, compliance) for the table; `None` for other kinds.
     #[serde(skip)]
-    pub patch: Option<PatchScheduleStatus>,
+    pub patch_schedule_status: Option<PatchScheduleStatus>,
     /// Settings still differing from the spec.
     #[serde(skip)]
     pub remaining_drift: usize,
@@ -202,7 +202,7 @@ pub async fn evaluate(
             failed: pass.error_category.is_some(),
             status: serde_json::to_value(&pass.status).unwrap_or_default(),
             common: pass.status.common,
-            patch: None,
+            patch_schedule_status: None,
         });
     }
     out.extend(evaluate_kind(factory, &m.schedules, &m.accounts, verb, &now).await);
@@ -251,7 +251,7 @@ async fn evaluate_kind<K: ManagedKind>(
             status: serde_json::to_value(&status).unwrap_or_default(),
             common: status.common().clone(),
             // The table shows a PatchSchedule's next execution and compliance.
-            patch: (&status as &dyn std::any::Any)
+            patch_schedule_status: (&status as &dyn std::any::Any)
                 .downcast_ref::<PatchScheduleStatus>()
                 .cloned(),
         });
@@ -355,7 +355,7 @@ pub fn render_table(results: &[Evaluated]) -> String {
                 );
             }
         }
-        if let Some(p) = &r.patch {
+        if let Some(p) = &r.patch_schedule_status {
             let _ = writeln!(
                 s,
                 "\n  next execution: {}",

@@ -27,7 +27,7 @@ mod namespaced;
 mod patch_schedule;
 mod run;
 
-pub use account_baseline::{patch_baseline_status, reconcile_baseline};
+pub use account_baseline::{apply_baseline_status, reconcile_baseline};
 pub use aws_account::reconcile_account;
 pub use monitoring_policy::reconcile_monitoring;
 pub use patch_schedule::reconcile_patch;

@@ -14,7 +14,7 @@ use aws_baseline_operator::api::MonitoringPolicySpec;
 use aws_baseline_operator::aws::{ec2, ErrorCategory};
 use aws_baseline_operator::aws::{AwsFactory, CallStats};
 use aws_baseline_operator::engine::monitoring::{run, MonitoringInput, MonitoringReport};
-use aws_baseline_operator::engine::status::{monitoring_status, monitoring_status_changed};
+use aws_baseline_operator::engine::status::{monitoring_status, status_changed};
 use aws_baseline_operator::engine::EngineError;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region};
@@ -180,10 +180,7 @@ async fn a_refused_assume_role_names_the_role_and_what_to_check() {
         Some(1),
         &Time("2026-12-06T10:00:05Z".parse().unwrap()),
     );
-    assert!(
-        !monitoring_status_changed(Some(&s1), &s2),
-        "{s1:#?}\n{s2:#?}"
-    );
+    assert!(!status_changed(Some(&s1), &s2), "{s1:#?}\n{s2:#?}");
     let ready = condition(&s2.common.conditions, "Ready");
     assert_eq!(
         (ready.status.as_str(), ready.reason.as_str()),

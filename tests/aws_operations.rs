@@ -8,7 +8,7 @@ use aws_baseline_operator::api::account_baseline::AccountBaselineSpec;
 use aws_baseline_operator::api::common::{DeletionPolicy, DriftPolicy, Owner};
 use aws_baseline_operator::aws::{self, operation};
 use aws_baseline_operator::engine::baseline::{cleanup, run, BaselineInput};
-use aws_baseline_operator::engine::status::baseline_status;
+use aws_baseline_operator::engine::status::common_status;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use serde_json::json;
 use std::collections::BTreeSet;
@@ -148,7 +148,7 @@ async fn every_moto_row_is_called_against_moto() {
         "{:#?}",
         created.outcomes
     );
-    let previous = baseline_status(None, &created, None, &now).components;
+    let previous = common_status(None, &created, None, &now).components;
     // Spec changes drive the remaining writes: stop logging, config update.
     let mut changed = spec.clone();
     changed.cloud_trail.as_mut().unwrap().logging = false;
@@ -259,7 +259,7 @@ async fn baseline_sections_scenario(factory: &aws_baseline_operator::aws::AwsFac
         };
         let r = run(factory, &input).await;
         assert!(r.error_category().is_none(), "{:#?}", r.outcomes);
-        previous = baseline_status(None, &r, None, &now).components;
+        previous = common_status(None, &r, None, &now).components;
     }
     let input = BaselineInput {
         spec: &changed,
@@ -315,7 +315,7 @@ async fn budgets_scenario(factory: &aws_baseline_operator::aws::AwsFactory) {
         let r = run(factory, &input).await;
         assert!(r.error_category().is_none(), "{:#?}", r.outcomes);
         assert_eq!(r.remaining_drift(), 0, "{:#?}", r.outcomes);
-        previous = baseline_status(None, &r, None, &now).components;
+        previous = common_status(None, &r, None, &now).components;
     }
     let input = BaselineInput {
         spec: &added,
@@ -334,7 +334,7 @@ async fn patch_schedule_scenario(factory: &aws_baseline_operator::aws::AwsFactor
     use aws_baseline_operator::api::aws_account::AllowedNamespaces;
     use aws_baseline_operator::api::PatchScheduleSpec;
     use aws_baseline_operator::engine::patch::{self, PatchInput};
-    use aws_baseline_operator::engine::status::patch_status;
+    use aws_baseline_operator::engine::status::patch_schedule_status;
 
     let mut acct = support::account(&["us-east-1"]);
     acct.allowed_namespaces = Some(AllowedNamespaces {
@@ -390,10 +390,10 @@ async fn patch_schedule_scenario(factory: &aws_baseline_operator::aws::AwsFactor
         "{:#?}",
         created.pass.outcomes
     );
-    let first = patch_status(None, &created, None, &now);
+    let first = patch_schedule_status(None, &created, None, &now);
     let r = patch::run(factory, &input(&changed, Some(&first))).await;
     assert!(r.pass.error_category().is_none(), "{:#?}", r.pass.outcomes);
-    let second = patch_status(Some(&first), &r, None, &now);
+    let second = patch_schedule_status(Some(&first), &r, None, &now);
     // Without status the resources are found by name and proven by their tags.
     let r = patch::run(factory, &input(&changed, None)).await;
     assert_eq!(r.pass.remaining_drift(), 0, "{:#?}", r.pass.outcomes);

@@ -65,7 +65,7 @@ async fn apply_baseline(obj: Arc<AccountBaseline>, ctx: Arc<Context>) -> Result<
         Some(pass.remaining_drift as i64),
     );
     if status_changed(previous, &new) {
-        patch_baseline_status(&ctx.client, &name, &new).await?;
+        apply_baseline_status(&ctx.client, &name, &new).await?;
         publish(
             &ctx,
             obj.as_ref(),
@@ -86,7 +86,7 @@ async fn apply_baseline(obj: Arc<AccountBaseline>, ctx: Arc<Context>) -> Result<
 }
 
 /// Server-side apply of an AccountBaseline's status subresource.
-pub async fn patch_baseline_status(
+pub async fn apply_baseline_status(
     client: &Client,
     name: &str,
     status: &AccountBaselineStatus,

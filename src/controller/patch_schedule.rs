@@ -5,7 +5,7 @@ use crate::api::{PatchSchedule, PatchScheduleStatus};
 use crate::aws::AwsFactory;
 use crate::engine::kind::{spec_accessors, ManagedKind, Pass};
 use crate::engine::patch::{self, PatchInput, PatchReport};
-use crate::engine::status::patch_status;
+use crate::engine::status::patch_schedule_status;
 use crate::engine::CleanupReport;
 use crate::engine::EngineError;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
@@ -36,7 +36,7 @@ impl ManagedKind for PatchSchedule {
         generation: Option<i64>,
         now: &Time,
     ) -> PatchScheduleStatus {
-        patch_status(previous, report, generation, now)
+        patch_schedule_status(previous, report, generation, now)
     }
 }
 

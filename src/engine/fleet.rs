@@ -2,7 +2,7 @@
 //! `accountSelector`, reconciled a few at a time, with a per-account rollup in status.
 
 use super::baseline::{self, BaselineInput};
-use super::status::{baseline_status, reason};
+use super::status::{common_status, reason};
 use super::{CleanupReport, EngineError, PassReport};
 use crate::api::account_baseline::{
     AccountBaselineSpec, AccountBaselineStatus, AccountNotInSync, AccountRollup,
@@ -133,7 +133,7 @@ pub async fn apply(
                 mode,
             };
             let report = baseline::run(factory, &input).await;
-            let status = baseline_status(Some(&prev), &report, generation, now);
+            let status = common_status(Some(&prev), &report, generation, now);
             (name_of(a), a.spec.account_id.clone(), report, status)
         })
         .collect();
@@ -151,7 +151,7 @@ fn single(
     now: &Time,
     name: String,
 ) -> FleetPass {
-    let common = baseline_status(previous.map(|p| &p.common), &report, generation, now);
+    let common = common_status(previous.map(|p| &p.common), &report, generation, now);
     FleetPass {
         remaining_drift: report.remaining_drift(),
         error_category: report.error_category(),

@@ -1,6 +1,6 @@
 //! The pipeline shared by the controller and the CLI:
 //! resolve account -> desired (pure) -> observe (AWS reads) -> diff (pure) -> act -> status (pure).
-//! This module holds what every kind's engine uses (outcomes and reports, `settle`, `failed`, `verify_account`,
+//! This module holds what every kind's engine uses (outcomes and reports, `Settle`, `failed`, `verify_account`,
 //! the cleanup gates); it imports no kind.
 
 /// `impl $trait for` each type: access to the part `$field: $part` that every kind's type shares.
@@ -134,40 +134,64 @@ impl ComponentOutcome {
     }
 }
 
-/// Build the outcome once drift is known and the writes (if any) ran.
-pub(crate) fn settle(
-    component: &'static str,
-    region: &str,
-    drift: Vec<FieldDrift>,
-    exec: Option<Result<(), AwsError>>,
-    created: bool,
-    ownership: Ownership,
-    id: Option<String>,
-) -> ComponentOutcome {
-    let (state, action, error) = match (drift.is_empty(), exec) {
-        (true, _) => (ComponentState::InSync, DriftAction::Reported, None),
-        (false, None) => (ComponentState::Drifted, DriftAction::Reported, None),
-        (false, Some(Ok(()))) if created => (ComponentState::Created, DriftAction::Corrected, None),
-        (false, Some(Ok(()))) => (ComponentState::Corrected, DriftAction::Corrected, None),
-        (false, Some(Err(e))) => (ComponentState::Error, DriftAction::Failed, Some(e)),
-    };
-    let message = match (&error, ownership) {
-        (Some(e), _) => Some(e.to_string()),
-        (None, Ownership::Adopted) => {
-            Some("existed before the operator; adopted (never deleted)".into())
+/// One component in one region once its drift is known and the writes (if any) ran; [`Settle::outcome`] turns
+/// it into the [`ComponentOutcome`]. Call sites name every field, so what they pass reads at the call.
+pub(crate) struct Settle<'a> {
+    /// Component name.
+    pub component: &'static str,
+    /// Region.
+    pub region: &'a str,
+    /// Drift found before writing.
+    pub drift: Vec<FieldDrift>,
+    /// Result of the writes that ran; `None` when none ran (report-only, or nothing to correct).
+    pub writes: Option<Result<(), AwsError>>,
+    /// The writes created the resource (state `Created`) rather than corrected one that existed (`Corrected`).
+    pub created: bool,
+    /// Created by us or adopted.
+    pub ownership: Ownership,
+    /// AWS identifier.
+    pub id: Option<String>,
+}
+
+impl Settle<'_> {
+    /// The outcome: state and action follow from the drift and the writes' result.
+    pub(crate) fn outcome(self) -> ComponentOutcome {
+        let Settle {
+            component,
+            region,
+            drift,
+            writes,
+            created,
+            ownership,
+            id,
+        } = self;
+        let (state, action, error) = match (drift.is_empty(), writes) {
+            (true, _) => (ComponentState::InSync, DriftAction::Reported, None),
+            (false, None) => (ComponentState::Drifted, DriftAction::Reported, None),
+            (false, Some(Ok(()))) if created => {
+                (ComponentState::Created, DriftAction::Corrected, None)
+            }
+            (false, Some(Ok(()))) => (ComponentState::Corrected, DriftAction::Corrected, None),
+            (false, Some(Err(e))) => (ComponentState::Error, DriftAction::Failed, Some(e)),
+        };
+        let message = match (&error, ownership) {
+            (Some(e), _) => Some(e.to_string()),
+            (None, Ownership::Adopted) => {
+                Some("existed before the operator; adopted (never deleted)".into())
+            }
+            _ => None,
+        };
+        ComponentOutcome {
+            component,
+            region: region.to_string(),
+            state,
+            ownership,
+            id,
+            drift,
+            action,
+            error,
+            message,
         }
-        _ => None,
-    };
-    ComponentOutcome {
-        component,
-        region: region.to_string(),
-        state,
-        ownership,
-        id,
-        drift,
-        action,
-        error,
-        message,
     }
 }
 
@@ -422,14 +446,14 @@ where
 }
 
 /// A namespaced kind's deletion pass over its regions: [`cleanup_regions`] (spec or account regions plus the
-/// `recorded` ones), the account verified once, then `region` for each, reports merged.
+/// `recorded` ones), the account verified once, then `clean_region` for each, reports merged.
 pub(crate) async fn cleanup_each_region<'a, F, Fut>(
     factory: &crate::aws::AwsFactory,
     account: &'a crate::api::aws_account::AwsAccountSpec,
     owner: &crate::api::common::Owner,
     own: &'a [String],
     recorded: impl IntoIterator<Item = &'a String>,
-    region: F,
+    clean_region: F,
 ) -> Result<CleanupReport, EngineError>
 where
     F: Fn(crate::aws::AccountSession, String) -> Fut,
@@ -442,7 +466,7 @@ where
     let session = verify_account(factory, account, &regions[0], owner).await?;
     let mut report = CleanupReport::default();
     for r in regions {
-        let part = region(session.clone(), r).await;
+        let part = clean_region(session.clone(), r).await;
         report.actions.extend(part.actions);
         report.errors.extend(part.errors);
     }
@@ -488,36 +512,29 @@ mod tests {
             desired: true.into(),
             actual: false.into(),
         }];
-        assert_eq!(
-            settle("x", "r", vec![], None, false, Ownership::Created, None).state,
-            ComponentState::InSync
-        );
-        assert_eq!(
-            settle("x", "r", d.clone(), None, false, Ownership::Created, None).state,
-            ComponentState::Drifted
-        );
-        assert_eq!(
-            settle(
-                "x",
-                "r",
-                d.clone(),
-                Some(Ok(())),
-                true,
-                Ownership::Created,
-                None
-            )
-            .state,
-            ComponentState::Created
-        );
-        let corrected = settle(
-            "x",
-            "r",
-            d.clone(),
-            Some(Ok(())),
-            false,
-            Ownership::Created,
-            None,
-        );
+        // Nothing written, created by us: the base every case below changes.
+        let reported = |drift| Settle {
+            component: "x",
+            region: "r",
+            drift,
+            writes: None,
+            created: false,
+            ownership: Ownership::Created,
+            id: None,
+        };
+        assert_eq!(reported(vec![]).outcome().state, ComponentState::InSync);
+        assert_eq!(reported(d.clone()).outcome().state, ComponentState::Drifted);
+        let created = Settle {
+            writes: Some(Ok(())),
+            created: true,
+            ..reported(d.clone())
+        };
+        assert_eq!(created.outcome().state, ComponentState::Created);
+        let corrected = Settle {
+            writes: Some(Ok(())),
+            ..reported(d.clone())
+        }
+        .outcome();
         assert_eq!(
             (
                 corrected.state,
@@ -532,7 +549,12 @@ mod tests {
             crate::aws::ErrorCategory::AccessDenied,
             "no",
         );
-        let failed = settle("x", "r", d, Some(Err(err)), false, Ownership::Adopted, None);
+        let failed = Settle {
+            writes: Some(Err(err)),
+            ownership: Ownership::Adopted,
+            ..reported(d)
+        }
+        .outcome();
         assert_eq!(
             (failed.state, failed.action, failed.remaining_drift()),
             (ComponentState::Error, DriftAction::Failed, 1)

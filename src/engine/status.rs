@@ -47,8 +47,9 @@ fn render(v: &serde_json::Value) -> String {
     v.to_string()
 }
 
-/// Compute the new status. `now` stamps new drift, transitions and `lastDriftCheckTime`.
-pub fn baseline_status(
+/// The part of the status every kind shares ([`ReconcileStatus`]: drift, components, conditions), computed from
+/// one pass. `now` stamps new drift, transitions and `lastDriftCheckTime`.
+pub fn common_status(
     previous: Option<&ReconcileStatus>,
     report: &PassReport,
     generation: Option<i64>,
@@ -64,7 +65,6 @@ pub fn baseline_status(
         for d in &o.drift {
             let desired = render(&d.desired);
             let actual = render(&d.actual);
-            // Root settings cannot be corrected: they are always reported.
             let action = o.action;
             let detected_at = prev_drift
                 .iter()
@@ -329,11 +329,6 @@ pub fn status_changed<S: KindStatus>(old: Option<&S>, new: &S) -> bool {
     old.is_none_or(|old| old.comparable() != new.comparable())
 }
 
-/// [`status_changed`] for a PatchSchedule.
-pub use status_changed as patch_status_changed;
-/// [`status_changed`] for a MonitoringPolicy.
-pub use status_changed as monitoring_status_changed;
-
 /// A kind's new status: the shared part from the pass, the rest from `fresh` — or, when the pass could not run
 /// (fatal), what was known before.
 fn kind_status<S: KindStatus + Default>(
@@ -343,7 +338,7 @@ fn kind_status<S: KindStatus + Default>(
     now: &Time,
     fresh: impl FnOnce() -> S,
 ) -> S {
-    let common = baseline_status(previous.map(S::common), pass, generation, now);
+    let common = common_status(previous.map(S::common), pass, generation, now);
     let mut status = if pass.fatal.is_some() {
         previous.cloned().unwrap_or_default()
     } else {
@@ -355,7 +350,7 @@ fn kind_status<S: KindStatus + Default>(
 
 /// Status of a PatchSchedule: the shared part from the pass, plus IDs, next execution, executions and
 /// compliance. When the pass could not run, what was known before is kept.
-pub fn patch_status(
+pub fn patch_schedule_status(
     previous: Option<&PatchScheduleStatus>,
     report: &PatchReport,
     generation: Option<i64>,
@@ -564,7 +559,7 @@ mod tests {
             vec![freq_drift()],
             None,
         )]);
-        let s = baseline_status(None, &r, Some(3), &t("2026-01-01T00:00:00Z"));
+        let s = common_status(None, &r, Some(3), &t("2026-01-01T00:00:00Z"));
         assert_eq!(cond(&s, "Ready"), ("False", "DriftReported"));
         assert_eq!(cond(&s, "Drifted"), ("True", "DriftReported"));
         assert_eq!(cond(&s, "Synced"), ("True", "Reconciled"));
@@ -582,8 +577,8 @@ mod tests {
             vec![freq_drift()],
             None,
         )]);
-        let first = baseline_status(None, &r, Some(1), &t("2026-01-01T00:00:00Z"));
-        let second = baseline_status(Some(&first), &r, Some(1), &t("2026-01-01T00:05:00Z"));
+        let first = common_status(None, &r, Some(1), &t("2026-01-01T00:00:00Z"));
+        let second = common_status(Some(&first), &r, Some(1), &t("2026-01-01T00:05:00Z"));
         assert_eq!(second.drift[0].detected_at, t("2026-01-01T00:00:00Z"));
         assert!(!status_changed(Some(&first), &second));
         assert!(
@@ -600,7 +595,7 @@ mod tests {
             vec![freq_drift()],
             None,
         )]);
-        let s = baseline_status(None, &r, Some(1), &t("2026-01-01T00:00:00Z"));
+        let s = common_status(None, &r, Some(1), &t("2026-01-01T00:00:00Z"));
         assert_eq!(cond(&s, "Ready"), ("True", "InSync"));
         assert_eq!(cond(&s, "Drifted"), ("False", "DriftCorrected"));
         let ev = events(None, &s);
@@ -608,7 +603,7 @@ mod tests {
             ev.iter().map(|e| e.reason).collect::<Vec<_>>(),
             vec!["DriftCorrected"]
         );
-        let clean = baseline_status(
+        let clean = common_status(
             Some(&s),
             &report(vec![outcome(
                 ComponentState::InSync,
@@ -643,7 +638,7 @@ mod tests {
             vec![freq_drift()],
             Some(e),
         )]);
-        let s = baseline_status(None, &r, Some(1), &t("2026-01-01T00:00:00Z"));
+        let s = common_status(None, &r, Some(1), &t("2026-01-01T00:00:00Z"));
         assert_eq!(cond(&s, "Synced"), ("False", "AccessDenied"));
         assert_eq!(cond(&s, "Ready"), ("False", "AccessDenied"));
         // An IAM fix is needed: kstatus Stalled, so GitOps tools fail now instead of at their timeout.
@@ -665,7 +660,7 @@ mod tests {
 
     #[test]
     fn throttling_does_not_flip_ready() {
-        let ok = baseline_status(
+        let ok = common_status(
             None,
             &report(vec![outcome(
                 ComponentState::InSync,
@@ -688,18 +683,18 @@ mod tests {
             vec![],
             Some(e),
         )]);
-        let s = baseline_status(Some(&ok), &r, Some(1), &t("2026-01-01T00:05:00Z"));
+        let s = common_status(Some(&ok), &r, Some(1), &t("2026-01-01T00:05:00Z"));
         assert_eq!(cond(&s, "Ready"), ("True", "InSync"));
         assert_eq!(cond(&s, "Synced"), ("False", "Throttled"));
         // Still failing, within the grace: nothing changes, so nothing is written.
-        let again = baseline_status(Some(&s), &r, Some(1), &t("2026-01-01T00:06:59Z"));
+        let again = common_status(Some(&s), &r, Some(1), &t("2026-01-01T00:06:59Z"));
         assert!(!status_changed(Some(&s), &again), "{again:#?}");
         // Past TRANSIENT_GRACE the outage is no longer hidden behind Ready=True.
-        let late = baseline_status(Some(&again), &r, Some(1), &t("2026-01-01T00:07:00Z"));
+        let late = common_status(Some(&again), &r, Some(1), &t("2026-01-01T00:07:00Z"));
         assert_eq!(cond(&late, "Ready"), ("False", "Throttled"));
         // Throttling heals by itself: never Stalled.
         assert!(find_condition(&late.conditions, "Stalled").is_none());
-        let later = baseline_status(Some(&late), &r, Some(1), &t("2026-01-01T00:09:00Z"));
+        let later = common_status(Some(&late), &r, Some(1), &t("2026-01-01T00:09:00Z"));
         assert!(!status_changed(Some(&late), &later), "{later:#?}");
     }
 
@@ -710,7 +705,7 @@ mod tests {
             actual: "123456789012".into(),
             arn: "arn".into(),
         });
-        let s = baseline_status(None, &r, Some(1), &t("2026-01-01T00:00:00Z"));
+        let s = common_status(None, &r, Some(1), &t("2026-01-01T00:00:00Z"));
         assert_eq!(cond(&s, "Ready"), ("False", "AccountMismatch"));
         assert_eq!(cond(&s, "Drifted"), ("Unknown", "NotChecked"));
         assert!(s.components.is_empty() && s.drift.is_empty());
@@ -721,17 +716,17 @@ mod tests {
     fn stalled_is_set_only_while_a_person_is_needed() {
         let t0 = t("2026-01-01T00:00:00Z");
         let bad = PassReport::fatal(EngineError::InvalidSpec("alarm x: no such topic".into()));
-        let s = baseline_status(None, &bad, Some(1), &t0);
+        let s = common_status(None, &bad, Some(1), &t0);
         assert_eq!(cond(&s, "Stalled"), ("True", "InvalidSpec"));
         let stalled = find_condition(&s.conditions, "Stalled").unwrap();
         assert_eq!(stalled.message, "alarm x: no such topic");
         assert_eq!(stalled.observed_generation, Some(1));
         // Same error on the next pass: nothing new to write.
-        let again = baseline_status(Some(&s), &bad, Some(1), &t("2026-01-01T00:05:00Z"));
+        let again = common_status(Some(&s), &bad, Some(1), &t("2026-01-01T00:05:00Z"));
         assert!(!status_changed(Some(&s), &again));
         // A missing AwsAccount may be applied next by the same GitOps sync: not stalled.
         let missing = PassReport::fatal(EngineError::AccountNotFound("prod".into()));
-        let m = baseline_status(Some(&s), &missing, Some(2), &t0);
+        let m = common_status(Some(&s), &missing, Some(2), &t0);
         assert!(find_condition(&m.conditions, "Stalled").is_none(), "{m:#?}");
         // Fixed spec, clean pass: Stalled is gone (absent, not False).
         let ok = report(vec![outcome(
@@ -740,7 +735,7 @@ mod tests {
             vec![],
             None,
         )]);
-        let fixed = baseline_status(Some(&s), &ok, Some(2), &t0);
+        let fixed = common_status(Some(&s), &ok, Some(2), &t0);
         assert_eq!(cond(&fixed, "Ready"), ("True", "InSync"));
         assert!(find_condition(&fixed.conditions, "Stalled").is_none());
         // Drift in detect-only mode is the designed state, not a fault.
@@ -750,7 +745,7 @@ mod tests {
             vec![freq_drift()],
             None,
         )]);
-        let d = baseline_status(Some(&fixed), &drift, Some(2), &t0);
+        let d = common_status(Some(&fixed), &drift, Some(2), &t0);
         assert_eq!(cond(&d, "Ready"), ("False", "DriftReported"));
         assert!(find_condition(&d.conditions, "Stalled").is_none());
     }

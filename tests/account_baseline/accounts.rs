@@ -10,7 +10,7 @@ use crate::support::objects::prod_baseline;
 use aws_baseline_operator::api::account_baseline::AccountBaselineSpec;
 use aws_baseline_operator::api::common::{ComponentState, DriftPolicy, Owner, Ownership};
 use aws_baseline_operator::engine::baseline::{run, BaselineInput};
-use aws_baseline_operator::engine::status::baseline_status;
+use aws_baseline_operator::engine::status::common_status;
 use aws_baseline_operator::engine::EngineError;
 use serde_json::json;
 use support::{account, Moto, ACCOUNT};
@@ -39,7 +39,7 @@ async fn credentials_for_another_account_stop_everything() {
     assert_eq!(stats.writes(), 0);
     assert_eq!(stats.count("GetCallerIdentity"), 1);
     assert_eq!(stats.reads(), 1, "{:?}", stats.snapshot());
-    let status = baseline_status(None, &r, Some(1), &t("2026-01-01T00:00:00Z"));
+    let status = common_status(None, &r, Some(1), &t("2026-01-01T00:00:00Z"));
     let ready = condition(&status.conditions, "Ready");
     assert_eq!(
         (ready.status.as_str(), ready.reason.as_str()),

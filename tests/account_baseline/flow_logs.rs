@@ -73,7 +73,7 @@ async fn flow_logs_cover_every_vpc_and_pick_up_new_ones_on_the_next_pass() {
 
     let report = pass(&factory, &s, DriftPolicy::Report, &[]).await;
     assert_eq!(stats.writes(), 0, "{:?}", stats.write_operations());
-    let st = baseline_status(None, &report, Some(1), &t("2026-01-01T00:00:00Z"));
+    let st = common_status(None, &report, Some(1), &t("2026-01-01T00:00:00Z"));
     let e = st
         .drift
         .iter()

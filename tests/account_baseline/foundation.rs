@@ -12,7 +12,7 @@ use aws_baseline_operator::api::common::{
     ComponentState, DeletionPolicy, DriftAction, DriftPolicy, Ownership,
 };
 use aws_baseline_operator::engine::baseline::{cleanup, run, BaselineInput};
-use aws_baseline_operator::engine::status::{baseline_status, status_changed};
+use aws_baseline_operator::engine::status::{common_status, status_changed};
 use aws_baseline_operator::engine::PassReport;
 use serde_json::json;
 use support::{account, Moto, ACCOUNT};
@@ -178,7 +178,7 @@ async fn creates_from_nothing_then_a_second_pass_writes_nothing() {
             && policy.contains("org-trail-logs/ct/AWSLogs/123456789012/*")
     );
 
-    let status1 = baseline_status(None, &first, Some(1), &t("2026-01-01T00:00:00Z"));
+    let status1 = common_status(None, &first, Some(1), &t("2026-01-01T00:00:00Z"));
     stats.reset();
     let second = pass(&factory, &s, &status1.components).await;
     assert_eq!(
@@ -220,9 +220,9 @@ async fn creates_from_nothing_then_a_second_pass_writes_nothing() {
         )
     );
 
-    let status2 = baseline_status(Some(&status1), &second, Some(1), &t("2026-01-01T00:05:00Z"));
+    let status2 = common_status(Some(&status1), &second, Some(1), &t("2026-01-01T00:05:00Z"));
     let third = pass(&factory, &s, &status2.components).await;
-    let status3 = baseline_status(Some(&status2), &third, Some(1), &t("2026-01-01T00:10:00Z"));
+    let status3 = common_status(Some(&status2), &third, Some(1), &t("2026-01-01T00:10:00Z"));
     assert!(
         !status_changed(Some(&status2), &status3),
         "steady state must not write status"
@@ -243,7 +243,7 @@ async fn out_of_band_drift_is_reported_without_writes_then_corrected() {
         "{:#?}",
         created.outcomes
     );
-    let prev = baseline_status(None, &created, Some(1), &t("2026-01-01T00:00:00Z")).components;
+    let prev = common_status(None, &created, Some(1), &t("2026-01-01T00:00:00Z")).components;
 
     // Drift made directly with the SDK.
     let us = moto.sdk_config("us-east-1").await;
@@ -324,7 +324,7 @@ async fn out_of_band_drift_is_reported_without_writes_then_corrected() {
         "{drift:#?}"
     );
     assert_eq!(drift.len(), 3, "{drift:#?}");
-    let status = baseline_status(None, &report, Some(1), &t("2026-01-01T00:05:00Z"));
+    let status = common_status(None, &report, Some(1), &t("2026-01-01T00:05:00Z"));
     let entry = status
         .drift
         .iter()
@@ -448,7 +448,7 @@ async fn one_failing_region_does_not_block_the_others() {
     );
 
     // Status shows each region on its own: Synced=False names the failing region, the other one is Created.
-    let st = baseline_status(None, &report, Some(1), &t("2026-11-22T10:00:00Z"));
+    let st = common_status(None, &report, Some(1), &t("2026-11-22T10:00:00Z"));
     let synced = condition(&st.conditions, "Synced");
     assert_eq!(synced.status, "False", "{synced:?}");
     assert!(synced.message.contains("xx-fake-1"), "{}", synced.message);
@@ -482,8 +482,7 @@ async fn deletion_follows_the_policy_and_proven_ownership() {
         "{:#?}",
         created.outcomes
     );
-    let components =
-        baseline_status(None, &created, Some(1), &t("2026-01-01T00:00:00Z")).components;
+    let components = common_status(None, &created, Some(1), &t("2026-01-01T00:00:00Z")).components;
     let acct = account(&[]);
 
     // Retain: nothing is touched.

@@ -48,7 +48,7 @@ async fn inspector_converges_then_writes_nothing() {
         json!("DISABLED"),
         DriftAction::Reported
     )));
-    let st = baseline_status(None, &report, Some(1), &t("2026-01-01T00:00:00Z"));
+    let st = common_status(None, &report, Some(1), &t("2026-01-01T00:00:00Z"));
     let entry = st
         .drift
         .iter()
@@ -156,7 +156,7 @@ async fn inspector_out_of_band_drift_is_reported_then_corrected_with_exactly_the
             ),
         ]
     );
-    let st = baseline_status(None, &report, Some(1), &t("2026-01-01T00:05:00Z"));
+    let st = common_status(None, &report, Some(1), &t("2026-01-01T00:05:00Z"));
     let controls: Vec<(&str, Vec<String>)> = st
         .drift
         .iter()

@@ -28,7 +28,7 @@ use aws_baseline_operator::api::common::{
 };
 use aws_baseline_operator::aws::{AwsFactory, CallStats};
 use aws_baseline_operator::engine::baseline::{cleanup, run, BaselineInput};
-use aws_baseline_operator::engine::status::baseline_status;
+use aws_baseline_operator::engine::status::common_status;
 use aws_baseline_operator::engine::CleanupReport;
 use aws_baseline_operator::engine::PassReport;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
@@ -106,7 +106,7 @@ async fn retain_then_delete(
 }
 
 fn components(r: &PassReport) -> Vec<ComponentStatus> {
-    baseline_status(None, r, Some(1), &t("2026-01-01T00:00:00Z")).components
+    common_status(None, r, Some(1), &t("2026-01-01T00:00:00Z")).components
 }
 
 /// (region, field, desired, actual, action) of every drift in the pass.

@@ -122,7 +122,7 @@ async fn examples_converge_then_steady_passes_write_nothing_and_read_alarms_in_o
             0,
             "tags are not re-read in steady state"
         );
-        assert!(!monitoring_status_changed(
+        assert!(!status_changed(
             Some(previous),
             &status(Some(previous), &again)
         ));

@@ -24,7 +24,7 @@ use aws_baseline_operator::api::common::{ComponentState, DeletionPolicy, DriftPo
 use aws_baseline_operator::api::{MonitoringPolicy, MonitoringPolicySpec, MonitoringPolicyStatus};
 use aws_baseline_operator::aws::{AwsFactory, CallStats};
 use aws_baseline_operator::engine::monitoring::{cleanup, run, MonitoringInput, MonitoringReport};
-use aws_baseline_operator::engine::status::{monitoring_status, monitoring_status_changed};
+use aws_baseline_operator::engine::status::{monitoring_status, status_changed};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use std::time::Duration;
 use support::Moto;

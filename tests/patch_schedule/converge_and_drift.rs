@@ -91,7 +91,7 @@ async fn examples_converge_and_a_second_pass_writes_nothing() {
         let r = pass(&factory, &account, p, &p.spec, Some(&settled)).await;
         let again = status(Some(&settled), &r);
         assert!(
-            !patch_status_changed(Some(&settled), &again),
+            !status_changed(Some(&settled), &again),
             "{settled:#?}\n{again:#?}"
         );
     }

@@ -19,7 +19,7 @@ use aws_baseline_operator::api::common::{
 use aws_baseline_operator::api::{PatchSchedule, PatchScheduleSpec, PatchScheduleStatus};
 use aws_baseline_operator::aws::AwsFactory;
 use aws_baseline_operator::engine::patch::{cleanup, run, PatchInput, PatchReport};
-use aws_baseline_operator::engine::status::{patch_status, patch_status_changed};
+use aws_baseline_operator::engine::status::{patch_schedule_status, status_changed};
 use aws_sdk_ssm::types::{
     MaintenanceWindowRunCommandParameters, MaintenanceWindowTaskInvocationParameters, PatchFilter,
     PatchFilterGroup, PatchFilterKey, PatchRule, PatchRuleGroup,
@@ -77,7 +77,7 @@ async fn pass(
 }
 
 fn status(previous: Option<&PatchScheduleStatus>, r: &PatchReport) -> PatchScheduleStatus {
-    patch_status(previous, r, Some(1), &Time(now()))
+    patch_schedule_status(previous, r, Some(1), &Time(now()))
 }
 
 async fn ssm(moto: &Moto) -> aws_sdk_ssm::Client {

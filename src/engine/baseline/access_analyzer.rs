@@ -8,7 +8,7 @@ use crate::aws::accessanalyzer as api;
 use crate::aws::{AwsError, ErrorCategory};
 use crate::baseline::access_analyzer as rules;
 use crate::diff::diff_resources;
-use crate::engine::{failed, settle, ComponentOutcome};
+use crate::engine::{failed, ComponentOutcome, Settle};
 use aws_sdk_accessanalyzer::Client;
 
 pub(super) const SECTION: Section = Section {
@@ -182,15 +182,16 @@ pub async fn reconcile_with(
     let ids: Vec<&str> = declared.iter().map(|a| a.name.as_str()).collect();
     // "Created" when the pass created every declared analyzer (none existed).
     let created = declared_obs.is_empty() && created_now;
-    settle(
-        c,
-        t.region,
+    Settle {
+        component: c,
+        region: t.region,
         drift,
-        exec,
+        writes: exec,
         created,
         ownership,
-        Some(ids.join(",")),
-    )
+        id: Some(ids.join(",")),
+    }
+    .outcome()
 }
 
 /// Under `deletionPolicy: Delete`: delete the analyzers whose tags prove this owner created them.

@@ -13,7 +13,7 @@ use crate::aws::budgets as api;
 use crate::aws::{self, AwsError};
 use crate::baseline::budgets as rules;
 use crate::diff::diff_resources;
-use crate::engine::{failed, settle, ComponentOutcome};
+use crate::engine::{failed, ComponentOutcome, Settle};
 use aws_sdk_budgets::Client;
 use std::collections::BTreeMap;
 
@@ -272,15 +272,16 @@ pub async fn reconcile_with(
         }
     }
     let created = declared_obs.is_empty() && created_now;
-    settle(
-        c,
-        t.region,
+    Settle {
+        component: c,
+        region: t.region,
         drift,
-        exec,
+        writes: exec,
         created,
         ownership,
-        (!ids.is_empty()).then(|| ids.join(",")),
-    )
+        id: (!ids.is_empty()).then(|| ids.join(",")),
+    }
+    .outcome()
 }
 
 /// Under `deletionPolicy: Delete`: delete the declared and previously managed budgets whose tags prove this owner

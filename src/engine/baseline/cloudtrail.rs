@@ -6,7 +6,7 @@ use crate::api::common::Ownership;
 use crate::aws::{self, operation::CLOUDTRAIL_PRINCIPAL, AwsError};
 use crate::baseline::cloudtrail::{self as rules, TrailWrite};
 use crate::diff::diff;
-use crate::engine::{failed, settle, ComponentOutcome};
+use crate::engine::{failed, ComponentOutcome, Settle};
 
 pub(super) const SECTION: Section = Section {
     name: "cloudTrail",
@@ -150,7 +150,16 @@ async fn reconcile(ctx: &Ctx<'_>, region: &str, spec: &CloudTrailSpec) -> Compon
     } else {
         None
     };
-    settle(c, region, drift, exec, state.is_none(), ownership, id)
+    Settle {
+        component: c,
+        region,
+        drift,
+        writes: exec,
+        created: state.is_none(),
+        ownership,
+        id,
+    }
+    .outcome()
 }
 
 /// Delete the trail when its tags prove this baseline created it; the log bucket is always kept.

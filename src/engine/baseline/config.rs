@@ -8,7 +8,7 @@ use crate::aws::operation::{CONFIG_PRINCIPAL, CONFIG_SERVICE_LINKED_ROLE};
 use crate::aws::{self, AccountSession, AwsError};
 use crate::baseline::config as rules;
 use crate::diff::diff_resources;
-use crate::engine::{failed, settle, ComponentOutcome};
+use crate::engine::{failed, ComponentOutcome, Settle};
 
 pub(super) const SECTION: Section = Section {
     name: "config",
@@ -175,15 +175,16 @@ pub(super) async fn reconcile(
         recorder.is_none(),
         plan.put_recorder && exec.as_ref().is_some_and(|r| r.is_ok()),
     );
-    settle(
-        c,
+    Settle {
+        component: c,
         region,
         drift,
-        exec,
-        recorder.is_none(),
+        writes: exec,
+        created: recorder.is_none(),
         ownership,
-        Some(want_recorder.name.clone()),
-    )
+        id: Some(want_recorder.name.clone()),
+    }
+    .outcome()
 }
 
 /// The managed rules of this baseline: one DescribeConfigRules (paginated); rule tags are read only for rules with
@@ -329,7 +330,16 @@ pub(super) async fn reconcile_rules(
         none_before,
         created_any && exec.as_ref().is_some_and(|r| r.is_ok()),
     );
-    settle(c, region, drift, exec, false, ownership, None)
+    Settle {
+        component: c,
+        region,
+        drift,
+        writes: exec,
+        created: false,
+        ownership,
+        id: None,
+    }
+    .outcome()
 }
 
 /// Under `deletionPolicy: Delete`: delete the rules whose tags prove this baseline created them; delete a

@@ -6,7 +6,7 @@ use crate::api::common::Ownership;
 use crate::aws::{self, AwsError};
 use crate::baseline::hardening::{self as rules, EbsWrite};
 use crate::diff::diff;
-use crate::engine::{failed, settle, ComponentOutcome};
+use crate::engine::{failed, ComponentOutcome, Settle};
 
 pub(super) const SECTION: Section = Section {
     name: "ebsEncryptionByDefault",
@@ -81,7 +81,16 @@ async fn reconcile(ctx: &Ctx<'_>, region: &str, spec: &EbsEncryptionSpec) -> Com
     };
     // "Absent" for this setting means "encryption by default was off".
     let ownership = sticky_ownership(prev, !enabled, exec.is_some() && spec.enabled && !enabled);
-    settle(c, region, drift, exec, false, ownership, None)
+    Settle {
+        component: c,
+        region,
+        drift,
+        writes: exec,
+        created: false,
+        ownership,
+        id: None,
+    }
+    .outcome()
 }
 
 /// Turn encryption by default off in the regions where this baseline turned it on.

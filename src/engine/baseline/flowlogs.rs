@@ -6,7 +6,7 @@ use crate::api::common::{tags, Owner, Ownership};
 use crate::aws::{self, AccountSession, AwsError, ErrorCategory};
 use crate::baseline::flowlogs as rules;
 use crate::diff::diff_resources;
-use crate::engine::{failed, settle, ComponentOutcome};
+use crate::engine::{failed, ComponentOutcome, Settle};
 
 pub(super) const SECTION: Section = Section {
     name: "vpcFlowLogs",
@@ -128,7 +128,16 @@ pub(super) async fn reconcile(
         Ownership::None
     };
     let id = Some(format!("{} VPC(s)", vpcs.len()));
-    settle(c, region, drift, exec, false, ownership, id)
+    Settle {
+        component: c,
+        region,
+        drift,
+        writes: exec,
+        created: false,
+        ownership,
+        id,
+    }
+    .outcome()
 }
 
 /// Under `deletionPolicy: Delete`: delete every flow log this baseline created (found by its owner tag).

@@ -6,7 +6,7 @@ use crate::api::common::Ownership;
 use crate::aws::{self, AwsError};
 use crate::baseline::guardduty::{self as rules, DetectorWrite};
 use crate::diff::diff;
-use crate::engine::{failed, settle, ComponentOutcome};
+use crate::engine::{failed, ComponentOutcome, Settle};
 
 pub(super) const SECTION: Section = Section {
     name: "guardDuty",
@@ -77,7 +77,16 @@ async fn reconcile(ctx: &Ctx<'_>, region: &str, spec: &GuardDutySpec) -> Compone
     } else {
         None
     };
-    settle(c, region, drift, exec, state.is_none(), ownership, id)
+    Settle {
+        component: c,
+        region,
+        drift,
+        writes: exec,
+        created: state.is_none(),
+        ownership,
+        id,
+    }
+    .outcome()
 }
 
 /// Delete the detectors this baseline created (tags prove it); suspend adopted ones that are enabled.

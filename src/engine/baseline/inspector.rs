@@ -6,7 +6,7 @@ use crate::api::common::Ownership;
 use crate::aws::{self, AccountSession, AwsError};
 use crate::baseline::inspector as rules;
 use crate::diff::diff;
-use crate::engine::{failed, settle, ComponentOutcome};
+use crate::engine::{failed, ComponentOutcome, Settle};
 
 pub(super) const SECTION: Section = Section {
     name: "inspector",
@@ -78,15 +78,16 @@ pub(super) async fn reconcile(
     // scan type was enabled, remembered in status from then on.
     let off_before = !rules::any_enabled(&status);
     let ownership = sticky_ownership(prev, off_before, exec.as_ref().is_some_and(|r| r.is_ok()));
-    settle(
-        c,
+    Settle {
+        component: c,
         region,
         drift,
-        exec,
-        false,
+        writes: exec,
+        created: false,
         ownership,
-        Some(ctx.account_id.clone()),
-    )
+        id: Some(ctx.account_id.clone()),
+    }
+    .outcome()
 }
 
 /// Under `deletionPolicy: Delete`: disable the declared scan types where the operator turned Inspector on;

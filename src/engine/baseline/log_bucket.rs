@@ -6,7 +6,7 @@ use crate::api::common::Ownership;
 use crate::aws;
 use crate::baseline::cloudtrail::{self as trail_rules, BucketWrite};
 use crate::diff::diff;
-use crate::engine::{failed, settle, ComponentOutcome};
+use crate::engine::{failed, ComponentOutcome, Settle};
 
 /// Observe `name`, then create it or correct its versioning, encryption, public access block and policy
 /// (`ours` merged into whatever else the policy holds).
@@ -75,15 +75,16 @@ pub(super) async fn reconcile(
     } else {
         ownership
     };
-    settle(
-        c,
+    Settle {
+        component: c,
         region,
         drift,
-        exec,
+        writes: exec,
         created,
         ownership,
-        Some(name.to_string()),
-    )
+        id: Some(name.to_string()),
+    }
+    .outcome()
 }
 
 /// Adds the statements of `extra` whose `Sid` `ours` lacks (two deliveries sharing one bucket).

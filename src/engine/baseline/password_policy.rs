@@ -6,7 +6,7 @@ use crate::api::common::Ownership;
 use crate::aws::{self, AwsError};
 use crate::baseline::hardening as rules;
 use crate::diff::diff;
-use crate::engine::{failed, settle, ComponentOutcome};
+use crate::engine::{failed, ComponentOutcome, Settle};
 
 pub(super) const SECTION: Section = Section {
     name: "passwordPolicy",
@@ -53,7 +53,16 @@ async fn reconcile(ctx: &Ctx<'_>, region: &str, spec: &PasswordPolicySpec) -> Co
         None => None,
     };
     let ownership = sticky_ownership(prev, created, exec.is_some());
-    settle(c, region, drift, exec, created, ownership, None)
+    Settle {
+        component: c,
+        region,
+        drift,
+        writes: exec,
+        created,
+        ownership,
+        id: None,
+    }
+    .outcome()
 }
 
 /// Delete the password policy when this baseline created it.

@@ -6,7 +6,7 @@ use crate::api::common::Ownership;
 use crate::aws::{self, AwsError};
 use crate::baseline::hardening as rules;
 use crate::diff::diff;
-use crate::engine::{failed, settle, ComponentOutcome};
+use crate::engine::{failed, ComponentOutcome, Settle};
 
 pub(super) const SECTION: Section = Section {
     name: "s3BlockPublicAccess",
@@ -54,15 +54,16 @@ async fn reconcile(
         None
     };
     let ownership = sticky_ownership(prev, state.is_none(), exec.is_some());
-    settle(
-        c,
+    Settle {
+        component: c,
         region,
         drift,
-        exec,
-        state.is_none(),
+        writes: exec,
+        created: state.is_none(),
         ownership,
-        Some(ctx.account_id.clone()),
-    )
+        id: Some(ctx.account_id.clone()),
+    }
+    .outcome()
 }
 
 /// Delete the account's Block Public Access when this baseline created it.

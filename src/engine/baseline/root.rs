@@ -6,7 +6,7 @@ use crate::api::common::Ownership;
 use crate::aws;
 use crate::baseline::hardening as rules;
 use crate::diff::diff;
-use crate::engine::{failed, settle, ComponentOutcome};
+use crate::engine::{failed, ComponentOutcome, Settle};
 
 pub(super) const SECTION: Section = Section {
     name: "rootAccount",
@@ -37,15 +37,16 @@ async fn reconcile(ctx: &Ctx<'_>, region: &str, spec: &RootAccountSpec) -> Compo
     let client = ctx.session.iam(region);
     match aws::iam::root_state(&client).await {
         // Root MFA and root access keys cannot be changed through the API: always reported, never corrected.
-        Ok(s) => settle(
-            c,
+        Ok(s) => Settle {
+            component: c,
             region,
-            diff(c, &rules::root_desired(spec), &rules::root_observed(&s)),
-            None,
-            false,
-            Ownership::Adopted,
-            None,
-        ),
+            drift: diff(c, &rules::root_desired(spec), &rules::root_observed(&s)),
+            writes: None,
+            created: false,
+            ownership: Ownership::Adopted,
+            id: None,
+        }
+        .outcome(),
         Err(e) => failed(c, region, Ownership::Adopted, e),
     }
 }

@@ -8,7 +8,7 @@ use crate::aws::securityhub as api;
 use crate::aws::{partition, AccountSession, AwsError, ErrorCategory};
 use crate::baseline::security_hub as rules;
 use crate::diff::diff;
-use crate::engine::{failed, settle, ComponentOutcome};
+use crate::engine::{failed, ComponentOutcome, Settle};
 use aws_sdk_securityhub::Client;
 
 pub(super) const SECTION: Section = Section {
@@ -223,7 +223,16 @@ pub async fn reconcile_with(
         .as_ref()
         .map(|h| h.arn.clone())
         .or_else(|| enabled_now.then(|| hub_arn(p, t.region, t.account_id)));
-    let mut outcome = settle(c, t.region, drift, exec, plan.enable_hub, ownership, id);
+    let mut outcome = Settle {
+        component: c,
+        region: t.region,
+        drift,
+        writes: exec,
+        created: plan.enable_hub,
+        ownership,
+        id,
+    }
+    .outcome();
     if outcome.message.is_none() {
         outcome.message = unmatched_controls(spec, &obs);
     }
@@ -396,7 +405,16 @@ where
         Some(_) => Ownership::Adopted,
         None => Ownership::None,
     };
-    settle(c, t.region, drift, exec, created_now, ownership, id)
+    Settle {
+        component: c,
+        region: t.region,
+        drift,
+        writes: exec,
+        created: created_now,
+        ownership,
+        id,
+    }
+    .outcome()
 }
 
 /// The aggregator's region must be one of the baseline's regions (its hub is managed there).

@@ -6,7 +6,7 @@ use crate::api::common::{Owner, Ownership};
 use crate::aws::{self, AccountSession, AwsError};
 use crate::baseline::session_manager as rules;
 use crate::diff::diff;
-use crate::engine::{failed, settle, ComponentOutcome};
+use crate::engine::{failed, ComponentOutcome, Settle};
 
 pub(super) const SECTION: Section = Section {
     name: "sessionManager",
@@ -80,15 +80,16 @@ pub(super) async fn reconcile(
         };
         let wrote = exec.as_ref().is_some_and(|r| r.is_ok());
         let ownership = sticky_ownership(prev, content.is_none(), wrote);
-        Ok(settle(
-            c,
+        Ok(Settle {
+            component: c,
             region,
             drift,
-            exec,
-            content.is_none() && wrote,
+            writes: exec,
+            created: content.is_none() && wrote,
             ownership,
-            Some(aws::session_manager::DOCUMENT.to_string()),
-        ))
+            id: Some(aws::session_manager::DOCUMENT.to_string()),
+        }
+        .outcome())
     }
     .await;
     r.unwrap_or_else(|e| failed(c, region, prev.unwrap_or(Ownership::None), e))

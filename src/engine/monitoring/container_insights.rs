@@ -16,7 +16,7 @@ use crate::api::monitoring_policy::{EcsInsightsSpec, EksInsightsSpec, Monitoring
 use crate::aws::eks::Addon;
 use crate::aws::{self, AwsError, ErrorCategory};
 use crate::diff::FieldDrift;
-use crate::engine::{failed, settle, CleanupReport, ComponentOutcome};
+use crate::engine::{failed, CleanupReport, ComponentOutcome, Settle};
 use crate::monitoring::container_insights::{
     addon_drift, addon_request, ecs_drift, parse_configuration_values, removed_addon_drift,
     ObservedAddon, ECS_INSIGHTS, EKS_INSIGHTS,
@@ -37,14 +37,32 @@ fn finish(
     id: Option<String>,
 ) -> ComponentOutcome {
     match read_error {
-        None => settle(component, region, drift, writes, created, ownership, id),
+        None => Settle {
+            component,
+            region,
+            drift,
+            writes,
+            created,
+            ownership,
+            id,
+        }
+        .outcome(),
         Some(e) if drift.is_empty() => failed(component, region, ownership, e),
         Some(e) => {
             let w = match writes {
                 Some(Err(w)) => Some(Err(w)),
                 _ => Some(Err(e)),
             };
-            settle(component, region, drift, w, false, ownership, id)
+            Settle {
+                component,
+                region,
+                drift,
+                writes: w,
+                created: false,
+                ownership,
+                id,
+            }
+            .outcome()
         }
     }
 }

@@ -6,7 +6,7 @@ use super::{Cleanup, Ctx};
 use crate::api::common::Ownership;
 use crate::api::monitoring_policy::MonitoringResources;
 use crate::aws::{self, AwsError};
-use crate::engine::{failed, settle, CleanupReport, ComponentOutcome};
+use crate::engine::{failed, CleanupReport, ComponentOutcome, Settle};
 use crate::monitoring::dashboards::{plan, DASHBOARDS};
 use std::collections::BTreeSet;
 
@@ -53,15 +53,16 @@ pub(super) async fn reconcile(
     res.dashboards = created.into_iter().collect();
     let id = Some(format!("{} dashboard(s)", ctx.input.spec.dashboards.len()));
     let created = plan.creates() && plan.only_creates();
-    settle(
-        C,
+    Settle {
+        component: C,
         region,
-        plan.drift,
+        drift: plan.drift,
         writes,
         created,
-        Ownership::Created,
+        ownership: Ownership::Created,
         id,
-    )
+    }
+    .outcome()
 }
 
 /// The dashboards under the policy's short prefix. Dashboards and metric filters carry no tags: what carries

@@ -7,7 +7,7 @@ use super::{Cleanup, Ctx};
 use crate::api::common::Ownership;
 use crate::api::monitoring_policy::MonitoringResources;
 use crate::aws::{self, AwsError};
-use crate::engine::{failed, settle, CleanupReport, ComponentOutcome};
+use crate::engine::{failed, CleanupReport, ComponentOutcome, Settle};
 use crate::monitoring::insights_queries::{plan_queries, query_prefix, INSIGHTS_QUERIES};
 
 pub(super) async fn reconcile(
@@ -75,7 +75,16 @@ pub(super) async fn reconcile(
         input.spec.insights_queries.len()
     ));
     let created = plan.creates() && plan.only_creates();
-    settle(C, region, plan.drift, writes, created, ownership, id)
+    Settle {
+        component: C,
+        region,
+        drift: plan.drift,
+        writes,
+        created,
+        ownership,
+        id,
+    }
+    .outcome()
 }
 
 /// Query definitions carry no tags: those under this policy's name prefix are its own (recorded in status or

@@ -4,7 +4,7 @@
 use super::Ctx;
 use crate::api::common::Ownership;
 use crate::aws::{self, AwsError, ErrorCategory};
-use crate::engine::{failed, settle, ComponentOutcome};
+use crate::engine::{failed, ComponentOutcome, Settle};
 use crate::monitoring::log_groups::{plan, LogGroupWrite, LOG_GROUPS};
 
 pub(super) async fn reconcile(ctx: &Ctx<'_>, region: &str) -> ComponentOutcome {
@@ -68,5 +68,14 @@ pub(super) async fn reconcile(ctx: &Ctx<'_>, region: &str) -> ComponentOutcome {
         ctx.previous_ownership(C, region)
             .unwrap_or(Ownership::Adopted)
     };
-    settle(C, region, drift, writes, created, ownership, None)
+    Settle {
+        component: C,
+        region,
+        drift,
+        writes,
+        created,
+        ownership,
+        id: None,
+    }
+    .outcome()
 }

@@ -18,8 +18,8 @@ mod metric_filters;
 mod topics;
 
 use super::{
-    failed, resolve_regions, settle, verify_account, CleanupReport, ComponentOutcome, EngineError,
-    PassReport, REGION_CONCURRENCY,
+    failed, resolve_regions, verify_account, CleanupReport, ComponentOutcome, EngineError,
+    PassReport, Settle, REGION_CONCURRENCY,
 };
 use crate::api::aws_account::AwsAccountSpec;
 use crate::api::common::{DriftPolicy, Owner, Ownership};
@@ -177,15 +177,16 @@ impl Tally {
             }
             w => {
                 let created = self.missing && !self.changed;
-                settle(
+                Settle {
                     component,
                     region,
-                    self.drift,
-                    w,
+                    drift: self.drift,
+                    writes: w,
                     created,
-                    Ownership::Created,
+                    ownership: Ownership::Created,
                     id,
-                )
+                }
+                .outcome()
             }
         }
     }

@@ -5,7 +5,7 @@ use super::{Cleanup, Ctx};
 use crate::api::common::Ownership;
 use crate::api::monitoring_policy::{MonitoringResources, TopicSpec};
 use crate::aws::{self, AwsError, ErrorCategory};
-use crate::engine::{failed, settle, CleanupReport, ComponentOutcome};
+use crate::engine::{failed, CleanupReport, ComponentOutcome, Settle};
 use crate::monitoring::topics::{
     adoptable, managed_statements, not_adoptable, pending_confirmations, wanted_statements,
     with_managed, TopicAction, TopicPlan, TOPICS,
@@ -106,15 +106,16 @@ pub(super) async fn reconcile(
         };
         let only_creates = plan.only_creates();
         let id = Some(format!("{} topic(s)", res.topic_arns.len()));
-        Ok(settle(
-            C,
+        Ok(Settle {
+            component: C,
             region,
-            plan.drift,
+            drift: plan.drift,
             writes,
-            only_creates && created_now,
+            created: only_creates && created_now,
             ownership,
             id,
-        ))
+        }
+        .outcome())
     }
     .await;
     result.unwrap_or_else(|e| failed(C, region, prev_owner.unwrap_or(Ownership::None), e))

@@ -7,7 +7,7 @@ use crate::api::patch_schedule::{PatchBaselineSpec, PatchResources};
 use crate::aws::ssm::{self, BaselineState};
 use crate::aws::{AwsError, ErrorCategory};
 use crate::diff::diff;
-use crate::engine::{failed, settle, CleanupReport, ComponentOutcome};
+use crate::engine::{failed, CleanupReport, ComponentOutcome, Settle};
 use crate::patching::baseline::BaselineWrite;
 use crate::patching::{self, names, BASELINE};
 use aws_sdk_ssm::types::ResourceTypeForTagging;
@@ -79,7 +79,19 @@ pub(super) async fn reconcile(
         .map(|f| ownership(f.owned))
         .unwrap_or(Ownership::None);
     if !ctx.may_write() || drift.is_empty() {
-        return (settle(c, region, drift, None, false, own, id.clone()), id);
+        return (
+            Settle {
+                component: c,
+                region,
+                drift,
+                writes: None,
+                created: false,
+                ownership: own,
+                id: id.clone(),
+            }
+            .outcome(),
+            id,
+        );
     }
     let writes = match patching::baseline::plan(found_state, &groups, &drift) {
         Ok(w) => w,
@@ -91,7 +103,16 @@ pub(super) async fn reconcile(
                 why,
             );
             return (
-                settle(c, region, drift, Some(Err(e)), false, own, id.clone()),
+                Settle {
+                    component: c,
+                    region,
+                    drift,
+                    writes: Some(Err(e)),
+                    created: false,
+                    ownership: own,
+                    id: id.clone(),
+                }
+                .outcome(),
                 id,
             );
         }
@@ -133,7 +154,16 @@ pub(super) async fn reconcile(
         own
     };
     (
-        settle(c, region, drift, Some(r), created, own, baseline_id.clone()),
+        Settle {
+            component: c,
+            region,
+            drift,
+            writes: Some(r),
+            created,
+            ownership: own,
+            id: baseline_id.clone(),
+        }
+        .outcome(),
         baseline_id,
     )
 }

@@ -6,7 +6,7 @@ use crate::api::common::Ownership;
 use crate::api::patch_schedule::PatchResources;
 use crate::aws::ssm::{self, AssociationConfig};
 use crate::aws::AwsError;
-use crate::engine::{failed, settle, CleanupReport, ComponentOutcome};
+use crate::engine::{failed, CleanupReport, ComponentOutcome, Settle};
 use crate::patching::inventory::INVENTORY_DOCUMENT;
 use crate::patching::members::MemberWrite;
 use crate::patching::{self, INVENTORY};
@@ -95,7 +95,16 @@ pub(super) async fn reconcile(
     );
     let created = !any_existed && plan.only_missing;
     (
-        vec![settle(c, region, plan.drift, exec, created, own, None)],
+        vec![Settle {
+            component: c,
+            region,
+            drift: plan.drift,
+            writes: exec,
+            created,
+            ownership: own,
+            id: None,
+        }
+        .outcome()],
         ids,
     )
 }

@@ -5,7 +5,7 @@ use super::{ownership, Ctx};
 use crate::api::common::Ownership;
 use crate::aws::ssm;
 use crate::aws::AwsError;
-use crate::engine::{failed, settle, ComponentOutcome};
+use crate::engine::{failed, ComponentOutcome, Settle};
 use crate::patching::members::MemberWrite;
 use crate::patching::{self, names, TARGETS};
 use std::collections::BTreeMap;
@@ -56,15 +56,16 @@ pub(super) async fn reconcile(
         None
     };
     (
-        settle(
-            c,
+        Settle {
+            component: c,
             region,
-            plan.drift,
-            exec,
-            plan.only_missing,
-            ownership(window_owned),
-            None,
-        ),
+            drift: plan.drift,
+            writes: exec,
+            created: plan.only_missing,
+            ownership: ownership(window_owned),
+            id: None,
+        }
+        .outcome(),
         ids,
     )
 }
@@ -72,5 +73,14 @@ pub(super) async fn reconcile(
 /// The outcome when the window does not exist: every target is missing.
 pub(super) fn missing(ctx: &Ctx<'_>, region: &str) -> ComponentOutcome {
     let drift = patching::targets::missing(ctx.input.spec);
-    settle(TARGETS, region, drift, None, false, Ownership::None, None)
+    Settle {
+        component: TARGETS,
+        region,
+        drift,
+        writes: None,
+        created: false,
+        ownership: Ownership::None,
+        id: None,
+    }
+    .outcome()
 }

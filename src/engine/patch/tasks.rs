@@ -5,7 +5,7 @@ use super::{ownership, Ctx};
 use crate::api::common::Ownership;
 use crate::aws::ssm::{self, TaskConfig};
 use crate::aws::AwsError;
-use crate::engine::{failed, settle, ComponentOutcome};
+use crate::engine::{failed, ComponentOutcome, Settle};
 use crate::patching::members::MemberWrite;
 use crate::patching::{self, TASKS};
 use std::collections::BTreeMap;
@@ -68,7 +68,16 @@ pub(super) async fn reconcile(
         None
     };
     (
-        settle(c, region, plan.drift, exec, plan.only_missing, own, None),
+        Settle {
+            component: c,
+            region,
+            drift: plan.drift,
+            writes: exec,
+            created: plan.only_missing,
+            ownership: own,
+            id: None,
+        }
+        .outcome(),
         ids,
     )
 }
@@ -76,5 +85,14 @@ pub(super) async fn reconcile(
 /// The outcome when the window does not exist: every task is missing.
 pub(super) fn missing(ctx: &Ctx<'_>, region: &str) -> ComponentOutcome {
     let drift = patching::tasks::missing(ctx.input.spec);
-    settle(TASKS, region, drift, None, false, Ownership::None, None)
+    Settle {
+        component: TASKS,
+        region,
+        drift,
+        writes: None,
+        created: false,
+        ownership: Ownership::None,
+        id: None,
+    }
+    .outcome()
 }

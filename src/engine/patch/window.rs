@@ -7,7 +7,7 @@ use crate::api::patch_schedule::PatchResources;
 use crate::aws::ssm::{self, WindowState};
 use crate::aws::AwsError;
 use crate::diff::diff;
-use crate::engine::{settle, CleanupReport, ComponentOutcome};
+use crate::engine::{CleanupReport, ComponentOutcome, Settle};
 use crate::patching::window::WindowWrite;
 use crate::patching::{self, names, WINDOW};
 use aws_sdk_ssm::types::ResourceTypeForTagging;
@@ -90,21 +90,31 @@ pub(super) async fn reconcile(
             let token = ctx.client_token(region, "window");
             match ssm::create_window(client, &want, &tags, &token).await {
                 Ok(id) => Reconciled {
-                    outcome: settle(
-                        c,
+                    outcome: Settle {
+                        component: c,
                         region,
                         drift,
-                        Some(Ok(())),
-                        true,
-                        Ownership::Created,
-                        Some(id.clone()),
-                    ),
+                        writes: Some(Ok(())),
+                        created: true,
+                        ownership: Ownership::Created,
+                        id: Some(id.clone()),
+                    }
+                    .outcome(),
                     id: Some(id),
                     owned: true,
                     created_at: Some(ctx.input.now),
                 },
                 Err(e) => Reconciled {
-                    outcome: settle(c, region, drift, Some(Err(e)), true, Ownership::None, None),
+                    outcome: Settle {
+                        component: c,
+                        region,
+                        drift,
+                        writes: Some(Err(e)),
+                        created: true,
+                        ownership: Ownership::None,
+                        id: None,
+                    }
+                    .outcome(),
                     id: None,
                     owned: false,
                     created_at: None,
@@ -112,7 +122,16 @@ pub(super) async fn reconcile(
             }
         }
         (None, _) => Reconciled {
-            outcome: settle(c, region, drift, None, false, Ownership::None, None),
+            outcome: Settle {
+                component: c,
+                region,
+                drift,
+                writes: None,
+                created: false,
+                ownership: Ownership::None,
+                id: None,
+            }
+            .outcome(),
             id: None,
             owned: false,
             created_at: None,
@@ -125,15 +144,16 @@ pub(super) async fn reconcile(
                 _ => None,
             };
             Reconciled {
-                outcome: settle(
-                    c,
+                outcome: Settle {
+                    component: c,
                     region,
                     drift,
-                    exec,
-                    false,
-                    ownership(f.owned),
-                    Some(f.state.id.clone()),
-                ),
+                    writes: exec,
+                    created: false,
+                    ownership: ownership(f.owned),
+                    id: Some(f.state.id.clone()),
+                }
+                .outcome(),
                 id: Some(f.state.id),
                 owned: f.owned,
                 created_at: f.state.created,

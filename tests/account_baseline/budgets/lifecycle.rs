@@ -8,7 +8,7 @@ use crate::support;
 use crate::support::calls::sorted_writes;
 use aws_baseline_operator::api::account_baseline::AccountBaselineSpec;
 use aws_baseline_operator::api::common::{ComponentState, DriftAction, DriftPolicy, Ownership};
-use aws_baseline_operator::engine::status::baseline_status;
+use aws_baseline_operator::engine::status::common_status;
 use aws_baseline_operator::engine::{ComponentOutcome, PassReport};
 use aws_sdk_budgets::types::{
     Budget, BudgetType, ComparisonOperator, Notification, NotificationType,
@@ -304,7 +304,7 @@ async fn budgets_converge_write_nothing_in_sync_and_tampering_is_reported_then_c
         (o.state, o.action),
         (ComponentState::Drifted, DriftAction::Reported)
     );
-    let st = baseline_status(
+    let st = common_status(
         None,
         &reported,
         Some(1),

@@ -9,7 +9,7 @@ use aws_baseline_operator::api::account_baseline::BudgetsSpec;
 use aws_baseline_operator::api::common::{ComponentState, DriftAction, Ownership};
 use aws_baseline_operator::aws::{CallStats, ErrorCategory};
 use aws_baseline_operator::engine::baseline::budgets::{reconcile_with, Target};
-use aws_baseline_operator::engine::status::baseline_status;
+use aws_baseline_operator::engine::status::common_status;
 use aws_baseline_operator::engine::{ComponentOutcome, PassReport};
 use aws_sdk_budgets::operation::create_budget::CreateBudgetOutput;
 use aws_sdk_budgets::operation::create_notification::CreateNotificationOutput;
@@ -346,7 +346,7 @@ async fn access_denied_is_classified_into_the_outcome_and_the_synced_condition()
         outcomes: vec![o],
         fatal: None,
     };
-    let st = baseline_status(
+    let st = common_status(
         None,
         &report,
         Some(1),

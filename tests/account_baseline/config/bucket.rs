@@ -82,7 +82,7 @@ async fn the_config_bucket_is_created_once_kept_private_and_its_policy_restored(
     let d = drift(&report);
     assert_eq!(d.len(), 1, "{d:#?}");
     assert_eq!(d[0].1, "configBucket.configPolicy");
-    let st = baseline_status(None, &report, Some(1), &t("2026-01-01T00:00:00Z"));
+    let st = common_status(None, &report, Some(1), &t("2026-01-01T00:00:00Z"));
     assert_eq!(st.drift[0].controls, vec!["Config.1"]);
     let fixed = pass(&factory, &s, DriftPolicy::Correct, &prev).await;
     assert!(fixed.error_category().is_none(), "{:#?}", fixed.outcomes);

@@ -27,7 +27,7 @@ async fn config_converges_then_writes_nothing() {
             "configRules.cloudtrail-enabled.exists"
         ]
     );
-    let st = baseline_status(None, &report, Some(1), &t("2026-01-01T00:00:00Z"));
+    let st = common_status(None, &report, Some(1), &t("2026-01-01T00:00:00Z"));
     let e = st
         .drift
         .iter()
@@ -235,7 +235,7 @@ async fn config_out_of_band_drift_is_reported_then_corrected_with_exactly_the_ne
             ),
         ]
     );
-    let st = baseline_status(None, &report, Some(1), &t("2026-01-01T00:05:00Z"));
+    let st = common_status(None, &report, Some(1), &t("2026-01-01T00:05:00Z"));
     assert!(st
         .drift
         .iter()

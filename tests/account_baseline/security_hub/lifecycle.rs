@@ -9,7 +9,7 @@ use crate::account_baseline::{
 use crate::support;
 use aws_baseline_operator::api::account_baseline::AccountBaselineSpec;
 use aws_baseline_operator::api::common::{ComponentState, DriftAction, DriftPolicy, Ownership};
-use aws_baseline_operator::engine::status::baseline_status;
+use aws_baseline_operator::engine::status::common_status;
 use aws_baseline_operator::engine::PassReport;
 use aws_sdk_securityhub::types::{
     AssociationStatus, StandardsControlAssociationUpdate, StandardsSubscriptionRequest,
@@ -248,7 +248,7 @@ async fn security_hub_converges_then_writes_nothing_and_tampering_is_drift_with_
             ),
         ]
     );
-    let st = baseline_status(None, &report, Some(1), &now());
+    let st = common_status(None, &report, Some(1), &now());
     let entry = st
         .drift
         .iter()
