@@ -1,16 +1,27 @@
 //! The custom patch baseline and its patch groups in one region: locate, reconcile, delete when dropped from the
 //! spec, and delete on cleanup.
 
-use super::{name_taken, ownership, CleanupCtx, Ctx, Found};
+use super::{name_taken, ownership, CleanupCtx, Component, Ctx, Found};
 use crate::api::common::Ownership;
 use crate::api::patch_schedule::{PatchBaselineSpec, PatchResources};
 use crate::aws::ssm::{self, BaselineState};
 use crate::aws::{AwsError, ErrorCategory};
 use crate::diff::diff;
+use crate::engine::baseline::SectionUsage;
 use crate::engine::{failed, settle, CleanupReport, ComponentOutcome};
 use crate::patching::baseline::BaselineWrite;
 use crate::patching::{self, names, BASELINE};
 use aws_sdk_ssm::types::ResourceTypeForTagging;
+
+pub(super) const COMPONENT: Component = Component {
+    components: &[BASELINE],
+    iam: &["PatchSchedule.baseline"],
+    usage: |spec| {
+        spec.baseline
+            .as_ref()
+            .map(|_| SectionUsage::of(&["PatchSchedule.baseline"]))
+    },
+};
 
 /// The baseline this object manages in the region: the recorded one, else one under its name (or the default
 /// name of earlier versions) whose tags prove this object created it, else — only when the spec names the

@@ -1,17 +1,28 @@
 //! The software inventory associations in one region (one per target group): reconcile, delete when dropped
 //! from the spec, and delete on cleanup.
 
-use super::{CleanupCtx, Ctx};
+use super::{CleanupCtx, Component, Ctx};
 use crate::api::common::Ownership;
 use crate::api::patch_schedule::PatchResources;
 use crate::aws::ssm::{self, AssociationConfig};
 use crate::aws::AwsError;
+use crate::engine::baseline::SectionUsage;
 use crate::engine::{failed, settle, CleanupReport, ComponentOutcome};
 use crate::patching::inventory::INVENTORY_DOCUMENT;
 use crate::patching::members::MemberWrite;
 use crate::patching::{self, INVENTORY};
 use aws_sdk_ssm::types::ResourceTypeForTagging;
 use std::collections::BTreeMap;
+
+pub(super) const COMPONENT: Component = Component {
+    components: &[INVENTORY],
+    iam: &["PatchSchedule.inventory"],
+    usage: |spec| {
+        spec.inventory
+            .as_ref()
+            .map(|_| SectionUsage::of(&["PatchSchedule.inventory"]))
+    },
+};
 
 /// Create, update and remove associations until there is one per target group as the spec says; with no
 /// inventory in the spec, delete the ones this object created. Returns the outcomes and the association IDs by

@@ -4,6 +4,11 @@
 //!
 //! This file holds the pass (input, report, the region pass, removed regions, the cleanup dispatch); each
 //! component's reconcile and cleanup sit side by side in its own file, its pure rules in `crate::patching`.
+//!
+//! The pass is a sequence, each step feeding the next (the window's ID to its targets, the target IDs to the
+//! tasks, the quota check to all three), so it is written out in [`region_pass`] rather than driven by a list;
+//! what each component declares in one [`Component`] const of its file, listed in [`COMPONENTS`], is its status
+//! components and the IAM uses a spec makes of it (`crate::iam_policy`).
 
 mod baseline;
 mod compliance;
@@ -23,12 +28,35 @@ use crate::api::patch_schedule::{
 };
 use crate::aws::ssm;
 use crate::aws::{AccountSession, AwsError, AwsFactory, ErrorCategory};
+use crate::engine::baseline::SectionUsage;
 use crate::patching::{self, names, schedule};
 use aws_sdk_ssm::types::ResourceTypeForTagging;
 use futures::{stream, StreamExt};
 use std::collections::BTreeMap;
 
 pub use crate::patching::compliance::{CRITICAL_PROBES, EXECUTIONS_KEPT};
+
+/// Every PatchSchedule component, in the order a region pass reports them.
+pub const COMPONENTS: &[Component] = &[
+    window::COMPONENT,
+    targets::COMPONENT,
+    tasks::COMPONENT,
+    baseline::COMPONENT,
+    inventory::COMPONENT,
+    compliance::COMPONENT,
+];
+
+/// One PatchSchedule component: what it reports and what it needs from IAM.
+#[derive(Clone, Copy, Debug)]
+pub struct Component {
+    /// The components it reports in status (`crate::patching::COMPONENTS`).
+    pub components: &'static [&'static str],
+    /// Every IAM use it can make beyond `PatchSchedule` itself (conditions like `PatchSchedule.targets.tags`):
+    /// the section strings the operations' uses refer to.
+    pub iam: &'static [&'static str],
+    /// The IAM uses a spec makes of this component beyond `PatchSchedule` (`None`: none).
+    pub usage: fn(&PatchScheduleSpec) -> Option<SectionUsage>,
+}
 
 /// Everything one pass needs besides AWS.
 #[derive(Clone, Debug)]
@@ -556,4 +584,52 @@ async fn cleanup_region(
     baseline::cleanup(&cx, &mut report).await;
     inventory::cleanup(&cx, &mut report).await;
     report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn components_report_every_patching_component_once_in_order() {
+        let reported: Vec<&str> = COMPONENTS
+            .iter()
+            .flat_map(|c| c.components.iter().copied())
+            .collect();
+        assert_eq!(reported, patching::COMPONENTS);
+        for c in COMPONENTS {
+            for u in c.iam {
+                assert!(u.starts_with("PatchSchedule."), "{u}");
+            }
+        }
+    }
+
+    #[test]
+    fn usage_names_only_declared_iam_uses_and_passes_task_roles() {
+        let role = "arn:aws:iam::123456789012:role/r";
+        let spec: PatchScheduleSpec = serde_json::from_value(serde_json::json!({
+            "accountRef": {"name": "a"},
+            "window": {"schedule": "cron(0 2 ? * SUN *)", "duration": 3, "cutoff": 1},
+            "targets": [{"name": "web", "tags": [{"key": "app", "values": ["web"]}]}],
+            "patching": {"operation": "Scan", "serviceRoleArn": role},
+            "preSteps": [{"name": "pre", "taskType": "RunCommand", "documentName": "AWS-RunShellScript"}],
+            "baseline": {"operatingSystem": "AMAZON_LINUX_2", "patchGroups": ["web"]},
+            "inventory": {"schedule": "rate(30 minutes)"}
+        }))
+        .unwrap();
+        let mut used = Vec::new();
+        for c in COMPONENTS {
+            let u = (c.usage)(&spec).unwrap_or_default();
+            for x in &u.uses {
+                assert!(c.iam.contains(x), "{x} is not in its iam list");
+            }
+            let unused: Vec<_> = c.iam.iter().filter(|x| !u.uses.contains(x)).collect();
+            assert!(unused.is_empty(), "never used {unused:?}");
+            used.extend(u.passes);
+        }
+        assert_eq!(
+            used,
+            [(crate::aws::operation::SSM_PRINCIPAL, role.to_string())]
+        );
+    }
 }

@@ -1,7 +1,7 @@
 //! The window's targets in one region. They go with the window: deleting the window removes them, so there is
 //! no cleanup of their own.
 
-use super::{ownership, Ctx};
+use super::{ownership, Component, Ctx};
 use crate::api::common::Ownership;
 use crate::aws::ssm;
 use crate::aws::AwsError;
@@ -9,6 +9,13 @@ use crate::engine::{failed, settle, ComponentOutcome};
 use crate::patching::members::MemberWrite;
 use crate::patching::{self, names, TARGETS};
 use std::collections::BTreeMap;
+
+pub(super) const COMPONENT: Component = Component {
+    components: &[TARGETS],
+    // Only `PatchSchedule` itself (expanding tag targets is compliance's).
+    iam: &[],
+    usage: |_| None,
+};
 
 /// Register, update and (in a window the operator created) deregister targets until the window's targets are
 /// the spec's. Returns the outcome and the target IDs by group name.

@@ -1,14 +1,43 @@
 //! The window's tasks in one region. They go with the window: deleting the window removes them, so there is no
 //! cleanup of their own.
 
-use super::{ownership, Ctx};
+use super::{ownership, Component, Ctx};
 use crate::api::common::Ownership;
+use crate::aws::operation::SSM_PRINCIPAL;
 use crate::aws::ssm::{self, TaskConfig};
 use crate::aws::AwsError;
+use crate::engine::baseline::SectionUsage;
 use crate::engine::{failed, settle, ComponentOutcome};
 use crate::patching::members::MemberWrite;
 use crate::patching::{self, TASKS};
 use std::collections::BTreeMap;
+
+pub(super) const COMPONENT: Component = Component {
+    components: &[TASKS],
+    iam: &[
+        "PatchSchedule.serviceRoleArn",
+        "PatchSchedule.serviceLinkedRole",
+    ],
+    usage: |spec| {
+        // The tasks the engine registers (patch task and pre/post steps), with the roles they pass.
+        let tasks = patching::tasks::config(spec, &[]);
+        let mut used = SectionUsage::default();
+        // Some task names a serviceRoleArn.
+        if tasks.iter().any(|t| t.service_role_arn.is_some()) {
+            used.uses.push("PatchSchedule.serviceRoleArn");
+        }
+        // Some task names none, so Systems Manager runs it with its service-linked role.
+        if tasks.iter().any(|t| t.service_role_arn.is_none()) {
+            used.uses.push("PatchSchedule.serviceLinkedRole");
+        }
+        used.passes = tasks
+            .into_iter()
+            .filter_map(|t| t.service_role_arn)
+            .map(|role| (SSM_PRINCIPAL, role))
+            .collect();
+        Some(used)
+    },
+};
 
 /// Register, update and (in a window the operator created) deregister tasks until the window's tasks are the
 /// spec's, running on `target_ids`. Returns the outcome and the task IDs by task name.

@@ -1,7 +1,7 @@
 //! The maintenance window in one region: locate (by recorded ID, else by name with proof of ownership),
 //! reconcile, and delete on cleanup.
 
-use super::{name_taken, ownership, CleanupCtx, Ctx, Found};
+use super::{name_taken, ownership, CleanupCtx, Component, Ctx, Found};
 use crate::api::common::Ownership;
 use crate::api::patch_schedule::PatchResources;
 use crate::aws::ssm::{self, WindowState};
@@ -11,6 +11,13 @@ use crate::engine::{settle, CleanupReport, ComponentOutcome};
 use crate::patching::window::WindowWrite;
 use crate::patching::{self, names, WINDOW};
 use aws_sdk_ssm::types::ResourceTypeForTagging;
+
+pub(super) const COMPONENT: Component = Component {
+    components: &[WINDOW],
+    // Only `PatchSchedule` itself.
+    iam: &[],
+    usage: |_| None,
+};
 
 /// The window this object manages in the region: the recorded one, else one under its name (or the default name
 /// of earlier versions) whose tags prove this object created it, else — only when the spec names the window — one
