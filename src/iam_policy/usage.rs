@@ -77,16 +77,15 @@ impl Usage {
         }
     }
 
-    /// The uses of a namespaced object (`kind` using AwsAccount `account`): the kind and its components' uses;
-    /// when it may write, the roles they pass that the account lets it pass.
+    /// The uses of a namespaced object (`kind` using AwsAccount `account`) in its phases (`correct`, `delete`):
+    /// the kind and its components' uses; when it may write, the roles they pass that the account lets it pass.
     fn declare_namespaced(
         &mut self,
         m: &Manifests,
         kind: &'static str,
         account: &str,
         used: impl Iterator<Item = SectionUsage>,
-        correct: bool,
-        delete: bool,
+        (correct, delete): (bool, bool),
     ) {
         let mut secs = vec![kind];
         for used in used {
@@ -184,10 +183,15 @@ impl Usage {
                 serde_json::to_value(&p.spec).unwrap_or_default(),
             );
         }
+        let phases = |drift, deletion| {
+            (
+                !read_only && drift == DriftPolicy::Correct,
+                !read_only && deletion == DeletionPolicy::Delete,
+            )
+        };
         for b in &m.baselines {
             let s = &b.spec;
-            let correct = !read_only && s.drift_policy == DriftPolicy::Correct;
-            let delete = !read_only && s.deletion_policy == DeletionPolicy::Delete;
+            let (correct, delete) = phases(s.drift_policy, s.deletion_policy);
             let mut secs = vec!["AccountBaseline"];
             for section in crate::engine::baseline::SECTIONS {
                 let Some(used) = (section.usage)(s) else {
@@ -204,35 +208,17 @@ impl Usage {
         }
         for p in &m.schedules {
             let s = &p.spec;
-            let correct = !read_only && s.drift_policy == DriftPolicy::Correct;
-            let delete = !read_only && s.deletion_policy == DeletionPolicy::Delete;
-            let used = crate::engine::patch::COMPONENTS
-                .iter()
-                .filter_map(|c| (c.usage)(s));
-            u.declare_namespaced(
-                m,
-                "PatchSchedule",
-                &s.account_ref.name,
-                used,
-                correct,
-                delete,
-            );
+            let used = crate::engine::patch::COMPONENTS.iter();
+            let used = used.filter_map(|c| (c.usage)(s));
+            let phases = phases(s.drift_policy, s.deletion_policy);
+            u.declare_namespaced(m, "PatchSchedule", &s.account_ref.name, used, phases);
         }
         for p in &m.monitoring {
             let s = &p.spec;
-            let correct = !read_only && s.drift_policy == DriftPolicy::Correct;
-            let delete = !read_only && s.deletion_policy == DeletionPolicy::Delete;
-            let used = crate::engine::monitoring::COMPONENTS
-                .iter()
-                .filter_map(|c| (c.usage)(s));
-            u.declare_namespaced(
-                m,
-                "MonitoringPolicy",
-                &s.account_ref.name,
-                used,
-                correct,
-                delete,
-            );
+            let used = crate::engine::monitoring::COMPONENTS.iter();
+            let used = used.filter_map(|c| (c.usage)(s));
+            let phases = phases(s.drift_policy, s.deletion_policy);
+            u.declare_namespaced(m, "MonitoringPolicy", &s.account_ref.name, used, phases);
         }
         u
     }

@@ -20,6 +20,7 @@ mod log_groups;
 mod metric_filters;
 mod topics;
 
+use super::cleanup::{cleanup_namespaced, keep_removed, namespaced};
 use super::{
     failed, resolve_regions, settle, verify_account, CleanupReport, ComponentOutcome, EngineError,
     PassReport, REGION_CONCURRENCY,
@@ -389,17 +390,12 @@ async fn removed_regions(ctx: &Ctx<'_>, report: &mut MonitoringReport) {
             || cleanup_region(&ctx.session, input, &region),
         )
         .await;
-        match outcome {
-            super::RemovedRegion::Retained | super::RemovedRegion::Cleaned => {}
-            super::RemovedRegion::Reported(o) => {
-                report.pass.outcomes.push(o);
-                report.resources.push(prev);
-            }
-            super::RemovedRegion::Failed(o) => {
-                report.pass.outcomes.extend(o);
-                report.resources.push(prev);
-            }
-        }
+        keep_removed(
+            outcome,
+            prev,
+            &mut report.pass.outcomes,
+            &mut report.resources,
+        );
     }
 }
 
@@ -425,28 +421,9 @@ pub async fn cleanup(
     factory: &AwsFactory,
     input: &MonitoringInput<'_>,
 ) -> Result<CleanupReport, EngineError> {
-    if let Some(report) = super::cleanup_gate(
-        input.spec.deletion_policy,
-        input.account,
-        &input.spec.account_ref.name,
-        input.namespace,
-        input.namespace_labels,
-    ) {
-        return Ok(report);
-    }
-    let recorded = input
-        .previous
-        .iter()
-        .flat_map(|p| &p.resources)
-        .map(|r| &r.region);
-    super::cleanup_each_region(
-        factory,
-        input.account,
-        &input.owner,
-        &input.spec.regions,
-        recorded,
-        |session, region| async move { cleanup_region(&session, input, &region).await },
-    )
+    cleanup_namespaced(factory, namespaced!(input), |session, region| async move {
+        cleanup_region(&session, input, &region).await
+    })
     .await
 }
 

@@ -210,17 +210,9 @@ pub(super) async fn cleanup(cx: &CleanupCtx<'_>, report: &mut CleanupReport) {
         Ok(ids)
     }
     .await;
-    let ids = found.unwrap_or_else(|e| {
-        report.errors.push(e);
-        vec![]
-    });
-    for id in ids {
-        let exists = async { Ok(ssm::get_baseline(client, &id).await?.is_some()) };
-        let remove = || delete(client, &id);
-        let kind = ResourceTypeForTagging::PatchBaseline;
-        let r = cx
-            .delete_if_ours(kind, "patch baseline", &id, exists, remove)
-            .await;
-        super::record(report, r);
-    }
+    let exists = |id: String| async move { Ok(ssm::get_baseline(client, &id).await?.is_some()) };
+    let remove = |id: String| async move { delete(client, &id).await };
+    let kind = ResourceTypeForTagging::PatchBaseline;
+    cx.delete_found(report, found, kind, "patch baseline", exists, remove)
+        .await;
 }

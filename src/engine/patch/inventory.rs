@@ -154,18 +154,10 @@ pub(super) async fn cleanup(cx: &CleanupCtx<'_>, report: &mut CleanupReport) {
         ))
     }
     .await;
-    let ids = found.unwrap_or_else(|e| {
-        report.errors.push(e);
-        vec![]
-    });
-    for id in ids {
-        // Listed just above: it exists.
-        let exists = async { Ok(true) };
-        let delete = || ssm::delete_association(client, &id);
-        let kind = ResourceTypeForTagging::Association;
-        let r = cx
-            .delete_if_ours(kind, "inventory association", &id, exists, delete)
-            .await;
-        super::record(report, r);
-    }
+    // Listed just above: each exists.
+    let exists = |_: String| async { Ok(true) };
+    let delete = |id: String| async move { ssm::delete_association(client, &id).await };
+    let kind = ResourceTypeForTagging::Association;
+    cx.delete_found(report, found, kind, "inventory association", exists, delete)
+        .await;
 }

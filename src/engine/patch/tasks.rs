@@ -1,14 +1,12 @@
 //! The window's tasks in one region. They go with the window: deleting the window removes them, so there is no
 //! cleanup of their own.
 
-use super::{ownership, Component, Ctx};
+use super::{members, ownership, Component, Ctx};
 use crate::api::common::Ownership;
 use crate::aws::operation::SSM_PRINCIPAL;
 use crate::aws::ssm::{self, TaskConfig};
-use crate::aws::AwsError;
 use crate::engine::baseline::SectionUsage;
 use crate::engine::{failed, settle, ComponentOutcome};
-use crate::patching::members::MemberWrite;
 use crate::patching::{self, TASKS};
 use std::collections::BTreeMap;
 
@@ -74,25 +72,7 @@ pub(super) async fn reconcile(
     }
     let plan = patching::tasks::plan(&want, &found, &listed, window_owned);
     let exec = if ctx.may_write() && !plan.writes.is_empty() {
-        let r: Result<(), AwsError> = async {
-            for w in &plan.writes {
-                match w {
-                    MemberWrite::Create { name, config } => {
-                        let id = ssm::register_task(client, window_id, config).await?;
-                        ids.insert(name.clone(), id);
-                    }
-                    MemberWrite::Update { id, config, .. } => {
-                        ssm::update_task(client, window_id, id, config).await?
-                    }
-                    MemberWrite::Remove { id, .. } => {
-                        ssm::deregister_task(client, window_id, id).await?
-                    }
-                }
-            }
-            Ok(())
-        }
-        .await;
-        Some(r)
+        Some(members::write(client, window_id, &plan.writes, &mut ids).await)
     } else {
         None
     };

@@ -14,9 +14,7 @@ use aws_sdk_ssm::types::ResourceTypeForTagging;
 
 pub(super) const COMPONENT: Component = Component {
     components: &[WINDOW],
-    // Only `PatchSchedule` itself.
-    iam: &[],
-    usage: |_| None,
+    ..Component::NO_IAM
 };
 
 /// The window this object manages in the region: the recorded one, else one under its name (or the default name
@@ -164,17 +162,9 @@ pub(super) async fn cleanup(cx: &CleanupCtx<'_>, report: &mut CleanupReport) {
         Ok(ids)
     }
     .await;
-    let ids = found.unwrap_or_else(|e| {
-        report.errors.push(e);
-        vec![]
-    });
-    for id in ids {
-        let exists = async { Ok(ssm::get_window(client, &id).await?.is_some()) };
-        let delete = || ssm::delete_window(client, &id);
-        let kind = ResourceTypeForTagging::MaintenanceWindow;
-        let r = cx
-            .delete_if_ours(kind, "maintenance window", &id, exists, delete)
-            .await;
-        super::record(report, r);
-    }
+    let exists = |id: String| async move { Ok(ssm::get_window(client, &id).await?.is_some()) };
+    let delete = |id: String| async move { ssm::delete_window(client, &id).await };
+    let kind = ResourceTypeForTagging::MaintenanceWindow;
+    cx.delete_found(report, found, kind, "maintenance window", exists, delete)
+        .await;
 }
