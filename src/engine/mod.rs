@@ -18,6 +18,7 @@ macro_rules! shared_part {
 }
 
 pub mod baseline;
+mod cleanup;
 pub mod fleet;
 pub mod kind;
 pub mod monitoring;

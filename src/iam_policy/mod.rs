@@ -32,48 +32,30 @@ pub fn operations() -> impl Iterator<Item = &'static Operation> {
     crate::aws::operation::all()
 }
 
-/// The sections (or conditions) of the kinds other than AccountBaseline a use may name; AccountBaseline's are
-/// declared by its sections (`crate::engine::baseline::SECTIONS`).
-const OTHER_SECTIONS: &[&str] = &[
+/// The kinds a use may name; their sections (or conditions) are declared by AccountBaseline's sections
+/// (`crate::engine::baseline::SECTIONS`), MonitoringPolicy's components (`crate::engine::monitoring::COMPONENTS`)
+/// and PatchSchedule's (`crate::engine::patch::COMPONENTS`).
+const KINDS: &[&str] = &[
     "AwsAccount",
     "AccountBaseline",
     "PatchSchedule",
-    // A target group selects instances by tags (compliance expands them with EC2).
-    "PatchSchedule.targets.tags",
-    "PatchSchedule.baseline",
-    "PatchSchedule.inventory",
-    // Some task (patching or a pre/post step) names a serviceRoleArn.
-    "PatchSchedule.serviceRoleArn",
-    // Some task names none, so Systems Manager runs it with its service-linked role.
-    "PatchSchedule.serviceLinkedRole",
     "MonitoringPolicy",
-    "MonitoringPolicy.topics",
-    // Alarms, the CIS preset's included.
-    "MonitoringPolicy.alarms",
-    // Metric filters, the CIS preset's included.
-    "MonitoringPolicy.logMetricFilters",
-    "MonitoringPolicy.logGroups",
-    "MonitoringPolicy.compositeAlarms",
-    "MonitoringPolicy.dashboards",
-    // A log group names a KMS key.
-    "MonitoringPolicy.logGroups.kmsKeyId",
-    "MonitoringPolicy.findingRoutes",
-    "MonitoringPolicy.scheduledActions",
-    "MonitoringPolicy.insightsQueries",
-    "MonitoringPolicy.containerInsights",
-    // Some EKS cluster's add-on gets a pod identity role.
-    "MonitoringPolicy.containerInsights.podIdentity",
 ];
 
 /// Every section (or condition) a use may name; a phase suffix `#correct` / `#delete` may follow.
 pub fn sections() -> Vec<&'static str> {
-    let mut all = OTHER_SECTIONS.to_vec();
-    all.extend(
-        crate::engine::baseline::SECTIONS
-            .iter()
-            .flat_map(|s| s.iam.iter().copied()),
-    );
-    all
+    let baseline = crate::engine::baseline::SECTIONS.iter().flat_map(|s| s.iam);
+    let monitoring = crate::engine::monitoring::COMPONENTS
+        .iter()
+        .flat_map(|c| c.iam);
+    let patch = crate::engine::patch::COMPONENTS.iter().flat_map(|c| c.iam);
+    KINDS
+        .iter()
+        .chain(baseline)
+        .chain(monitoring)
+        .chain(patch)
+        .copied()
+        .collect()
 }
 
 /// Phase suffix: the object may write (`driftPolicy: Correct`).

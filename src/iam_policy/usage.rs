@@ -3,7 +3,7 @@
 
 use super::{operations, CORRECT, DELETE};
 use crate::api::common::{DeletionPolicy, DriftPolicy};
-use crate::aws::operation::{EKS_POD_IDENTITY_PRINCIPAL, EVENTS_PRINCIPAL, SSM_PRINCIPAL};
+use crate::engine::baseline::SectionUsage;
 use crate::manifests::Manifests;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -75,6 +75,30 @@ impl Usage {
                 self.uses.insert(format!("{s}{DELETE}"));
             }
         }
+    }
+
+    /// The uses of a namespaced object (`kind` using AwsAccount `account`) in its phases (`correct`, `delete`):
+    /// the kind and its components' uses; when it may write, the roles they pass that the account lets it pass.
+    fn declare_namespaced(
+        &mut self,
+        m: &Manifests,
+        kind: &'static str,
+        account: &str,
+        used: impl Iterator<Item = SectionUsage>,
+        (correct, delete): (bool, bool),
+    ) {
+        let mut secs = vec![kind];
+        for used in used {
+            secs.extend(used.uses);
+            if correct {
+                for (principal, role) in &used.passes {
+                    if passable(m, account, role, &mut self.notes) {
+                        self.pass(principal, role);
+                    }
+                }
+            }
+        }
+        self.declare(&secs, correct, delete);
     }
 
     fn pass(&mut self, principal: &str, role: &str) {
@@ -159,10 +183,15 @@ impl Usage {
                 serde_json::to_value(&p.spec).unwrap_or_default(),
             );
         }
+        let phases = |drift, deletion| {
+            (
+                !read_only && drift == DriftPolicy::Correct,
+                !read_only && deletion == DeletionPolicy::Delete,
+            )
+        };
         for b in &m.baselines {
             let s = &b.spec;
-            let correct = !read_only && s.drift_policy == DriftPolicy::Correct;
-            let delete = !read_only && s.deletion_policy == DeletionPolicy::Delete;
+            let (correct, delete) = phases(s.drift_policy, s.deletion_policy);
             let mut secs = vec!["AccountBaseline"];
             for section in crate::engine::baseline::SECTIONS {
                 let Some(used) = (section.usage)(s) else {
@@ -179,97 +208,17 @@ impl Usage {
         }
         for p in &m.schedules {
             let s = &p.spec;
-            let correct = !read_only && s.drift_policy == DriftPolicy::Correct;
-            let delete = !read_only && s.deletion_policy == DeletionPolicy::Delete;
-            let mut secs = vec!["PatchSchedule"];
-            if s.targets.iter().any(|t| !t.tags.is_empty()) {
-                secs.push("PatchSchedule.targets.tags");
-            }
-            if s.baseline.is_some() {
-                secs.push("PatchSchedule.baseline");
-            }
-            if s.inventory.is_some() {
-                secs.push("PatchSchedule.inventory");
-            }
-            // The tasks the engine registers (patch task and pre/post steps), with the roles they pass.
-            let tasks = crate::patching::rules::tasks(s, &[]);
-            if tasks.iter().any(|t| t.service_role_arn.is_some()) {
-                secs.push("PatchSchedule.serviceRoleArn");
-            }
-            if tasks.iter().any(|t| t.service_role_arn.is_none()) {
-                secs.push("PatchSchedule.serviceLinkedRole");
-            }
-            if correct {
-                for role in tasks.iter().filter_map(|t| t.service_role_arn.as_deref()) {
-                    if passable(m, &s.account_ref.name, role, &mut u.notes) {
-                        u.pass(SSM_PRINCIPAL, role);
-                    }
-                }
-            }
-            u.declare(&secs, correct, delete);
+            let used = crate::engine::patch::COMPONENTS.iter();
+            let used = used.filter_map(|c| (c.usage)(s));
+            let phases = phases(s.drift_policy, s.deletion_policy);
+            u.declare_namespaced(m, "PatchSchedule", &s.account_ref.name, used, phases);
         }
         for p in &m.monitoring {
             let s = &p.spec;
-            let correct = !read_only && s.drift_policy == DriftPolicy::Correct;
-            let delete = !read_only && s.deletion_policy == DeletionPolicy::Delete;
-            let mut secs = vec!["MonitoringPolicy"];
-            if !s.topics.is_empty() {
-                secs.push("MonitoringPolicy.topics");
-            }
-            if !s.alarms.is_empty() || s.cis_aws_foundations.is_some() || s.billing_alarm.is_some()
-            {
-                secs.push("MonitoringPolicy.alarms");
-            }
-            if !s.composite_alarms.is_empty() {
-                secs.push("MonitoringPolicy.compositeAlarms");
-            }
-            if !s.dashboards.is_empty() {
-                secs.push("MonitoringPolicy.dashboards");
-            }
-            if !s.log_metric_filters.is_empty() || s.cis_aws_foundations.is_some() {
-                secs.push("MonitoringPolicy.logMetricFilters");
-            }
-            if !s.log_groups.is_empty() {
-                secs.push("MonitoringPolicy.logGroups");
-            }
-            if s.log_groups.iter().any(|g| g.kms_key_id.is_some()) {
-                secs.push("MonitoringPolicy.logGroups.kmsKeyId");
-            }
-            if !s.finding_routes.is_empty() {
-                secs.push("MonitoringPolicy.findingRoutes");
-            }
-            if !s.scheduled_actions.is_empty() {
-                secs.push("MonitoringPolicy.scheduledActions");
-                if correct {
-                    for a in &s.scheduled_actions {
-                        if passable(m, &s.account_ref.name, &a.role_arn, &mut u.notes) {
-                            u.pass(EVENTS_PRINCIPAL, &a.role_arn);
-                        }
-                    }
-                }
-            }
-            if !s.insights_queries.is_empty() {
-                secs.push("MonitoringPolicy.insightsQueries");
-            }
-            if let Some(ci) = &s.container_insights {
-                secs.push("MonitoringPolicy.containerInsights");
-                let pod_roles: Vec<&String> = ci
-                    .eks
-                    .iter()
-                    .filter_map(|e| e.pod_identity_role_arn.as_ref())
-                    .collect();
-                if !pod_roles.is_empty() {
-                    secs.push("MonitoringPolicy.containerInsights.podIdentity");
-                }
-                if correct {
-                    for role in pod_roles {
-                        if passable(m, &s.account_ref.name, role, &mut u.notes) {
-                            u.pass(EKS_POD_IDENTITY_PRINCIPAL, role);
-                        }
-                    }
-                }
-            }
-            u.declare(&secs, correct, delete);
+            let used = crate::engine::monitoring::COMPONENTS.iter();
+            let used = used.filter_map(|c| (c.usage)(s));
+            let phases = phases(s.drift_policy, s.deletion_policy);
+            u.declare_namespaced(m, "MonitoringPolicy", &s.account_ref.name, used, phases);
         }
         u
     }

@@ -350,32 +350,24 @@ pub fn alarm_component(path: &str) -> &'static str {
     }
 }
 
-/// Field of an alarm this policy created that the spec no longer declares, from its name after the prefix.
-fn removed_alarm_field(rel: &str, composite: bool) -> String {
+/// Path of an alarm this policy created that the spec no longer declares, from its name after the prefix.
+fn removed_alarm_path(rel: &str, composite: bool) -> String {
     if composite {
-        return format!("{COMPOSITES}.{rel}.exists");
+        return format!("{COMPOSITES}.{rel}");
     }
     if let Some(item) = rel.strip_prefix("cis.") {
-        return format!("cisAwsFoundations.{item}.alarm.exists");
+        return format!("cisAwsFoundations.{item}.alarm");
     }
     if let Some(t) = rel.strip_prefix("billing.") {
-        return format!("billingAlarm.{t}.exists");
+        return format!("billingAlarm.{t}");
     }
-    format!("alarms.{rel}.exists")
+    format!("alarms.{rel}")
 }
 
 /// Component and drift of an alarm this policy created that the spec no longer declares.
 pub fn removed_alarm(rel: &str, composite: bool) -> (&'static str, FieldDrift) {
-    let field = removed_alarm_field(rel, composite);
-    let component = alarm_component(&field);
-    (
-        component,
-        FieldDrift {
-            field,
-            desired: json!(false),
-            actual: json!(true),
-        },
-    )
+    let path = removed_alarm_path(rel, composite);
+    (alarm_component(&path), super::removed(&path))
 }
 
 #[cfg(test)]
@@ -457,8 +449,10 @@ mod tests {
             ),
             ("billing.250", false, "billingAlarm.250.exists"),
         ] {
-            let f = removed_alarm_field(rel, composite);
-            assert_eq!(f, field);
+            assert_eq!(
+                format!("{}.exists", removed_alarm_path(rel, composite)),
+                field
+            );
             let (c, drift) = removed_alarm(rel, composite);
             assert_eq!(c, field.split('.').next().unwrap());
             assert_eq!(

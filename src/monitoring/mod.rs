@@ -21,16 +21,6 @@ pub mod topics;
 pub use alarms::{composite_rule, composites, observed_alarm_fields, BILLING_REGION};
 pub use cis::{controls_for, CisDefinition, CIS};
 
-/// The former home of the EventBridge-rule and topic-policy rules (now `event_rules` and `topics`), kept so
-/// that paths like `monitoring::rules::with_statement` still resolve.
-pub mod rules {
-    pub use super::event_rules::*;
-    pub use super::topics::{
-        declared_statement, find_statement, managed_statements, topic_statement, with_managed,
-        with_statement, MANAGED_SID_PREFIX, TOPIC_STATEMENT_SID,
-    };
-}
-
 /// Prefix of every alarm and metric filter a policy owns: `awsbaseline.<namespace>.<policy>.`. Namespace and
 /// name are DNS labels/subdomains, so the prefix is unique per policy and two policies never collide.
 pub fn prefix(namespace: &str, name: &str) -> String {

@@ -34,19 +34,6 @@ pub const COMPLIANCE: &str = "compliance";
 /// Every component name a PatchSchedule can have.
 pub const COMPONENTS: &[&str] = &[WINDOW, TARGETS, TASKS, BASELINE, INVENTORY, COMPLIANCE];
 
-/// The paths this module had when the rules were one file (`patching::rules::tasks`, ...), for the callers
-/// outside the PatchSchedule code that still name them.
-pub mod rules {
-    pub use super::baseline::config as baseline;
-    pub use super::fields;
-    pub use super::inventory::{config as inventory, INVENTORY_DOCUMENT};
-    pub use super::names::{default_name, legacy_name};
-    pub use super::targets::{config as targets, entries as target_entries};
-    pub use super::tasks::{config as tasks, PATCH_DOCUMENT, PATCH_TASK};
-    pub use super::validate;
-    pub use super::window::config as window;
-}
-
 /// Check what the CRD schema cannot: the schedule grammar, the time zone, dates, unique task names, AWS caps.
 /// An error here means nothing is read or written.
 pub fn validate(spec: &PatchScheduleSpec) -> Result<(), String> {

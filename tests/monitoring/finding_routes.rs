@@ -170,7 +170,7 @@ async fn finding_routes_and_scheduled_actions_converge_drift_and_are_removed_by_
         .await
         .unwrap();
     let without_ours =
-        aws_baseline_operator::monitoring::rules::with_statement(Some(&policy), None);
+        aws_baseline_operator::monitoring::topics::with_statement(Some(&policy), None);
     sns.set_topic_attributes()
         .topic_arn(topic_arn)
         .attribute_name("Policy")
@@ -298,7 +298,9 @@ async fn finding_routes_and_scheduled_actions_converge_drift_and_are_removed_by_
             .await
             .unwrap(),
     );
-    assert!(aws_baseline_operator::monitoring::rules::managed_statements(Some(&policy)).is_empty());
+    assert!(
+        aws_baseline_operator::monitoring::topics::managed_statements(Some(&policy)).is_empty()
+    );
     assert!(
         !policy["Statement"].as_array().unwrap().is_empty(),
         "the default statement stays"

@@ -3,7 +3,7 @@
 //! created (proven by tags) that the spec no longer declares; and cleanup. Fields and components are
 //! `monitoring::alarms`.
 
-use super::{outcomes, Cleanup, Ctx, Tally};
+use super::{outcomes, uses_when, Cleanup, Component, Ctx, Tally};
 use crate::api::common::Ownership;
 use crate::api::monitoring_policy::MonitoringResources;
 use crate::aws::cloudwatch::DesiredAlarm;
@@ -11,10 +11,38 @@ use crate::aws::{self, AwsError};
 use crate::diff::diff_resources;
 use crate::engine::{failed, CleanupReport, ComponentOutcome};
 use crate::monitoring::alarms::{
-    alarm_component, in_region, observed_alarm_fields, removed_alarm, ALARMS, CIS_ALARMS,
+    alarm_component, in_region, observed_alarm_fields, removed_alarm, ALARMS, BILLING, CIS_ALARMS,
     COMPOSITES,
 };
 use std::collections::{BTreeMap, BTreeSet};
+
+pub(super) const COMPONENT: Component = Component {
+    name: "alarms",
+    components: &[ALARMS, CIS_ALARMS, BILLING, COMPOSITES],
+    iam: &[
+        "MonitoringPolicy.alarms",
+        "MonitoringPolicy.compositeAlarms",
+    ],
+    usage: |spec| {
+        uses_when(&[
+            // Alarms, the CIS preset's included.
+            (
+                !spec.alarms.is_empty()
+                    || spec.cis_aws_foundations.is_some()
+                    || spec.billing_alarm.is_some(),
+                "MonitoringPolicy.alarms",
+            ),
+            (
+                !spec.composite_alarms.is_empty(),
+                "MonitoringPolicy.compositeAlarms",
+            ),
+        ])
+    },
+    // Always: alarms this policy created are found by its name prefix, not by status.
+    runs: |_, _| true,
+    reconcile: |ctx, region, res| Box::pin(reconcile(ctx, region, res)),
+    cleanup: Some(|c, report| Box::pin(cleanup(c, report))),
+};
 
 /// A progress line (on a terminal) after this many paced alarm writes of one pass.
 const ALARM_WRITES_PER_PROGRESS_LINE: usize = 25;
@@ -45,7 +73,7 @@ async fn pace_alarm_write(ctx: &Ctx<'_>, region: &str) {
     }
 }
 
-pub(super) async fn reconcile(
+async fn reconcile(
     ctx: &Ctx<'_>,
     region: &str,
     res: &mut MonitoringResources,
@@ -163,7 +191,7 @@ pub(super) async fn reconcile(
 }
 
 /// Alarms under the policy's prefix whose tags prove this policy created them (composite alarms first).
-pub(super) async fn cleanup(c: &Cleanup<'_>, report: &mut CleanupReport) -> Result<(), AwsError> {
+async fn cleanup(c: &Cleanup<'_>, report: &mut CleanupReport) -> Result<(), AwsError> {
     let region = c.region;
     let cw = c.session.cloudwatch(region);
     let observed = aws::cloudwatch::alarms_by_prefix(&cw, &c.prefix).await?;

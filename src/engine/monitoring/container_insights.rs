@@ -10,10 +10,11 @@
 //!
 //! Drift and requests are `monitoring::container_insights`.
 
-use super::{Cleanup, Ctx};
+use super::{uses_when, Cleanup, Component, Ctx};
 use crate::api::common::Ownership;
 use crate::api::monitoring_policy::{EcsInsightsSpec, EksInsightsSpec, MonitoringResources};
 use crate::aws::eks::Addon;
+use crate::aws::operation::EKS_POD_IDENTITY_PRINCIPAL;
 use crate::aws::{self, AwsError, ErrorCategory};
 use crate::diff::FieldDrift;
 use crate::engine::{failed, CleanupReport, ComponentOutcome, Settle};
@@ -22,6 +23,39 @@ use crate::monitoring::container_insights::{
     ObservedAddon, ECS_INSIGHTS, EKS_INSIGHTS,
 };
 use std::collections::{BTreeMap, BTreeSet};
+
+pub(super) const COMPONENT: Component = Component {
+    name: "containerInsights",
+    components: &[ECS_INSIGHTS, EKS_INSIGHTS],
+    iam: &[
+        "MonitoringPolicy.containerInsights",
+        "MonitoringPolicy.containerInsights.podIdentity",
+    ],
+    usage: |spec| {
+        let ci = spec.container_insights.as_ref()?;
+        let pod_roles: Vec<(&'static str, String)> = ci
+            .eks
+            .iter()
+            .filter_map(|e| e.pod_identity_role_arn.clone())
+            .map(|role| (EKS_POD_IDENTITY_PRINCIPAL, role))
+            .collect();
+        let mut used = uses_when(&[
+            (true, "MonitoringPolicy.containerInsights"),
+            // Some EKS cluster's add-on gets a pod identity role.
+            (
+                !pod_roles.is_empty(),
+                "MonitoringPolicy.containerInsights.podIdentity",
+            ),
+        ])?;
+        used.passes = pod_roles;
+        Some(used)
+    },
+    runs: |ctx, previous| {
+        ctx.input.spec.container_insights.is_some() || !previous.eks_addons.is_empty()
+    },
+    reconcile: |ctx, region, res| Box::pin(reconcile(ctx, region, res)),
+    cleanup: Some(|c, report| Box::pin(cleanup(c, report))),
+};
 
 /// The outcome of a component with several resources, a failed read of one of them folded in (a component
 /// with drift elsewhere and such a failure is in error).
@@ -69,7 +103,7 @@ fn finish(
 
 /// Container Insights of one region: ECS cluster settings, EKS add-ons (also when the spec stopped declaring
 /// EKS clusters this policy installed the add-on on).
-pub(super) async fn reconcile(
+async fn reconcile(
     ctx: &Ctx<'_>,
     region: &str,
     res: &mut MonitoringResources,
@@ -288,7 +322,7 @@ async fn eks_insights(
 
 /// On deletion: the add-ons (declared or recorded clusters) whose tags prove this policy created them. ECS
 /// `containerInsights` settings are left as they are (they belong to the clusters).
-pub(super) async fn cleanup(c: &Cleanup<'_>, report: &mut CleanupReport) -> Result<(), AwsError> {
+async fn cleanup(c: &Cleanup<'_>, report: &mut CleanupReport) -> Result<(), AwsError> {
     let region = c.region;
     let clusters: BTreeSet<&str> = c
         .input

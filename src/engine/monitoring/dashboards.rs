@@ -2,19 +2,28 @@
 //! deletes the plan (`monitoring::dashboards`) names; and cleanup. Dashboards cannot carry tags, so the status
 //! record (`dashboards`) is the proof of ownership.
 
-use super::{Cleanup, Ctx};
+use super::{Cleanup, Component, Ctx};
 use crate::api::common::Ownership;
 use crate::api::monitoring_policy::MonitoringResources;
 use crate::aws::{self, AwsError};
+use crate::engine::baseline::SectionUsage;
 use crate::engine::{failed, CleanupReport, ComponentOutcome, Settle};
 use crate::monitoring::dashboards::{plan, DASHBOARDS};
 use std::collections::BTreeSet;
 
-pub(super) async fn reconcile(
-    ctx: &Ctx<'_>,
-    region: &str,
-    res: &mut MonitoringResources,
-) -> ComponentOutcome {
+pub(super) const COMPONENT: Component = Component {
+    name: "dashboards",
+    components: &[DASHBOARDS],
+    iam: &["MonitoringPolicy.dashboards"],
+    usage: |spec| {
+        (!spec.dashboards.is_empty()).then(|| SectionUsage::of(&["MonitoringPolicy.dashboards"]))
+    },
+    runs: |ctx, previous| !ctx.input.spec.dashboards.is_empty() || !previous.dashboards.is_empty(),
+    reconcile: |ctx, region, res| Box::pin(async move { vec![reconcile(ctx, region, res).await] }),
+    cleanup: Some(|c, report| Box::pin(cleanup(c, report))),
+};
+
+async fn reconcile(ctx: &Ctx<'_>, region: &str, res: &mut MonitoringResources) -> ComponentOutcome {
     const C: &str = DASHBOARDS;
     let client = ctx.session.cloudwatch(region);
     let recorded: BTreeSet<String> = ctx.previous(region).dashboards.into_iter().collect();
@@ -67,7 +76,7 @@ pub(super) async fn reconcile(
 
 /// The dashboards under the policy's short prefix. Dashboards and metric filters carry no tags: what carries
 /// this policy's name prefix is its own, and nothing else is deleted, whatever status says.
-pub(super) async fn cleanup(c: &Cleanup<'_>, report: &mut CleanupReport) -> Result<(), AwsError> {
+async fn cleanup(c: &Cleanup<'_>, report: &mut CleanupReport) -> Result<(), AwsError> {
     let region = c.region;
     // Listed only when the policy has (or had) dashboards: a policy without them may not hold
     // cloudwatch:ListDashboards (iam-policy grants per section).

@@ -3,10 +3,11 @@
 //! PutTargets, only the part the plan (`monitoring::event_rules`) says drifted; rules this policy created
 //! (proven by tags) that the spec no longer declares are deleted, here and on cleanup.
 
-use super::{outcomes, Cleanup, Ctx, Tally};
+use super::{outcomes, uses_when, Cleanup, Component, Ctx, Tally};
 use crate::api::common::Ownership;
 use crate::api::monitoring_policy::MonitoringResources;
 use crate::aws::events::{DesiredRule, ObservedRule};
+use crate::aws::operation::EVENTS_PRINCIPAL;
 use crate::aws::{self, AwsError, ErrorCategory};
 use crate::engine::{failed, CleanupReport, ComponentOutcome};
 use crate::monitoring::event_rules::{
@@ -14,7 +15,43 @@ use crate::monitoring::event_rules::{
 };
 use std::collections::{BTreeMap, BTreeSet};
 
-pub(super) async fn reconcile(
+pub(super) const COMPONENT: Component = Component {
+    name: "eventRules",
+    components: &[ROUTES, SCHEDULES],
+    iam: &[
+        "MonitoringPolicy.findingRoutes",
+        "MonitoringPolicy.scheduledActions",
+    ],
+    usage: |spec| {
+        let mut used = uses_when(&[
+            (
+                !spec.finding_routes.is_empty(),
+                "MonitoringPolicy.findingRoutes",
+            ),
+            (
+                !spec.scheduled_actions.is_empty(),
+                "MonitoringPolicy.scheduledActions",
+            ),
+        ])?;
+        // Each scheduled action's target runs with its role.
+        used.passes = spec
+            .scheduled_actions
+            .iter()
+            .map(|a| (EVENTS_PRINCIPAL, a.role_arn.clone()))
+            .collect();
+        Some(used)
+    },
+    runs: |ctx, previous| {
+        let spec = ctx.input.spec;
+        !spec.finding_routes.is_empty()
+            || !spec.scheduled_actions.is_empty()
+            || previous.event_rules > 0
+    },
+    reconcile: |ctx, region, res| Box::pin(reconcile(ctx, region, res)),
+    cleanup: Some(|c, report| Box::pin(cleanup(c, report))),
+};
+
+async fn reconcile(
     ctx: &Ctx<'_>,
     region: &str,
     res: &mut MonitoringResources,
@@ -129,7 +166,7 @@ pub(super) async fn reconcile(
 }
 
 /// Rules under the policy's short prefix whose tags prove this policy created them.
-pub(super) async fn cleanup(c: &Cleanup<'_>, report: &mut CleanupReport) -> Result<(), AwsError> {
+async fn cleanup(c: &Cleanup<'_>, report: &mut CleanupReport) -> Result<(), AwsError> {
     let region = c.region;
     let events = c.session.events(region);
     let mut mine = 0;

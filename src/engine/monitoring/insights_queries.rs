@@ -3,18 +3,30 @@
 //! names; and cleanup. Query definitions cannot carry tags: the ids the operator created are recorded in status
 //! (`queryDefinitions`), and only those are deleted by a pass.
 
-use super::{Cleanup, Ctx};
+use super::{Cleanup, Component, Ctx};
 use crate::api::common::Ownership;
 use crate::api::monitoring_policy::MonitoringResources;
 use crate::aws::{self, AwsError};
+use crate::engine::baseline::SectionUsage;
 use crate::engine::{failed, CleanupReport, ComponentOutcome, Settle};
 use crate::monitoring::insights_queries::{plan_queries, query_prefix, INSIGHTS_QUERIES};
 
-pub(super) async fn reconcile(
-    ctx: &Ctx<'_>,
-    region: &str,
-    res: &mut MonitoringResources,
-) -> ComponentOutcome {
+pub(super) const COMPONENT: Component = Component {
+    name: "insightsQueries",
+    components: &[INSIGHTS_QUERIES],
+    iam: &["MonitoringPolicy.insightsQueries"],
+    usage: |spec| {
+        (!spec.insights_queries.is_empty())
+            .then(|| SectionUsage::of(&["MonitoringPolicy.insightsQueries"]))
+    },
+    runs: |ctx, previous| {
+        !ctx.input.spec.insights_queries.is_empty() || !previous.query_definitions.is_empty()
+    },
+    reconcile: |ctx, region, res| Box::pin(async move { vec![reconcile(ctx, region, res).await] }),
+    cleanup: Some(|c, report| Box::pin(cleanup(c, report))),
+};
+
+async fn reconcile(ctx: &Ctx<'_>, region: &str, res: &mut MonitoringResources) -> ComponentOutcome {
     const C: &str = INSIGHTS_QUERIES;
     let input = ctx.input;
     let client = ctx.session.logs(region);
@@ -89,7 +101,7 @@ pub(super) async fn reconcile(
 
 /// Query definitions carry no tags: those under this policy's name prefix are its own (recorded in status or
 /// not: a crash before the status write leaves none recorded); a recorded ID outside it is left alone.
-pub(super) async fn cleanup(c: &Cleanup<'_>, report: &mut CleanupReport) -> Result<(), AwsError> {
+async fn cleanup(c: &Cleanup<'_>, report: &mut CleanupReport) -> Result<(), AwsError> {
     let (input, region) = (c.input, c.region);
     if c.previous.query_definitions.is_empty() && input.spec.insights_queries.is_empty() {
         return Ok(());

@@ -1,13 +1,35 @@
 //! Log groups of one region: one DescribeLogGroups per declared group, then the writes the plan
 //! (`monitoring::log_groups`) names. Log groups are never deleted (they hold logs), so there is no cleanup.
 
-use super::Ctx;
+use super::{uses_when, Component, Ctx};
 use crate::api::common::Ownership;
 use crate::aws::{self, AwsError, ErrorCategory};
 use crate::engine::{failed, ComponentOutcome, Settle};
 use crate::monitoring::log_groups::{plan, LogGroupWrite, LOG_GROUPS};
 
-pub(super) async fn reconcile(ctx: &Ctx<'_>, region: &str) -> ComponentOutcome {
+pub(super) const COMPONENT: Component = Component {
+    name: "logGroups",
+    components: &[LOG_GROUPS],
+    iam: &[
+        "MonitoringPolicy.logGroups",
+        "MonitoringPolicy.logGroups.kmsKeyId",
+    ],
+    usage: |spec| {
+        uses_when(&[
+            (!spec.log_groups.is_empty(), "MonitoringPolicy.logGroups"),
+            // A log group names a KMS key.
+            (
+                spec.log_groups.iter().any(|g| g.kms_key_id.is_some()),
+                "MonitoringPolicy.logGroups.kmsKeyId",
+            ),
+        ])
+    },
+    runs: |ctx, _| !ctx.input.spec.log_groups.is_empty(),
+    reconcile: |ctx, region, _| Box::pin(async move { vec![reconcile(ctx, region).await] }),
+    cleanup: None,
+};
+
+async fn reconcile(ctx: &Ctx<'_>, region: &str) -> ComponentOutcome {
     const C: &str = LOG_GROUPS;
     let client = ctx.session.logs(region);
     let mut drift = Vec::new();

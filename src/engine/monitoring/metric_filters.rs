@@ -1,14 +1,31 @@
 //! Metric filters of one region: one paginated DescribeMetricFilters per log group (declared or recorded), then
 //! the puts and deletes the plan (`monitoring::metric_filters`) names; and cleanup of the recorded filters.
 
-use super::{outcomes, Cleanup, Ctx, Tally};
+use super::{outcomes, Cleanup, Component, Ctx, Tally};
 use crate::api::monitoring_policy::MonitoringResources;
 use crate::aws::{self, AwsError, ErrorCategory};
+use crate::engine::baseline::SectionUsage;
 use crate::engine::{CleanupReport, ComponentOutcome};
-use crate::monitoring::metric_filters::{by_group, missing_group_drift, plan_group, FilterWrite};
+use crate::monitoring::metric_filters::{
+    by_group, missing_group_drift, plan_group, FilterWrite, CIS_FILTERS, LOG_METRIC_FILTERS,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
-pub(super) async fn reconcile(
+pub(super) const COMPONENT: Component = Component {
+    name: "metricFilters",
+    components: &[LOG_METRIC_FILTERS, CIS_FILTERS],
+    // Metric filters, the CIS preset's included.
+    iam: &["MonitoringPolicy.logMetricFilters"],
+    usage: |spec| {
+        (!spec.log_metric_filters.is_empty() || spec.cis_aws_foundations.is_some())
+            .then(|| SectionUsage::of(&["MonitoringPolicy.logMetricFilters"]))
+    },
+    runs: |ctx, previous| !ctx.filters.is_empty() || !previous.metric_filters.is_empty(),
+    reconcile: |ctx, region, res| Box::pin(reconcile(ctx, region, res)),
+    cleanup: Some(|c, report| Box::pin(cleanup(c, report))),
+};
+
+async fn reconcile(
     ctx: &Ctx<'_>,
     region: &str,
     res: &mut MonitoringResources,
@@ -71,7 +88,7 @@ pub(super) async fn reconcile(
 }
 
 /// The filters status records as created by this policy (and named with its prefix).
-pub(super) async fn cleanup(c: &Cleanup<'_>, report: &mut CleanupReport) -> Result<(), AwsError> {
+async fn cleanup(c: &Cleanup<'_>, report: &mut CleanupReport) -> Result<(), AwsError> {
     let region = c.region;
     let logs = c.session.logs(region);
     for key in &c.previous.metric_filters {

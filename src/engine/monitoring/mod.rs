@@ -5,7 +5,10 @@
 //! (and once per topic set when status has no record of it).
 //!
 //! One file per component, each holding that component's reconcile (read AWS, call the rules in
-//! `crate::monitoring::<component>`, write) and its cleanup side by side. This file holds the input and report,
+//! `crate::monitoring::<component>`, write) and its cleanup side by side, and declaring both in one
+//! [`Component`] const listed in [`COMPONENTS`]: its status components, when it runs, the IAM uses a spec makes
+//! of it (`crate::iam_policy`). A new component is one rules file, one engine file and one line in
+//! [`COMPONENTS`] (and in [`CLEANUP_ORDER`] when it deletes anything). This file holds the input and report,
 //! the per-pass context, the region pass, removed regions and the cleanup dispatch.
 
 mod alarms;
@@ -17,6 +20,7 @@ mod log_groups;
 mod metric_filters;
 mod topics;
 
+use super::cleanup::{cleanup_namespaced, keep_removed, namespaced};
 use super::{
     failed, resolve_regions, verify_account, CleanupReport, ComponentOutcome, EngineError,
     PassReport, Settle, REGION_CONCURRENCY,
@@ -30,13 +34,95 @@ use crate::aws::cloudwatch::{DesiredAlarm, DesiredComposite};
 use crate::aws::logs::DesiredFilter;
 use crate::aws::{AccountSession, AwsError, AwsFactory};
 use crate::diff::FieldDrift;
+use crate::engine::baseline::SectionUsage;
 use crate::monitoring;
+use futures::future::BoxFuture;
 use futures::{stream, StreamExt};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 pub use crate::monitoring::metric_filters::CIS_FILTERS;
 pub use crate::monitoring::topics::ADOPTABLE_BY;
+
+/// Every MonitoringPolicy component, in the order a region pass runs them: topics first (alarms, rules and
+/// routes name their ARNs), log groups before metric filters (a policy may declare the group its filters read).
+pub const COMPONENTS: &[Component] = &[
+    topics::COMPONENT,
+    log_groups::COMPONENT,
+    metric_filters::COMPONENT,
+    alarms::COMPONENT,
+    dashboards::COMPONENT,
+    event_rules::COMPONENT,
+    insights_queries::COMPONENT,
+    container_insights::COMPONENT,
+];
+
+/// The components that delete anything, in the order a region's cleanup runs them: alarms first and topics last
+/// (alarms and rules name topics); the first error stops the region.
+const CLEANUP_ORDER: &[Component] = &[
+    alarms::COMPONENT,
+    dashboards::COMPONENT,
+    metric_filters::COMPONENT,
+    event_rules::COMPONENT,
+    insights_queries::COMPONENT,
+    container_insights::COMPONENT,
+    topics::COMPONENT,
+];
+
+/// Reconciles a component in one region, recording what it found in the region's resources.
+type ReconcileFn = for<'a> fn(
+    &'a Ctx<'a>,
+    &'a str,
+    &'a mut MonitoringResources,
+) -> BoxFuture<'a, Vec<ComponentOutcome>>;
+
+/// Deletes in one region what a component created; the first error stops the region.
+type CleanupFn =
+    for<'a> fn(&'a Cleanup<'a>, &'a mut CleanupReport) -> BoxFuture<'a, Result<(), AwsError>>;
+
+/// One MonitoringPolicy component: what it reports, when and how it runs and is cleaned up, what it needs from
+/// IAM.
+#[derive(Clone, Copy)]
+pub struct Component {
+    /// The component's name (its file).
+    pub name: &'static str,
+    /// The components it reports in status (drift entries use these names).
+    pub components: &'static [&'static str],
+    /// Every IAM use it can make (`MonitoringPolicy.topics`, conditions like
+    /// `MonitoringPolicy.logGroups.kmsKeyId`): the section strings the operations' uses refer to.
+    pub iam: &'static [&'static str],
+    /// The IAM uses a spec makes of this component (`None` when the spec does not declare it).
+    pub usage: fn(&MonitoringPolicySpec) -> Option<SectionUsage>,
+    /// Whether a region pass runs it, given what status recorded for the region (the spec declares it, or the
+    /// policy created something there that may need deleting).
+    runs: fn(&Ctx<'_>, &MonitoringResources) -> bool,
+    reconcile: ReconcileFn,
+    /// Deletion (`None`: nothing of it is ever deleted).
+    cleanup: Option<CleanupFn>,
+}
+
+impl std::fmt::Debug for Component {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Component")
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
+/// The uses whose condition holds (`None` when none does).
+fn uses_when(conditions: &[(bool, &'static str)]) -> Option<SectionUsage> {
+    let uses: Vec<&'static str> = conditions
+        .iter()
+        .filter(|(holds, _)| *holds)
+        .map(|(_, u)| *u)
+        .collect();
+    (!uses.is_empty()).then(|| SectionUsage::of(&uses))
+}
+
+/// Every component a MonitoringPolicy can report.
+pub fn components() -> impl Iterator<Item = &'static str> {
+    COMPONENTS.iter().flat_map(|c| c.components.iter().copied())
+}
 
 /// Spacing of PutMetricAlarm calls: CloudWatch publishes 3 per second; stay below it.
 pub const ALARM_WRITE_INTERVAL: Duration = Duration::from_millis(350);
@@ -305,17 +391,12 @@ async fn removed_regions(ctx: &Ctx<'_>, report: &mut MonitoringReport) {
             || cleanup_region(&ctx.session, input, &region),
         )
         .await;
-        match outcome {
-            super::RemovedRegion::Retained | super::RemovedRegion::Cleaned => {}
-            super::RemovedRegion::Reported(o) => {
-                report.pass.outcomes.push(o);
-                report.resources.push(prev);
-            }
-            super::RemovedRegion::Failed(o) => {
-                report.pass.outcomes.extend(o);
-                report.resources.push(prev);
-            }
-        }
+        keep_removed(
+            outcome,
+            prev,
+            &mut report.pass.outcomes,
+            &mut report.resources,
+        );
     }
 }
 
@@ -325,33 +406,9 @@ async fn region_pass(ctx: &Ctx<'_>, region: &str) -> (Vec<ComponentOutcome>, Mon
         ..Default::default()
     };
     let mut out = Vec::new();
-    let spec = ctx.input.spec;
     let previous = ctx.previous(region);
-    if !spec.topics.is_empty() || !previous.topic_arns.is_empty() {
-        out.push(topics::reconcile(ctx, region, &mut res).await);
-    }
-    // Log groups before metric filters: a policy may declare the group its filters read.
-    if !spec.log_groups.is_empty() {
-        out.push(log_groups::reconcile(ctx, region).await);
-    }
-    if !ctx.filters.is_empty() || !previous.metric_filters.is_empty() {
-        out.extend(metric_filters::reconcile(ctx, region, &mut res).await);
-    }
-    out.extend(alarms::reconcile(ctx, region, &mut res).await);
-    if !spec.dashboards.is_empty() || !previous.dashboards.is_empty() {
-        out.push(dashboards::reconcile(ctx, region, &mut res).await);
-    }
-    if !spec.finding_routes.is_empty()
-        || !spec.scheduled_actions.is_empty()
-        || previous.event_rules > 0
-    {
-        out.extend(event_rules::reconcile(ctx, region, &mut res).await);
-    }
-    if !spec.insights_queries.is_empty() || !previous.query_definitions.is_empty() {
-        out.push(insights_queries::reconcile(ctx, region, &mut res).await);
-    }
-    if spec.container_insights.is_some() || !previous.eks_addons.is_empty() {
-        out.extend(container_insights::reconcile(ctx, region, &mut res).await);
+    for c in COMPONENTS.iter().filter(|c| (c.runs)(ctx, &previous)) {
+        out.extend((c.reconcile)(ctx, region, &mut res).await);
     }
     crate::progress::finished(&ctx.input.account.account_id, &out);
     (out, res)
@@ -365,28 +422,9 @@ pub async fn cleanup(
     factory: &AwsFactory,
     input: &MonitoringInput<'_>,
 ) -> Result<CleanupReport, EngineError> {
-    if let Some(report) = super::cleanup_gate(
-        input.spec.deletion_policy,
-        input.account,
-        &input.spec.account_ref.name,
-        input.namespace,
-        input.namespace_labels,
-    ) {
-        return Ok(report);
-    }
-    let recorded = input
-        .previous
-        .iter()
-        .flat_map(|p| &p.resources)
-        .map(|r| &r.region);
-    super::cleanup_each_region(
-        factory,
-        input.account,
-        &input.owner,
-        &input.spec.regions,
-        recorded,
-        |session, region| async move { cleanup_region(&session, input, &region).await },
-    )
+    cleanup_namespaced(factory, namespaced!(input), |session, region| async move {
+        cleanup_region(&session, input, &region).await
+    })
     .await
 }
 
@@ -411,7 +449,7 @@ impl Cleanup<'_> {
 
 /// Delete in one region what this policy created (alarms, topics, rules and add-ons proven by tags; dashboards,
 /// metric filters and saved queries by the policy's name prefix). Used on deletion and for a region removed from
-/// the spec. Alarms go first and topics last (alarms and rules name topics); the first error stops the region.
+/// the spec. Components go in [`CLEANUP_ORDER`]; the first error stops the region.
 async fn cleanup_region(
     session: &AccountSession,
     input: &MonitoringInput<'_>,
@@ -426,19 +464,96 @@ async fn cleanup_region(
         prefix: monitoring::prefix(input.namespace, input.name),
         short_prefix: monitoring::short_prefix(input.namespace, input.name),
     };
-    let r: Result<(), AwsError> = async {
-        alarms::cleanup(&c, &mut report).await?;
-        dashboards::cleanup(&c, &mut report).await?;
-        metric_filters::cleanup(&c, &mut report).await?;
-        event_rules::cleanup(&c, &mut report).await?;
-        insights_queries::cleanup(&c, &mut report).await?;
-        container_insights::cleanup(&c, &mut report).await?;
-        topics::cleanup(&c, &mut report).await?;
-        Ok(())
-    }
-    .await;
-    if let Err(e) = r {
-        report.errors.push(e);
+    for cleanup in CLEANUP_ORDER.iter().filter_map(|c| c.cleanup) {
+        if let Err(e) = cleanup(&c, &mut report).await {
+            report.errors.push(e);
+            break;
+        }
     }
     report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn spec(v: serde_json::Value) -> MonitoringPolicySpec {
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn components_are_unique_and_cleanup_order_lists_each_deleting_one_once() {
+        let mut names = BTreeSet::new();
+        let mut reported = BTreeSet::new();
+        for c in COMPONENTS {
+            assert!(names.insert(c.name), "component {} twice", c.name);
+            for r in c.components {
+                assert!(reported.insert(*r), "{r} reported by two components");
+            }
+            for u in c.iam {
+                assert!(u.starts_with("MonitoringPolicy."), "{}: {u}", c.name);
+            }
+        }
+        let deleting: Vec<&str> = COMPONENTS
+            .iter()
+            .filter(|c| c.cleanup.is_some())
+            .map(|c| c.name)
+            .collect();
+        let mut ordered: Vec<&str> = CLEANUP_ORDER.iter().map(|c| c.name).collect();
+        assert!(CLEANUP_ORDER.iter().all(|c| c.cleanup.is_some()));
+        assert_eq!(ordered.last(), Some(&"topics"), "topics go last");
+        ordered.sort();
+        let mut expected = deleting.clone();
+        expected.sort();
+        assert_eq!(ordered, expected);
+        // A spec without components uses none.
+        let empty = spec(serde_json::json!({"accountRef": {"name": "a"}}));
+        assert!(COMPONENTS.iter().all(|c| (c.usage)(&empty).is_none()));
+    }
+
+    /// A spec declaring every component makes every IAM use the components declare, and only those.
+    #[test]
+    fn usage_names_only_and_all_declared_iam_uses() {
+        let role = "arn:aws:iam::123456789012:role/r";
+        let full = spec(serde_json::json!({
+            "accountRef": {"name": "a"},
+            "topics": [{"name": "ops"}],
+            "alarms": [{"name": "cpu", "namespace": "AWS/EC2", "metricName": "CPUUtilization", "statistic": "Average",
+                "period": 300, "evaluationPeriods": 2, "threshold": 90.0, "comparisonOperator": "GreaterThanThreshold"}],
+            "compositeAlarms": [{"name": "both", "rule": "ALARM(cpu)"}],
+            "dashboards": [{"name": "overview", "body": {"widgets": []}}],
+            "logGroups": [{"name": "/ops/app", "retentionInDays": 14, "kmsKeyId": "alias/k"}],
+            "logMetricFilters": [{"name": "errors", "logGroupName": "/ops/app", "pattern": "ERROR",
+                "metricNamespace": "Ops", "metricName": "Errors"}],
+            "findingRoutes": [{"name": "guardduty", "source": "guardDuty", "topic": "ops"}],
+            "scheduledActions": [{"name": "restart", "schedule": "rate(1 day)", "roleArn": role,
+                "automation": {"documentName": "AWS-RestartEC2Instance"}}],
+            "insightsQueries": [{"name": "q", "queryString": "fields @message", "logGroupNames": ["/ops/app"]}],
+            "containerInsights": {"eks": [{"clusterName": "c", "podIdentityRoleArn": role}]}
+        }));
+        for c in COMPONENTS {
+            let u = (c.usage)(&full).unwrap_or_else(|| panic!("{} not declared", c.name));
+            for x in &u.uses {
+                assert!(c.iam.contains(x), "{}: {x} is not in its iam list", c.name);
+            }
+            let unused: Vec<_> = c.iam.iter().filter(|x| !u.uses.contains(x)).collect();
+            assert!(unused.is_empty(), "{}: never used {unused:?}", c.name);
+        }
+        let passes: Vec<(&str, String)> = COMPONENTS
+            .iter()
+            .filter_map(|c| (c.usage)(&full))
+            .flat_map(|u| u.passes)
+            .collect();
+        assert_eq!(
+            passes,
+            [
+                (crate::aws::operation::EVENTS_PRINCIPAL, role.to_string()),
+                (
+                    crate::aws::operation::EKS_POD_IDENTITY_PRINCIPAL,
+                    role.to_string()
+                ),
+            ]
+        );
+    }
 }

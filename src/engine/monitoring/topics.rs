@@ -1,10 +1,11 @@
 //! SNS topics of one region: reconcile (ListTopics, then per declared topic its attributes and subscriptions;
 //! tags only on first sight of a topic or to prove ownership) and cleanup. The plan is `monitoring::topics`.
 
-use super::{Cleanup, Ctx};
+use super::{Cleanup, Component, Ctx};
 use crate::api::common::Ownership;
 use crate::api::monitoring_policy::{MonitoringResources, TopicSpec};
 use crate::aws::{self, AwsError, ErrorCategory};
+use crate::engine::baseline::SectionUsage;
 use crate::engine::{failed, CleanupReport, ComponentOutcome, Settle};
 use crate::monitoring::topics::{
     adoptable, managed_statements, not_adoptable, pending_confirmations, wanted_statements,
@@ -12,6 +13,16 @@ use crate::monitoring::topics::{
 };
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
+
+pub(super) const COMPONENT: Component = Component {
+    name: "topics",
+    components: &[TOPICS],
+    iam: &["MonitoringPolicy.topics"],
+    usage: |spec| (!spec.topics.is_empty()).then(|| SectionUsage::of(&["MonitoringPolicy.topics"])),
+    runs: |ctx, previous| !ctx.input.spec.topics.is_empty() || !previous.topic_arns.is_empty(),
+    reconcile: |ctx, region, res| Box::pin(async move { vec![reconcile(ctx, region, res).await] }),
+    cleanup: Some(|c, report| Box::pin(cleanup(c, report))),
+};
 
 fn wanted(ctx: &Ctx<'_>, t: &TopicSpec, arn: &str, region: &str) -> BTreeMap<String, Value> {
     wanted_statements(
@@ -24,11 +35,7 @@ fn wanted(ctx: &Ctx<'_>, t: &TopicSpec, arn: &str, region: &str) -> BTreeMap<Str
     )
 }
 
-pub(super) async fn reconcile(
-    ctx: &Ctx<'_>,
-    region: &str,
-    res: &mut MonitoringResources,
-) -> ComponentOutcome {
+async fn reconcile(ctx: &Ctx<'_>, region: &str, res: &mut MonitoringResources) -> ComponentOutcome {
     const C: &str = TOPICS;
     let client = ctx.session.sns(region);
     let prev_owner = ctx.previous_ownership(C, region);
@@ -183,7 +190,7 @@ async fn write(
 
 /// Topics declared or recorded: deleted when their tags prove this policy created them; an adopted topic stays,
 /// without the statements this policy added to its access policy.
-pub(super) async fn cleanup(c: &Cleanup<'_>, report: &mut CleanupReport) -> Result<(), AwsError> {
+async fn cleanup(c: &Cleanup<'_>, report: &mut CleanupReport) -> Result<(), AwsError> {
     let region = c.region;
     let sns = c.session.sns(region);
     let existing = aws::sns::topics(&sns).await?;

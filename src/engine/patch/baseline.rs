@@ -1,16 +1,27 @@
 //! The custom patch baseline and its patch groups in one region: locate, reconcile, delete when dropped from the
 //! spec, and delete on cleanup.
 
-use super::{name_taken, ownership, CleanupCtx, Ctx, Found};
+use super::{name_taken, ownership, CleanupCtx, Component, Ctx, Found};
 use crate::api::common::Ownership;
 use crate::api::patch_schedule::{PatchBaselineSpec, PatchResources};
 use crate::aws::ssm::{self, BaselineState};
 use crate::aws::{AwsError, ErrorCategory};
 use crate::diff::diff;
+use crate::engine::baseline::SectionUsage;
 use crate::engine::{failed, CleanupReport, ComponentOutcome, Settle};
 use crate::patching::baseline::BaselineWrite;
 use crate::patching::{self, names, BASELINE};
 use aws_sdk_ssm::types::ResourceTypeForTagging;
+
+pub(super) const COMPONENT: Component = Component {
+    components: &[BASELINE],
+    iam: &["PatchSchedule.baseline"],
+    usage: |spec| {
+        spec.baseline
+            .as_ref()
+            .map(|_| SectionUsage::of(&["PatchSchedule.baseline"]))
+    },
+};
 
 /// The baseline this object manages in the region: the recorded one, else one under its name (or the default
 /// name of earlier versions) whose tags prove this object created it, else — only when the spec names the
@@ -229,17 +240,9 @@ pub(super) async fn cleanup(cx: &CleanupCtx<'_>, report: &mut CleanupReport) {
         Ok(ids)
     }
     .await;
-    let ids = found.unwrap_or_else(|e| {
-        report.errors.push(e);
-        vec![]
-    });
-    for id in ids {
-        let exists = async { Ok(ssm::get_baseline(client, &id).await?.is_some()) };
-        let remove = || delete(client, &id);
-        let kind = ResourceTypeForTagging::PatchBaseline;
-        let r = cx
-            .delete_if_ours(kind, "patch baseline", &id, exists, remove)
-            .await;
-        super::record(report, r);
-    }
+    let exists = |id: String| async move { Ok(ssm::get_baseline(client, &id).await?.is_some()) };
+    let remove = |id: String| async move { delete(client, &id).await };
+    let kind = ResourceTypeForTagging::PatchBaseline;
+    cx.delete_found(report, found, kind, "patch baseline", exists, remove)
+        .await;
 }

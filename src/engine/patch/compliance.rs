@@ -1,11 +1,25 @@
 //! Execution history and patch compliance in one region: read-only, reported in status, never drift; nothing to
 //! clean up.
 
-use super::Ctx;
+use super::{Component, Ctx};
 use crate::api::patch_schedule::{ComplianceSummary, MissingPatch, WindowExecution};
 use crate::aws::{self, ssm, AwsError};
+use crate::engine::baseline::SectionUsage;
 use crate::patching;
 use crate::patching::compliance::EXECUTIONS_KEPT;
+use crate::patching::COMPLIANCE;
+
+pub(super) const COMPONENT: Component = Component {
+    components: &[COMPLIANCE],
+    // A target group selects instances by tags: compliance expands them with EC2.
+    iam: &["PatchSchedule.targets.tags"],
+    usage: |spec| {
+        spec.targets
+            .iter()
+            .any(|t| !t.tags.is_empty())
+            .then(|| SectionUsage::of(&["PatchSchedule.targets.tags"]))
+    },
+};
 
 /// The window's newest executions.
 pub(super) async fn executions(

@@ -1,17 +1,28 @@
 //! The software inventory associations in one region (one per target group): reconcile, delete when dropped
 //! from the spec, and delete on cleanup.
 
-use super::{CleanupCtx, Ctx};
+use super::{CleanupCtx, Component, Ctx};
 use crate::api::common::Ownership;
 use crate::api::patch_schedule::PatchResources;
 use crate::aws::ssm::{self, AssociationConfig};
 use crate::aws::AwsError;
+use crate::engine::baseline::SectionUsage;
 use crate::engine::{failed, CleanupReport, ComponentOutcome, Settle};
 use crate::patching::inventory::INVENTORY_DOCUMENT;
 use crate::patching::members::MemberWrite;
 use crate::patching::{self, INVENTORY};
 use aws_sdk_ssm::types::ResourceTypeForTagging;
 use std::collections::BTreeMap;
+
+pub(super) const COMPONENT: Component = Component {
+    components: &[INVENTORY],
+    iam: &["PatchSchedule.inventory"],
+    usage: |spec| {
+        spec.inventory
+            .as_ref()
+            .map(|_| SectionUsage::of(&["PatchSchedule.inventory"]))
+    },
+};
 
 /// Create, update and remove associations until there is one per target group as the spec says; with no
 /// inventory in the spec, delete the ones this object created. Returns the outcomes and the association IDs by
@@ -152,18 +163,10 @@ pub(super) async fn cleanup(cx: &CleanupCtx<'_>, report: &mut CleanupReport) {
         ))
     }
     .await;
-    let ids = found.unwrap_or_else(|e| {
-        report.errors.push(e);
-        vec![]
-    });
-    for id in ids {
-        // Listed just above: it exists.
-        let exists = async { Ok(true) };
-        let delete = || ssm::delete_association(client, &id);
-        let kind = ResourceTypeForTagging::Association;
-        let r = cx
-            .delete_if_ours(kind, "inventory association", &id, exists, delete)
-            .await;
-        super::record(report, r);
-    }
+    // Listed just above: each exists.
+    let exists = |_: String| async { Ok(true) };
+    let delete = |id: String| async move { ssm::delete_association(client, &id).await };
+    let kind = ResourceTypeForTagging::Association;
+    cx.delete_found(report, found, kind, "inventory association", exists, delete)
+        .await;
 }

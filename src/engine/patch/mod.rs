@@ -2,19 +2,28 @@
 //! associations; then the read-only parts of status (executions, compliance). Each component is isolated so one
 //! failure never blocks the others; IDs are remembered in status so a steady pass reads by ID.
 //!
-//! This file holds the pass (input, report, the region pass, removed regions, the cleanup dispatch); each
-//! component's reconcile and cleanup sit side by side in its own file, its pure rules in `crate::patching`.
+//! This file holds the pass (input, report, the region pass, removed regions); `deletion.rs` the deletion pass
+//! and the proof of ownership by tags, `members.rs` the writes of window targets and tasks. Each component's
+//! reconcile and cleanup sit side by side in its own file, its pure rules in `crate::patching`.
+//!
+//! The pass is a sequence, each step feeding the next (the window's ID to its targets, the target IDs to the
+//! tasks, the quota check to all three), so it is written out in [`region_pass`] rather than driven by a list;
+//! what each component declares in one [`Component`] const of its file, listed in [`COMPONENTS`], is its status
+//! components and the IAM uses a spec makes of it (`crate::iam_policy`).
 
 mod baseline;
 mod compliance;
+mod deletion;
 mod inventory;
+mod members;
 mod targets;
 mod tasks;
 mod window;
 
+use super::cleanup::keep_removed;
 use super::{
-    failed, resolve_regions, verify_account, CleanupReport, ComponentOutcome, EngineError,
-    PassReport, REGION_CONCURRENCY,
+    failed, resolve_regions, verify_account, ComponentOutcome, EngineError, PassReport,
+    REGION_CONCURRENCY,
 };
 use crate::api::aws_account::AwsAccountSpec;
 use crate::api::common::{DriftPolicy, Owner, Ownership};
@@ -23,12 +32,45 @@ use crate::api::patch_schedule::{
 };
 use crate::aws::ssm;
 use crate::aws::{AccountSession, AwsError, AwsFactory, ErrorCategory};
+use crate::engine::baseline::SectionUsage;
 use crate::patching::{self, names, schedule};
-use aws_sdk_ssm::types::ResourceTypeForTagging;
 use futures::{stream, StreamExt};
 use std::collections::BTreeMap;
 
 pub use crate::patching::compliance::{CRITICAL_PROBES, EXECUTIONS_KEPT};
+pub use deletion::cleanup;
+use deletion::{cleanup_region, CleanupCtx};
+
+/// Every PatchSchedule component, in the order a region pass reports them.
+pub const COMPONENTS: &[Component] = &[
+    window::COMPONENT,
+    targets::COMPONENT,
+    tasks::COMPONENT,
+    baseline::COMPONENT,
+    inventory::COMPONENT,
+    compliance::COMPONENT,
+];
+
+/// One PatchSchedule component: what it reports and what it needs from IAM.
+#[derive(Clone, Copy, Debug)]
+pub struct Component {
+    /// The components it reports in status (`crate::patching::COMPONENTS`).
+    pub components: &'static [&'static str],
+    /// Every IAM use it can make beyond `PatchSchedule` itself (conditions like `PatchSchedule.targets.tags`):
+    /// the section strings the operations' uses refer to.
+    pub iam: &'static [&'static str],
+    /// The IAM uses a spec makes of this component beyond `PatchSchedule` (`None`: none).
+    pub usage: fn(&PatchScheduleSpec) -> Option<SectionUsage>,
+}
+
+impl Component {
+    /// A component whose calls need only `PatchSchedule` itself (fill in `components`).
+    const NO_IAM: Component = Component {
+        components: &[],
+        iam: &[],
+        usage: |_| None,
+    };
+}
 
 /// Everything one pass needs besides AWS.
 #[derive(Clone, Debug)]
@@ -270,17 +312,12 @@ async fn removed_regions(ctx: &Ctx<'_>, regions: &[String], report: &mut PatchRe
             || cleanup_region(&ctx.session, input, region),
         )
         .await;
-        match outcome {
-            super::RemovedRegion::Retained | super::RemovedRegion::Cleaned => {}
-            super::RemovedRegion::Reported(o) => {
-                report.pass.outcomes.push(o);
-                report.resources.push(prev.clone());
-            }
-            super::RemovedRegion::Failed(o) => {
-                report.pass.outcomes.extend(o);
-                report.resources.push(prev.clone());
-            }
-        }
+        keep_removed(
+            outcome,
+            prev.clone(),
+            &mut report.pass.outcomes,
+            &mut report.resources,
+        );
     }
 }
 
@@ -444,116 +481,50 @@ async fn check_quotas(
     Ok(())
 }
 
-/// Undo what the operator created, following `deletionPolicy`: the windows (with their targets and tasks),
-/// baselines (after deregistering their patch groups) and inventory associations it created. Adopted
-/// resources are left alone.
-pub async fn cleanup(
-    factory: &AwsFactory,
-    input: &PatchInput<'_>,
-) -> Result<CleanupReport, EngineError> {
-    if let Some(report) = super::cleanup_gate(
-        input.spec.deletion_policy,
-        input.account,
-        &input.spec.account_ref.name,
-        input.namespace,
-        input.namespace_labels,
-    ) {
-        return Ok(report);
-    }
-    let recorded = input
-        .previous
-        .iter()
-        .flat_map(|p| &p.resources)
-        .map(|r| &r.region);
-    super::cleanup_each_region(
-        factory,
-        input.account,
-        &input.owner,
-        &input.spec.regions,
-        recorded,
-        |session, region| async move { cleanup_region(&session, input, &region).await },
-    )
-    .await
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// What every component's cleanup in one region reads.
-struct CleanupCtx<'a> {
-    client: aws_sdk_ssm::Client,
-    input: &'a PatchInput<'a>,
-    region: &'a str,
-    /// The IDs status recorded for the region (empty when none).
-    recorded: PatchResources,
-    default_name: String,
-    legacy_name: String,
-}
-
-impl CleanupCtx<'_> {
-    /// Delete one window, baseline or association (`what` with ID `id`, of tagging type `kind`) when its AWS tags
-    /// prove this object created it; `Ok(None)` when it is already gone, `Ok(Some(action))` saying what was
-    /// deleted or left.
-    async fn delete_if_ours<D, F>(
-        &self,
-        kind: ResourceTypeForTagging,
-        what: &str,
-        id: &str,
-        exists: impl std::future::Future<Output = Result<bool, AwsError>>,
-        delete: D,
-    ) -> Result<Option<String>, AwsError>
-    where
-        D: FnOnce() -> F,
-        F: std::future::Future<Output = Result<(), AwsError>>,
-    {
-        let region = self.region;
-        if !exists.await? {
-            return Ok(None);
-        }
-        match ssm::tags(&self.client, kind, id).await {
-            Ok(t) if owned_by(&self.input.owner, &t) => {
-                delete().await?;
-                Ok(Some(format!("deleted {what} {id} in {region}")))
+    #[test]
+    fn components_report_every_patching_component_once_in_order() {
+        let reported: Vec<&str> = COMPONENTS
+            .iter()
+            .flat_map(|c| c.components.iter().copied())
+            .collect();
+        assert_eq!(reported, patching::COMPONENTS);
+        for c in COMPONENTS {
+            for u in c.iam {
+                assert!(u.starts_with("PatchSchedule."), "{u}");
             }
-            Ok(_) => Ok(Some(format!(
-                "left {what} {id} in {region}: not tagged as this object's"
-            ))),
-            Err(e) if e.is_not_found() => Ok(None),
-            Err(e) => Err(e),
         }
     }
-}
 
-/// Add one deletion's result to the report: an action, nothing (already gone) or an error.
-fn record(report: &mut CleanupReport, result: Result<Option<String>, AwsError>) {
-    match result {
-        Ok(Some(a)) => report.actions.push(a),
-        Ok(None) => {}
-        Err(e) => report.errors.push(e),
+    #[test]
+    fn usage_names_only_declared_iam_uses_and_passes_task_roles() {
+        let role = "arn:aws:iam::123456789012:role/r";
+        let spec: PatchScheduleSpec = serde_json::from_value(serde_json::json!({
+            "accountRef": {"name": "a"},
+            "window": {"schedule": "cron(0 2 ? * SUN *)", "duration": 3, "cutoff": 1},
+            "targets": [{"name": "web", "tags": [{"key": "app", "values": ["web"]}]}],
+            "patching": {"operation": "Scan", "serviceRoleArn": role},
+            "preSteps": [{"name": "pre", "taskType": "RunCommand", "documentName": "AWS-RunShellScript"}],
+            "baseline": {"operatingSystem": "AMAZON_LINUX_2", "patchGroups": ["web"]},
+            "inventory": {"schedule": "rate(30 minutes)"}
+        }))
+        .unwrap();
+        let mut used = Vec::new();
+        for c in COMPONENTS {
+            let u = (c.usage)(&spec).unwrap_or_default();
+            for x in &u.uses {
+                assert!(c.iam.contains(x), "{x} is not in its iam list");
+            }
+            let unused: Vec<_> = c.iam.iter().filter(|x| !u.uses.contains(x)).collect();
+            assert!(unused.is_empty(), "never used {unused:?}");
+            used.extend(u.passes);
+        }
+        assert_eq!(
+            used,
+            [(crate::aws::operation::SSM_PRINCIPAL, role.to_string())]
+        );
     }
-}
-
-/// Delete in one region what this object created: the window, baseline and inventory associations recorded in
-/// status and those found under its names (a crash between a create and the status write leaves no record). Each
-/// is deleted only when its AWS tags prove this object created it — status alone is never proof, since anyone
-/// who may write status could otherwise point the operator at any resource.
-async fn cleanup_region(
-    session: &AccountSession,
-    input: &PatchInput<'_>,
-    region: &str,
-) -> CleanupReport {
-    let mut report = CleanupReport::default();
-    let cx = CleanupCtx {
-        client: session.ssm(region),
-        input,
-        region,
-        recorded: input
-            .previous
-            .and_then(|p| p.resources.iter().find(|r| r.region == region))
-            .cloned()
-            .unwrap_or_default(),
-        default_name: names::default_name(input.namespace, input.name),
-        legacy_name: names::legacy_name(input.namespace, input.name),
-    };
-    window::cleanup(&cx, &mut report).await;
-    baseline::cleanup(&cx, &mut report).await;
-    inventory::cleanup(&cx, &mut report).await;
-    report
 }

@@ -1,14 +1,18 @@
 //! The window's targets in one region. They go with the window: deleting the window removes them, so there is
 //! no cleanup of their own.
 
-use super::{ownership, Ctx};
+use super::{members, ownership, Component, Ctx};
 use crate::api::common::Ownership;
 use crate::aws::ssm;
-use crate::aws::AwsError;
 use crate::engine::{failed, ComponentOutcome, Settle};
-use crate::patching::members::MemberWrite;
 use crate::patching::{self, names, TARGETS};
 use std::collections::BTreeMap;
+
+/// Expanding tag targets to instances is compliance's IAM use.
+pub(super) const COMPONENT: Component = Component {
+    components: &[TARGETS],
+    ..Component::NO_IAM
+};
 
 /// Register, update and (in a window the operator created) deregister targets until the window's targets are
 /// the spec's. Returns the outcome and the target IDs by group name.
@@ -33,25 +37,7 @@ pub(super) async fn reconcile(
     let want = patching::targets::config(ctx.input.spec, &owner);
     let (mut ids, plan) = patching::targets::plan(&want, &have, window_owned);
     let exec = if ctx.may_write() && !plan.writes.is_empty() {
-        let r: Result<(), AwsError> = async {
-            for w in &plan.writes {
-                match w {
-                    MemberWrite::Create { name, config } => {
-                        let id = ssm::register_target(client, window_id, config).await?;
-                        ids.insert(name.clone(), id);
-                    }
-                    MemberWrite::Update { id, config, .. } => {
-                        ssm::update_target(client, window_id, id, config).await?
-                    }
-                    MemberWrite::Remove { id, .. } => {
-                        ssm::deregister_target(client, window_id, id).await?
-                    }
-                }
-            }
-            Ok(())
-        }
-        .await;
-        Some(r)
+        Some(members::write(client, window_id, &plan.writes, &mut ids).await)
     } else {
         None
     };

@@ -1,14 +1,41 @@
 //! The window's tasks in one region. They go with the window: deleting the window removes them, so there is no
 //! cleanup of their own.
 
-use super::{ownership, Ctx};
+use super::{members, ownership, Component, Ctx};
 use crate::api::common::Ownership;
+use crate::aws::operation::SSM_PRINCIPAL;
 use crate::aws::ssm::{self, TaskConfig};
-use crate::aws::AwsError;
+use crate::engine::baseline::SectionUsage;
 use crate::engine::{failed, ComponentOutcome, Settle};
-use crate::patching::members::MemberWrite;
 use crate::patching::{self, TASKS};
 use std::collections::BTreeMap;
+
+pub(super) const COMPONENT: Component = Component {
+    components: &[TASKS],
+    iam: &[
+        "PatchSchedule.serviceRoleArn",
+        "PatchSchedule.serviceLinkedRole",
+    ],
+    usage: |spec| {
+        // The tasks the engine registers (patch task and pre/post steps), with the roles they pass.
+        let tasks = patching::tasks::config(spec, &[]);
+        let mut used = SectionUsage::default();
+        // Some task names a serviceRoleArn.
+        if tasks.iter().any(|t| t.service_role_arn.is_some()) {
+            used.uses.push("PatchSchedule.serviceRoleArn");
+        }
+        // Some task names none, so Systems Manager runs it with its service-linked role.
+        if tasks.iter().any(|t| t.service_role_arn.is_none()) {
+            used.uses.push("PatchSchedule.serviceLinkedRole");
+        }
+        used.passes = tasks
+            .into_iter()
+            .filter_map(|t| t.service_role_arn)
+            .map(|role| (SSM_PRINCIPAL, role))
+            .collect();
+        Some(used)
+    },
+};
 
 /// Register, update and (in a window the operator created) deregister tasks until the window's tasks are the
 /// spec's, running on `target_ids`. Returns the outcome and the task IDs by task name.
@@ -45,25 +72,7 @@ pub(super) async fn reconcile(
     }
     let plan = patching::tasks::plan(&want, &found, &listed, window_owned);
     let exec = if ctx.may_write() && !plan.writes.is_empty() {
-        let r: Result<(), AwsError> = async {
-            for w in &plan.writes {
-                match w {
-                    MemberWrite::Create { name, config } => {
-                        let id = ssm::register_task(client, window_id, config).await?;
-                        ids.insert(name.clone(), id);
-                    }
-                    MemberWrite::Update { id, config, .. } => {
-                        ssm::update_task(client, window_id, id, config).await?
-                    }
-                    MemberWrite::Remove { id, .. } => {
-                        ssm::deregister_task(client, window_id, id).await?
-                    }
-                }
-            }
-            Ok(())
-        }
-        .await;
-        Some(r)
+        Some(members::write(client, window_id, &plan.writes, &mut ids).await)
     } else {
         None
     };

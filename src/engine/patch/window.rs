@@ -1,7 +1,7 @@
 //! The maintenance window in one region: locate (by recorded ID, else by name with proof of ownership),
 //! reconcile, and delete on cleanup.
 
-use super::{name_taken, ownership, CleanupCtx, Ctx, Found};
+use super::{name_taken, ownership, CleanupCtx, Component, Ctx, Found};
 use crate::api::common::Ownership;
 use crate::api::patch_schedule::PatchResources;
 use crate::aws::ssm::{self, WindowState};
@@ -11,6 +11,11 @@ use crate::engine::{CleanupReport, ComponentOutcome, Settle};
 use crate::patching::window::WindowWrite;
 use crate::patching::{self, names, WINDOW};
 use aws_sdk_ssm::types::ResourceTypeForTagging;
+
+pub(super) const COMPONENT: Component = Component {
+    components: &[WINDOW],
+    ..Component::NO_IAM
+};
 
 /// The window this object manages in the region: the recorded one, else one under its name (or the default name
 /// of earlier versions) whose tags prove this object created it, else — only when the spec names the window — one
@@ -177,17 +182,9 @@ pub(super) async fn cleanup(cx: &CleanupCtx<'_>, report: &mut CleanupReport) {
         Ok(ids)
     }
     .await;
-    let ids = found.unwrap_or_else(|e| {
-        report.errors.push(e);
-        vec![]
-    });
-    for id in ids {
-        let exists = async { Ok(ssm::get_window(client, &id).await?.is_some()) };
-        let delete = || ssm::delete_window(client, &id);
-        let kind = ResourceTypeForTagging::MaintenanceWindow;
-        let r = cx
-            .delete_if_ours(kind, "maintenance window", &id, exists, delete)
-            .await;
-        super::record(report, r);
-    }
+    let exists = |id: String| async move { Ok(ssm::get_window(client, &id).await?.is_some()) };
+    let delete = |id: String| async move { ssm::delete_window(client, &id).await };
+    let kind = ResourceTypeForTagging::MaintenanceWindow;
+    cx.delete_found(report, found, kind, "maintenance window", exists, delete)
+        .await;
 }
