@@ -26,6 +26,7 @@ pub mod securityhub;
 pub mod session_manager;
 pub mod sns;
 pub mod ssm;
+pub mod tags;
 
 pub use clients::{AccountSession, AwsFactory};
 pub use counter::CallStats;
@@ -56,8 +57,12 @@ pub const MODULES: &[operation::Module] = &[
         operations: cloudwatch::OPERATIONS,
     },
     operation::Module {
-        name: "config",
+        name: "config/mod",
         operations: config::OPERATIONS,
+    },
+    operation::Module {
+        name: "config/remediation",
+        operations: config::remediation::OPERATIONS,
     },
     operation::Module {
         name: "ec2",

@@ -1,7 +1,7 @@
 //! State Manager associations (the inventory collection of a PatchSchedule).
 
 use super::{build_err, our_targets, sdk_tags, sdk_targets, sorted, TargetEntry, SVC};
-use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt};
+use crate::aws::error::{ok_if_gone, AwsError, AwsResultExt};
 use crate::aws::operation::{act, read, write, Operation, MOTO_EXT};
 use aws_sdk_ssm::types::{AssociationFilter, AssociationFilterKey};
 use aws_sdk_ssm::Client;
@@ -136,8 +136,7 @@ pub async fn delete_association(client: &Client, id: &str) -> Result<(), AwsErro
         .send()
         .await
         .aws(SVC, "DeleteAssociation");
-    not_found_as_none(r, &["AssociationDoesNotExist", "DoesNotExistException"])?;
-    Ok(())
+    ok_if_gone(r, &["AssociationDoesNotExist", "DoesNotExistException"])
 }
 
 /// The AWS operations this file calls (see [`crate::aws::operation`]).

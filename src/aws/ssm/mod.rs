@@ -32,8 +32,9 @@ pub use window_task::{
     deregister_task, get_task, register_task, tasks, update_task, TaskConfig, TaskKind, TaskSummary,
 };
 
-use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt, ErrorCategory};
+use crate::aws::error::{not_found_as_none, ok_if_gone, AwsError, AwsResultExt, ErrorCategory};
 use crate::aws::operation::{act, read, Operation, MOTO};
+use crate::aws::tags;
 use aws_sdk_ssm::types::{ResourceTypeForTagging, Tag, Target};
 use aws_sdk_ssm::Client;
 use std::collections::{BTreeMap, HashMap};
@@ -57,15 +58,7 @@ fn our_targets(t: &[Target]) -> Vec<TargetEntry> {
 }
 
 fn sdk_tags(tags: &[(String, String)]) -> Result<Vec<Tag>, AwsError> {
-    tags.iter()
-        .map(|(k, v)| {
-            Tag::builder()
-                .key(k)
-                .value(v)
-                .build()
-                .map_err(|e| build_err("AddTagsToResource", e))
-        })
-        .collect()
+    tags::to_sdk(tags).map_err(|e| build_err("AddTagsToResource", e))
 }
 
 fn sorted(map: Option<&HashMap<String, Vec<String>>>) -> BTreeMap<String, Vec<String>> {
@@ -81,14 +74,17 @@ fn timestamp(t: Option<&aws_smithy_types::DateTime>) -> Option<jiff::Timestamp> 
     t.and_then(|t| jiff::Timestamp::new(t.secs(), t.subsec_nanos() as i32).ok())
 }
 
+/// The error code SSM answers for a window, task or baseline that does not exist.
+const MISSING: &[&str] = &["DoesNotExistException"];
+
 /// A read of a window, task or baseline: `None` when it does not exist.
 fn unless_missing<T>(r: Result<T, AwsError>) -> Result<Option<T>, AwsError> {
-    not_found_as_none(r, &["DoesNotExistException"])
+    not_found_as_none(r, MISSING)
 }
 
 /// A delete or deregister: done when the object is already gone.
 fn gone<T>(r: Result<T, AwsError>) -> Result<(), AwsError> {
-    unless_missing(r).map(drop)
+    ok_if_gone(r, MISSING)
 }
 
 /// ListTagsForResource for a window, baseline or association.
@@ -104,10 +100,7 @@ pub async fn tags(
         .send()
         .await
         .aws(SVC, "ListTagsForResource")?;
-    Ok(r.tag_list()
-        .iter()
-        .map(|t| (t.key().to_string(), t.value().to_string()))
-        .collect())
+    Ok(tags::pairs(r.tag_list()))
 }
 
 /// The AWS operations this file calls (see [`crate::aws::operation`]); each file of this directory declares its
