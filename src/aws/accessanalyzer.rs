@@ -1,6 +1,6 @@
 //! IAM Access Analyzer: the analyzers of one region and their archive rules.
 
-use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt};
+use crate::aws::error::{ok_if_gone, AwsError, AwsResultExt};
 use crate::aws::operation::{act, mock, read, slr, write, Operation, ACCESS_ANALYZER_PRINCIPAL};
 use aws_sdk_accessanalyzer::types::{
     AnalyzerConfiguration, Criterion, InlineArchiveRule, Type, UnusedAccessConfiguration,
@@ -213,7 +213,7 @@ pub async fn update(client: &Client, name: &str, unused_access_age: i32) -> Resu
 
 /// DeleteAnalyzer (only of analyzers whose tags prove this owner created them); "already gone" is success.
 pub async fn delete(client: &Client, name: &str) -> Result<(), AwsError> {
-    not_found_as_none(
+    ok_if_gone(
         client
             .delete_analyzer()
             .analyzer_name(name)
@@ -221,8 +221,7 @@ pub async fn delete(client: &Client, name: &str) -> Result<(), AwsError> {
             .await
             .aws(SVC, "DeleteAnalyzer"),
         &[],
-    )?;
-    Ok(())
+    )
 }
 
 /// CreateArchiveRule or UpdateArchiveRule.
@@ -262,7 +261,7 @@ pub async fn delete_archive_rule(
     analyzer: &str,
     rule: &str,
 ) -> Result<(), AwsError> {
-    not_found_as_none(
+    ok_if_gone(
         client
             .delete_archive_rule()
             .analyzer_name(analyzer)
@@ -271,8 +270,7 @@ pub async fn delete_archive_rule(
             .await
             .aws(SVC, "DeleteArchiveRule"),
         &[],
-    )?;
-    Ok(())
+    )
 }
 
 /// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose

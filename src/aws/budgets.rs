@@ -1,12 +1,12 @@
 //! AWS Budgets: the account's budgets, their notifications, subscribers and tags. Budgets is a global service:
 //! the client's region only selects the partition's endpoint; every call names the account (`AccountId`).
 
-use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt, ErrorCategory};
+use crate::aws::error::{not_found_as_none, ok_if_gone, AwsError, AwsResultExt, ErrorCategory};
 use crate::aws::operation::{act, read, write, Operation, MOTO_EXT};
+use crate::aws::tags;
 use aws_sdk_budgets::types::{
     Budget, BudgetType, ComparisonOperator, Notification, NotificationType,
-    NotificationWithSubscribers, ResourceTag, Spend, Subscriber, SubscriptionType, ThresholdType,
-    TimeUnit,
+    NotificationWithSubscribers, Spend, Subscriber, SubscriptionType, ThresholdType, TimeUnit,
 };
 use aws_sdk_budgets::Client;
 use std::collections::{BTreeMap, BTreeSet};
@@ -261,11 +261,7 @@ pub async fn tags(client: &Client, arn: &str) -> Result<BTreeMap<String, String>
         .send()
         .await
         .aws(SVC, "ListTagsForResource")?;
-    Ok(out
-        .resource_tags()
-        .iter()
-        .map(|t| (t.key().to_string(), t.value().to_string()))
-        .collect())
+    Ok(tags::pairs(out.resource_tags()))
 }
 
 /// The SDK budget for a config. `observed` (on update, which replaces the whole budget) supplies what the spec
@@ -339,14 +335,8 @@ pub async fn create(
                 .map_err(|e| build_error("NotificationWithSubscribers", e))?,
         );
     }
-    for (k, v) in tags {
-        req = req.resource_tags(
-            ResourceTag::builder()
-                .key(k)
-                .value(v)
-                .build()
-                .map_err(|e| build_error("ResourceTag", e))?,
-        );
+    for t in tags::to_sdk(tags).map_err(|e| build_error("ResourceTag", e))? {
+        req = req.resource_tags(t);
     }
     req.send().await.aws(SVC, "CreateBudget")?;
     Ok(())
@@ -371,7 +361,7 @@ pub async fn update(
 
 /// DeleteBudget (only of budgets whose tags prove this owner created them); "already gone" is success.
 pub async fn delete(client: &Client, account: &str, name: &str) -> Result<(), AwsError> {
-    not_found_as_none(
+    ok_if_gone(
         client
             .delete_budget()
             .account_id(account)
@@ -380,8 +370,7 @@ pub async fn delete(client: &Client, account: &str, name: &str) -> Result<(), Aw
             .await
             .aws(SVC, "DeleteBudget"),
         &[],
-    )?;
-    Ok(())
+    )
 }
 
 /// CreateNotification with its subscribers.
@@ -415,7 +404,7 @@ pub async fn delete_notification(
     budget: &str,
     key: &NotificationKey,
 ) -> Result<(), AwsError> {
-    not_found_as_none(
+    ok_if_gone(
         client
             .delete_notification()
             .account_id(account)
@@ -425,8 +414,7 @@ pub async fn delete_notification(
             .await
             .aws(SVC, "DeleteNotification"),
         &[],
-    )?;
-    Ok(())
+    )
 }
 
 /// CreateSubscriber.
@@ -480,7 +468,7 @@ pub async fn delete_subscriber(
     key: &NotificationKey,
     s: &SubscriberRef,
 ) -> Result<(), AwsError> {
-    not_found_as_none(
+    ok_if_gone(
         client
             .delete_subscriber()
             .account_id(account)
@@ -491,8 +479,7 @@ pub async fn delete_subscriber(
             .await
             .aws(SVC, "DeleteSubscriber"),
         &[],
-    )?;
-    Ok(())
+    )
 }
 
 /// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose

@@ -1,9 +1,10 @@
 //! CloudTrail: SDK types <-> our trail model.
 
-use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt};
+use crate::aws::error::{not_found_as_none, ok_if_gone, AwsError, AwsResultExt};
 use crate::aws::operation::{act, pass_role, read, write, Operation, CLOUDTRAIL_PRINCIPAL, MOTO};
+use crate::aws::tags;
 use aws_sdk_cloudtrail::types::{
-    AdvancedEventSelector, AdvancedFieldSelector, InsightSelector, InsightType, Tag,
+    AdvancedEventSelector, AdvancedFieldSelector, InsightSelector, InsightType,
 };
 use aws_sdk_cloudtrail::Client;
 use std::collections::BTreeMap;
@@ -237,15 +238,8 @@ pub async fn create(
             .cloud_watch_logs_log_group_arn(group)
             .cloud_watch_logs_role_arn(role);
     }
-    for (k, v) in tags {
-        req = req.tags_list(Tag::builder().key(k).value(v).build().map_err(|e| {
-            AwsError::new(
-                SVC,
-                "CreateTrail",
-                crate::aws::error::ErrorCategory::InvalidInput,
-                e.to_string(),
-            )
-        })?);
+    for t in tags::to_sdk(tags).map_err(|e| AwsError::invalid_input(SVC, "CreateTrail", e))? {
+        req = req.tags_list(t);
     }
     let out = req.send().await.aws(SVC, "CreateTrail")?;
     Ok(out.trail_arn().unwrap_or_default().to_string())
@@ -329,7 +323,7 @@ pub async fn set_logging(client: &Client, name: &str, on: bool) -> Result<(), Aw
 
 /// DeleteTrail; "already gone" is success.
 pub async fn delete(client: &Client, name: &str) -> Result<(), AwsError> {
-    not_found_as_none(
+    ok_if_gone(
         client
             .delete_trail()
             .name(name)
@@ -337,8 +331,7 @@ pub async fn delete(client: &Client, name: &str) -> Result<(), AwsError> {
             .await
             .aws(SVC, "DeleteTrail"),
         &[],
-    )?;
-    Ok(())
+    )
 }
 
 /// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose

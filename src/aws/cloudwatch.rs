@@ -2,8 +2,9 @@
 //! paginated DescribeAlarms (100 per page), write them with PutMetricAlarm / PutCompositeAlarm, delete them in
 //! batches of 100; dashboards by name prefix, GetDashboard per dashboard (there is no batch read).
 
-use crate::aws::error::{AwsError, AwsResultExt};
+use crate::aws::error::{ok_if_gone, AwsError, AwsResultExt};
 use crate::aws::operation::{act, mock, read, write, Operation, MOTO};
+use crate::aws::tags;
 use aws_sdk_cloudwatch::types::{
     AlarmType, ComparisonOperator, CompositeAlarm, Dimension, Metric, MetricAlarm, MetricDataQuery,
     MetricStat, Statistic, Tag,
@@ -485,7 +486,7 @@ pub async fn delete_dashboards(client: &Client, names: &[String]) -> Result<(), 
     if names.is_empty() {
         return Ok(());
     }
-    crate::aws::error::not_found_as_none(
+    ok_if_gone(
         client
             .delete_dashboards()
             .set_dashboard_names(Some(names.to_vec()))
@@ -493,8 +494,7 @@ pub async fn delete_dashboards(client: &Client, names: &[String]) -> Result<(), 
             .await
             .aws(SVC, "DeleteDashboards"),
         &["ResourceNotFound", "DashboardNotFoundError"],
-    )?;
-    Ok(())
+    )
 }
 
 /// Tags of one alarm (read only before deleting it: ownership is proven by tags).
@@ -505,16 +505,7 @@ pub async fn tags(client: &Client, arn: &str) -> Result<Vec<(String, String)>, A
         .send()
         .await
         .aws(SVC, "ListTagsForResource")?;
-    Ok(out
-        .tags()
-        .iter()
-        .map(|t| {
-            (
-                t.key().unwrap_or_default().to_string(),
-                t.value().unwrap_or_default().to_string(),
-            )
-        })
-        .collect())
+    Ok(tags::pairs(out.tags()))
 }
 
 /// DeleteAlarms, 100 names per call.

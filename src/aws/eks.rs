@@ -2,7 +2,7 @@
 //! DescribeAddon (settings and tags); the cluster's Kubernetes version and the newest compatible add-on version
 //! only when the spec leaves the version open; the pod identity association only when the spec declares a role.
 
-use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt, ErrorCategory};
+use crate::aws::error::{not_found_as_none, ok_if_gone, AwsError, AwsResultExt, ErrorCategory};
 use crate::aws::operation::{
     act, mock, pass_role, read, write, Grant, Operation, Perm, EKS_POD_IDENTITY_PRINCIPAL,
 };
@@ -176,21 +176,27 @@ pub async fn pod_identity_association(
     }))
 }
 
+/// Sets the add-on settings CreateAddon and UpdateAddon share on either request (the SDK's two builders have the
+/// same setters and no common trait).
+macro_rules! with_addon {
+    ($b:expr, $req:expr) => {
+        $b.cluster_name(&$req.cluster)
+            .addon_name(ADDON)
+            .set_addon_version($req.version.clone())
+            .set_configuration_values($req.configuration_values.clone())
+            .set_service_account_role_arn($req.service_account_role_arn.clone())
+            .set_pod_identity_associations($req.associations())
+            .resolve_conflicts(ResolveConflicts::Overwrite)
+    };
+}
+
 /// CreateAddon with the owner tags, overwriting conflicting fields of a self-managed installation.
 pub async fn create_addon(
     client: &Client,
     req: &AddonRequest,
     tags: &[(String, String)],
 ) -> Result<(), AwsError> {
-    client
-        .create_addon()
-        .cluster_name(&req.cluster)
-        .addon_name(ADDON)
-        .set_addon_version(req.version.clone())
-        .set_configuration_values(req.configuration_values.clone())
-        .set_service_account_role_arn(req.service_account_role_arn.clone())
-        .set_pod_identity_associations(req.associations())
-        .resolve_conflicts(ResolveConflicts::Overwrite)
+    with_addon!(client.create_addon(), req)
         .set_tags(Some(tags.iter().cloned().collect()))
         .send()
         .await
@@ -200,15 +206,7 @@ pub async fn create_addon(
 
 /// UpdateAddon with the declared settings (fields the spec leaves unset are not sent, so EKS keeps them).
 pub async fn update_addon(client: &Client, req: &AddonRequest) -> Result<(), AwsError> {
-    client
-        .update_addon()
-        .cluster_name(&req.cluster)
-        .addon_name(ADDON)
-        .set_addon_version(req.version.clone())
-        .set_configuration_values(req.configuration_values.clone())
-        .set_service_account_role_arn(req.service_account_role_arn.clone())
-        .set_pod_identity_associations(req.associations())
-        .resolve_conflicts(ResolveConflicts::Overwrite)
+    with_addon!(client.update_addon(), req)
         .send()
         .await
         .aws(SVC, "UpdateAddon")?;
@@ -217,7 +215,7 @@ pub async fn update_addon(client: &Client, req: &AddonRequest) -> Result<(), Aws
 
 /// DeleteAddon (the add-on's software is removed from the cluster); an already missing add-on is done.
 pub async fn delete_addon(client: &Client, cluster: &str) -> Result<(), AwsError> {
-    not_found_as_none(
+    ok_if_gone(
         client
             .delete_addon()
             .cluster_name(cluster)
@@ -226,8 +224,7 @@ pub async fn delete_addon(client: &Client, cluster: &str) -> Result<(), AwsError
             .await
             .aws(SVC, "DeleteAddon"),
         &["ResourceNotFoundException"],
-    )?;
-    Ok(())
+    )
 }
 
 /// Uses of the add-on writes that hand a pod identity role to the add-on's service account.

@@ -155,6 +155,20 @@ impl AwsError {
         }
     }
 
+    /// A request our own code could not build (an SDK builder refused a missing required field).
+    pub fn invalid_input(
+        service: &'static str,
+        operation: &'static str,
+        e: impl std::fmt::Display,
+    ) -> Self {
+        Self::new(
+            service,
+            operation,
+            ErrorCategory::InvalidInput,
+            e.to_string(),
+        )
+    }
+
     /// True when the resource does not exist.
     pub fn is_not_found(&self) -> bool {
         self.category == ErrorCategory::NotFound
@@ -378,6 +392,11 @@ where
     fn aws(self, service: &'static str, operation: &'static str) -> Result<T, AwsError> {
         self.map_err(|e| AwsError::from_sdk(service, operation, e))
     }
+}
+
+/// A delete whose object is already gone succeeded: a not-found error (or one of `codes`) becomes `Ok(())`.
+pub fn ok_if_gone<T>(r: Result<T, AwsError>, codes: &[&str]) -> Result<(), AwsError> {
+    not_found_as_none(r, codes).map(drop)
 }
 
 /// Turn a not-found error into `None`.

@@ -2,10 +2,11 @@
 //! rule — EventBridge has no batch read of targets), written with PutRule + PutTargets, removed with
 //! RemoveTargets + DeleteRule. Tags are read only to prove ownership before a delete.
 
-use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt, ErrorCategory};
+use crate::aws::error::{not_found_as_none, ok_if_gone, AwsError, AwsResultExt, ErrorCategory};
 use crate::aws::operation::{act, pass_role, read, write, Operation, EVENTS_PRINCIPAL, MOTO};
+use crate::aws::tags;
 use aws_sdk_eventbridge::types::{
-    InputTransformer, RuleState, RunCommandParameters, RunCommandTarget, Tag, Target,
+    InputTransformer, RuleState, RunCommandParameters, RunCommandTarget, Target,
 };
 use aws_sdk_eventbridge::Client;
 use serde_json::Value;
@@ -229,14 +230,8 @@ pub async fn put_rule(
         .state(RuleState::from(rule.state))
         .set_event_pattern(rule.event_pattern.as_ref().map(Value::to_string))
         .set_schedule_expression(rule.schedule.clone());
-    for (k, v) in tags.unwrap_or_default() {
-        req = req.tags(
-            Tag::builder()
-                .key(k)
-                .value(v)
-                .build()
-                .map_err(|e| invalid("PutRule", e))?,
-        );
+    for t in tags::to_sdk(tags.unwrap_or_default()).map_err(|e| invalid("PutRule", e))? {
+        req = req.tags(t);
     }
     req.send().await.aws(SVC, "PutRule")?;
     Ok(())
@@ -274,11 +269,7 @@ pub async fn tags(client: &Client, arn: &str) -> Result<Vec<(String, String)>, A
         .send()
         .await
         .aws(SVC, "ListTagsForResource")?;
-    Ok(out
-        .tags()
-        .iter()
-        .map(|t| (t.key().to_string(), t.value().to_string()))
-        .collect())
+    Ok(tags::pairs(out.tags()))
 }
 
 /// RemoveTargets (all of them: EventBridge refuses to delete a rule that has targets) then DeleteRule; a rule
@@ -296,7 +287,7 @@ pub async fn delete(client: &Client, name: &str, target_ids: &[String]) -> Resul
             &["ResourceNotFoundException"],
         )?;
     }
-    not_found_as_none(
+    ok_if_gone(
         client
             .delete_rule()
             .name(name)
@@ -304,8 +295,7 @@ pub async fn delete(client: &Client, name: &str, target_ids: &[String]) -> Resul
             .await
             .aws(SVC, "DeleteRule"),
         &["ResourceNotFoundException"],
-    )?;
-    Ok(())
+    )
 }
 
 /// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose

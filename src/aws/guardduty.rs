@@ -1,6 +1,6 @@
 //! GuardDuty: one detector per account and region.
 
-use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt};
+use crate::aws::error::{ok_if_gone, AwsError, AwsResultExt};
 use crate::aws::operation::{act, read, slr, write, Operation, GUARDDUTY_PRINCIPAL, MOTO};
 use aws_sdk_guardduty::types::{
     DetectorAdditionalConfiguration, DetectorFeature, DetectorFeatureConfiguration, DetectorStatus,
@@ -154,7 +154,7 @@ pub async fn update(client: &Client, id: &str, cfg: &DetectorConfig) -> Result<(
 
 /// Suspend an adopted detector (findings history is kept).
 pub async fn disable(client: &Client, id: &str) -> Result<(), AwsError> {
-    not_found_as_none(
+    ok_if_gone(
         client
             .update_detector()
             .detector_id(id)
@@ -163,13 +163,12 @@ pub async fn disable(client: &Client, id: &str) -> Result<(), AwsError> {
             .await
             .aws(SVC, "UpdateDetector"),
         &[],
-    )?;
-    Ok(())
+    )
 }
 
 /// DeleteDetector; "already gone" is success.
 pub async fn delete(client: &Client, id: &str) -> Result<(), AwsError> {
-    not_found_as_none(
+    ok_if_gone(
         client
             .delete_detector()
             .detector_id(id)
@@ -177,8 +176,7 @@ pub async fn delete(client: &Client, id: &str) -> Result<(), AwsError> {
             .await
             .aws(SVC, "DeleteDetector"),
         &[],
-    )?;
-    Ok(())
+    )
 }
 
 /// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose

@@ -1,6 +1,6 @@
 //! IAM account settings: the password policy and the account summary (root user facts).
 
-use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt};
+use crate::aws::error::{not_found_as_none, ok_if_gone, AwsError, AwsResultExt};
 use crate::aws::operation::{act, read, write, Operation, MOTO};
 use aws_sdk_iam::types::SummaryKeyType;
 use aws_sdk_iam::Client;
@@ -76,15 +76,14 @@ pub async fn put_password_policy(client: &Client, p: &PasswordPolicyState) -> Re
 
 /// DeleteAccountPasswordPolicy; "already gone" is success.
 pub async fn delete_password_policy(client: &Client) -> Result<(), AwsError> {
-    not_found_as_none(
+    ok_if_gone(
         client
             .delete_account_password_policy()
             .send()
             .await
             .aws(SVC, "DeleteAccountPasswordPolicy"),
         &["NoSuchEntity"],
-    )?;
-    Ok(())
+    )
 }
 
 /// Root user facts from GetAccountSummary.

@@ -1,6 +1,6 @@
 //! CloudWatch Logs: metric filters (one paginated read per log group) and log group retention.
 
-use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt, ErrorCategory};
+use crate::aws::error::{not_found_as_none, ok_if_gone, AwsError, AwsResultExt, ErrorCategory};
 use crate::aws::operation::{act, mock, read, write, Operation, MOTO};
 use aws_sdk_cloudwatchlogs::types::MetricTransformation;
 use aws_sdk_cloudwatchlogs::Client;
@@ -99,7 +99,7 @@ pub async fn put_filter(client: &Client, f: &DesiredFilter) -> Result<(), AwsErr
 
 /// DeleteMetricFilter; an already missing filter (or log group) is done.
 pub async fn delete_filter(client: &Client, log_group: &str, name: &str) -> Result<(), AwsError> {
-    not_found_as_none(
+    ok_if_gone(
         client
             .delete_metric_filter()
             .log_group_name(log_group)
@@ -108,8 +108,7 @@ pub async fn delete_filter(client: &Client, log_group: &str, name: &str) -> Resu
             .await
             .aws(SVC, "DeleteMetricFilter"),
         &["ResourceNotFoundException"],
-    )?;
-    Ok(())
+    )
 }
 
 /// Settings of a log group the operator compares.
@@ -259,7 +258,7 @@ pub async fn put_query_definition(
 
 /// DeleteQueryDefinition; an already missing definition is done.
 pub async fn delete_query_definition(client: &Client, id: &str) -> Result<(), AwsError> {
-    not_found_as_none(
+    ok_if_gone(
         client
             .delete_query_definition()
             .query_definition_id(id)
@@ -267,8 +266,7 @@ pub async fn delete_query_definition(client: &Client, id: &str) -> Result<(), Aw
             .await
             .aws(SVC, "DeleteQueryDefinition"),
         &["ResourceNotFoundException"],
-    )?;
-    Ok(())
+    )
 }
 
 /// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose

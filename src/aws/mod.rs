@@ -26,13 +26,15 @@ pub mod securityhub;
 pub mod session_manager;
 pub mod sns;
 pub mod ssm;
+pub mod tags;
 
 pub use clients::{AccountSession, AwsFactory};
 pub use counter::CallStats;
 pub use error::{AwsError, ErrorCategory};
 
 /// Every service module's operations table: the IAM policy and docs/aws-operations.md are built from it, and
-/// `tests/aws_operations.rs` checks each against the calls in its file. A new service module adds one line.
+/// `tests/aws_operations.rs` checks each against the calls in its file. A new service module adds one entry; a
+/// service split into a directory (`ssm/`) lists one entry per file, each with the rows of the calls in that file.
 pub const MODULES: &[operation::Module] = &[
     operation::Module {
         name: "accessanalyzer",
@@ -55,8 +57,12 @@ pub const MODULES: &[operation::Module] = &[
         operations: cloudwatch::OPERATIONS,
     },
     operation::Module {
-        name: "config",
+        name: "config/mod",
         operations: config::OPERATIONS,
+    },
+    operation::Module {
+        name: "config/remediation",
+        operations: config::remediation::OPERATIONS,
     },
     operation::Module {
         name: "ec2",
@@ -115,8 +121,32 @@ pub const MODULES: &[operation::Module] = &[
         operations: sns::OPERATIONS,
     },
     operation::Module {
-        name: "ssm",
+        name: "ssm/mod",
         operations: ssm::OPERATIONS,
+    },
+    operation::Module {
+        name: "ssm/association",
+        operations: ssm::association::OPERATIONS,
+    },
+    operation::Module {
+        name: "ssm/compliance",
+        operations: ssm::compliance::OPERATIONS,
+    },
+    operation::Module {
+        name: "ssm/patch_baseline",
+        operations: ssm::patch_baseline::OPERATIONS,
+    },
+    operation::Module {
+        name: "ssm/window",
+        operations: ssm::window::OPERATIONS,
+    },
+    operation::Module {
+        name: "ssm/window_target",
+        operations: ssm::window_target::OPERATIONS,
+    },
+    operation::Module {
+        name: "ssm/window_task",
+        operations: ssm::window_task::OPERATIONS,
     },
 ];
 

@@ -1,5 +1,6 @@
 //! The AWS operations the service modules call, each declared by the module that calls it
-//! (`pub const OPERATIONS: &[Operation]` in `src/aws/<service>.rs`), and the one list of those tables
+//! (`pub const OPERATIONS: &[Operation]` in `src/aws/<service>.rs`, or in each file of a service split into
+//! `src/aws/<service>/`), and the one list of those tables
 //! ([`super::MODULES`]). The least-privilege IAM policy (`crate::iam_policy`) and `docs/aws-operations.md`
 //! (`aws-baseline-operator docs aws-operations`) are both built from these rows; `tests/aws_operations.rs` fails
 //! when a module calls an operation it has no row for, or keeps a row for one it no longer calls.
@@ -303,7 +304,8 @@ pub const EKS_POD_IDENTITY_PRINCIPAL: &str = "pods.eks.amazonaws.com";
 /// The operations one service module declares.
 #[derive(Clone, Copy, Debug)]
 pub struct Module {
-    /// File stem under `src/aws/` (`cloudtrail` for `src/aws/cloudtrail.rs`).
+    /// The file declaring the rows, under `src/aws/` and without `.rs` (`cloudtrail` for `src/aws/cloudtrail.rs`,
+    /// `ssm/window` for `src/aws/ssm/window.rs`).
     pub name: &'static str,
     /// Its rows.
     pub operations: &'static [Operation],

@@ -2,11 +2,11 @@
 
 use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt, ErrorCategory};
 use crate::aws::operation::{act, read, write, Operation, MOTO};
+use crate::aws::tags;
 use aws_sdk_s3::types::{
     BucketLocationConstraint, BucketVersioningStatus, CreateBucketConfiguration,
     PublicAccessBlockConfiguration, ServerSideEncryption, ServerSideEncryptionByDefault,
-    ServerSideEncryptionConfiguration, ServerSideEncryptionRule, Tag, Tagging,
-    VersioningConfiguration,
+    ServerSideEncryptionConfiguration, ServerSideEncryptionRule, Tagging, VersioningConfiguration,
 };
 use aws_sdk_s3::Client;
 
@@ -131,16 +131,7 @@ pub async fn create(
         );
     }
     req.send().await.aws(SVC, "CreateBucket")?;
-    let tag_set = tags
-        .iter()
-        .map(|(k, v)| {
-            Tag::builder()
-                .key(k)
-                .value(v)
-                .build()
-                .map_err(|e| invalid("PutBucketTagging", e))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let tag_set = tags::to_sdk(tags).map_err(|e| invalid("PutBucketTagging", e))?;
     client
         .put_bucket_tagging()
         .bucket(bucket)

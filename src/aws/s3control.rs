@@ -1,6 +1,6 @@
 //! S3 Control: the account-level Block Public Access configuration.
 
-use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt};
+use crate::aws::error::{not_found_as_none, ok_if_gone, AwsError, AwsResultExt};
 use crate::aws::operation::{act, read, write, Operation, MOTO};
 use aws_sdk_s3control::types::PublicAccessBlockConfiguration;
 use aws_sdk_s3control::Client;
@@ -62,7 +62,7 @@ pub async fn put(client: &Client, account_id: &str, b: BlockPublicAccess) -> Res
 
 /// DeletePublicAccessBlock; "already gone" is success.
 pub async fn delete(client: &Client, account_id: &str) -> Result<(), AwsError> {
-    not_found_as_none(
+    ok_if_gone(
         client
             .delete_public_access_block()
             .account_id(account_id)
@@ -70,8 +70,7 @@ pub async fn delete(client: &Client, account_id: &str) -> Result<(), AwsError> {
             .await
             .aws(SVC, "DeletePublicAccessBlock"),
         &["NoSuchPublicAccessBlockConfiguration"],
-    )?;
-    Ok(())
+    )
 }
 
 /// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose

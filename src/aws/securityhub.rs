@@ -1,7 +1,7 @@
 //! AWS Security Hub in one region: the hub, standards subscriptions, control associations and the finding
 //! aggregator.
 
-use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt, ErrorCategory};
+use crate::aws::error::{not_found_as_none, ok_if_gone, AwsError, AwsResultExt, ErrorCategory};
 use crate::aws::operation::{act, read, slr, write, Operation, MOTO_EXT, SECURITY_HUB_PRINCIPAL};
 use crate::aws::pace;
 use aws_sdk_securityhub::types::{
@@ -115,15 +115,14 @@ pub async fn enable(
 
 /// DisableSecurityHub; "not enabled" is success.
 pub async fn disable(client: &Client) -> Result<(), AwsError> {
-    not_found_as_none(
+    ok_if_gone(
         client
             .disable_security_hub()
             .send()
             .await
             .aws(SVC, "DisableSecurityHub"),
         &["InvalidAccessException"],
-    )?;
-    Ok(())
+    )
 }
 
 /// UpdateSecurityHubConfiguration with only the settings given (the finding generator can be changed only in an
@@ -437,7 +436,7 @@ pub async fn update_aggregator(
 
 /// DeleteFindingAggregator (called in the aggregation region); "already gone" is success.
 pub async fn delete_aggregator(client: &Client, arn: &str) -> Result<(), AwsError> {
-    not_found_as_none(
+    ok_if_gone(
         client
             .delete_finding_aggregator()
             .finding_aggregator_arn(arn)
@@ -445,8 +444,7 @@ pub async fn delete_aggregator(client: &Client, arn: &str) -> Result<(), AwsErro
             .await
             .aws(SVC, "DeleteFindingAggregator"),
         &[],
-    )?;
-    Ok(())
+    )
 }
 
 /// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose

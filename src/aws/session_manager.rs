@@ -1,9 +1,10 @@
 //! Session Manager preferences: the `SSM-SessionManagerRunShell` Session document (GetDocument, CreateDocument,
 //! UpdateDocument + UpdateDocumentDefaultVersion, DeleteDocument).
 
-use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt, ErrorCategory};
+use crate::aws::error::{not_found_as_none, ok_if_gone, AwsError, AwsResultExt, ErrorCategory};
 use crate::aws::operation::{act, read, write, Operation, MOTO};
-use aws_sdk_ssm::types::{DocumentFormat, DocumentType, ResourceTypeForTagging, Tag};
+use crate::aws::tags;
+use aws_sdk_ssm::types::{DocumentFormat, DocumentType, ResourceTypeForTagging};
 use aws_sdk_ssm::Client;
 use serde_json::Value;
 
@@ -43,15 +44,8 @@ pub async fn create(
         .document_type(DocumentType::Session)
         .document_format(DocumentFormat::Json)
         .content(content.to_string());
-    for (k, v) in tags {
-        req = req.tags(Tag::builder().key(k).value(v).build().map_err(|e| {
-            AwsError::new(
-                SVC,
-                "CreateDocument",
-                ErrorCategory::InvalidInput,
-                e.to_string(),
-            )
-        })?);
+    for t in tags::to_sdk(tags).map_err(|e| AwsError::invalid_input(SVC, "CreateDocument", e))? {
+        req = req.tags(t);
     }
     req.send().await.aws(SVC, "CreateDocument")?;
     Ok(())
@@ -138,7 +132,7 @@ pub async fn tags(client: &Client) -> Result<Vec<(String, String)>, AwsError> {
 
 /// DeleteDocument; an already missing document is done.
 pub async fn delete(client: &Client) -> Result<(), AwsError> {
-    not_found_as_none(
+    ok_if_gone(
         client
             .delete_document()
             .name(DOCUMENT)
@@ -146,8 +140,7 @@ pub async fn delete(client: &Client) -> Result<(), AwsError> {
             .await
             .aws(SVC, "DeleteDocument"),
         &["InvalidDocument"],
-    )?;
-    Ok(())
+    )
 }
 
 /// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose

@@ -1,8 +1,8 @@
 //! SNS: topics (found by name with one paginated ListTopics), their encryption and subscriptions.
 
-use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt};
+use crate::aws::error::{ok_if_gone, AwsError, AwsResultExt};
 use crate::aws::operation::{act, read, write, Operation, MOTO};
-use aws_sdk_sns::types::Tag;
+use crate::aws::tags;
 use aws_sdk_sns::Client;
 use std::collections::BTreeMap;
 
@@ -43,15 +43,8 @@ pub async fn create(
     if let Some(k) = kms_key {
         req = req.attributes("KmsMasterKeyId", k);
     }
-    for (k, v) in tags {
-        req = req.tags(Tag::builder().key(k).value(v).build().map_err(|e| {
-            AwsError::new(
-                SVC,
-                "CreateTopic",
-                crate::aws::ErrorCategory::InvalidInput,
-                e.to_string(),
-            )
-        })?);
+    for t in tags::to_sdk(tags).map_err(|e| AwsError::invalid_input(SVC, "CreateTopic", e))? {
+        req = req.tags(t);
     }
     let out = req.send().await.aws(SVC, "CreateTopic")?;
     Ok(out.topic_arn().unwrap_or_default().to_string())
@@ -179,16 +172,12 @@ pub async fn tags(client: &Client, arn: &str) -> Result<Vec<(String, String)>, A
         .send()
         .await
         .aws(SVC, "ListTagsForResource")?;
-    Ok(out
-        .tags()
-        .iter()
-        .map(|t| (t.key().to_string(), t.value().to_string()))
-        .collect())
+    Ok(tags::pairs(out.tags()))
 }
 
 /// DeleteTopic; an already missing topic is done.
 pub async fn delete(client: &Client, arn: &str) -> Result<(), AwsError> {
-    not_found_as_none(
+    ok_if_gone(
         client
             .delete_topic()
             .topic_arn(arn)
@@ -196,8 +185,7 @@ pub async fn delete(client: &Client, arn: &str) -> Result<(), AwsError> {
             .await
             .aws(SVC, "DeleteTopic"),
         &["NotFound"],
-    )?;
-    Ok(())
+    )
 }
 
 /// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose

@@ -19,15 +19,20 @@ fn without_rows(text: &str) -> String {
     }
 }
 
-/// (service, operation) pairs one module's source calls, found by their classification site
-/// (`.classify((SVC, "Op"))`, `aws("sts", "Op")`).
-pub fn called_in(text: &str) -> BTreeSet<(String, String)> {
-    let text = without_rows(text);
-    let svc = text
-        .split("const SVC: &str = \"")
+/// The service a file declares (`const SVC: &str = "ssm";`).
+fn service_of(text: &str) -> Option<String> {
+    text.split("const SVC: &str = \"")
         .nth(1)
         .and_then(|r| r.split('"').next())
-        .map(str::to_string);
+        .map(str::to_string)
+}
+
+/// (service, operation) pairs one module's source calls, found by their classification site
+/// (`.classify((SVC, "Op"))`, `aws("sts", "Op")`). `svc` is the service of a file that declares none itself (a
+/// file of a service split into a directory uses the `SVC` of the directory's `mod.rs`).
+pub fn called_in(text: &str, svc: Option<String>) -> BTreeSet<(String, String)> {
+    let text = without_rows(text);
+    let svc = service_of(&text).or(svc);
     let mut out = BTreeSet::new();
     for (marker, service) in [
         ("(SVC, \"", svc.clone()),
@@ -48,23 +53,41 @@ pub fn called_in(text: &str) -> BTreeSet<(String, String)> {
     out
 }
 
-/// Per module of `src/aws/` (file stem), the (service, operation) pairs it calls; modules calling none are left
-/// out.
+/// Per file of `src/aws/` (its path under `src/aws/` without `.rs`: `cloudtrail`, or `ssm/window` for a service
+/// split into a directory, as `aws::MODULES` names it), the (service, operation) pairs it calls; files calling none
+/// are left out.
 pub fn called_per_module() -> BTreeMap<String, BTreeSet<(String, String)>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/aws");
     let mut out = BTreeMap::new();
+    scan(&dir, "", None, &mut out);
+    out
+}
+
+/// The `.rs` files of `dir` (named `prefix` + stem) and of its subdirectories; `svc` is the directory's service.
+fn scan(
+    dir: &Path,
+    prefix: &str,
+    svc: Option<String>,
+    out: &mut BTreeMap<String, BTreeSet<(String, String)>>,
+) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
+        let stem = path.file_stem().unwrap().to_string_lossy().to_string();
+        if path.is_dir() {
+            let svc = std::fs::read_to_string(path.join("mod.rs"))
+                .ok()
+                .and_then(|t| service_of(&t));
+            scan(&path, &format!("{prefix}{stem}/"), svc, out);
+            continue;
+        }
         if path.extension().is_none_or(|e| e != "rs") {
             continue;
         }
-        let ops = called_in(&std::fs::read_to_string(&path).unwrap());
+        let ops = called_in(&std::fs::read_to_string(&path).unwrap(), svc.clone());
         if !ops.is_empty() {
-            let stem = path.file_stem().unwrap().to_string_lossy().to_string();
-            out.insert(stem, ops);
+            out.insert(format!("{prefix}{stem}"), ops);
         }
     }
-    out
 }
 
 /// Every (service, operation) pair the service modules call.

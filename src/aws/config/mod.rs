@@ -1,15 +1,16 @@
-//! AWS Config: the configuration recorder, the delivery channel and managed rules of one region.
+//! AWS Config: the configuration recorder, the delivery channel and managed rules of one region; the rules'
+//! remediations are in `remediation.rs` (re-exported here).
 
-use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt, ErrorCategory};
-use crate::aws::operation::{
-    act, pass_role, read, write, Operation, CONFIG_PRINCIPAL, MOTO, MOTO_EXT,
-};
+pub mod remediation;
+
+pub use remediation::{delete_remediation, put_remediations, remediations, Remediation};
+
+use crate::aws::error::{not_found_as_none, ok_if_gone, AwsError, AwsResultExt, ErrorCategory};
+use crate::aws::operation::{act, pass_role, read, write, Operation, CONFIG_PRINCIPAL, MOTO};
 use aws_sdk_config::types::{
     ConfigRule, ConfigSnapshotDeliveryProperties, ConfigurationRecorder, DeliveryChannel,
     ExclusionByResourceTypes, MaximumExecutionFrequency, Owner, RecordingFrequency, RecordingGroup,
-    RecordingMode, RecordingStrategy, RecordingStrategyType, RemediationConfiguration,
-    RemediationParameterValue, RemediationTargetType, ResourceType, ResourceValue,
-    ResourceValueType, Source, StaticValue, Tag,
+    RecordingMode, RecordingStrategy, RecordingStrategyType, ResourceType, Source, Tag,
 };
 use aws_sdk_config::Client;
 use std::collections::BTreeMap;
@@ -262,7 +263,7 @@ pub async fn set_recording(client: &Client, name: &str, on: bool) -> Result<(), 
 
 /// DeleteConfigurationRecorder; "already gone" is success.
 pub async fn delete_recorder(client: &Client, name: &str) -> Result<(), AwsError> {
-    not_found_as_none(
+    ok_if_gone(
         client
             .delete_configuration_recorder()
             .configuration_recorder_name(name)
@@ -270,13 +271,12 @@ pub async fn delete_recorder(client: &Client, name: &str) -> Result<(), AwsError
             .await
             .aws(SVC, "DeleteConfigurationRecorder"),
         &["NoSuchConfigurationRecorderException"],
-    )?;
-    Ok(())
+    )
 }
 
 /// DeleteDeliveryChannel (the recorder must be stopped first); "already gone" is success.
 pub async fn delete_channel(client: &Client, name: &str) -> Result<(), AwsError> {
-    not_found_as_none(
+    ok_if_gone(
         client
             .delete_delivery_channel()
             .delivery_channel_name(name)
@@ -284,8 +284,7 @@ pub async fn delete_channel(client: &Client, name: &str) -> Result<(), AwsError>
             .await
             .aws(SVC, "DeleteDeliveryChannel"),
         &["NoSuchDeliveryChannelException"],
-    )?;
-    Ok(())
+    )
 }
 
 /// DescribeConfigRules, every page.
@@ -415,159 +414,6 @@ pub async fn delete_rule(client: &Client, name: &str) -> Result<(), AwsError> {
     Ok(())
 }
 
-/// DeleteRemediationConfiguration of a rule; "none" (`NoSuchRemediationConfigurationException`) is success.
-pub async fn delete_remediation(client: &Client, rule: &str) -> Result<(), AwsError> {
-    not_found_as_none(
-        client
-            .delete_remediation_configuration()
-            .config_rule_name(rule)
-            .send()
-            .await
-            .aws(SVC, "DeleteRemediationConfiguration"),
-        &["NoSuchRemediationConfigurationException"],
-    )?;
-    Ok(())
-}
-
-/// A rule's remediation (as observed and as desired).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Remediation {
-    /// AWS rule name.
-    pub rule: String,
-    /// SSM document.
-    pub document_name: String,
-    /// Document version.
-    pub document_version: Option<String>,
-    /// Automatic remediation.
-    pub automatic: bool,
-    /// Automatic attempts.
-    pub maximum_automatic_attempts: Option<i32>,
-    /// Attempt window, seconds.
-    pub retry_attempt_seconds: Option<i64>,
-    /// Parameter receiving the resource ID.
-    pub resource_id_parameter: Option<String>,
-    /// Static parameters.
-    pub parameters: BTreeMap<String, Vec<String>>,
-}
-
-/// Rules per DescribeRemediationConfigurations / PutRemediationConfigurations request (the API's limit).
-const REMEDIATION_BATCH: usize = 25;
-
-/// DescribeRemediationConfigurations for these rules (AWS names), 25 per request: rule -> remediation.
-pub async fn remediations(
-    client: &Client,
-    rules: &[String],
-) -> Result<BTreeMap<String, Remediation>, AwsError> {
-    let mut out = BTreeMap::new();
-    for chunk in rules.chunks(REMEDIATION_BATCH) {
-        let page = client
-            .describe_remediation_configurations()
-            .set_config_rule_names(Some(chunk.to_vec()))
-            .send()
-            .await
-            .aws(SVC, "DescribeRemediationConfigurations")?;
-        for r in page.remediation_configurations() {
-            let mut parameters = BTreeMap::new();
-            let mut resource_id_parameter = None;
-            for (k, v) in r.parameters().into_iter().flatten() {
-                if v.resource_value().is_some() {
-                    resource_id_parameter = Some(k.clone());
-                } else if let Some(s) = v.static_value() {
-                    parameters.insert(k.clone(), s.values().to_vec());
-                }
-            }
-            out.insert(
-                r.config_rule_name().to_string(),
-                Remediation {
-                    rule: r.config_rule_name().to_string(),
-                    document_name: r.target_id().to_string(),
-                    document_version: r.target_version().map(str::to_string),
-                    automatic: r.automatic(),
-                    maximum_automatic_attempts: r.maximum_automatic_attempts(),
-                    retry_attempt_seconds: r.retry_attempt_seconds(),
-                    resource_id_parameter,
-                    parameters,
-                },
-            );
-        }
-    }
-    Ok(out)
-}
-
-fn remediation_to_sdk(r: &Remediation) -> Result<RemediationConfiguration, AwsError> {
-    let op = "PutRemediationConfigurations";
-    let mut params = std::collections::HashMap::new();
-    for (k, v) in &r.parameters {
-        let value = StaticValue::builder()
-            .set_values(Some(v.clone()))
-            .build()
-            .map_err(|e| invalid(op, e))?;
-        params.insert(
-            k.clone(),
-            RemediationParameterValue::builder()
-                .static_value(value)
-                .build(),
-        );
-    }
-    if let Some(p) = &r.resource_id_parameter {
-        let value = ResourceValue::builder()
-            .value(ResourceValueType::ResourceId)
-            .build()
-            .map_err(|e| invalid(op, e))?;
-        params.insert(
-            p.clone(),
-            RemediationParameterValue::builder()
-                .resource_value(value)
-                .build(),
-        );
-    }
-    RemediationConfiguration::builder()
-        .config_rule_name(&r.rule)
-        .target_type(RemediationTargetType::SsmDocument)
-        .target_id(&r.document_name)
-        .set_target_version(r.document_version.clone())
-        .set_parameters((!params.is_empty()).then_some(params))
-        .automatic(r.automatic)
-        .set_maximum_automatic_attempts(r.maximum_automatic_attempts)
-        .set_retry_attempt_seconds(r.retry_attempt_seconds)
-        .build()
-        .map_err(|e| invalid(op, e))
-}
-
-/// PutRemediationConfigurations, 25 per request; a failed batch is an error naming its rules.
-pub async fn put_remediations(client: &Client, items: &[Remediation]) -> Result<(), AwsError> {
-    for chunk in items.chunks(REMEDIATION_BATCH) {
-        let configs = chunk
-            .iter()
-            .map(remediation_to_sdk)
-            .collect::<Result<Vec<_>, _>>()?;
-        let out = client
-            .put_remediation_configurations()
-            .set_remediation_configurations(Some(configs))
-            .send()
-            .await
-            .aws(SVC, "PutRemediationConfigurations")?;
-        if let Some(f) = out.failed_batches().first() {
-            let rules: Vec<&str> = f
-                .failed_items()
-                .iter()
-                .map(|i| i.config_rule_name())
-                .collect();
-            return Err(AwsError::new(
-                SVC,
-                "PutRemediationConfigurations",
-                ErrorCategory::InvalidInput,
-                format!(
-                    "{} ({})",
-                    f.failure_message().unwrap_or("failed"),
-                    rules.join(", ")
-                ),
-            ));
-        }
-    }
-    Ok(())
-}
-
 /// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose
 /// reconciliation calls it, and the test that exercises it (see [`crate::aws::operation`]).
 pub const OPERATIONS: &[Operation] = &[
@@ -595,17 +441,6 @@ pub const OPERATIONS: &[Operation] = &[
         MOTO,
         &[act("config:DeleteDeliveryChannel")],
         &["AccountBaseline.config#delete"],
-    ),
-    write(
-        SVC,
-        "DeleteRemediationConfiguration",
-        MOTO_EXT,
-        &[act("config:DeleteRemediationConfiguration")],
-        // A remediation that left the spec, or one that blocks deleting a rule this baseline created.
-        &[
-            "AccountBaseline.config#correct",
-            "AccountBaseline.config#delete",
-        ],
     ),
     read(
         SVC,
@@ -637,14 +472,6 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     read(
         SVC,
-        "DescribeRemediationConfigurations",
-        MOTO_EXT,
-        &[act("config:DescribeRemediationConfigurations")],
-        // Every declared rule's remediation is read: one that left the spec is deleted.
-        &["AccountBaseline.config"],
-    ),
-    read(
-        SVC,
         "ListTagsForResource",
         MOTO,
         &[act("config:ListTagsForResource")],
@@ -673,13 +500,6 @@ pub const OPERATIONS: &[Operation] = &[
         MOTO,
         &[act("config:PutDeliveryChannel")],
         &["AccountBaseline.config#correct"],
-    ),
-    write(
-        SVC,
-        "PutRemediationConfigurations",
-        MOTO_EXT,
-        &[act("config:PutRemediationConfigurations")],
-        &["AccountBaseline.config.remediation#correct"],
     ),
     write(
         SVC,
