@@ -366,6 +366,26 @@ pub fn markdown() -> String {
     out
 }
 
+/// The IAM uses a spec makes of one section or component (the registries' `usage`: AccountBaseline sections,
+/// MonitoringPolicy and PatchSchedule components).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SectionUsage {
+    /// Uses, each one of the section's declared IAM section strings.
+    pub uses: Vec<&'static str>,
+    /// Roles a correcting pass hands to a service principal (`iam:PassRole`): (principal, role ARN).
+    pub passes: Vec<(&'static str, String)>,
+}
+
+impl SectionUsage {
+    /// Just `uses`, no role passed.
+    pub fn of(uses: &[&'static str]) -> Self {
+        Self {
+            uses: uses.to_vec(),
+            passes: Vec::new(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,9 +1,10 @@
 //! The least-privilege IAM policy the operator needs: `aws-baseline-operator iam-policy [-f PATHS]`.
 //!
-//! The rows are declared by the service modules next to their calls (`OPERATIONS` in `src/aws/<service>.rs`, listed
-//! in [`crate::aws::MODULES`]; see [`crate::aws::operation`]): one row per AWS operation, with the IAM permissions
-//! that operation needs and the spec sections whose reconciliation calls it. `tests/aws_operations.rs` fails when
-//! a module calls an operation it has no row for, or keeps a row for one it no longer calls.
+//! The rows are declared by the service modules next to their calls (`OPERATIONS` in `src/aws/<service>.rs`, or
+//! in each file of a service directory such as `src/aws/ssm/`, listed in [`crate::aws::MODULES`]; see
+//! [`crate::aws::operation`]): one row per AWS operation, with the IAM permissions that operation needs and the
+//! spec sections whose reconciliation calls it. `tests/aws_operations.rs` fails when a module calls an operation
+//! it has no row for, or keeps a row for one it no longer calls.
 //!
 //! A *use* names a spec section (or a condition on one), optionally with a phase:
 //! - `AccountBaseline.guardDuty`: whenever the section is declared (observing it; `plan` and `check` too);

@@ -3,7 +3,7 @@
 
 use super::{operations, CORRECT, DELETE};
 use crate::api::common::{DeletionPolicy, DriftPolicy};
-use crate::engine::baseline::SectionUsage;
+use crate::aws::operation::SectionUsage;
 use crate::manifests::Manifests;
 use std::collections::{BTreeMap, BTreeSet};
 

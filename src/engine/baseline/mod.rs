@@ -89,24 +89,7 @@ impl std::fmt::Debug for Section {
     }
 }
 
-/// The IAM uses a spec makes of a section.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct SectionUsage {
-    /// Uses, each one of the section's [`Section::iam`].
-    pub uses: Vec<&'static str>,
-    /// Roles a correcting pass hands to a service principal (`iam:PassRole`): (principal, role ARN).
-    pub passes: Vec<(&'static str, String)>,
-}
-
-impl SectionUsage {
-    /// Just `uses`, no role passed.
-    pub fn of(uses: &[&'static str]) -> Self {
-        Self {
-            uses: uses.to_vec(),
-            passes: Vec::new(),
-        }
-    }
-}
+pub use crate::aws::operation::SectionUsage;
 
 /// Every component an AccountBaseline can report.
 pub fn components() -> impl Iterator<Item = &'static str> {

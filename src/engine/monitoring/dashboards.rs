@@ -5,8 +5,8 @@
 use super::{Cleanup, Component, Ctx};
 use crate::api::common::Ownership;
 use crate::api::monitoring_policy::MonitoringResources;
+use crate::aws::operation::SectionUsage;
 use crate::aws::{self, AwsError};
-use crate::engine::baseline::SectionUsage;
 use crate::engine::{failed, CleanupReport, ComponentOutcome, Settle};
 use crate::monitoring::dashboards::{plan, DASHBOARDS};
 use std::collections::BTreeSet;

@@ -6,8 +6,8 @@
 use super::{Cleanup, Component, Ctx};
 use crate::api::common::Ownership;
 use crate::api::monitoring_policy::MonitoringResources;
+use crate::aws::operation::SectionUsage;
 use crate::aws::{self, AwsError};
-use crate::engine::baseline::SectionUsage;
 use crate::engine::{failed, CleanupReport, ComponentOutcome, Settle};
 use crate::monitoring::insights_queries::{plan_queries, query_prefix, INSIGHTS_QUERIES};
 

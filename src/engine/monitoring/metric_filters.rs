@@ -3,8 +3,8 @@
 
 use super::{outcomes, Cleanup, Component, Ctx, Tally};
 use crate::api::monitoring_policy::MonitoringResources;
+use crate::aws::operation::SectionUsage;
 use crate::aws::{self, AwsError, ErrorCategory};
-use crate::engine::baseline::SectionUsage;
 use crate::engine::{CleanupReport, ComponentOutcome};
 use crate::monitoring::metric_filters::{
     by_group, missing_group_drift, plan_group, FilterWrite, CIS_FILTERS, LOG_METRIC_FILTERS,

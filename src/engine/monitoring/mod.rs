@@ -32,9 +32,9 @@ use crate::api::monitoring_policy::{
 };
 use crate::aws::cloudwatch::{DesiredAlarm, DesiredComposite};
 use crate::aws::logs::DesiredFilter;
+use crate::aws::operation::SectionUsage;
 use crate::aws::{AccountSession, AwsError, AwsFactory};
 use crate::diff::FieldDrift;
-use crate::engine::baseline::SectionUsage;
 use crate::monitoring;
 use futures::future::BoxFuture;
 use futures::{stream, StreamExt};

@@ -4,8 +4,8 @@
 use super::{Cleanup, Component, Ctx};
 use crate::api::common::Ownership;
 use crate::api::monitoring_policy::{MonitoringResources, TopicSpec};
+use crate::aws::operation::SectionUsage;
 use crate::aws::{self, AwsError, ErrorCategory};
-use crate::engine::baseline::SectionUsage;
 use crate::engine::{failed, CleanupReport, ComponentOutcome, Settle};
 use crate::monitoring::topics::{
     adoptable, managed_statements, not_adoptable, pending_confirmations, wanted_statements,

@@ -4,10 +4,10 @@
 use super::{name_taken, ownership, CleanupCtx, Component, Ctx, Found};
 use crate::api::common::Ownership;
 use crate::api::patch_schedule::{PatchBaselineSpec, PatchResources};
+use crate::aws::operation::SectionUsage;
 use crate::aws::ssm::{self, BaselineState};
 use crate::aws::{AwsError, ErrorCategory};
 use crate::diff::diff;
-use crate::engine::baseline::SectionUsage;
 use crate::engine::{failed, CleanupReport, ComponentOutcome, Settle};
 use crate::patching::baseline::BaselineWrite;
 use crate::patching::{self, names, BASELINE};

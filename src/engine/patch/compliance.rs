@@ -3,8 +3,8 @@
 
 use super::{Component, Ctx};
 use crate::api::patch_schedule::{ComplianceSummary, MissingPatch, WindowExecution};
+use crate::aws::operation::SectionUsage;
 use crate::aws::{self, ssm, AwsError};
-use crate::engine::baseline::SectionUsage;
 use crate::patching;
 use crate::patching::compliance::EXECUTIONS_KEPT;
 use crate::patching::COMPLIANCE;

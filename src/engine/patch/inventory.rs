@@ -4,9 +4,9 @@
 use super::{CleanupCtx, Component, Ctx};
 use crate::api::common::Ownership;
 use crate::api::patch_schedule::PatchResources;
+use crate::aws::operation::SectionUsage;
 use crate::aws::ssm::{self, AssociationConfig};
 use crate::aws::AwsError;
-use crate::engine::baseline::SectionUsage;
 use crate::engine::{failed, CleanupReport, ComponentOutcome, Settle};
 use crate::patching::inventory::INVENTORY_DOCUMENT;
 use crate::patching::members::MemberWrite;

@@ -30,9 +30,9 @@ use crate::api::common::{DriftPolicy, Owner, Ownership};
 use crate::api::patch_schedule::{
     ComplianceSummary, PatchResources, PatchScheduleSpec, PatchScheduleStatus, WindowExecution,
 };
+use crate::aws::operation::SectionUsage;
 use crate::aws::ssm;
 use crate::aws::{AccountSession, AwsError, AwsFactory, ErrorCategory};
-use crate::engine::baseline::SectionUsage;
 use crate::patching::{self, names, schedule};
 use futures::{stream, StreamExt};
 use std::collections::BTreeMap;

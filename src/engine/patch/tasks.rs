@@ -3,9 +3,9 @@
 
 use super::{members, ownership, Component, Ctx};
 use crate::api::common::Ownership;
+use crate::aws::operation::SectionUsage;
 use crate::aws::operation::SSM_PRINCIPAL;
 use crate::aws::ssm::{self, TaskConfig};
-use crate::engine::baseline::SectionUsage;
 use crate::engine::{failed, ComponentOutcome, Settle};
 use crate::patching::{self, TASKS};
 use std::collections::BTreeMap;
