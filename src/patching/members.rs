@@ -84,8 +84,9 @@ pub fn plan<T: Serialize + Clone>(
     let drift = diff_resources(&desired, &observed);
     let mut writes = Vec::new();
     if !drift.is_empty() {
+        let touched = touched_members(component, members, &drift);
         for m in members {
-            if !touches(&drift, &[&format!("{component}.{}", m.name)]) {
+            if !touched.contains(m.name.as_str()) {
                 continue;
             }
             writes.push(match ids.get(&m.name) {
@@ -116,6 +117,30 @@ pub fn plan<T: Serialize + Clone>(
         writes,
         only_missing,
     }
+}
+
+/// The members a drift belongs to. Names may contain dots, so a field `targets.web.x.tags` could be under `web`
+/// or `web.x`: it belongs to the longest declared name it extends, and only that member is rewritten.
+fn touched_members<'a, T>(
+    component: &str,
+    members: &'a [Member<T>],
+    drift: &[FieldDrift],
+) -> std::collections::BTreeSet<&'a str> {
+    drift
+        .iter()
+        .filter_map(|d| {
+            members
+                .iter()
+                .filter(|m| {
+                    touches(
+                        std::slice::from_ref(d),
+                        &[&format!("{component}.{}", m.name)],
+                    )
+                })
+                .max_by_key(|m| m.name.len())
+                .map(|m| m.name.as_str())
+        })
+        .collect()
 }
 
 /// The `<component>.<name>.exists` fields of members that are all missing (the window they belong to does not
@@ -232,6 +257,27 @@ mod tests {
             ]
         );
         assert!(!p.only_missing, "a removal is not a create");
+    }
+
+    #[test]
+    fn a_drift_under_a_dotted_name_rewrites_only_that_member() {
+        // `c.web.x.size` extends both `c.web` and `c.web.x`: it is `web.x`'s field, `web` is in sync.
+        let p = plan(
+            "c",
+            &[member("web", 1, Some(1)), member("web.x", 2, Some(3))],
+            &ids(&[("web", "id-web"), ("web.x", "id-web-x")]),
+            &[],
+        );
+        let fields: Vec<&str> = p.drift.iter().map(|d| d.field.as_str()).collect();
+        assert_eq!(fields, vec!["c.web.x.size"]);
+        assert_eq!(
+            p.writes,
+            vec![MemberWrite::Update {
+                name: "web.x".into(),
+                id: "id-web-x".into(),
+                config: cfg(2)
+            }]
+        );
     }
 
     #[test]

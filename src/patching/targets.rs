@@ -63,11 +63,13 @@ pub fn plan(
         .filter(|h| window_owned && !declared(&h.config.name))
         .map(|h| (h.config.name.clone(), h.id.clone()))
         .collect();
-    let ids: BTreeMap<String, String> = have
-        .iter()
-        .filter(|h| declared(&h.config.name))
-        .map(|h| (h.config.name.clone(), h.id.clone()))
-        .collect();
+    // The first target of a name is the one compared above, so it is the one updated: names are not unique in
+    // SSM, and a later duplicate must not take the writes meant for the target whose settings were read.
+    let mut ids = BTreeMap::new();
+    for h in have.iter().filter(|h| declared(&h.config.name)) {
+        ids.entry(h.config.name.clone())
+            .or_insert_with(|| h.id.clone());
+    }
     let plan = members::plan(TARGETS, &wanted, &ids, &unlisted);
     (ids, plan)
 }
@@ -150,6 +152,26 @@ mod tests {
                     id: "wt-2".into()
                 }
             ]
+        );
+    }
+
+    #[test]
+    fn a_duplicated_name_is_compared_and_updated_as_one_target() {
+        let s = test_spec(json!({}));
+        let want = config(&s, "team-a/prod");
+        let mut drifted = want[0].clone();
+        drifted.owner_information = Some("someone".into());
+        // SSM lets two targets share a name: the first is read, so the first is written.
+        let have = vec![state("wt-1", &drifted), state("wt-2", &want[0])];
+        let (ids, p) = plan(&want, &have, false);
+        assert_eq!(ids.get("prod-web").map(String::as_str), Some("wt-1"));
+        assert_eq!(
+            p.writes,
+            vec![MemberWrite::Update {
+                name: "prod-web".into(),
+                id: "wt-1".into(),
+                config: want[0].clone()
+            }]
         );
     }
 
