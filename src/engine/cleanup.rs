@@ -5,7 +5,7 @@
 use super::{CleanupReport, ComponentOutcome, EngineError, RemovedRegion};
 use crate::api::aws_account::AwsAccountSpec;
 use crate::api::common::{DeletionPolicy, Owner};
-use crate::aws::{AccountSession, AwsError, AwsFactory};
+use crate::aws::{AccountSession, AwsFactory};
 use std::collections::BTreeMap;
 use std::future::Future;
 
@@ -103,14 +103,5 @@ pub(crate) fn keep_removed<R>(
             outcomes.extend(o);
             resources.push(previous);
         }
-    }
-}
-
-/// Add one deletion's result to the report: an action, nothing (already gone) or an error.
-pub(crate) fn record(report: &mut CleanupReport, result: Result<Option<String>, AwsError>) {
-    match result {
-        Ok(Some(a)) => report.actions.push(a),
-        Ok(None) => {}
-        Err(e) => report.errors.push(e),
     }
 }

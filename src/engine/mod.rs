@@ -283,6 +283,17 @@ pub struct CleanupReport {
     pub errors: Vec<AwsError>,
 }
 
+impl CleanupReport {
+    /// Add one deletion's result: an action, nothing (already gone) or an error.
+    pub(crate) fn record(&mut self, result: Result<Option<String>, AwsError>) {
+        match result {
+            Ok(Some(a)) => self.actions.push(a),
+            Ok(None) => {}
+            Err(e) => self.errors.push(e),
+        }
+    }
+}
+
 /// What every namespaced kind checks before a cleanup touches AWS: `Retain` leaves everything in place, and so does
 /// a namespace that may no longer use its AwsAccount (deleting through it would break tenancy). `Some` = stop here
 /// with this report.

@@ -268,11 +268,7 @@ pub async fn cleanup(
     };
     for s in SECTIONS {
         for r in (s.cleanup)(&ctx).await {
-            match r {
-                Ok(Some(a)) => report.actions.push(a),
-                Ok(None) => {}
-                Err(e) => report.errors.push(e),
-            }
+            report.record(r);
         }
     }
     Ok(report)

@@ -6,7 +6,7 @@ use super::{baseline, inventory, owned_by, window, PatchInput};
 use crate::api::patch_schedule::PatchResources;
 use crate::aws::ssm;
 use crate::aws::{AccountSession, AwsError, AwsFactory};
-use crate::engine::cleanup::{cleanup_namespaced, namespaced, record};
+use crate::engine::cleanup::{cleanup_namespaced, namespaced};
 use crate::engine::{CleanupReport, EngineError};
 use crate::patching::names;
 use aws_sdk_ssm::types::ResourceTypeForTagging;
@@ -94,7 +94,7 @@ impl CleanupCtx<'_> {
                     delete(id.clone())
                 })
                 .await;
-            record(report, r);
+            report.record(r);
         }
     }
 }
