@@ -17,7 +17,7 @@ const SVC: &str = "events";
 /// Id of the one target the operator puts on each of its rules (other targets are left alone).
 pub const TARGET_ID: &str = "awsbaseline";
 
-/// The operator's target on a rule (flattened for the diff by `to_fields`, in src/monitoring/rules.rs).
+/// The operator's target on a rule (flattened for the diff by `to_fields`, in src/monitoring/event_rules.rs).
 #[derive(Clone, Debug, PartialEq)]
 pub struct RuleTarget {
     /// Target ARN (SNS topic, SSM automation definition, SSM document).
@@ -33,7 +33,7 @@ pub struct RuleTarget {
 }
 
 /// A rule as the spec wants it. Built, and flattened for the diff (`target`, `fields`), by the MonitoringPolicy
-/// rules (src/monitoring/rules.rs).
+/// rules (src/monitoring/event_rules.rs).
 #[derive(Clone, Debug, PartialEq)]
 pub struct DesiredRule {
     /// Field path (`findingRoutes.<name>` / `scheduledActions.<name>`).
