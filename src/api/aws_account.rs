@@ -76,6 +76,36 @@ pub struct AwsAccountSpec {
     )))]
     #[schemars(extend("x-kubernetes-list-type" = "set"))]
     pub passable_roles: Vec<String>,
+    /// Event-driven drift detection: changes made in this account behind the operator's back (CloudTrail
+    /// management events of the APIs that can change what the operator manages) reach the operator through
+    /// EventBridge within seconds and start a pass of exactly the objects that own the touched resource. Polling
+    /// (`driftCheckInterval`) stays as the safety net: EventBridge delivery is best-effort.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_events: Option<ChangeEvents>,
+}
+
+/// Where this account's change events go. One AwsAccount in the cluster is the `Hub`: the account (normally the
+/// operator's own) whose SQS queue, in its first region, the operator long-polls; every other account with
+/// `changeEvents` forwards to the hub's default event bus, so one long-poll serves the whole fleet.
+#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangeEvents {
+    /// `Forward` (default): an EventBridge rule on the default bus of each of this account's `regions` (and
+    /// us-east-1, where IAM and other global services emit) sends matching events to the hub's event bus.
+    /// `Hub`: this account also hosts the queue, the rule that fills it and the bus policy that lets the
+    /// forwarding accounts in. With two hubs, the oldest AwsAccount is the hub and the other reports an error.
+    #[serde(default)]
+    pub role: ChangeEventsRole,
+}
+
+/// The part an account plays in change-event delivery.
+#[derive(schemars::JsonSchema, Deserialize, Serialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ChangeEventsRole {
+    /// Send this account's change events to the hub's event bus.
+    #[default]
+    Forward,
+    /// Host the central queue (in this account's first region) and receive every forwarding account's events.
+    Hub,
 }
 
 impl AwsAccountSpec {
@@ -197,9 +227,14 @@ pub struct AwsAccountStatus {
     /// ARN of the resolved caller identity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caller_arn: Option<String>,
-    /// `Ready` is True when the credentials resolve to the declared account.
+    /// `Ready` is True when the credentials resolve to the declared account. `ChangeEvents` (only with
+    /// `spec.changeEvents`) is True when every change-event component below is in place.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<Condition>,
+    /// The change-event components: the forwarding rule of each region; on the hub, the queue and the bus policy.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 64))]
+    pub components: Vec<crate::api::common::ComponentStatus>,
 }
 
 #[cfg(test)]
@@ -214,6 +249,7 @@ mod tests {
             regions: vec![],
             allowed_namespaces: allowed,
             passable_roles: vec![],
+            change_events: None,
         }
     }
 

@@ -72,6 +72,22 @@ pub struct DriftEntry {
     /// Security Hub control and CIS benchmark IDs this setting satisfies.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub controls: Vec<String>,
+    /// How the drift was found: `Event` (a change event from the account started the pass) or `Poll` (the
+    /// periodic drift check, or any other pass). Absent in `plan`/`check` output.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detected_by: Option<DetectedBy>,
+    /// For `Event`: milliseconds from the change in AWS (the CloudTrail `eventTime`) to the pass that found it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detection_latency_ms: Option<i64>,
+}
+
+/// How a drift was found.
+#[derive(Deserialize, Serialize, Clone, Copy, Debug, PartialEq, Eq, JsonSchema)]
+pub enum DetectedBy {
+    /// A change event (EventBridge, `AwsAccount.spec.changeEvents`) started the pass.
+    Event,
+    /// The periodic drift check or another pass (spec change, restart).
+    Poll,
 }
 
 /// Lifecycle state of one component in one region after the last pass.

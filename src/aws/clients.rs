@@ -270,6 +270,7 @@ impl AccountSession {
     client!(logs, aws_sdk_cloudwatchlogs);
     client!(sns, aws_sdk_sns);
     client!(events, aws_sdk_eventbridge);
+    client!(sqs, aws_sdk_sqs);
     client!(ecs, aws_sdk_ecs);
     client!(eks, aws_sdk_eks);
     client!(securityhub, aws_sdk_securityhub);

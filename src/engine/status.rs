@@ -5,7 +5,7 @@ use super::PassReport;
 use crate::api::common::ReconcileStatus;
 use crate::api::common::{
     condition, find_condition, set_condition, with_stalled, ComponentState, ComponentStatus,
-    DriftAction, DriftEntry,
+    DetectedBy, DriftAction, DriftEntry,
 };
 use crate::api::monitoring_policy::MonitoringPolicyStatus;
 use crate::api::patch_schedule::PatchScheduleStatus;
@@ -87,6 +87,8 @@ pub fn common_status(
                 detected_at,
                 action,
                 controls: controls_for(&d.field),
+                detected_by: None,
+                detection_latency_ms: None,
             });
         }
     }
@@ -495,6 +497,38 @@ fn truncate(mut s: String) -> String {
         s.push_str("...");
     }
     s
+}
+
+/// What started the pass a status comes from (the controller knows; `plan`/`check` never stamp).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detection {
+    /// The drift check interval, a spec change or a restart.
+    Poll,
+    /// A change event from the account; `latency_ms` from the CloudTrail `eventTime` to the start of the pass.
+    Event {
+        /// Milliseconds from the change in AWS to the pass.
+        latency_ms: i64,
+    },
+}
+
+/// Record how each drift entry was found: an entry that persists from `previous` keeps what it had (so the
+/// status stays unchanged while the drift does), a new one gets `how`.
+pub fn stamp_detection(previous: &[DriftEntry], drift: &mut [DriftEntry], how: Detection) {
+    for d in drift.iter_mut() {
+        let kept = previous.iter().find(|p| {
+            p.component == d.component
+                && p.region == d.region
+                && p.account == d.account
+                && p.field == d.field
+                && p.desired == d.desired
+                && p.actual == d.actual
+        });
+        (d.detected_by, d.detection_latency_ms) = match (kept, how) {
+            (Some(p), _) if p.detected_by.is_some() => (p.detected_by, p.detection_latency_ms),
+            (_, Detection::Poll) => (Some(DetectedBy::Poll), None),
+            (_, Detection::Event { latency_ms }) => (Some(DetectedBy::Event), Some(latency_ms)),
+        };
+    }
 }
 
 #[cfg(test)]

@@ -120,6 +120,7 @@ pub fn account(regions: &[&str]) -> AwsAccountSpec {
         regions: regions.iter().map(|r| r.to_string()).collect(),
         allowed_namespaces: None,
         passable_roles: vec![],
+        change_events: None,
     }
 }
 
