@@ -2,6 +2,7 @@
 pub mod api;
 pub mod aws;
 pub mod baseline;
+pub mod change_events;
 pub mod cli;
 pub mod controller;
 pub mod diff;

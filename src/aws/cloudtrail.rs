@@ -436,3 +436,15 @@ pub const OPERATIONS: &[Operation] = &[
         &["AccountBaseline.cloudTrail#correct"],
     ),
 ];
+
+/// How CloudTrail records the writes that change what this module manages: the `eventSource` (EventBridge
+/// events reference, https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-cloudtrail.html), the rows logged under
+/// another `eventName`, and the writes the operator never makes that change it (see [`crate::change_events`]).
+pub const EVENTS: crate::aws::operation::Events = crate::aws::operation::Events {
+    source: Some("cloudtrail.amazonaws.com"),
+    renamed: &[],
+    foreign_writes: &[
+        // The owner tags prove the trail is ours.
+        crate::aws::operation::foreign("RemoveTags", &["AccountBaseline.cloudTrail"]),
+    ],
+};

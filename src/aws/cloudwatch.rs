@@ -598,3 +598,35 @@ pub const OPERATIONS: &[Operation] = &[
         &["MonitoringPolicy.alarms#correct"],
     ),
 ];
+
+/// How CloudTrail records the writes that change what this module manages: the `eventSource` (EventBridge
+/// events reference, https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-monitoring.html), the rows logged under
+/// another `eventName`, and the writes the operator never makes that change it (see [`crate::change_events`]).
+pub const EVENTS: crate::aws::operation::Events = crate::aws::operation::Events {
+    source: Some("monitoring.amazonaws.com"),
+    renamed: &[],
+    foreign_writes: &[
+        crate::aws::operation::foreign(
+            "DisableAlarmActions",
+            &[
+                "MonitoringPolicy.alarms",
+                "MonitoringPolicy.compositeAlarms",
+            ],
+        ),
+        crate::aws::operation::foreign(
+            "EnableAlarmActions",
+            &[
+                "MonitoringPolicy.alarms",
+                "MonitoringPolicy.compositeAlarms",
+            ],
+        ),
+        // The owner tags prove the alarm is ours.
+        crate::aws::operation::foreign(
+            "UntagResource",
+            &[
+                "MonitoringPolicy.alarms",
+                "MonitoringPolicy.compositeAlarms",
+            ],
+        ),
+    ],
+};

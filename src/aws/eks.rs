@@ -310,3 +310,18 @@ pub const OPERATIONS: &[Operation] = &[
         &["MonitoringPolicy.containerInsights#correct"],
     ),
 ];
+
+/// How CloudTrail records the writes that change what this module manages: the `eventSource` (EventBridge
+/// events reference, https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-eks.html), the rows logged under
+/// another `eventName`, and the writes the operator never makes that change it (see [`crate::change_events`]).
+pub const EVENTS: crate::aws::operation::Events = crate::aws::operation::Events {
+    source: Some("eks.amazonaws.com"),
+    renamed: &[],
+    foreign_writes: &[crate::aws::operation::foreign(
+        "DeletePodIdentityAssociation",
+        &[
+            "MonitoringPolicy.containerInsights",
+            "MonitoringPolicy.containerInsights.podIdentity",
+        ],
+    )],
+};

@@ -365,3 +365,28 @@ pub const OPERATIONS: &[Operation] = &[
         &["MonitoringPolicy#correct", "MonitoringPolicy#delete"],
     ),
 ];
+
+/// How CloudTrail records the writes that change what this module manages: the `eventSource` (EventBridge
+/// events reference, https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-events.html), the rows logged under
+/// another `eventName`, and the writes the operator never makes that change it (see [`crate::change_events`]).
+pub const EVENTS: crate::aws::operation::Events = crate::aws::operation::Events {
+    source: Some("events.amazonaws.com"),
+    renamed: &[],
+    foreign_writes: &[
+        crate::aws::operation::foreign(
+            "DisableRule",
+            &[
+                "MonitoringPolicy.findingRoutes",
+                "MonitoringPolicy.scheduledActions",
+            ],
+        ),
+        // The owner tags prove the rule is ours.
+        crate::aws::operation::foreign(
+            "UntagResource",
+            &[
+                "MonitoringPolicy.findingRoutes",
+                "MonitoringPolicy.scheduledActions",
+            ],
+        ),
+    ],
+};

@@ -167,3 +167,9 @@ pub const OPERATIONS: &[Operation] = &[
         &["AccountBaseline.inspector#correct"],
     ),
 ];
+
+/// How CloudTrail records the writes that change what this module manages: the `eventSource` (EventBridge
+/// events reference, https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-inspector2.html), the rows logged under
+/// another `eventName`, and the writes the operator never makes that change it (see [`crate::change_events`]).
+pub const EVENTS: crate::aws::operation::Events =
+    crate::aws::operation::Events::source("inspector2.amazonaws.com");

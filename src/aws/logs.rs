@@ -344,3 +344,29 @@ pub const OPERATIONS: &[Operation] = &[
         &["MonitoringPolicy.logGroups#correct"],
     ),
 ];
+
+/// How CloudTrail records the writes that change what this module manages: the `eventSource` (EventBridge
+/// events reference, https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-logs.html), the rows logged under
+/// another `eventName`, and the writes the operator never makes that change it (see [`crate::change_events`]).
+pub const EVENTS: crate::aws::operation::Events = crate::aws::operation::Events {
+    source: Some("logs.amazonaws.com"),
+    renamed: &[],
+    foreign_writes: &[
+        // Its metric filters go with it.
+        crate::aws::operation::foreign(
+            "DeleteLogGroup",
+            &[
+                "MonitoringPolicy.logGroups",
+                "MonitoringPolicy.logMetricFilters",
+            ],
+        ),
+        crate::aws::operation::foreign("DeleteRetentionPolicy", &["MonitoringPolicy.logGroups"]),
+        crate::aws::operation::foreign(
+            "DisassociateKmsKey",
+            &[
+                "MonitoringPolicy.logGroups",
+                "MonitoringPolicy.logGroups.kmsKeyId",
+            ],
+        ),
+    ],
+};

@@ -39,114 +39,142 @@ pub const MODULES: &[operation::Module] = &[
     operation::Module {
         name: "accessanalyzer",
         operations: accessanalyzer::OPERATIONS,
+        events: accessanalyzer::EVENTS,
     },
     operation::Module {
         name: "budgets",
         operations: budgets::OPERATIONS,
+        events: budgets::EVENTS,
     },
     operation::Module {
         name: "clients",
         operations: clients::OPERATIONS,
+        events: operation::NO_EVENTS,
     },
     operation::Module {
         name: "cloudtrail",
         operations: cloudtrail::OPERATIONS,
+        events: cloudtrail::EVENTS,
     },
     operation::Module {
         name: "cloudwatch",
         operations: cloudwatch::OPERATIONS,
+        events: cloudwatch::EVENTS,
     },
     operation::Module {
         name: "config/mod",
         operations: config::OPERATIONS,
+        events: config::EVENTS,
     },
     operation::Module {
         name: "config/remediation",
         operations: config::remediation::OPERATIONS,
+        events: config::remediation::EVENTS,
     },
     operation::Module {
         name: "ec2",
         operations: ec2::OPERATIONS,
+        events: ec2::EVENTS,
     },
     operation::Module {
         name: "ecs",
         operations: ecs::OPERATIONS,
+        events: ecs::EVENTS,
     },
     operation::Module {
         name: "eks",
         operations: eks::OPERATIONS,
+        events: eks::EVENTS,
     },
     operation::Module {
         name: "events",
         operations: events::OPERATIONS,
+        events: events::EVENTS,
     },
     operation::Module {
         name: "flowlogs",
         operations: flowlogs::OPERATIONS,
+        events: flowlogs::EVENTS,
     },
     operation::Module {
         name: "guardduty",
         operations: guardduty::OPERATIONS,
+        events: guardduty::EVENTS,
     },
     operation::Module {
         name: "iam",
         operations: iam::OPERATIONS,
+        events: iam::EVENTS,
     },
     operation::Module {
         name: "inspector2",
         operations: inspector2::OPERATIONS,
+        events: inspector2::EVENTS,
     },
     operation::Module {
         name: "logs",
         operations: logs::OPERATIONS,
+        events: logs::EVENTS,
     },
     operation::Module {
         name: "s3",
         operations: s3::OPERATIONS,
+        events: s3::EVENTS,
     },
     operation::Module {
         name: "s3control",
         operations: s3control::OPERATIONS,
+        events: s3control::EVENTS,
     },
     operation::Module {
         name: "securityhub",
         operations: securityhub::OPERATIONS,
+        events: securityhub::EVENTS,
     },
     operation::Module {
         name: "session_manager",
         operations: session_manager::OPERATIONS,
+        events: session_manager::EVENTS,
     },
     operation::Module {
         name: "sns",
         operations: sns::OPERATIONS,
+        events: sns::EVENTS,
     },
     operation::Module {
         name: "ssm/mod",
         operations: ssm::OPERATIONS,
+        events: ssm::EVENTS,
     },
     operation::Module {
         name: "ssm/association",
         operations: ssm::association::OPERATIONS,
+        events: ssm::association::EVENTS,
     },
     operation::Module {
         name: "ssm/compliance",
         operations: ssm::compliance::OPERATIONS,
+        events: ssm::compliance::EVENTS,
     },
     operation::Module {
         name: "ssm/patch_baseline",
         operations: ssm::patch_baseline::OPERATIONS,
+        events: ssm::patch_baseline::EVENTS,
     },
     operation::Module {
         name: "ssm/window",
         operations: ssm::window::OPERATIONS,
+        events: ssm::window::EVENTS,
     },
     operation::Module {
         name: "ssm/window_target",
         operations: ssm::window_target::OPERATIONS,
+        events: ssm::window_target::EVENTS,
     },
     operation::Module {
         name: "ssm/window_task",
         operations: ssm::window_task::OPERATIONS,
+        events: ssm::window_task::EVENTS,
     },
 ];
 

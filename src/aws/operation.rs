@@ -309,7 +309,55 @@ pub struct Module {
     pub name: &'static str,
     /// Its rows.
     pub operations: &'static [Operation],
+    /// How CloudTrail records the writes that change what the module manages (`crate::change_events`).
+    pub events: Events,
 }
+
+/// A write the operator never makes that still changes what a module manages (someone stops the trail the
+/// operator keeps logging): CloudTrail's `eventName` and the spec sections (no `#phase`) it affects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ForeignWrite {
+    /// CloudTrail `eventName`.
+    pub event_name: &'static str,
+    /// Spec sections whose managed state the call changes (`AccountBaseline.cloudTrail`).
+    pub uses: &'static [&'static str],
+}
+
+/// A foreign write (see [`ForeignWrite`]).
+pub const fn foreign(event_name: &'static str, uses: &'static [&'static str]) -> ForeignWrite {
+    ForeignWrite { event_name, uses }
+}
+
+/// The CloudTrail side of one service module, declared beside its `OPERATIONS` as `pub const EVENTS`: the change
+/// events the operator watches are derived from these and the module's Write rows (`crate::change_events`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Events {
+    /// CloudTrail `eventSource` of the module's calls (`cloudtrail.amazonaws.com`); `None` when none of its calls
+    /// change anything the operator manages (STS), so nothing of it is watched.
+    pub source: Option<&'static str>,
+    /// Write rows CloudTrail records under another `eventName`: (SDK operation, `eventName`).
+    pub renamed: &'static [(&'static str, &'static str)],
+    /// Writes the operator never makes that change what the module manages.
+    pub foreign_writes: &'static [ForeignWrite],
+}
+
+impl Events {
+    /// A module whose writes CloudTrail records under `source`, each as its SDK operation name.
+    pub const fn source(source: &'static str) -> Self {
+        Self {
+            source: Some(source),
+            renamed: &[],
+            foreign_writes: &[],
+        }
+    }
+}
+
+/// Nothing watched (a module that changes nothing the operator manages).
+pub const NO_EVENTS: Events = Events {
+    source: None,
+    renamed: &[],
+    foreign_writes: &[],
+};
 
 /// Every operation every service module declares, in module order.
 pub fn all() -> impl Iterator<Item = &'static Operation> {
@@ -363,6 +411,7 @@ pub fn markdown() -> String {
         ));
     }
     out.push_str(DOC_FOOTER);
+    out.push_str(&crate::change_events::pattern::markdown());
     out
 }
 

@@ -344,3 +344,24 @@ pub const OPERATIONS: &[Operation] = &[
         ],
     ),
 ];
+
+/// The uses of a bucket the operator created (the CloudTrail log bucket, the Config delivery bucket).
+const BUCKET_CREATED: &[&str] = &[
+    "AccountBaseline.cloudTrail.s3.createBucket",
+    "AccountBaseline.config.deliveryChannel.createBucket",
+];
+
+/// How CloudTrail records the writes that change what this module manages: the `eventSource` (EventBridge
+/// events reference, https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-s3.html), the rows logged under
+/// another `eventName`, and the writes the operator never makes that change it (see [`crate::change_events`]).
+pub const EVENTS: crate::aws::operation::Events = crate::aws::operation::Events {
+    source: Some("s3.amazonaws.com"),
+    renamed: &[("PutPublicAccessBlock", "PutBucketPublicAccessBlock")],
+    foreign_writes: &[
+        crate::aws::operation::foreign("DeleteBucket", BUCKET_CREATED),
+        crate::aws::operation::foreign("DeleteBucketEncryption", BUCKET_CREATED),
+        crate::aws::operation::foreign("DeleteBucketPolicy", BUCKET_CREATED),
+        crate::aws::operation::foreign("DeleteBucketPublicAccessBlock", BUCKET_CREATED),
+        crate::aws::operation::foreign("DeleteBucketTagging", BUCKET_CREATED),
+    ],
+};

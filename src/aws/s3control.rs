@@ -99,3 +99,15 @@ pub const OPERATIONS: &[Operation] = &[
         &["AccountBaseline.s3BlockPublicAccess#correct"],
     ),
 ];
+
+/// How CloudTrail records the writes that change what this module manages: the `eventSource` (EventBridge
+/// events reference, https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-s3.html), the rows logged under
+/// another `eventName`, and the writes the operator never makes that change it (see [`crate::change_events`]).
+pub const EVENTS: crate::aws::operation::Events = crate::aws::operation::Events {
+    source: Some("s3.amazonaws.com"),
+    renamed: &[
+        ("DeletePublicAccessBlock", "DeleteAccountPublicAccessBlock"),
+        ("PutPublicAccessBlock", "PutAccountPublicAccessBlock"),
+    ],
+    foreign_writes: &[],
+};

@@ -567,6 +567,18 @@ pub const OPERATIONS: &[Operation] = &[
     ),
 ];
 
+/// How CloudTrail records the writes that change what this module manages: the `eventSource` (EventBridge
+/// events reference, https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-securityhub.html), the rows logged under
+/// another `eventName`, and the writes the operator never makes that change it (see [`crate::change_events`]).
+pub const EVENTS: crate::aws::operation::Events = crate::aws::operation::Events {
+    source: Some("securityhub.amazonaws.com"),
+    renamed: &[],
+    foreign_writes: &[
+        // The per-standard control switch, beside the associations the operator updates.
+        crate::aws::operation::foreign("UpdateStandardsControl", &["AccountBaseline.securityHub"]),
+    ],
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -182,3 +182,9 @@ pub const OPERATIONS: &[Operation] = &[
         &["AccountBaseline.sessionManager#correct"],
     ),
 ];
+
+/// How CloudTrail records the writes that change what this module manages: the `eventSource` (EventBridge
+/// events reference, https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-ssm.html), the rows logged under
+/// another `eventName`, and the writes the operator never makes that change it (see [`crate::change_events`]).
+pub const EVENTS: crate::aws::operation::Events =
+    crate::aws::operation::Events::source("ssm.amazonaws.com");

@@ -252,3 +252,15 @@ pub const OPERATIONS: &[Operation] = &[
         &["MonitoringPolicy.topics#correct"],
     ),
 ];
+
+/// How CloudTrail records the writes that change what this module manages: the `eventSource` (EventBridge
+/// events reference, https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-sns.html), the rows logged under
+/// another `eventName`, and the writes the operator never makes that change it (see [`crate::change_events`]).
+pub const EVENTS: crate::aws::operation::Events = crate::aws::operation::Events {
+    source: Some("sns.amazonaws.com"),
+    renamed: &[],
+    foreign_writes: &[crate::aws::operation::foreign(
+        "Unsubscribe",
+        &["MonitoringPolicy.topics"],
+    )],
+};

@@ -519,3 +519,9 @@ pub const OPERATIONS: &[Operation] = &[
         ],
     ),
 ];
+
+/// How CloudTrail records the writes that change what this module manages: the `eventSource` (EventBridge
+/// events reference, https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-config.html), the rows logged under
+/// another `eventName`, and the writes the operator never makes that change it (see [`crate::change_events`]).
+pub const EVENTS: crate::aws::operation::Events =
+    crate::aws::operation::Events::source("config.amazonaws.com");

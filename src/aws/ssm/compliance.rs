@@ -138,3 +138,8 @@ pub const OPERATIONS: &[Operation] = &[
         &["PatchSchedule"],
     ),
 ];
+
+/// How CloudTrail records this module's writes: `eventSource` ssm.amazonaws.com (EventBridge events reference,
+/// https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-ssm.html), each under its operation name.
+pub const EVENTS: crate::aws::operation::Events =
+    crate::aws::operation::Events::source("ssm.amazonaws.com");

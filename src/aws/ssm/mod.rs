@@ -114,3 +114,18 @@ pub const OPERATIONS: &[Operation] = &[read(
     // preferences document.
     &["PatchSchedule", "AccountBaseline.sessionManager"],
 )];
+
+/// How CloudTrail records the writes that change what this module manages: the `eventSource` (EventBridge
+/// events reference, https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-ssm.html), the rows logged under
+/// another `eventName`, and the writes the operator never makes that change it (see [`crate::change_events`]).
+pub const EVENTS: crate::aws::operation::Events = crate::aws::operation::Events {
+    source: Some("ssm.amazonaws.com"),
+    renamed: &[],
+    foreign_writes: &[
+        // The owner tags prove windows, baselines, associations and documents are ours.
+        crate::aws::operation::foreign(
+            "RemoveTagsFromResource",
+            &["PatchSchedule", "AccountBaseline.sessionManager"],
+        ),
+    ],
+};
