@@ -102,10 +102,11 @@ pub fn watched() -> Vec<Watched> {
 /// The spec sections (`AccountBaseline.cloudTrail`, `MonitoringPolicy.alarms`, `PatchSchedule`; no `#phase`) an
 /// event can affect; empty for an event the operator does not watch.
 pub fn sections(event_source: &str, event_name: &str) -> Vec<&'static str> {
-    watched()
-        .into_iter()
-        .find(|w| w.source == event_source && w.name == event_name)
-        .map(|w| w.sections)
+    static WATCHED: std::sync::OnceLock<Vec<Watched>> = std::sync::OnceLock::new();
+    let all = WATCHED.get_or_init(watched);
+    // Sorted by (source, name): `watched` collects a BTreeMap.
+    all.binary_search_by(|w| (w.source, w.name).cmp(&(event_source, event_name)))
+        .map(|i| all[i].sections.clone())
         .unwrap_or_default()
 }
 
@@ -157,9 +158,12 @@ pub fn markdown() -> String {
     let mut out = String::from(
         "\n## Change events\n\nThe CloudTrail management events the operator's EventBridge rules deliver (`src/change_events/`), derived \
          from the rows above (every write) and each module's `EVENTS.foreign_writes` (writes the operator never makes \
-         that change what it manages), and the spec sections an event can affect. `iam` and `budgets` events are \
-         recorded in us-east-1 only.\n\n| eventSource | eventName | sections |\n|---|---|---|\n",
+         that change what it manages), and the spec sections an event can affect.",
     );
+    out.push_str(&format!(
+        " Events of {} are recorded in us-east-1 only.\n\n| eventSource | eventName | sections |\n|---|---|---|\n",
+        GLOBAL_SOURCES.join(", ")
+    ));
     for w in watched() {
         out.push_str(&format!(
             "| {} | {} | {} |\n",
@@ -211,6 +215,9 @@ mod tests {
             }
         }
         assert!(w.iter().all(|x| !x.sections.is_empty()), "{w:?}");
+        for x in &w {
+            assert_eq!(sections(x.source, x.name), x.sections, "{x:?}");
+        }
         assert!(!w.iter().any(|x| x.source == "sts.amazonaws.com"));
     }
 
