@@ -65,7 +65,7 @@ fn table_actions() -> BTreeSet<String> {
     iam_policy::operations()
         .flat_map(|r| r.perms.iter())
         .map(|p| match p.grant {
-            iam_policy::Grant::Action(a) => a.to_string(),
+            iam_policy::Grant::Action(a) | iam_policy::Grant::On(a, _) => a.to_string(),
             iam_policy::Grant::PassRole(_) => "iam:PassRole".to_string(),
             iam_policy::Grant::ServiceLinkedRole(..) => "iam:CreateServiceLinkedRole".to_string(),
         })
