@@ -429,3 +429,76 @@ spec:
         ])
     );
 }
+
+#[test]
+fn iam_policy_change_events_are_scoped_to_their_rules_queue_and_bus() {
+    let scoped = |doc: &Value| -> Vec<String> {
+        doc["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["Resource"] != "*" && s["Sid"] != "AssumeAccountRoles")
+            .map(|s| s["Sid"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // Without changeEvents: nothing of it.
+    let (doc, _) = policy_for("");
+    assert!(scoped(&doc).is_empty(), "{doc}");
+    assert!(!actions(&doc).contains("events:PutRule"));
+    // A forwarding account: its rules only, scoped; no queue, no bus policy.
+    let (doc, usage) = policy_for(
+        "apiVersion: awsbaseline.io/v1alpha1\nkind: AwsAccount\nmetadata: {name: f}\nspec: {accountId: '222222222222', regions: [eu-west-1], changeEvents: {}}\n",
+    );
+    assert!(usage.uses.contains("AwsAccount.changeEvents#correct"));
+    assert!(!usage.uses.contains("AwsAccount.changeEvents.hub"));
+    assert_eq!(scoped(&doc), ["EventsRuleAwsbaselineChangeEvents"]);
+    let rules = statement(&doc, "EventsRuleAwsbaselineChangeEvents").unwrap();
+    assert_eq!(
+        rules["Resource"],
+        "arn:aws:events:*:*:rule/awsbaseline-change-events*"
+    );
+    assert_eq!(
+        rules["Action"],
+        serde_json::json!([
+            "events:DeleteRule",
+            "events:PutRule",
+            "events:PutTargets",
+            "events:RemoveTargets",
+            "events:TagResource"
+        ])
+    );
+    // Reads on "*" (ListRules cannot be scoped); no write on "*".
+    let events = statement(&doc, "Events").unwrap();
+    assert_eq!(
+        events["Action"],
+        serde_json::json!([
+            "events:ListRules",
+            "events:ListTagsForResource",
+            "events:ListTargetsByRule"
+        ])
+    );
+    // The hub: also its queue and its default bus's policy.
+    let (doc, _) = policy_for(
+        "apiVersion: awsbaseline.io/v1alpha1\nkind: AwsAccount\nmetadata: {name: h}\nspec: {accountId: '123456789012', regions: [eu-west-1], changeEvents: {role: Hub}}\n",
+    );
+    assert_eq!(
+        scoped(&doc),
+        [
+            "EventsEventBusDefault",
+            "EventsRuleAwsbaselineChangeEvents",
+            "SqsAwsbaselineChangeEvents"
+        ]
+    );
+    assert_eq!(
+        statement(&doc, "SqsAwsbaselineChangeEvents").unwrap()["Resource"],
+        "arn:aws:sqs:*:*:awsbaseline-change-events"
+    );
+    assert_eq!(
+        statement(&doc, "EventsEventBusDefault").unwrap()["Action"],
+        serde_json::json!([
+            "events:DescribeEventBus",
+            "events:PutPermission",
+            "events:RemovePermission"
+        ])
+    );
+}
