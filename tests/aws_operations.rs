@@ -552,6 +552,7 @@ async fn change_events_scenario(
         regions: vec!["us-east-1".into()],
         hub: Some(&hub),
         forwarders: &forwarders,
+        forward_role_arn: None,
         patterns: &patterns,
         owner: &owner,
         may_write: true,

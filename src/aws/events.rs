@@ -476,9 +476,13 @@ pub const OPERATIONS: &[Operation] = &[
                 CHANGE_EVENT_RULES,
                 CHANGE_EVENTS_CORRECT,
             ),
+            // A scheduled action's role, and the change-event forwarding role when one is given.
             pass_role(
                 EVENTS_PRINCIPAL,
-                &["MonitoringPolicy.scheduledActions#correct"],
+                &[
+                    "MonitoringPolicy.scheduledActions#correct",
+                    "AwsAccount.changeEvents#correct",
+                ],
             ),
         ],
         &[

@@ -6,7 +6,7 @@
 //!
 //! Components (status names): [`RULE`] (one per region, id = the first rule's ARN), [`QUEUE`] (hub, id = queue
 //! ARN), [`BUS_POLICY`] (hub, id = bus ARN). Drift fields: `changeEvents.rule.<ruleName>.{exists, description,
-//! state, eventPattern, target}`, `changeEvents.queue.{exists, policy, sqsManagedSseEnabled,
+//! state, eventPattern, target, targetRoleArn}`, `changeEvents.queue.{exists, policy, sqsManagedSseEnabled,
 //! messageRetentionPeriod, receiveMessageWaitTimeSeconds}`, `changeEvents.busPolicy.<accountId>` (desired `true`
 //! for a forwarding account, `false` for a statement of ours whose account no longer forwards; actual `true`,
 //! `null` when missing, or `"modified"` when the statement no longer grants `events:PutEvents` to that account).
@@ -97,6 +97,10 @@ pub struct Input<'a> {
     pub hub: Option<&'a Hub>,
     /// Hub only: account ids that forward (the hub itself is ignored).
     pub forwarders: &'a [String],
+    /// Role EventBridge assumes to put events on the hub's bus (the forwarding targets' `RoleArn`). AWS requires
+    /// one for a target bus in another Region; without it (None) only same-Region forwarding to a hub whose bus
+    /// policy names the account is accepted. Never used for the hub rule's queue target.
+    pub forward_role_arn: Option<&'a str>,
     /// Event pattern JSON strings, one rule each.
     pub patterns: &'a [String],
     /// The AwsAccount (kind, name, uid): tags and ownership.
@@ -186,31 +190,49 @@ fn rule_arn(region: &str, account: &str, name: &str) -> String {
     )
 }
 
-fn rule_fields(name: &str, pattern: &Value, target: &str) -> Fields {
+fn rule_fields(name: &str, pattern: &Value, target: &RuleTarget) -> Fields {
     let k = |f: &str| format!("{RULE}.{name}.{f}");
     Fields::from([
         (k("exists"), json!(true)),
         (k("description"), json!(DESCRIPTION)),
         (k("state"), json!("ENABLED")),
         (k("eventPattern"), pattern.clone()),
-        (k("target"), json!(target)),
+        (k("target"), json!(target.arn)),
+        (
+            k("targetRoleArn"),
+            target.role_arn.clone().map_or(Value::Null, Value::String),
+        ),
     ])
+}
+
+/// The one target of a rule: `arn`, with the forwarding role unless it is the hub's queue.
+fn target_of(arn: &str, role: Option<&str>) -> RuleTarget {
+    RuleTarget {
+        arn: arn.to_string(),
+        role_arn: role.map(str::to_string),
+        input: None,
+        input_transformer: None,
+        run_command_targets: vec![],
+    }
 }
 
 fn observed_rule_fields(name: &str, r: &ObservedRule) -> Fields {
     let k = |f: &str| format!("{RULE}.{name}.{f}");
-    // A target with a role, input or transformer is not the plain bus/queue target we put.
+    // A target with an input or transformer is not the plain bus/queue target we put.
     let target = r.target.as_ref().map(|t| {
-        let plain = t.role_arn.is_none()
-            && t.input.is_none()
-            && t.input_transformer.is_none()
-            && t.run_command_targets.is_empty();
+        let plain =
+            t.input.is_none() && t.input_transformer.is_none() && t.run_command_targets.is_empty();
         if plain {
             json!(t.arn)
         } else {
-            json!(format!("{} (with role/input)", t.arn))
+            json!(format!("{} (with input)", t.arn))
         }
     });
+    let role = r
+        .target
+        .as_ref()
+        .and_then(|t| t.role_arn.clone())
+        .map_or(Value::Null, Value::String);
     Fields::from([
         (k("exists"), json!(true)),
         (
@@ -223,6 +245,7 @@ fn observed_rule_fields(name: &str, r: &ObservedRule) -> Fields {
             r.event_pattern.clone().unwrap_or(Value::Null),
         ),
         (k("target"), target.unwrap_or(Value::Null)),
+        (k("targetRoleArn"), role),
     ])
 }
 
@@ -257,15 +280,28 @@ pub async fn reconcile(session: &AccountSession, input: &Input<'_>) -> Vec<Compo
             })
         })
         .collect();
+    // The hub rule is not pointed at a queue that failed (one not ours, or unreadable).
+    let mut queue_error = None;
     if input.is_hub() {
         if let Some(hub) = input.hub {
-            out.push(reconcile_queue(session, input, hub).await);
+            let q = reconcile_queue(session, input, hub).await;
+            queue_error = q.error.clone();
+            out.push(q);
             out.push(reconcile_bus_policy(session, input, hub).await);
         }
     }
     for region in &input.regions {
+        let hub_region = input.is_hub() && input.hub.is_some_and(|h| &h.region == region);
+        let waits_for_queue = queue_error.as_ref().filter(|_| hub_region);
         let outcome = match (&patterns, input.hub) {
             (Err(e), _) => failed(RULE, region, Ownership::None, e.clone()),
+            (Ok(_), Some(_)) if waits_for_queue.is_some() => {
+                let mut e = waits_for_queue.cloned().unwrap_or_else(|| {
+                    AwsError::new("sqs", "GetQueueUrl", ErrorCategory::Unknown, "")
+                });
+                e.message = format!("the hub rule waits for its queue: {}", e.message);
+                failed(RULE, region, Ownership::None, e)
+            }
             (Ok(_), None) => failed(
                 RULE,
                 region,
@@ -278,10 +314,10 @@ pub async fn reconcile(session: &AccountSession, input: &Input<'_>) -> Vec<Compo
                 ),
             ),
             (Ok(patterns), Some(hub)) => {
-                let target = if input.is_hub() && region == &hub.region {
-                    hub.queue_arn()
+                let target = if hub_region {
+                    target_of(&hub.queue_arn(), None)
                 } else {
-                    hub.bus_arn()
+                    target_of(&hub.bus_arn(), input.forward_role_arn)
                 };
                 let desired: Vec<(String, Value)> = patterns
                     .iter()
@@ -297,7 +333,7 @@ pub async fn reconcile(session: &AccountSession, input: &Input<'_>) -> Vec<Compo
         if input.regions.contains(&region) {
             continue;
         }
-        let o = reconcile_rules(session, input, &region, &[], "").await;
+        let o = reconcile_rules(session, input, &region, &[], &target_of("", None)).await;
         if o.state != ComponentState::InSync {
             out.push(o);
         }
@@ -312,7 +348,7 @@ async fn reconcile_rules(
     input: &Input<'_>,
     region: &str,
     desired: &[(String, Value)],
-    target: &str,
+    target: &RuleTarget,
 ) -> ComponentOutcome {
     let client = session.events(region);
     let known = input.created_before(RULE, region).is_some();
@@ -407,7 +443,7 @@ async fn write_rules(
     client: &aws_sdk_eventbridge::Client,
     input: &Input<'_>,
     desired: &[(String, Value)],
-    target: &str,
+    target: &RuleTarget,
     observed: &BTreeMap<String, ObservedRule>,
     drift: &[FieldDrift],
     remove: &[(&String, &ObservedRule)],
@@ -422,15 +458,11 @@ async fn write_rules(
             continue;
         }
         let missing = !observed.contains_key(name);
-        let put_rule = missing || mine.iter().any(|d| !d.field.ends_with(".target"));
-        let put_target = missing || mine.iter().any(|d| d.field.ends_with(".target"));
-        let t = RuleTarget {
-            arn: target.to_string(),
-            role_arn: None,
-            input: None,
-            input_transformer: None,
-            run_command_targets: vec![],
-        };
+        let is_target =
+            |d: &&FieldDrift| d.field.ends_with(".target") || d.field.ends_with(".targetRoleArn");
+        let put_rule = missing || mine.iter().any(|d| !is_target(d));
+        let put_target = missing || mine.iter().any(is_target);
+        let t = target.clone();
         if put_rule {
             let rule = DesiredRule {
                 path: format!("{RULE}.{name}"),

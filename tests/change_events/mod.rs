@@ -85,6 +85,7 @@ impl Accounts {
             regions: regions(),
             hub: Some(&self.hub),
             forwarders: &self.forwarders,
+            forward_role_arn: None,
             patterns: &self.patterns,
             owner: &self.hub_owner,
             may_write,
@@ -99,6 +100,7 @@ impl Accounts {
             regions: regions(),
             hub: Some(&self.hub),
             forwarders: &[],
+            forward_role_arn: None,
             patterns: &self.patterns,
             owner: &self.fwd_owner,
             may_write,
@@ -419,6 +421,34 @@ async fn change_events_drift_is_reported_then_corrected_and_a_dropped_forwarder_
         .map(|s| s["Sid"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(sids, ["other-team"]);
+
+    // A forwarding role (what AWS needs for a bus in another Region) is put on the bus targets only.
+    let role = format!("arn:aws:iam::{FORWARDER}:role/change-events-forwarder");
+    let mut with_role = a.fwd_input(true, &[]);
+    with_role.forward_role_arn = Some(&role);
+    stats.reset();
+    let f = reconcile(&fwd, &with_role).await;
+    assert_no_errors(&f);
+    assert_eq!(
+        fields(&f),
+        [
+            "changeEvents.rule.awsbaseline-change-events.targetRoleArn",
+            "changeEvents.rule.awsbaseline-change-events.targetRoleArn"
+        ]
+    );
+    assert_eq!(sorted_writes(&stats), ["PutTargets"]);
+    let t = fwd
+        .events(OTHER_REGION)
+        .list_targets_by_rule()
+        .rule(RULE_NAME)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(t.targets()[0].role_arn(), Some(role.as_str()));
+    stats.reset();
+    let f = reconcile(&fwd, &with_role).await;
+    assert!(fields(&f).is_empty(), "{f:#?}");
+    assert_eq!(stats.writes(), 0, "{:?}", sorted_writes(&stats));
 }
 
 #[tokio::test]
@@ -534,4 +564,35 @@ async fn change_events_cleanup_removes_only_what_the_account_created() {
     // Idempotent.
     let r = cleanup(&hub, &a.hub_input(true, &status(&h))).await;
     assert!(r.errors.is_empty() && r.actions.is_empty(), "{r:?}");
+
+    // A queue of that name nobody tagged is reported, not taken over, and kept by cleanup.
+    hub.sqs(HUB_REGION)
+        .create_queue()
+        .queue_name(change_events::QUEUE_NAME)
+        .send()
+        .await
+        .unwrap();
+    let h = reconcile(&hub, &a.hub_input(true, &[])).await;
+    let q = h.iter().find(|o| o.component == QUEUE).unwrap();
+    assert_eq!(q.state, ComponentState::Error);
+    assert!(
+        q.message.as_deref().unwrap().contains("not taken over"),
+        "{q:?}"
+    );
+    // The hub rule is not pointed at it.
+    let hub_rule = h
+        .iter()
+        .find(|o| o.component == RULE && o.region == HUB_REGION)
+        .unwrap();
+    assert_eq!(hub_rule.state, ComponentState::Error);
+    assert!(aws::events::rules(&hub.events(HUB_REGION), RULE_NAME)
+        .await
+        .unwrap()
+        .is_empty());
+    let r = cleanup(&hub, &a.hub_input(true, &status(&h))).await;
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert!(change_events::queue_url(&hub, HUB_REGION)
+        .await
+        .unwrap()
+        .is_some());
 }
