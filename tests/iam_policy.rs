@@ -445,13 +445,29 @@ fn iam_policy_change_events_are_scoped_to_their_rules_queue_and_bus() {
     let (doc, _) = policy_for("");
     assert!(scoped(&doc).is_empty(), "{doc}");
     assert!(!actions(&doc).contains("events:PutRule"));
-    // A forwarding account: its rules only, scoped; no queue, no bus policy.
+    // A forwarding account: its rules, scoped; of the queue and the bus policy only what removes the ones it
+    // created if it was the hub before.
     let (doc, usage) = policy_for(
         "apiVersion: awsbaseline.io/v1alpha1\nkind: AwsAccount\nmetadata: {name: f}\nspec: {accountId: '222222222222', regions: [eu-west-1], changeEvents: {}}\n",
     );
     assert!(usage.uses.contains("AwsAccount.changeEvents#correct"));
     assert!(!usage.uses.contains("AwsAccount.changeEvents.hub"));
-    assert_eq!(scoped(&doc), ["EventsRuleAwsbaselineChangeEvents"]);
+    assert_eq!(
+        scoped(&doc),
+        [
+            "EventsEventBusDefault",
+            "EventsRuleAwsbaselineChangeEvents",
+            "SqsAwsbaselineChangeEvents"
+        ]
+    );
+    assert_eq!(
+        statement(&doc, "EventsEventBusDefault").unwrap()["Action"],
+        serde_json::json!(["events:DescribeEventBus", "events:RemovePermission"])
+    );
+    assert_eq!(
+        statement(&doc, "SqsAwsbaselineChangeEvents").unwrap()["Action"],
+        serde_json::json!(["sqs:DeleteQueue", "sqs:GetQueueUrl", "sqs:ListQueueTags"])
+    );
     let rules = statement(&doc, "EventsRuleAwsbaselineChangeEvents").unwrap();
     assert_eq!(
         rules["Resource"],

@@ -415,7 +415,11 @@ pub const OPERATIONS: &[Operation] = &[
         "DescribeEventBus",
         MOTO,
         &[on("events:DescribeEventBus", DEFAULT_BUS)],
-        &["AwsAccount.changeEvents.hub"],
+        // Also an account that is no longer the hub, removing its statements.
+        &[
+            "AwsAccount.changeEvents.hub",
+            "AwsAccount.changeEvents#correct",
+        ],
     ),
     read(
         SVC,
@@ -497,6 +501,7 @@ pub const OPERATIONS: &[Operation] = &[
         MOTO,
         &[on("events:RemovePermission", DEFAULT_BUS)],
         &[
+            "AwsAccount.changeEvents#correct",
             "AwsAccount.changeEvents.hub#correct",
             "AwsAccount.changeEvents.hub#delete",
         ],

@@ -217,9 +217,14 @@ pub async fn delete_batch(
     Ok(())
 }
 
-/// Uses: every AwsAccount with `changeEvents` observes; only the hub has the queue.
+/// Uses: only the hub has the queue; any account with `changeEvents` may find, check and delete the one it created
+/// while it was the hub (`#correct`: an account that is no longer the hub removes it).
 const HUB: &[&str] = &["AwsAccount.changeEvents.hub"];
 const HUB_CORRECT: &[&str] = &["AwsAccount.changeEvents.hub#correct"];
+const HUB_OR_FORMER: &[&str] = &[
+    "AwsAccount.changeEvents.hub",
+    "AwsAccount.changeEvents#correct",
+];
 
 /// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose
 /// reconciliation calls it, and the test that exercises it (see [`crate::aws::operation`]). Every permission is
@@ -249,6 +254,7 @@ pub const OPERATIONS: &[Operation] = &[
         MOTO,
         &[on("sqs:DeleteQueue", QUEUE_RESOURCE)],
         &[
+            "AwsAccount.changeEvents#correct",
             "AwsAccount.changeEvents.hub#correct",
             "AwsAccount.changeEvents.hub#delete",
         ],
@@ -265,14 +271,14 @@ pub const OPERATIONS: &[Operation] = &[
         "GetQueueUrl",
         MOTO,
         &[on("sqs:GetQueueUrl", QUEUE_RESOURCE)],
-        HUB,
+        HUB_OR_FORMER,
     ),
     read(
         SVC,
         "ListQueueTags",
         MOTO,
         &[on("sqs:ListQueueTags", QUEUE_RESOURCE)],
-        HUB,
+        HUB_OR_FORMER,
     ),
     write(
         SVC,

@@ -263,7 +263,9 @@ fn not_ours(service: &'static str, op: &'static str, what: String, owner: &Owner
 
 /// Reconcile every change-event component of one account: per region its rule(s); on the hub, first (in the hub
 /// region) the queue and the bus policy. Regions the previous status holds a rule in but `regions` no longer
-/// lists get their rules deleted (an outcome stays while anything remains there).
+/// lists get their rules deleted (an outcome stays while anything remains there); an account whose previous
+/// status holds a queue or bus policy but that is no longer the hub gets them removed as on cleanup (an outcome
+/// stays only while that fails).
 pub async fn reconcile(session: &AccountSession, input: &Input<'_>) -> Vec<ComponentOutcome> {
     let mut out = Vec::new();
     let patterns: Result<Vec<Value>, AwsError> = input
@@ -328,6 +330,17 @@ pub async fn reconcile(session: &AccountSession, input: &Input<'_>) -> Vec<Compo
             }
         };
         out.push(outcome);
+    }
+    // No longer the hub (role changed, or another hub chosen): the queue and statements it created go.
+    if !input.is_hub() && input.may_write {
+        for region in input.previous_regions(&[QUEUE, BUS_POLICY]) {
+            if let Err(e) = cleanup_queue(session, input.owner, &region).await {
+                out.push(failed(QUEUE, &region, Ownership::Created, e));
+            }
+            if let Err(e) = cleanup_bus_policy(session, &region).await {
+                out.push(failed(BUS_POLICY, &region, Ownership::Adopted, e));
+            }
+        }
     }
     for region in input.previous_regions(&[RULE]) {
         if input.regions.contains(&region) {

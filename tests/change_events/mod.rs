@@ -596,3 +596,72 @@ async fn change_events_cleanup_removes_only_what_the_account_created() {
         .unwrap()
         .is_some());
 }
+
+#[tokio::test]
+async fn change_events_an_account_that_is_no_longer_the_hub_removes_its_queue_and_statements() {
+    let moto = Moto::start();
+    let (factory, _stats) = moto.factory().await;
+    let (hub, _fwd) = sessions(&factory).await;
+    let a = Accounts::new();
+    let h = reconcile(&hub, &a.hub_input(true, &[])).await;
+    assert_no_errors(&h);
+    let hub_events = hub.events(HUB_REGION);
+    hub_events
+        .put_permission()
+        .event_bus_name("default")
+        .action("events:PutEvents")
+        .principal("333333333333")
+        .statement_id("other-team")
+        .send()
+        .await
+        .unwrap();
+
+    // The other account becomes the hub; this one forwards to it.
+    let new_hub = Hub {
+        account_id: FORWARDER.into(),
+        region: HUB_REGION.into(),
+    };
+    let previous = status(&h);
+    let mut now_forwarding = a.hub_input(true, &previous);
+    now_forwarding.role = ChangeEventsRole::Forward;
+    now_forwarding.hub = Some(&new_hub);
+    let f = reconcile(&hub, &now_forwarding).await;
+    assert_no_errors(&f);
+    let components: Vec<(&str, &str, ComponentState)> = f
+        .iter()
+        .map(|o| (o.component, o.region.as_str(), o.state))
+        .collect();
+    assert_eq!(
+        components,
+        [
+            (RULE, HUB_REGION, ComponentState::Corrected),
+            (RULE, OTHER_REGION, ComponentState::Corrected),
+        ]
+    );
+    assert_eq!(
+        fields(&f),
+        [
+            "changeEvents.rule.awsbaseline-change-events.target",
+            "changeEvents.rule.awsbaseline-change-events.target"
+        ]
+    );
+    assert!(change_events::queue_url(&hub, HUB_REGION)
+        .await
+        .unwrap()
+        .is_none());
+    let sids: Vec<String> = aws::events::default_bus(&hub_events)
+        .await
+        .unwrap()
+        .statements
+        .iter()
+        .map(|s| s["Sid"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(sids, ["other-team"]);
+    let t = hub_events
+        .list_targets_by_rule()
+        .rule(RULE_NAME)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(t.targets()[0].arn(), new_hub.bus_arn());
+}
