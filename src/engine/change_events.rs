@@ -292,7 +292,14 @@ pub async fn reconcile(session: &AccountSession, input: &Input<'_>) -> Vec<Compo
             out.push(reconcile_bus_policy(session, input, hub).await);
         }
     }
-    for region in &input.regions {
+    // The hub region always has the hub rule, even if the caller left it out of `regions`.
+    let mut regions = input.regions.clone();
+    if let Some(h) = input.hub.filter(|_| input.is_hub()) {
+        if !regions.contains(&h.region) {
+            regions.insert(0, h.region.clone());
+        }
+    }
+    for region in &regions {
         let hub_region = input.is_hub() && input.hub.is_some_and(|h| &h.region == region);
         let waits_for_queue = queue_error.as_ref().filter(|_| hub_region);
         let outcome = match (&patterns, input.hub) {
@@ -343,7 +350,7 @@ pub async fn reconcile(session: &AccountSession, input: &Input<'_>) -> Vec<Compo
         }
     }
     for region in input.previous_regions(&[RULE]) {
-        if input.regions.contains(&region) {
+        if regions.contains(&region) {
             continue;
         }
         let o = reconcile_rules(session, input, &region, &[], &target_of("", None)).await;
