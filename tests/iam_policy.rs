@@ -65,7 +65,7 @@ fn table_actions() -> BTreeSet<String> {
     iam_policy::operations()
         .flat_map(|r| r.perms.iter())
         .map(|p| match p.grant {
-            iam_policy::Grant::Action(a) => a.to_string(),
+            iam_policy::Grant::Action(a) | iam_policy::Grant::On(a, _) => a.to_string(),
             iam_policy::Grant::PassRole(_) => "iam:PassRole".to_string(),
             iam_policy::Grant::ServiceLinkedRole(..) => "iam:CreateServiceLinkedRole".to_string(),
         })
@@ -426,6 +426,95 @@ spec:
             "iam:GetAccountSummary".to_string(),
             "sts:AssumeRole".to_string(),
             "sts:TagSession".to_string(),
+        ])
+    );
+}
+
+#[test]
+fn iam_policy_change_events_are_scoped_to_their_rules_queue_and_bus() {
+    let scoped = |doc: &Value| -> Vec<String> {
+        doc["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["Resource"] != "*" && s["Sid"] != "AssumeAccountRoles")
+            .map(|s| s["Sid"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // Without changeEvents: nothing of it.
+    let (doc, _) = policy_for("");
+    assert!(scoped(&doc).is_empty(), "{doc}");
+    assert!(!actions(&doc).contains("events:PutRule"));
+    // A forwarding account: its rules, scoped; of the queue and the bus policy only what removes the ones it
+    // created if it was the hub before.
+    let (doc, usage) = policy_for(
+        "apiVersion: awsbaseline.io/v1alpha1\nkind: AwsAccount\nmetadata: {name: f}\nspec: {accountId: '222222222222', regions: [eu-west-1], changeEvents: {}}\n",
+    );
+    assert!(usage.uses.contains("AwsAccount.changeEvents#correct"));
+    assert!(!usage.uses.contains("AwsAccount.changeEvents.hub"));
+    assert_eq!(
+        scoped(&doc),
+        [
+            "EventsEventBusDefault",
+            "EventsRuleAwsbaselineChangeEvents",
+            "SqsAwsbaselineChangeEvents"
+        ]
+    );
+    assert_eq!(
+        statement(&doc, "EventsEventBusDefault").unwrap()["Action"],
+        serde_json::json!(["events:DescribeEventBus", "events:RemovePermission"])
+    );
+    assert_eq!(
+        statement(&doc, "SqsAwsbaselineChangeEvents").unwrap()["Action"],
+        serde_json::json!(["sqs:DeleteQueue", "sqs:GetQueueUrl", "sqs:ListQueueTags"])
+    );
+    let rules = statement(&doc, "EventsRuleAwsbaselineChangeEvents").unwrap();
+    assert_eq!(
+        rules["Resource"],
+        "arn:aws:events:*:*:rule/awsbaseline-change-events*"
+    );
+    assert_eq!(
+        rules["Action"],
+        serde_json::json!([
+            "events:DeleteRule",
+            "events:PutRule",
+            "events:PutTargets",
+            "events:RemoveTargets",
+            "events:TagResource"
+        ])
+    );
+    // Reads on "*" (ListRules cannot be scoped); no write on "*".
+    let events = statement(&doc, "Events").unwrap();
+    assert_eq!(
+        events["Action"],
+        serde_json::json!([
+            "events:ListRules",
+            "events:ListTagsForResource",
+            "events:ListTargetsByRule"
+        ])
+    );
+    // The hub: also its queue and its default bus's policy.
+    let (doc, _) = policy_for(
+        "apiVersion: awsbaseline.io/v1alpha1\nkind: AwsAccount\nmetadata: {name: h}\nspec: {accountId: '123456789012', regions: [eu-west-1], changeEvents: {role: Hub}}\n",
+    );
+    assert_eq!(
+        scoped(&doc),
+        [
+            "EventsEventBusDefault",
+            "EventsRuleAwsbaselineChangeEvents",
+            "SqsAwsbaselineChangeEvents"
+        ]
+    );
+    assert_eq!(
+        statement(&doc, "SqsAwsbaselineChangeEvents").unwrap()["Resource"],
+        "arn:aws:sqs:*:*:awsbaseline-change-events"
+    );
+    assert_eq!(
+        statement(&doc, "EventsEventBusDefault").unwrap()["Action"],
+        serde_json::json!([
+            "events:DescribeEventBus",
+            "events:PutPermission",
+            "events:RemovePermission"
         ])
     );
 }

@@ -29,6 +29,7 @@ mod support;
 mod account_baseline;
 mod aws_faults;
 mod aws_operations;
+mod change_events;
 mod iam_policy;
 mod monitoring;
 mod patch_schedule;

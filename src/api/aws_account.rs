@@ -99,7 +99,9 @@ pub struct ChangeEvents {
 }
 
 /// The part an account plays in change-event delivery.
-#[derive(schemars::JsonSchema, Deserialize, Serialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(
+    schemars::JsonSchema, Deserialize, Serialize, Clone, Copy, Debug, Default, PartialEq, Eq,
+)]
 pub enum ChangeEventsRole {
     /// Send this account's change events to the hub's event bus.
     #[default]

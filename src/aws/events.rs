@@ -3,7 +3,9 @@
 //! RemoveTargets + DeleteRule. Tags are read only to prove ownership before a delete.
 
 use crate::aws::error::{not_found_as_none, ok_if_gone, AwsError, AwsResultExt, ErrorCategory};
-use crate::aws::operation::{act, pass_role, read, write, Operation, EVENTS_PRINCIPAL, MOTO};
+use crate::aws::operation::{
+    act, act_for, on, on_for, pass_role, read, write, Operation, EVENTS_PRINCIPAL, MOTO,
+};
 use crate::aws::tags;
 use aws_sdk_eventbridge::types::{
     InputTransformer, RuleState, RunCommandParameters, RunCommandTarget, Target,
@@ -298,47 +300,173 @@ pub async fn delete(client: &Client, name: &str, target_ids: &[String]) -> Resul
     )
 }
 
+/// The default event bus: its ARN and the statements of its resource policy.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BusPolicy {
+    /// Event bus ARN.
+    pub arn: String,
+    /// The policy's statements (none without a policy).
+    pub statements: Vec<Value>,
+}
+
+/// DescribeEventBus of the default bus: its ARN and policy statements.
+pub async fn default_bus(client: &Client) -> Result<BusPolicy, AwsError> {
+    let out = client
+        .describe_event_bus()
+        .name("default")
+        .send()
+        .await
+        .aws(SVC, "DescribeEventBus")?;
+    let statements = match out.policy().filter(|p| !p.is_empty()) {
+        Some(p) => {
+            let doc: Value = serde_json::from_str(p).map_err(|e| invalid("DescribeEventBus", e))?;
+            match &doc["Statement"] {
+                Value::Array(a) => a.clone(),
+                Value::Null => vec![],
+                one => vec![one.clone()],
+            }
+        }
+        None => vec![],
+    };
+    Ok(BusPolicy {
+        arn: out.arn().unwrap_or_default().to_string(),
+        statements,
+    })
+}
+
+/// PutPermission on the default bus: `account` may `events:PutEvents`, as statement `statement_id`.
+pub async fn put_permission(
+    client: &Client,
+    statement_id: &str,
+    account: &str,
+) -> Result<(), AwsError> {
+    client
+        .put_permission()
+        .event_bus_name("default")
+        .action("events:PutEvents")
+        .principal(account)
+        .statement_id(statement_id)
+        .send()
+        .await
+        .aws(SVC, "PutPermission")?;
+    Ok(())
+}
+
+/// RemovePermission of one statement of the default bus's policy; a statement (or policy) already gone is done.
+pub async fn remove_permission(client: &Client, statement_id: &str) -> Result<(), AwsError> {
+    ok_if_gone(
+        client
+            .remove_permission()
+            .event_bus_name("default")
+            .statement_id(statement_id)
+            .send()
+            .await
+            .aws(SVC, "RemovePermission"),
+        &["ResourceNotFoundException"],
+    )
+}
+
+/// IAM resource of the change-event rules (`awsbaseline-change-events`, `awsbaseline-change-events-<n>`) on the
+/// default bus, in any region and account.
+pub const CHANGE_EVENT_RULES: &str = "arn:aws:events:*:*:rule/awsbaseline-change-events*";
+/// IAM resource of the default event bus, in any region and account.
+pub const DEFAULT_BUS: &str = "arn:aws:events:*:*:event-bus/default";
+
+const MONITORING_WRITES: &[&str] = &["MonitoringPolicy#correct", "MonitoringPolicy#delete"];
+const CHANGE_EVENTS_WRITES: &[&str] = &[
+    "AwsAccount.changeEvents#correct",
+    "AwsAccount.changeEvents#delete",
+];
+const ROUTES_SCHEDULES: &[&str] = &[
+    "MonitoringPolicy.findingRoutes#correct",
+    "MonitoringPolicy.scheduledActions#correct",
+];
+const CHANGE_EVENTS_CORRECT: &[&str] = &["AwsAccount.changeEvents#correct"];
+
 /// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose
 /// reconciliation calls it, and the test that exercises it (see [`crate::aws::operation`]).
 pub const OPERATIONS: &[Operation] = &[
     // EventBridge (MonitoringPolicy finding routes and scheduled actions). Every pass and deletion lists the
     // policy's rules by prefix, so rules left from an earlier spec are found and removed.
+    //
+    // AwsAccount changeEvents: the rules `awsbaseline-change-events*` of every AwsAccount with changeEvents (their
+    // writes limited to those rules), and on the hub the default bus's policy statements `awsbaseline-<account>`.
     write(
         SVC,
         "DeleteRule",
         MOTO,
-        &[act("events:DeleteRule")],
-        &["MonitoringPolicy#correct", "MonitoringPolicy#delete"],
+        &[
+            act_for("events:DeleteRule", MONITORING_WRITES),
+            on_for(
+                "events:DeleteRule",
+                CHANGE_EVENT_RULES,
+                CHANGE_EVENTS_WRITES,
+            ),
+        ],
+        &[
+            "MonitoringPolicy#correct",
+            "MonitoringPolicy#delete",
+            "AwsAccount.changeEvents#correct",
+            "AwsAccount.changeEvents#delete",
+        ],
+    ),
+    read(
+        SVC,
+        "DescribeEventBus",
+        MOTO,
+        &[on("events:DescribeEventBus", DEFAULT_BUS)],
+        // Also an account that is no longer the hub, removing its statements.
+        &[
+            "AwsAccount.changeEvents.hub",
+            "AwsAccount.changeEvents#correct",
+        ],
     ),
     read(
         SVC,
         "ListRules",
         MOTO,
         &[act("events:ListRules")],
-        &["MonitoringPolicy"],
+        &["MonitoringPolicy", "AwsAccount.changeEvents"],
     ),
     read(
         SVC,
         "ListTagsForResource",
         MOTO,
         &[act("events:ListTagsForResource")],
-        &["MonitoringPolicy"],
+        &["MonitoringPolicy", "AwsAccount.changeEvents"],
     ),
     read(
         SVC,
         "ListTargetsByRule",
         MOTO,
         &[act("events:ListTargetsByRule")],
-        &["MonitoringPolicy"],
+        &["MonitoringPolicy", "AwsAccount.changeEvents"],
+    ),
+    write(
+        SVC,
+        "PutPermission",
+        MOTO,
+        &[on("events:PutPermission", DEFAULT_BUS)],
+        &["AwsAccount.changeEvents.hub#correct"],
     ),
     write(
         SVC,
         "PutRule",
         MOTO,
-        &[act("events:PutRule"), act("events:TagResource")],
+        &[
+            act_for("events:PutRule", ROUTES_SCHEDULES),
+            act_for("events:TagResource", ROUTES_SCHEDULES),
+            on_for("events:PutRule", CHANGE_EVENT_RULES, CHANGE_EVENTS_CORRECT),
+            on_for(
+                "events:TagResource",
+                CHANGE_EVENT_RULES,
+                CHANGE_EVENTS_CORRECT,
+            ),
+        ],
         &[
             "MonitoringPolicy.findingRoutes#correct",
             "MonitoringPolicy.scheduledActions#correct",
+            "AwsAccount.changeEvents#correct",
         ],
     ),
     write(
@@ -346,23 +474,56 @@ pub const OPERATIONS: &[Operation] = &[
         "PutTargets",
         MOTO,
         &[
-            act("events:PutTargets"),
+            act_for("events:PutTargets", ROUTES_SCHEDULES),
+            on_for(
+                "events:PutTargets",
+                CHANGE_EVENT_RULES,
+                CHANGE_EVENTS_CORRECT,
+            ),
+            // A scheduled action's role, and the change-event forwarding role when one is given.
             pass_role(
                 EVENTS_PRINCIPAL,
-                &["MonitoringPolicy.scheduledActions#correct"],
+                &[
+                    "MonitoringPolicy.scheduledActions#correct",
+                    "AwsAccount.changeEvents#correct",
+                ],
             ),
         ],
         &[
             "MonitoringPolicy.findingRoutes#correct",
             "MonitoringPolicy.scheduledActions#correct",
+            "AwsAccount.changeEvents#correct",
+        ],
+    ),
+    write(
+        SVC,
+        "RemovePermission",
+        MOTO,
+        &[on("events:RemovePermission", DEFAULT_BUS)],
+        &[
+            "AwsAccount.changeEvents#correct",
+            "AwsAccount.changeEvents.hub#correct",
+            "AwsAccount.changeEvents.hub#delete",
         ],
     ),
     write(
         SVC,
         "RemoveTargets",
         MOTO,
-        &[act("events:RemoveTargets")],
-        &["MonitoringPolicy#correct", "MonitoringPolicy#delete"],
+        &[
+            act_for("events:RemoveTargets", MONITORING_WRITES),
+            on_for(
+                "events:RemoveTargets",
+                CHANGE_EVENT_RULES,
+                CHANGE_EVENTS_WRITES,
+            ),
+        ],
+        &[
+            "MonitoringPolicy#correct",
+            "MonitoringPolicy#delete",
+            "AwsAccount.changeEvents#correct",
+            "AwsAccount.changeEvents#delete",
+        ],
     ),
 ];
 

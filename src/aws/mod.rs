@@ -25,6 +25,7 @@ pub mod s3control;
 pub mod securityhub;
 pub mod session_manager;
 pub mod sns;
+pub mod sqs;
 pub mod ssm;
 pub mod tags;
 
@@ -140,6 +141,10 @@ pub const MODULES: &[operation::Module] = &[
         name: "sns",
         operations: sns::OPERATIONS,
         events: sns::EVENTS,
+    },
+    operation::Module {
+        name: "sqs",
+        operations: sqs::OPERATIONS,
     },
     operation::Module {
         name: "ssm/mod",

@@ -106,6 +106,8 @@
 pub enum Grant {
     /// An action allowed on every resource (`Resource: "*"`).
     Action(&'static str),
+    /// An action allowed only on the resources an ARN pattern matches (`Resource: "<pattern>"`, its own statement).
+    On(&'static str, &'static str),
     /// `iam:PassRole` of a role the request hands to this service principal (`iam:PassedToService`).
     PassRole(&'static str),
     /// `iam:CreateServiceLinkedRole` of the service-linked role (principal, role name) AWS creates on first use.
@@ -254,6 +256,34 @@ pub const fn act(action: &'static str) -> Perm {
     Perm {
         grant: Grant::Action(action),
         only: &[],
+    }
+}
+
+/// An action allowed only on `resource` (an ARN pattern), in every use of the row.
+pub const fn on(action: &'static str, resource: &'static str) -> Perm {
+    Perm {
+        grant: Grant::On(action, resource),
+        only: &[],
+    }
+}
+
+/// An action allowed on every resource, limited to the uses `only` (a row shared with a scoped grant).
+pub const fn act_for(action: &'static str, only: &'static [&'static str]) -> Perm {
+    Perm {
+        grant: Grant::Action(action),
+        only,
+    }
+}
+
+/// An action allowed only on `resource` (an ARN pattern), limited to the uses `only`.
+pub const fn on_for(
+    action: &'static str,
+    resource: &'static str,
+    only: &'static [&'static str],
+) -> Perm {
+    Perm {
+        grant: Grant::On(action, resource),
+        only,
     }
 }
 

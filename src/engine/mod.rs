@@ -18,6 +18,7 @@ macro_rules! shared_part {
 }
 
 pub mod baseline;
+pub mod change_events;
 mod cleanup;
 pub mod fleet;
 pub mod kind;

@@ -76,6 +76,22 @@ pub(super) fn display(prefix: &str) -> String {
     }
 }
 
+/// Statement-ID part for a scoped resource: its resource part (after the ARN's last `:`) in CamelCase
+/// (`rule/awsbaseline-change-events*` -> `RuleAwsbaselineChangeEvents`).
+pub(super) fn resource_sid(resource: &str) -> String {
+    let tail = resource.rsplit(':').next().unwrap_or(resource);
+    tail.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut w = w.to_string();
+            if let Some(first) = w.get_mut(0..1) {
+                first.make_ascii_uppercase();
+            }
+            w
+        })
+        .collect()
+}
+
 fn condition(
     op: &str,
     key: &str,
@@ -93,6 +109,8 @@ pub fn policy(usage: &Usage) -> PolicyDocument {
     let mut actions: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut pass_to: BTreeSet<&str> = BTreeSet::new();
     let mut linked: BTreeSet<(&str, &str)> = BTreeSet::new();
+    // Scoped grants: per (service prefix, resource pattern), their actions.
+    let mut scoped: BTreeMap<(String, &str), BTreeSet<String>> = BTreeMap::new();
     for r in operations() {
         for p in r.perms {
             if !r.uses_of(p).iter().any(|u| usage.uses.contains(*u)) {
@@ -102,6 +120,13 @@ pub fn policy(usage: &Usage) -> PolicyDocument {
                 Grant::Action(a) => {
                     let prefix = a.split(':').next().unwrap_or(a).to_string();
                     actions.entry(prefix).or_default().insert(a.to_string());
+                }
+                Grant::On(a, resource) => {
+                    let prefix = a.split(':').next().unwrap_or(a).to_string();
+                    scoped
+                        .entry((prefix, resource))
+                        .or_default()
+                        .insert(a.to_string());
                 }
                 Grant::PassRole(principal) => {
                     pass_to.insert(principal);
@@ -122,6 +147,15 @@ pub fn policy(usage: &Usage) -> PolicyDocument {
             condition: None,
         })
         .collect();
+    for ((prefix, resource), acts) in scoped {
+        statement.push(Statement {
+            sid: format!("{}{}", display(&prefix), resource_sid(resource)),
+            effect: "Allow",
+            action: acts.into_iter().collect(),
+            resource: Resource::One(resource.to_string()),
+            condition: None,
+        });
+    }
     for principal in pass_to {
         let resource = if usage.any_role {
             Resource::One("*".into())

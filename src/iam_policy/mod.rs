@@ -52,6 +52,7 @@ pub fn sections() -> Vec<&'static str> {
     let patch = crate::engine::patch::COMPONENTS.iter().flat_map(|c| c.iam);
     KINDS
         .iter()
+        .chain(crate::engine::change_events::IAM)
         .chain(baseline)
         .chain(monitoring)
         .chain(patch)
@@ -135,7 +136,10 @@ mod tests {
             assert!(!r.uses.is_empty(), "{}: no uses", r.operation);
             for p in r.perms {
                 match p.grant {
-                    Grant::Action(a) => {
+                    Grant::Action(a) | Grant::On(a, _) => {
+                        if let Grant::On(_, resource) = p.grant {
+                            assert!(resource.starts_with("arn:aws:"), "{resource}");
+                        }
                         let (prefix, name) = a.split_once(':').expect("prefix:Action");
                         assert!(
                             prefix
@@ -213,7 +217,7 @@ mod tests {
         for r in operations() {
             for p in r.perms {
                 let a = match p.grant {
-                    Grant::Action(a) => a,
+                    Grant::Action(a) | Grant::On(a, _) => a,
                     Grant::PassRole(_) => "iam:PassRole",
                     Grant::ServiceLinkedRole(..) => "iam:CreateServiceLinkedRole",
                 };
@@ -261,5 +265,9 @@ mod tests {
         }
         assert_eq!(display("cloudtrail.amazonaws.com"), "CloudTrail");
         assert_eq!(display("kms"), "Kms");
+        assert_eq!(
+            super::document::resource_sid("arn:aws:events:*:*:rule/awsbaseline-change-events*"),
+            "RuleAwsbaselineChangeEvents"
+        );
     }
 }

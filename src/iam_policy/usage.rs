@@ -114,6 +114,15 @@ impl Usage {
         let mut u = Usage::default();
         for a in &m.accounts {
             u.declare(&["AwsAccount"], false, false);
+            // Change events: every AwsAccount that declares them has its rules; the hub also its queue and bus
+            // policy. An AwsAccount always corrects, and its deletion removes them.
+            if let Some(ce) = &a.spec.change_events {
+                let mut secs = vec!["AwsAccount.changeEvents"];
+                if ce.role == crate::api::aws_account::ChangeEventsRole::Hub {
+                    secs.push("AwsAccount.changeEvents.hub");
+                }
+                u.declare(&secs, !read_only, !read_only);
+            }
             let Some(r) = &a.spec.assume_role else {
                 continue;
             };
