@@ -207,6 +207,24 @@ pub async fn evaluate(
     }
     out.extend(evaluate_kind(factory, &m.schedules, &m.accounts, verb, &now).await);
     out.extend(evaluate_kind(factory, &m.monitoring, &m.accounts, verb, &now).await);
+    // An AwsAccount's change-event delivery (rules, and on the hub the queue and bus policy) is shown like any
+    // other object's components.
+    for a in m.accounts.iter().filter(|a| a.spec.change_events.is_some()) {
+        let report =
+            crate::engine::account_events::pass(factory, a, &m.accounts, &[], verb == Verb::Apply)
+                .await;
+        let status =
+            crate::engine::status::common_status(None, &report, a.metadata.generation, &now);
+        out.push(Evaluated {
+            kind: "AwsAccount",
+            name: a.metadata.name.clone().unwrap_or_default(),
+            remaining_drift: report.remaining_drift(),
+            failed: report.error_category().is_some(),
+            status: serde_json::to_value(&status).unwrap_or_default(),
+            common: status,
+            patch_schedule_status: None,
+        });
+    }
     out
 }
 

@@ -22,6 +22,7 @@ use std::time::Duration;
 
 mod account_baseline;
 mod aws_account;
+pub mod change_events;
 mod monitoring_policy;
 mod namespaced;
 mod patch_schedule;
@@ -133,6 +134,8 @@ pub struct Context {
     pub metrics: Arc<Metrics>,
     /// Event recorder.
     pub recorder: Recorder,
+    /// Passes change events asked for, not begun yet.
+    pub detections: change_events::Detections,
     failures: Mutex<HashMap<String, u32>>,
     default_interval: Duration,
     watch_namespaces: Vec<String>,
@@ -153,6 +156,7 @@ impl Context {
             aws,
             metrics,
             recorder,
+            detections: Default::default(),
             failures: Mutex::default(),
             default_interval: DEFAULT_INTERVAL,
             watch_namespaces: Vec::new(),

@@ -38,6 +38,13 @@ pub struct AwsCallLabels {
     pub outcome: String,
 }
 
+/// `outcome` label of change events.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct OutcomeLabel {
+    /// What became of the event: `matched`, `unowned`, `own`, `failedCall`, `invalid`.
+    pub outcome: String,
+}
+
 /// Every metric the operator exports.
 #[derive(Debug)]
 pub struct Metrics {
@@ -48,6 +55,8 @@ pub struct Metrics {
     drifted: Family<KindLabel, Gauge>,
     aws_calls: Family<AwsCallLabels, Counter>,
     leader: Gauge,
+    change_events: Family<OutcomeLabel, Counter>,
+    event_to_corrected: Histogram,
     drift_by_object: Mutex<HashMap<(String, String), i64>>,
 }
 
@@ -92,6 +101,20 @@ impl Default for Metrics {
             "1 while this replica holds the leader-election Lease and reconciles, 0 while it stands by",
             leader.clone(),
         );
+        let change_events = Family::<OutcomeLabel, Counter>::default();
+        registry.register(
+            "change_events",
+            "Change events received from the queue, by outcome (matched, unowned, own, failedCall, invalid)",
+            change_events.clone(),
+        );
+        let event_to_corrected = Histogram::new([
+            0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0, 300.0,
+        ]);
+        registry.register(
+            "change_event_correction_seconds",
+            "Time from a change in AWS (its CloudTrail eventTime) to the end of the pass that corrected it",
+            event_to_corrected.clone(),
+        );
         Self {
             registry,
             reconciles,
@@ -100,12 +123,28 @@ impl Default for Metrics {
             drifted,
             aws_calls,
             leader,
+            change_events,
+            event_to_corrected,
             drift_by_object: Mutex::default(),
         }
     }
 }
 
 impl Metrics {
+    /// Count one change event by what became of it.
+    pub fn change_event(&self, outcome: &str) {
+        self.change_events
+            .get_or_create(&OutcomeLabel {
+                outcome: outcome.into(),
+            })
+            .inc();
+    }
+
+    /// Record the time from a change in AWS to the end of the pass that corrected it.
+    pub fn corrected_after_event(&self, seconds: f64) {
+        self.event_to_corrected.observe(seconds);
+    }
+
     /// Count one pass and its duration.
     pub fn reconciled(&self, kind: &str, seconds: f64) {
         let l = KindLabel { kind: kind.into() };

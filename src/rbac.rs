@@ -59,9 +59,9 @@ pub const PERMISSIONS: &[Permission] = &[
     Permission {
         group: GROUP,
         resource: "awsaccounts",
-        verbs: &["get", "list", "watch"],
+        verbs: &["get", "list", "watch", "patch"],
         scope: Scope::Cluster,
-        why: "controller watch; an accountRef resolved with GET, an accountSelector with LIST",
+        why: "controller watch; an accountRef resolved with GET, an accountSelector with LIST; the finalizer of an account with changeEvents added/removed with a patch",
     },
     Permission {
         group: GROUP,
@@ -69,6 +69,13 @@ pub const PERMISSIONS: &[Permission] = &[
         verbs: &["patch"],
         scope: Scope::Cluster,
         why: "verified caller identity written by server-side apply",
+    },
+    Permission {
+        group: GROUP,
+        resource: "awsaccounts/finalizers",
+        verbs: &["update"],
+        scope: Scope::Cluster,
+        why: "setting a finalizer on clusters that enforce finalizer permissions (OwnerReferencesPermissionEnforcement, OpenShift)",
     },
     Permission {
         group: GROUP,

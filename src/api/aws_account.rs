@@ -96,6 +96,17 @@ pub struct ChangeEvents {
     /// forwarding accounts in. With two hubs, the oldest AwsAccount is the hub and the other reports an error.
     #[serde(default)]
     pub role: ChangeEventsRole,
+    /// IAM role EventBridge assumes to put this account's events on the hub's bus when that bus is in another
+    /// Region (EventBridge requires a role for an event bus target in another Region; a target in the same
+    /// Region needs none: the hub's bus policy names this account). Its trust policy must allow
+    /// `events.amazonaws.com`, its policy `events:PutEvents` on the hub's default bus. `iam-policy` lets the
+    /// operator pass it to EventBridge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(
+        regex(pattern = r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$"),
+        length(max = 2048)
+    )]
+    pub forwarding_role_arn: Option<String>,
 }
 
 /// The part an account plays in change-event delivery.

@@ -46,6 +46,9 @@ async fn candidate_accounts(
 async fn apply_baseline(obj: Arc<AccountBaseline>, ctx: Arc<Context>) -> Result<Action, Error> {
     let name = obj.name_any();
     let previous = obj.status.as_ref();
+    let how = ctx
+        .detections
+        .take(&super::change_events::key(obj.as_ref()));
     let accounts = candidate_accounts(&ctx, &obj).await?;
     let pass = fleet::apply(
         &ctx.aws,
@@ -58,7 +61,8 @@ async fn apply_baseline(obj: Arc<AccountBaseline>, ctx: Arc<Context>) -> Result<
         &now(),
     )
     .await;
-    let new = pass.status;
+    let mut new = pass.status;
+    super::change_events::stamp(&ctx, previous, &mut new, how);
     ctx.metrics.set_drift(
         "AccountBaseline",
         &obj.uid().unwrap_or_default(),

@@ -19,6 +19,24 @@ impl ManagedKind for MonitoringPolicy {
     type Report = MonitoringReport;
     spec_accessors!();
 
+    fn watched(&self) -> (Vec<&'static str>, Vec<String>) {
+        let (ns, name) = (
+            self.metadata.namespace.as_deref().unwrap_or_default(),
+            self.metadata.name.as_deref().unwrap_or_default(),
+        );
+        let uses = monitoring::COMPONENTS
+            .iter()
+            .filter_map(|c| (c.usage)(&self.spec))
+            .flat_map(|u| u.uses)
+            .collect();
+        let prefixes = vec![
+            crate::monitoring::prefix(ns, name),
+            crate::monitoring::short_prefix(ns, name),
+            crate::monitoring::insights_queries::query_prefix(ns, name),
+        ];
+        (uses, prefixes)
+    }
+
     async fn run<'a>(factory: &'a AwsFactory, pass: &'a Pass<'a, Self>) -> MonitoringReport {
         monitoring::run(factory, &monitoring_input(pass)).await
     }

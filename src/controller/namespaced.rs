@@ -58,6 +58,9 @@ fn pass<'a, K: ManagedKind>(
 async fn apply<K: ManagedKind>(obj: Arc<K>, ctx: Arc<Context>) -> Result<Action, Error> {
     let namespace = obj.namespace().unwrap_or_default();
     let key = format!("{namespace}/{}", obj.name_any());
+    let how = ctx
+        .detections
+        .take(&super::change_events::key(obj.as_ref()));
     let accounts: Api<AwsAccount> = Api::all(ctx.client.clone());
     let t = now();
     let report = match accounts.get_opt(obj.account_ref()).await? {
@@ -84,7 +87,8 @@ async fn apply<K: ManagedKind>(obj: Arc<K>, ctx: Arc<Context>) -> Result<Action,
         }
     };
     let previous = obj.current_status();
-    let new = K::status_after(previous, &report, obj.meta().generation, &t);
+    let mut new = K::status_after(previous, &report, obj.meta().generation, &t);
+    super::change_events::stamp(&ctx, previous, &mut new, how);
     ctx.metrics.set_drift(
         K::KIND,
         &obj.uid().unwrap_or_default(),

@@ -19,6 +19,19 @@ impl ManagedKind for PatchSchedule {
     type Report = PatchReport;
     spec_accessors!();
 
+    fn watched(&self) -> (Vec<&'static str>, Vec<String>) {
+        let (ns, name) = (
+            self.metadata.namespace.as_deref().unwrap_or_default(),
+            self.metadata.name.as_deref().unwrap_or_default(),
+        );
+        let uses = crate::engine::patch::COMPONENTS
+            .iter()
+            .filter_map(|c| (c.usage)(&self.spec))
+            .flat_map(|u| u.uses)
+            .collect();
+        (uses, vec![crate::patching::names::default_name(ns, name)])
+    }
+
     async fn run<'a>(factory: &'a AwsFactory, pass: &'a Pass<'a, Self>) -> PatchReport {
         patch::run(factory, &patch_input(pass)).await
     }

@@ -224,41 +224,86 @@ pub async fn run_controllers(
         let _ = tx.send(true);
     });
     let cfg = kube::runtime::controller::Config::default().concurrency(concurrency);
+    let (to_accounts, account_events) = futures::channel::mpsc::unbounded();
+    let (to_baselines, baseline_events) = futures::channel::mpsc::unbounded();
+    let (to_monitoring, monitoring_events) = futures::channel::mpsc::unbounded();
+    let (to_schedules, schedule_events) = futures::channel::mpsc::unbounded();
     let baselines = controller_for::<AccountBaseline>(&client);
     let store = baselines.store();
-    // A changed AwsAccount (credentials, regions) re-reconciles the baselines that use it.
-    let baselines = baselines.watches_stream(account_changes(&client), using_account(store));
+    // A changed AwsAccount (credentials, regions) re-reconciles the baselines that use it; a change event the
+    // baselines own starts their pass at once.
+    let baselines = baselines
+        .watches_stream(account_changes(&client), using_account(store.clone()))
+        .reconcile_on(baseline_events);
+    let monitoring = namespaced::<MonitoringPolicy>(&client);
+    let schedules = namespaced::<PatchSchedule>(&client);
+    let accounts = controller_for::<AwsAccount>(&client);
+    let stores = super::change_events::Stores {
+        accounts: accounts.store(),
+        baselines: store,
+        monitoring: monitoring.store(),
+        schedules: schedules.store(),
+    };
+    // The hub's bus policy lists the forwarding accounts: a change of any AwsAccount re-reconciles the hub.
+    let accounts = accounts
+        .watches_stream(account_changes(&client), hub_of(stores.accounts.clone()))
+        .reconcile_on(account_events);
+    let triggers = super::change_events::Triggers {
+        accounts: to_accounts,
+        baselines: to_baselines,
+        monitoring: to_monitoring,
+        schedules: to_schedules,
+    };
+    let consumer = tokio::spawn(super::change_events::consume(
+        ctx.clone(),
+        stores,
+        triggers,
+        rx.clone(),
+    ));
     futures::join!(
         drive(baselines, &cfg, &rx, reconcile_baseline, &ctx),
-        namespaced::<PatchSchedule>(&client, &cfg, &rx, &ctx),
-        namespaced::<MonitoringPolicy>(&client, &cfg, &rx, &ctx),
         drive(
-            controller_for::<AwsAccount>(&client),
+            schedules.reconcile_on(schedule_events),
             &cfg,
             &rx,
-            reconcile_account,
+            super::namespaced::reconcile::<PatchSchedule>,
             &ctx
         ),
+        drive(
+            monitoring.reconcile_on(monitoring_events),
+            &cfg,
+            &rx,
+            super::namespaced::reconcile::<MonitoringPolicy>,
+            &ctx
+        ),
+        drive(accounts, &cfg, &rx, reconcile_account, &ctx),
     );
+    consumer.abort();
+}
+
+/// A watch mapper: the change-event hub, when another AwsAccount changed (its bus policy names the forwarding
+/// accounts).
+fn hub_of(
+    store: Store<DeserializeGuard<AwsAccount>>,
+) -> impl Fn(DeserializeGuard<AwsAccount>) -> Vec<ObjectRef<DeserializeGuard<AwsAccount>>>
+       + Send
+       + Sync
+       + 'static {
+    move |changed| {
+        let changed = super::account_name(&changed);
+        super::change_events::hub(&store.state())
+            .filter(|h| h.metadata.name.as_deref() != Some(changed.as_str()))
+            .map(|h| ObjectRef::new(&h.metadata.name.unwrap_or_default()))
+            .into_iter()
+            .collect()
+    }
 }
 
 /// The controller of a [`ManagedKind`]: its objects, and those that reference a changed AwsAccount.
-fn namespaced<K: ManagedKind>(
-    client: &Client,
-    cfg: &Config,
-    stop: &tokio::sync::watch::Receiver<bool>,
-    ctx: &Arc<Context>,
-) -> impl std::future::Future<Output = ()> + Send {
+fn namespaced<K: ManagedKind>(client: &Client) -> Controller<DeserializeGuard<K>> {
     let controller = controller_for::<K>(client);
     let store = controller.store();
-    let controller = controller.watches_stream(account_changes(client), referencing(store));
-    drive(
-        controller,
-        cfg,
-        stop,
-        super::namespaced::reconcile::<K>,
-        ctx,
-    )
+    controller.watches_stream(account_changes(client), referencing(store))
 }
 
 /// Run `controller` with `reconcile` until `stop` turns true (in-flight reconciles finish first).

@@ -106,6 +106,9 @@ pub trait ManagedKind: Kind + Resource<Scope = NamespaceResourceScope> {
     fn drift_check_interval(&self) -> Option<&str>;
     /// The status the object carries.
     fn current_status(&self) -> Option<&Self::Status>;
+    /// What a change event is matched against: the uses (spec sections) of the components this object declares,
+    /// and the prefixes of the AWS names it owns.
+    fn watched(&self) -> (Vec<&'static str>, Vec<String>);
 
     /// Converge (or only report, by `pass.mode`) the object in the account.
     fn run<'a>(

@@ -17,6 +17,7 @@ macro_rules! shared_part {
     )*};
 }
 
+pub mod account_events;
 pub mod baseline;
 pub mod change_events;
 mod cleanup;

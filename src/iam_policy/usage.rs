@@ -122,6 +122,9 @@ impl Usage {
                     secs.push("AwsAccount.changeEvents.hub");
                 }
                 u.declare(&secs, !read_only, !read_only);
+                if let Some(role) = ce.forwarding_role_arn.as_ref().filter(|_| !read_only) {
+                    u.pass(crate::aws::operation::EVENTS_PRINCIPAL, role);
+                }
             }
             let Some(r) = &a.spec.assume_role else {
                 continue;

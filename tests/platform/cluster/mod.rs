@@ -10,6 +10,7 @@
 //! below (installing the chart, the running operator, reading objects and Events) is shared by the three.
 
 mod admission;
+mod change_events;
 mod operator;
 mod reliability;
 
