@@ -422,9 +422,12 @@ fn load(files: &[PathBuf]) -> Result<manifests::Manifests, i32> {
     for (path, kind) in &m.skipped {
         tracing::debug!(path = %path.display(), kind, "skipped document of another kind");
     }
-    if m.baselines.is_empty() && m.schedules.is_empty() && m.monitoring.is_empty() {
+    let change_events = m.accounts.iter().any(|a| a.spec.change_events.is_some());
+    if m.baselines.is_empty() && m.schedules.is_empty() && m.monitoring.is_empty() && !change_events
+    {
         eprintln!(
-            "error: no AccountBaseline, PatchSchedule or MonitoringPolicy found in {files:?}"
+            "error: no AccountBaseline, PatchSchedule, MonitoringPolicy or AwsAccount with changeEvents found in \
+             {files:?}"
         );
         return Err(1);
     }

@@ -145,8 +145,7 @@ pub const MODULES: &[operation::Module] = &[
     operation::Module {
         name: "sqs",
         operations: sqs::OPERATIONS,
-        // The hub queue is the operator's own delivery path: a change to it is found by the AwsAccount's poll.
-        events: operation::NO_EVENTS,
+        events: sqs::EVENTS,
     },
     operation::Module {
         name: "ssm/mod",

@@ -230,6 +230,15 @@ const HUB_OR_FORMER: &[&str] = &[
 /// reconciliation calls it, and the test that exercises it (see [`crate::aws::operation`]). Every permission is
 /// limited to the change-events queue ([`QUEUE_RESOURCE`]). ReceiveMessage and DeleteMessageBatch are the
 /// consumer's (the hub's long-poll, which runs only where the operator may write).
+/// CloudTrail `eventSource` of SQS. ReceiveMessage and DeleteMessageBatch are CloudTrail data events, not
+/// management events: `crate::change_events` leaves them out of the watched list (a management-event rule never
+/// sees them, and watching them would feed the consumer's own reads back into its queue).
+pub const EVENTS: crate::aws::operation::Events =
+    crate::aws::operation::Events::source("sqs.amazonaws.com");
+
+/// SQS operations CloudTrail records as data events (never watched).
+pub const DATA_EVENTS: &[&str] = &["ReceiveMessage", "DeleteMessageBatch"];
+
 pub const OPERATIONS: &[Operation] = &[
     write(
         SVC,

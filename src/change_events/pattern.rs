@@ -73,7 +73,13 @@ pub fn watched() -> Vec<Watched> {
         let Some(source) = m.events.source else {
             continue;
         };
-        for r in m.operations.iter().filter(|r| r.kind == Kind::Write) {
+        let data_event =
+            |op: &str| source == "sqs.amazonaws.com" && crate::aws::sqs::DATA_EVENTS.contains(&op);
+        for r in m
+            .operations
+            .iter()
+            .filter(|r| r.kind == Kind::Write && !data_event(r.operation))
+        {
             let name = m
                 .events
                 .renamed
@@ -203,7 +209,14 @@ mod tests {
                 );
                 continue;
             };
-            for r in m.operations.iter().filter(|r| r.kind == Kind::Write) {
+            let data_event = |op: &str| {
+                source == "sqs.amazonaws.com" && crate::aws::sqs::DATA_EVENTS.contains(&op)
+            };
+            for r in m
+                .operations
+                .iter()
+                .filter(|r| r.kind == Kind::Write && !data_event(r.operation))
+            {
                 assert!(
                     w.iter().any(|x| x.source == source
                         && (x.name == r.operation
@@ -215,6 +228,14 @@ mod tests {
             }
         }
         assert!(w.iter().all(|x| !x.sections.is_empty()), "{w:?}");
+        // The consumer's own queue reads are data events: never watched (no loop through the hub queue).
+        assert!(!w
+            .iter()
+            .any(|x| x.source == "sqs.amazonaws.com"
+                && crate::aws::sqs::DATA_EVENTS.contains(&x.name)));
+        assert!(w
+            .iter()
+            .any(|x| x.source == "sqs.amazonaws.com" && x.name == "SetQueueAttributes"));
         for x in &w {
             assert_eq!(sections(x.source, x.name), x.sections, "{x:?}");
         }

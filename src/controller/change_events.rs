@@ -17,7 +17,7 @@ use kube::runtime::reflector::{ObjectRef, Store};
 use kube::{Resource, ResourceExt};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Messages per ReceiveMessage (SQS's maximum).
 const BATCH: i32 = 10;
@@ -25,8 +25,64 @@ const BATCH: i32 = 10;
 const WAIT_SECONDS: i32 = 20;
 /// Messages taken from a burst before one dispatch.
 const DRAIN: usize = 100;
-/// Pause before looking for the hub or its queue again, and after a failed receive.
-const RETRY: Duration = Duration::from_secs(10);
+/// Pause before looking for a hub again (no AWS call: the cache is read).
+const NO_HUB: Duration = Duration::from_secs(2);
+/// Pause before looking for the hub's queue again (it is created by the hub's first pass), and after a failed
+/// receive.
+const RETRY: Duration = Duration::from_secs(5);
+/// At most one triggered pass per object in this time: the first event of a burst starts a pass at once, the
+/// rest fold into one more at the end of the gap. A burst lasting T seconds costs at most 1 + T / GAP passes.
+const GAP: Duration = Duration::from_secs(1);
+
+/// The per-object [`GAP`] between triggered passes.
+#[derive(Default)]
+struct Gate {
+    last: HashMap<Target, Instant>,
+    deferred: HashMap<Target, Instant>,
+}
+
+impl Gate {
+    /// `t` is asked for at `now`: fire it (returned) or defer it to the end of its gap.
+    fn offer(&mut self, t: Target, now: Instant) -> Option<Target> {
+        match self.last.get(&t) {
+            Some(last) if now.duration_since(*last) < GAP => {
+                self.deferred.insert(t, *last + GAP);
+                None
+            }
+            _ => {
+                self.last.insert(t.clone(), now);
+                self.deferred.remove(&t);
+                Some(t)
+            }
+        }
+    }
+
+    /// The deferred triggers due at `now` (fired: their gap starts now); forgets gaps that ended.
+    fn due(&mut self, now: Instant) -> Vec<Target> {
+        let due: Vec<Target> = self
+            .deferred
+            .iter()
+            .filter(|(_, at)| **at <= now)
+            .map(|(t, _)| t.clone())
+            .collect();
+        for t in &due {
+            self.deferred.remove(t);
+            self.last.insert(t.clone(), now);
+        }
+        self.last
+            .retain(|t, at| now.duration_since(*at) < GAP || self.deferred.contains_key(t));
+        due
+    }
+
+    /// The long-poll wait: SQS's 20 s, or less so a deferred trigger fires on time.
+    fn wait_seconds(&self, now: Instant) -> i32 {
+        self.deferred
+            .values()
+            .map(|at| at.saturating_duration_since(now).as_secs_f64().ceil() as i32)
+            .min()
+            .map_or(WAIT_SECONDS, |s| s.clamp(0, WAIT_SECONDS))
+    }
+}
 
 /// Passes started by change events and not begun yet: object key → the earliest CloudTrail `eventTime` of the
 /// events that asked for it. The pass takes its entry ([`Detections::take`]) and stamps new drift `Event`.
@@ -359,16 +415,27 @@ fn dispatch(
     (fire, outcomes)
 }
 
-/// Wait [`RETRY`]; true when `stop` turned true meanwhile.
-async fn paused(stop: &mut tokio::sync::watch::Receiver<bool>) -> bool {
+/// Start a pass of `t` through its controller's `reconcile_on` stream.
+fn trigger(triggers: &Triggers, t: Target) {
+    // A closed channel means the controllers are stopping.
+    let _ = match t {
+        Target::Account(r) => triggers.accounts.unbounded_send(r).map_err(drop),
+        Target::Baseline(r) => triggers.baselines.unbounded_send(r).map_err(drop),
+        Target::Monitoring(r) => triggers.monitoring.unbounded_send(r).map_err(drop),
+        Target::Schedule(r) => triggers.schedules.unbounded_send(r).map_err(drop),
+    };
+}
+
+/// Wait `pause`; true when `stop` turned true meanwhile.
+async fn paused(stop: &mut tokio::sync::watch::Receiver<bool>, pause: Duration) -> bool {
     tokio::select! {
-        _ = tokio::time::sleep(RETRY) => false,
+        _ = tokio::time::sleep(pause) => false,
         _ = stop.wait_for(|v| *v) => true,
     }
 }
 
 /// Long-poll the hub's queue until `stop` turns true: map, trigger, delete. Runs with the controllers (so only
-/// on the leader). Without a hub (or before its queue exists) it looks again every [`RETRY`].
+/// on the leader). Without a hub it looks again every [`NO_HUB`], before its queue exists every [`RETRY`].
 pub async fn consume(
     ctx: Arc<Context>,
     stores: Stores,
@@ -376,13 +443,14 @@ pub async fn consume(
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) {
     let mut queue: Option<(String, String, String)> = None; // (account name, region, url)
+    let mut gate = Gate::default();
     loop {
         if *stop.borrow() {
             return;
         }
         let Some(hub) = hub(&stores.accounts.state()) else {
             queue = None;
-            if paused(&mut stop).await {
+            if paused(&mut stop, NO_HUB).await {
                 return;
             }
             continue;
@@ -397,7 +465,7 @@ pub async fn consume(
             Ok(s) => s,
             Err(e) => {
                 tracing::warn!(error = %e, "change events: no session for the hub account");
-                if paused(&mut stop).await {
+                if paused(&mut stop, RETRY).await {
                     return;
                 }
                 continue;
@@ -417,22 +485,26 @@ pub async fn consume(
             };
         }
         let Some((_, _, url)) = queue.clone() else {
-            if paused(&mut stop).await {
+            if paused(&mut stop, RETRY).await {
                 return;
             }
             continue;
         };
         let client = session.sqs(&region);
+        let wait = gate.wait_seconds(Instant::now());
         let received = tokio::select! {
-            r = crate::aws::sqs::receive(&client, &url, BATCH, WAIT_SECONDS) => r,
+            r = crate::aws::sqs::receive(&client, &url, BATCH, wait) => r,
             _ = stop.wait_for(|v| *v) => return,
         };
+        for t in gate.due(Instant::now()) {
+            trigger(&triggers, t);
+        }
         let mut messages = match received {
             Ok(m) => m,
             Err(e) => {
                 tracing::warn!(error = %e, "change events: receiving from the hub queue");
                 queue = None;
-                if paused(&mut stop).await {
+                if paused(&mut stop, RETRY).await {
                     return;
                 }
                 continue;
@@ -454,19 +526,49 @@ pub async fn consume(
         for o in outcomes {
             ctx.metrics.change_event(o.as_str());
         }
+        let now = Instant::now();
         for t in fire {
-            // A closed channel means the controllers are stopping.
-            let _ = match t {
-                Target::Account(r) => triggers.accounts.unbounded_send(r).map_err(drop),
-                Target::Baseline(r) => triggers.baselines.unbounded_send(r).map_err(drop),
-                Target::Monitoring(r) => triggers.monitoring.unbounded_send(r).map_err(drop),
-                Target::Schedule(r) => triggers.schedules.unbounded_send(r).map_err(drop),
-            };
+            if let Some(t) = gate.offer(t, now) {
+                trigger(&triggers, t);
+            }
         }
         let handles: Vec<String> = messages.into_iter().map(|m| m.receipt_handle).collect();
         if let Err(e) = crate::aws::sqs::delete_batch(&client, &url, &handles).await {
             // Redelivered after the visibility timeout: the owners' passes run again and find nothing new.
             tracing::warn!(error = %e, "change events: deleting received messages");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(name: &str) -> Target {
+        Target::Monitoring(ObjectRef::new(name).within("team"))
+    }
+
+    #[test]
+    fn a_burst_fires_once_at_once_and_once_at_the_end_of_the_gap() {
+        let mut g = Gate::default();
+        let t0 = Instant::now();
+        assert_eq!(g.offer(t("a"), t0), Some(t("a")));
+        // 999 more within the gap: none fires now, one is deferred to its end.
+        for i in 1..1000u64 {
+            assert_eq!(g.offer(t("a"), t0 + Duration::from_micros(i * 500)), None);
+        }
+        assert_eq!(
+            g.offer(t("b"), t0),
+            Some(t("b")),
+            "another object is not held back"
+        );
+        assert!(g.due(t0 + Duration::from_millis(600)).is_empty());
+        assert_eq!(g.wait_seconds(t0 + Duration::from_millis(600)), 1);
+        assert_eq!(g.due(t0 + GAP), vec![t("a")]);
+        assert!(g.due(t0 + GAP * 3).is_empty());
+        assert_eq!(g.wait_seconds(t0 + GAP * 3), WAIT_SECONDS);
+        // After the gap, the next event fires at once again; old gaps are forgotten.
+        assert_eq!(g.offer(t("a"), t0 + GAP * 3), Some(t("a")));
+        assert!(!g.last.contains_key(&t("b")));
     }
 }

@@ -108,6 +108,24 @@ pub async fn pass(
         account_id: h.spec.account_id.clone(),
         region: hub_region(h),
     });
+    if let (Some(h), None) = (&hub, &declared.forwarding_role_arn) {
+        let elsewhere: Vec<&str> = regions
+            .iter()
+            .map(String::as_str)
+            .filter(|r| *r != h.region)
+            .collect();
+        if !elsewhere.is_empty() {
+            return PassReport::fatal(EngineError::InvalidSpec(format!(
+                "changeEvents.forwardingRoleArn is required: the rules in {} forward to the hub's event bus in {}, \
+                 and EventBridge sends events to another Region only through a role (trusting \
+                 events.amazonaws.com, allowed events:PutEvents on arn:aws:events:{}:{}:event-bus/default)",
+                elsewhere.join(", "),
+                h.region,
+                h.region,
+                h.account_id
+            )));
+        }
+    }
     let forwarding = match (&hub, hub_account) {
         (Some(h), Some(a)) if h.account_id == account.spec.account_id => forwarders(a, accounts),
         _ => Vec::new(),

@@ -665,3 +665,73 @@ async fn change_events_an_account_that_is_no_longer_the_hub_removes_its_queue_an
         .unwrap();
     assert_eq!(t.targets()[0].arn(), new_hub.bus_arn());
 }
+
+/// The AwsAccount-level pass (`engine::account_events`, what the controller and `plan`/`apply` run): a hub whose
+/// region differs from another rule region needs `forwardingRoleArn` (EventBridge routes to another Region only
+/// through a role), refused before any AWS call; with the role, every rule converges and the forwarding targets
+/// carry it; a second pass writes nothing.
+#[tokio::test]
+async fn change_events_across_regions_need_a_forwarding_role() {
+    use aws_baseline_operator::api::AwsAccount;
+    use aws_baseline_operator::engine::account_events;
+    let moto = Moto::start();
+    let (factory, stats) = moto.factory().await;
+    let account = |role: Option<&str>| -> AwsAccount {
+        serde_json::from_value(
+            json!({"apiVersion": "awsbaseline.io/v1alpha1", "kind": "AwsAccount",
+            "metadata": {"name": "hub", "uid": "hub-uid"},
+            "spec": {"accountId": ACCOUNT, "regions": [HUB_REGION],
+                "changeEvents": {"role": "Hub", "forwardingRoleArn": role}}}),
+        )
+        .unwrap()
+    };
+    let without = account(None);
+    let report = account_events::pass(
+        &factory,
+        &without,
+        std::slice::from_ref(&without),
+        &[],
+        true,
+    )
+    .await;
+    let fatal = report.fatal.expect("refused").to_string();
+    assert!(
+        fatal.contains("forwardingRoleArn is required") && fatal.contains(OTHER_REGION),
+        "{fatal}"
+    );
+    assert_eq!(
+        stats.reads() + stats.writes(),
+        0,
+        "refused before any AWS call"
+    );
+
+    let role = format!("arn:aws:iam::{ACCOUNT}:role/awsbaseline-forwarder");
+    let with = account(Some(&role));
+    let all = std::slice::from_ref(&with);
+    let report = account_events::pass(&factory, &with, all, &[], true).await;
+    assert!(report.fatal.is_none(), "{:?}", report.fatal);
+    assert_no_errors(&report.outcomes);
+    let (hub, _) = sessions(&factory).await;
+    let targets = hub
+        .events(OTHER_REGION)
+        .list_targets_by_rule()
+        .rule(RULE_NAME)
+        .send()
+        .await
+        .unwrap();
+    let target = &targets.targets()[0];
+    assert_eq!(target.role_arn(), Some(role.as_str()));
+    assert_eq!(
+        target.arn(),
+        format!("arn:aws:events:{HUB_REGION}:{ACCOUNT}:event-bus/default")
+    );
+    let previous = status(&report.outcomes);
+    stats.reset();
+    let report = account_events::pass(&factory, &with, all, &previous, true).await;
+    assert_no_errors(&report.outcomes);
+    assert!(
+        sorted_writes(&stats).is_empty(),
+        "{:?}",
+        sorted_writes(&stats)
+    );
+}

@@ -159,7 +159,8 @@ async fn change_events_correct_drift_within_seconds() {
         None,
         "ce-hub",
         json!({"accountId": account, "regions": ["us-east-1", "eu-west-1"],
-            "allowedNamespaces": {"names": ["ce-team"]}, "changeEvents": {"role": "Hub"}}),
+            "allowedNamespaces": {"names": ["ce-team"]},
+            "changeEvents": {"role": "Hub", "forwardingRoleArn": format!("arn:aws:iam::{account}:role/awsbaseline-forwarder")}}),
     );
     let trail = custom(
         "AccountBaseline",
@@ -233,10 +234,14 @@ async fn change_events_correct_drift_within_seconds() {
         )
     };
 
-    // 1. Each kind: change, event, corrected within 10 s, the drift in status detected by `Event`.
+    // 1. Each kind: change, event, corrected within 10 s, the drift in status detected by `Event`. Changes to one
+    // object are spaced by a little more than the consumer's per-object gap (1 s), so each measures one isolated
+    // change; back-to-back changes are the burst below.
+    let spaced = || tokio::time::sleep(Duration::from_millis(1100));
     let mut latencies = Vec::new();
     let trail_arn = format!("arn:aws:cloudtrail:us-east-1:{account}:trail/{TRAIL}");
     for i in 0..20 {
+        spaced().await;
         session
             .cloudtrail("us-east-1")
             .stop_logging()
@@ -269,6 +274,7 @@ async fn change_events_correct_drift_within_seconds() {
     assert!(d["detectionLatencyMs"].as_i64().is_some(), "{d}");
 
     for i in 0..20 {
+        spaced().await;
         session
             .cloudwatch("us-east-1")
             .put_metric_alarm()
@@ -305,6 +311,7 @@ async fn change_events_correct_drift_within_seconds() {
     assert_eq!(d["detectedBy"], "Event", "{d}");
 
     for i in 0..12 {
+        spaced().await;
         session
             .ssm("eu-west-1")
             .update_maintenance_window()
@@ -341,7 +348,7 @@ async fn change_events_correct_drift_within_seconds() {
         *latencies.last().unwrap(),
     );
     println!(
-        "change events: {} changes, event -> corrected p50 {p50:?} p99 {p99:?} max {max:?}",
+        "change events: {} changes, event -> corrected p50 {p50:?} p99 {p99:?} max {max:?}; all: {latencies:?}",
         latencies.len()
     );
     assert!(latencies.len() >= 50);
@@ -395,9 +402,10 @@ async fn change_events_correct_drift_within_seconds() {
     );
 
     // 3. A burst: the trail stopped once and 1,000 events for it. The consumer drains up to 100 waiting messages
-    // per dispatch and triggers each owner once per dispatch; the controller folds triggers that arrive while a
-    // pass waits or runs into one. Bound: one pass per 100 events, plus one.
+    // per dispatch, triggers each owner once per dispatch, and at most once per second per object (the first at
+    // once, the rest folded into one at the end of the second). Bound: 1 + (seconds the burst lasts) passes.
     let before = passes("AccountBaseline");
+    let started = Instant::now();
     session
         .cloudtrail("us-east-1")
         .stop_logging()
@@ -417,23 +425,27 @@ async fn change_events_correct_drift_within_seconds() {
         })
         .collect();
     put(&session, "us-east-1", "cloudtrail.amazonaws.com", &burst).await;
+    eventually("burst consumed", Duration::from_secs(120), || async {
+        let m = metric(&op, "awsbaseline_change_events_total{outcome=\"matched\"}");
+        (m >= 1052.0).then_some(()).ok_or(format!("matched {m}"))
+    })
+    .await;
+    let lasted = started.elapsed();
     undone(
         "trail logging after the burst",
         Duration::from_secs(30),
         || trail_logging(&session),
     )
     .await;
-    eventually("burst consumed", Duration::from_secs(120), || async {
-        let m = metric(&op, "awsbaseline_change_events_total{outcome=\"matched\"}");
-        (m >= 1052.0).then_some(()).ok_or(format!("matched {m}"))
-    })
-    .await;
     tokio::time::sleep(Duration::from_secs(3)).await;
     let burst_passes = passes("AccountBaseline") - before;
-    println!("change events: 1000-event burst -> {burst_passes} AccountBaseline passes");
+    println!(
+        "change events: 1000-event burst over {lasted:?} -> {burst_passes} AccountBaseline passes"
+    );
+    assert!(burst_passes >= 1.0);
     assert!(
-        (1.0..=11.0).contains(&burst_passes),
-        "{burst_passes} passes"
+        burst_passes <= 2.0 + lasted.as_secs_f64().ceil(),
+        "{burst_passes} passes in {lasted:?}"
     );
     drop(op);
 }
