@@ -71,6 +71,11 @@ async fn change_events(
     t: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Time,
 ) -> Result<(Option<EventsCondition>, Vec<ComponentStatus>), Error> {
     let api: Api<AwsAccount> = Api::all(ctx.client.clone());
+    let ours = obj.finalizers().iter().any(|f| f == FINALIZER);
+    if obj.spec.change_events.is_none() && !ours {
+        // Never had change events: nothing to converge or remove, no AWS call.
+        return Ok((None, Vec::new()));
+    }
     if obj.spec.change_events.is_none() {
         // Opted out: remove what was created, then the finalizer (kept on failure, retried with backoff).
         let report =

@@ -447,5 +447,63 @@ async fn change_events_correct_drift_within_seconds() {
         burst_passes <= 2.0 + lasted.as_secs_f64().ceil(),
         "{burst_passes} passes in {lasted:?}"
     );
+
+    // 4. Opting out (changeEvents removed from the spec) removes the rules and the queue and releases the
+    // finalizer; opting in again puts them back.
+    let queue_gone = || async {
+        aws_baseline_operator::engine::change_events::queue_url(&session, "us-east-1")
+            .await
+            .unwrap()
+            .is_none()
+    };
+    let mut opted_out = hub.clone();
+    opted_out["spec"]
+        .as_object_mut()
+        .unwrap()
+        .remove("changeEvents");
+    apply(&admin, &opted_out, false).await.unwrap();
+    eventually("opt-out cleaned up", CONVERGE, || async {
+        let o = get(&admin, &hub).await?;
+        let released = !o["metadata"]["finalizers"]
+            .as_array()
+            .is_some_and(|f| !f.is_empty());
+        (released && condition(&o, "ChangeEvents").is_none() && queue_gone().await)
+            .then_some(())
+            .ok_or(format!("{} {}", o["metadata"], o["status"]))
+    })
+    .await;
+    apply(&admin, &hub, false).await.unwrap();
+    eventually("opted in again", CONVERGE, || async {
+        let o = get(&admin, &hub).await?;
+        (condition(&o, "ChangeEvents").is_some_and(|c| c["status"] == "True")
+            && !queue_gone().await)
+            .then_some(())
+            .ok_or(format!("{}", o["status"]))
+    })
+    .await;
+
+    // 5. Deletion, while the operator runs (the control plane is shared with the other cluster tests): the objects,
+    // then the hub, whose finalizer removes its rules and queue.
+    for o in [&trail, &alarms, &weekly] {
+        delete(&admin, o).await;
+    }
+    for o in [&trail, &alarms, &weekly] {
+        let what = format!("{} {} gone", o["kind"], o["metadata"]["name"]);
+        eventually(&what, CONVERGE, || gone(&admin, o)).await;
+    }
+    delete(&admin, &hub).await;
+    eventually("AwsAccount ce-hub gone", CONVERGE, || gone(&admin, &hub)).await;
+    assert!(
+        queue_gone().await,
+        "the hub's queue is deleted with the AwsAccount"
+    );
+    let rules = session
+        .events("eu-west-1")
+        .list_rules()
+        .name_prefix("awsbaseline-change-events")
+        .send()
+        .await
+        .unwrap();
+    assert!(rules.rules().is_empty(), "{rules:?}");
     drop(op);
 }
