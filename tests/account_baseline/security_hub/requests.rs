@@ -71,6 +71,7 @@ async fn run(client: &Hub, s: &SecurityHubSpec, may_write: bool) -> ComponentOut
         region: REGION,
         may_write,
         previous: None,
+        recorded: &[],
     };
     reconcile_with(client, &t, s).await
 }
