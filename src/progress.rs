@@ -158,6 +158,7 @@ mod tests {
                 action: crate::api::common::DriftAction::Reported,
                 error: None,
                 message: None,
+                operator_disabled_controls: Vec::new(),
             };
             o.drift.push(crate::diff::FieldDrift {
                 field: "guardDuty.enable".into(),

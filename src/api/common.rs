@@ -140,6 +140,24 @@ pub struct ComponentStatus {
     /// Error or adoption detail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// Security Hub: the controls this baseline disabled itself, per standard, with the reason it wrote. A control
+    /// counts as the operator's only while AWS still shows it disabled with that reason; one that leaves
+    /// `disabledControls` is enabled again (`driftPolicy: Correct`) or reported.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub operator_disabled_controls: Vec<OperatorDisabledControl>,
+}
+
+/// A Security Hub control this baseline disabled in one standard (BatchUpdateStandardsControlAssociations).
+// Why this record exists: see `crate::baseline::security_hub::record`.
+#[derive(Deserialize, Serialize, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OperatorDisabledControl {
+    /// Security control ID, e.g. `IAM.6`.
+    pub control_id: String,
+    /// ARN of the standard the control was disabled in.
+    pub standards_arn: String,
+    /// The `UpdatedReason` the operator wrote (AWS must still show it for the control to count as the operator's).
+    pub reason: String,
 }
 
 /// Observed state shared by every reconciled kind: conditions, per-region components and field-level drift.

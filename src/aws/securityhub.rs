@@ -299,30 +299,72 @@ pub async fn associations(
 }
 
 /// BatchUpdateStandardsControlAssociations: disable `(control ID, standards ARN, reason)`. Any unprocessed
-/// update is an error naming the control and standard.
+/// update is an error naming the control and standard. `done` receives every pair AWS processed, also when a
+/// later one fails (the operator records the controls it disabled).
 pub async fn disable_controls(
     client: &Client,
     updates: &[(String, String, String)],
+    done: &mut Vec<(String, String)>,
 ) -> Result<(), AwsError> {
-    for chunk in updates.chunks(BATCH) {
-        let items = chunk
-            .iter()
-            .map(|(control, standard, reason)| {
-                StandardsControlAssociationUpdate::builder()
-                    .security_control_id(control)
-                    .standards_arn(standard)
-                    .association_status(AssociationStatus::Disabled)
-                    .updated_reason(reason)
-                    .build()
-            })
-            .collect::<Vec<_>>();
+    let items = updates
+        .iter()
+        .map(|(control, standard, reason)| {
+            StandardsControlAssociationUpdate::builder()
+                .security_control_id(control)
+                .standards_arn(standard)
+                .association_status(AssociationStatus::Disabled)
+                .updated_reason(reason)
+                .build()
+        })
+        .collect();
+    update_associations(client, items, done).await
+}
+
+/// BatchUpdateStandardsControlAssociations: enable `(control ID, standards ARN)` again (`UpdatedReason` is
+/// optional when enabling, API reference: StandardsControlAssociationUpdate). `done` as in [`disable_controls`].
+pub async fn enable_controls(
+    client: &Client,
+    pairs: &[(String, String)],
+    done: &mut Vec<(String, String)>,
+) -> Result<(), AwsError> {
+    let items = pairs
+        .iter()
+        .map(|(control, standard)| {
+            StandardsControlAssociationUpdate::builder()
+                .security_control_id(control)
+                .standards_arn(standard)
+                .association_status(AssociationStatus::Enabled)
+                .build()
+        })
+        .collect();
+    update_associations(client, items, done).await
+}
+
+async fn update_associations(
+    client: &Client,
+    items: Vec<StandardsControlAssociationUpdate>,
+    done: &mut Vec<(String, String)>,
+) -> Result<(), AwsError> {
+    for chunk in items.chunks(BATCH) {
         let out = client
             .batch_update_standards_control_associations()
-            .set_standards_control_association_updates(Some(items))
+            .set_standards_control_association_updates(Some(chunk.to_vec()))
             .send()
             .await
             .aws(SVC, "BatchUpdateStandardsControlAssociations")?;
-        if let Some(u) = out.unprocessed_association_updates().first() {
+        let failed = out.unprocessed_association_updates();
+        let key = |u: &StandardsControlAssociationUpdate| {
+            (
+                u.security_control_id().unwrap_or_default().to_string(),
+                u.standards_arn().unwrap_or_default().to_string(),
+            )
+        };
+        let failed_keys: Vec<(String, String)> = failed
+            .iter()
+            .filter_map(|u| u.standards_control_association_update().map(key))
+            .collect();
+        done.extend(chunk.iter().map(key).filter(|k| !failed_keys.contains(k)));
+        if let Some(u) = failed.first() {
             let id = u.standards_control_association_update();
             let what = format!(
                 "{} in {}",
@@ -470,14 +512,20 @@ pub const OPERATIONS: &[Operation] = &[
         "BatchGetStandardsControlAssociations",
         MOTO_EXT,
         &[act("securityhub:BatchGetStandardsControlAssociations")],
-        &["AccountBaseline.securityHub"],
+        &[
+            "AccountBaseline.securityHub",
+            "AccountBaseline.securityHub#delete",
+        ],
     ),
     write(
         SVC,
         "BatchUpdateStandardsControlAssociations",
         MOTO_EXT,
         &[act("securityhub:BatchUpdateStandardsControlAssociations")],
-        &["AccountBaseline.securityHub#correct"],
+        &[
+            "AccountBaseline.securityHub#correct",
+            "AccountBaseline.securityHub#delete",
+        ],
     ),
     write(
         SVC,
@@ -501,7 +549,10 @@ pub const OPERATIONS: &[Operation] = &[
         "DescribeHub",
         MOTO_EXT,
         &[act("securityhub:DescribeHub")],
-        &["AccountBaseline.securityHub"],
+        &[
+            "AccountBaseline.securityHub",
+            "AccountBaseline.securityHub#delete",
+        ],
     ),
     write(
         SVC,

@@ -66,6 +66,10 @@ pub fn controls_for(field: &str) -> Vec<String> {
         // MonitoringPolicy's CIS monitoring set has its own table, next to the filter patterns.
         return crate::monitoring::controls_for(field);
     }
+    if let Some(control) = crate::baseline::security_hub::control_of_field(field) {
+        // A Security Hub control's own enablement (`securityHub.disabledControls.<control>.<standard>`).
+        return vec![control.to_string()];
+    }
     CONTROLS
         .iter()
         .filter(|(prefix, _)| field == *prefix || field.starts_with(&format!("{prefix}.")))

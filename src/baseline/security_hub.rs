@@ -2,6 +2,7 @@
 //! aggregator.
 
 use crate::api::account_baseline::{FindingAggregatorSpec, SecurityHubSpec, SecurityStandard};
+use crate::api::common::OperatorDisabledControl;
 use crate::aws::securityhub::{Aggregator, Association, Hub, Subscription};
 use crate::diff::{diff, FieldDrift, Fields};
 use serde_json::json;
@@ -51,8 +52,15 @@ pub struct Observed {
     pub hub: Option<Hub>,
     /// Standards subscriptions.
     pub subscriptions: Vec<Subscription>,
-    /// Association of each declared disabled control with each subscribed standard that contains it.
+    /// Association of each declared disabled control (and each control recorded as disabled by this baseline)
+    /// with each subscribed standard that contains it.
     pub associations: Associations,
+    /// Not AWS's: the controls the previous status records as disabled by this baseline (the index of
+    /// [`OperatorDisabledControl`]; AWS's association proves each one).
+    pub recorded: Vec<OperatorDisabledControl>,
+    /// The `(control ID, standards ARN)` pairs that were read (a read pair missing from `associations` is not part
+    /// of that standard).
+    pub read: Vec<(String, String)>,
 }
 
 impl Observed {
@@ -62,11 +70,13 @@ impl Observed {
 }
 
 /// The `(control ID, standards ARN)` pairs to read: every declared disabled control in every active standard
-/// whose controls can be updated yet (only declared standards, when `standards` is declared). Standards the spec
-/// wants but that are not subscribed yet get their controls on the pass after they are (AWS creates a standard's
-/// control associations asynchronously).
+/// whose controls can be updated yet (only declared standards, when `standards` is declared), and the controls
+/// `recorded` as disabled by this baseline in those standards. Standards the spec wants but that are not
+/// subscribed yet get their controls on the pass after they are (AWS creates a standard's control associations
+/// asynchronously).
 pub fn pairs_to_read(
     spec: &SecurityHubSpec,
+    recorded: &[OperatorDisabledControl],
     subscriptions: &[Subscription],
     partition: &str,
     region: &str,
@@ -90,6 +100,12 @@ pub fn pairs_to_read(
         for c in &spec.disabled_controls {
             out.push((c.control_id.clone(), s.standards_arn.clone()));
         }
+        for r in recorded
+            .iter()
+            .filter(|r| r.standards_arn == s.standards_arn)
+        {
+            out.push((r.control_id.clone(), s.standards_arn.clone()));
+        }
     }
     out.sort();
     out.dedup();
@@ -101,6 +117,15 @@ fn control_field(control: &str, standards_arn: &str) -> String {
         "{COMPONENT}.disabledControls.{control}.{}",
         standard_name(standards_arn)
     )
+}
+
+/// The control ID in a control's field path (`securityHub.disabledControls.IAM.6.cis-aws-foundations-benchmark/1.4.0`
+/// gives `IAM.6`): a standard's name has no dot before its `/`, a control ID does.
+pub fn control_of_field(field: &str) -> Option<&str> {
+    let rest = field.strip_prefix(&format!("{COMPONENT}.disabledControls."))?;
+    let slash = rest.find('/')?;
+    let dot = rest[..slash].rfind('.')?;
+    Some(&rest[..dot]).filter(|c| !c.is_empty())
 }
 
 /// Desired fields.
@@ -135,7 +160,109 @@ pub fn desired(spec: &SecurityHubSpec, obs: &Observed, partition: &str, region: 
         }
     }
     f.extend(controls_desired(spec, &obs.associations));
+    for (control, standard) in controls_to_enable(spec, obs) {
+        f.insert(
+            control_field(&control, &standard),
+            json!({"status": "ENABLED"}),
+        );
+    }
     f
+}
+
+/// Whether AWS still shows a recorded control as the operator left it: `DISABLED` with the recorded reason.
+fn still_ours(r: &OperatorDisabledControl, associations: &Associations) -> bool {
+    associations
+        .get(&(r.control_id.clone(), r.standards_arn.clone()))
+        .is_some_and(|a| a.status == "DISABLED" && a.reason.as_deref() == Some(r.reason.as_str()))
+}
+
+/// The `(control ID, standards ARN)` pairs to enable again: controls this baseline disabled (recorded, and AWS
+/// still shows the recorded reason) that `disabledControls` no longer declares. A control someone else disabled
+/// is never recorded, so it is never enabled.
+pub fn controls_to_enable(spec: &SecurityHubSpec, obs: &Observed) -> Vec<(String, String)> {
+    if obs.hub.is_none() || !spec.enabled {
+        return Vec::new();
+    }
+    disabled_by_us(obs)
+        .into_iter()
+        .filter(|(control, _)| {
+            !spec
+                .disabled_controls
+                .iter()
+                .any(|d| &d.control_id == control)
+        })
+        .collect()
+}
+
+/// The recorded `(control ID, standards ARN)` pairs AWS still shows as this baseline left them (what a
+/// `deletionPolicy: Delete` cleanup enables again).
+pub fn disabled_by_us(obs: &Observed) -> Vec<(String, String)> {
+    obs.recorded
+        .iter()
+        .filter(|r| still_ours(r, &obs.associations))
+        .map(|r| (r.control_id.clone(), r.standards_arn.clone()))
+        .collect()
+}
+
+/// The record for the next status: the recorded controls AWS still shows as the operator left them (or that
+/// could not be read while their standard is still subscribed), minus those enabled again in this pass (`enabled`),
+/// plus those disabled in this pass (`disabled`: control ID, standards ARN, reason). Sorted, so an unchanged
+/// record compares equal and status is not rewritten.
+///
+/// Why a status record, and not a marker in AWS alone: AWS keeps only an association's status and its
+/// `UpdatedReason`, and the operator writes the spec's reason verbatim (a prefix would show in the console and
+/// rewrite every disabled control once on upgrade). Finding the controls a marker was written on, once the spec no
+/// longer names them, would mean paging DescribeStandardsControls through every control of every subscribed
+/// standard on every pass (hundreds, keyed by per-standard control IDs rather than the spec's security control
+/// IDs), where the record costs nothing but its pairs in the one BatchGetStandardsControlAssociations already
+/// made. The record is the index; AWS stays the proof: a recorded control counts as the operator's only while AWS
+/// shows it `DISABLED` with exactly the reason recorded. Someone who enables it, or disables it again with their
+/// own reason, makes it theirs and it leaves the record. Like the hub's `Created` ownership, only what the
+/// operator wrote is recorded: a control already disabled with the declared reason before (adopted, or disabled by
+/// an operator version that kept no record) is never enabled by the operator. The CLI has no status, so its passes
+/// neither record nor enable controls.
+pub fn record(
+    spec: &SecurityHubSpec,
+    obs: &Observed,
+    disabled: &[(String, String, String)],
+    enabled: &[(String, String)],
+) -> Vec<OperatorDisabledControl> {
+    let mut out: BTreeMap<(String, String), String> = BTreeMap::new();
+    if !spec.enabled {
+        // The hub is being disabled (or that is reported): its controls go with it on the pass that sees it off.
+        out.extend(obs.recorded.iter().filter(|_| obs.hub.is_some()).map(|r| {
+            (
+                (r.control_id.clone(), r.standards_arn.clone()),
+                r.reason.clone(),
+            )
+        }));
+    } else if obs.hub.is_some() {
+        for r in &obs.recorded {
+            let key = (r.control_id.clone(), r.standards_arn.clone());
+            let keep = if enabled.contains(&key) {
+                false
+            } else if obs.read.contains(&key) {
+                still_ours(r, &obs.associations)
+            } else {
+                obs.active().any(|s| s.standards_arn == r.standards_arn)
+            };
+            if keep {
+                out.insert(key, r.reason.clone());
+            }
+        }
+    }
+    for (control, standard, reason) in disabled {
+        out.insert((control.clone(), standard.clone()), reason.clone());
+    }
+    out.into_iter()
+        .map(
+            |((control_id, standards_arn), reason)| OperatorDisabledControl {
+                control_id,
+                standards_arn,
+                reason,
+            },
+        )
+        .collect()
 }
 
 /// Desired fields of the declared disabled controls, for the associations that were read.
@@ -267,6 +394,9 @@ pub struct Plan {
     pub disable_standards: Vec<String>,
     /// BatchUpdateStandardsControlAssociations: (control ID, standards ARN, reason).
     pub disable_controls: Vec<(String, String, String)>,
+    /// BatchUpdateStandardsControlAssociations `ENABLED`: (control ID, standards ARN) this baseline disabled and
+    /// `disabledControls` no longer declares.
+    pub enable_controls: Vec<(String, String)>,
 }
 
 impl Plan {
@@ -323,6 +453,7 @@ pub fn plan(spec: &SecurityHubSpec, obs: &Observed, partition: &str, region: &st
             .collect();
     }
     p.disable_controls = control_updates(spec, &obs.associations);
+    p.enable_controls = controls_to_enable(spec, obs);
     p
 }
 
@@ -507,7 +638,7 @@ mod tests {
             subscriptions: vec![fsbp.clone(), cis.clone()],
             ..Default::default()
         };
-        let pairs = pairs_to_read(&s, &obs.subscriptions, "aws", "us-east-1");
+        let pairs = pairs_to_read(&s, &[], &obs.subscriptions, "aws", "us-east-1");
         assert_eq!(pairs.len(), 2);
         for (control, standard) in pairs {
             obs.associations.insert(
@@ -601,6 +732,187 @@ mod tests {
         assert!(plan(&s, &on, "aws", "us-east-1").disable_hub);
         assert!(plan(&s, &Observed::default(), "aws", "us-east-1").is_empty());
         assert_eq!(drift(&s, &Observed::default(), "aws", "us-east-1"), vec![]);
+    }
+
+    fn rec(control: &str, standard: &Subscription, reason: &str) -> OperatorDisabledControl {
+        OperatorDisabledControl {
+            control_id: control.into(),
+            standards_arn: standard.standards_arn.clone(),
+            reason: reason.into(),
+        }
+    }
+
+    fn disabled(reason: &str) -> Association {
+        Association {
+            status: "DISABLED".into(),
+            reason: Some(reason.into()),
+        }
+    }
+
+    /// The spec without disabledControls; AWS as `associations` for the pairs read.
+    fn undeclared(
+        recorded: Vec<OperatorDisabledControl>,
+        associations: &[(&str, &Subscription, Association)],
+    ) -> (SecurityHubSpec, Observed) {
+        let mut s = s();
+        s.disabled_controls.clear();
+        let fsbp = sub(SecurityStandard::AwsFoundationalSecurityBestPractices);
+        let cis = sub(SecurityStandard::CisAwsFoundations140);
+        let mut obs = Observed {
+            hub: Some(hub()),
+            subscriptions: vec![fsbp, cis],
+            recorded,
+            ..Default::default()
+        };
+        obs.read = pairs_to_read(&s, &obs.recorded, &obs.subscriptions, "aws", "us-east-1");
+        for (control, standard, a) in associations {
+            let key = (control.to_string(), standard.standards_arn.clone());
+            if obs.read.contains(&key) {
+                obs.associations.insert(key, a.clone());
+            }
+        }
+        (s, obs)
+    }
+
+    #[test]
+    fn a_control_the_operator_disabled_and_no_longer_declares_is_drift_and_is_enabled_again() {
+        let fsbp = sub(SecurityStandard::AwsFoundationalSecurityBestPractices);
+        let recorded = vec![rec("CloudTrail.2", &fsbp, "ours")];
+        let (s, obs) = undeclared(
+            recorded.clone(),
+            &[("CloudTrail.2", &fsbp, disabled("ours"))],
+        );
+        assert_eq!(
+            obs.read,
+            vec![("CloudTrail.2".to_string(), fsbp.standards_arn.clone())]
+        );
+        let d = drift(&s, &obs, "aws", "us-east-1");
+        let field =
+            "securityHub.disabledControls.CloudTrail.2.aws-foundational-security-best-practices/1.0.0";
+        assert_eq!(
+            d,
+            vec![FieldDrift {
+                field: field.into(),
+                desired: json!({"status": "ENABLED"}),
+                actual: json!({"status": "DISABLED", "reason": "ours"}),
+            }]
+        );
+        assert_eq!(control_of_field(field), Some("CloudTrail.2"));
+        assert_eq!(
+            crate::baseline::controls::controls_for(field),
+            vec!["CloudTrail.2"]
+        );
+        let p = plan(&s, &obs, "aws", "us-east-1");
+        assert_eq!(
+            p.enable_controls,
+            vec![("CloudTrail.2".to_string(), fsbp.standards_arn.clone())]
+        );
+        assert!(p.disable_controls.is_empty());
+        // Report: the record stays (the same drift is reported next pass, status unchanged).
+        assert_eq!(record(&s, &obs, &[], &[]), recorded);
+        // Correct: enabled again, the record is empty.
+        assert_eq!(record(&s, &obs, &[], &p.enable_controls), vec![]);
+    }
+
+    #[test]
+    fn a_control_someone_else_disabled_or_took_over_is_never_enabled_and_leaves_the_record() {
+        let fsbp = sub(SecurityStandard::AwsFoundationalSecurityBestPractices);
+        let cis = sub(SecurityStandard::CisAwsFoundations140);
+        // CloudTrail.2: recorded, but someone disabled it again with their own reason. EC2.2: someone else's,
+        // never recorded (not even read). IAM.4: recorded and enabled again by hand.
+        let (s, obs) = undeclared(
+            vec![
+                rec("CloudTrail.2", &fsbp, "ours"),
+                rec("IAM.4", &cis, "ours"),
+            ],
+            &[
+                ("CloudTrail.2", &fsbp, disabled("theirs")),
+                ("EC2.2", &fsbp, disabled("theirs")),
+                (
+                    "IAM.4",
+                    &cis,
+                    Association {
+                        status: "ENABLED".into(),
+                        reason: None,
+                    },
+                ),
+            ],
+        );
+        assert!(!obs
+            .read
+            .contains(&("EC2.2".to_string(), fsbp.standards_arn.clone())));
+        assert_eq!(drift(&s, &obs, "aws", "us-east-1"), vec![]);
+        assert!(plan(&s, &obs, "aws", "us-east-1").is_empty());
+        assert_eq!(record(&s, &obs, &[], &[]), vec![]);
+    }
+
+    #[test]
+    fn the_record_holds_what_the_operator_disabled_and_survives_what_it_could_not_read() {
+        let mut s = s();
+        let fsbp = sub(SecurityStandard::AwsFoundationalSecurityBestPractices);
+        let cis = sub(SecurityStandard::CisAwsFoundations140);
+        let reason = s.disabled_controls[0].reason.clone();
+        // IAM.6 declared: already disabled with the declared reason in FSBP (adopted: not recorded), written in CIS.
+        let mut obs = Observed {
+            hub: Some(hub()),
+            subscriptions: vec![fsbp.clone(), cis.clone()],
+            ..Default::default()
+        };
+        obs.read = pairs_to_read(&s, &[], &obs.subscriptions, "aws", "us-east-1");
+        obs.associations.insert(
+            ("IAM.6".into(), fsbp.standards_arn.clone()),
+            disabled(&reason),
+        );
+        obs.associations.insert(
+            ("IAM.6".into(), cis.standards_arn.clone()),
+            Association {
+                status: "ENABLED".into(),
+                reason: None,
+            },
+        );
+        let p = plan(&s, &obs, "aws", "us-east-1");
+        assert_eq!(
+            p.disable_controls,
+            vec![("IAM.6".into(), cis.standards_arn.clone(), reason.clone())]
+        );
+        let written = record(&s, &obs, &p.disable_controls, &[]);
+        assert_eq!(written, vec![rec("IAM.6", &cis, &reason)]);
+        // The next pass: in sync, the record is the same (status is not rewritten).
+        obs.recorded = written.clone();
+        obs.associations.insert(
+            ("IAM.6".into(), cis.standards_arn.clone()),
+            disabled(&reason),
+        );
+        assert!(plan(&s, &obs, "aws", "us-east-1").is_empty());
+        assert_eq!(record(&s, &obs, &[], &[]), written);
+        // A declared reason that changes is written and recorded anew.
+        s.disabled_controls[0].reason = "new reason".into();
+        let p = plan(&s, &obs, "aws", "us-east-1");
+        assert_eq!(p.disable_controls.len(), 2);
+        assert_eq!(
+            record(&s, &obs, &p.disable_controls, &[]),
+            vec![
+                rec("IAM.6", &fsbp, "new reason"),
+                rec("IAM.6", &cis, "new reason")
+            ]
+        );
+        // Not read while its standard is still subscribed (not updatable yet): kept; standard gone: dropped.
+        let unread = Observed {
+            hub: Some(hub()),
+            subscriptions: vec![cis.clone()],
+            recorded: vec![rec("IAM.6", &cis, &reason), rec("IAM.6", &fsbp, &reason)],
+            ..Default::default()
+        };
+        assert_eq!(
+            record(&s, &unread, &[], &[]),
+            vec![rec("IAM.6", &cis, &reason)]
+        );
+        // Security Hub off: nothing is left to record.
+        let off = Observed {
+            recorded: written,
+            ..Default::default()
+        };
+        assert_eq!(record(&s, &off, &[], &[]), vec![]);
     }
 
     #[test]

@@ -96,7 +96,7 @@ pub(crate) fn keep_removed<R>(
     match outcome {
         RemovedRegion::Retained | RemovedRegion::Cleaned => {}
         RemovedRegion::Reported(o) => {
-            outcomes.push(o);
+            outcomes.push(*o);
             resources.push(previous);
         }
         RemovedRegion::Failed(o) => {

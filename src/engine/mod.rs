@@ -28,7 +28,7 @@ pub mod patch;
 pub mod status;
 
 use crate::api::aws_account::AwsAccountSpec;
-use crate::api::common::{ComponentState, DriftAction, Owner, Ownership};
+use crate::api::common::{ComponentState, DriftAction, OperatorDisabledControl, Owner, Ownership};
 use crate::aws::{AccountSession, AwsError, AwsFactory};
 use crate::diff::FieldDrift;
 
@@ -124,6 +124,8 @@ pub struct ComponentOutcome {
     pub error: Option<AwsError>,
     /// Extra detail (adoption).
     pub message: Option<String>,
+    /// Security Hub controls this baseline disabled (kept in status, see [`OperatorDisabledControl`]).
+    pub operator_disabled_controls: Vec<OperatorDisabledControl>,
 }
 
 impl ComponentOutcome {
@@ -194,6 +196,7 @@ impl Settle<'_> {
             action,
             error,
             message,
+            operator_disabled_controls: Vec::new(),
         }
     }
 }
@@ -215,6 +218,7 @@ pub(crate) fn failed(
         action: DriftAction::Reported,
         message: Some(e.to_string()),
         error: Some(e),
+        operator_disabled_controls: Vec::new(),
     }
 }
 
@@ -401,7 +405,7 @@ pub(crate) enum RemovedRegion {
     /// `deletionPolicy: Retain`: left in place and forgotten.
     Retained,
     /// `driftPolicy: Report`: shown as drift; the region stays in status.
-    Reported(ComponentOutcome),
+    Reported(Box<ComponentOutcome>),
     /// Cleaned up like a deleted object; the region leaves status.
     Cleaned,
     /// Cleanup failed: one failed outcome per error; the region stays in status so the next pass tries again.
@@ -430,7 +434,7 @@ where
         return RemovedRegion::Retained;
     }
     if !may_write {
-        return RemovedRegion::Reported(ComponentOutcome {
+        return RemovedRegion::Reported(Box::new(ComponentOutcome {
             component,
             region: region.to_string(),
             state: ComponentState::Drifted,
@@ -444,7 +448,8 @@ where
             action: DriftAction::Reported,
             error: None,
             message: Some("region removed from the spec".into()),
-        });
+            operator_disabled_controls: Vec::new(),
+        }));
     }
     let done = cleanup().await;
     if done.errors.is_empty() {

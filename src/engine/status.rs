@@ -104,6 +104,7 @@ pub fn common_status(
             id: o.id.clone(),
             drifted_fields: o.drift.len() as u32,
             message: o.message.clone(),
+            operator_disabled_controls: o.operator_disabled_controls.clone(),
         })
         .collect();
 
@@ -560,6 +561,7 @@ mod tests {
             action,
             error,
             message: None,
+            operator_disabled_controls: Vec::new(),
         }
     }
 

@@ -143,6 +143,7 @@ fn status(outcomes: &[ComponentOutcome]) -> Vec<ComponentStatus> {
             id: o.id.clone(),
             drifted_fields: o.drift.len() as u32,
             message: o.message.clone(),
+            operator_disabled_controls: o.operator_disabled_controls.clone(),
         })
         .collect()
 }
@@ -520,6 +521,7 @@ async fn change_events_cleanup_removes_only_what_the_account_created() {
         id: None,
         drifted_fields: 0,
         message: None,
+        operator_disabled_controls: Vec::new(),
     });
     let r = cleanup(&fwd, &a.fwd_input(true, &fwd_prev)).await;
     assert!(r.errors.is_empty(), "{:?}", r.errors);

@@ -3,7 +3,7 @@
 
 use super::{sticky_ownership, Cleanup, Ctx, Section, SectionUsage};
 use crate::api::account_baseline::{FindingAggregatorSpec, SecurityHubSpec};
-use crate::api::common::{Owner, Ownership};
+use crate::api::common::{ComponentStatus, OperatorDisabledControl, Owner, Ownership};
 use crate::aws::securityhub as api;
 use crate::aws::{partition, AccountSession, AwsError, ErrorCategory};
 use crate::baseline::security_hub as rules;
@@ -93,6 +93,7 @@ async fn section_cleanup(ctx: &Cleanup<'_>) -> Vec<Result<Option<String>, AwsErr
                 &ctx.session,
                 region,
                 ctx.created(rules::COMPONENT, region),
+                recorded_controls(ctx.input.previous, region),
                 aggregator,
             )
             .await,
@@ -114,6 +115,20 @@ pub struct Target<'a> {
     pub may_write: bool,
     /// Ownership recorded in the previous status.
     pub previous: Option<Ownership>,
+    /// Controls the previous status records as disabled by this baseline in this region.
+    pub recorded: &'a [OperatorDisabledControl],
+}
+
+/// The controls the previous status records as disabled by this baseline in `region`.
+pub(super) fn recorded_controls<'a>(
+    previous: &'a [ComponentStatus],
+    region: &str,
+) -> &'a [OperatorDisabledControl] {
+    previous
+        .iter()
+        .find(|c| c.component == rules::COMPONENT && c.region == region)
+        .map(|c| c.operator_disabled_controls.as_slice())
+        .unwrap_or_default()
 }
 
 pub(super) async fn reconcile(
@@ -128,32 +143,43 @@ pub(super) async fn reconcile(
         region,
         may_write: ctx.may_write(),
         previous: ctx.previous_ownership(rules::COMPONENT, region),
+        recorded: recorded_controls(ctx.input.previous, region),
     };
     reconcile_with(&client, &target, spec).await
 }
 
-/// DescribeHub; when enabled, GetEnabledStandards (when standards or disabled controls are declared) and one
-/// BatchGetStandardsControlAssociations per 25 (control, standard) pairs.
+/// DescribeHub; when enabled, GetEnabledStandards (when standards or disabled controls are declared, or
+/// controls are recorded as disabled by this baseline) and one BatchGetStandardsControlAssociations per 25
+/// (control, standard) pairs.
 async fn observe(
     client: &Client,
     spec: &SecurityHubSpec,
+    recorded: &[OperatorDisabledControl],
     region: &str,
 ) -> Result<rules::Observed, AwsError> {
     let mut obs = rules::Observed {
         hub: api::hub(client).await?,
+        recorded: recorded.to_vec(),
         ..Default::default()
     };
     if obs.hub.is_none()
         || !spec.enabled
-        || (spec.standards.is_none() && spec.disabled_controls.is_empty())
+        || (spec.standards.is_none() && spec.disabled_controls.is_empty() && recorded.is_empty())
     {
         return Ok(obs);
     }
     obs.subscriptions = api::subscriptions(client).await?;
-    let pairs = rules::pairs_to_read(spec, &obs.subscriptions, partition(region), region);
+    let pairs = rules::pairs_to_read(
+        spec,
+        recorded,
+        &obs.subscriptions,
+        partition(region),
+        region,
+    );
     if !pairs.is_empty() {
         obs.associations = api::associations(client, &pairs).await?;
     }
+    obs.read = pairs;
     Ok(obs)
 }
 
@@ -166,9 +192,14 @@ pub async fn reconcile_with(
 ) -> ComponentOutcome {
     let c = rules::COMPONENT;
     let p = partition(t.region);
-    let obs = match observe(client, spec, t.region).await {
+    let obs = match observe(client, spec, t.recorded, t.region).await {
         Ok(o) => o,
-        Err(e) => return failed(c, t.region, t.previous.unwrap_or(Ownership::None), e),
+        Err(e) => {
+            // Nothing is known: the record is kept as it was.
+            let mut o = failed(c, t.region, t.previous.unwrap_or(Ownership::None), e);
+            o.operator_disabled_controls = t.recorded.to_vec();
+            return o;
+        }
     };
     let drift = rules::drift(spec, &obs, p, t.region);
     let plan = rules::plan(spec, &obs, p, t.region);
@@ -176,6 +207,10 @@ pub async fn reconcile_with(
     let mut drift = drift;
     // Set as soon as EnableSecurityHub succeeds: a later failing write in the pass must not lose the ownership.
     let mut enabled_now = false;
+    // The control associations AWS processed, also when a later write fails (they go into the record).
+    let mut disabled_now: Vec<(String, String)> = Vec::new();
+    let mut enabled_controls: Vec<(String, String)> = Vec::new();
+    let mut disable_updates = plan.disable_controls.clone();
     let exec = if t.may_write && !drift.is_empty() && !plan.is_empty() {
         let result = async {
             if plan.disable_hub {
@@ -203,12 +238,23 @@ pub async fn reconcile_with(
                 api::enable_standards(client, &pace_key, &plan.enable_standards).await?;
             }
             if !plan.disable_controls.is_empty() {
-                api::disable_controls(client, &plan.disable_controls).await?;
+                api::disable_controls(client, &plan.disable_controls, &mut disabled_now).await?;
+            }
+            if !plan.enable_controls.is_empty() {
+                api::enable_controls(client, &plan.enable_controls, &mut enabled_controls).await?;
             }
             if plan.enable_standards.is_empty() || spec.disabled_controls.is_empty() {
                 return Ok(Vec::new());
             }
-            new_standards_controls(client, spec, &obs, t.region).await
+            new_standards_controls(
+                client,
+                spec,
+                &obs,
+                t.region,
+                &mut disable_updates,
+                &mut disabled_now,
+            )
+            .await
         }
         .await;
         Some(result.map(|late| drift.extend(late)))
@@ -236,6 +282,15 @@ pub async fn reconcile_with(
     if outcome.message.is_none() {
         outcome.message = unmatched_controls(spec, &obs);
     }
+    let disabled: Vec<(String, String, String)> = disable_updates
+        .into_iter()
+        .filter(|(control, standard, _)| {
+            disabled_now
+                .iter()
+                .any(|(c, s)| c == control && s == standard)
+        })
+        .collect();
+    outcome.operator_disabled_controls = rules::record(spec, &obs, &disabled, &enabled_controls);
     outcome
 }
 
@@ -248,10 +303,12 @@ async fn new_standards_controls(
     spec: &SecurityHubSpec,
     before: &rules::Observed,
     region: &str,
+    updates_sent: &mut Vec<(String, String, String)>,
+    done: &mut Vec<(String, String)>,
 ) -> Result<Vec<crate::diff::FieldDrift>, AwsError> {
     let p = partition(region);
     let subscriptions = api::subscriptions(client).await?;
-    let pairs: Vec<(String, String)> = rules::pairs_to_read(spec, &subscriptions, p, region)
+    let pairs: Vec<(String, String)> = rules::pairs_to_read(spec, &[], &subscriptions, p, region)
         .into_iter()
         .filter(|k| !before.associations.contains_key(k))
         .collect();
@@ -260,7 +317,8 @@ async fn new_standards_controls(
     }
     let (drift, updates) = rules::controls(spec, &api::associations(client, &pairs).await?);
     if !updates.is_empty() {
-        api::disable_controls(client, &updates).await?;
+        updates_sent.extend(updates.iter().cloned());
+        api::disable_controls(client, &updates, done).await?;
     }
     Ok(drift)
 }
@@ -437,11 +495,14 @@ pub(super) fn aggregator_region_error(
 }
 
 /// Under `deletionPolicy: Delete`: delete the aggregator when this baseline created it, and disable Security Hub
-/// in the regions where it enabled it; where it was enabled before, leave it (and its standards) alone.
+/// in the regions where it enabled it; where it was enabled before, leave it (and its standards) alone, but enable
+/// again the controls this baseline disabled there (`recorded`, where AWS still shows the recorded reason): the
+/// cleanup undoes what the baseline did, and nothing else.
 pub(super) async fn cleanup(
     session: &AccountSession,
     region: &str,
     hub_created: bool,
+    recorded: &[OperatorDisabledControl],
     aggregator_created: Option<&str>,
 ) -> Vec<Result<Option<String>, AwsError>> {
     let client = session.securityhub(region);
@@ -467,14 +528,55 @@ pub(super) async fn cleanup(
             .await,
         );
     }
-    out.push(if hub_created {
-        api::disable(&client)
-            .await
-            .map(|_| Some(format!("disabled Security Hub in {region}")))
-    } else {
-        Ok(Some(format!(
-            "kept Security Hub in {region} (enabled before the operator)"
-        )))
-    });
+    if hub_created {
+        out.push(
+            api::disable(&client)
+                .await
+                .map(|_| Some(format!("disabled Security Hub in {region}"))),
+        );
+        return out;
+    }
+    if !recorded.is_empty() {
+        out.push(enable_recorded_controls(&client, region, recorded).await);
+    }
+    out.push(Ok(Some(format!(
+        "kept Security Hub in {region} (enabled before the operator)"
+    ))));
     out
+}
+
+/// DescribeHub, BatchGetStandardsControlAssociations of the recorded controls, then one
+/// BatchUpdateStandardsControlAssociations enabling those AWS still shows as this baseline left them.
+async fn enable_recorded_controls(
+    client: &Client,
+    region: &str,
+    recorded: &[OperatorDisabledControl],
+) -> Result<Option<String>, AwsError> {
+    if api::hub(client).await?.is_none() {
+        return Ok(None);
+    }
+    let pairs: Vec<(String, String)> = recorded
+        .iter()
+        .map(|r| (r.control_id.clone(), r.standards_arn.clone()))
+        .collect();
+    let obs = rules::Observed {
+        associations: api::associations(client, &pairs).await?,
+        recorded: recorded.to_vec(),
+        read: pairs,
+        ..Default::default()
+    };
+    let enable = rules::disabled_by_us(&obs);
+    if enable.is_empty() {
+        return Ok(None);
+    }
+    let mut done = Vec::new();
+    api::enable_controls(client, &enable, &mut done).await?;
+    let ids: Vec<String> = done
+        .iter()
+        .map(|(c, s)| format!("{c} ({})", rules::standard_name(s)))
+        .collect();
+    Ok(Some(format!(
+        "enabled again in {region} the Security Hub controls this baseline disabled: {}",
+        ids.join(", ")
+    )))
 }

@@ -6,7 +6,9 @@
 use crate::support::calls::sorted_writes;
 use crate::support::objects::prod_baseline;
 use aws_baseline_operator::api::account_baseline::SecurityHubSpec;
-use aws_baseline_operator::api::common::{ComponentState, DriftAction, Ownership};
+use aws_baseline_operator::api::common::{
+    ComponentState, DriftAction, OperatorDisabledControl, Ownership,
+};
 use aws_baseline_operator::aws::{CallStats, ErrorCategory};
 use aws_baseline_operator::engine::baseline::security_hub::{
     aggregator_with, reconcile_with, AggregatorTarget, Target,
@@ -64,6 +66,15 @@ fn spec() -> SecurityHubSpec {
 }
 
 async fn run(client: &Hub, s: &SecurityHubSpec, may_write: bool) -> ComponentOutcome {
+    run_recorded(client, s, may_write, &[]).await
+}
+
+async fn run_recorded(
+    client: &Hub,
+    s: &SecurityHubSpec,
+    may_write: bool,
+    recorded: &[OperatorDisabledControl],
+) -> ComponentOutcome {
     let o = prod_baseline();
     let t = Target {
         owner: &o,
@@ -71,6 +82,7 @@ async fn run(client: &Hub, s: &SecurityHubSpec, may_write: bool) -> ComponentOut
         region: REGION,
         may_write,
         previous: None,
+        recorded,
     };
     reconcile_with(client, &t, s).await
 }
@@ -398,6 +410,94 @@ async fn controls_not_in_a_standard_are_skipped_and_an_unprocessed_update_is_an_
         (ErrorCategory::InvalidInput, Some("INVALID_INPUT"))
     );
     assert!(err.message.contains("IAM.6 in arn:aws:securityhub:us-east-1::standards/cis-aws-foundations-benchmark/v/1.4.0"), "{err}");
+}
+
+#[tokio::test]
+async fn recorded_controls_are_enabled_without_a_reason_and_one_aws_refuses_stays_recorded() {
+    let stats = CallStats::default();
+    let on = hub(false);
+    let standards = enabled_standards(&[FSBP, CIS14]);
+    let recorded = vec![
+        OperatorDisabledControl {
+            control_id: "CloudTrail.2".into(),
+            standards_arn: FSBP.into(),
+            reason: "ours".into(),
+        },
+        OperatorDisabledControl {
+            control_id: "IAM.4".into(),
+            standards_arn: CIS14.into(),
+            reason: "ours".into(),
+        },
+    ];
+    // One read of exactly the recorded pairs (nothing is declared).
+    let assoc = mock!(Hub::batch_get_standards_control_associations)
+        .match_requests(|r| {
+            let ids: Vec<(&str, &str)> = r
+                .standards_control_association_ids()
+                .iter()
+                .map(|i| {
+                    (
+                        i.security_control_id().unwrap_or_default(),
+                        i.standards_arn().unwrap_or_default(),
+                    )
+                })
+                .collect();
+            ids == vec![("CloudTrail.2", FSBP), ("IAM.4", CIS14)]
+        })
+        .then_output(|| {
+            let mut ct2 = association("CloudTrail.2", FSBP, AssociationStatus::Disabled);
+            ct2.updated_reason = Some("ours".into());
+            let mut iam4 = association("IAM.4", CIS14, AssociationStatus::Disabled);
+            iam4.updated_reason = Some("ours".into());
+            BatchGetStandardsControlAssociationsOutput::builder()
+                .standards_control_association_details(ct2)
+                .standards_control_association_details(iam4)
+                .build()
+        });
+    // ENABLED without UpdatedReason (optional when enabling); AWS refuses IAM.4.
+    let update = mock!(Hub::batch_update_standards_control_associations)
+        .match_requests(|r| {
+            r.standards_control_association_updates().len() == 2
+                && r.standards_control_association_updates().iter().all(|u| {
+                    u.association_status() == Some(&AssociationStatus::Enabled)
+                        && u.updated_reason().is_none()
+                })
+        })
+        .then_output(|| {
+            BatchUpdateStandardsControlAssociationsOutput::builder()
+                .unprocessed_association_updates(
+                    UnprocessedStandardsControlAssociationUpdate::builder()
+                        .standards_control_association_update(
+                            StandardsControlAssociationUpdate::builder()
+                                .security_control_id("IAM.4")
+                                .standards_arn(CIS14)
+                                .association_status(AssociationStatus::Enabled)
+                                .build(),
+                        )
+                        .error_code(UnprocessedErrorCode::LimitExceeded)
+                        .error_reason("Rate exceeded")
+                        .build(),
+                )
+                .build()
+        });
+    let c = client(&[&on, &standards, &assoc, &update], &stats);
+    let mut s = spec();
+    s.disabled_controls.clear();
+    s.auto_enable_controls = false;
+    let o = run_recorded(&c, &s, true, &recorded).await;
+    let fields: Vec<&str> = o.drift.iter().map(|d| d.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        vec![
+            "securityHub.disabledControls.CloudTrail.2.aws-foundational-security-best-practices/1.0.0",
+            "securityHub.disabledControls.IAM.4.cis-aws-foundations-benchmark/1.4.0",
+        ]
+    );
+    assert_eq!(stats.count("BatchUpdateStandardsControlAssociations"), 1);
+    assert_eq!(o.state, ComponentState::Error);
+    assert_eq!(o.error.unwrap().category, ErrorCategory::Throttled);
+    // CloudTrail.2 was enabled again; IAM.4 is still the operator's and is retried next pass.
+    assert_eq!(o.operator_disabled_controls, vec![recorded[1].clone()]);
 }
 
 #[tokio::test]
