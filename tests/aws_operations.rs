@@ -407,7 +407,7 @@ async fn patch_schedule_scenario(factory: &aws_baseline_operator::aws::AwsFactor
     assert_eq!(report.actions.len(), 3, "{:?}", report.actions);
 }
 
-/// MonitoringPolicy: create, steady read, change encryption and drop a filter, delete.
+/// MonitoringPolicy: create, steady read, change encryption, move a subscription and drop a filter, delete.
 async fn monitoring_scenario(factory: &aws_baseline_operator::aws::AwsFactory) {
     use aws_baseline_operator::api::aws_account::AllowedNamespaces;
     use aws_baseline_operator::api::MonitoringPolicySpec;
@@ -464,6 +464,10 @@ async fn monitoring_scenario(factory: &aws_baseline_operator::aws::AwsFactory) {
     let st = monitoring_status(None, &created, None, &now);
     let mut changed = spec.clone();
     changed.topics[0].kms_master_key_id = Some("alias/aws/sns".into());
+    // The declared subscription moves: the new one is subscribed, the old one (now undeclared) unsubscribed.
+    changed.topics[0].subscriptions[0].endpoint = "oncall@example.com".into();
+    changed.topics[0].undeclared_subscriptions =
+        aws_baseline_operator::api::monitoring_policy::UndeclaredSubscriptions::Remove;
     changed.log_metric_filters.clear();
     changed.dashboards[0].body = json!({"widgets": []});
     changed.scheduled_actions.clear();

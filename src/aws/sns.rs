@@ -109,7 +109,7 @@ pub async fn set_kms_key(client: &Client, arn: &str, key: Option<&str>) -> Resul
     Ok(())
 }
 
-/// One subscription: protocol, endpoint, and whether it waits for confirmation.
+/// One subscription: protocol, endpoint, its ARN, and whether it waits for confirmation.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Subscription {
     /// Protocol.
@@ -118,6 +118,9 @@ pub struct Subscription {
     pub endpoint: String,
     /// `SubscriptionArn` is `PendingConfirmation`.
     pub pending: bool,
+    /// The subscription's ARN; `None` while AWS lists a placeholder instead (`PendingConfirmation`, `Deleted`),
+    /// which Unsubscribe cannot take.
+    pub arn: Option<String>,
 }
 
 /// ListSubscriptionsByTopic (paginated).
@@ -137,6 +140,10 @@ pub async fn subscriptions(client: &Client, arn: &str) -> Result<Vec<Subscriptio
                 protocol: s.protocol().unwrap_or_default().to_string(),
                 endpoint: s.endpoint().unwrap_or_default().to_string(),
                 pending: s.subscription_arn() == Some("PendingConfirmation"),
+                arn: s
+                    .subscription_arn()
+                    .filter(|a| a.starts_with("arn:"))
+                    .map(str::to_string),
             });
         }
         match page.next_token() {
@@ -162,6 +169,19 @@ pub async fn subscribe(
         .await
         .aws(SVC, "Subscribe")?;
     Ok(())
+}
+
+/// Unsubscribe by subscription ARN; an already removed subscription is done.
+pub async fn unsubscribe(client: &Client, subscription_arn: &str) -> Result<(), AwsError> {
+    ok_if_gone(
+        client
+            .unsubscribe()
+            .subscription_arn(subscription_arn)
+            .send()
+            .await
+            .aws(SVC, "Unsubscribe"),
+        &["NotFound"],
+    )
 }
 
 /// Tags of a topic (read once to establish ownership, and before deleting).
@@ -251,6 +271,13 @@ pub const OPERATIONS: &[Operation] = &[
         &[act("sns:Subscribe")],
         &["MonitoringPolicy.topics#correct"],
     ),
+    write(
+        SVC,
+        "Unsubscribe",
+        MOTO,
+        &[act("sns:Unsubscribe")],
+        &["MonitoringPolicy.topics#correct"],
+    ),
 ];
 
 /// How CloudTrail records the writes that change what this module manages: the `eventSource` (EventBridge
@@ -259,8 +286,5 @@ pub const OPERATIONS: &[Operation] = &[
 pub const EVENTS: crate::aws::operation::Events = crate::aws::operation::Events {
     source: Some("sns.amazonaws.com"),
     renamed: &[],
-    foreign_writes: &[crate::aws::operation::foreign(
-        "Unsubscribe",
-        &["MonitoringPolicy.topics"],
-    )],
+    foreign_writes: &[],
 };

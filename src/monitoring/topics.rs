@@ -1,8 +1,9 @@
 //! SNS topics (`spec.topics`), pure: which topics a policy may adopt, the managed statements of a topic's access
 //! policy (declared `policyStatements` and the one EventBridge needs to publish finding routes), and what a pass
-//! does with each topic: create, set the KMS key, rewrite the managed statements, subscribe, or remove.
+//! does with each topic: create, set the KMS key, rewrite the managed statements, subscribe, unsubscribe what the
+//! spec does not declare, or remove.
 
-use crate::api::monitoring_policy::{MonitoringPolicySpec, TopicSpec};
+use crate::api::monitoring_policy::{MonitoringPolicySpec, TopicSpec, UndeclaredSubscriptions};
 use crate::aws::partition;
 use crate::aws::sns::{Subscription, TopicAttributes};
 use crate::diff::FieldDrift;
@@ -191,6 +192,9 @@ pub enum TopicAction {
     SetPolicy(Value),
     /// Subscribe (protocol, endpoint).
     Subscribe(String, String),
+    /// Unsubscribe this subscription ARN (a subscription the spec does not declare, `undeclaredSubscriptions:
+    /// Remove`).
+    Unsubscribe(String),
     /// DeleteTopic of this ARN, once its tags prove it ours.
     Remove(String),
 }
@@ -202,6 +206,9 @@ pub struct TopicPlan {
     pub drift: Vec<FieldDrift>,
     /// (topic name, write), in the order they run.
     pub actions: Vec<(String, TopicAction)>,
+    /// How many of `drift` no write corrects (undeclared subscriptions under `Report`, pending confirmations):
+    /// they stay `Reported` even when the pass corrects the rest.
+    pub report_only: usize,
 }
 
 impl TopicPlan {
@@ -216,7 +223,7 @@ impl TopicPlan {
     }
 
     /// A declared topic that exists: its KMS key (managed only when declared), managed statements (`want`) and
-    /// subscriptions (missing ones are added; others are never removed).
+    /// subscriptions (missing ones are added; undeclared ones follow `undeclaredSubscriptions`).
     pub fn existing(
         &mut self,
         t: &TopicSpec,
@@ -286,6 +293,46 @@ impl TopicPlan {
                 ));
             }
         }
+        self.undeclared(t, &want, subs);
+    }
+
+    /// Subscriptions on a declared topic that the spec does not declare, one drift each
+    /// (`topics.<name>.subscriptions[<protocol>:<endpoint>]`, desired `absent`, actual `confirmed` or
+    /// `pendingConfirmation`). Under `Remove` a confirmed one is unsubscribed by its ARN; a pending one has no
+    /// ARN yet and is only reported, as is every one under `Report`.
+    fn undeclared(&mut self, t: &TopicSpec, want: &[(String, String)], subs: &[Subscription]) {
+        let mode = t.undeclared_subscriptions;
+        if mode == UndeclaredSubscriptions::Ignore {
+            return;
+        }
+        let mut extra: Vec<&Subscription> = subs
+            .iter()
+            .filter(|s| {
+                !want
+                    .iter()
+                    .any(|(p, e)| *p == s.protocol && *e == s.endpoint)
+            })
+            .collect();
+        extra.sort();
+        extra.dedup_by(|a, b| a.protocol == b.protocol && a.endpoint == b.endpoint);
+        for s in extra {
+            let state = if s.pending || s.arn.is_none() {
+                "pendingConfirmation"
+            } else {
+                "confirmed"
+            };
+            self.drift.push(FieldDrift {
+                field: subscription_field(&t.name, &s.protocol, &s.endpoint),
+                desired: json!("absent"),
+                actual: json!(state),
+            });
+            match (&s.arn, mode) {
+                (Some(arn), UndeclaredSubscriptions::Remove) if !s.pending => self
+                    .actions
+                    .push((t.name.clone(), TopicAction::Unsubscribe(arn.clone()))),
+                _ => self.report_only += 1,
+            }
+        }
     }
 
     /// A topic this policy created (recorded in status) that the spec no longer declares and that still exists.
@@ -305,6 +352,12 @@ impl TopicPlan {
             .iter()
             .all(|(_, a)| matches!(a, TopicAction::Create))
     }
+}
+
+/// Drift field of one subscription of a topic: `topics.<name>.subscriptions[<protocol>:<endpoint>]` (brackets,
+/// since endpoints hold dots).
+pub fn subscription_field(topic: &str, protocol: &str, endpoint: &str) -> String {
+    format!("topics.{topic}.subscriptions[{protocol}:{endpoint}]")
 }
 
 /// Subscriptions of a topic still waiting for confirmation, as status lists them (`<topic>: <endpoint>`).
@@ -361,6 +414,7 @@ mod tests {
             protocol: protocol.into(),
             endpoint: endpoint.into(),
             pending,
+            arn: (!pending).then(|| format!("{ARN}:{protocol}-{endpoint}")),
         }
     }
 
@@ -425,13 +479,95 @@ mod tests {
         let subs = [
             sub("email", "a@example.com", false),
             sub("email", "b@example.com", true),
-            sub("sqs", "arn:q", false),
         ];
         let mut plan = TopicPlan::default();
         plan.existing(&s.topics[0], &attrs, &w, &subs);
         assert_eq!(plan, TopicPlan::default());
         assert!(plan.only_creates());
         assert_eq!(pending_confirmations("ops", &subs), ["ops: b@example.com"]);
+    }
+
+    /// The topic of `ops()` in sync but for two undeclared subscriptions, one confirmed and one pending, with
+    /// `undeclaredSubscriptions` set to `mode`.
+    fn undeclared_plan(mode: &str) -> (TopicPlan, Vec<Subscription>) {
+        let mut s = ops();
+        s.topics[0].undeclared_subscriptions = serde_json::from_value(json!(mode)).unwrap();
+        let w = want(&s);
+        let attrs = TopicAttributes {
+            kms_key: Some("alias/sns".into()),
+            policy: Some(with_managed(None, &w)),
+        };
+        let subs = vec![
+            sub("sqs", "arn:aws:sqs:eu-west-1:1:rogue", false),
+            sub("email", "a@example.com", false),
+            sub("email", "b@example.com", true),
+            sub("email", "new.hire@example.com", true),
+        ];
+        let mut plan = TopicPlan::default();
+        plan.existing(&s.topics[0], &attrs, &w, &subs);
+        (plan, subs)
+    }
+
+    #[test]
+    fn undeclared_subscriptions_are_reported_by_default_and_never_removed() {
+        let (plan, _) = undeclared_plan("Report");
+        assert_eq!(
+            fields(&plan),
+            [
+                "topics.ops.subscriptions[email:new.hire@example.com]",
+                "topics.ops.subscriptions[sqs:arn:aws:sqs:eu-west-1:1:rogue]",
+            ]
+        );
+        assert_eq!(
+            plan.drift
+                .iter()
+                .map(|d| (d.desired.clone(), d.actual.clone()))
+                .collect::<Vec<_>>(),
+            [
+                (json!("absent"), json!("pendingConfirmation")),
+                (json!("absent"), json!("confirmed")),
+            ]
+        );
+        assert!(plan.actions.is_empty(), "{:?}", plan.actions);
+        assert_eq!(plan.report_only, 2);
+        // The default is Report, and it is not serialised.
+        assert_eq!(
+            ops().topics[0].undeclared_subscriptions,
+            UndeclaredSubscriptions::Report
+        );
+        assert!(
+            serde_json::to_value(&ops().topics[0]).unwrap()["undeclaredSubscriptions"].is_null()
+        );
+    }
+
+    #[test]
+    fn under_remove_a_confirmed_undeclared_subscription_is_unsubscribed_and_a_pending_one_reported()
+    {
+        let (plan, subs) = undeclared_plan("Remove");
+        assert_eq!(
+            fields(&plan),
+            [
+                "topics.ops.subscriptions[email:new.hire@example.com]",
+                "topics.ops.subscriptions[sqs:arn:aws:sqs:eu-west-1:1:rogue]",
+            ]
+        );
+        assert_eq!(
+            plan.actions,
+            [(
+                "ops".to_string(),
+                TopicAction::Unsubscribe(subs[0].arn.clone().unwrap())
+            )]
+        );
+        assert_eq!(plan.report_only, 1, "the pending confirmation");
+        assert!(!plan.only_creates());
+        // A declared subscription that is pending counts as present; only the undeclared one is drift.
+        assert!(!fields(&plan).iter().any(|f| f.contains("b@example.com")));
+    }
+
+    #[test]
+    fn ignored_undeclared_subscriptions_are_no_drift() {
+        let (plan, _) = undeclared_plan("Ignore");
+        assert_eq!(plan, TopicPlan::default());
     }
 
     #[test]

@@ -23,11 +23,45 @@ pub struct TopicSpec {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(schema_with = "policy_statements")]
     pub policy_statements: Vec<serde_json::Value>,
-    /// Subscriptions that must exist. Others on the topic are left alone; pending email confirmations are shown
-    /// in status, not treated as drift.
+    /// Subscriptions that must exist (protocol + endpoint). What happens to the topic's other subscriptions is
+    /// `undeclaredSubscriptions`; a declared subscription waiting for confirmation counts as present and is
+    /// listed in status.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(max = 100))]
     pub subscriptions: Vec<SubscriptionSpec>,
+    /// Subscriptions on the topic that `subscriptions` does not declare: `Report` (default) lists each as drift
+    /// (`topics.<name>.subscriptions[<protocol>:<endpoint>]`) and never removes it; `Remove` makes the declared
+    /// subscriptions the topic's exact set, unsubscribing the others under driftPolicy `Correct`; `Ignore` leaves
+    /// them alone without drift (for teams that subscribe things by hand or let other accounts subscribe).
+    /// A subscription still waiting for confirmation has no ARN to unsubscribe: it is always only reported.
+    #[serde(default, skip_serializing_if = "UndeclaredSubscriptions::is_default")]
+    pub undeclared_subscriptions: UndeclaredSubscriptions,
+}
+
+/// What happens to a subscription on a managed topic that the spec does not declare.
+///
+/// The default is `Report`, not `Remove`: before this setting existed subscriptions were additive, and topics
+/// routinely carry subscriptions added by hand, by other tools, or by other accounts a `policyStatements` entry
+/// lets subscribe. Defaulting to `Remove` would unsubscribe them on upgrade under driftPolicy `Correct` without
+/// any change to the spec. `Report` makes every such subscription visible as drift (Drifted, never removed), so
+/// each team chooses: `Remove` for the exact set, `Ignore` for the old additive behaviour.
+#[derive(Deserialize, Serialize, Clone, Copy, Debug, PartialEq, Eq, Default, JsonSchema)]
+pub enum UndeclaredSubscriptions {
+    /// Unsubscribe them under driftPolicy `Correct` (reported under `Report`); pending confirmations are only
+    /// reported.
+    Remove,
+    /// List each as drift; never remove it.
+    #[default]
+    Report,
+    /// Neither drift nor removed.
+    Ignore,
+}
+
+impl UndeclaredSubscriptions {
+    /// True for the default (`Report`), which is not serialised.
+    pub fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 fn policy_statements(_: &mut schemars::SchemaGenerator) -> schemars::Schema {

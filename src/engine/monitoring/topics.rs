@@ -2,7 +2,7 @@
 //! tags only on first sight of a topic or to prove ownership) and cleanup. The plan is `monitoring::topics`.
 
 use super::{Cleanup, Component, Ctx};
-use crate::api::common::Ownership;
+use crate::api::common::{ComponentState, DriftAction, Ownership};
 use crate::api::monitoring_policy::{MonitoringResources, TopicSpec};
 use crate::aws::operation::SectionUsage;
 use crate::aws::{self, AwsError, ErrorCategory};
@@ -112,8 +112,9 @@ async fn reconcile(ctx: &Ctx<'_>, region: &str, res: &mut MonitoringResources) -
             _ => Ownership::None,
         };
         let only_creates = plan.only_creates();
+        let report_only = plan.report_only;
         let id = Some(format!("{} topic(s)", res.topic_arns.len()));
-        Ok(Settle {
+        let mut outcome = Settle {
             component: C,
             region,
             drift: plan.drift,
@@ -122,7 +123,15 @@ async fn reconcile(ctx: &Ctx<'_>, region: &str, res: &mut MonitoringResources) -
             ownership,
             id,
         }
-        .outcome())
+        .outcome();
+        // Drift no write corrects (pending confirmations, undeclared subscriptions under `Report`) is still in
+        // AWS after a pass that corrected the rest: the component stays Drifted, its drift Reported, so Ready
+        // does not flip to True for one pass.
+        if report_only > 0 && outcome.action == DriftAction::Corrected {
+            outcome.state = ComponentState::Drifted;
+            outcome.action = DriftAction::Reported;
+        }
+        Ok(outcome)
     }
     .await;
     result.unwrap_or_else(|e| failed(C, region, prev_owner.unwrap_or(Ownership::None), e))
@@ -174,6 +183,10 @@ async fn write(
             }
             (TopicAction::Subscribe(proto, endpoint), Some(t)) => {
                 aws::sns::subscribe(client, &res.topic_arns[&t.name], proto, endpoint).await?
+            }
+            // Planned only for a declared topic this policy created or adopted (checked above).
+            (TopicAction::Unsubscribe(subscription), Some(_)) => {
+                aws::sns::unsubscribe(client, subscription).await?
             }
             (TopicAction::Remove(arn), _) => {
                 // Ownership is proven by the tags before anything is deleted.
