@@ -464,9 +464,9 @@ async fn change_events_correct_drift_within_seconds() {
     apply(&admin, &opted_out, false).await.unwrap();
     eventually("opt-out cleaned up", CONVERGE, || async {
         let o = get(&admin, &hub).await?;
-        let released = !o["metadata"]["finalizers"]
+        let released = o["metadata"]["finalizers"]
             .as_array()
-            .is_some_and(|f| !f.is_empty());
+            .is_none_or(|f| f.is_empty());
         (released && condition(&o, "ChangeEvents").is_none() && queue_gone().await)
             .then_some(())
             .ok_or(format!("{} {}", o["metadata"], o["status"]))
