@@ -129,6 +129,21 @@ pub struct ComponentOutcome {
 }
 
 impl ComponentOutcome {
+    /// The component's line in status (`status.components[]`; the account is set by a fleet's rollup).
+    pub fn summary(&self) -> crate::api::common::ComponentStatus {
+        crate::api::common::ComponentStatus {
+            component: self.component.to_string(),
+            account: None,
+            region: self.region.clone(),
+            state: self.state,
+            ownership: self.ownership,
+            id: self.id.clone(),
+            drifted_fields: self.drift.len() as u32,
+            message: self.message.clone(),
+            operator_disabled_controls: self.operator_disabled_controls.clone(),
+        }
+    }
+
     /// Drift that is still in AWS after the pass.
     pub fn remaining_drift(&self) -> usize {
         if self.action == DriftAction::Corrected {

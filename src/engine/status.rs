@@ -95,17 +95,7 @@ pub fn common_status(
     let components: Vec<ComponentStatus> = report
         .outcomes
         .iter()
-        .map(|o| ComponentStatus {
-            component: o.component.to_string(),
-            account: None,
-            region: o.region.clone(),
-            state: o.state,
-            ownership: o.ownership,
-            id: o.id.clone(),
-            drifted_fields: o.drift.len() as u32,
-            message: o.message.clone(),
-            operator_disabled_controls: o.operator_disabled_controls.clone(),
-        })
+        .map(super::ComponentOutcome::summary)
         .collect();
 
     let remaining = report.remaining_drift();

@@ -132,20 +132,7 @@ fn fields(outcomes: &[ComponentOutcome]) -> Vec<String> {
 
 /// What the status would record: the component summaries a next pass gets as `previous`.
 fn status(outcomes: &[ComponentOutcome]) -> Vec<ComponentStatus> {
-    outcomes
-        .iter()
-        .map(|o| ComponentStatus {
-            component: o.component.to_string(),
-            account: None,
-            region: o.region.clone(),
-            state: o.state,
-            ownership: o.ownership,
-            id: o.id.clone(),
-            drifted_fields: o.drift.len() as u32,
-            message: o.message.clone(),
-            operator_disabled_controls: o.operator_disabled_controls.clone(),
-        })
-        .collect()
+    outcomes.iter().map(ComponentOutcome::summary).collect()
 }
 
 async fn hub_queue_url(hub: &AccountSession) -> String {
