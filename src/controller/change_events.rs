@@ -247,11 +247,10 @@ fn candidates(stores: &Stores) -> (Vec<Candidate>, Vec<(Target, String)>) {
         if declared.role == crate::api::aws_account::ChangeEventsRole::Hub {
             uses.insert("AwsAccount.changeEvents.hub".to_string());
         }
-        let mut regions: Vec<String> = components.iter().map(|c| c.region.clone()).collect();
-        regions.dedup();
+        let regions: BTreeSet<String> = components.iter().map(|c| c.region.clone()).collect();
         cands.push(Candidate {
             account: obj.spec.account_id.clone(),
-            regions,
+            regions: regions.into_iter().collect(),
             uses,
             ids: components.iter().filter_map(|c| c.id.clone()).collect(),
             prefixes: vec![crate::engine::change_events::RULE_NAME.to_string()],
@@ -455,12 +454,7 @@ pub async fn consume(
             }
             continue;
         };
-        let region = hub
-            .spec
-            .regions
-            .first()
-            .cloned()
-            .unwrap_or_else(|| "us-east-1".into());
+        let region = crate::engine::account_events::hub_region(&hub);
         let session = match ctx.aws.session(&hub.spec, &region).await {
             Ok(s) => s,
             Err(e) => {

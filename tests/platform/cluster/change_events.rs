@@ -94,6 +94,17 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[i]
 }
 
+/// Stop the trail out of band (what a person does in the console).
+async fn stop_trail(session: &AccountSession) {
+    session
+        .cloudtrail("us-east-1")
+        .stop_logging()
+        .name(TRAIL)
+        .send()
+        .await
+        .unwrap();
+}
+
 async fn trail_logging(session: &AccountSession) -> bool {
     session
         .cloudtrail("us-east-1")
@@ -242,13 +253,7 @@ async fn change_events_correct_drift_within_seconds() {
     let trail_arn = format!("arn:aws:cloudtrail:us-east-1:{account}:trail/{TRAIL}");
     for i in 0..20 {
         spaced().await;
-        session
-            .cloudtrail("us-east-1")
-            .stop_logging()
-            .name(TRAIL)
-            .send()
-            .await
-            .unwrap();
+        stop_trail(&session).await;
         assert!(!trail_logging(&session).await);
         let name = if i % 2 == 0 {
             TRAIL
@@ -406,13 +411,7 @@ async fn change_events_correct_drift_within_seconds() {
     // once, the rest folded into one at the end of the second). Bound: 1 + (seconds the burst lasts) passes.
     let before = passes("AccountBaseline");
     let started = Instant::now();
-    session
-        .cloudtrail("us-east-1")
-        .stop_logging()
-        .name(TRAIL)
-        .send()
-        .await
-        .unwrap();
+    stop_trail(&session).await;
     let burst: Vec<String> = (0..1000)
         .map(|_| {
             cloudtrail_event(
