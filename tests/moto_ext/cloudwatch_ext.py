@@ -50,9 +50,10 @@ import cbor2
 from botocore.utils import parse_to_aware_datetime
 from moto.cloudwatch import responses as cw_responses
 from moto.cloudwatch import urls as cw_urls
+from moto.cloudwatch.exceptions import CloudWatchException, InvalidParameterValue
 from moto.core import parse as moto_parse
 from moto.core import serialize as moto_serialize
-from moto.core.responses import BaseResponse
+from moto.core.responses import ActionResult, BaseResponse
 from moto.core.utils import get_service_model
 
 import extlib
@@ -73,7 +74,8 @@ _PATH = re.compile(r"^/service/" + SERVICE_SHAPE + r"/operation/([A-Za-z0-9]+)$"
 # What server.py prints for this extension (it adds and replaces no operation).
 SUMMARY = "Smithy RPC v2 CBOR for every CloudWatch operation moto implements"
 ADDED_OPERATIONS: list[str] = []
-FIXED_OPERATIONS: list[str] = []
+# DescribeAlarms: MaxRecords / NextToken pagination (moto returns every alarm in one page).
+FIXED_OPERATIONS: list[str] = ["DescribeAlarms"]
 
 
 def operation_of(path: str) -> str | None:
@@ -263,6 +265,53 @@ class ResponseExtension:
                 "url_params": self.uri_match,
             }
         )
+
+
+    def describe_alarms(self: Any) -> Any:
+        """moto's DescribeAlarms, paginated the way CloudWatch pages it: alarms in name order, at most ``MaxRecords``
+        (1-100, the range in the API reference and botocore's model) per page, the rest behind an opaque
+        ``NextToken`` (API reference, DescribeAlarms: "MaxRecords — The maximum number of alarm descriptions to
+        retrieve"; "NextToken — The token returned by a previous call to indicate that there is more data
+        available"; error ``InvalidNextToken``). moto 5.2.5 ignores both and returns every alarm at once, so a
+        client's page count (what a scale measurement reads off the call counter) would be wrong. Metric and
+        composite alarms share one page budget. Without ``MaxRecords`` and ``NextToken`` every alarm is returned, as
+        moto does (the reference gives no default page size to follow)."""
+        result = _ORIGINAL["Response.describe_alarms"](self)
+        limit = self._get_param("MaxRecords")
+        token = self._get_param("NextToken")
+        if limit is None and token is None:
+            return result
+        limit = int(limit) if limit is not None else 100
+        if not 1 <= limit <= 100:
+            raise InvalidParameterValue(f"The value {limit} for parameter MaxRecords is not in the range 1-100.")
+        after = ""
+        if token is not None:
+            try:
+                after = base64.urlsafe_b64decode(token.encode()).decode()
+            except (ValueError, UnicodeDecodeError):
+                raise InvalidNextTokenError() from None
+        found = result.result
+        alarms = sorted(
+            [("MetricAlarms", a) for a in found["MetricAlarms"]]
+            + [("CompositeAlarms", a) for a in found["CompositeAlarms"]],
+            key=lambda kind_alarm: kind_alarm[1].name,
+        )
+        rest = [(kind, a) for kind, a in alarms if a.name > after]
+        page = rest[:limit]
+        out: dict[str, Any] = {
+            "MetricAlarms": [a for kind, a in page if kind == "MetricAlarms"],
+            "CompositeAlarms": [a for kind, a in page if kind == "CompositeAlarms"],
+        }
+        if len(rest) > limit:
+            out["NextToken"] = base64.urlsafe_b64encode(page[-1][1].name.encode()).decode()
+        return ActionResult(out)
+
+
+class InvalidNextTokenError(CloudWatchException):
+    """DescribeAlarms' ``InvalidNextToken`` error (HTTP 400)."""
+
+    def __init__(self) -> None:
+        super().__init__("InvalidNextToken", "The service returned an invalid next token.")
 
 
 _ORIGINAL: dict[str, Any] = {}

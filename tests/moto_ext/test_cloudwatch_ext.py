@@ -224,6 +224,36 @@ class AlarmsTest(CloudWatchCborTestCase):
         self.assertEqual(names(self.cw.describe_alarms()), ["other"])
         self.assertEqual(self.cw.describe_alarms()["CompositeAlarms"], [])
 
+    def test_describe_pages_like_cloudwatch(self) -> None:
+        # 8 alarms under the prefix, 1 outside; pages of 3 in name order. (Composite alarms share the page budget
+        # in the extension; moto 5.2.5's PutCompositeAlarm answers 500 through every protocol, so not here.)
+        for name in ("p.0", "p.1", "p.2", "p.3", "p.3a", "p.4", "p.5", "p.6"):
+            self.cw.put_metric_alarm(**metric_alarm(name))
+        self.cw.put_metric_alarm(**metric_alarm("q.0"))
+        seen, pages, token = [], 0, None
+        while True:
+            kwargs = {"AlarmNamePrefix": "p.", "MaxRecords": 3, "AlarmTypes": ["MetricAlarm", "CompositeAlarm"]}
+            if token:
+                kwargs["NextToken"] = token
+            out = self.cw.describe_alarms(**kwargs)
+            pages += 1
+            page = [a["AlarmName"] for a in out["MetricAlarms"] + out["CompositeAlarms"]]
+            self.assertLessEqual(len(page), 3)
+            seen += page
+            token = out.get("NextToken")
+            if not token:
+                break
+        self.assertEqual(pages, 3)
+        self.assertEqual(sorted(seen), ["p.0", "p.1", "p.2", "p.3", "p.3a", "p.4", "p.5", "p.6"])
+        self.assertEqual(len(seen), len(set(seen)))
+        # Exactly one page when everything fits: no NextToken.
+        self.assertNotIn("NextToken", self.cw.describe_alarms(AlarmNamePrefix="p.", MaxRecords=100))
+        # Without MaxRecords every alarm comes back at once, as from moto.
+        self.assertEqual(len(self.cw.describe_alarms()["MetricAlarms"]), 9)
+        with self.assertRaises(ClientError) as ctx:
+            self.cw.describe_alarms(NextToken="%%%not-a-token")
+        self.assert_error(ctx.exception, "InvalidNextToken", 400)
+
     def test_tag_and_untag(self) -> None:
         self.cw.put_metric_alarm(**metric_alarm("tagged"))
         arn = self.cw.describe_alarms(AlarmNames=["tagged"])["MetricAlarms"][0]["AlarmArn"]
