@@ -68,6 +68,7 @@ async fn main() {
             mode: DriftPolicy::Correct,
             // moto has no rate limit; the operator paces PutMetricAlarm at 350 ms against AWS.
             alarm_write_interval: Duration::ZERO,
+            shared_reads: None,
         };
         let now = Time(jiff::Timestamp::now());
         let created = run(&factory, &input(None)).await;

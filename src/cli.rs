@@ -256,6 +256,8 @@ async fn evaluate_kind<K: ManagedKind>(
                     previous: None,
                     mode: mode(verb, obj.drift_policy()),
                     now: now.0,
+                    // One-shot: every read is of AWS now.
+                    shared_reads: None,
                 };
                 K::run(factory, &pass).await
             }

@@ -4,7 +4,7 @@
 //! kind holds only what is specific to it.
 
 use crate::api::common::{condition, set_condition};
-use crate::api::Kind;
+use crate::api::{AwsAccount, Kind};
 use crate::aws::AwsFactory;
 use crate::metrics::Metrics;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
@@ -13,6 +13,7 @@ use kube::core::DeserializeGuard;
 use kube::runtime::controller::Action;
 use kube::runtime::events::{Event, EventType, Recorder, Reporter};
 use kube::runtime::finalizer::{finalizer, Event as FinalizerEvent};
+use kube::runtime::reflector::{ObjectRef, Store};
 use kube::{Api, Client, Resource};
 use serde_json::json;
 use std::collections::HashMap;
@@ -136,9 +137,70 @@ pub struct Context {
     pub recorder: Recorder,
     /// Passes change events asked for, not begun yet.
     pub detections: change_events::Detections,
+    /// AwsAccounts, from the controllers' watch once it runs.
+    pub accounts: Accounts,
     failures: Mutex<HashMap<String, u32>>,
     default_interval: Duration,
     watch_namespaces: Vec<String>,
+}
+
+/// AwsAccounts as the AwsAccount controller's watch holds them, so a pass that needs its account reads memory, not
+/// the API server (a GET per pass per object was the operator's only Kubernetes load in steady state besides the
+/// watches). Until `run` sets the store (and in the tower-test mocks) every read goes to the API server.
+#[derive(Default)]
+pub struct Accounts(std::sync::RwLock<Option<Store<DeserializeGuard<AwsAccount>>>>);
+
+/// How long a pass waits for the AwsAccount watch's first list before asking the API server instead.
+const ACCOUNT_STORE_WAIT: Duration = Duration::from_secs(30);
+
+impl Accounts {
+    /// Read from `store` from now on.
+    pub fn set(&self, store: Store<DeserializeGuard<AwsAccount>>) {
+        *self.0.write().expect("account store lock poisoned") = Some(store);
+    }
+
+    /// The store, once its first list is in (within [`ACCOUNT_STORE_WAIT`]).
+    async fn ready(&self) -> Option<Store<DeserializeGuard<AwsAccount>>> {
+        let store = self
+            .0
+            .read()
+            .expect("account store lock poisoned")
+            .clone()?;
+        tokio::time::timeout(ACCOUNT_STORE_WAIT, store.wait_until_ready())
+            .await
+            .ok()?
+            .ok()?;
+        Some(store)
+    }
+
+    /// The AwsAccount `name` (a malformed one reads as absent, as its own controller reports it).
+    pub async fn get(
+        &self,
+        client: &Client,
+        name: &str,
+    ) -> Result<Option<AwsAccount>, kube::Error> {
+        match self.ready().await {
+            Some(store) => Ok(store
+                .get(&ObjectRef::new(name))
+                .and_then(|g| g.0.as_ref().ok().cloned())),
+            None => Api::<AwsAccount>::all(client.clone()).get_opt(name).await,
+        }
+    }
+
+    /// Every AwsAccount.
+    pub async fn list(&self, client: &Client) -> Result<Vec<AwsAccount>, kube::Error> {
+        match self.ready().await {
+            Some(store) => Ok(store
+                .state()
+                .iter()
+                .filter_map(|g| g.0.as_ref().ok().cloned())
+                .collect()),
+            None => Ok(Api::<AwsAccount>::all(client.clone())
+                .list(&Default::default())
+                .await?
+                .items),
+        }
+    }
 }
 
 impl Context {
@@ -157,6 +219,7 @@ impl Context {
             metrics,
             recorder,
             detections: Default::default(),
+            accounts: Accounts::default(),
             failures: Mutex::default(),
             default_interval: DEFAULT_INTERVAL,
             watch_namespaces: Vec::new(),
@@ -185,7 +248,7 @@ impl Context {
     }
 
     /// The requeue interval of an object.
-    fn interval_of(&self, declared: Option<&str>) -> Duration {
+    pub(crate) fn interval_of(&self, declared: Option<&str>) -> Duration {
         declared.map_or(self.default_interval, interval)
     }
 

@@ -56,6 +56,7 @@ async fn pass(
             previous: None,
             mode: DriftPolicy::Correct,
             alarm_write_interval: Duration::ZERO,
+            shared_reads: None,
         },
     )
     .await

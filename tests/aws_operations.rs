@@ -454,6 +454,7 @@ async fn monitoring_scenario(factory: &aws_baseline_operator::aws::AwsFactory) {
         previous,
         mode: DriftPolicy::Correct,
         alarm_write_interval: std::time::Duration::ZERO,
+        shared_reads: None,
     };
     let created = monitoring::run(factory, &input(&spec, None)).await;
     assert!(
@@ -519,6 +520,7 @@ async fn container_insights_scenario(
         previous: None,
         mode: DriftPolicy::Correct,
         alarm_write_interval: std::time::Duration::ZERO,
+        shared_reads: None,
     };
     let r = monitoring::run(factory, &input).await;
     assert!(r.pass.error_category().is_none(), "{:#?}", r.pass.outcomes);

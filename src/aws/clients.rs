@@ -5,6 +5,7 @@ use crate::api::aws_account::AwsAccountSpec;
 use crate::aws::counter::{CallStats, StripAccountHostPrefix};
 use crate::aws::error::{AwsError, AwsResultExt, ErrorCategory};
 use crate::aws::operation::{read, Operation, MOTO};
+use crate::aws::snapshots::Snapshots;
 use aws_config::identity::IdentityCache;
 use aws_config::retry::RetryConfig;
 use aws_config::sts::AssumeRoleProvider;
@@ -14,7 +15,7 @@ use aws_credential_types::provider::SharedCredentialsProvider;
 use std::any::Any;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Session name used when an AwsAccount does not set one.
 pub const DEFAULT_SESSION_NAME: &str = "aws-baseline-operator";
@@ -25,11 +26,25 @@ pub const DEFAULT_SESSION_NAME: &str = "aws-baseline-operator";
 pub struct AwsFactory {
     base: SdkConfig,
     stats: CallStats,
-    sessions: Arc<Mutex<HashMap<String, AccountSession>>>,
+    sessions: Arc<Mutex<HashMap<String, Cached>>>,
+    snapshots: Snapshots,
 }
 
-/// Sessions kept at most; beyond that the cache starts over (accounts whose spec changed leave stale entries).
+/// A cached session and when a pass last asked for it.
+#[derive(Clone, Debug)]
+struct Cached {
+    session: AccountSession,
+    used: Instant,
+}
+
+/// Sessions kept at most; beyond that the least recently used one is dropped (an account whose spec changed
+/// leaves a stale entry that ages out this way). A fleet of N accounts with session tags off needs N entries.
 const MAX_SESSIONS: usize = 1024;
+
+/// How long a session's verified identity (STS GetCallerIdentity) is trusted before a pass asks STS again. The
+/// identity of one set of credentials cannot change; re-asking bounds how late a deleted or re-pointed role is
+/// noticed, without one STS call per object per pass.
+pub const IDENTITY_TTL: Duration = Duration::from_secs(15 * 60);
 
 /// Assumed-role credentials are refreshed this long before they expire.
 const REFRESH_BEFORE_EXPIRY: Duration = Duration::from_secs(300);
@@ -84,12 +99,18 @@ impl AwsFactory {
             base,
             stats,
             sessions: Arc::default(),
+            snapshots: Snapshots::default(),
         }
     }
 
     /// The call tally shared by every client this factory builds.
     pub fn stats(&self) -> &CallStats {
         &self.stats
+    }
+
+    /// Account-wide reads shared by every object of the process ([`Snapshots`]).
+    pub fn snapshots(&self) -> &Snapshots {
+        &self.snapshots
     }
 
     /// How many account sessions are cached.
@@ -121,20 +142,18 @@ impl AwsFactory {
         };
         let key =
             serde_json::to_string(&(&account.assume_role, home_region, tags)).unwrap_or_default();
-        if let Some(s) = self
+        if let Some(c) = self
             .sessions
             .lock()
             .expect("session cache poisoned")
-            .get(&key)
+            .get_mut(&key)
         {
-            return Ok(s.clone());
+            c.used = Instant::now();
+            return Ok(c.session.clone());
         }
         let session = self.build_session(account, home_region, tags).await?;
         let mut cache = self.sessions.lock().expect("session cache poisoned");
-        if cache.len() >= MAX_SESSIONS {
-            cache.clear();
-        }
-        Ok(cache.entry(key).or_insert(session).clone())
+        Ok(remember(&mut cache, key, session, MAX_SESSIONS))
     }
 
     async fn build_session(
@@ -196,11 +215,41 @@ impl AwsFactory {
             config,
             stats: self.stats.clone(),
             clients: Arc::default(),
+            identity: Arc::default(),
+            snapshots: self.snapshots.clone(),
         })
     }
 }
 
+/// Put `session` under `key` (or keep the one another task put there first), dropping the least recently used
+/// entry when the cache holds `max`.
+fn remember(
+    cache: &mut HashMap<String, Cached>,
+    key: String,
+    session: AccountSession,
+    max: usize,
+) -> AccountSession {
+    if !cache.contains_key(&key) && cache.len() >= max {
+        if let Some(oldest) = cache
+            .iter()
+            .min_by_key(|(_, c)| c.used)
+            .map(|(k, _)| k.clone())
+        {
+            cache.remove(&oldest);
+        }
+    }
+    let entry = cache.entry(key).or_insert(Cached {
+        session,
+        used: Instant::now(),
+    });
+    entry.used = Instant::now();
+    entry.session.clone()
+}
+
 type ClientCache = Arc<Mutex<HashMap<(&'static str, String), Arc<dyn Any + Send + Sync>>>>;
+
+/// The identity STS returned for a session's credentials: (account, ARN) and when.
+type Identity = Arc<Mutex<Option<(Instant, (String, String))>>>;
 
 /// Configuration for one account; hands out per-region clients (built once, then reused) that share the call
 /// counter and the account's cached credentials.
@@ -209,6 +258,8 @@ pub struct AccountSession {
     config: SdkConfig,
     stats: CallStats,
     clients: ClientCache,
+    identity: Identity,
+    snapshots: Snapshots,
 }
 
 impl std::fmt::Debug for AccountSession {
@@ -236,6 +287,11 @@ impl AccountSession {
             .downcast_ref::<C>()
             .expect("one client type per service key")
             .clone()
+    }
+
+    /// The process's shared account-wide reads ([`AwsFactory::snapshots`]).
+    pub fn snapshots(&self) -> &Snapshots {
+        &self.snapshots
     }
 
     /// How many clients this session has built.
@@ -317,18 +373,37 @@ impl AccountSession {
         aws_sdk_s3control::Client::from_conf(conf.build())
     }
 
-    /// Who these credentials are: (account, arn). One STS call.
+    /// Who these credentials are: (account, arn). One STS call, or none when this session asked within
+    /// [`IDENTITY_TTL`].
     pub async fn caller_identity(&self, region: &str) -> Result<(String, String), AwsError> {
+        if let Some((at, id)) = self
+            .identity
+            .lock()
+            .expect("identity cache poisoned")
+            .clone()
+        {
+            if at.elapsed() < IDENTITY_TTL {
+                return Ok(id);
+            }
+        }
+        self.fresh_caller_identity(region).await
+    }
+
+    /// Who these credentials are, asked of STS now (and remembered for [`Self::caller_identity`]).
+    pub async fn fresh_caller_identity(&self, region: &str) -> Result<(String, String), AwsError> {
         let out = self
             .sts(region)
             .get_caller_identity()
             .send()
             .await
             .aws("sts", "GetCallerIdentity")?;
-        Ok((
+        let id = (
             out.account().unwrap_or_default().to_string(),
             out.arn().unwrap_or_default().to_string(),
-        ))
+        );
+        *self.identity.lock().expect("identity cache poisoned") =
+            Some((Instant::now(), id.clone()));
+        Ok(id)
     }
 }
 

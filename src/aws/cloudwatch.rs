@@ -277,15 +277,25 @@ fn observed(a: &MetricAlarm) -> AlarmState {
     }
 }
 
+/// Spacing of DescribeAlarms pages per account and Region: CloudWatch publishes 9 requests per second; stay
+/// below it when many policies of one account start together.
+pub const DESCRIBE_INTERVAL: std::time::Duration = std::time::Duration::from_millis(120);
+
 /// Every metric and composite alarm whose name starts with `prefix`: one paginated DescribeAlarms, 100 alarms
-/// per call.
+/// per call, each page paced under `pace_key` (`<account>/<region>`) by the process-wide pacer.
 pub async fn alarms_by_prefix(
     client: &Client,
     prefix: &str,
+    pace_key: &str,
 ) -> Result<BTreeMap<String, AlarmState>, AwsError> {
     let mut out = BTreeMap::new();
     let mut token: Option<String> = None;
     loop {
+        crate::aws::pace::wait(
+            &format!("{pace_key}/cloudwatch:DescribeAlarms"),
+            DESCRIBE_INTERVAL,
+        )
+        .await;
         let page = client
             .describe_alarms()
             .alarm_name_prefix(prefix)

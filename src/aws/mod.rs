@@ -24,6 +24,7 @@ pub mod s3;
 pub mod s3control;
 pub mod securityhub;
 pub mod session_manager;
+pub mod snapshots;
 pub mod sns;
 pub mod sqs;
 pub mod ssm;

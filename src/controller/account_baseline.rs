@@ -30,16 +30,20 @@ fn owner(obj: &AccountBaseline) -> Owner {
     }
 }
 
-/// The AwsAccounts a baseline may apply to: the referenced one (one GET), or every AwsAccount (one LIST) for
-/// the selector to filter.
+/// The AwsAccounts a baseline may apply to: the referenced one, or every AwsAccount for the selector to filter
+/// (from the watch's store once `run` set it).
 async fn candidate_accounts(
     ctx: &Context,
     obj: &AccountBaseline,
 ) -> Result<Vec<AwsAccount>, Error> {
-    let api: Api<AwsAccount> = Api::all(ctx.client.clone());
     Ok(match &obj.spec.account_ref {
-        Some(r) => api.get_opt(&r.name).await?.into_iter().collect(),
-        None => api.list(&Default::default()).await?.items,
+        Some(r) => ctx
+            .accounts
+            .get(&ctx.client, &r.name)
+            .await?
+            .into_iter()
+            .collect(),
+        None => ctx.accounts.list(&ctx.client).await?,
     })
 }
 

@@ -109,7 +109,7 @@ async fn change_events(
             previous.components.clone(),
         ));
     }
-    let accounts = api.list(&Default::default()).await?.items;
+    let accounts = ctx.accounts.list(&ctx.client).await?;
     let report = crate::engine::account_events::pass(
         &ctx.aws,
         obj,
@@ -180,8 +180,10 @@ async fn verify(obj: Arc<AwsAccount>, ctx: Arc<Context>) -> Result<Action, Error
         Some(m) => Err(EngineError::UnknownRegion(m)),
         None => match ctx.aws.session(&obj.spec, &home).await {
             Err(e) => Err(EngineError::Aws(e)),
+            // The account's own check always asks STS (once per interval per account); the passes of the objects
+            // using it reuse the answer for `IDENTITY_TTL`.
             Ok(session) => session
-                .caller_identity(&home)
+                .fresh_caller_identity(&home)
                 .await
                 .map_err(|e| EngineError::Aws(crate::engine::name_the_role(e, &obj.spec))),
         },

@@ -70,6 +70,7 @@ fn monitoring_input<'a>(pass: &Pass<'a, MonitoringPolicy>) -> MonitoringInput<'a
         previous: pass.previous,
         mode: pass.mode,
         alarm_write_interval: ALARM_WRITE_INTERVAL,
+        shared_reads: pass.shared_reads,
     }
 }
 

@@ -15,6 +15,7 @@ use kube::runtime::controller::Action;
 use kube::{Api, Resource, ResourceExt};
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Reconcile one object of kind `K`.
 pub async fn reconcile<K: ManagedKind>(
@@ -31,12 +32,14 @@ pub async fn reconcile<K: ManagedKind>(
     finalized(&api, obj, &ctx, apply, cleanup).await
 }
 
-/// A controller's pass of `obj` against `account`: its own status and drift policy, its UID as owner.
+/// A controller's pass of `obj` against `account`: its own status and drift policy, its UID as owner; shared
+/// account-wide reads only as `shared_reads` allows.
 fn pass<'a, K: ManagedKind>(
     obj: &'a K,
     account: &'a AwsAccount,
     namespace_labels: &'a BTreeMap<String, String>,
     now: jiff::Timestamp,
+    shared_reads: Option<Duration>,
 ) -> Pass<'a, K> {
     let namespace = obj.meta().namespace.as_deref().unwrap_or_default();
     let name = obj.meta().name.as_deref().unwrap_or_default();
@@ -52,7 +55,26 @@ fn pass<'a, K: ManagedKind>(
         previous: obj.current_status(),
         mode: obj.drift_policy(),
         now,
+        shared_reads,
     }
+}
+
+/// How old a shared snapshot a pass of `obj` may use: half its drift interval when the pass is a periodic check of
+/// an object already in sync (status describes the current generation, Ready, not Drifted) that no change event
+/// asked for; `None` otherwise (a spec change, an event, drift or an error reads AWS now). Drift is then seen at
+/// most 1.5 intervals after it happens (or at once with change events); every policy of an account and Region
+/// shares one read per half interval.
+fn shared_reads<K: ManagedKind>(obj: &K, interval: Duration, detected: bool) -> Option<Duration> {
+    use crate::api::common::condition::{DRIFTED, READY};
+    let status = obj.current_status()?.common();
+    let is = |t: &str| {
+        status
+            .conditions
+            .iter()
+            .any(|c| c.type_ == t && c.status == "True")
+    };
+    let in_sync = status.observed_generation == obj.meta().generation && is(READY) && !is(DRIFTED);
+    (in_sync && !detected).then(|| interval / 2)
 }
 
 async fn apply<K: ManagedKind>(obj: Arc<K>, ctx: Arc<Context>) -> Result<Action, Error> {
@@ -61,9 +83,13 @@ async fn apply<K: ManagedKind>(obj: Arc<K>, ctx: Arc<Context>) -> Result<Action,
     let how = ctx
         .detections
         .take(&super::change_events::key(obj.as_ref()));
-    let accounts: Api<AwsAccount> = Api::all(ctx.client.clone());
+    let shared = shared_reads(
+        obj.as_ref(),
+        ctx.interval_of(obj.drift_check_interval()),
+        how.1.is_some(),
+    );
     let t = now();
-    let report = match accounts.get_opt(obj.account_ref()).await? {
+    let report = match ctx.accounts.get(&ctx.client, obj.account_ref()).await? {
         None => K::Report::fatal(EngineError::AccountNotFound(obj.account_ref().to_string())),
         Some(account) => {
             let labels = namespace_labels(&ctx, &account, obj.as_ref()).await?;
@@ -80,10 +106,14 @@ async fn apply<K: ManagedKind>(obj: Arc<K>, ctx: Arc<Context>) -> Result<Action,
             .await?
             {
                 let report =
-                    K::cleanup(&ctx.aws, &pass(obj.as_ref(), &old, &old_labels, t.0)).await;
+                    K::cleanup(&ctx.aws, &pass(obj.as_ref(), &old, &old_labels, t.0, None)).await;
                 left_previous_account(&ctx, obj.as_ref(), &old, report).await?;
             }
-            K::run(&ctx.aws, &pass(obj.as_ref(), &account, &labels, t.0)).await
+            K::run(
+                &ctx.aws,
+                &pass(obj.as_ref(), &account, &labels, t.0, shared),
+            )
+            .await
         }
     };
     let previous = obj.current_status();
@@ -123,7 +153,11 @@ async fn cleanup<K: ManagedKind>(obj: Arc<K>, ctx: Arc<Context>) -> Result<Actio
         return Ok(Action::await_change());
     };
     let labels = namespace_labels(&ctx, &account, obj.as_ref()).await?;
-    let report = K::cleanup(&ctx.aws, &pass(obj.as_ref(), &account, &labels, now().0)).await;
+    let report = K::cleanup(
+        &ctx.aws,
+        &pass(obj.as_ref(), &account, &labels, now().0, None),
+    )
+    .await;
     finish_cleanup(&ctx, obj.as_ref(), report).await
 }
 
@@ -134,8 +168,7 @@ async fn account_for_cleanup(
     name: &str,
     policy: DeletionPolicy,
 ) -> Result<Option<AwsAccount>, Error> {
-    let accounts: Api<AwsAccount> = Api::all(ctx.client.clone());
-    match accounts.get_opt(name).await? {
+    match ctx.accounts.get(&ctx.client, name).await? {
         Some(a) => Ok(Some(a)),
         None if policy == DeletionPolicy::Retain => Ok(None),
         None => Err(Error::Pass {
@@ -188,8 +221,7 @@ where
     if policy == DeletionPolicy::Retain {
         return Ok(None);
     }
-    let api: Api<AwsAccount> = Api::all(ctx.client.clone());
-    let candidates = api.list(&Default::default()).await?.items;
+    let candidates = ctx.accounts.list(&ctx.client).await?;
     for a in candidates
         .into_iter()
         .filter(|a| a.spec.account_id == old_id)

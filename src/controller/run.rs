@@ -238,6 +238,7 @@ pub async fn run_controllers(
     let monitoring = namespaced::<MonitoringPolicy>(&client);
     let schedules = namespaced::<PatchSchedule>(&client);
     let accounts = controller_for::<AwsAccount>(&client);
+    ctx.accounts.set(accounts.store());
     let stores = super::change_events::Stores {
         accounts: accounts.store(),
         baselines: store,

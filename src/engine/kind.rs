@@ -30,6 +30,9 @@ pub struct Pass<'a, K: ManagedKind> {
     pub mode: DriftPolicy,
     /// The time the pass runs at.
     pub now: jiff::Timestamp,
+    /// Account-wide reads may come from a snapshot shared with other objects, at most this old
+    /// (`aws::snapshots`): set by the controller for a periodic drift check of an object already in sync.
+    pub shared_reads: Option<std::time::Duration>,
 }
 
 impl<'a, K: ManagedKind> Pass<'a, K> {

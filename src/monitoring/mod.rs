@@ -24,8 +24,12 @@ pub use cis::{controls_for, CisDefinition, CIS};
 /// Prefix of every alarm and metric filter a policy owns: `awsbaseline.<namespace>.<policy>.`. Namespace and
 /// name are DNS labels/subdomains, so the prefix is unique per policy and two policies never collide.
 pub fn prefix(namespace: &str, name: &str) -> String {
-    format!("awsbaseline.{namespace}.{name}.")
+    format!("{ALARM_PREFIX}{namespace}.{name}.")
 }
+
+/// What every policy's alarm and metric filter names start with: one `DescribeAlarms` by this prefix reads the
+/// alarms of every policy in an account and Region.
+pub const ALARM_PREFIX: &str = "awsbaseline.";
 
 /// Short, stable prefix for names that cannot hold the full `awsbaseline.<namespace>.<policy>.` (EventBridge
 /// rules: 64 characters, dashboards: no dots): `awsbaseline-<10 hex of FNV-1a(namespace/name)>-`. Ownership of

@@ -61,6 +61,7 @@ fn input<'a>(
         previous,
         mode,
         alarm_write_interval: Duration::ZERO,
+        shared_reads: None,
     }
 }
 

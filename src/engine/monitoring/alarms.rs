@@ -6,7 +6,7 @@
 use super::{outcomes, uses_when, Cleanup, Component, Ctx, Tally};
 use crate::api::common::Ownership;
 use crate::api::monitoring_policy::MonitoringResources;
-use crate::aws::cloudwatch::DesiredAlarm;
+use crate::aws::cloudwatch::{AlarmState, DesiredAlarm};
 use crate::aws::{self, AwsError};
 use crate::diff::diff_resources;
 use crate::engine::{failed, CleanupReport, ComponentOutcome};
@@ -47,14 +47,16 @@ pub(super) const COMPONENT: Component = Component {
 /// A progress line (on a terminal) after this many paced alarm writes of one pass.
 const ALARM_WRITES_PER_PROGRESS_LINE: usize = 25;
 
+/// The pacer's key of this account and Region.
+fn pace_key(ctx: &Ctx<'_>, region: &str) -> String {
+    format!("{}/{region}", ctx.input.account.account_id)
+}
+
 /// Wait for a PutMetricAlarm / PutCompositeAlarm slot of this account and region, shared by every policy in the
 /// process: two policies writing to one account together stay under CloudWatch's rate.
 async fn pace_alarm_write(ctx: &Ctx<'_>, region: &str) {
     if !ctx.input.alarm_write_interval.is_zero() {
-        let key = format!(
-            "{}/{region}/cloudwatch:PutMetricAlarm",
-            ctx.input.account.account_id
-        );
+        let key = format!("{}/cloudwatch:PutMetricAlarm", pace_key(ctx, region));
         crate::aws::pace::wait(&key, ctx.input.alarm_write_interval).await;
     }
     let n = ctx
@@ -73,20 +75,62 @@ async fn pace_alarm_write(ctx: &Ctx<'_>, region: &str) {
     }
 }
 
+/// The snapshot of every policy's alarms in an account and Region.
+pub(super) const SNAPSHOT: &str = "cloudwatch:alarms";
+
+/// This policy's alarms: its own `DescribeAlarms` by its prefix, or, when the pass may use shared reads, its part
+/// of the snapshot of every policy's alarms in the account and Region (one paginated read shared by all of them).
+async fn observe(
+    ctx: &Ctx<'_>,
+    client: &aws_sdk_cloudwatch::Client,
+    region: &str,
+) -> Result<BTreeMap<String, AlarmState>, AwsError> {
+    if ctx.input.shared_reads.is_none() {
+        return aws::cloudwatch::alarms_by_prefix(client, &ctx.prefix, &pace_key(ctx, region))
+            .await;
+    }
+    let key = pace_key(ctx, region);
+    let all = ctx
+        .shared(region, SNAPSHOT, || {
+            aws::cloudwatch::alarms_by_prefix(client, crate::monitoring::ALARM_PREFIX, &key)
+        })
+        .await?;
+    Ok(all
+        .range(ctx.prefix.clone()..)
+        .take_while(|(name, _)| name.starts_with(&ctx.prefix))
+        .map(|(n, s)| (n.clone(), s.clone()))
+        .collect())
+}
+
 async fn reconcile(
     ctx: &Ctx<'_>,
     region: &str,
     res: &mut MonitoringResources,
 ) -> Vec<ComponentOutcome> {
     let client = ctx.session.cloudwatch(region);
-    let observed = match aws::cloudwatch::alarms_by_prefix(&client, &ctx.prefix).await {
+    let (outcomes, wrote) = reconcile_alarms(ctx, &client, region, res).await;
+    if wrote {
+        // What this pass wrote is not in a snapshot taken before it.
+        ctx.wrote(region, SNAPSHOT);
+    }
+    outcomes
+}
+
+async fn reconcile_alarms(
+    ctx: &Ctx<'_>,
+    client: &aws_sdk_cloudwatch::Client,
+    region: &str,
+    res: &mut MonitoringResources,
+) -> (Vec<ComponentOutcome>, bool) {
+    let client = client.clone();
+    let observed = match observe(ctx, &client, region).await {
         Ok(o) => o,
         Err(e) => {
             let mut out = vec![failed(ALARMS, region, Ownership::Created, e.clone())];
             if ctx.input.spec.cis_aws_foundations.is_some() {
                 out.push(failed(CIS_ALARMS, region, Ownership::Created, e));
             }
-            return out;
+            return (out, false);
         }
     };
     let mut tallies: BTreeMap<&'static str, Tally> = BTreeMap::new();
@@ -179,7 +223,8 @@ async fn reconcile(
         }
     }
     res.alarms = (desired.len() + ctx.composites.len()) as u32;
-    outcomes(tallies, region, |c| {
+    let wrote = tallies.values().any(|t| t.writes.is_some());
+    let outcomes = outcomes(tallies, region, |c| {
         let n = desired
             .iter()
             .map(|a| a.path.as_str())
@@ -187,14 +232,17 @@ async fn reconcile(
             .filter(|p| alarm_component(p) == c)
             .count();
         Some(format!("{n} alarm(s)"))
-    })
+    });
+    (outcomes, wrote)
 }
 
 /// Alarms under the policy's prefix whose tags prove this policy created them (composite alarms first).
 async fn cleanup(c: &Cleanup<'_>, report: &mut CleanupReport) -> Result<(), AwsError> {
     let region = c.region;
     let cw = c.session.cloudwatch(region);
-    let observed = aws::cloudwatch::alarms_by_prefix(&cw, &c.prefix).await?;
+    c.wrote(region, SNAPSHOT);
+    let key = format!("{}/{region}", c.input.account.account_id);
+    let observed = aws::cloudwatch::alarms_by_prefix(&cw, &c.prefix, &key).await?;
     // Composite alarms first: CloudWatch refuses to delete an alarm a composite alarm still names.
     for composite in [true, false] {
         let mut mine = Vec::new();

@@ -39,6 +39,7 @@ use crate::monitoring;
 use futures::future::BoxFuture;
 use futures::{stream, StreamExt};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 pub use crate::monitoring::metric_filters::CIS_FILTERS;
@@ -148,6 +149,11 @@ pub struct MonitoringInput<'a> {
     pub mode: DriftPolicy,
     /// Spacing of alarm writes (`ALARM_WRITE_INTERVAL`; benchmarks against the emulator may set zero).
     pub alarm_write_interval: Duration,
+    /// `Some(max_age)`: account-wide reads (every policy's alarms, the topic list) may come from a snapshot shared
+    /// with the other policies of the account and Region, at most `max_age` old (`aws::snapshots`). The
+    /// controller allows it for periodic drift checks of policies already in sync; `None` (the CLI, a spec change,
+    /// a change event, drift) reads AWS now.
+    pub shared_reads: Option<Duration>,
 }
 
 /// Result of one pass.
@@ -208,6 +214,35 @@ impl Ctx<'_> {
 
     fn owns(&self, tags: &[(String, String)]) -> bool {
         owns(&self.input.owner, tags)
+    }
+
+    /// Key of the account-and-Region snapshot `what`.
+    fn snapshot_key(&self, region: &str, what: &str) -> String {
+        format!("{}/{region}/{what}", self.input.account.account_id)
+    }
+
+    /// An account-wide read: from the shared snapshot `what` when the pass may use one (see
+    /// [`MonitoringInput::shared_reads`]), else from AWS now.
+    async fn shared<T, F, Fut>(&self, region: &str, what: &str, read: F) -> Result<Arc<T>, AwsError>
+    where
+        T: Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<T, AwsError>>,
+    {
+        match self.input.shared_reads {
+            None => Ok(Arc::new(read().await?)),
+            Some(max_age) => {
+                let key = self.snapshot_key(region, what);
+                self.session.snapshots().get(&key, max_age, read).await
+            }
+        }
+    }
+
+    /// This pass changed what the snapshot `what` describes: drop it.
+    fn wrote(&self, region: &str, what: &str) {
+        self.session
+            .snapshots()
+            .invalidate(&self.snapshot_key(region, what));
     }
 }
 
@@ -444,6 +479,18 @@ struct Cleanup<'a> {
 impl Cleanup<'_> {
     fn owns(&self, tags: &[(String, String)]) -> bool {
         owns(&self.input.owner, tags)
+    }
+
+    /// Key of the account-and-Region snapshot `what`.
+    fn snapshot_key(&self, region: &str, what: &str) -> String {
+        format!("{}/{region}/{what}", self.input.account.account_id)
+    }
+
+    /// This cleanup changed what the snapshot `what` describes: drop it.
+    fn wrote(&self, region: &str, what: &str) {
+        self.session
+            .snapshots()
+            .invalidate(&self.snapshot_key(region, what));
     }
 }
 

@@ -35,12 +35,17 @@ fn wanted(ctx: &Ctx<'_>, t: &TopicSpec, arn: &str, region: &str) -> BTreeMap<Str
     )
 }
 
+/// The snapshot of the topic list (ListTopics) of an account and Region.
+const SNAPSHOT: &str = "sns:topics";
+
 async fn reconcile(ctx: &Ctx<'_>, region: &str, res: &mut MonitoringResources) -> ComponentOutcome {
     const C: &str = TOPICS;
     let client = ctx.session.sns(region);
     let prev_owner = ctx.previous_ownership(C, region);
     let result: Result<ComponentOutcome, AwsError> = async {
-        let existing = aws::sns::topics(&client).await?;
+        let existing = ctx
+            .shared(region, SNAPSHOT, || aws::sns::topics(&client))
+            .await?;
         let previous = ctx.previous(region);
         let mut plan = TopicPlan::default();
         let mut created_any = false;
@@ -97,6 +102,7 @@ async fn reconcile(ctx: &Ctx<'_>, region: &str, res: &mut MonitoringResources) -
         let mut created_now = false;
         if ctx.may_write() && !plan.actions.is_empty() {
             writes = Some(write(ctx, &client, region, &plan, res, &mut created_now).await);
+            ctx.wrote(region, SNAPSHOT);
         } else {
             // Report mode keeps remembering removed topics until they are gone.
             for (name, action) in &plan.actions {
@@ -206,6 +212,7 @@ async fn write(
 async fn cleanup(c: &Cleanup<'_>, report: &mut CleanupReport) -> Result<(), AwsError> {
     let region = c.region;
     let sns = c.session.sns(region);
+    c.wrote(region, SNAPSHOT);
     let existing = aws::sns::topics(&sns).await?;
     let names: BTreeSet<&String> = c
         .input
