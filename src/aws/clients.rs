@@ -419,3 +419,36 @@ pub const OPERATIONS: &[Operation] = &[
         &["AwsAccount", "AccountBaseline", "PatchSchedule"],
     ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session() -> AccountSession {
+        AccountSession {
+            config: SdkConfig::builder().build(),
+            stats: CallStats::default(),
+            clients: Arc::default(),
+            identity: Arc::default(),
+            snapshots: Snapshots::default(),
+        }
+    }
+
+    #[test]
+    fn a_full_cache_drops_the_least_recently_used_session_only() {
+        let mut cache = HashMap::new();
+        for k in ["a", "b", "c"] {
+            remember(&mut cache, k.into(), session(), 3);
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        // "a" is used again, so "b" is now the least recently used.
+        cache.get_mut("a").unwrap().used = Instant::now();
+        remember(&mut cache, "d".into(), session(), 3);
+        let mut keys: Vec<&str> = cache.keys().map(String::as_str).collect();
+        keys.sort();
+        assert_eq!(keys, ["a", "c", "d"]);
+        // A key already cached replaces nothing.
+        remember(&mut cache, "c".into(), session(), 3);
+        assert_eq!(cache.len(), 3);
+    }
+}

@@ -15,6 +15,7 @@ mod logs;
 mod ownership;
 mod refused;
 mod security_settings;
+mod shared_reads;
 mod subscriptions;
 
 use crate::support;
