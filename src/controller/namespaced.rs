@@ -291,3 +291,76 @@ async fn left_previous_account<K: Resource<DynamicType = ()>>(
     .await;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::common::set_condition;
+    use crate::api::{MonitoringPolicy, MonitoringPolicyStatus};
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+
+    fn policy(generation: i64, observed: i64, ready: bool, drifted: bool) -> MonitoringPolicy {
+        let mut p: MonitoringPolicy = serde_json::from_value(serde_json::json!({
+            "apiVersion": "awsbaseline.io/v1alpha1", "kind": "MonitoringPolicy",
+            "metadata": {"name": "p", "namespace": "team", "generation": generation},
+            "spec": {"accountRef": {"name": "a"}}
+        }))
+        .unwrap();
+        let now = Time(jiff::Timestamp::UNIX_EPOCH);
+        let mut status = MonitoringPolicyStatus::default();
+        status.common.observed_generation = Some(observed);
+        status.common.conditions = vec![
+            set_condition(
+                &[],
+                "Ready",
+                ready,
+                "R",
+                String::new(),
+                Some(observed),
+                &now,
+            ),
+            set_condition(
+                &[],
+                "Drifted",
+                drifted,
+                "D",
+                String::new(),
+                Some(observed),
+                &now,
+            ),
+        ];
+        p.status = Some(status);
+        p
+    }
+
+    #[test]
+    fn only_periodic_checks_of_in_sync_objects_share_reads() {
+        let interval = Duration::from_secs(300);
+        let half = Some(Duration::from_secs(150));
+        assert_eq!(
+            shared_reads(&policy(2, 2, true, false), interval, false),
+            half
+        );
+        // A change event asked for this pass: read AWS now.
+        assert_eq!(
+            shared_reads(&policy(2, 2, true, false), interval, true),
+            None
+        );
+        // A spec change not yet reconciled, drift, not Ready, no status at all.
+        assert_eq!(
+            shared_reads(&policy(3, 2, true, false), interval, false),
+            None
+        );
+        assert_eq!(
+            shared_reads(&policy(2, 2, true, true), interval, false),
+            None
+        );
+        assert_eq!(
+            shared_reads(&policy(2, 2, false, false), interval, false),
+            None
+        );
+        let mut fresh = policy(1, 1, true, false);
+        fresh.status = None;
+        assert_eq!(shared_reads(&fresh, interval, false), None);
+    }
+}
