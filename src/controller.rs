@@ -54,8 +54,10 @@ pub struct RunArgs {
     /// Address of /healthz, /readyz and /metrics.
     #[arg(long, env = "METRICS_ADDR", default_value = "0.0.0.0:8080")]
     pub metrics_addr: SocketAddr,
-    /// Objects of one kind reconciled at once.
-    #[arg(long, env = "RECONCILE_CONCURRENCY", default_value_t = 4)]
+    /// Objects of one kind reconciled at once. Passes mostly wait on AWS and on the per-account write pacer, so
+    /// this is sized for many accounts: a cold start keeps every account and Region's pacer busy only when more
+    /// passes run than accounts are being written to (measured in `benches/fleet.rs`, README "Fleet scale").
+    #[arg(long, env = "RECONCILE_CONCURRENCY", default_value_t = 32)]
     pub concurrency: u16,
     /// Elect a leader on a coordination.k8s.io/v1 Lease so only one replica reconciles; `false` reconciles at
     /// once (one replica only).
