@@ -10,6 +10,7 @@ pub mod counter;
 pub mod ec2;
 pub mod ecs;
 pub mod eks;
+pub mod elbv2;
 pub mod error;
 pub mod events;
 pub mod flowlogs;
@@ -27,6 +28,7 @@ pub mod session_manager;
 pub mod sns;
 pub mod sqs;
 pub mod ssm;
+pub mod support;
 pub mod tags;
 
 pub use clients::{AccountSession, AwsFactory};
@@ -86,6 +88,11 @@ pub const MODULES: &[operation::Module] = &[
         name: "eks",
         operations: eks::OPERATIONS,
         events: eks::EVENTS,
+    },
+    operation::Module {
+        name: "elbv2",
+        operations: elbv2::OPERATIONS,
+        events: elbv2::EVENTS,
     },
     operation::Module {
         name: "events",
@@ -181,6 +188,11 @@ pub const MODULES: &[operation::Module] = &[
         name: "ssm/window_task",
         operations: ssm::window_task::OPERATIONS,
         events: ssm::window_task::EVENTS,
+    },
+    operation::Module {
+        name: "support",
+        operations: support::OPERATIONS,
+        events: support::EVENTS,
     },
 ];
 
