@@ -9,6 +9,7 @@
 //! read the report back as the rows the tests compare.
 
 mod access_analyzer;
+mod access_logs;
 mod accounts;
 mod budgets;
 mod cis;
@@ -19,6 +20,7 @@ mod foundation;
 mod inspector;
 mod security_hub;
 mod session_manager;
+mod trusted_advisor;
 
 use crate::support;
 use crate::support::calls::sorted_writes;
