@@ -20,8 +20,8 @@ pub struct AccessLogsSpec {
     #[schemars(length(max = 100))]
     #[schemars(extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["name"]))]
     pub buckets: Vec<BucketAccessLogs>,
-    /// Application (and Network) Load Balancer access logs (Security Hub ELB.5). The log bucket must be in the load
-    /// balancer's region.
+    /// Application (and Network) Load Balancer access logs (Security Hub ELB.5), through Elastic Load Balancing v2
+    /// attributes; Classic Load Balancers are not covered. The log bucket must be in the load balancer's region.
     #[serde(default)]
     #[schemars(length(max = 100))]
     pub load_balancers: Vec<LoadBalancerAccessLogs>,
