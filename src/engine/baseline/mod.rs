@@ -50,6 +50,8 @@ pub const SECTIONS: &[Section] = &[
     access_analyzer::SECTION,
     security_hub::SECTION,
     trusted_advisor::SECTION,
+    // After cloudTrail and config: its log buckets are made ready after theirs (a bucket may be shared, and the
+    // trail's bucket may be a logged source), and each merges only its own statements into a shared policy.
     access_logs::SECTION,
 ];
 
