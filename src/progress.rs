@@ -159,6 +159,7 @@ mod tests {
                 error: None,
                 message: None,
                 operator_disabled_controls: Vec::new(),
+                operator_enabled: Vec::new(),
             };
             o.drift.push(crate::diff::FieldDrift {
                 field: "guardDuty.enable".into(),

@@ -173,6 +173,7 @@ async fn every_moto_row_is_called_against_moto() {
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     baseline_sections_scenario(&factory).await;
     budgets_scenario(&factory).await;
+    access_logs_and_trusted_advisor_scenario(&moto, &factory).await;
 
     patch_schedule_scenario(&factory).await;
     monitoring_scenario(&factory).await;
@@ -198,6 +199,76 @@ async fn every_moto_row_is_called_against_moto() {
 }
 
 /// AccountBaseline sections added after the foundation (issue 3): create, change, delete.
+/// `accessLogs` (an existing bucket and load balancer logging into a log bucket the pass creates, then turned off
+/// by a `Delete` cleanup) and `trustedAdvisor` (detect-only reads).
+async fn access_logs_and_trusted_advisor_scenario(
+    moto: &support::Moto,
+    factory: &aws_baseline_operator::aws::AwsFactory,
+) {
+    let config = moto.sdk_config("us-east-1").await;
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&config)
+            .force_path_style(true)
+            .build(),
+    );
+    s3.create_bucket().bucket("ops-app").send().await.unwrap();
+    let ec2 = aws_sdk_ec2::Client::new(&config);
+    let subnets: Vec<String> = ec2
+        .describe_subnets()
+        .send()
+        .await
+        .unwrap()
+        .subnets()
+        .iter()
+        .filter_map(|s| s.subnet_id().map(str::to_string))
+        .take(2)
+        .collect();
+    aws_sdk_elasticloadbalancingv2::Client::new(&config)
+        .create_load_balancer()
+        .name("ops-alb")
+        .set_subnets(Some(subnets))
+        .send()
+        .await
+        .unwrap();
+    let acct = support::account(&["us-east-1"]);
+    let owner = Owner {
+        kind: "AccountBaseline".into(),
+        name: "logs".into(),
+        uid: "logs-uid".into(),
+    };
+    let spec: AccountBaselineSpec = serde_json::from_value(json!({
+        "accountRef": {"name": "a"},
+        "deletionPolicy": "Delete",
+        "trustedAdvisor": {"checks": [{"name": "securityGroupsSpecificPortsUnrestricted"}]},
+        "accessLogs": {
+            "buckets": [{"name": "ops-app", "targetBucket": "ops-access-logs", "targetPrefix": "s3/"}],
+            "loadBalancers": [{"name": "ops-alb", "bucket": "ops-access-logs", "prefix": "alb"}]
+        }
+    }))
+    .unwrap();
+    let input = BaselineInput {
+        spec: &spec,
+        account: &acct,
+        owner: owner.clone(),
+        previous: &[],
+        mode: DriftPolicy::Correct,
+    };
+    let created = run(factory, &input).await;
+    assert!(
+        created.error_category().is_none(),
+        "{:#?}",
+        created.outcomes
+    );
+    let now = Time("2026-01-01T00:00:00Z".parse().unwrap());
+    let previous = common_status(None, &created, None, &now).components;
+    let input = BaselineInput {
+        previous: &previous,
+        ..input
+    };
+    let report = cleanup(factory, &input).await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+}
+
 async fn baseline_sections_scenario(factory: &aws_baseline_operator::aws::AwsFactory) {
     let acct = support::account(&["us-east-1"]);
     let owner = Owner {

@@ -208,14 +208,22 @@ fn iam_policy_the_examples_need_a_subset_including_the_patch_schedule_actions() 
         "guardduty:CreateDetector",
         "s3:CreateBucket",
         "s3:PutAccountPublicAccessBlock",
+        // The CIS-ready baseline: Trusted Advisor reads, S3 server access logging of the trail's bucket.
+        "support:DescribeTrustedAdvisorChecks",
+        "support:DescribeTrustedAdvisorCheckSummaries",
+        "s3:GetBucketLogging",
+        "s3:PutBucketLogging",
     ] {
         assert!(got.contains(a), "{a} missing for examples/");
     }
-    // The example baseline retains what it created and sets no KMS key for EBS.
+    // The example baseline retains what it created and sets no KMS key for EBS; it declares no load balancer, and
+    // Trusted Advisor is detect-only (no refresh).
     for a in [
         "cloudtrail:DeleteTrail",
         "guardduty:DeleteDetector",
         "ec2:ModifyEbsDefaultKmsKeyId",
+        "elasticloadbalancing:ModifyLoadBalancerAttributes",
+        "support:RefreshTrustedAdvisorCheck",
     ] {
         assert!(!got.contains(a), "{a} is not used by examples/");
     }

@@ -29,6 +29,10 @@ mod access_analyzer;
 pub use access_analyzer::*;
 mod budgets;
 pub use budgets::*;
+mod trusted_advisor;
+pub use trusted_advisor::*;
+mod access_logs;
+pub use access_logs::*;
 
 fn yes() -> bool {
     true
@@ -73,7 +77,7 @@ fn retain() -> DeletionPolicy {
     )
 )]
 #[x_kube(validation = Rule::new("has(self.accountRef) != has(self.accountSelector)").message("set exactly one of accountRef or accountSelector"))]
-#[x_kube(validation = Rule::new("has(self.cloudTrail) || has(self.guardDuty) || has(self.passwordPolicy) || has(self.s3BlockPublicAccess) || has(self.ebsEncryptionByDefault) || has(self.rootAccount) || has(self.sessionManager) || has(self.inspector) || has(self.config) || has(self.vpcFlowLogs) || has(self.accessAnalyzer) || has(self.securityHub) || has(self.budgets)").message("declare at least one baseline section"))]
+#[x_kube(validation = Rule::new("has(self.cloudTrail) || has(self.guardDuty) || has(self.passwordPolicy) || has(self.s3BlockPublicAccess) || has(self.ebsEncryptionByDefault) || has(self.rootAccount) || has(self.sessionManager) || has(self.inspector) || has(self.config) || has(self.vpcFlowLogs) || has(self.accessAnalyzer) || has(self.securityHub) || has(self.budgets) || has(self.trustedAdvisor) || has(self.accessLogs)").message("declare at least one baseline section"))]
 #[serde(rename_all = "camelCase")]
 pub struct AccountBaselineSpec {
     /// The `AwsAccount` this baseline applies to. Exactly one of `accountRef` and `accountSelector`.
@@ -151,6 +155,13 @@ pub struct AccountBaselineSpec {
     #[schemars(length(max = 50))]
     #[schemars(extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["name"]))]
     pub budgets: Option<BudgetsSpec>,
+    /// AWS Trusted Advisor checks (read through the Support API, us-east-1), expected `ok`. Detect-only: a check
+    /// that is not `ok` is always reported, never corrected, also under `driftPolicy: Correct`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trusted_advisor: Option<TrustedAdvisorSpec>,
+    /// S3 server access logging and load balancer access logs into log buckets with the delivery bucket policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_logs: Option<AccessLogsSpec>,
 }
 
 /// Observed state of an `AccountBaseline`: the status every kind shares, plus a per-account rollup when the

@@ -145,6 +145,11 @@ pub struct ComponentStatus {
     /// `disabledControls` is enabled again (`driftPolicy: Correct`) or reported.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub operator_disabled_controls: Vec<OperatorDisabledControl>,
+    /// Resources whose setting this baseline turned on itself (S3 server access logging of a bucket, access logs of
+    /// a load balancer), by name or ARN. Only these are turned off again when the object is deleted under
+    /// `deletionPolicy: Delete`; settings that were on before the operator are left as they are.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub operator_enabled: Vec<String>,
 }
 
 /// A Security Hub control this baseline disabled in one standard (BatchUpdateStandardsControlAssociations).
@@ -212,6 +217,7 @@ pub const STALLING_REASONS: &[&str] = &[
     "NoCredentials",
     "AssumeRoleDenied",
     "UnknownRegion",
+    "SupportPlanRequired",
     "AccountMismatch",
     "RoleNotAllowed",
     "AccountNotAllowed",

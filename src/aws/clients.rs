@@ -334,6 +334,8 @@ impl AccountSession {
     client!(accessanalyzer, aws_sdk_accessanalyzer);
     client!(inspector2, aws_sdk_inspector2);
     client!(budgets, aws_sdk_budgets);
+    client!(support, aws_sdk_support);
+    client!(elbv2, aws_sdk_elasticloadbalancingv2);
 
     /// True when an endpoint override (an emulator) is configured.
     pub fn endpoint_override(&self) -> Option<&str> {

@@ -25,6 +25,9 @@ pub enum ErrorCategory {
     AssumeRoleDenied,
     /// The region is not an AWS region (a typo such as `eu-wset-1`), or its endpoint does not resolve.
     UnknownRegion,
+    /// The account's AWS Support plan does not include the API (the Support API's Trusted Advisor operations answer
+    /// `SubscriptionRequiredException` on Basic and Developer plans): needs a plan change, not a retry.
+    SupportPlanRequired,
     /// Anything else.
     Unknown,
 }
@@ -42,6 +45,7 @@ impl ErrorCategory {
             Self::NoCredentials => "NoCredentials",
             Self::AssumeRoleDenied => "AssumeRoleDenied",
             Self::UnknownRegion => "UnknownRegion",
+            Self::SupportPlanRequired => "SupportPlanRequired",
             Self::Unknown => "AwsError",
         }
     }
@@ -54,7 +58,9 @@ impl ErrorCategory {
     /// Map an AWS error code (and HTTP status) to a category.
     pub fn from_code(code: &str, http_status: Option<u16>) -> Self {
         let c = code;
-        if c.contains("Throttl")
+        if c == "SubscriptionRequiredException" {
+            Self::SupportPlanRequired
+        } else if c.contains("Throttl")
             || c == "TooManyRequestsException"
             || c == "RequestLimitExceeded"
             || c == "SlowDown"
@@ -454,6 +460,12 @@ mod tests {
             // AWS Budgets: notification / subscriber quota, internal error.
             ("CreationLimitExceededException", Some(400), QuotaExceeded),
             ("InternalErrorException", Some(500), Transient),
+            // AWS Support API on a Basic or Developer plan.
+            (
+                "SubscriptionRequiredException",
+                Some(400),
+                SupportPlanRequired,
+            ),
             ("SomethingNew", Some(502), Transient),
             ("SomethingNew", Some(403), AccessDenied),
             ("SomethingNew", None, Unknown),

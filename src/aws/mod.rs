@@ -10,6 +10,7 @@ pub mod counter;
 pub mod ec2;
 pub mod ecs;
 pub mod eks;
+pub mod elbv2;
 pub mod error;
 pub mod events;
 pub mod flowlogs;
@@ -28,6 +29,7 @@ pub mod snapshots;
 pub mod sns;
 pub mod sqs;
 pub mod ssm;
+pub mod support;
 pub mod tags;
 
 pub use clients::{AccountSession, AwsFactory};
@@ -87,6 +89,11 @@ pub const MODULES: &[operation::Module] = &[
         name: "eks",
         operations: eks::OPERATIONS,
         events: eks::EVENTS,
+    },
+    operation::Module {
+        name: "elbv2",
+        operations: elbv2::OPERATIONS,
+        events: elbv2::EVENTS,
     },
     operation::Module {
         name: "events",
@@ -182,6 +189,11 @@ pub const MODULES: &[operation::Module] = &[
         name: "ssm/window_task",
         operations: ssm::window_task::OPERATIONS,
         events: ssm::window_task::EVENTS,
+    },
+    operation::Module {
+        name: "support",
+        operations: support::OPERATIONS,
+        events: support::EVENTS,
     },
 ];
 

@@ -72,6 +72,14 @@
 //   service-linked role ... If no appropriate service-linked role ... exists in your account, it is created when
 //   you run RegisterTaskWithMaintenanceWindow"
 //   (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_RegisterTaskWithMaintenanceWindow.html).
+// - AWS Support (Trusted Advisor through the Support API): DescribeTrustedAdvisorChecks and
+//   DescribeTrustedAdvisorCheckSummaries authorize support:DescribeTrustedAdvisorChecks /
+//   support:DescribeTrustedAdvisorCheckSummaries (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssupport.html);
+//   the operator never calls RefreshTrustedAdvisorCheck.
+// - Elastic Load Balancing v2: DescribeLoadBalancers, DescribeLoadBalancerAttributes and ModifyLoadBalancerAttributes
+//   authorize the elasticloadbalancing: action of their name (list_awselasticloadbalancingv2.html); ELB checks the log
+//   bucket's policy itself, the caller needs no S3 permission for it. S3 GetBucketLogging / PutBucketLogging ->
+//   s3:GetBucketLogging / s3:PutBucketLogging.
 // - IAM user guide: iam:PassRole (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html)
 //   and sts:TagSession for session tags
 //   (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_permissions-required).
@@ -406,8 +414,9 @@ one, and runs the moto scenario that proves every `moto` row is really called (c
 interceptor). `moto+ext` rows are operations moto 5.2.5 lacks (or gets wrong) that `tests/moto_ext` adds on moto's own
 backend: SSM, so PatchSchedules converge in the emulator (AWS response shapes also checked in `tests/patch_schedule/ssm_api/`);
 Security Hub standards, controls and the finding aggregator (also `tests/account_baseline/security_hub/requests.rs`); AWS Config
-remediation (also `tests/account_baseline/config/remediation.rs`); and every Budgets operation the code calls (UpdateBudget, subscribers
-and tags are missing from moto; also `tests/account_baseline/budgets/requests.rs`).
+remediation (also `tests/account_baseline/config/remediation.rs`); every Budgets operation the code calls (UpdateBudget, subscribers
+and tags are missing from moto; also `tests/account_baseline/budgets/requests.rs`); and Trusted Advisor check summaries
+(`tests/moto_ext/support_ext.py`, results evaluated from moto's security groups; also `tests/account_baseline/trusted_advisor.rs`).
 `mock` rows run only through `aws-smithy-mocks`.
 
 AccountBaseline sections and moto 5.2.5 (checked against its source): Access Analyzer is missing, so its rows are

@@ -1,12 +1,14 @@
-//! S3 buckets (the CloudTrail log bucket).
+//! S3 buckets: the log buckets the operator keeps (CloudTrail's, AWS Config's, access logs'), and server access
+//! logging of declared buckets.
 
 use crate::aws::error::{not_found_as_none, AwsError, AwsResultExt, ErrorCategory};
 use crate::aws::operation::{act, read, write, Operation, MOTO};
 use crate::aws::tags;
 use aws_sdk_s3::types::{
-    BucketLocationConstraint, BucketVersioningStatus, CreateBucketConfiguration,
-    PublicAccessBlockConfiguration, ServerSideEncryption, ServerSideEncryptionByDefault,
-    ServerSideEncryptionConfiguration, ServerSideEncryptionRule, Tagging, VersioningConfiguration,
+    BucketLocationConstraint, BucketLoggingStatus, BucketVersioningStatus,
+    CreateBucketConfiguration, LoggingEnabled, PublicAccessBlockConfiguration,
+    ServerSideEncryption, ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration,
+    ServerSideEncryptionRule, Tagging, VersioningConfiguration,
 };
 use aws_sdk_s3::Client;
 
@@ -229,6 +231,59 @@ pub async fn put_policy(client: &Client, bucket: &str, policy: &str) -> Result<(
     Ok(())
 }
 
+/// Server access logging of a bucket: `(target bucket, target prefix)`, `None` when off (GetBucketLogging).
+pub async fn logging(client: &Client, bucket: &str) -> Result<Option<(String, String)>, AwsError> {
+    let out = client
+        .get_bucket_logging()
+        .bucket(bucket)
+        .send()
+        .await
+        .aws(SVC, "GetBucketLogging")?;
+    Ok(out
+        .logging_enabled()
+        .map(|l| (l.target_bucket().to_string(), l.target_prefix().to_string())))
+}
+
+/// PutBucketLogging: server access logging into `target` = (bucket, prefix), or off with `None`.
+pub async fn set_logging(
+    client: &Client,
+    bucket: &str,
+    target: Option<(&str, &str)>,
+) -> Result<(), AwsError> {
+    let mut status = BucketLoggingStatus::builder();
+    if let Some((target_bucket, prefix)) = target {
+        status = status.logging_enabled(
+            LoggingEnabled::builder()
+                .target_bucket(target_bucket)
+                .target_prefix(prefix)
+                .build()
+                .map_err(|e| invalid("PutBucketLogging", e))?,
+        );
+    }
+    client
+        .put_bucket_logging()
+        .bucket(bucket)
+        .bucket_logging_status(status.build())
+        .send()
+        .await
+        .aws(SVC, "PutBucketLogging")?;
+    Ok(())
+}
+
+/// True when `bucket` exists and is reachable (HeadBucket).
+pub async fn exists(client: &Client, bucket: &str) -> Result<bool, AwsError> {
+    Ok(not_found_as_none(
+        client
+            .head_bucket()
+            .bucket(bucket)
+            .send()
+            .await
+            .aws(SVC, "HeadBucket"),
+        &[],
+    )?
+    .is_some())
+}
+
 /// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose
 /// reconciliation calls it, and the test that exercises it (see [`crate::aws::operation`]).
 pub const OPERATIONS: &[Operation] = &[
@@ -241,6 +296,7 @@ pub const OPERATIONS: &[Operation] = &[
         &[
             "AccountBaseline.cloudTrail.s3.createBucket#correct",
             "AccountBaseline.config.deliveryChannel.createBucket#correct",
+            "AccountBaseline.accessLogs#correct",
         ],
     ),
     read(
@@ -251,7 +307,15 @@ pub const OPERATIONS: &[Operation] = &[
         &[
             "AccountBaseline.cloudTrail.s3.createBucket",
             "AccountBaseline.config.deliveryChannel.createBucket",
+            "AccountBaseline.accessLogs",
         ],
+    ),
+    read(
+        SVC,
+        "GetBucketLogging",
+        MOTO,
+        &[act("s3:GetBucketLogging")],
+        &["AccountBaseline.accessLogs.buckets"],
     ),
     read(
         SVC,
@@ -261,6 +325,7 @@ pub const OPERATIONS: &[Operation] = &[
         &[
             "AccountBaseline.cloudTrail.s3.createBucket",
             "AccountBaseline.config.deliveryChannel.createBucket",
+            "AccountBaseline.accessLogs",
         ],
     ),
     read(
@@ -271,6 +336,7 @@ pub const OPERATIONS: &[Operation] = &[
         &[
             "AccountBaseline.cloudTrail.s3.createBucket",
             "AccountBaseline.config.deliveryChannel.createBucket",
+            "AccountBaseline.accessLogs",
         ],
     ),
     read(
@@ -281,6 +347,7 @@ pub const OPERATIONS: &[Operation] = &[
         &[
             "AccountBaseline.cloudTrail.s3.createBucket",
             "AccountBaseline.config.deliveryChannel.createBucket",
+            "AccountBaseline.accessLogs",
         ],
     ),
     read(
@@ -291,6 +358,7 @@ pub const OPERATIONS: &[Operation] = &[
         &[
             "AccountBaseline.cloudTrail.s3.createBucket",
             "AccountBaseline.config.deliveryChannel.createBucket",
+            "AccountBaseline.accessLogs",
         ],
     ),
     write(
@@ -301,6 +369,17 @@ pub const OPERATIONS: &[Operation] = &[
         &[
             "AccountBaseline.cloudTrail.s3.createBucket#correct",
             "AccountBaseline.config.deliveryChannel.createBucket#correct",
+            "AccountBaseline.accessLogs#correct",
+        ],
+    ),
+    write(
+        SVC,
+        "PutBucketLogging",
+        MOTO,
+        &[act("s3:PutBucketLogging")],
+        &[
+            "AccountBaseline.accessLogs.buckets#correct",
+            "AccountBaseline.accessLogs.buckets#delete",
         ],
     ),
     write(
@@ -311,6 +390,7 @@ pub const OPERATIONS: &[Operation] = &[
         &[
             "AccountBaseline.cloudTrail.s3.createBucket#correct",
             "AccountBaseline.config.deliveryChannel.createBucket#correct",
+            "AccountBaseline.accessLogs#correct",
         ],
     ),
     write(
@@ -321,6 +401,7 @@ pub const OPERATIONS: &[Operation] = &[
         &[
             "AccountBaseline.cloudTrail.s3.createBucket#correct",
             "AccountBaseline.config.deliveryChannel.createBucket#correct",
+            "AccountBaseline.accessLogs#correct",
         ],
     ),
     write(
@@ -331,6 +412,7 @@ pub const OPERATIONS: &[Operation] = &[
         &[
             "AccountBaseline.cloudTrail.s3.createBucket#correct",
             "AccountBaseline.config.deliveryChannel.createBucket#correct",
+            "AccountBaseline.accessLogs#correct",
         ],
     ),
     write(
@@ -341,6 +423,7 @@ pub const OPERATIONS: &[Operation] = &[
         &[
             "AccountBaseline.cloudTrail.s3.createBucket#correct",
             "AccountBaseline.config.deliveryChannel.createBucket#correct",
+            "AccountBaseline.accessLogs#correct",
         ],
     ),
 ];
@@ -349,6 +432,7 @@ pub const OPERATIONS: &[Operation] = &[
 const BUCKET_CREATED: &[&str] = &[
     "AccountBaseline.cloudTrail.s3.createBucket",
     "AccountBaseline.config.deliveryChannel.createBucket",
+    "AccountBaseline.accessLogs",
 ];
 
 /// How CloudTrail records the writes that change what this module manages: the `eventSource` (EventBridge

@@ -55,6 +55,11 @@ pub const CONTROLS: &[(&str, &[&str])] = &[
     ("vpcFlowLogs", &["EC2.6", "CIS 3.9"]),
     ("accessAnalyzer", &["IAM.28", "CIS 1.20"]),
     ("securityHub", &["SecurityHub.1"]),
+    // Trusted Advisor's root MFA check reads the setting IAM.9 / CIS 1.5 check; its other checks have no control
+    // that checks the same thing.
+    ("trustedAdvisor.rootAccountMfa", &["IAM.9", "CIS 1.5"]),
+    ("s3AccessLogs", &["S3.9"]),
+    ("elbAccessLogs", &["ELB.5"]),
     // PatchSchedule: the patch task and baseline are what Security Hub SSM.2 (patch compliance) checks.
     ("tasks.patch", &["SSM.2"]),
     ("patchBaseline", &["SSM.2"]),

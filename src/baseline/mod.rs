@@ -2,6 +2,7 @@
 //! Everything here is pure; the engine does the I/O.
 
 pub mod access_analyzer;
+pub mod access_logs;
 pub mod budgets;
 pub mod cloudtrail;
 pub mod config;
@@ -12,3 +13,4 @@ pub mod hardening;
 pub mod inspector;
 pub mod security_hub;
 pub mod session_manager;
+pub mod trusted_advisor;

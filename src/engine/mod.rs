@@ -126,6 +126,9 @@ pub struct ComponentOutcome {
     pub message: Option<String>,
     /// Security Hub controls this baseline disabled (kept in status, see [`OperatorDisabledControl`]).
     pub operator_disabled_controls: Vec<OperatorDisabledControl>,
+    /// Resources whose setting this baseline turned on itself (access logging), kept in status: deletion under
+    /// `deletionPolicy: Delete` turns off only these.
+    pub operator_enabled: Vec<String>,
 }
 
 impl ComponentOutcome {
@@ -141,6 +144,7 @@ impl ComponentOutcome {
             drifted_fields: self.drift.len() as u32,
             message: self.message.clone(),
             operator_disabled_controls: self.operator_disabled_controls.clone(),
+            operator_enabled: self.operator_enabled.clone(),
         }
     }
 
@@ -212,6 +216,7 @@ impl Settle<'_> {
             error,
             message,
             operator_disabled_controls: Vec::new(),
+            operator_enabled: Vec::new(),
         }
     }
 }
@@ -234,6 +239,7 @@ pub(crate) fn failed(
         message: Some(e.to_string()),
         error: Some(e),
         operator_disabled_controls: Vec::new(),
+        operator_enabled: Vec::new(),
     }
 }
 
@@ -464,6 +470,7 @@ where
             error: None,
             message: Some("region removed from the spec".into()),
             operator_disabled_controls: Vec::new(),
+            operator_enabled: Vec::new(),
         }));
     }
     let done = cleanup().await;

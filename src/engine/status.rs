@@ -552,6 +552,7 @@ mod tests {
             error,
             message: None,
             operator_disabled_controls: Vec::new(),
+            operator_enabled: Vec::new(),
         }
     }
 

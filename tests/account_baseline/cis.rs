@@ -72,7 +72,19 @@ async fn a_cis_ready_account_converges_and_tampering_shows_in_check_with_control
         .send()
         .await
         .unwrap();
-    let us = aws_sdk_ec2::Client::new(&cis_account(&moto, "us-east-1").await);
+    let us_config = cis_account(&moto, "us-east-1").await;
+    aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&us_config)
+            .force_path_style(true)
+            .build(),
+    )
+    .put_bucket_logging()
+    .bucket("cis-audit-logs-111111111111")
+    .bucket_logging_status(aws_sdk_s3::types::BucketLoggingStatus::builder().build())
+    .send()
+    .await
+    .unwrap();
+    let us = aws_sdk_ec2::Client::new(&us_config);
     let vpc = vpc_ids(&us).await[0].clone();
     let fl = flow_log_of(&us, &vpc).await;
     us.delete_flow_logs().flow_log_ids(fl).send().await.unwrap();
@@ -119,6 +131,11 @@ async fn a_cis_ready_account_converges_and_tampering_shows_in_check_with_control
             ),
             (
                 "us-east-1".to_string(),
+                "s3AccessLogs.cis-audit-logs-111111111111.enabled".to_string(),
+                s(&["S3.9"])
+            ),
+            (
+                "us-east-1".to_string(),
                 format!("vpcFlowLogs.{vpc}.exists"),
                 s(&["EC2.6", "CIS 3.9"])
             ),
@@ -131,6 +148,7 @@ async fn a_cis_ready_account_converges_and_tampering_shows_in_check_with_control
         "Inspector.2",
         "EC2.6, CIS 3.9",
         "SecurityHub.1",
+        "S3.9",
     ] {
         assert!(table.contains(needle), "{needle} missing from:\n{table}");
     }

@@ -1,6 +1,6 @@
 //! AccountBaseline, one module per section (CloudTrail, GuardDuty and the other foundation sections in
 //! `foundation`, then Access Analyzer, Config, Inspector, flow logs, Session Manager, Security Hub, Budgets, the
-//! EBS default key), plus `accounts` (which account a pass acts on) and `cis` (the CIS-ready example through the
+//! EBS default key, Trusted Advisor, access logs), plus `accounts` (which account a pass acts on) and `cis` (the CIS-ready example through the
 //! CLI). Each module holds every test of its section whatever the technique: moto's server with the real
 //! aws-sdk-rust clients for what moto serves, aws-smithy-mocks with AWS's documented response shapes for what it
 //! does not.
@@ -9,6 +9,7 @@
 //! read the report back as the rows the tests compare.
 
 mod access_analyzer;
+mod access_logs;
 mod accounts;
 mod budgets;
 mod cis;
@@ -19,6 +20,7 @@ mod foundation;
 mod inspector;
 mod security_hub;
 mod session_manager;
+mod trusted_advisor;
 
 use crate::support;
 use crate::support::calls::sorted_writes;

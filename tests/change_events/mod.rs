@@ -509,6 +509,7 @@ async fn change_events_cleanup_removes_only_what_the_account_created() {
         drifted_fields: 0,
         message: None,
         operator_disabled_controls: Vec::new(),
+        operator_enabled: Vec::new(),
     });
     let r = cleanup(&fwd, &a.fwd_input(true, &fwd_prev)).await;
     assert!(r.errors.is_empty(), "{:?}", r.errors);

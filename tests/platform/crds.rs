@@ -161,6 +161,65 @@ fn cel_rules_accept_good_specs_and_reject_bad_ones() {
 }
 
 #[test]
+fn trusted_advisor_and_access_logs_cel_rules() {
+    let ok = json!({"accountRef": {"name": "a"},
+    "trustedAdvisor": {"checks": [{"name": "rootAccountMfa"}, {"checkId": "Pfx0RwqBli"}], "maxResultAge": "24h"},
+    "accessLogs": {
+        "buckets": [{"name": "app-data", "targetBucket": "logs", "targetPrefix": "s3/"}],
+        "loadBalancers": [
+            {"name": "checkout", "bucket": "logs", "prefix": "alb/checkout"},
+            {"arn": "arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/app/api/50dc6c495c0c9188", "bucket": "logs-eu"}
+        ]}});
+    assert_eq!(cel_error(ok), None);
+    // Either section alone is a baseline.
+    assert_eq!(
+        cel_error(
+            json!({"accountRef": {"name": "a"}, "trustedAdvisor": {"checks": [{"name": "serviceLimits"}]}})
+        ),
+        None
+    );
+    let logs = |v: Value| json!({"accountRef": {"name": "a"}, "accessLogs": v});
+    let cases = [
+        (
+            json!({"accountRef": {"name": "a"}, "trustedAdvisor": {"checks": [{"name": "rootAccountMfa", "checkId": "7DAFEmoDos"}]}}),
+            "set exactly one of name or checkId",
+        ),
+        (
+            logs(json!({})),
+            "declare at least one bucket or load balancer",
+        ),
+        (
+            logs(json!({"buckets": [{"name": "logs", "targetBucket": "logs"}]})),
+            "must not log into itself",
+        ),
+        (
+            logs(json!({"loadBalancers": [{"bucket": "logs"}]})),
+            "set exactly one of arn or name",
+        ),
+        (
+            logs(
+                json!({"loadBalancers": [{"name": "lb", "bucket": "logs", "prefix": "x/AWSLogs"}]}),
+            ),
+            "prefix must not contain AWSLogs",
+        ),
+        (
+            logs(json!({"loadBalancers": [{"name": "lb", "bucket": "logs", "prefix": "alb/"}]})),
+            "nor start or end with /",
+        ),
+        (
+            logs(
+                json!({"buckets": [{"name": "a", "targetBucket": "logs"}, {"name": "a", "targetBucket": "other"}]}),
+            ),
+            r#"Duplicate value: {"name":"a"}"#,
+        ),
+    ];
+    for (spec, want) in cases {
+        let err = cel_error(spec.clone()).unwrap_or_else(|| panic!("accepted {spec}"));
+        assert!(err.contains(want), "{spec}: {err}");
+    }
+}
+
+#[test]
 fn budget_cel_rules_accept_good_budgets_and_reject_bad_ones() {
     let with = |budgets: Value| json!({"accountRef": {"name": "a"}, "budgets": budgets});
     let alert =

@@ -1,11 +1,12 @@
 //! A log bucket the operator creates and keeps encrypted, versioned, private and with its statements in the
-//! bucket policy (the trail's bucket, AWS Config's).
+//! bucket policy (the trail's bucket, AWS Config's, the access-log buckets).
 
 use super::Ctx;
 use crate::api::common::Ownership;
 use crate::aws;
+use crate::aws::AwsError;
 use crate::baseline::cloudtrail::{self as trail_rules, BucketWrite};
-use crate::diff::diff;
+use crate::diff::{diff, FieldDrift};
 use crate::engine::{failed, ComponentOutcome, Settle};
 
 /// Observe `name`, then create it or correct its versioning, encryption, public access block and policy
@@ -18,24 +19,58 @@ pub(super) async fn reconcile(
     name: &str,
     ours: &[serde_json::Value],
 ) -> ComponentOutcome {
-    let client = ctx.session.s3(region);
     let prev = ctx.previous_ownership(c, region);
-    let state = match aws::s3::observe(&client, name).await {
-        Ok(s) => s,
+    let p = match pass(ctx, region, c, policy_field, name, ours).await {
+        Ok(p) => p,
         Err(e) => return failed(c, region, prev.unwrap_or(Ownership::None), e),
     };
-    let drift = diff(
-        c,
-        &trail_rules::log_bucket_desired(c, policy_field),
-        &trail_rules::log_bucket_observed(c, policy_field, state.as_ref(), ours),
-    );
-    let writes = trail_rules::log_bucket_plan(c, policy_field, state.is_some(), &drift);
-    let created = state.is_none();
-    let ownership = if created {
+    let ownership = if p.existed {
+        prev.unwrap_or(Ownership::Adopted)
+    } else if p.writes.is_some() {
         Ownership::Created
     } else {
-        prev.unwrap_or(Ownership::Adopted)
+        Ownership::None
     };
+    Settle {
+        component: c,
+        region,
+        drift: p.drift,
+        writes: p.writes,
+        created: !p.existed,
+        ownership,
+        id: Some(name.to_string()),
+    }
+    .outcome()
+}
+
+/// One log bucket after its pass: the drift under `<prefix>.*` and the writes that ran.
+pub(super) struct BucketPass {
+    /// Drift found before writing.
+    pub drift: Vec<FieldDrift>,
+    /// Result of the writes (`None`: none ran).
+    pub writes: Option<Result<(), AwsError>>,
+    /// The bucket existed before the pass.
+    pub existed: bool,
+}
+
+/// Observe `name` and correct it, with drift fields under `prefix` (the component, or `<component>.<bucket>` when a
+/// component holds several log buckets).
+pub(super) async fn pass(
+    ctx: &Ctx<'_>,
+    region: &str,
+    prefix: &str,
+    policy_field: &str,
+    name: &str,
+    ours: &[serde_json::Value],
+) -> Result<BucketPass, AwsError> {
+    let client = ctx.session.s3(region);
+    let state = aws::s3::observe(&client, name).await?;
+    let drift = diff(
+        prefix,
+        &trail_rules::log_bucket_desired(prefix, policy_field),
+        &trail_rules::log_bucket_observed(prefix, policy_field, state.as_ref(), ours),
+    );
+    let writes = trail_rules::log_bucket_plan(prefix, policy_field, state.is_some(), &drift);
     let exec = if ctx.may_write() && !writes.is_empty() {
         let tags = ctx.input.owner.tags();
         Some(
@@ -70,21 +105,11 @@ pub(super) async fn reconcile(
     } else {
         None
     };
-    let ownership = if state.is_none() && exec.is_none() {
-        Ownership::None
-    } else {
-        ownership
-    };
-    Settle {
-        component: c,
-        region,
+    Ok(BucketPass {
         drift,
         writes: exec,
-        created,
-        ownership,
-        id: Some(name.to_string()),
-    }
-    .outcome()
+        existed: state.is_some(),
+    })
 }
 
 /// Adds the statements of `extra` whose `Sid` `ours` lacks (two deliveries sharing one bucket).

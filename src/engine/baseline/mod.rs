@@ -18,6 +18,7 @@ use futures::future::BoxFuture;
 use futures::{stream, StreamExt};
 
 pub mod access_analyzer;
+mod access_logs;
 pub mod budgets;
 mod cloudtrail;
 mod config;
@@ -31,6 +32,7 @@ mod public_access_block;
 mod root;
 pub mod security_hub;
 mod session_manager;
+pub mod trusted_advisor;
 
 /// Every AccountBaseline section, in the order they run (within each phase) and are cleaned up.
 pub const SECTIONS: &[Section] = &[
@@ -47,6 +49,10 @@ pub const SECTIONS: &[Section] = &[
     flowlogs::SECTION,
     access_analyzer::SECTION,
     security_hub::SECTION,
+    trusted_advisor::SECTION,
+    // After cloudTrail and config: its log buckets are made ready after theirs (a bucket may be shared, and the
+    // trail's bucket may be a logged source), and each merges only its own statements into a shared policy.
+    access_logs::SECTION,
 ];
 
 /// Reconciles a section's components in one region; empty when the spec does not declare the section.
@@ -131,6 +137,16 @@ impl Ctx<'_> {
             .iter()
             .find(|c| c.component == component && c.region == region)
             .map(|c| c.ownership)
+    }
+
+    /// The resources the previous status recorded as turned on by this baseline (`operatorEnabled`).
+    fn previous_enabled(&self, component: &str, region: &str) -> Vec<String> {
+        self.input
+            .previous
+            .iter()
+            .find(|c| c.component == component && c.region == region)
+            .map(|c| c.operator_enabled.clone())
+            .unwrap_or_default()
     }
 
     fn previous_id(&self, component: &str, region: &str) -> Option<&str> {
@@ -360,7 +376,10 @@ mod tests {
                 "config": {"deliveryChannel": {"s3BucketName": "c", "createBucket": true},
                     "rules": [{"name": "r", "sourceIdentifier": "X", "remediation": {"documentName": "D", "resourceIdParameter": "P"}}]},
                 "vpcFlowLogs": flow,
-                "securityHub": {"findingAggregator": {"region": "us-east-1"}}
+                "securityHub": {"findingAggregator": {"region": "us-east-1"}},
+                "trustedAdvisor": {"checks": [{"name": "rootAccountMfa"}]},
+                "accessLogs": {"buckets": [{"name": "src", "targetBucket": "logs"}],
+                    "loadBalancers": [{"name": "lb", "bucket": "logs"}]}
             }))
             .unwrap()
         };
