@@ -278,6 +278,8 @@ impl AccountSession {
     client!(accessanalyzer, aws_sdk_accessanalyzer);
     client!(inspector2, aws_sdk_inspector2);
     client!(budgets, aws_sdk_budgets);
+    client!(route53, aws_sdk_route53);
+    client!(synthetics, aws_sdk_synthetics);
 
     /// True when an endpoint override (an emulator) is configured.
     pub fn endpoint_override(&self) -> Option<&str> {

@@ -20,6 +20,7 @@ pub mod logs;
 pub mod operation;
 pub mod pace;
 pub mod regions;
+pub mod route53;
 pub mod s3;
 pub mod s3control;
 pub mod securityhub;
@@ -27,6 +28,7 @@ pub mod session_manager;
 pub mod sns;
 pub mod sqs;
 pub mod ssm;
+pub mod synthetics;
 pub mod tags;
 
 pub use clients::{AccountSession, AwsFactory};
@@ -118,6 +120,11 @@ pub const MODULES: &[operation::Module] = &[
         events: logs::EVENTS,
     },
     operation::Module {
+        name: "route53",
+        operations: route53::OPERATIONS,
+        events: route53::EVENTS,
+    },
+    operation::Module {
         name: "s3",
         operations: s3::OPERATIONS,
         events: s3::EVENTS,
@@ -146,6 +153,11 @@ pub const MODULES: &[operation::Module] = &[
         name: "sqs",
         operations: sqs::OPERATIONS,
         events: sqs::EVENTS,
+    },
+    operation::Module {
+        name: "synthetics",
+        operations: synthetics::OPERATIONS,
+        events: synthetics::EVENTS,
     },
     operation::Module {
         name: "ssm/mod",

@@ -328,6 +328,8 @@ pub const VPC_FLOW_LOGS_PRINCIPAL: &str = "vpc-flow-logs.amazonaws.com";
 pub const INSPECTOR_PRINCIPAL: &str = "inspector2.amazonaws.com";
 /// Service principal of AWS Security Hub (its service-linked role).
 pub const SECURITY_HUB_PRINCIPAL: &str = "securityhub.amazonaws.com";
+/// Service principal of AWS Lambda (a Synthetics canary runs as a Lambda function with its execution role).
+pub const LAMBDA_PRINCIPAL: &str = "lambda.amazonaws.com";
 /// Service principal of EKS Pod Identity (the role of the Container Insights add-on's service account).
 pub const EKS_POD_IDENTITY_PRINCIPAL: &str = "pods.eks.amazonaws.com";
 

@@ -9,10 +9,12 @@ use crate::diff::FieldDrift;
 use serde_json::json;
 
 pub mod alarms;
+pub mod canaries;
 pub mod cis;
 pub mod container_insights;
 pub mod dashboards;
 pub mod event_rules;
+pub mod health_checks;
 pub mod insights_queries;
 pub mod log_groups;
 pub mod metric_filters;
@@ -72,6 +74,14 @@ pub fn check_spec(spec: &MonitoringPolicySpec, regions: &[String]) -> Result<(),
         ));
     }
     topics::check_statements(spec)?;
+    if !spec.health_checks.is_empty()
+        && !regions.iter().any(|r| r == crate::aws::route53::HOME_REGION)
+    {
+        return Err(format!(
+            "healthChecks need {} among the policy's regions (Route 53 health checks are managed there, and their alarms live there with the topic they notify)",
+            crate::aws::route53::HOME_REGION
+        ));
+    }
     if spec.billing_alarm.is_some() && !regions.iter().any(|r| r == BILLING_REGION) {
         return Err(format!(
             "billingAlarm needs {BILLING_REGION} among the policy's regions (CloudWatch publishes billing metrics only there, and the alarm notifies a topic in the same region)"

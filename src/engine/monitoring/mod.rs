@@ -12,9 +12,11 @@
 //! the per-pass context, the region pass, removed regions and the cleanup dispatch.
 
 mod alarms;
+mod canaries;
 mod container_insights;
 mod dashboards;
 mod event_rules;
+mod health_checks;
 mod insights_queries;
 mod log_groups;
 mod metric_filters;
@@ -45,16 +47,19 @@ pub use crate::monitoring::metric_filters::CIS_FILTERS;
 pub use crate::monitoring::topics::ADOPTABLE_BY;
 
 /// Every MonitoringPolicy component, in the order a region pass runs them: topics first (alarms, rules and
-/// routes name their ARNs), log groups before metric filters (a policy may declare the group its filters read).
+/// routes name their ARNs), log groups before metric filters (a policy may declare the group its filters read),
+/// health checks before alarms (their alarms name the checks' IDs).
 pub const COMPONENTS: &[Component] = &[
     topics::COMPONENT,
     log_groups::COMPONENT,
     metric_filters::COMPONENT,
+    health_checks::COMPONENT,
     alarms::COMPONENT,
     dashboards::COMPONENT,
     event_rules::COMPONENT,
     insights_queries::COMPONENT,
     container_insights::COMPONENT,
+    canaries::COMPONENT,
 ];
 
 /// The components that delete anything, in the order a region's cleanup runs them: alarms first and topics last
@@ -66,6 +71,8 @@ const CLEANUP_ORDER: &[Component] = &[
     event_rules::COMPONENT,
     insights_queries::COMPONENT,
     container_insights::COMPONENT,
+    health_checks::COMPONENT,
+    canaries::COMPONENT,
     topics::COMPONENT,
 ];
 
@@ -530,7 +537,10 @@ mod tests {
             "scheduledActions": [{"name": "restart", "schedule": "rate(1 day)", "roleArn": role,
                 "automation": {"documentName": "AWS-RestartEC2Instance"}}],
             "insightsQueries": [{"name": "q", "queryString": "fields @message", "logGroupNames": ["/ops/app"]}],
-            "containerInsights": {"eks": [{"clusterName": "c", "podIdentityRoleArn": role}]}
+            "containerInsights": {"eks": [{"clusterName": "c", "podIdentityRoleArn": role}]},
+            "healthChecks": [{"name": "web", "type": "HTTPS", "fqdn": "shop.example.com"}],
+            "canaries": [{"name": "api", "runtimeVersion": "syn-nodejs-puppeteer-9.1", "script": "x",
+                "schedule": "rate(5 minutes)", "artifactS3Location": "s3://b/c", "executionRoleArn": role}]
         }));
         for c in COMPONENTS {
             let u = (c.usage)(&full).unwrap_or_else(|| panic!("{} not declared", c.name));
@@ -553,6 +563,7 @@ mod tests {
                     crate::aws::operation::EKS_POD_IDENTITY_PRINCIPAL,
                     role.to_string()
                 ),
+                (crate::aws::operation::LAMBDA_PRINCIPAL, role.to_string()),
             ]
         );
     }
