@@ -74,13 +74,14 @@ pub fn check_spec(spec: &MonitoringPolicySpec, regions: &[String]) -> Result<(),
         ));
     }
     topics::check_statements(spec)?;
-    if !spec.health_checks.is_empty()
-        && !regions.iter().any(|r| r == crate::aws::route53::HOME_REGION)
-    {
-        return Err(format!(
-            "healthChecks need {} among the policy's regions (Route 53 health checks are managed there, and their alarms live there with the topic they notify)",
-            crate::aws::route53::HOME_REGION
-        ));
+    if let Some(h) = spec.health_checks.iter().find(|h| h.alarm.is_some()) {
+        if !regions.iter().any(|r| r == crate::aws::route53::HOME_REGION) {
+            return Err(format!(
+                "healthChecks.{}.alarm needs {} among the policy's regions (Route 53 publishes HealthCheckStatus only there, and the alarm notifies a topic in the same region)",
+                h.name,
+                crate::aws::route53::HOME_REGION
+            ));
+        }
     }
     if spec.billing_alarm.is_some() && !regions.iter().any(|r| r == BILLING_REGION) {
         return Err(format!(
@@ -177,5 +178,15 @@ mod tests {
             .unwrap_err()
             .starts_with("billingAlarm needs us-east-1"));
         assert_eq!(check_spec(&billing, &["us-east-1".to_string()]), Ok(()));
+        let checks = spec(json!({"accountRef": {"name": "a"}, "topics": [{"name": "ops"}],
+            "healthChecks": [{"name": "web", "type": "HTTPS", "fqdn": "shop.example.com"}]}));
+        assert_eq!(check_spec(&checks, &regions), Ok(()), "no alarm: any region");
+        let mut alarmed = checks.clone();
+        alarmed.health_checks[0].alarm =
+            Some(serde_json::from_value(json!({"topic": "ops"})).unwrap());
+        assert!(check_spec(&alarmed, &regions)
+            .unwrap_err()
+            .starts_with("healthChecks.web.alarm needs us-east-1"));
+        assert_eq!(check_spec(&alarmed, &["us-east-1".to_string()]), Ok(()));
     }
 }

@@ -157,8 +157,8 @@ pub struct MonitoringPolicySpec {
     /// `containerInsights` cluster setting).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_insights: Option<ContainerInsightsSpec>,
-    /// Route 53 health checks of the endpoints users reach, each with an optional CloudWatch alarm on its status
-    /// (us-east-1, which must be one of the policy's regions).
+    /// Route 53 health checks of the endpoints users reach (global), each with an optional CloudWatch alarm on its
+    /// status (in us-east-1, where Route 53 publishes its metrics: a policy with such an alarm must list it).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(max = 50))]
     #[schemars(extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["name"]))]
@@ -221,8 +221,8 @@ pub struct MonitoringResources {
     /// delete.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub eks_addons: Vec<String>,
-    /// Route 53 health check IDs by declared name (recorded in us-east-1, where the checks are managed from): the
-    /// ID is what identifies a health check, never its name.
+    /// Route 53 health check IDs by declared name, recorded in the one region whose pass manages them (us-east-1
+    /// when the policy lists it, else its first region): the ID is what identifies a health check, never its name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub health_checks: BTreeMap<String, String>,
     /// Synthetics canaries by declared name: their AWS names (derived, at most 21 characters).

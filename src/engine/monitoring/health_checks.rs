@@ -1,5 +1,5 @@
-//! Route 53 health checks (global, managed from us-east-1: the component does its work in that region's pass
-//! only). One paginated ListHealthChecks per pass; the ID status recorded identifies each check. Checks status
+//! Route 53 health checks (global: the component does its work in one region's pass, [`pass_region`]: us-east-1
+//! when the policy lists it, which it must when a check has an alarm, else the policy's first region). One paginated ListHealthChecks per pass; the ID status recorded identifies each check. Checks status
 //! has no record of (the CLI, a status write that was lost) are found by this policy's CallerReference prefix and
 //! proven by their owner tags (one ListTagsForResources per 10), their declared name read from the `Name` tag.
 //! Drift is corrected with UpdateHealthCheck, or by replacing the check when Route 53 cannot change the setting
@@ -35,6 +35,17 @@ pub(super) const COMPONENT: Component = Component {
     cleanup: Some(|c, report| Box::pin(cleanup(c, report))),
 };
 
+/// The region whose pass manages the policy's health checks (and whose status records their IDs): us-east-1,
+/// where Route 53 publishes its metrics, when the policy lists it, else the first of its regions.
+fn pass_region(input: &super::MonitoringInput<'_>) -> Option<String> {
+    let regions =
+        crate::engine::resolve_regions(&input.spec.regions, &input.account.regions).ok()?;
+    if regions.iter().any(|r| r == HOME_REGION) {
+        return Some(HOME_REGION.to_string());
+    }
+    regions.into_iter().next()
+}
+
 /// CreateHealthCheck with the deterministic CallerReference, then the owner and Name tags. Route 53 refuses a
 /// reference a deleted check used (HealthCheckAlreadyExists): the same check declared again after it was deleted
 /// gets the reference with the current time appended.
@@ -66,7 +77,7 @@ async fn reconcile(
     region: &str,
     res: &mut MonitoringResources,
 ) -> Vec<ComponentOutcome> {
-    if region != HOME_REGION {
+    if pass_region(ctx.input).as_deref() != Some(region) {
         return Vec::new();
     }
     let recorded = ctx.previous(region).health_checks;
@@ -186,9 +197,9 @@ async fn reconcile(
 /// On deletion: the health checks status recorded or this policy's CallerReference prefix finds, whose tags prove
 /// this policy created them.
 async fn cleanup(c: &Cleanup<'_>, report: &mut CleanupReport) -> Result<(), AwsError> {
-    if c.region != HOME_REGION
-        || (c.previous.health_checks.is_empty() && c.input.spec.health_checks.is_empty())
-    {
+    // The region that managed them, or one that recorded some (the policy's regions changed since).
+    let here = pass_region(c.input).as_deref() == Some(c.region);
+    if c.previous.health_checks.is_empty() && !(here && !c.input.spec.health_checks.is_empty()) {
         return Ok(());
     }
     let client = c.session.route53(HOME_REGION);
