@@ -194,12 +194,19 @@ async fn reconcile(
     )]
 }
 
-/// On deletion: the health checks status recorded or this policy's CallerReference prefix finds, whose tags prove
-/// this policy created them.
+/// On deletion: the health checks this policy's CallerReference prefix (or status) finds, whose tags prove this
+/// policy created them.
 async fn cleanup(c: &Cleanup<'_>, report: &mut CleanupReport) -> Result<(), AwsError> {
-    // The region that managed them, or one that recorded some (the policy's regions changed since).
-    let here = pass_region(c.input).as_deref() == Some(c.region);
-    if c.previous.health_checks.is_empty() && !(here && !c.input.spec.health_checks.is_empty()) {
+    // Health checks are global: only the region whose pass manages them cleans them up (found by this policy's
+    // CallerReference prefix, so also those recorded under another region). A region removed from the spec
+    // leaves them to the remaining ones.
+    let recorded_anywhere = c
+        .input
+        .previous
+        .is_some_and(|p| p.resources.iter().any(|r| !r.health_checks.is_empty()));
+    if pass_region(c.input).as_deref() != Some(c.region)
+        || (c.input.spec.health_checks.is_empty() && !recorded_anywhere)
+    {
         return Ok(());
     }
     let client = c.session.route53(HOME_REGION);
