@@ -6,7 +6,7 @@
 //! API reference: https://docs.aws.amazon.com/Route53/latest/APIReference/API_Operations_Amazon_Route_53.html
 
 use crate::aws::error::{ok_if_gone, AwsError, AwsResultExt, ErrorCategory};
-use crate::aws::operation::{act, write, read, Operation, MOTO};
+use crate::aws::operation::{act, read, write, Operation, MOTO};
 use aws_sdk_route53::types::{
     HealthCheckConfig, HealthCheckRegion, HealthCheckType, ResettableElementName, Tag,
     TagResourceType,
@@ -132,7 +132,14 @@ pub async fn create(
         .set_failure_threshold(s.failure_threshold)
         .set_regions(regions(s))
         .build()
-        .map_err(|e| AwsError::new(SVC, "CreateHealthCheck", ErrorCategory::InvalidInput, e.to_string()))?;
+        .map_err(|e| {
+            AwsError::new(
+                SVC,
+                "CreateHealthCheck",
+                ErrorCategory::InvalidInput,
+                e.to_string(),
+            )
+        })?;
     let out = client
         .create_health_check()
         .caller_reference(caller_reference)
@@ -247,7 +254,9 @@ pub async fn tags(client: &Client, id: &str) -> Result<Vec<(String, String)>, Aw
         .send()
         .await
         .aws(SVC, "ListTagsForResource")?;
-    Ok(r.resource_tag_set().map(|s| pairs(s.tags())).unwrap_or_default())
+    Ok(r.resource_tag_set()
+        .map(|s| pairs(s.tags()))
+        .unwrap_or_default())
 }
 
 /// ChangeTagsForResource: adds (or overwrites) `tags` on a health check.

@@ -91,7 +91,10 @@ impl CanaryRequest {
 }
 
 /// The canaries of `names` that exist in this region (DescribeCanaries with `Names`, 5 per call), by name.
-pub async fn describe(client: &Client, names: &[String]) -> Result<BTreeMap<String, Canary>, AwsError> {
+pub async fn describe(
+    client: &Client,
+    names: &[String],
+) -> Result<BTreeMap<String, Canary>, AwsError> {
     let mut out = BTreeMap::new();
     for chunk in names.chunks(NAMES_PER_CALL) {
         let mut token: Option<String> = None;
@@ -115,7 +118,10 @@ pub async fn describe(client: &Client, names: &[String]) -> Result<BTreeMap<Stri
                     Canary {
                         name: name.to_string(),
                         handler: c.code().and_then(|x| x.handler()).map(str::to_string),
-                        schedule: c.schedule().and_then(|s| s.expression()).map(str::to_string),
+                        schedule: c
+                            .schedule()
+                            .and_then(|s| s.expression())
+                            .map(str::to_string),
                         artifact_s3_location: c.artifact_s3_location().map(str::to_string),
                         execution_role_arn: c.execution_role_arn().map(str::to_string),
                         runtime_version: c.runtime_version().map(str::to_string),
@@ -131,7 +137,9 @@ pub async fn describe(client: &Client, names: &[String]) -> Result<BTreeMap<Stri
                 );
             }
             match page.next_token() {
-                Some(t) if !t.is_empty() && Some(t) != token.as_deref() => token = Some(t.to_string()),
+                Some(t) if !t.is_empty() && Some(t) != token.as_deref() => {
+                    token = Some(t.to_string())
+                }
                 _ => break,
             }
         }
@@ -140,7 +148,11 @@ pub async fn describe(client: &Client, names: &[String]) -> Result<BTreeMap<Stri
 }
 
 /// CreateCanary with `tags`.
-pub async fn create(client: &Client, req: &CanaryRequest, tags: &[(String, String)]) -> Result<(), AwsError> {
+pub async fn create(
+    client: &Client,
+    req: &CanaryRequest,
+    tags: &[(String, String)],
+) -> Result<(), AwsError> {
     client
         .create_canary()
         .name(&req.name)
@@ -190,14 +202,24 @@ pub async fn tag(client: &Client, arn: &str, tags: &[(String, String)]) -> Resul
 
 /// StartCanary.
 pub async fn start(client: &Client, name: &str) -> Result<(), AwsError> {
-    client.start_canary().name(name).send().await.aws(SVC, "StartCanary")?;
+    client
+        .start_canary()
+        .name(name)
+        .send()
+        .await
+        .aws(SVC, "StartCanary")?;
     Ok(())
 }
 
 /// StopCanary; a canary that is not running is done.
 pub async fn stop(client: &Client, name: &str) -> Result<(), AwsError> {
     ok_if_gone(
-        client.stop_canary().name(name).send().await.aws(SVC, "StopCanary"),
+        client
+            .stop_canary()
+            .name(name)
+            .send()
+            .await
+            .aws(SVC, "StopCanary"),
         &["ResourceNotFoundException"],
     )
 }
@@ -220,12 +242,20 @@ pub async fn delete(client: &Client, name: &str) -> Result<(), AwsError> {
 /// The canary, or `None` when it does not exist (GetCanary), for a check right before a delete.
 pub async fn get_state(client: &Client, name: &str) -> Result<Option<String>, AwsError> {
     let out = not_found_as_none(
-        client.get_canary().name(name).send().await.aws(SVC, "GetCanary"),
+        client
+            .get_canary()
+            .name(name)
+            .send()
+            .await
+            .aws(SVC, "GetCanary"),
         &["ResourceNotFoundException"],
     )?;
     Ok(out.and_then(|o| {
-        o.canary
-            .and_then(|c| c.status.and_then(|s| s.state).map(|s| s.as_str().to_string()))
+        o.canary.and_then(|c| {
+            c.status
+                .and_then(|s| s.state)
+                .map(|s| s.as_str().to_string())
+        })
     }))
 }
 
@@ -278,7 +308,10 @@ pub const OPERATIONS: &[Operation] = &[
             act("lambda:DeleteFunction"),
             act("lambda:DeleteLayerVersion"),
         ],
-        &["MonitoringPolicy.canaries#correct", "MonitoringPolicy#delete"],
+        &[
+            "MonitoringPolicy.canaries#correct",
+            "MonitoringPolicy#delete",
+        ],
     ),
     read(
         SVC,
@@ -306,7 +339,10 @@ pub const OPERATIONS: &[Operation] = &[
         "StopCanary",
         MOTO_EXT,
         &[act("synthetics:StopCanary")],
-        &["MonitoringPolicy.canaries#correct", "MonitoringPolicy#delete"],
+        &[
+            "MonitoringPolicy.canaries#correct",
+            "MonitoringPolicy#delete",
+        ],
     ),
     write(
         SVC,

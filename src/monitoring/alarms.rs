@@ -452,11 +452,7 @@ mod tests {
                 "cisAwsFoundations.rootAccountUsage.alarm.exists",
             ),
             ("billing.250", false, "billingAlarm.250.exists"),
-            (
-                "healthCheck.web",
-                false,
-                "healthChecks.web.alarm.exists",
-            ),
+            ("healthCheck.web", false, "healthChecks.web.alarm.exists"),
         ] {
             assert_eq!(
                 format!("{}.exists", removed_alarm_path(rel, composite)),

@@ -55,7 +55,9 @@ pub fn script_path(c: &CanarySpec) -> String {
 
 /// The location without its `s3://` scheme or a trailing `/` (Synthetics returns it without the scheme).
 fn location(l: &str) -> String {
-    l.trim_start_matches("s3://").trim_end_matches('/').to_string()
+    l.trim_start_matches("s3://")
+        .trim_end_matches('/')
+        .to_string()
 }
 
 /// Drift of one declared canary (`observed`: what Synthetics has; `None` makes the single drift
@@ -218,10 +220,12 @@ mod tests {
     }
 
     fn canary() -> CanarySpec {
-        spec(json!({"name": "checkout-api", "runtimeVersion": "syn-nodejs-puppeteer-9.1",
+        spec(
+            json!({"name": "checkout-api", "runtimeVersion": "syn-nodejs-puppeteer-9.1",
             "script": "exports.handler = async () => {};", "handler": "apiCanary.handler",
             "schedule": "rate(5 minutes)", "artifactS3Location": "s3://shop-canaries/checkout",
-            "executionRoleArn": "arn:aws:iam::123456789012:role/canary"}))
+            "executionRoleArn": "arn:aws:iam::123456789012:role/canary"}),
+        )
     }
 
     fn observed(c: &CanarySpec) -> Canary {
@@ -244,11 +248,16 @@ mod tests {
         let n = aws_name("payments", "checkout", "checkout-api");
         assert!(n.len() <= MAX_NAME, "{n}");
         assert!(n.starts_with("checkout-"), "{n}");
-        assert!(n.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'));
+        assert!(n
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'));
         assert_eq!(n, aws_name("payments", "checkout", "checkout-api"));
         assert_ne!(n, aws_name("payments", "checkout2", "checkout-api"));
         assert!(aws_name("a", "b", "--").starts_with("cw-"));
-        assert_eq!(aws_name("a", "b", "abcdefg-xyz").len(), "abcdefg-".len() - 1 + 13);
+        assert_eq!(
+            aws_name("a", "b", "abcdefg-xyz").len(),
+            "abcdefg-".len() - 1 + 13
+        );
     }
 
     #[test]
@@ -285,7 +294,10 @@ mod tests {
         assert_eq!(script_path(&py), "python/heartbeat.py");
         let z = zip("nodejs/node_modules/apiCanary.js", c.script.as_bytes());
         assert_eq!(&z[..4], b"PK\x03\x04");
-        assert_eq!(z, zip("nodejs/node_modules/apiCanary.js", c.script.as_bytes()));
+        assert_eq!(
+            z,
+            zip("nodejs/node_modules/apiCanary.js", c.script.as_bytes())
+        );
         let eocd = &z[z.len() - 22..];
         assert_eq!(&eocd[..4], b"PK\x05\x06");
         // CRC-32 check value of "123456789".

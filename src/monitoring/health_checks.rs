@@ -127,7 +127,10 @@ pub fn alarms(
             description: Some(format!(
                 "Route 53 health check {} ({}) is unhealthy",
                 h.name,
-                h.fqdn.as_deref().or(h.ip_address.as_deref()).unwrap_or_default()
+                h.fqdn
+                    .as_deref()
+                    .or(h.ip_address.as_deref())
+                    .unwrap_or_default()
             )),
             metric: AlarmMetric::Single {
                 namespace: "AWS/Route53".into(),
@@ -178,17 +181,24 @@ mod tests {
 
     #[test]
     fn defaults_follow_route53_and_a_missing_check_is_one_drift() {
-        let h = spec(json!({"name": "web", "type": "HTTPS", "fqdn": "shop.example.com", "resourcePath": "/healthz"}));
+        let h = spec(
+            json!({"name": "web", "type": "HTTPS", "fqdn": "shop.example.com", "resourcePath": "/healthz"}),
+        );
         let s = settings(&h);
-        assert_eq!((s.port, s.request_interval, s.failure_threshold), (Some(443), Some(30), Some(3)));
+        assert_eq!(
+            (s.port, s.request_interval, s.failure_threshold),
+            (Some(443), Some(30), Some(3))
+        );
         assert_eq!(paths(&drift(&h, None)), ["healthChecks.web.exists"]);
         assert!(drift(&h, Some(&s)).is_empty());
     }
 
     #[test]
     fn each_setting_drifts_on_its_own_and_immutable_ones_need_replacement() {
-        let h = spec(json!({"name": "web", "type": "HTTPS_STR_MATCH", "fqdn": "shop.example.com",
-            "searchString": "ok", "regions": ["us-west-2", "us-east-1", "eu-west-1"], "failureThreshold": 2}));
+        let h = spec(
+            json!({"name": "web", "type": "HTTPS_STR_MATCH", "fqdn": "shop.example.com",
+            "searchString": "ok", "regions": ["us-west-2", "us-east-1", "eu-west-1"], "failureThreshold": 2}),
+        );
         let mut have = settings(&h);
         assert_eq!(have.regions, ["eu-west-1", "us-east-1", "us-west-2"]);
         have.failure_threshold = Some(5);
@@ -196,7 +206,10 @@ mod tests {
         let d = drift(&h, Some(&have));
         assert_eq!(
             paths(&d),
-            ["healthChecks.web.failureThreshold", "healthChecks.web.searchString"]
+            [
+                "healthChecks.web.failureThreshold",
+                "healthChecks.web.searchString"
+            ]
         );
         assert!(!needs_replacement(&d));
         have = settings(&h);
@@ -205,7 +218,8 @@ mod tests {
         assert_eq!(paths(&d), ["healthChecks.web.requestInterval"]);
         assert!(needs_replacement(&d));
         // Regions Route 53 chose are not drift when the spec declares none.
-        let open = spec(json!({"name": "tcp", "type": "TCP", "ipAddress": "192.0.2.1", "port": 5432}));
+        let open =
+            spec(json!({"name": "tcp", "type": "TCP", "ipAddress": "192.0.2.1", "port": 5432}));
         let mut have = settings(&open);
         have.regions = vec!["us-east-1".into()];
         assert!(drift(&open, Some(&have)).is_empty());
@@ -213,7 +227,9 @@ mod tests {
 
     #[test]
     fn caller_reference_and_name_tag_are_stable_and_bounded() {
-        let h = spec(json!({"name": "a-very-long-health-check-name-that-is-exactly-sixty-four-chars-x", "type": "HTTP", "fqdn": "x.example.com"}));
+        let h = spec(
+            json!({"name": "a-very-long-health-check-name-that-is-exactly-sixty-four-chars-x", "type": "HTTP", "fqdn": "x.example.com"}),
+        );
         let p = crate::monitoring::short_prefix("payments", "checkout");
         let r = caller_reference(&p, &h.name, &settings(&h));
         assert!(r.len() <= 64, "{r}");
@@ -243,10 +259,22 @@ mod tests {
         assert_eq!(a[0].aws_name, "awsbaseline.shop.app.healthCheck.web");
         assert_eq!(a[0].region, Some("us-east-1"));
         let f = a[0].fields(&BTreeMap::from([("oncall".into(), "arn:oncall".into())]));
-        assert_eq!(f["healthChecks.web.alarm.dimensions"], json!({"HealthCheckId": "hc-1"}));
-        assert_eq!(f["healthChecks.web.alarm.metricName"], json!("HealthCheckStatus"));
-        assert_eq!(f["healthChecks.web.alarm.comparisonOperator"], json!("LessThanThreshold"));
-        assert_eq!(f["healthChecks.web.alarm.alarmActions"], json!(["arn:oncall"]));
+        assert_eq!(
+            f["healthChecks.web.alarm.dimensions"],
+            json!({"HealthCheckId": "hc-1"})
+        );
+        assert_eq!(
+            f["healthChecks.web.alarm.metricName"],
+            json!("HealthCheckStatus")
+        );
+        assert_eq!(
+            f["healthChecks.web.alarm.comparisonOperator"],
+            json!("LessThanThreshold")
+        );
+        assert_eq!(
+            f["healthChecks.web.alarm.alarmActions"],
+            json!(["arn:oncall"])
+        );
         assert_eq!(alarms_waiting(&s, &ids), ["api"]);
     }
 }

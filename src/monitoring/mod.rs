@@ -75,7 +75,10 @@ pub fn check_spec(spec: &MonitoringPolicySpec, regions: &[String]) -> Result<(),
     }
     topics::check_statements(spec)?;
     if let Some(h) = spec.health_checks.iter().find(|h| h.alarm.is_some()) {
-        if !regions.iter().any(|r| r == crate::aws::route53::HOME_REGION) {
+        if !regions
+            .iter()
+            .any(|r| r == crate::aws::route53::HOME_REGION)
+        {
             return Err(format!(
                 "healthChecks.{}.alarm needs {} among the policy's regions (Route 53 publishes HealthCheckStatus only there, and the alarm notifies a topic in the same region)",
                 h.name,
@@ -178,9 +181,15 @@ mod tests {
             .unwrap_err()
             .starts_with("billingAlarm needs us-east-1"));
         assert_eq!(check_spec(&billing, &["us-east-1".to_string()]), Ok(()));
-        let checks = spec(json!({"accountRef": {"name": "a"}, "topics": [{"name": "ops"}],
-            "healthChecks": [{"name": "web", "type": "HTTPS", "fqdn": "shop.example.com"}]}));
-        assert_eq!(check_spec(&checks, &regions), Ok(()), "no alarm: any region");
+        let checks = spec(
+            json!({"accountRef": {"name": "a"}, "topics": [{"name": "ops"}],
+            "healthChecks": [{"name": "web", "type": "HTTPS", "fqdn": "shop.example.com"}]}),
+        );
+        assert_eq!(
+            check_spec(&checks, &regions),
+            Ok(()),
+            "no alarm: any region"
+        );
         let mut alarmed = checks.clone();
         alarmed.health_checks[0].alarm =
             Some(serde_json::from_value(json!({"topic": "ops"})).unwrap());

@@ -125,20 +125,39 @@ async fn health_checks_and_canaries_converge_drift_and_follow_ownership() {
     let st = status(None, &first);
     let (ids, canaries) = recorded(&st);
     assert_eq!(ids.keys().collect::<Vec<_>>(), ["db", "storefront"]);
-    assert_eq!(canaries, BTreeMap::from([("checkout-api".into(), canary.clone())]));
+    assert_eq!(
+        canaries,
+        BTreeMap::from([("checkout-api".into(), canary.clone())])
+    );
     let checks = health_checks(&r53).await;
     assert_eq!(checks.len(), 2);
     let (reference, threshold, interval, tags) = &checks[&ids["storefront"]];
     assert!(reference.starts_with("awsbaseline-"), "{reference}");
     assert_eq!((*threshold, *interval), (Some(2), Some(30)));
     assert_eq!(tags["Name"], format!("{PREFIX}storefront"));
-    assert_eq!(tags[aws_baseline_operator::api::common::tags::OWNER_UID], "uid-checkout-web");
+    assert_eq!(
+        tags[aws_baseline_operator::api::common::tags::OWNER_UID],
+        "uid-checkout-web"
+    );
     let (dimension, actions) = alarm_dimension(&cw).await.expect("health check alarm");
     assert_eq!(dimension, ids["storefront"]);
     assert_eq!(actions, ["arn:aws:sns:us-east-1:123456789012:oncall"]);
-    let c = syn.get_canary().name(&canary).send().await.unwrap().canary.unwrap();
-    assert_eq!(c.status().and_then(|s| s.state()).map(|s| s.as_str()), Some("RUNNING"));
-    assert_eq!(c.code().and_then(|c| c.handler()), Some("apiCanary.handler"));
+    let c = syn
+        .get_canary()
+        .name(&canary)
+        .send()
+        .await
+        .unwrap()
+        .canary
+        .unwrap();
+    assert_eq!(
+        c.status().and_then(|s| s.state()).map(|s| s.as_str()),
+        Some("RUNNING")
+    );
+    assert_eq!(
+        c.code().and_then(|c| c.handler()),
+        Some("apiCanary.handler")
+    );
     assert_eq!(c.success_retention_period_in_days(), Some(14));
     assert!(c.tags().unwrap().contains_key(SCRIPT_TAG));
     let states: Vec<_> = first
@@ -149,7 +168,10 @@ async fn health_checks_and_canaries_converge_drift_and_follow_ownership() {
         .map(|o| (o.component, o.state))
         .collect();
     assert_eq!(states.len(), 3, "{states:?}");
-    assert!(states.iter().all(|(_, s)| *s == ComponentState::Created), "{states:?}");
+    assert!(
+        states.iter().all(|(_, s)| *s == ComponentState::Created),
+        "{states:?}"
+    );
 
     // In sync: no write; one ListHealthChecks and one DescribeCanaries, tags not re-read.
     let again = in_sync_pass(&factory, &stats, &account, &app, &spec, &st).await;
@@ -196,12 +218,28 @@ async fn health_checks_and_canaries_converge_drift_and_follow_ownership() {
         "healthChecks.storefront.failureThreshold",
     ];
     stats.reset();
-    let reported = pass(&factory, &account, &app, &spec, Some(&st), DriftPolicy::Report).await;
+    let reported = pass(
+        &factory,
+        &account,
+        &app,
+        &spec,
+        Some(&st),
+        DriftPolicy::Report,
+    )
+    .await;
     no_errors(&reported);
     assert_eq!(drift_fields(&reported), expected);
     assert_eq!(stats.writes(), 0, "Report never writes");
     stats.reset();
-    let fixed = pass(&factory, &account, &app, &spec, Some(&st), DriftPolicy::Correct).await;
+    let fixed = pass(
+        &factory,
+        &account,
+        &app,
+        &spec,
+        Some(&st),
+        DriftPolicy::Correct,
+    )
+    .await;
     no_errors(&fixed);
     assert_eq!(drift_fields(&fixed), expected);
     assert_eq!(
@@ -225,7 +263,15 @@ async fn health_checks_and_canaries_converge_drift_and_follow_ownership() {
     // Route 53 cannot change the request interval: the storefront check is replaced, its alarm follows.
     changed.health_checks[0].request_interval = 10;
     stats.reset();
-    let r = pass(&factory, &account, &app, &changed, Some(&st), DriftPolicy::Correct).await;
+    let r = pass(
+        &factory,
+        &account,
+        &app,
+        &changed,
+        Some(&st),
+        DriftPolicy::Correct,
+    )
+    .await;
     no_errors(&r);
     assert_eq!(
         drift_fields(&r),
@@ -244,8 +290,20 @@ async fn health_checks_and_canaries_converge_drift_and_follow_ownership() {
     assert_eq!(checks.len(), 2, "the replaced check is gone");
     assert_eq!(checks[&new_ids["storefront"]].2, Some(10));
     assert_eq!(alarm_dimension(&cw).await.unwrap().0, new_ids["storefront"]);
-    let c = syn.get_canary().name(&canary).send().await.unwrap().canary.unwrap();
-    assert!(c.code().unwrap().source_location_arn().unwrap().ends_with(":3"));
+    let c = syn
+        .get_canary()
+        .name(&canary)
+        .send()
+        .await
+        .unwrap()
+        .canary
+        .unwrap();
+    assert!(c
+        .code()
+        .unwrap()
+        .source_location_arn()
+        .unwrap()
+        .ends_with(":3"));
     in_sync_pass(&factory, &stats, &account, &app, &changed, &st).await;
 
     // Someone else's health check and canary (no owner tags) are never touched.
@@ -271,7 +329,15 @@ async fn health_checks_and_canaries_converge_drift_and_follow_ownership() {
     smaller.health_checks.retain(|h| h.name != "db");
     smaller.canaries.clear();
     stats.reset();
-    let r = pass(&factory, &account, &app, &smaller, Some(&st), DriftPolicy::Correct).await;
+    let r = pass(
+        &factory,
+        &account,
+        &app,
+        &smaller,
+        Some(&st),
+        DriftPolicy::Correct,
+    )
+    .await;
     no_errors(&r);
     assert_eq!(
         drift_fields(&r),
@@ -291,17 +357,25 @@ async fn health_checks_and_canaries_converge_drift_and_follow_ownership() {
     // Retain: nothing is deleted. Delete: the policy's check and alarm go, the foreign check stays.
     let mut retain = smaller.clone();
     retain.deletion_policy = DeletionPolicy::Retain;
-    let r = cleanup(&factory, &input(&account, &app, &retain, Some(&st), DriftPolicy::Correct))
-        .await
-        .unwrap();
+    let r = cleanup(
+        &factory,
+        &input(&account, &app, &retain, Some(&st), DriftPolicy::Correct),
+    )
+    .await
+    .unwrap();
     assert!(r.errors.is_empty(), "{r:?}");
     assert_eq!(health_checks(&r53).await.len(), 2, "Retain deletes nothing");
-    let r = cleanup(&factory, &input(&account, &app, &smaller, Some(&st), DriftPolicy::Correct))
-        .await
-        .unwrap();
+    let r = cleanup(
+        &factory,
+        &input(&account, &app, &smaller, Some(&st), DriftPolicy::Correct),
+    )
+    .await
+    .unwrap();
     assert!(r.errors.is_empty(), "{:?}", r.errors);
     assert!(
-        r.actions.iter().any(|a| a == "deleted 1 Route 53 health check(s)"),
+        r.actions
+            .iter()
+            .any(|a| a == "deleted 1 Route 53 health check(s)"),
         "{:?}",
         r.actions
     );
@@ -358,7 +432,17 @@ async fn a_canary_under_the_derived_name_that_is_not_ours_is_never_touched() {
             .is_some_and(|e| e.message.contains("not created by this policy")),
         "{canaries:?}"
     );
-    assert!(!stats.write_operations().iter().any(|o| o.contains("Canary")));
-    let c = syn.get_canary().name(&name).send().await.unwrap().canary.unwrap();
+    assert!(!stats
+        .write_operations()
+        .iter()
+        .any(|o| o.contains("Canary")));
+    let c = syn
+        .get_canary()
+        .name(&name)
+        .send()
+        .await
+        .unwrap()
+        .canary
+        .unwrap();
     assert_eq!(c.schedule().unwrap().expression(), Some("rate(1 hour)"));
 }

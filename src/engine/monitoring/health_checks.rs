@@ -187,11 +187,7 @@ async fn reconcile(
     }
     let n = spec.health_checks.len();
     res.health_checks = ids;
-    vec![tally.outcome(
-        HEALTH_CHECKS,
-        region,
-        Some(format!("{n} health check(s)")),
-    )]
+    vec![tally.outcome(HEALTH_CHECKS, region, Some(format!("{n} health check(s)")))]
 }
 
 /// On deletion: the health checks this policy's CallerReference prefix (or status) finds, whose tags prove this
