@@ -408,8 +408,9 @@ one, and runs the moto scenario that proves every `moto` row is really called (c
 interceptor). `moto+ext` rows are operations moto 5.2.5 lacks (or gets wrong) that `tests/moto_ext` adds on moto's own
 backend: SSM, so PatchSchedules converge in the emulator (AWS response shapes also checked in `tests/patch_schedule/ssm_api/`);
 Security Hub standards, controls and the finding aggregator (also `tests/account_baseline/security_hub/requests.rs`); AWS Config
-remediation (also `tests/account_baseline/config/remediation.rs`); and every Budgets operation the code calls (UpdateBudget, subscribers
-and tags are missing from moto; also `tests/account_baseline/budgets/requests.rs`).
+remediation (also `tests/account_baseline/config/remediation.rs`); every Budgets operation the code calls (UpdateBudget, subscribers
+and tags are missing from moto; also `tests/account_baseline/budgets/requests.rs`); and every Synthetics operation (moto has only
+part of CreateCanary, GetCanary and DescribeCanaries; `tests/moto_ext/synthetics_ext.py`, run by `tests/monitoring/user_checks.rs`).
 `mock` rows run only through `aws-smithy-mocks`.
 
 AccountBaseline sections and moto 5.2.5 (checked against its source): Access Analyzer is missing, so its rows are

@@ -446,3 +446,32 @@ async fn a_canary_under_the_derived_name_that_is_not_ours_is_never_touched() {
         .unwrap();
     assert_eq!(c.schedule().unwrap().expression(), Some("rate(1 hour)"));
 }
+
+/// Under Report nothing is created: the missing checks, the alarm (which cannot exist before its check) and the
+/// canary are drift, and no call writes.
+#[tokio::test]
+async fn report_lists_what_is_missing_and_writes_nothing() {
+    let moto = Moto::start();
+    let (factory, stats) = moto.factory().await;
+    let (mut account, app, _) = examples();
+    account.regions = vec!["us-east-1".into()];
+    let r = pass(&factory, &account, &app, &spec(), None, DriftPolicy::Report).await;
+    no_errors(&r);
+    let fields = drift_fields(&r);
+    for f in [
+        "canaries.checkout-api.exists",
+        "healthChecks.db.exists",
+        "healthChecks.storefront.alarm.exists",
+        "healthChecks.storefront.exists",
+    ] {
+        assert!(fields.iter().any(|x| x == f), "{f} missing from {fields:?}");
+    }
+    let alarm = r
+        .pass
+        .outcomes
+        .iter()
+        .find(|o| o.component == "healthCheckAlarms")
+        .expect("healthCheckAlarms outcome");
+    assert_eq!(alarm.state, ComponentState::Drifted);
+    assert_eq!(stats.writes(), 0, "{:?}", stats.write_operations());
+}
