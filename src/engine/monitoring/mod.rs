@@ -1,5 +1,6 @@
 //! One pass over a MonitoringPolicy, per region: topics and subscriptions, then log groups, metric filters,
-//! alarms, dashboards, EventBridge rules, Logs Insights saved queries and Container Insights. Reads are batched:
+//! Route 53 health checks (global, in one region's pass), alarms, dashboards, EventBridge rules, Logs Insights
+//! saved queries, Container Insights and Synthetics canaries. Reads are batched:
 //! all of a policy's alarms come from one paginated DescribeAlarms by name prefix (100 per call), metric filters
 //! from one paginated DescribeMetricFilters per log group; tags are read only to prove ownership before a delete
 //! (and once per topic set when status has no record of it).
@@ -422,7 +423,7 @@ async fn region_pass(ctx: &Ctx<'_>, region: &str) -> (Vec<ComponentOutcome>, Mon
 }
 
 /// Undo what the operator created for this policy, following `deletionPolicy`: alarms, EventBridge rules, EKS
-/// add-ons and topics proven by tags; metric filters, dashboards and saved queries recorded in status as created
+/// add-ons, Route 53 health checks, Synthetics canaries and topics proven by tags; metric filters, dashboards and saved queries recorded in status as created
 /// by it. Log groups are never deleted (they hold logs); ECS cluster settings are left as they are; an adopted
 /// topic loses only the statements this policy added to its access policy.
 pub async fn cleanup(
