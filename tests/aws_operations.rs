@@ -490,7 +490,10 @@ async fn monitoring_scenario(factory: &aws_baseline_operator::aws::AwsFactory) {
         names: vec!["ops".into()],
         selector: None,
     });
-    acct.passable_roles = vec!["arn:aws:iam::123456789012:role/events-ssm".into()];
+    acct.passable_roles = vec![
+        "arn:aws:iam::123456789012:role/events-ssm".into(),
+        "arn:aws:iam::123456789012:role/canary".into(),
+    ];
     let no_labels = std::collections::BTreeMap::new();
     let owner = Owner {
         kind: "MonitoringPolicy".into(),
@@ -511,7 +514,13 @@ async fn monitoring_scenario(factory: &aws_baseline_operator::aws::AwsFactory) {
         "findingRoutes": [{"name": "guardduty", "source": "guardDuty", "topic": "ops-alerts"}],
         "scheduledActions": [{"name": "restart", "schedule": "rate(1 day)",
             "roleArn": "arn:aws:iam::123456789012:role/events-ssm",
-            "automation": {"documentName": "AWS-RestartEC2Instance", "parameters": {"InstanceId": ["i-0123456789abcdef0"]}}}]
+            "automation": {"documentName": "AWS-RestartEC2Instance", "parameters": {"InstanceId": ["i-0123456789abcdef0"]}}}],
+        "healthChecks": [
+            {"name": "web", "type": "HTTPS", "fqdn": "shop.example.com", "alarm": {"topic": "ops-alerts"}},
+            {"name": "db", "type": "TCP", "ipAddress": "192.0.2.10", "port": 5432}],
+        "canaries": [{"name": "api", "runtimeVersion": "syn-nodejs-puppeteer-9.1", "script": "exports.handler = async () => {};",
+            "schedule": "rate(5 minutes)", "artifactS3Location": "s3://ops-canaries/api",
+            "executionRoleArn": "arn:aws:iam::123456789012:role/canary"}]
     }))
     .unwrap();
     let now = Time("2026-01-01T00:00:00Z".parse().unwrap());
@@ -543,6 +552,10 @@ async fn monitoring_scenario(factory: &aws_baseline_operator::aws::AwsFactory) {
     changed.log_metric_filters.clear();
     changed.dashboards[0].body = json!({"widgets": []});
     changed.scheduled_actions.clear();
+    // A health check updated and one removed (its tags read before the delete), the canary's script changed.
+    changed.health_checks[0].failure_threshold = 5;
+    changed.health_checks.truncate(1);
+    changed.canaries[0].script = "exports.handler = async () => { /* v2 */ };".into();
     let r = monitoring::run(factory, &input(&changed, Some(&st))).await;
     assert!(r.pass.error_category().is_none(), "{:#?}", r.pass.outcomes);
     let st = monitoring_status(Some(&st), &r, None, &now);

@@ -65,10 +65,11 @@ pub struct AwsAccountSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_namespaces: Option<AllowedNamespaces>,
     /// IAM roles that namespaced objects using this account may hand to AWS services (`serviceRoleArn` of a
-    /// PatchSchedule, `scheduledActions[].roleArn` and the EKS add-on roles of a MonitoringPolicy): full role ARNs,
-    /// or a prefix ending in `*` (`arn:aws:iam::111122223333:role/team-a-*`). Absent: none may — an object naming
-    /// a role gets `Ready=False` reason `RoleNotAllowed` before any AWS call, so a tenant cannot make the operator
-    /// pass a powerful role it could not pass itself. `iam-policy` scopes `iam:PassRole` to these.
+    /// PatchSchedule, `scheduledActions[].roleArn`, the EKS add-on roles and `canaries[].executionRoleArn` of a
+    /// MonitoringPolicy): full role ARNs, or a prefix ending in `*` (`arn:aws:iam::111122223333:role/team-a-*`).
+    /// Absent: none may — an object naming a role gets `Ready=False` reason `RoleNotAllowed` before any AWS call, so
+    /// a tenant cannot make the operator pass a powerful role it could not pass itself. `iam-policy` scopes
+    /// `iam:PassRole` to these.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(max = 100))]
     #[schemars(inner(regex(

@@ -336,6 +336,8 @@ impl AccountSession {
     client!(budgets, aws_sdk_budgets);
     client!(support, aws_sdk_support);
     client!(elbv2, aws_sdk_elasticloadbalancingv2);
+    client!(route53, aws_sdk_route53);
+    client!(synthetics, aws_sdk_synthetics);
 
     /// True when an endpoint override (an emulator) is configured.
     pub fn endpoint_override(&self) -> Option<&str> {

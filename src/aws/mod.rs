@@ -21,6 +21,7 @@ pub mod logs;
 pub mod operation;
 pub mod pace;
 pub mod regions;
+pub mod route53;
 pub mod s3;
 pub mod s3control;
 pub mod securityhub;
@@ -30,6 +31,7 @@ pub mod sns;
 pub mod sqs;
 pub mod ssm;
 pub mod support;
+pub mod synthetics;
 pub mod tags;
 
 pub use clients::{AccountSession, AwsFactory};
@@ -126,6 +128,11 @@ pub const MODULES: &[operation::Module] = &[
         events: logs::EVENTS,
     },
     operation::Module {
+        name: "route53",
+        operations: route53::OPERATIONS,
+        events: route53::EVENTS,
+    },
+    operation::Module {
         name: "s3",
         operations: s3::OPERATIONS,
         events: s3::EVENTS,
@@ -194,6 +201,11 @@ pub const MODULES: &[operation::Module] = &[
         name: "support",
         operations: support::OPERATIONS,
         events: support::EVENTS,
+    },
+    operation::Module {
+        name: "synthetics",
+        operations: synthetics::OPERATIONS,
+        events: synthetics::EVENTS,
     },
 ];
 

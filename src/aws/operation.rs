@@ -336,6 +336,8 @@ pub const VPC_FLOW_LOGS_PRINCIPAL: &str = "vpc-flow-logs.amazonaws.com";
 pub const INSPECTOR_PRINCIPAL: &str = "inspector2.amazonaws.com";
 /// Service principal of AWS Security Hub (its service-linked role).
 pub const SECURITY_HUB_PRINCIPAL: &str = "securityhub.amazonaws.com";
+/// Service principal of AWS Lambda (a Synthetics canary runs as a Lambda function with its execution role).
+pub const LAMBDA_PRINCIPAL: &str = "lambda.amazonaws.com";
 /// Service principal of EKS Pod Identity (the role of the Container Insights add-on's service account).
 pub const EKS_POD_IDENTITY_PRINCIPAL: &str = "pods.eks.amazonaws.com";
 
@@ -416,7 +418,9 @@ backend: SSM, so PatchSchedules converge in the emulator (AWS response shapes al
 Security Hub standards, controls and the finding aggregator (also `tests/account_baseline/security_hub/requests.rs`); AWS Config
 remediation (also `tests/account_baseline/config/remediation.rs`); every Budgets operation the code calls (UpdateBudget, subscribers
 and tags are missing from moto; also `tests/account_baseline/budgets/requests.rs`); and Trusted Advisor check summaries
-(`tests/moto_ext/support_ext.py`, results evaluated from moto's security groups; also `tests/account_baseline/trusted_advisor.rs`).
+(`tests/moto_ext/support_ext.py`, results evaluated from moto's security groups; also `tests/account_baseline/trusted_advisor.rs`);
+and every Synthetics operation (moto has only part of CreateCanary, GetCanary and DescribeCanaries;
+`tests/moto_ext/synthetics_ext.py`, run by `tests/monitoring/user_checks.rs`).
 `mock` rows run only through `aws-smithy-mocks`.
 
 AccountBaseline sections and moto 5.2.5 (checked against its source): Access Analyzer is missing, so its rows are

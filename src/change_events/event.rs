@@ -16,7 +16,8 @@ use serde_json::Value;
 /// `windowTargetId`, `windowTaskId`, `baselineId`, `associationId`, document `name`, tag `resourceId`;
 /// Security Hub `standardsSubscriptionArns`, `findingAggregatorArn`; Config `configurationRecorderName`,
 /// `deliveryChannelName`, `configRuleName`; Access Analyzer `analyzerName`; Budgets `budgetName`; ECS `cluster`;
-/// EKS `clusterName`; EC2 flow logs `flowLogId(s)`; S3 `bucketName`; tagging `resourceArn`.
+/// EKS `clusterName`; EC2 flow logs `flowLogId(s)`; S3 `bucketName`; Route 53 `healthCheckId`; tagging
+/// `resourceArn` (Synthetics canaries are the top-level `name`).
 /// Keys compare case-insensitively: CloudTrail records a service's request as its API spells it (Security Hub's
 /// REST bodies are PascalCase, `StandardsSubscriptionArns`; EC2's `FlowLogId`). Keys naming things the operator keeps no ID of (a control ARN, an instance) are left out on purpose: an event
 /// naming only such things is treated as account-level and goes to every owner of its sections.
@@ -55,6 +56,7 @@ const ID_KEYS: &[&str] = &[
     "flowLogId",
     "flowLogIds",
     "bucketName",
+    "healthCheckId",
     "resourceArn",
 ];
 

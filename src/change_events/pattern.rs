@@ -25,8 +25,14 @@ pub const MAX_PATTERN_LEN: usize = 2048;
 /// (CloudTrail user guide, update-trail: global service events,
 /// https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-create-and-update-a-trail-by-using-the-aws-cli-update-trail.html).
 /// AWS Budgets has a single endpoint, budgets.amazonaws.com in us-east-1 (Budgets API reference, service endpoint),
-/// so its calls are recorded there too.
-const GLOBAL_SOURCES: &[&str] = &["iam.amazonaws.com", "budgets.amazonaws.com"];
+/// so its calls are recorded there too. Route 53 is a global service like IAM: its events are logged as occurring in
+/// us-east-1 (Route 53 developer guide, "Logging Amazon Route 53 API calls with AWS CloudTrail",
+/// https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/logging-using-cloudtrail.html).
+const GLOBAL_SOURCES: &[&str] = &[
+    "iam.amazonaws.com",
+    "budgets.amazonaws.com",
+    "route53.amazonaws.com",
+];
 
 /// True when CloudTrail records `event_source`'s calls in us-east-1 only (see [`GLOBAL_SOURCES`]): such an event
 /// concerns every Region of its account.

@@ -29,11 +29,17 @@ impl ManagedKind for MonitoringPolicy {
             .filter_map(|c| (c.usage)(&self.spec))
             .flat_map(|u| u.uses)
             .collect();
-        let prefixes = vec![
+        let mut prefixes = vec![
             crate::monitoring::prefix(ns, name),
             crate::monitoring::short_prefix(ns, name),
             crate::monitoring::insights_queries::query_prefix(ns, name),
         ];
+        // Health checks are named by their ID and canaries by their derived name in change events: status holds
+        // both.
+        for r in self.status.iter().flat_map(|s| &s.resources) {
+            prefixes.extend(r.health_checks.values().cloned());
+            prefixes.extend(r.canaries.values().cloned());
+        }
         (uses, prefixes)
     }
 

@@ -346,6 +346,7 @@ pub fn alarm_component(path: &str) -> &'static str {
         "cisAwsFoundations" => CIS_ALARMS,
         "billingAlarm" => BILLING,
         "compositeAlarms" => COMPOSITES,
+        "healthChecks" => super::health_checks::HEALTH_CHECK_ALARMS,
         _ => ALARMS,
     }
 }
@@ -360,6 +361,9 @@ fn removed_alarm_path(rel: &str, composite: bool) -> String {
     }
     if let Some(t) = rel.strip_prefix("billing.") {
         return format!("billingAlarm.{t}");
+    }
+    if let Some(h) = rel.strip_prefix("healthCheck.") {
+        return format!("healthChecks.{h}.alarm");
     }
     format!("alarms.{rel}")
 }
@@ -448,13 +452,18 @@ mod tests {
                 "cisAwsFoundations.rootAccountUsage.alarm.exists",
             ),
             ("billing.250", false, "billingAlarm.250.exists"),
+            ("healthCheck.web", false, "healthChecks.web.alarm.exists"),
         ] {
             assert_eq!(
                 format!("{}.exists", removed_alarm_path(rel, composite)),
                 field
             );
             let (c, drift) = removed_alarm(rel, composite);
-            assert_eq!(c, field.split('.').next().unwrap());
+            let component = match field.split('.').next().unwrap() {
+                "healthChecks" => crate::monitoring::health_checks::HEALTH_CHECK_ALARMS,
+                first => first,
+            };
+            assert_eq!(c, component);
             assert_eq!(
                 (drift.field.as_str(), drift.desired, drift.actual),
                 (field, json!(false), json!(true))

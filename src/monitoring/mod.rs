@@ -9,10 +9,12 @@ use crate::diff::FieldDrift;
 use serde_json::json;
 
 pub mod alarms;
+pub mod canaries;
 pub mod cis;
 pub mod container_insights;
 pub mod dashboards;
 pub mod event_rules;
+pub mod health_checks;
 pub mod insights_queries;
 pub mod log_groups;
 pub mod metric_filters;
@@ -76,6 +78,18 @@ pub fn check_spec(spec: &MonitoringPolicySpec, regions: &[String]) -> Result<(),
         ));
     }
     topics::check_statements(spec)?;
+    if let Some(h) = spec.health_checks.iter().find(|h| h.alarm.is_some()) {
+        if !regions
+            .iter()
+            .any(|r| r == crate::aws::route53::HOME_REGION)
+        {
+            return Err(format!(
+                "healthChecks.{}.alarm needs {} among the policy's regions (Route 53 publishes HealthCheckStatus only there, and the alarm notifies a topic in the same region)",
+                h.name,
+                crate::aws::route53::HOME_REGION
+            ));
+        }
+    }
     if spec.billing_alarm.is_some() && !regions.iter().any(|r| r == BILLING_REGION) {
         return Err(format!(
             "billingAlarm needs {BILLING_REGION} among the policy's regions (CloudWatch publishes billing metrics only there, and the alarm notifies a topic in the same region)"
@@ -171,5 +185,21 @@ mod tests {
             .unwrap_err()
             .starts_with("billingAlarm needs us-east-1"));
         assert_eq!(check_spec(&billing, &["us-east-1".to_string()]), Ok(()));
+        let checks = spec(
+            json!({"accountRef": {"name": "a"}, "topics": [{"name": "ops"}],
+            "healthChecks": [{"name": "web", "type": "HTTPS", "fqdn": "shop.example.com"}]}),
+        );
+        assert_eq!(
+            check_spec(&checks, &regions),
+            Ok(()),
+            "no alarm: any region"
+        );
+        let mut alarmed = checks.clone();
+        alarmed.health_checks[0].alarm =
+            Some(serde_json::from_value(json!({"topic": "ops"})).unwrap());
+        assert!(check_spec(&alarmed, &regions)
+            .unwrap_err()
+            .starts_with("healthChecks.web.alarm needs us-east-1"));
+        assert_eq!(check_spec(&alarmed, &["us-east-1".to_string()]), Ok(()));
     }
 }

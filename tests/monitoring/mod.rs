@@ -1,5 +1,5 @@
 //! MonitoringPolicy, one module per kind of object it manages (alarms and dashboards, topic subscriptions, finding
-//! routes and scheduled actions, log groups and saved queries, ECS/EKS Container Insights) plus what holds across them: the
+//! routes and scheduled actions, log groups and saved queries, ECS/EKS Container Insights, health checks and canaries) plus what holds across them: the
 //! examples converging and drifting, ownership on removal and deletion, what is refused before any AWS call, the
 //! security settings of named resources. Against moto's server with the real aws-sdk-rust clients; what moto lacks
 //! (composite alarms' exact request, log group KMS keys, saved queries, EKS add-ons) on aws-smithy-mocks with AWS's
@@ -17,6 +17,7 @@ mod refused;
 mod security_settings;
 mod shared_reads;
 mod subscriptions;
+mod user_checks;
 
 use crate::support;
 use crate::support::calls::sorted_write_operations;

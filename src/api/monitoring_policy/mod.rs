@@ -16,6 +16,7 @@ mod dashboards;
 mod events;
 mod logs;
 mod topics;
+mod user_checks;
 
 pub use alarms::*;
 pub use container_insights::*;
@@ -23,6 +24,7 @@ pub use dashboards::*;
 pub use events::*;
 pub use logs::*;
 pub use topics::*;
+pub use user_checks::*;
 
 fn delete() -> DeletionPolicy {
     DeletionPolicy::Delete
@@ -67,7 +69,8 @@ fn delete() -> DeletionPolicy {
         json_path = ".metadata.creationTimestamp"
     )
 )]
-#[x_kube(validation = Rule::new("has(self.topics) || has(self.alarms) || has(self.compositeAlarms) || has(self.logMetricFilters) || has(self.cisAwsFoundations) || has(self.logGroups) || has(self.dashboards) || has(self.billingAlarm) || has(self.findingRoutes) || has(self.scheduledActions) || has(self.insightsQueries) || has(self.containerInsights)").message("declare at least one of topics, alarms, compositeAlarms, logMetricFilters, cisAwsFoundations, logGroups, dashboards, billingAlarm, findingRoutes, scheduledActions, insightsQueries or containerInsights"))]
+#[x_kube(validation = Rule::new("has(self.topics) || has(self.alarms) || has(self.compositeAlarms) || has(self.logMetricFilters) || has(self.cisAwsFoundations) || has(self.logGroups) || has(self.dashboards) || has(self.billingAlarm) || has(self.findingRoutes) || has(self.scheduledActions) || has(self.insightsQueries) || has(self.containerInsights) || has(self.healthChecks) || has(self.canaries)").message("declare at least one of topics, alarms, compositeAlarms, logMetricFilters, cisAwsFoundations, logGroups, dashboards, billingAlarm, findingRoutes, scheduledActions, insightsQueries, containerInsights, healthChecks or canaries"))]
+#[x_kube(validation = Rule::new("!has(self.healthChecks) || self.healthChecks.all(h, !has(h.alarm) || (has(self.topics) && self.topics.exists(x, x.name == h.alarm.topic)))").message("healthChecks[].alarm.topic must name a topic declared in spec.topics"))]
 #[x_kube(validation = Rule::new("!has(self.findingRoutes) || self.findingRoutes.all(r, has(self.topics) && self.topics.exists(x, x.name == r.topic))").message("findingRoutes[].topic must name a topic declared in spec.topics"))]
 #[x_kube(validation = Rule::new("!has(self.compositeAlarms) || self.compositeAlarms.all(a, (has(a.alarmTopics) ? a.alarmTopics : []).all(t, has(self.topics) && self.topics.exists(x, x.name == t)))").message("compositeAlarms[].alarmTopics must name topics declared in spec.topics"))]
 #[x_kube(validation = Rule::new("!has(self.billingAlarm) || !has(self.billingAlarm.topic) || (has(self.topics) && self.topics.exists(x, x.name == self.billingAlarm.topic))").message("billingAlarm.topic must name a topic declared in spec.topics"))]
@@ -154,11 +157,23 @@ pub struct MonitoringPolicySpec {
     /// `containerInsights` cluster setting).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_insights: Option<ContainerInsightsSpec>,
+    /// Route 53 health checks of the endpoints users reach (global), each with an optional CloudWatch alarm on its
+    /// status (in us-east-1, where Route 53 publishes its metrics: a policy with such an alarm must list it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 50))]
+    #[schemars(extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["name"]))]
+    pub health_checks: Vec<HealthCheckSpec>,
+    /// CloudWatch Synthetics canaries (heartbeat or API checks from a declared script), in every policy region.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 20))]
+    #[schemars(extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["name"]))]
+    pub canaries: Vec<CanarySpec>,
 }
 
 impl MonitoringPolicySpec {
-    /// Every IAM role this spec hands to AWS services: the scheduled actions' roles (EventBridge) and the
-    /// Container Insights add-on roles (EKS). Checked against the AwsAccount's `passableRoles`.
+    /// Every IAM role this spec hands to AWS services: the scheduled actions' roles (EventBridge), the
+    /// Container Insights add-on roles (EKS) and the canaries' execution roles (Lambda). Checked against the
+    /// AwsAccount's `passableRoles`.
     pub fn passed_roles(&self) -> Vec<&String> {
         let eks = self.container_insights.iter().flat_map(|c| &c.eks);
         self.scheduled_actions
@@ -169,6 +184,7 @@ impl MonitoringPolicySpec {
                     .iter()
                     .chain(e.pod_identity_role_arn.iter())
             }))
+            .chain(self.canaries.iter().map(|c| &c.execution_role_arn))
             .collect()
     }
 }
@@ -205,6 +221,13 @@ pub struct MonitoringResources {
     /// delete.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub eks_addons: Vec<String>,
+    /// Route 53 health check IDs by declared name, recorded in the one region whose pass manages them (us-east-1
+    /// when the policy lists it, else its first region): the ID is what identifies a health check, never its name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub health_checks: BTreeMap<String, String>,
+    /// Synthetics canaries by declared name: their AWS names (derived, at most 21 characters).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub canaries: BTreeMap<String, String>,
 }
 
 /// Observed state of a `MonitoringPolicy`.

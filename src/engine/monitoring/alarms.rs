@@ -14,22 +14,24 @@ use crate::monitoring::alarms::{
     alarm_component, in_region, observed_alarm_fields, removed_alarm, ALARMS, BILLING, CIS_ALARMS,
     COMPOSITES,
 };
+use crate::monitoring::health_checks::{self, HEALTH_CHECK_ALARMS};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub(super) const COMPONENT: Component = Component {
     name: "alarms",
-    components: &[ALARMS, CIS_ALARMS, BILLING, COMPOSITES],
+    components: &[ALARMS, CIS_ALARMS, BILLING, COMPOSITES, HEALTH_CHECK_ALARMS],
     iam: &[
         "MonitoringPolicy.alarms",
         "MonitoringPolicy.compositeAlarms",
     ],
     usage: |spec| {
         uses_when(&[
-            // Alarms, the CIS preset's included.
+            // Alarms, the CIS preset's and the health checks' included.
             (
                 !spec.alarms.is_empty()
                     || spec.cis_aws_foundations.is_some()
-                    || spec.billing_alarm.is_some(),
+                    || spec.billing_alarm.is_some()
+                    || spec.health_checks.iter().any(|h| h.alarm.is_some()),
                 "MonitoringPolicy.alarms",
             ),
             (
@@ -137,7 +139,37 @@ async fn reconcile_alarms(
     if !ctx.input.spec.alarms.is_empty() {
         tallies.entry(ALARMS).or_default();
     }
-    let desired: Vec<&DesiredAlarm> = in_region(&ctx.alarms, region);
+    // Health check alarms name the checks' IDs, known once the health checks component ran (in us-east-1).
+    let home = region == crate::aws::route53::HOME_REGION;
+    let spec = ctx.input.spec;
+    let hc_alarms = if home {
+        health_checks::alarms(spec, &ctx.prefix, &res.health_checks)
+    } else {
+        Vec::new()
+    };
+    let waiting: Vec<String> = if home {
+        health_checks::alarms_waiting(spec, &res.health_checks)
+            .into_iter()
+            .map(|n| health_checks::alarm_name(&ctx.prefix, n))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    for name in &waiting {
+        // No ID yet (the check was not created): a missing alarm is drift, written once the check exists.
+        if !observed.contains_key(name) {
+            let rel = name.strip_prefix(&ctx.prefix).unwrap_or(name);
+            let (c, removed) = removed_alarm(rel, false);
+            let missing = crate::diff::FieldDrift {
+                field: removed.field,
+                desired: serde_json::json!(true),
+                actual: serde_json::json!(false),
+            };
+            tallies.entry(c).or_default().found(vec![missing], true);
+        }
+    }
+    let mut desired: Vec<&DesiredAlarm> = in_region(&ctx.alarms, region);
+    desired.extend(hc_alarms.iter());
     for a in &desired {
         let obs = observed.get(&a.aws_name);
         let have = observed_alarm_fields(&a.path, obs.map(|o| &o.fields));
@@ -178,6 +210,7 @@ async fn reconcile_alarms(
         .iter()
         .map(|a| a.aws_name.as_str())
         .chain(ctx.composites.iter().map(|c| c.aws_name.as_str()))
+        .chain(waiting.iter().map(String::as_str))
         .collect();
     let mut doomed = Vec::new();
     for (name, state) in observed

@@ -1,5 +1,6 @@
 //! One pass over a MonitoringPolicy, per region: topics and subscriptions, then log groups, metric filters,
-//! alarms, dashboards, EventBridge rules, Logs Insights saved queries and Container Insights. Reads are batched:
+//! Route 53 health checks (global, in one region's pass), alarms, dashboards, EventBridge rules, Logs Insights
+//! saved queries, Container Insights and Synthetics canaries. Reads are batched:
 //! all of a policy's alarms come from one paginated DescribeAlarms by name prefix (100 per call), metric filters
 //! from one paginated DescribeMetricFilters per log group; tags are read only to prove ownership before a delete
 //! (and once per topic set when status has no record of it).
@@ -12,9 +13,11 @@
 //! the per-pass context, the region pass, removed regions and the cleanup dispatch.
 
 mod alarms;
+mod canaries;
 mod container_insights;
 mod dashboards;
 mod event_rules;
+mod health_checks;
 mod insights_queries;
 mod log_groups;
 mod metric_filters;
@@ -46,16 +49,19 @@ pub use crate::monitoring::metric_filters::CIS_FILTERS;
 pub use crate::monitoring::topics::ADOPTABLE_BY;
 
 /// Every MonitoringPolicy component, in the order a region pass runs them: topics first (alarms, rules and
-/// routes name their ARNs), log groups before metric filters (a policy may declare the group its filters read).
+/// routes name their ARNs), log groups before metric filters (a policy may declare the group its filters read),
+/// health checks before alarms (their alarms name the checks' IDs).
 pub const COMPONENTS: &[Component] = &[
     topics::COMPONENT,
     log_groups::COMPONENT,
     metric_filters::COMPONENT,
+    health_checks::COMPONENT,
     alarms::COMPONENT,
     dashboards::COMPONENT,
     event_rules::COMPONENT,
     insights_queries::COMPONENT,
     container_insights::COMPONENT,
+    canaries::COMPONENT,
 ];
 
 /// The components that delete anything, in the order a region's cleanup runs them: alarms first and topics last
@@ -67,6 +73,8 @@ const CLEANUP_ORDER: &[Component] = &[
     event_rules::COMPONENT,
     insights_queries::COMPONENT,
     container_insights::COMPONENT,
+    health_checks::COMPONENT,
+    canaries::COMPONENT,
     topics::COMPONENT,
 ];
 
@@ -450,7 +458,7 @@ async fn region_pass(ctx: &Ctx<'_>, region: &str) -> (Vec<ComponentOutcome>, Mon
 }
 
 /// Undo what the operator created for this policy, following `deletionPolicy`: alarms, EventBridge rules, EKS
-/// add-ons and topics proven by tags; metric filters, dashboards and saved queries recorded in status as created
+/// add-ons, Route 53 health checks, Synthetics canaries and topics proven by tags; metric filters, dashboards and saved queries recorded in status as created
 /// by it. Log groups are never deleted (they hold logs); ECS cluster settings are left as they are; an adopted
 /// topic loses only the statements this policy added to its access policy.
 pub async fn cleanup(
@@ -577,7 +585,10 @@ mod tests {
             "scheduledActions": [{"name": "restart", "schedule": "rate(1 day)", "roleArn": role,
                 "automation": {"documentName": "AWS-RestartEC2Instance"}}],
             "insightsQueries": [{"name": "q", "queryString": "fields @message", "logGroupNames": ["/ops/app"]}],
-            "containerInsights": {"eks": [{"clusterName": "c", "podIdentityRoleArn": role}]}
+            "containerInsights": {"eks": [{"clusterName": "c", "podIdentityRoleArn": role}]},
+            "healthChecks": [{"name": "web", "type": "HTTPS", "fqdn": "shop.example.com"}],
+            "canaries": [{"name": "api", "runtimeVersion": "syn-nodejs-puppeteer-9.1", "script": "x",
+                "schedule": "rate(5 minutes)", "artifactS3Location": "s3://b/c", "executionRoleArn": role}]
         }));
         for c in COMPONENTS {
             let u = (c.usage)(&full).unwrap_or_else(|| panic!("{} not declared", c.name));
@@ -600,6 +611,7 @@ mod tests {
                     crate::aws::operation::EKS_POD_IDENTITY_PRINCIPAL,
                     role.to_string()
                 ),
+                (crate::aws::operation::LAMBDA_PRINCIPAL, role.to_string()),
             ]
         );
     }
