@@ -644,7 +644,7 @@ def run_checks(work: Path) -> int:
     check(env.get("POD_NAME", {}).get("valueFrom", {}).get("fieldRef", {}).get("fieldPath") == "metadata.name",
           "POD_NAME from the downward API (metadata.name)")
     check(env.get("METRICS_ADDR", {}).get("value") == "0.0.0.0:8080", "METRICS_ADDR 0.0.0.0:8080")
-    check(env.get("RECONCILE_CONCURRENCY", {}).get("value") == "4", "RECONCILE_CONCURRENCY 4")
+    check(env.get("RECONCILE_CONCURRENCY", {}).get("value") == "32", "RECONCILE_CONCURRENCY 32 (values.yaml default)")
     check(env.get("RUST_LOG", {}).get("value", "").startswith("info,"), "RUST_LOG from logLevel")
     check(op.get("args") == ["--log-format", "text", "--lease-name", LEASE],
           f"args: --log-format text --lease-name {LEASE} (the binary's default Lease, the one the Role allows)")
