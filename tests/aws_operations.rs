@@ -367,7 +367,7 @@ async fn patch_schedule_scenario(factory: &aws_baseline_operator::aws::AwsFactor
     changed.targets.truncate(1);
     changed.targets[0].tags[0].values = vec!["ops".into(), "ops-2".into()];
     changed.pre_steps.clear();
-    changed.patching.max_concurrency = "5".into();
+    changed.patching.as_mut().unwrap().max_concurrency = "5".into();
     let b = changed.baseline.as_mut().unwrap();
     b.patch_groups = vec!["ops".into(), "new".into()];
     b.approval_rules[0].approve_after_days = Some(3);
