@@ -12,3 +12,4 @@ pub mod hardening;
 pub mod inspector;
 pub mod security_hub;
 pub mod session_manager;
+pub mod ssm_inventory;

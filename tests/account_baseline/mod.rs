@@ -19,6 +19,7 @@ mod foundation;
 mod inspector;
 mod security_hub;
 mod session_manager;
+mod ssm_inventory;
 
 use crate::support;
 use crate::support::calls::sorted_writes;
