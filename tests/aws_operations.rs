@@ -290,6 +290,10 @@ async fn baseline_sections_scenario(factory: &aws_baseline_operator::aws::AwsFac
         },
         "vpcFlowLogs": {"cloudWatchLogs": {"logGroupName": "/ops/flow", "deliverLogsPermissionArn": "arn:aws:iam::123456789012:role/flow-logs"}},
         "sessionManager": {"cloudWatchLogGroupName": "/ops/ssm-sessions"},
+        "ssmInventory": {
+            "resourceDataSync": {"name": "ops-inventory", "bucketName": "ops-inventory", "bucketRegion": "us-east-1"},
+            "defaultHostManagement": {"roleArn": "arn:aws:iam::123456789012:role/service-role/ops-dhmc"}
+        },
         "securityHub": {
             "standards": ["aws-foundational-security-best-practices/1.0.0", "cis-aws-foundations-benchmark/1.4.0"],
             "disabledControls": [{"controlId": "IAM.6", "reason": "break-glass root"}],
@@ -311,6 +315,13 @@ async fn baseline_sections_scenario(factory: &aws_baseline_operator::aws::AwsFac
         .unwrap()
         .idle_session_timeout_minutes = 10;
     changed.inspector.as_mut().unwrap().scan_types.ecr = Some(false);
+    // Inventory gathered daily (UpdateAssociation), the sync to another prefix (deleted and created again).
+    let inventory = changed.ssm_inventory.as_mut().unwrap();
+    inventory.gather = Some(aws_baseline_operator::api::patch_schedule::InventorySpec {
+        schedule: "rate(1 day)".into(),
+        ..inventory.gather()
+    });
+    inventory.resource_data_sync.as_mut().unwrap().prefix = Some("inv".into());
     let config = changed.config.as_mut().unwrap();
     config.recording = false;
     config.delivery_channel.s3_key_prefix = Some("cfg".into());
@@ -438,7 +449,7 @@ async fn patch_schedule_scenario(factory: &aws_baseline_operator::aws::AwsFactor
     changed.targets.truncate(1);
     changed.targets[0].tags[0].values = vec!["ops".into(), "ops-2".into()];
     changed.pre_steps.clear();
-    changed.patching.max_concurrency = "5".into();
+    changed.patching.as_mut().unwrap().max_concurrency = "5".into();
     let b = changed.baseline.as_mut().unwrap();
     b.patch_groups = vec!["ops".into(), "new".into()];
     b.approval_rules[0].approve_after_days = Some(3);

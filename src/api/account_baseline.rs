@@ -19,6 +19,8 @@ mod hardening;
 pub use hardening::*;
 mod session_manager;
 pub use session_manager::*;
+mod ssm_inventory;
+pub use ssm_inventory::*;
 mod inspector;
 pub use inspector::*;
 mod config;
@@ -77,7 +79,7 @@ fn retain() -> DeletionPolicy {
     )
 )]
 #[x_kube(validation = Rule::new("has(self.accountRef) != has(self.accountSelector)").message("set exactly one of accountRef or accountSelector"))]
-#[x_kube(validation = Rule::new("has(self.cloudTrail) || has(self.guardDuty) || has(self.passwordPolicy) || has(self.s3BlockPublicAccess) || has(self.ebsEncryptionByDefault) || has(self.rootAccount) || has(self.sessionManager) || has(self.inspector) || has(self.config) || has(self.vpcFlowLogs) || has(self.accessAnalyzer) || has(self.securityHub) || has(self.budgets) || has(self.trustedAdvisor) || has(self.accessLogs)").message("declare at least one baseline section"))]
+#[x_kube(validation = Rule::new("has(self.cloudTrail) || has(self.guardDuty) || has(self.passwordPolicy) || has(self.s3BlockPublicAccess) || has(self.ebsEncryptionByDefault) || has(self.rootAccount) || has(self.sessionManager) || has(self.ssmInventory) || has(self.inspector) || has(self.config) || has(self.vpcFlowLogs) || has(self.accessAnalyzer) || has(self.securityHub) || has(self.budgets) || has(self.trustedAdvisor) || has(self.accessLogs)").message("declare at least one baseline section"))]
 #[serde(rename_all = "camelCase")]
 pub struct AccountBaselineSpec {
     /// The `AwsAccount` this baseline applies to. Exactly one of `accountRef` and `accountSelector`.
@@ -130,6 +132,11 @@ pub struct AccountBaselineSpec {
     /// session logs go, encryption, idle timeout, run-as.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_manager: Option<SessionManagerSpec>,
+    /// Inventory of every instance in every listed region, independent of patching: the fleet-wide
+    /// `AWS-GatherSoftwareInventory` association, a Resource Data Sync to S3 and the Default Host Management
+    /// Configuration, with unmanaged EC2 instances counted in status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssm_inventory: Option<SsmInventorySpec>,
     /// Amazon Inspector scanning in every listed region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inspector: Option<InspectorSpec>,

@@ -109,7 +109,7 @@ pub const OPERATIONS: &[Operation] = &[
         "DescribeInstances",
         MOTO,
         &[act("ec2:DescribeInstances")],
-        &["PatchSchedule.targets.tags"],
+        &["PatchSchedule.targets.tags", "AccountBaseline.ssmInventory"],
     ),
     write(
         SVC,

@@ -178,6 +178,11 @@ pub const MODULES: &[operation::Module] = &[
         events: ssm::compliance::EVENTS,
     },
     operation::Module {
+        name: "ssm/fleet",
+        operations: ssm::fleet::OPERATIONS,
+        events: ssm::fleet::EVENTS,
+    },
+    operation::Module {
         name: "ssm/patch_baseline",
         operations: ssm::patch_baseline::OPERATIONS,
         events: ssm::patch_baseline::EVENTS,

@@ -63,6 +63,9 @@ pub const CONTROLS: &[(&str, &[&str])] = &[
     // PatchSchedule: the patch task and baseline are what Security Hub SSM.2 (patch compliance) checks.
     ("tasks.patch", &["SSM.2"]),
     ("patchBaseline", &["SSM.2"]),
+    // Fleet inventory: the Default Host Management Configuration makes EC2 instances managed by Systems Manager,
+    // what Security Hub SSM.1 checks.
+    ("ssmDefaultHostManagement", &["SSM.1"]),
 ];
 
 /// Control IDs for a field path.

@@ -13,4 +13,5 @@ pub mod hardening;
 pub mod inspector;
 pub mod security_hub;
 pub mod session_manager;
+pub mod ssm_inventory;
 pub mod trusted_advisor;

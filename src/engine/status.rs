@@ -36,7 +36,7 @@ pub fn spec_path(component: &str) -> String {
         "configBucket" => "spec.config.deliveryChannel".to_string(),
         "securityHubAggregator" => "spec.securityHub.findingAggregator".to_string(),
         "windowTargets" | "compliance" => "spec.targets".to_string(),
-        "tasks" => "spec.patching/preSteps/postSteps".to_string(),
+        "tasks" => "spec.patching/preSteps/postSteps/tasks".to_string(),
         "patchBaseline" => "spec.baseline".to_string(),
         "cisAwsFoundationsFilters" => "spec.cisAwsFoundations".to_string(),
         c => format!("spec.{c}"),

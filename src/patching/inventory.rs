@@ -15,8 +15,8 @@ fn enabled(on: bool) -> Vec<String> {
     vec![if on { "Enabled" } else { "Disabled" }.to_string()]
 }
 
-/// The inventory association for one target group (State Manager targets cannot OR groups, so one each).
-pub fn config(inv: &InventorySpec, group: &TargetGroup, default: &str) -> AssociationConfig {
+/// The `AWS-GatherSoftwareInventory` parameters of an inventory spec (what is collected).
+pub fn parameters(inv: &InventorySpec) -> BTreeMap<String, Vec<String>> {
     let mut p = BTreeMap::new();
     p.insert("applications".to_string(), enabled(inv.applications));
     p.insert("awsComponents".to_string(), enabled(inv.aws_components));
@@ -29,12 +29,17 @@ pub fn config(inv: &InventorySpec, group: &TargetGroup, default: &str) -> Associ
     p.insert("services".to_string(), enabled(inv.services));
     p.insert("windowsRoles".to_string(), enabled(inv.windows_roles));
     p.insert("customInventory".to_string(), enabled(inv.custom_inventory));
+    p
+}
+
+/// The inventory association for one target group (State Manager targets cannot OR groups, so one each).
+pub fn config(inv: &InventorySpec, group: &TargetGroup, default: &str) -> AssociationConfig {
     AssociationConfig {
         association_name: crate::names::fit(&(name_prefix(default) + &group.name), 128),
         document: INVENTORY_DOCUMENT.into(),
         schedule: inv.schedule.clone(),
         targets: entries(group),
-        parameters: p,
+        parameters: parameters(inv),
     }
 }
 

@@ -61,17 +61,32 @@ pub fn validate(spec: &PatchScheduleSpec) -> Result<(), String> {
             spec.targets.len()
         ));
     }
-    let tasks = 1 + spec.pre_steps.len() + spec.post_steps.len();
+    let tasks = spec.task_count();
+    if tasks == 0 {
+        return Err(
+            "spec: declare patching, tasks or steps: a window without tasks does nothing".into(),
+        );
+    }
     if tasks > MAX_TASKS_PER_WINDOW {
         return Err(format!(
-            "spec.preSteps/postSteps: {tasks} tasks, AWS allows {MAX_TASKS_PER_WINDOW} per window"
+            "spec.preSteps/postSteps/tasks: {tasks} tasks, AWS allows {MAX_TASKS_PER_WINDOW} per window"
         ));
     }
     let mut names = std::collections::BTreeSet::new();
-    for s in spec.pre_steps.iter().chain(&spec.post_steps) {
+    for s in spec.steps() {
         if s.name == tasks::PATCH_TASK || !names.insert(s.name.as_str()) {
             return Err(format!(
-                "spec.preSteps/postSteps: task name {:?} is used twice",
+                "spec.preSteps/postSteps/tasks: task name {:?} is used twice",
+                s.name
+            ));
+        }
+        if let Some(g) = s
+            .target_groups
+            .iter()
+            .find(|g| !spec.targets.iter().any(|t| &t.name == *g))
+        {
+            return Err(format!(
+                "spec.preSteps/postSteps/tasks: task {:?} runs on target group {g:?}, which spec.targets does not declare",
                 s.name
             ));
         }
@@ -166,6 +181,19 @@ mod tests {
             .collect();
         let bad = test_spec(json!({ "preSteps": steps }));
         assert!(validate(&bad).unwrap_err().contains("AWS allows 20"));
+        let bad = test_spec(json!({"patching": null}));
+        assert!(validate(&bad)
+            .unwrap_err()
+            .contains("declare patching, tasks or steps"));
+        let bad = test_spec(json!({"tasks": [{"name": "stop", "taskType": "Automation",
+            "documentName": "AWS-StopEC2Instance", "targetGroups": ["nope"]}]}));
+        assert!(validate(&bad)
+            .unwrap_err()
+            .contains("target group \"nope\""));
+        let bad = test_spec(json!({"tasks": [{"name": "dup", "taskType": "Automation",
+            "documentName": "AWS-StopEC2Instance"}], "postSteps": [{"name": "dup", "taskType": "RunCommand",
+            "documentName": "AWS-RunShellScript"}]}));
+        assert!(validate(&bad).unwrap_err().contains("used twice"));
     }
 
     #[test]

@@ -20,6 +20,7 @@ mod foundation;
 mod inspector;
 mod security_hub;
 mod session_manager;
+mod ssm_inventory;
 mod trusted_advisor;
 
 use crate::support;

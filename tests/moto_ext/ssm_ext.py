@@ -1,5 +1,5 @@
 """Adds the SSM operations moto 5.2.5 lacks (and fixes the ones it gets wrong) for maintenance windows, patch
-baselines and State Manager associations.
+baselines, State Manager associations, Resource Data Syncs, service settings and managed-instance information.
 
 Everything is stored in moto's own SSM backend (``moto.ssm.models.ssm_backends[account_id][region]``), next to
 the windows, targets, tasks, baselines and patch groups moto already keeps, so the added operations and moto's
@@ -148,6 +148,21 @@ def default_patch_baselines(region: str) -> dict[str, str]:
 # --------------------------------------------------------------------------------------------------------------
 
 
+# AWS defaults of the service settings GetServiceSetting documents (API_GetServiceSetting, SettingId). The
+# Default Host Management Configuration is off until a role is set; the reference gives no default value, so
+# "$None" stands for it (callers compare Status, which is "Default" until UpdateServiceSetting).
+SERVICE_SETTING_DEFAULTS: dict[str, str] = {
+    "/ssm/managed-instance/default-ec2-instance-management-role": "$None",
+    "/ssm/automation/customer-script-log-destination": "none",
+    "/ssm/automation/customer-script-log-group-name": "/aws/ssm/automation",
+    "/ssm/documents/console/public-sharing-permission": "Enable",
+    "/ssm/managed-instance/activation-tier": "standard",
+    "/ssm/opsinsights/opscenter": "Disabled",
+    "/ssm/parameter-store/default-parameter-tier": "Standard",
+    "/ssm/parameter-store/high-throughput-enabled": "false",
+}
+
+
 class ExtState:
     """Extra state of one backend (one account and region) that moto's backend has no attribute for."""
 
@@ -157,6 +172,13 @@ class ExtState:
         self.patch_group_registrations: dict[str, dict[str, str]] = {}
         # instance id -> InstancePatchState dict (nothing reports patch states in the emulator)
         self.instance_patch_states: dict[str, dict[str, Any]] = {}
+        # sync name -> ResourceDataSyncItem dict (CreateResourceDataSync)
+        self.resource_data_syncs: dict[str, dict[str, Any]] = {}
+        # setting id -> (value, status, last modified) for settings changed with UpdateServiceSetting
+        self.service_settings: dict[str, dict[str, Any]] = {}
+        # instance id -> InstanceInformation dict: no SSM Agent registers in the emulator, so this stays empty
+        # unless a self-test fills it in-process
+        self.instance_information: dict[str, dict[str, Any]] = {}
 
 
 def ext_state(backend: Backend) -> ExtState:
@@ -727,6 +749,104 @@ class BackendExtension:
                 associations = []  # nothing runs in the emulator, so nothing has executed
         return associations
 
+    # ---- Resource Data Sync (API_CreateResourceDataSync, API_ListResourceDataSync, API_DeleteResourceDataSync) -
+
+    def create_resource_data_sync(
+        self, name: str, s3_destination: dict[str, Any] | None, sync_type: str | None, sync_source: Any
+    ) -> None:
+        # "SyncToDestination" when S3Destination is given (SyncType is then left out); SyncFromSource needs
+        # SyncSource and no S3Destination.
+        syncs = ext_state(self).resource_data_syncs  # type: ignore[arg-type]
+        if name in syncs:
+            raise SSMError("ResourceDataSyncAlreadyExistsException", f"Sync {name} already exists.")
+        sync_type = sync_type or ("SyncToDestination" if s3_destination else None)
+        if sync_type == "SyncToDestination" and not s3_destination:
+            raise SSMError("ResourceDataSyncInvalidConfigurationException", "S3Destination is required.")
+        if sync_type == "SyncFromSource" and (s3_destination or not sync_source):
+            raise SSMError("ResourceDataSyncInvalidConfigurationException",
+                           "SyncFromSource takes SyncSource and no S3Destination.")
+        if sync_type not in ("SyncToDestination", "SyncFromSource"):
+            raise SSMError("ResourceDataSyncInvalidConfigurationException", f"Unknown SyncType {sync_type}.")
+        now = utcnow()
+        item: dict[str, Any] = {
+            "SyncName": name,
+            "SyncType": sync_type,
+            "SyncCreatedTime": now,
+            "SyncLastModifiedTime": now,
+            "LastStatus": "InProgress",
+        }
+        if s3_destination:
+            item["S3Destination"] = copy.deepcopy(s3_destination)
+        if sync_source:
+            item["SyncSource"] = copy.deepcopy(sync_source)
+        syncs[name] = item
+
+    def list_resource_data_sync(self, sync_type: str | None) -> list[dict[str, Any]]:
+        # "If you specify SyncType, the operation lists syncs of that type; otherwise SyncToDestination syncs."
+        wanted = sync_type or "SyncToDestination"
+        syncs = ext_state(self).resource_data_syncs  # type: ignore[arg-type]
+        return [copy.deepcopy(i) for i in syncs.values() if i["SyncType"] == wanted]
+
+    def delete_resource_data_sync(self, name: str, sync_type: str | None) -> None:
+        syncs = ext_state(self).resource_data_syncs  # type: ignore[arg-type]
+        item = syncs.get(name)
+        if item is None or (sync_type and item["SyncType"] != sync_type):
+            raise SSMError("ResourceDataSyncNotFoundException", f"Sync {name} not found.")
+        del syncs[name]
+
+    # ---- service settings (API_GetServiceSetting, API_UpdateServiceSetting, API_ResetServiceSetting) --------
+
+    def _setting_id(self, setting_id: str) -> str:
+        """The setting's path: SettingId is the path or the setting's ARN
+        (``arn:aws:ssm:<region>:<account>:servicesetting/<path>``)."""
+        if setting_id.startswith("arn:"):
+            setting_id = "/" + setting_id.split(":servicesetting/", 1)[-1].lstrip("/")
+        if setting_id not in SERVICE_SETTING_DEFAULTS:
+            raise SSMError("ServiceSettingNotFound", f"Setting {setting_id} not found.")
+        return setting_id
+
+    def get_service_setting(self, setting_id: str) -> dict[str, Any]:
+        path = self._setting_id(setting_id)
+        changed = ext_state(self).service_settings.get(path)  # type: ignore[arg-type]
+        account = getattr(self, "account_id", "123456789012")
+        out = {
+            "SettingId": path,
+            "SettingValue": SERVICE_SETTING_DEFAULTS[path],
+            "LastModifiedDate": utcnow(),
+            "LastModifiedUser": "System",
+            "ARN": f"arn:aws:ssm:{self.region_name}:{account}:servicesetting{path}",
+            "Status": "Default",
+        }
+        if changed:
+            out.update(changed)
+        return out
+
+    def update_service_setting(self, setting_id: str, value: str) -> None:
+        path = self._setting_id(setting_id)
+        ext_state(self).service_settings[path] = {  # type: ignore[arg-type]
+            "SettingValue": value,
+            "Status": "Customized",
+            "LastModifiedDate": utcnow(),
+            "LastModifiedUser": "arn:aws:iam::123456789012:user/moto",
+        }
+
+    def reset_service_setting(self, setting_id: str) -> dict[str, Any]:
+        path = self._setting_id(setting_id)
+        ext_state(self).service_settings.pop(path, None)  # type: ignore[arg-type]
+        return self.get_service_setting(path)
+
+    # ---- managed instances (API_DescribeInstanceInformation) ----------------------------------------------
+
+    def describe_instance_information(self, filters: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+        infos = list(ext_state(self).instance_information.values())  # type: ignore[arg-type]
+        for f in filters or []:
+            values = f.get("Values") or []
+            attr = {"ResourceType": "ResourceType", "InstanceIds": "InstanceId", "PingStatus": "PingStatus",
+                    "PlatformTypes": "PlatformType"}.get(f.get("Key", ""))
+            if attr:
+                infos = [i for i in infos if i.get(attr) in values]
+        return [copy.deepcopy(i) for i in infos]
+
     # ---- patch and compliance state (nothing reports it in the emulator) -----------------------------------
 
     def describe_instance_patch_states(self, instance_ids: list[str]) -> list[dict[str, Any]]:
@@ -888,6 +1008,49 @@ class ResponseExtension:
             associations, self._get_param("MaxResults"), self._get_param("NextToken"), 1, 50, 50
         )
         return ActionResult({"Associations": [a.describe() for a in page], "NextToken": token})
+
+    # ---- Resource Data Sync -------------------------------------------------------------------------------
+
+    def create_resource_data_sync(self) -> ActionResult:
+        self.ssm_backend.create_resource_data_sync(
+            self._get_param("SyncName"),
+            self._get_param("S3Destination"),
+            self._get_param("SyncType"),
+            self._get_param("SyncSource"),
+        )
+        return EmptyResult()
+
+    def list_resource_data_sync(self) -> ActionResult:
+        items = self.ssm_backend.list_resource_data_sync(self._get_param("SyncType"))
+        page, token = paginate(items, self._get_param("MaxResults"), self._get_param("NextToken"), 1, 50, 50)
+        return ActionResult({"ResourceDataSyncItems": page, "NextToken": token})
+
+    def delete_resource_data_sync(self) -> ActionResult:
+        self.ssm_backend.delete_resource_data_sync(self._get_param("SyncName"), self._get_param("SyncType"))
+        return EmptyResult()
+
+    # ---- service settings ---------------------------------------------------------------------------------
+
+    def get_service_setting(self) -> ActionResult:
+        return ActionResult({"ServiceSetting": self.ssm_backend.get_service_setting(self._get_param("SettingId"))})
+
+    def update_service_setting(self) -> ActionResult:
+        self.ssm_backend.update_service_setting(self._get_param("SettingId"), self._get_param("SettingValue"))
+        return EmptyResult()
+
+    def reset_service_setting(self) -> ActionResult:
+        setting = self.ssm_backend.reset_service_setting(self._get_param("SettingId"))
+        return ActionResult({"ServiceSetting": setting})
+
+    # ---- managed instances --------------------------------------------------------------------------------
+
+    def describe_instance_information(self) -> ActionResult:
+        filters = self._get_param("Filters") or [
+            {"Key": f["key"], "Values": f["valueSet"]} for f in self._get_param("InstanceInformationFilterList") or []
+        ]
+        infos = self.ssm_backend.describe_instance_information(filters)
+        page, token = paginate(infos, self._get_param("MaxResults"), self._get_param("NextToken"), 5, 50, 50)
+        return ActionResult({"InstanceInformationList": page, "NextToken": token})
 
     # ---- patch and compliance state -----------------------------------------------------------------------
 

@@ -767,6 +767,54 @@ class AssociationTests(SSMTestCase):
         self.assertEqual(desc["AssociationDescription"]["Name"], "my-doc")
 
 
+class FleetTests(SSMTestCase):
+    """Resource Data Sync, service settings and managed-instance information (API reference pages
+    API_CreateResourceDataSync, API_ListResourceDataSync, API_DeleteResourceDataSync, API_GetServiceSetting,
+    API_UpdateServiceSetting, API_ResetServiceSetting, API_DescribeInstanceInformation)."""
+
+    S3 = {"BucketName": "fleet-inventory", "Prefix": "ssm", "SyncFormat": "JsonSerDe", "Region": "us-east-1"}
+
+    def test_resource_data_sync_to_s3(self) -> None:
+        self.ssm.create_resource_data_sync(SyncName="inv", S3Destination=self.S3)
+        self.assertError("ResourceDataSyncAlreadyExistsException", self.ssm.create_resource_data_sync,
+                         SyncName="inv", S3Destination=self.S3)
+        self.assertError("ResourceDataSyncInvalidConfigurationException", self.ssm.create_resource_data_sync,
+                         SyncName="other", SyncType="SyncToDestination")
+        items = self.ssm.list_resource_data_sync()["ResourceDataSyncItems"]
+        self.assertEqual([(i["SyncName"], i["SyncType"], i["S3Destination"]) for i in items],
+                         [("inv", "SyncToDestination", self.S3)])
+        self.assertEqual(self.ssm.list_resource_data_sync(SyncType="SyncFromSource")["ResourceDataSyncItems"], [])
+        for n in range(3):
+            self.ssm.create_resource_data_sync(SyncName=f"more-{n}", S3Destination=self.S3)
+        page = self.ssm.list_resource_data_sync(MaxResults=2)
+        self.assertEqual(len(page["ResourceDataSyncItems"]), 2)
+        rest = self.ssm.list_resource_data_sync(MaxResults=2, NextToken=page["NextToken"])
+        self.assertEqual(len(rest["ResourceDataSyncItems"]), 2)
+        self.ssm.delete_resource_data_sync(SyncName="inv", SyncType="SyncToDestination")
+        self.assertError("ResourceDataSyncNotFoundException", self.ssm.delete_resource_data_sync, SyncName="inv")
+        names = [i["SyncName"] for i in self.ssm.list_resource_data_sync()["ResourceDataSyncItems"]]
+        self.assertEqual(names, ["more-0", "more-1", "more-2"])
+
+    def test_service_settings_update_and_reset(self) -> None:
+        dhmc = "/ssm/managed-instance/default-ec2-instance-management-role"
+        setting = self.ssm.get_service_setting(SettingId=dhmc)["ServiceSetting"]
+        self.assertEqual((setting["SettingId"], setting["Status"]), (dhmc, "Default"))
+        self.assertTrue(setting["ARN"].endswith(":servicesetting" + dhmc), setting["ARN"])
+        self.ssm.update_service_setting(SettingId=dhmc, SettingValue="service-role/DHMC")
+        # The setting's ARN is accepted as its ID.
+        got = self.ssm.get_service_setting(SettingId=setting["ARN"])["ServiceSetting"]
+        self.assertEqual((got["SettingValue"], got["Status"]), ("service-role/DHMC", "Customized"))
+        reset = self.ssm.reset_service_setting(SettingId=dhmc)["ServiceSetting"]
+        self.assertEqual(reset["Status"], "Default")
+        self.assertEqual(self.ssm.get_service_setting(SettingId=dhmc)["ServiceSetting"]["Status"], "Default")
+        self.assertError("ServiceSettingNotFound", self.ssm.get_service_setting, SettingId="/ssm/no/such/setting")
+
+    def test_no_instance_registers_in_the_emulator(self) -> None:
+        info = self.ssm.describe_instance_information(Filters=[{"Key": "ResourceType", "Values": ["EC2Instance"]}])
+        self.assertEqual(info["InstanceInformationList"], [])
+        self.assertEqual(self.ssm.describe_instance_information(MaxResults=5)["InstanceInformationList"], [])
+
+
 class StateAndTaggingTests(SSMTestCase):
     def test_patch_and_compliance_state_is_empty(self) -> None:
         states = self.ssm.describe_instance_patch_states(InstanceIds=["i-0123456789abcdef0"])

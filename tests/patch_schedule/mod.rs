@@ -6,6 +6,7 @@
 
 mod compliance;
 mod converge_and_drift;
+mod general_tasks;
 mod ownership;
 mod refused;
 mod ssm_api;

@@ -356,6 +356,19 @@ fn patch_schedule_cel_rules_accept_good_specs_and_reject_bad_ones() {
             }),
             "at most 20 tasks",
         ),
+        (
+            mutate(&|v| {
+                v["preSteps"] = Value::Array((0..10).map(|i| step(&format!("pre-{i}"))).collect());
+                v["tasks"] = Value::Array((0..10).map(|i| step(&format!("task-{i}"))).collect());
+            }),
+            "at most 20 tasks",
+        ),
+        (
+            mutate(&|v| {
+                v.as_object_mut().unwrap().remove("patching");
+            }),
+            "declare patching, tasks or steps",
+        ),
     ];
     for (spec, want) in cases {
         let err = schedule_cel_error(spec.clone()).unwrap_or_else(|| panic!("accepted {spec}"));

@@ -41,7 +41,8 @@ fn delete() -> DeletionPolicy {
 
 /// When and how a team's instances are patched: an SSM maintenance window with its targets, the
 /// `AWS-RunPatchBaseline` task and optional extra steps, an optional custom patch baseline and an optional
-/// software inventory association.
+/// software inventory association. Without `patching` it is a plain maintenance window that runs its general
+/// `tasks` (start or stop instances at fixed hours, run a document on a schedule).
 #[derive(CustomResource, KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
 #[kube(
     group = "awsbaseline.io",
@@ -86,7 +87,8 @@ fn delete() -> DeletionPolicy {
         json_path = ".metadata.creationTimestamp"
     )
 )]
-#[x_kube(validation = Rule::new("(has(self.preSteps) ? size(self.preSteps) : 0) + (has(self.postSteps) ? size(self.postSteps) : 0) < 20").message("a maintenance window holds at most 20 tasks: the patch task plus preSteps and postSteps"))]
+#[x_kube(validation = Rule::new("(has(self.patching) ? 1 : 0) + (has(self.preSteps) ? size(self.preSteps) : 0) + (has(self.postSteps) ? size(self.postSteps) : 0) + (has(self.tasks) ? size(self.tasks) : 0) <= 20").message("a maintenance window holds at most 20 tasks: the patch task plus preSteps, postSteps and tasks"))]
+#[x_kube(validation = Rule::new("has(self.patching) || (has(self.tasks) && size(self.tasks) > 0) || (has(self.preSteps) && size(self.preSteps) > 0) || (has(self.postSteps) && size(self.postSteps) > 0)").message("declare patching, tasks or steps: a window without tasks does nothing"))]
 #[serde(rename_all = "camelCase")]
 pub struct PatchScheduleSpec {
     /// The `AwsAccount` whose instances are patched.
@@ -116,8 +118,10 @@ pub struct PatchScheduleSpec {
     #[schemars(length(min = 1, max = 100))]
     #[schemars(extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["name"]))]
     pub targets: Vec<TargetGroup>,
-    /// The `AWS-RunPatchBaseline` task.
-    pub patching: PatchTaskSpec,
+    /// The `AWS-RunPatchBaseline` task. Without it the window runs only `tasks` and the steps, and status shows
+    /// no patch compliance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patching: Option<PatchTaskSpec>,
     /// A custom patch baseline. Without it, instances use the AWS default baseline for their operating system.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<PatchBaselineSpec>,
@@ -132,16 +136,38 @@ pub struct PatchScheduleSpec {
     #[serde(default)]
     #[schemars(length(max = 19))]
     pub post_steps: Vec<StepSpec>,
+    /// General tasks of the window, patching or not: start or stop instances (`AWS-StartEC2Instance`,
+    /// `AWS-StopEC2Instance`), run any Run Command document or Automation runbook with its concurrency and error
+    /// limits. By default they run after the patch task and the post-steps, in list order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 20))]
+    #[schemars(extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["name"]))]
+    pub tasks: Vec<StepSpec>,
 }
 
 impl PatchScheduleSpec {
     /// Every IAM role this spec hands to Systems Manager (checked against the AwsAccount's `passableRoles`).
     pub fn passed_roles(&self) -> Vec<&String> {
+        self.steps()
+            .filter_map(|s| s.service_role_arn.as_ref())
+            .chain(
+                self.patching
+                    .as_ref()
+                    .and_then(|p| p.service_role_arn.as_ref()),
+            )
+            .collect()
+    }
+
+    /// Every task besides the patch task: pre-steps, post-steps, then the general tasks.
+    pub fn steps(&self) -> impl Iterator<Item = &StepSpec> {
         self.pre_steps
             .iter()
             .chain(&self.post_steps)
-            .filter_map(|s| s.service_role_arn.as_ref())
-            .chain(self.patching.service_role_arn.as_ref())
-            .collect()
+            .chain(&self.tasks)
+    }
+
+    /// How many tasks the window holds: the patch task when declared, the steps and the general tasks.
+    pub fn task_count(&self) -> usize {
+        usize::from(self.patching.is_some()) + self.steps().count()
     }
 }

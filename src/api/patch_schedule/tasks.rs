@@ -1,4 +1,4 @@
-//! `spec.patching`, `spec.preSteps` and `spec.postSteps`: the tasks of the window.
+//! `spec.patching`, `spec.preSteps`, `spec.postSteps` and `spec.tasks`: the tasks of the window.
 
 use kube::KubeSchema;
 use schemars::JsonSchema;
@@ -117,7 +117,7 @@ pub enum StepType {
     Automation,
 }
 
-/// An extra task in the window.
+/// A task of the window besides the patch task: a pre- or post-step, or a general task.
 #[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct StepSpec {
@@ -137,7 +137,8 @@ pub struct StepSpec {
     /// Document parameters.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub parameters: BTreeMap<String, Vec<String>>,
-    /// Task priority; lower runs first. Defaults by position: pre-steps before the patch task, post-steps after.
+    /// Task priority; lower runs first. Defaults by position: pre-steps before the patch task, post-steps after,
+    /// then the general tasks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0, max = 100))]
     pub priority: Option<i32>,
@@ -149,8 +150,17 @@ pub struct StepSpec {
     #[serde(default = "one")]
     #[schemars(regex(pattern = r"^([0-9]+|[0-9]{1,2}%|100%)$"))]
     pub max_errors: String,
-    /// IAM role for the task.
+    /// IAM role for the task (Automation runbooks such as `AWS-StopEC2Instance` act with it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$"))]
     pub service_role_arn: Option<String>,
+    /// The target groups (`spec.targets[].name`) the task runs on. Defaults to every target group of the window.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(min = 1, max = 100))]
+    #[schemars(inner(regex(pattern = r"^[a-zA-Z0-9_.-]{3,128}$")))]
+    #[schemars(extend("x-kubernetes-list-type" = "set"))]
+    pub target_groups: Vec<String>,
+    /// Behaviour of the running task at the window's cutoff.
+    #[serde(default)]
+    pub cutoff_behavior: CutoffBehavior,
 }

@@ -146,7 +146,10 @@ pub const OPERATIONS: &[Operation] = &[
         "CreateAssociation",
         MOTO_EXT,
         &[act("ssm:CreateAssociation"), act("ssm:AddTagsToResource")],
-        &["PatchSchedule.inventory#correct"],
+        &[
+            "PatchSchedule.inventory#correct",
+            "AccountBaseline.ssmInventory#correct",
+        ],
     ),
     write(
         SVC,
@@ -154,28 +157,35 @@ pub const OPERATIONS: &[Operation] = &[
         MOTO_EXT,
         &[act("ssm:DeleteAssociation")],
         // Associations of removed target groups or a removed inventory section, and on deletion.
-        &["PatchSchedule#correct", "PatchSchedule#delete"],
+        &[
+            "PatchSchedule#correct",
+            "PatchSchedule#delete",
+            "AccountBaseline.ssmInventory#delete",
+        ],
     ),
     read(
         SVC,
         "DescribeAssociation",
         MOTO_EXT,
         &[act("ssm:DescribeAssociation")],
-        &["PatchSchedule.inventory"],
+        &["PatchSchedule.inventory", "AccountBaseline.ssmInventory"],
     ),
     read(
         SVC,
         "ListAssociations",
         MOTO_EXT,
         &[act("ssm:ListAssociations")],
-        &["PatchSchedule.inventory"],
+        &["PatchSchedule.inventory", "AccountBaseline.ssmInventory"],
     ),
     write(
         SVC,
         "UpdateAssociation",
         MOTO_EXT,
         &[act("ssm:UpdateAssociation")],
-        &["PatchSchedule.inventory#correct"],
+        &[
+            "PatchSchedule.inventory#correct",
+            "AccountBaseline.ssmInventory#correct",
+        ],
     ),
 ];
 

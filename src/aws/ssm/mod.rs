@@ -7,6 +7,7 @@
 
 pub mod association;
 pub mod compliance;
+pub mod fleet;
 pub mod patch_baseline;
 pub mod window;
 pub mod window_target;
@@ -112,7 +113,11 @@ pub const OPERATIONS: &[Operation] = &[read(
     &[act("ssm:ListTagsForResource")],
     // Ownership proof of windows, baselines and associations found by name, and of the Session Manager
     // preferences document.
-    &["PatchSchedule", "AccountBaseline.sessionManager"],
+    &[
+        "PatchSchedule",
+        "AccountBaseline.sessionManager",
+        "AccountBaseline.ssmInventory",
+    ],
 )];
 
 /// How CloudTrail records the writes that change what this module manages: the `eventSource` (EventBridge

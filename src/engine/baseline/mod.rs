@@ -32,6 +32,7 @@ mod public_access_block;
 mod root;
 pub mod security_hub;
 mod session_manager;
+mod ssm_inventory;
 pub mod trusted_advisor;
 
 /// Every AccountBaseline section, in the order they run (within each phase) and are cleaned up.
@@ -44,6 +45,7 @@ pub const SECTIONS: &[Section] = &[
     guardduty::SECTION,
     ebs::SECTION,
     session_manager::SECTION,
+    ssm_inventory::SECTION,
     inspector::SECTION,
     config::SECTION,
     flowlogs::SECTION,
@@ -373,6 +375,8 @@ mod tests {
                 "inspector": {"scanTypes": {"ec2": true}}, "accessAnalyzer": {"analyzers": [{"name": "x", "type": "ACCOUNT"}]},
                 "budgets": [{"name": "b", "budgetType": "COST", "limit": {"amount": "1", "unit": "USD"}}],
                 "sessionManager": {},
+                "ssmInventory": {"resourceDataSync": {"name": "inv", "bucketName": "inv-bucket", "bucketRegion": "us-east-1"},
+                    "defaultHostManagement": {"roleArn": "arn:aws:iam::1:role/dhmc"}},
                 "config": {"deliveryChannel": {"s3BucketName": "c", "createBucket": true},
                     "rules": [{"name": "r", "sourceIdentifier": "X", "remediation": {"documentName": "D", "resourceIdParameter": "P"}}]},
                 "vpcFlowLogs": flow,

@@ -11,12 +11,10 @@ use crate::patching::COMPLIANCE;
 
 pub(super) const COMPONENT: Component = Component {
     components: &[COMPLIANCE],
-    // A target group selects instances by tags: compliance expands them with EC2.
+    // A target group selects instances by tags: compliance of a patching window expands them with EC2.
     iam: &["PatchSchedule.targets.tags"],
     usage: |spec| {
-        spec.targets
-            .iter()
-            .any(|t| !t.tags.is_empty())
+        (spec.patching.is_some() && spec.targets.iter().any(|t| !t.tags.is_empty()))
             .then(|| SectionUsage::of(&["PatchSchedule.targets.tags"]))
     },
 };

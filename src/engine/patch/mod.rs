@@ -394,9 +394,8 @@ async fn region_pass(ctx: &Ctx<'_>, region: &str) -> RegionResult {
             let (o, ids) = targets::reconcile(ctx, &client, region, wid, window.owned).await;
             out.outcomes.push(o);
             res.target_ids = ids;
-            let ids: Vec<String> = res.target_ids.values().cloned().collect();
             let (o, task_ids) =
-                tasks::reconcile(ctx, &client, region, wid, window.owned, &ids).await;
+                tasks::reconcile(ctx, &client, region, wid, window.owned, &res.target_ids).await;
             out.outcomes.push(o);
             res.task_ids = task_ids;
         }
@@ -436,13 +435,16 @@ async fn region_pass(ctx: &Ctx<'_>, region: &str) -> RegionResult {
                 .push(failed(patching::COMPLIANCE, region, Ownership::None, e)),
         }
     }
-    match compliance::summary(ctx, region).await {
-        Ok(c) => {
-            out.compliance = Some(c);
+    // Patch compliance only where the window patches: a plain window has no patch state to report.
+    if spec.patching.is_some() {
+        match compliance::summary(ctx, region).await {
+            Ok(c) => {
+                out.compliance = Some(c);
+            }
+            Err(e) => out
+                .outcomes
+                .push(failed(patching::COMPLIANCE, region, Ownership::None, e)),
         }
-        Err(e) => out
-            .outcomes
-            .push(failed(patching::COMPLIANCE, region, Ownership::None, e)),
     }
     out.resources = res;
     crate::progress::finished(&ctx.input.account.account_id, &out.outcomes);

@@ -17,8 +17,8 @@ pub(super) const COMPONENT: Component = Component {
         "PatchSchedule.serviceLinkedRole",
     ],
     usage: |spec| {
-        // The tasks the engine registers (patch task and pre/post steps), with the roles they pass.
-        let tasks = patching::tasks::config(spec, &[]);
+        // The tasks the engine registers (patch task, steps and general tasks), with the roles they pass.
+        let tasks = patching::tasks::config(spec, &BTreeMap::new());
         let mut used = SectionUsage::default();
         // Some task names a serviceRoleArn.
         if tasks.iter().any(|t| t.service_role_arn.is_some()) {
@@ -38,14 +38,15 @@ pub(super) const COMPONENT: Component = Component {
 };
 
 /// Register, update and (in a window the operator created) deregister tasks until the window's tasks are the
-/// spec's, running on `target_ids`. Returns the outcome and the task IDs by task name.
+/// spec's, running on `target_ids` (window target IDs by target group name). Returns the outcome and the task IDs
+/// by task name.
 pub(super) async fn reconcile(
     ctx: &Ctx<'_>,
     client: &aws_sdk_ssm::Client,
     region: &str,
     window_id: &str,
     window_owned: bool,
-    target_ids: &[String],
+    target_ids: &BTreeMap<String, String>,
 ) -> (ComponentOutcome, BTreeMap<String, String>) {
     let c = TASKS;
     let own = ownership(window_owned);
