@@ -29,6 +29,8 @@ mod access_analyzer;
 pub use access_analyzer::*;
 mod budgets;
 pub use budgets::*;
+mod backup;
+pub use backup::*;
 
 fn yes() -> bool {
     true
@@ -73,7 +75,7 @@ fn retain() -> DeletionPolicy {
     )
 )]
 #[x_kube(validation = Rule::new("has(self.accountRef) != has(self.accountSelector)").message("set exactly one of accountRef or accountSelector"))]
-#[x_kube(validation = Rule::new("has(self.cloudTrail) || has(self.guardDuty) || has(self.passwordPolicy) || has(self.s3BlockPublicAccess) || has(self.ebsEncryptionByDefault) || has(self.rootAccount) || has(self.sessionManager) || has(self.inspector) || has(self.config) || has(self.vpcFlowLogs) || has(self.accessAnalyzer) || has(self.securityHub) || has(self.budgets)").message("declare at least one baseline section"))]
+#[x_kube(validation = Rule::new("has(self.cloudTrail) || has(self.guardDuty) || has(self.passwordPolicy) || has(self.s3BlockPublicAccess) || has(self.ebsEncryptionByDefault) || has(self.rootAccount) || has(self.sessionManager) || has(self.inspector) || has(self.config) || has(self.vpcFlowLogs) || has(self.accessAnalyzer) || has(self.securityHub) || has(self.budgets) || has(self.backup)").message("declare at least one baseline section"))]
 #[serde(rename_all = "camelCase")]
 pub struct AccountBaselineSpec {
     /// The `AwsAccount` this baseline applies to. Exactly one of `accountRef` and `accountSelector`.
@@ -151,6 +153,11 @@ pub struct AccountBaselineSpec {
     #[schemars(length(max = 50))]
     #[schemars(extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["name"]))]
     pub budgets: Option<BudgetsSpec>,
+    /// AWS Backup in every listed region: vaults (KMS key, access policy, Vault Lock, tags), plans (rules with
+    /// schedule, windows, lifecycle, cross-region/-account copies and recovery point tags; selections by tag) and
+    /// an EventBridge rule routing failed backup jobs to an SNS topic.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup: Option<BackupSpec>,
 }
 
 /// Observed state of an `AccountBaseline`: the status every kind shares, plus a per-account rollup when the

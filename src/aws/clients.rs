@@ -278,6 +278,7 @@ impl AccountSession {
     client!(accessanalyzer, aws_sdk_accessanalyzer);
     client!(inspector2, aws_sdk_inspector2);
     client!(budgets, aws_sdk_budgets);
+    client!(backup, aws_sdk_backup);
 
     /// True when an endpoint override (an emulator) is configured.
     pub fn endpoint_override(&self) -> Option<&str> {

@@ -2,6 +2,7 @@
 //! Everything here is pure; the engine does the I/O.
 
 pub mod access_analyzer;
+pub mod backup;
 pub mod budgets;
 pub mod cloudtrail;
 pub mod config;

@@ -18,6 +18,7 @@ use futures::future::BoxFuture;
 use futures::{stream, StreamExt};
 
 pub mod access_analyzer;
+pub mod backup;
 pub mod budgets;
 mod cloudtrail;
 mod config;
@@ -47,6 +48,7 @@ pub const SECTIONS: &[Section] = &[
     flowlogs::SECTION,
     access_analyzer::SECTION,
     security_hub::SECTION,
+    backup::SECTION,
 ];
 
 /// Reconciles a section's components in one region; empty when the spec does not declare the section.
@@ -360,7 +362,8 @@ mod tests {
                 "config": {"deliveryChannel": {"s3BucketName": "c", "createBucket": true},
                     "rules": [{"name": "r", "sourceIdentifier": "X", "remediation": {"documentName": "D", "resourceIdParameter": "P"}}]},
                 "vpcFlowLogs": flow,
-                "securityHub": {"findingAggregator": {"region": "us-east-1"}}
+                "securityHub": {"findingAggregator": {"region": "us-east-1"}},
+                "backup": {"vaults": [{"name": "v1"}], "jobFailureNotifications": {"topic": "ops"}}
             }))
             .unwrap()
         };
