@@ -292,6 +292,16 @@ class ResponseExtension:
                 raise ResourceNotFoundException(msg=f"Backup selection {selection_id} not found")
             return EmptyResult()
 
+    # ---- tags ----------------------------------------------------------------------------------------------------
+
+    def list_tags(self: Any) -> Any:
+        """ListTags of the ARN in the path, with or without the trailing slash of the model's ``/tags/{arn}/``
+        [moto took the segment before the last ``/``: without the slash, as aws-sdk-rust sends it, it read the tags
+        of "tags", always none]."""
+        path = urlparse(self.path).path.rstrip("/")
+        arn = unquote(path.split("/tags/", 1)[1]) if "/tags/" in path else ""
+        return ActionResult({"Tags": self.backup_backend.list_tags(resource_arn=arn)})
+
     # ---- vaults --------------------------------------------------------------------------------------------------
 
     def delete_backup_vault(self: Any) -> Any:

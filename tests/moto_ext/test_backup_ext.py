@@ -105,6 +105,17 @@ class AccessPolicyTest(BackupTestCase):
                          BackupVaultName="central")
 
 
+class TagsTest(BackupTestCase):
+    def test_list_tags_with_and_without_the_trailing_slash(self) -> None:
+        arn = f"arn:aws:backup:us-east-1:{ACCOUNT}:backup-vault:central"
+        self.backup.tag_resource(ResourceArn=arn, Tags={"team": "platform"})
+        self.assertEqual(self.backup.list_tags(ResourceArn=arn)["Tags"], {"team": "platform"})
+        for path in (f"/tags/{arn}", f"/tags/{arn.replace(':', '%3A')}"):
+            status, body = harness.raw_request("backup", "GET", path)
+            self.assertEqual(status, 200, body)
+            self.assertEqual(body["Tags"], {"team": "platform"})
+
+
 class PlanTest(BackupTestCase):
     def test_update_replaces_the_rules_and_keeps_rule_ids_by_name(self) -> None:
         created = self.backup.create_backup_plan(BackupPlan=plan("daily", rule("daily"), rule("weekly")))
