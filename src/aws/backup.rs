@@ -280,7 +280,11 @@ pub async fn create_vault(
 }
 
 /// PutBackupVaultAccessPolicy.
-pub async fn put_access_policy(client: &Client, vault: &str, policy: &Value) -> Result<(), AwsError> {
+pub async fn put_access_policy(
+    client: &Client,
+    vault: &str,
+    policy: &Value,
+) -> Result<(), AwsError> {
     client
         .put_backup_vault_access_policy()
         .backup_vault_name(vault)
@@ -353,7 +357,10 @@ pub async fn plans(client: &Client) -> Result<Vec<PlanSummary>, AwsError> {
 }
 
 /// GetBackupPlan: its rules by name.
-pub async fn rules(client: &Client, plan_id: &str) -> Result<BTreeMap<String, RuleState>, AwsError> {
+pub async fn rules(
+    client: &Client,
+    plan_id: &str,
+) -> Result<BTreeMap<String, RuleState>, AwsError> {
     let out = client
         .get_backup_plan()
         .backup_plan_id(plan_id)
@@ -369,7 +376,11 @@ pub async fn rules(client: &Client, plan_id: &str) -> Result<BTreeMap<String, Ru
         .collect())
 }
 
-fn plan_input(name: &str, rules: &[RuleState], op: &'static str) -> Result<BackupPlanInput, AwsError> {
+fn plan_input(
+    name: &str,
+    rules: &[RuleState],
+    op: &'static str,
+) -> Result<BackupPlanInput, AwsError> {
     let rules = rules
         .iter()
         .map(|r| r.to_sdk(op))
@@ -475,12 +486,19 @@ pub async fn selection(
         .unwrap_or_default()
         .iter()
         .filter(|c| *c.condition_type() == ConditionType::Stringequals)
-        .map(|c| (c.condition_key().to_string(), c.condition_value().to_string()))
+        .map(|c| {
+            (
+                c.condition_key().to_string(),
+                c.condition_value().to_string(),
+            )
+        })
         .collect();
     tags.sort();
     Ok(SelectionState {
         id: id.to_string(),
-        name: s.map(|s| s.selection_name().to_string()).unwrap_or_default(),
+        name: s
+            .map(|s| s.selection_name().to_string())
+            .unwrap_or_default(),
         iam_role_arn: s.map(|s| s.iam_role_arn().to_string()).unwrap_or_default(),
         tags,
         resources: s.map(|s| s.resources().to_vec()).unwrap_or_default(),

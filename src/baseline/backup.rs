@@ -118,7 +118,12 @@ pub fn rule_state(r: &BackupRuleSpec, observed: Option<&RuleState>) -> RuleState
         copy_actions: r
             .copy_actions
             .iter()
-            .map(|c| (c.destination_vault_arn.clone(), lifecycle(c.lifecycle.as_ref())))
+            .map(|c| {
+                (
+                    c.destination_vault_arn.clone(),
+                    lifecycle(c.lifecycle.as_ref()),
+                )
+            })
             .collect(),
         recovery_point_tags: r.recovery_point_tags.clone(),
         timezone: observed.and_then(|o| o.timezone.clone()),
@@ -367,7 +372,10 @@ pub fn observed(d: &Declared<'_>, obs: &Observed) -> Fields {
         let p = format!("{COMPONENT}.plans.{name}");
         f.insert(format!("{p}.exists"), json!(true));
         if let Some(decl) = d.plan(name) {
-            f.insert(format!("{p}.tags"), json!(only(&plan.tags, decl.tags.keys())));
+            f.insert(
+                format!("{p}.tags"),
+                json!(only(&plan.tags, decl.tags.keys())),
+            );
         }
         for (r, rule) in &plan.rules {
             let rp = format!("{p}.rules.{r}");
@@ -523,7 +531,11 @@ mod tests {
     }
 
     fn declared<'a>(s: &'a BackupSpec, region: &str) -> Declared<'a> {
-        Declared::of(s, region, Some(format!("arn:aws:sns:{region}:111111111111:ops")))
+        Declared::of(
+            s,
+            region,
+            Some(format!("arn:aws:sns:{region}:111111111111:ops")),
+        )
     }
 
     fn fields(d: &[FieldDrift]) -> Vec<&str> {
@@ -569,7 +581,10 @@ mod tests {
             ObservedVault {
                 state: VaultState {
                     name: v.name.clone(),
-                    arn: format!("arn:aws:backup:{region}:111111111111:backup-vault:{}", v.name),
+                    arn: format!(
+                        "arn:aws:backup:{region}:111111111111:backup-vault:{}",
+                        v.name
+                    ),
                     kms_key_arn: v.kms_key_arn.clone(),
                     locked: true,
                     min_retention_days: Some(7),
@@ -651,7 +666,11 @@ mod tests {
         v.tags.remove("team");
         v.policy = None;
         let p = obs.plans.get_mut("daily").unwrap();
-        p.rules.get_mut("daily").unwrap().recovery_point_tags.clear();
+        p.rules
+            .get_mut("daily")
+            .unwrap()
+            .recovery_point_tags
+            .clear();
         p.rules.insert("extra".into(), RuleState::default());
         p.selections.get_mut("tagged").unwrap().tags.clear();
         p.selections.insert("old".into(), SelectionState::default());
@@ -708,7 +727,8 @@ mod tests {
         };
         extra.schedule = Some("cron(0 * * * ? *)".into());
         p.rules.insert("hourly".into(), extra.clone());
-        p.selections.insert("theirs".into(), SelectionState::default());
+        p.selections
+            .insert("theirs".into(), SelectionState::default());
         p.rules.get_mut("daily").unwrap().schedule = Some("cron(0 1 ? * * *)".into());
         let drift = diff_resources(&desired(&d, &obs), &observed(&d, &obs));
         assert_eq!(

@@ -153,7 +153,8 @@ fn rule_input(name: &str, vault: &str, schedule: &str) -> BackupRuleInput {
 }
 
 #[tokio::test]
-async fn backup_converges_writes_nothing_in_sync_and_tampering_is_reported_with_controls_then_corrected() {
+async fn backup_converges_writes_nothing_in_sync_and_tampering_is_reported_with_controls_then_corrected(
+) {
     let moto = Moto::start();
     let (factory, stats) = moto.factory().await;
     let us = client(&moto, "us-east-1").await;
@@ -224,10 +225,18 @@ async fn backup_converges_writes_nothing_in_sync_and_tampering_is_reported_with_
         vec!["central", "dr"]
     );
     let central_tags = tags(&us, &vault_arn("us-east-1", "central")).await;
-    assert!(central_tags.contains(&("team".into(), "platform".into())), "{central_tags:?}");
+    assert!(
+        central_tags.contains(&("team".into(), "platform".into())),
+        "{central_tags:?}"
+    );
     assert!(central_tags.contains(&("awsbaseline.io/owner-uid".into(), "sections-uid-1".into())));
     let daily = plan_id(&us, "daily").await;
-    let got = us.get_backup_plan().backup_plan_id(&daily).send().await.unwrap();
+    let got = us
+        .get_backup_plan()
+        .backup_plan_id(&daily)
+        .send()
+        .await
+        .unwrap();
     let rule = &got.backup_plan().unwrap().rules()[0];
     assert_eq!(rule.target_backup_vault_name(), "central");
     assert_eq!(rule.lifecycle().unwrap().delete_after_days(), Some(120));
@@ -236,18 +245,27 @@ async fn backup_converges_writes_nothing_in_sync_and_tampering_is_reported_with_
         vault_arn("eu-west-1", "dr")
     );
     let eb = events(&moto, "us-east-1").await;
-    let listed = eb.list_rules().name_prefix("awsbaseline-").send().await.unwrap();
+    let listed = eb
+        .list_rules()
+        .name_prefix("awsbaseline-")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(listed.rules().len(), 1);
     let job_rule = listed.rules()[0].name().unwrap().to_string();
     assert!(job_rule.ends_with("-backup-jobs"), "{job_rule}");
-    let pattern: Value =
-        serde_json::from_str(listed.rules()[0].event_pattern().unwrap()).unwrap();
+    let pattern: Value = serde_json::from_str(listed.rules()[0].event_pattern().unwrap()).unwrap();
     assert_eq!(
         pattern,
         json!({"source": ["aws.backup"], "detail-type": ["Backup Job State Change"],
                "detail": {"state": ["ABORTED", "EXPIRED", "FAILED"]}})
     );
-    let targets = eb.list_targets_by_rule().rule(&job_rule).send().await.unwrap();
+    let targets = eb
+        .list_targets_by_rule()
+        .rule(&job_rule)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
         targets.targets()[0].arn(),
         format!("arn:aws:sns:us-east-1:{ACCOUNT}:ops")
@@ -347,7 +365,10 @@ async fn backup_converges_writes_nothing_in_sync_and_tampering_is_reported_with_
         (o.state, o.action),
         (ComponentState::Drifted, DriftAction::Reported)
     );
-    assert_eq!(outcome(&reported, "eu-west-1").state, ComponentState::InSync);
+    assert_eq!(
+        outcome(&reported, "eu-west-1").state,
+        ComponentState::InSync
+    );
     let st = common_status(
         None,
         &reported,
@@ -365,12 +386,21 @@ async fn backup_converges_writes_nothing_in_sync_and_tampering_is_reported_with_
         drift,
         vec![
             ("backup.jobFailureNotifications.state".to_string(), c(&[])),
-            ("backup.plans.daily.rules.daily.completionWindowMinutes".into(), c(&[])),
+            (
+                "backup.plans.daily.rules.daily.completionWindowMinutes".into(),
+                c(&[])
+            ),
             ("backup.plans.daily.rules.daily.copyActions".into(), c(&[])),
             ("backup.plans.daily.rules.daily.lifecycle".into(), c(&[])),
-            ("backup.plans.daily.rules.daily.recoveryPointTags".into(), c(&["Backup.2"])),
+            (
+                "backup.plans.daily.rules.daily.recoveryPointTags".into(),
+                c(&["Backup.2"])
+            ),
             ("backup.plans.daily.rules.daily.schedule".into(), c(&[])),
-            ("backup.plans.daily.rules.daily.startWindowMinutes".into(), c(&[])),
+            (
+                "backup.plans.daily.rules.daily.startWindowMinutes".into(),
+                c(&[])
+            ),
             ("backup.plans.daily.selections.tagged.exists".into(), c(&[])),
             ("backup.vaults.central.accessPolicy".into(), c(&[])),
             ("backup.vaults.central.tags".into(), c(&["Backup.3"])),
@@ -445,7 +475,8 @@ async fn backup_converges_writes_nothing_in_sync_and_tampering_is_reported_with_
 }
 
 #[tokio::test]
-async fn existing_vaults_and_plans_are_adopted_never_deleted_and_deletion_removes_only_what_was_created() {
+async fn existing_vaults_and_plans_are_adopted_never_deleted_and_deletion_removes_only_what_was_created(
+) {
     let moto = Moto::start();
     let (factory, stats) = moto.factory().await;
     let us = client(&moto, "us-east-1").await;
@@ -484,15 +515,17 @@ async fn existing_vaults_and_plans_are_adopted_never_deleted_and_deletion_remove
         .send()
         .await
         .unwrap();
-    let s = baseline(json!({"regions": ["us-east-1"], "deletionPolicy": "Delete", "backup": {
-        "vaults": [{"name": "shared", "tags": {"team": "platform"}}, {"name": "mine"}],
-        "plans": [
-            {"name": "legacy", "rules": [{"name": "nightly", "targetVault": "shared", "schedule": "cron(0 3 ? * * *)"}]},
-            {"name": "fresh", "rules": [{"name": "weekly", "targetVault": "mine", "schedule": "cron(0 4 ? * SUN *)"}],
-             "selections": [{"name": "all", "iamRoleArn": ROLE, "tags": [{"key": "backup", "value": "weekly"}]}]}
-        ],
-        "jobFailureNotifications": {"topic": "ops", "states": ["FAILED"]}
-    }}));
+    let s = baseline(
+        json!({"regions": ["us-east-1"], "deletionPolicy": "Delete", "backup": {
+            "vaults": [{"name": "shared", "tags": {"team": "platform"}}, {"name": "mine"}],
+            "plans": [
+                {"name": "legacy", "rules": [{"name": "nightly", "targetVault": "shared", "schedule": "cron(0 3 ? * * *)"}]},
+                {"name": "fresh", "rules": [{"name": "weekly", "targetVault": "mine", "schedule": "cron(0 4 ? * SUN *)"}],
+                 "selections": [{"name": "all", "iamRoleArn": ROLE, "tags": [{"key": "backup", "value": "weekly"}]}]}
+            ],
+            "jobFailureNotifications": {"topic": "ops", "states": ["FAILED"]}
+        }}),
+    );
 
     let first = pass(&factory, &s, DriftPolicy::Correct, &[]).await;
     let o = outcome(&first, "us-east-1");
@@ -543,7 +576,10 @@ async fn existing_vaults_and_plans_are_adopted_never_deleted_and_deletion_remove
         .iter()
         .map(|r| format!("{} {}", r.rule_name(), r.schedule_expression().unwrap()))
         .collect();
-    assert_eq!(rules, vec!["nightly cron(0 3 ? * * *)", "hourly cron(0 * ? * * *)"]);
+    assert_eq!(
+        rules,
+        vec!["nightly cron(0 3 ? * * *)", "hourly cron(0 * ? * * *)"]
+    );
     let previous = components(&first);
     stats.reset();
     let steady = pass(&factory, &s, DriftPolicy::Correct, &previous).await;
@@ -602,7 +638,11 @@ async fn existing_vaults_and_plans_are_adopted_never_deleted_and_deletion_remove
     );
     assert_eq!(vault_names(&us).await, vec!["shared"]);
     assert_eq!(
-        plans(&us).await.into_iter().map(|p| p.0).collect::<Vec<_>>(),
+        plans(&us)
+            .await
+            .into_iter()
+            .map(|p| p.0)
+            .collect::<Vec<_>>(),
         vec!["legacy"]
     );
     assert!(events(&moto, "us-east-1")
@@ -633,7 +673,10 @@ async fn a_vault_with_another_key_is_reported_with_backup_1_and_never_replaced()
     let o = outcome(&r, "us-east-1");
     assert_eq!(o.state, ComponentState::Error, "{o:#?}");
     assert!(
-        o.message.as_deref().unwrap_or_default().contains("another KMS key"),
+        o.message
+            .as_deref()
+            .unwrap_or_default()
+            .contains("another KMS key"),
         "{o:#?}"
     );
     // The lock is still applied; the vault is neither deleted nor re-created.

@@ -153,9 +153,7 @@ async fn observe(
     }
     for p in api::plans(client).await? {
         let declared = d.plan(&p.name);
-        if obs.plans.contains_key(&p.name)
-            || (declared.is_none() && !old_plans.contains(&p.name))
-        {
+        if obs.plans.contains_key(&p.name) || (declared.is_none() && !old_plans.contains(&p.name)) {
             continue;
         }
         let tags = api::tags(client, &p.arn).await?;
@@ -264,8 +262,14 @@ async fn execute(
                 let (id, _) =
                     api::create_plan(client, n, &rules::plan_rules(p, None), &tags).await?;
                 for s in &p.selections {
-                    api::create_selection(client, &id, &s.name, &s.iam_role_arn, &selection_tags(s))
-                        .await?;
+                    api::create_selection(
+                        client,
+                        &id,
+                        &s.name,
+                        &s.iam_role_arn,
+                        &selection_tags(s),
+                    )
+                    .await?;
                 }
             }
             W::UpdatePlan(n) => {
@@ -347,7 +351,9 @@ async fn execute(
                 events::put_target(events_client, &rule.aws_name, &rule.target).await?;
             }
             W::DeleteJobRule => {
-                let Some((r, _)) = &obs.job_rule else { continue };
+                let Some((r, _)) = &obs.job_rule else {
+                    continue;
+                };
                 events::delete(events_client, &t.job_rule_name(), &r.target_ids).await?
             }
             W::KeyBlocked(n) => blocked.push(n.clone()),
@@ -421,10 +427,12 @@ pub async fn reconcile_with(
                 .filter_map(|p| obs.plans.get(&p.name).map(|o| o.ours)),
         )
         .collect();
-    let created_now = writes
-        .iter()
-        .any(|w| matches!(w, rules::Write::CreateVault(_) | rules::Write::CreatePlan(_)))
-        && exec.as_ref().is_some_and(|r| r.is_ok());
+    let created_now = writes.iter().any(|w| {
+        matches!(
+            w,
+            rules::Write::CreateVault(_) | rules::Write::CreatePlan(_)
+        )
+    }) && exec.as_ref().is_some_and(|r| r.is_ok());
     let ownership = tagged_ownership(&declared_obs, created_now);
     // Managed from now on: the declared vaults and plans, and those this owner created that are still to be deleted.
     let mut vaults: Vec<&str> = d.vaults.iter().map(|v| v.name.as_str()).collect();
