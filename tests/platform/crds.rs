@@ -232,8 +232,8 @@ fn backup_cel_rules_accept_good_specs_and_reject_bad_ones() {
             r#"spec.backup.vaults[1]: Duplicate value: {"name":"v1"}"#,
         ),
         (
-            json!({"vaults": [{"name": "v1"}], "plans": [{"name": "p", "rules": [rule("v2")]}]}),
-            "every rule's targetVault must be one of the declared vaults",
+            json!({"plans": [{"name": "p", "rules": [rule("v1"), rule("v1")]}]}),
+            r#"spec.backup.plans[0].rules[1]: Duplicate value: {"name":"r"}"#,
         ),
         (
             json!({"vaults": [{"name": "v1", "lock": {"minRetentionDays": 30, "maxRetentionDays": 7}}]}),

@@ -12,7 +12,6 @@ use std::collections::BTreeMap;
 /// created (proven by its owner tags) that leave the spec are deleted.
 #[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq, Default)]
 #[serde(rename_all = "camelCase")]
-#[x_kube(validation = Rule::new("self.plans.all(p, p.rules.all(r, self.vaults.exists(v, v.name == r.targetVault)))").message("every rule's targetVault must be one of the declared vaults"))]
 pub struct BackupSpec {
     /// Backup vaults by name.
     #[serde(default)]
@@ -35,7 +34,7 @@ pub struct BackupSpec {
 #[serde(rename_all = "camelCase")]
 pub struct BackupVaultSpec {
     /// Vault name (2 to 50 letters, digits, hyphens or underscores, as AWS Backup allows).
-    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]{2,50}$"))]
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]{2,50}$"), length(max = 50))]
     pub name: String,
     /// Regions of the baseline the vault is managed in; empty: all of them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -88,7 +87,7 @@ pub struct BackupVaultLockSpec {
 pub struct BackupPlanSpec {
     /// Plan name (letters, digits, hyphens, underscores; AWS also allows dots, which this operator keeps out of
     /// names as they are part of field paths).
-    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]{1,50}$"))]
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]{1,50}$"), length(max = 50))]
     pub name: String,
     /// Regions of the baseline the plan is managed in; empty: all of them (its rules' vaults must be there too).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -118,10 +117,11 @@ pub struct BackupPlanSpec {
 #[x_kube(validation = Rule::new("self.completionWindowMinutes >= self.startWindowMinutes").message("completionWindowMinutes must be at least startWindowMinutes"))]
 pub struct BackupRuleSpec {
     /// Rule name.
-    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]{1,50}$"))]
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]{1,50}$"), length(max = 50))]
     pub name: String,
-    /// The declared vault (by name, in the same region) the recovery points go to.
-    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]{2,50}$"))]
+    /// The vault (by name, in the same region) the recovery points go to: usually one of `vaults`, created before
+    /// the plan; an existing vault is named as it is.
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]{2,50}$"), length(max = 50))]
     pub target_vault: String,
     /// When backups start: a `cron(...)` expression in UTC, e.g. `cron(0 5 ? * * *)` (daily at 05:00).
     #[schemars(regex(pattern = r"^cron\(.+\)$"), length(max = 256))]
@@ -191,7 +191,7 @@ pub struct BackupCopyActionSpec {
 #[serde(rename_all = "camelCase")]
 pub struct BackupSelectionSpec {
     /// Selection name.
-    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]{1,50}$"))]
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]{1,50}$"), length(max = 50))]
     pub name: String,
     /// The role AWS Backup assumes to back the resources up (passed to `backup.amazonaws.com`).
     #[schemars(regex(pattern = r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$"))]
@@ -219,7 +219,7 @@ pub struct BackupTagCondition {
 pub struct BackupJobNotificationsSpec {
     /// Name of the SNS topic in each region of the account (e.g. a MonitoringPolicy's operations topic); its
     /// access policy must let `events.amazonaws.com` publish.
-    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]{1,256}$"))]
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]{1,256}$"), length(max = 256))]
     pub topic: String,
     /// Job states routed (default FAILED, ABORTED and EXPIRED).
     #[serde(default = "default_job_states")]
