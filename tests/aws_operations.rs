@@ -174,6 +174,7 @@ async fn every_moto_row_is_called_against_moto() {
     baseline_sections_scenario(&factory).await;
     budgets_scenario(&factory).await;
     access_logs_and_trusted_advisor_scenario(&moto, &factory).await;
+    backup_scenario(&factory).await;
 
     patch_schedule_scenario(&factory).await;
     monitoring_scenario(&factory).await;
@@ -353,6 +354,81 @@ async fn baseline_sections_scenario(factory: &aws_baseline_operator::aws::AwsFac
     };
     let report = cleanup(factory, &input).await.unwrap();
     assert!(report.errors.is_empty(), "{:?}", report.errors);
+}
+
+/// AccountBaseline backup: create vaults, plans with selections and the job-failure rule; change a vault's policy,
+/// lock and tags, a rule's schedule, a selection's tags and a plan's tags; drop a selection, a plan and a vault from
+/// the spec; delete.
+async fn backup_scenario(factory: &aws_baseline_operator::aws::AwsFactory) {
+    let acct = support::account(&["us-east-1"]);
+    let owner = Owner {
+        kind: "AccountBaseline".into(),
+        name: "backup".into(),
+        uid: "backup-uid".into(),
+    };
+    let role = "arn:aws:iam::123456789012:role/backup";
+    let rule = |vault: &str, schedule: &str| json!({"name": "r", "targetVault": vault, "schedule": schedule, "lifecycle": {"deleteAfterDays": 35}});
+    let spec: AccountBaselineSpec = serde_json::from_value(json!({
+        "accountRef": {"name": "a"},
+        "deletionPolicy": "Delete",
+        "backup": {
+            "vaults": [
+                {"name": "ops-vault", "accessPolicy": {"Version": "2012-10-17", "Statement": []},
+                 "lock": {"minRetentionDays": 7}, "tags": {"team": "ops"}},
+                {"name": "ops-old"}
+            ],
+            "plans": [
+                {"name": "ops-plan", "tags": {"tier": "gold"}, "rules": [rule("ops-vault", "cron(0 5 ? * * *)")],
+                 "selections": [
+                    {"name": "s1", "iamRoleArn": role, "tags": [{"key": "backup", "value": "daily"}]},
+                    {"name": "s2", "iamRoleArn": role, "tags": [{"key": "backup", "value": "weekly"}]}
+                 ]},
+                {"name": "ops-old-plan", "rules": [rule("ops-old", "cron(0 6 ? * * *)")],
+                 "selections": [{"name": "x", "iamRoleArn": role, "tags": [{"key": "a", "value": "b"}]}]}
+            ],
+            "jobFailureNotifications": {"topic": "ops"}
+        }
+    }))
+    .unwrap();
+    let mut changed = spec.clone();
+    let b = changed.backup.as_mut().unwrap();
+    b.vaults.truncate(1);
+    let v = &mut b.vaults[0];
+    v.access_policy = Some(json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Principal": "*", "Action": "backup:DeleteRecoveryPoint", "Resource": "*"}]}));
+    v.lock.as_mut().unwrap().min_retention_days = 14;
+    v.tags.insert("team".into(), "platform".into());
+    b.plans.truncate(1);
+    let p = &mut b.plans[0];
+    p.tags.insert("tier".into(), "silver".into());
+    p.rules[0].schedule = "cron(0 3 ? * * *)".into();
+    p.selections.truncate(1);
+    p.selections[0].tags[0].value = "nightly".into();
+    let now = Time("2026-01-01T00:00:00Z".parse().unwrap());
+    let mut previous = vec![];
+    for s in [&spec, &changed] {
+        let input = BaselineInput {
+            spec: s,
+            account: &acct,
+            owner: owner.clone(),
+            previous: &previous,
+            mode: DriftPolicy::Correct,
+        };
+        let r = run(factory, &input).await;
+        assert!(r.error_category().is_none(), "{:#?}", r.outcomes);
+        assert_eq!(r.remaining_drift(), 0, "{:#?}", r.outcomes);
+        previous = common_status(None, &r, None, &now).components;
+    }
+    let input = BaselineInput {
+        spec: &changed,
+        account: &acct,
+        owner,
+        previous: &previous,
+        mode: DriftPolicy::Correct,
+    };
+    let report = cleanup(factory, &input).await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.actions.len(), 3, "{:?}", report.actions);
 }
 
 /// AccountBaseline budgets: create, change the limit, replace a notification, swap / remove / add subscribers,

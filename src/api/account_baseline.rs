@@ -35,6 +35,8 @@ mod trusted_advisor;
 pub use trusted_advisor::*;
 mod access_logs;
 pub use access_logs::*;
+mod backup;
+pub use backup::*;
 
 fn yes() -> bool {
     true
@@ -79,7 +81,7 @@ fn retain() -> DeletionPolicy {
     )
 )]
 #[x_kube(validation = Rule::new("has(self.accountRef) != has(self.accountSelector)").message("set exactly one of accountRef or accountSelector"))]
-#[x_kube(validation = Rule::new("has(self.cloudTrail) || has(self.guardDuty) || has(self.passwordPolicy) || has(self.s3BlockPublicAccess) || has(self.ebsEncryptionByDefault) || has(self.rootAccount) || has(self.sessionManager) || has(self.ssmInventory) || has(self.inspector) || has(self.config) || has(self.vpcFlowLogs) || has(self.accessAnalyzer) || has(self.securityHub) || has(self.budgets) || has(self.trustedAdvisor) || has(self.accessLogs)").message("declare at least one baseline section"))]
+#[x_kube(validation = Rule::new("has(self.cloudTrail) || has(self.guardDuty) || has(self.passwordPolicy) || has(self.s3BlockPublicAccess) || has(self.ebsEncryptionByDefault) || has(self.rootAccount) || has(self.sessionManager) || has(self.ssmInventory) || has(self.inspector) || has(self.config) || has(self.vpcFlowLogs) || has(self.accessAnalyzer) || has(self.securityHub) || has(self.budgets) || has(self.backup) || has(self.trustedAdvisor) || has(self.accessLogs)").message("declare at least one baseline section"))]
 #[serde(rename_all = "camelCase")]
 pub struct AccountBaselineSpec {
     /// The `AwsAccount` this baseline applies to. Exactly one of `accountRef` and `accountSelector`.
@@ -169,6 +171,11 @@ pub struct AccountBaselineSpec {
     /// S3 server access logging and load balancer access logs into log buckets with the delivery bucket policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_logs: Option<AccessLogsSpec>,
+    /// AWS Backup in every listed region: vaults (KMS key, access policy, Vault Lock, tags), plans (rules with
+    /// schedule, windows, lifecycle, cross-region/-account copies and recovery point tags; selections by tag) and
+    /// an EventBridge rule routing failed backup jobs to an SNS topic.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup: Option<BackupSpec>,
 }
 
 /// Observed state of an `AccountBaseline`: the status every kind shares, plus a per-account rollup when the

@@ -69,6 +69,25 @@ pub fn timeout_config() -> TimeoutConfig {
         .build()
 }
 
+/// The SDK's default HTTPS client (hyper 1, rustls on aws-lc-rs, proxy from `HTTPS_PROXY`/`NO_PROXY`), built
+/// once so that every client of every account and Region shares its connection pools and TLS configuration.
+/// Without it each SDK client builds its own default client, trust roots included: at 50 accounts that was most
+/// of the operator's memory (README "Fleet scale").
+fn shared_https_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
+    use aws_smithy_http_client::{proxy::ProxyConfig, tls, Builder, ConnectorBuilder};
+    Builder::new().build_with_connector_fn(|settings, components| {
+        let mut conn = ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::AwsLc,
+        ));
+        conn.set_connector_settings(settings.cloned());
+        if let Some(c) = components {
+            conn.set_sleep_impl(c.sleep_impl());
+        }
+        conn.set_proxy_config(Some(ProxyConfig::from_env()));
+        conn.build()
+    })
+}
+
 impl AwsFactory {
     /// Load the process configuration the standard way (env, profile, IRSA web identity, EKS Pod Identity,
     /// IMDS; `AWS_ENDPOINT_URL` honoured for every client).
@@ -82,6 +101,7 @@ impl AwsFactory {
     }
 
     /// Use an explicit base configuration (tests, the demo); the timeouts it sets win over [`timeout_config`]'s.
+    /// Without an HTTP client of its own, every SDK client built from it shares [`shared_https_client`].
     pub fn from_config(base: SdkConfig, stats: CallStats) -> Self {
         let timeouts = match base.timeout_config() {
             Some(t) => t
@@ -90,10 +110,12 @@ impl AwsFactory {
                 .build(),
             None => timeout_config(),
         };
+        let http = base.http_client().unwrap_or_else(shared_https_client);
         let base = base
             .into_builder()
             .retry_config(retry_config())
             .timeout_config(timeouts)
+            .http_client(http)
             .build();
         Self {
             base,
@@ -338,6 +360,7 @@ impl AccountSession {
     client!(elbv2, aws_sdk_elasticloadbalancingv2);
     client!(route53, aws_sdk_route53);
     client!(synthetics, aws_sdk_synthetics);
+    client!(backup, aws_sdk_backup);
 
     /// True when an endpoint override (an emulator) is configured.
     pub fn endpoint_override(&self) -> Option<&str> {

@@ -382,6 +382,13 @@ const ROUTES_SCHEDULES: &[&str] = &[
     "MonitoringPolicy.scheduledActions#correct",
 ];
 const CHANGE_EVENTS_CORRECT: &[&str] = &["AwsAccount.changeEvents#correct"];
+/// IAM resource of the AccountBaseline backup job-failure rules (`awsbaseline-<hash>-backup-jobs`).
+pub const BACKUP_JOB_RULES: &str = "arn:aws:events:*:*:rule/awsbaseline-*-backup-jobs";
+const BACKUP_WRITES: &[&str] = &[
+    "AccountBaseline.backup#correct",
+    "AccountBaseline.backup#delete",
+];
+const BACKUP_RULE_CORRECT: &[&str] = &["AccountBaseline.backup.jobFailureNotifications#correct"];
 
 /// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose
 /// reconciliation calls it, and the test that exercises it (see [`crate::aws::operation`]).
@@ -402,12 +409,15 @@ pub const OPERATIONS: &[Operation] = &[
                 CHANGE_EVENT_RULES,
                 CHANGE_EVENTS_WRITES,
             ),
+            on_for("events:DeleteRule", BACKUP_JOB_RULES, BACKUP_WRITES),
         ],
         &[
             "MonitoringPolicy#correct",
             "MonitoringPolicy#delete",
             "AwsAccount.changeEvents#correct",
             "AwsAccount.changeEvents#delete",
+            "AccountBaseline.backup#correct",
+            "AccountBaseline.backup#delete",
         ],
     ),
     read(
@@ -426,21 +436,36 @@ pub const OPERATIONS: &[Operation] = &[
         "ListRules",
         MOTO,
         &[act("events:ListRules")],
-        &["MonitoringPolicy", "AwsAccount.changeEvents"],
+        &[
+            "MonitoringPolicy",
+            "AwsAccount.changeEvents",
+            "AccountBaseline.backup",
+            "AccountBaseline.backup#delete",
+        ],
     ),
     read(
         SVC,
         "ListTagsForResource",
         MOTO,
         &[act("events:ListTagsForResource")],
-        &["MonitoringPolicy", "AwsAccount.changeEvents"],
+        &[
+            "MonitoringPolicy",
+            "AwsAccount.changeEvents",
+            "AccountBaseline.backup",
+            "AccountBaseline.backup#delete",
+        ],
     ),
     read(
         SVC,
         "ListTargetsByRule",
         MOTO,
         &[act("events:ListTargetsByRule")],
-        &["MonitoringPolicy", "AwsAccount.changeEvents"],
+        &[
+            "MonitoringPolicy",
+            "AwsAccount.changeEvents",
+            "AccountBaseline.backup",
+            "AccountBaseline.backup#delete",
+        ],
     ),
     write(
         SVC,
@@ -462,11 +487,14 @@ pub const OPERATIONS: &[Operation] = &[
                 CHANGE_EVENT_RULES,
                 CHANGE_EVENTS_CORRECT,
             ),
+            on_for("events:PutRule", BACKUP_JOB_RULES, BACKUP_RULE_CORRECT),
+            on_for("events:TagResource", BACKUP_JOB_RULES, BACKUP_RULE_CORRECT),
         ],
         &[
             "MonitoringPolicy.findingRoutes#correct",
             "MonitoringPolicy.scheduledActions#correct",
             "AwsAccount.changeEvents#correct",
+            "AccountBaseline.backup.jobFailureNotifications#correct",
         ],
     ),
     write(
@@ -480,6 +508,7 @@ pub const OPERATIONS: &[Operation] = &[
                 CHANGE_EVENT_RULES,
                 CHANGE_EVENTS_CORRECT,
             ),
+            on_for("events:PutTargets", BACKUP_JOB_RULES, BACKUP_RULE_CORRECT),
             // A scheduled action's role, and the change-event forwarding role when one is given.
             pass_role(
                 EVENTS_PRINCIPAL,
@@ -493,6 +522,7 @@ pub const OPERATIONS: &[Operation] = &[
             "MonitoringPolicy.findingRoutes#correct",
             "MonitoringPolicy.scheduledActions#correct",
             "AwsAccount.changeEvents#correct",
+            "AccountBaseline.backup.jobFailureNotifications#correct",
         ],
     ),
     write(
@@ -517,12 +547,15 @@ pub const OPERATIONS: &[Operation] = &[
                 CHANGE_EVENT_RULES,
                 CHANGE_EVENTS_WRITES,
             ),
+            on_for("events:RemoveTargets", BACKUP_JOB_RULES, BACKUP_WRITES),
         ],
         &[
             "MonitoringPolicy#correct",
             "MonitoringPolicy#delete",
             "AwsAccount.changeEvents#correct",
             "AwsAccount.changeEvents#delete",
+            "AccountBaseline.backup#correct",
+            "AccountBaseline.backup#delete",
         ],
     ),
 ];

@@ -1,6 +1,7 @@
 //! The AWS seam: one module per service turning SDK types into our model and our plan into SDK calls.
 
 pub mod accessanalyzer;
+pub mod backup;
 pub mod budgets;
 pub mod clients;
 pub mod cloudtrail;
@@ -46,6 +47,11 @@ pub const MODULES: &[operation::Module] = &[
         name: "accessanalyzer",
         operations: accessanalyzer::OPERATIONS,
         events: accessanalyzer::EVENTS,
+    },
+    operation::Module {
+        name: "backup",
+        operations: backup::OPERATIONS,
+        events: backup::EVENTS,
     },
     operation::Module {
         name: "budgets",

@@ -44,6 +44,13 @@
 //   (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsbudgetservice.html). The operations
 //   table there also lists the legacy aws-portal:ModifyBilling / ViewBilling, which AWS retired for the
 //   fine-grained Billing and Cost Management actions; they are not granted.
+// - AWS Backup: the IAM prefix is backup and each operation authorizes the backup: action of its name; CreateBackupVault
+//   and CreateBackupPlan with tags also authorize backup:TagResource, CreateBackupSelection passes the selection's role
+//   (iam:PassRole, iam:PassedToService backup.amazonaws.com)
+//   (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsbackup.html). The developer guide's
+//   "Create a backup vault" also requires backup-storage:MountCapsule and, on the vault's KMS key, kms:CreateGrant,
+//   kms:DescribeKey, kms:RetireGrant, kms:Decrypt and kms:GenerateDataKey
+//   (https://docs.aws.amazon.com/aws-backup/latest/devguide/create-a-vault.html).
 // - Amazon VPC user guide, flow logs: CreateFlowLogs with TagSpecifications needs ec2:CreateTags; publishing to
 //   CloudWatch Logs passes the delivery role (iam:PassRole to vpc-flow-logs.amazonaws.com); publishing to S3
 //   needs logs:CreateLogDelivery, and deleting such a flow log logs:DeleteLogDelivery
@@ -420,7 +427,10 @@ remediation (also `tests/account_baseline/config/remediation.rs`); every Budgets
 and tags are missing from moto; also `tests/account_baseline/budgets/requests.rs`); and Trusted Advisor check summaries
 (`tests/moto_ext/support_ext.py`, results evaluated from moto's security groups; also `tests/account_baseline/trusted_advisor.rs`);
 and every Synthetics operation (moto has only part of CreateCanary, GetCanary and DescribeCanaries;
-`tests/moto_ext/synthetics_ext.py`, run by `tests/monitoring/user_checks.rs`).
+`tests/moto_ext/synthetics_ext.py`, run by `tests/monitoring/user_checks.rs`);
+and every AWS Backup operation the code calls
+(backup selections, vault access policies and UpdateBackupPlan are missing from moto, plan and vault deletion fixed; also
+`tests/account_baseline/backup.rs`).
 `mock` rows run only through `aws-smithy-mocks`.
 
 AccountBaseline sections and moto 5.2.5 (checked against its source): Access Analyzer is missing, so its rows are

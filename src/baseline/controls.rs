@@ -5,7 +5,8 @@
 //! 3.4 CloudTrail to CloudWatch Logs, 3.5 AWS Config in all regions, 1.20 IAM Access Analyzer in all regions, 3.7 CloudTrail KMS encryption, 3.9 VPC flow
 //! logs, 2.1.5 S3 Block Public Access, 2.2.1 EBS encryption.
 
-/// Field-path prefix -> control IDs. The longest matching prefix wins. Components no control checks (Session
+/// Field-path prefix -> control IDs. The longest matching prefix wins; a `*` segment matches any one segment (a
+/// resource's name). Components no control checks (Session
 /// Manager preferences, AWS Budgets) have no row: their drift carries no control IDs.
 pub const CONTROLS: &[(&str, &[&str])] = &[
     ("cloudTrail", &["CloudTrail.1", "CIS 3.1"]),
@@ -60,6 +61,13 @@ pub const CONTROLS: &[(&str, &[&str])] = &[
     ("trustedAdvisor.rootAccountMfa", &["IAM.9", "CIS 1.5"]),
     ("s3AccessLogs", &["S3.9"]),
     ("elbAccessLogs", &["ELB.5"]),
+    // AWS Backup (`*` is one name: a vault, plan or rule). Security Hub's Backup controls: Backup.1 recovery points
+    // encrypted at rest (the vault's KMS key encrypts them), Backup.2 recovery points tagged (a rule's recovery point
+    // tags), Backup.3 vaults tagged, Backup.5 backup plans tagged (Backup.4, report plans, is not managed).
+    ("backup.vaults.*.kmsKeyArn", &["Backup.1"]),
+    ("backup.vaults.*.tags", &["Backup.3"]),
+    ("backup.plans.*.tags", &["Backup.5"]),
+    ("backup.plans.*.rules.*.recoveryPointTags", &["Backup.2"]),
     // PatchSchedule: the patch task and baseline are what Security Hub SSM.2 (patch compliance) checks.
     ("tasks.patch", &["SSM.2"]),
     ("patchBaseline", &["SSM.2"]),
@@ -80,10 +88,18 @@ pub fn controls_for(field: &str) -> Vec<String> {
     }
     CONTROLS
         .iter()
-        .filter(|(prefix, _)| field == *prefix || field.starts_with(&format!("{prefix}.")))
+        .filter(|(prefix, _)| matches_prefix(prefix, field))
         .max_by_key(|(prefix, _)| prefix.len())
         .map(|(_, ids)| ids.iter().map(|s| s.to_string()).collect())
         .unwrap_or_default()
+}
+
+/// `field` is `prefix` or below it, segment by segment (`*` matches any one segment).
+fn matches_prefix(prefix: &str, field: &str) -> bool {
+    let mut f = field.split('.');
+    prefix
+        .split('.')
+        .all(|p| f.next().is_some_and(|s| p == "*" || p == s))
 }
 
 #[cfg(test)]
@@ -134,6 +150,19 @@ mod tests {
         );
         assert_eq!(controls_for("tasks.patch.maxConcurrency"), vec!["SSM.2"]);
         assert!(controls_for("tasks.snapshot.priority").is_empty());
+        // AWS Backup: the name segments match any vault, plan or rule.
+        assert_eq!(
+            controls_for("backup.vaults.central.kmsKeyArn"),
+            vec!["Backup.1"]
+        );
+        assert_eq!(controls_for("backup.vaults.central.tags"), vec!["Backup.3"]);
+        assert_eq!(controls_for("backup.plans.daily.tags"), vec!["Backup.5"]);
+        assert_eq!(
+            controls_for("backup.plans.daily.rules.nightly.recoveryPointTags"),
+            vec!["Backup.2"]
+        );
+        assert!(controls_for("backup.plans.daily.rules.nightly.schedule").is_empty());
+        assert!(controls_for("backup.vaults.tags").is_empty());
         // No Security Hub control or CIS item checks budgets.
         assert!(controls_for("budgets.monthly-cost.limit").is_empty());
         assert!(CONTROLS.iter().all(|(p, _)| !p.starts_with("budgets")));

@@ -3,6 +3,7 @@
 
 pub mod access_analyzer;
 pub mod access_logs;
+pub mod backup;
 pub mod budgets;
 pub mod cloudtrail;
 pub mod config;

@@ -84,6 +84,16 @@ async fn a_cis_ready_account_converges_and_tampering_shows_in_check_with_control
     .send()
     .await
     .unwrap();
+    // The vault loses its declared tag (Backup.3).
+    aws_sdk_backup::Client::new(&cis_account(&moto, "us-east-1").await)
+        .untag_resource()
+        .resource_arn(format!(
+            "arn:aws:backup:us-east-1:{CIS_ACCOUNT}:backup-vault:cis-backups"
+        ))
+        .tag_key_list("data-classification")
+        .send()
+        .await
+        .unwrap();
     let us = aws_sdk_ec2::Client::new(&us_config);
     let vpc = vpc_ids(&us).await[0].clone();
     let fl = flow_log_of(&us, &vpc).await;
@@ -126,6 +136,11 @@ async fn a_cis_ready_account_converges_and_tampering_shows_in_check_with_control
             ),
             (
                 "us-east-1".to_string(),
+                "backup.vaults.cis-backups.tags".to_string(),
+                s(&["Backup.3"])
+            ),
+            (
+                "us-east-1".to_string(),
                 "inspector.scanTypes.ECR".to_string(),
                 s(&["Inspector.2"])
             ),
@@ -149,6 +164,7 @@ async fn a_cis_ready_account_converges_and_tampering_shows_in_check_with_control
         "EC2.6, CIS 3.9",
         "SecurityHub.1",
         "S3.9",
+        "Backup.3",
     ] {
         assert!(table.contains(needle), "{needle} missing from:\n{table}");
     }

@@ -1,5 +1,5 @@
 //! AccountBaseline, one module per section (CloudTrail, GuardDuty and the other foundation sections in
-//! `foundation`, then Access Analyzer, Config, Inspector, flow logs, Session Manager, Security Hub, Budgets, the
+//! `foundation`, then Access Analyzer, Config, Inspector, flow logs, Session Manager, Security Hub, Budgets, Backup, the
 //! EBS default key, Trusted Advisor, access logs), plus `accounts` (which account a pass acts on) and `cis` (the CIS-ready example through the
 //! CLI). Each module holds every test of its section whatever the technique: moto's server with the real
 //! aws-sdk-rust clients for what moto serves, aws-smithy-mocks with AWS's documented response shapes for what it
@@ -11,6 +11,7 @@
 mod access_analyzer;
 mod access_logs;
 mod accounts;
+mod backup;
 mod budgets;
 mod cis;
 mod config;

@@ -269,6 +269,54 @@ fn budget_cel_rules_accept_good_budgets_and_reject_bad_ones() {
 }
 
 #[test]
+fn backup_cel_rules_accept_good_specs_and_reject_bad_ones() {
+    let with = |backup: Value| json!({"accountRef": {"name": "a"}, "backup": backup});
+    let rule =
+        |vault: &str| json!({"name": "r", "targetVault": vault, "schedule": "cron(0 5 ? * * *)"});
+    // A backup section alone is a baseline.
+    assert_eq!(cel_error(with(json!({}))), None);
+    assert_eq!(
+        cel_error(with(json!({
+            "vaults": [{"name": "central", "lock": {"minRetentionDays": 7, "maxRetentionDays": 7, "changeableForDays": 3}}],
+            "plans": [{"name": "daily", "rules": [{"name": "r", "targetVault": "central", "schedule": "cron(0 5 ? * * *)",
+                "lifecycle": {"moveToColdStorageAfterDays": 30, "deleteAfterDays": 120}}],
+                "selections": [{"name": "s", "iamRoleArn": "arn:aws:iam::123456789012:role/b", "tags": [{"key": "a", "value": "b"}]}]}],
+            "jobFailureNotifications": {"topic": "ops"}
+        }))),
+        None
+    );
+    let cases = [
+        (
+            json!({"vaults": [{"name": "v1"}, {"name": "v1"}]}),
+            r#"spec.backup.vaults[1]: Duplicate value: {"name":"v1"}"#,
+        ),
+        (
+            json!({"plans": [{"name": "p", "rules": [rule("v1"), rule("v1")]}]}),
+            r#"spec.backup.plans[0].rules[1]: Duplicate value: {"name":"r"}"#,
+        ),
+        (
+            json!({"vaults": [{"name": "v1", "lock": {"minRetentionDays": 30, "maxRetentionDays": 7}}]}),
+            "maxRetentionDays must be at least minRetentionDays",
+        ),
+        (
+            json!({"vaults": [{"name": "v1"}], "plans": [{"name": "p", "rules": [{"name": "r", "targetVault": "v1",
+                "schedule": "cron(0 5 ? * * *)", "lifecycle": {"moveToColdStorageAfterDays": 30, "deleteAfterDays": 60}}]}]}),
+            "deleteAfterDays must be at least 90 days after moveToColdStorageAfterDays",
+        ),
+        (
+            json!({"vaults": [{"name": "v1"}], "plans": [{"name": "p", "rules": [{"name": "r", "targetVault": "v1",
+                "schedule": "cron(0 5 ? * * *)", "startWindowMinutes": 600, "completionWindowMinutes": 120}]}]}),
+            "completionWindowMinutes must be at least startWindowMinutes",
+        ),
+    ];
+    for (backup, want) in cases {
+        let spec = with(backup);
+        let err = cel_error(spec.clone()).unwrap_or_else(|| panic!("accepted {spec}"));
+        assert!(err.contains(want), "{spec}: {err}");
+    }
+}
+
+#[test]
 fn aws_account_role_must_be_in_the_declared_account() {
     let acct = |role: &str| -> AwsAccount {
         serde_json::from_value(json!({"apiVersion": "awsbaseline.io/v1alpha1", "kind": "AwsAccount", "metadata": {"name": "a"},

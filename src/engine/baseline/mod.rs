@@ -19,6 +19,7 @@ use futures::{stream, StreamExt};
 
 pub mod access_analyzer;
 mod access_logs;
+pub mod backup;
 pub mod budgets;
 mod cloudtrail;
 mod config;
@@ -51,6 +52,7 @@ pub const SECTIONS: &[Section] = &[
     flowlogs::SECTION,
     access_analyzer::SECTION,
     security_hub::SECTION,
+    backup::SECTION,
     trusted_advisor::SECTION,
     // After cloudTrail and config: its log buckets are made ready after theirs (a bucket may be shared, and the
     // trail's bucket may be a logged source), and each merges only its own statements into a shared policy.
@@ -383,7 +385,8 @@ mod tests {
                 "securityHub": {"findingAggregator": {"region": "us-east-1"}},
                 "trustedAdvisor": {"checks": [{"name": "rootAccountMfa"}]},
                 "accessLogs": {"buckets": [{"name": "src", "targetBucket": "logs"}],
-                    "loadBalancers": [{"name": "lb", "bucket": "logs"}]}
+                    "loadBalancers": [{"name": "lb", "bucket": "logs"}]},
+                "backup": {"vaults": [{"name": "v1"}], "jobFailureNotifications": {"topic": "ops"}}
             }))
             .unwrap()
         };
