@@ -76,6 +76,7 @@ fn args() -> Args {
         }
         i += 2;
     }
+    a.sizes.sort_unstable();
     assert!(
         a.operator.exists(),
         "{} is missing: cargo build --release --bin aws-baseline-operator (or --operator PATH)",
