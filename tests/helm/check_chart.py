@@ -654,8 +654,8 @@ def run_checks(work: Path) -> int:
           "no AWS_REGION / WATCH_NAMESPACES when unset (SDK chain / all namespaces)")
     check_env_known(op, set())
     res = op["resources"]
-    check(res == {"requests": {"cpu": "50m", "memory": "64Mi"}, "limits": {"memory": "256Mi"}},
-          f"default resources 50m/64Mi, limit 256Mi: {res}")
+    check(res == {"requests": {"cpu": "50m", "memory": "96Mi"}, "limits": {"memory": "256Mi"}},
+          f"default resources 50m/96Mi, limit 256Mi (README 'Fleet scale'): {res}")
     check("eks.amazonaws.com/role-arn" not in (sa["metadata"].get("annotations") or {}),
           "no IRSA annotation without serviceAccount.roleArn")
     svc = r.one("Service")

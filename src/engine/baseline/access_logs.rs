@@ -4,7 +4,9 @@
 //! (`operatorEnabled`) and is the only logging its deletion turns off.
 
 use super::{log_bucket, Cleanup, Ctx, Section, SectionUsage};
-use crate::api::account_baseline::{AccessLogsSpec, BucketAccessLogs, LoadBalancerAccessLogs};
+use crate::api::account_baseline::{
+    AccessLogsSpec, AccountBaselineSpec, BucketAccessLogs, LoadBalancerAccessLogs,
+};
 use crate::api::common::Ownership;
 use crate::aws::{self, AwsError, ErrorCategory};
 use crate::baseline::access_logs as rules;
@@ -191,6 +193,21 @@ fn logging_ownership(ours: usize, declared: usize, on_before_not_ours: bool) -> 
     }
 }
 
+/// Buckets the baseline's own sections create when missing (`createBucket`): the trail's and Config's.
+fn buckets_this_baseline_creates(spec: &AccountBaselineSpec) -> Vec<&str> {
+    let trail = spec
+        .cloud_trail
+        .iter()
+        .filter(|t| t.s3.create_bucket)
+        .map(|t| t.s3.bucket_name.as_str());
+    let config = spec
+        .config
+        .iter()
+        .filter(|c| c.delivery_channel.create_bucket)
+        .map(|c| c.delivery_channel.s3_bucket_name.as_str());
+    trail.chain(config).collect()
+}
+
 async fn bucket_logging(
     ctx: &Ctx<'_>,
     region: &str,
@@ -202,9 +219,16 @@ async fn bucket_logging(
     let read = async {
         let mut missing = Vec::new();
         let mut actual = BTreeMap::new();
+        let created_here = buckets_this_baseline_creates(ctx.input.spec);
         for b in entries {
             if !aws::s3::exists(&client, &b.name).await? {
-                missing.push(b.name.clone());
+                if !ctx.may_write() && created_here.contains(&b.name.as_str()) {
+                    // This baseline creates the bucket (the trail's or Config's, `createBucket`), which a pass
+                    // that may not write has not done: its logging is drift to report, not a missing source.
+                    actual.insert(b.name.clone(), None);
+                } else {
+                    missing.push(b.name.clone());
+                }
                 continue;
             }
             actual.insert(b.name.clone(), aws::s3::logging(&client, &b.name).await?);
