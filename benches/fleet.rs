@@ -416,22 +416,6 @@ fn delta(after: &BTreeMap<String, f64>, before: &BTreeMap<String, f64>) -> BTree
         .collect()
 }
 
-fn install_chart(plane: &ControlPlane) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = Command::new(root.join(".venv/bin/python"))
-        .arg(root.join("tests/helm/install.py"))
-        .arg(&plane.admin_kubeconfig)
-        .args([OPERATOR_NAMESPACE, RELEASE])
-        .output()
-        .expect("run tests/helm/install.py (.ci/run creates .venv with helm-sdkpy)");
-    assert!(
-        out.status.success(),
-        "helm install failed:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 struct Row {
     fleet: Fleet,
     objects: usize,
@@ -603,7 +587,7 @@ fn mib(kib: u64) -> f64 {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let args = args();
-    install_chart(ControlPlane::shared());
+    ControlPlane::shared().install_chart();
     let mut rows = Vec::new();
     for &size in &args.sizes {
         rows.push(measure(&args, size).await);

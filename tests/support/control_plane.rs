@@ -196,6 +196,29 @@ fn kubeconfig(server: &str, ca: &Path, token: &str, namespace: &str) -> String {
 }
 
 impl ControlPlane {
+    /// `helm install` of the chart (CRDs, ServiceAccount, ClusterRole, Role, bindings, ...) into
+    /// `OPERATOR_NAMESPACE` as `RELEASE`, with Helm's own engine through tests/helm/install.py (.venv's helm-sdkpy).
+    pub fn install_chart(&self) {
+        let python = root().join(".venv/bin/python");
+        assert!(
+            python.exists(),
+            "{} is missing: run .ci/run (it creates .venv with helm-sdkpy)",
+            python.display()
+        );
+        let out = Command::new(&python)
+            .arg(root().join("tests/helm/install.py"))
+            .arg(&self.admin_kubeconfig)
+            .args([OPERATOR_NAMESPACE, RELEASE])
+            .output()
+            .expect("run tests/helm/install.py");
+        assert!(
+            out.status.success(),
+            "helm install on the real API server failed:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     /// The control plane of this test process, started on first use (about 10 s).
     pub fn shared() -> &'static ControlPlane {
         static PLANE: OnceLock<ControlPlane> = OnceLock::new();

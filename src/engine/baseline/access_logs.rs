@@ -193,6 +193,20 @@ fn logging_ownership(ours: usize, declared: usize, on_before_not_ours: bool) -> 
     }
 }
 
+/// A declared source that does not exist: accessLogs never creates the buckets or load balancers it logs.
+fn not_found(
+    (service, operation): (&'static str, &'static str),
+    what: &str,
+    turns_on: &str,
+) -> AwsError {
+    AwsError::new(
+        service,
+        operation,
+        ErrorCategory::NotFound,
+        format!("{what}: accessLogs turns on {turns_on}, it never creates them"),
+    )
+}
+
 /// Buckets the baseline's own sections create when missing (`createBucket`): the trail's and Config's.
 fn buckets_this_baseline_creates(spec: &AccountBaselineSpec) -> Vec<&str> {
     let trail = spec
@@ -234,14 +248,10 @@ async fn bucket_logging(
             actual.insert(b.name.clone(), aws::s3::logging(&client, &b.name).await?);
         }
         if !missing.is_empty() {
-            return Err(AwsError::new(
-                "s3",
-                "HeadBucket",
-                ErrorCategory::NotFound,
-                format!(
-                    "bucket(s) {} do not exist in {region}: accessLogs turns on logging of existing buckets, it never creates them",
-                    missing.join(", ")
-                ),
+            return Err(not_found(
+                ("s3", "HeadBucket"),
+                &format!("bucket(s) {} do not exist in {region}", missing.join(", ")),
+                "logging of existing buckets",
             ));
         }
         Ok(actual)
@@ -322,14 +332,13 @@ async fn lb_logging(
             }
         }
         if !missing.is_empty() {
-            return Err(AwsError::new(
-                "elasticloadbalancingv2",
-                "DescribeLoadBalancers",
-                ErrorCategory::NotFound,
-                format!(
-                    "load balancer(s) {} do not exist in {region}: accessLogs turns on access logs of existing load balancers, it never creates them",
+            return Err(not_found(
+                ("elasticloadbalancingv2", "DescribeLoadBalancers"),
+                &format!(
+                    "load balancer(s) {} do not exist in {region}",
                     missing.join(", ")
                 ),
+                "access logs of existing load balancers",
             ));
         }
         Ok(found)

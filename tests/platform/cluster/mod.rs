@@ -42,27 +42,7 @@ pub(crate) static OPERATOR_BINARY: tokio::sync::Mutex<()> = tokio::sync::Mutex::
 pub(crate) fn installed() -> &'static ControlPlane {
     static CHART: OnceLock<()> = OnceLock::new();
     let plane = ControlPlane::shared();
-    CHART.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let python = root.join(".venv/bin/python");
-        assert!(
-            python.exists(),
-            "{} is missing: run .ci/run (it creates .venv with helm-sdkpy)",
-            python.display()
-        );
-        let out = Command::new(&python)
-            .arg(root.join("tests/helm/install.py"))
-            .arg(&plane.admin_kubeconfig)
-            .args([OPERATOR_NAMESPACE, RELEASE])
-            .output()
-            .expect("run tests/helm/install.py");
-        assert!(
-            out.status.success(),
-            "helm install on the real API server failed:\n{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    });
+    CHART.get_or_init(|| plane.install_chart());
     plane
 }
 
