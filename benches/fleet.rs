@@ -624,11 +624,11 @@ async fn main() {
             mib(r.rss_peak_kib),
             r.idle_cpu_per_min,
             r.reads,
-            r.writes.max(0.0),
+            r.writes.max(0.0) + 0.0,
             r.describe_alarms / r.fleet.alarms as f64,
             r.reads / r.fleet.managed() as f64,
             kube.join(", "),
-            r.status_writes.max(0.0),
+            r.status_writes.max(0.0) + 0.0,
             r.largest,
             r.largest_status,
         );
