@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn cli(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_aws-baseline-operator"))
+    Command::new(crate::support::operator_bin())
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_clear()

@@ -361,6 +361,7 @@ impl AccountSession {
     client!(route53, aws_sdk_route53);
     client!(synthetics, aws_sdk_synthetics);
     client!(backup, aws_sdk_backup);
+    client!(organizations, aws_sdk_organizations);
 
     /// True when an endpoint override (an emulator) is configured.
     pub fn endpoint_override(&self) -> Option<&str> {

@@ -154,7 +154,7 @@ fn bad_input_is_rejected_before_any_aws_call() {
     )
     .unwrap();
     // No emulator at all: a call to AWS would fail differently.
-    let out = Command::new(env!("CARGO_BIN_EXE_aws-baseline-operator"))
+    let out = Command::new(crate::support::operator_bin())
         .args(["check", "-f", file.to_str().unwrap()])
         .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
         .output()
@@ -169,7 +169,7 @@ fn bad_input_is_rejected_before_any_aws_call() {
 
 #[test]
 fn crd_subcommand_prints_the_committed_crds() {
-    let out = Command::new(env!("CARGO_BIN_EXE_aws-baseline-operator"))
+    let out = Command::new(crate::support::operator_bin())
         .arg("crd")
         .output()
         .unwrap();
@@ -186,7 +186,7 @@ fn crd_subcommand_prints_the_committed_crds() {
 #[test]
 fn without_credentials_plan_says_so_in_one_line() {
     let home = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_aws-baseline-operator"))
+    let out = Command::new(crate::support::operator_bin())
         .args([
             "plan",
             "-f",
@@ -220,7 +220,7 @@ fn without_credentials_plan_says_so_in_one_line() {
 #[test]
 fn usage_errors_are_1_never_the_drift_code() {
     let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_aws-baseline-operator"))
+        Command::new(crate::support::operator_bin())
             .args(args)
             .output()
             .unwrap()
@@ -252,7 +252,7 @@ async fn stdin_any_kind_and_versioned_json() {
     .join("\n---\n");
     let piped = |args: &[&str], input: String| {
         use std::io::Write;
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_aws-baseline-operator"));
+        let mut cmd = Command::new(crate::support::operator_bin());
         let mut child = against(&moto, cmd.args(args))
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
@@ -338,7 +338,7 @@ sys.exit(os.waitstatus_to_exitcode(status))
         cmd.args([
             "-c",
             program,
-            env!("CARGO_BIN_EXE_aws-baseline-operator"),
+            crate::support::operator_bin().to_str().unwrap(),
             "apply",
         ])
         .args([

@@ -14,6 +14,9 @@ fn helm_lints_and_renders_the_chart_and_the_rendered_objects_pass_the_checks() {
         "tests/helm/check_chart.py",
         "import helm_sdkpy, yaml",
         "tests/requirements-helm.txt",
-        &[("OPERATOR_BIN", env!("CARGO_BIN_EXE_aws-baseline-operator"))],
+        &[(
+            "OPERATOR_BIN",
+            crate::support::operator_bin().to_str().unwrap(),
+        )],
     );
 }

@@ -5,7 +5,7 @@ use std::process::{Command, Output};
 
 /// Run `aws-baseline-operator ARGS` against moto and wait for it.
 pub fn cli(moto: &Moto, args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_aws-baseline-operator"));
+    let mut cmd = Command::new(crate::support::operator_bin());
     against(moto, cmd.args(args)).output().unwrap()
 }
 

@@ -26,6 +26,14 @@ pub struct Moto {
     pub endpoint: String,
 }
 
+/// The operator binary the tests run: `$AWSBASELINE_OPERATOR_BIN` if set (a copy of a build that another checkout
+/// sharing the target directory cannot overwrite mid-test), else the one cargo built for this test run.
+pub fn operator_bin() -> PathBuf {
+    std::env::var_os("AWSBASELINE_OPERATOR_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_aws-baseline-operator")))
+}
+
 /// How to start moto: `$MOTO_SERVER` (a `moto_server`-compatible executable) if set, else moto's server with the
 /// SSM extension (`tests/moto_ext/server.py`, same CLI as `moto_server`) run by the venv's Python.
 fn moto_command() -> (Command, String) {

@@ -151,7 +151,7 @@ impl Operator {
             .port();
         let log = plane.dir.join(format!("operator-{name}.log"));
         let out = std::fs::File::create(&log).unwrap();
-        let child = Command::new(env!("CARGO_BIN_EXE_aws-baseline-operator"))
+        let child = Command::new(crate::support::operator_bin())
             .args(["run", "--log-format", "text"])
             .env("KUBECONFIG", &plane.operator_kubeconfig)
             .env(
