@@ -289,3 +289,82 @@ async fn deletion_removes_the_flow_logs_this_baseline_created() {
         assert!(flow_logs(&ec2(&moto, region).await).await.is_empty());
     }
 }
+
+#[tokio::test]
+async fn flow_logs_to_an_s3_bucket_converge_and_a_deleted_one_is_recreated() {
+    let moto = Moto::start();
+    let (factory, stats) = moto.factory().await;
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&moto.sdk_config("us-east-1").await)
+            .force_path_style(true)
+            .build(),
+    );
+    s3.create_bucket()
+        .bucket("org-flow-logs")
+        .send()
+        .await
+        .unwrap();
+    let s = baseline(json!({
+        "regions": ["us-east-1"],
+        "deletionPolicy": "Delete",
+        // Without a folder: moto 5.2.5 looks the whole `bucket/folder` up as a bucket name and refuses it.
+        "vpcFlowLogs": {"s3": {"bucketArn": "arn:aws:s3:::org-flow-logs"}, "trafficType": "ALL"}
+    }));
+    let us = ec2(&moto, "us-east-1").await;
+    let vpcs = vpc_ids(&us).await;
+
+    let first = pass(&factory, &s, DriftPolicy::Correct, &[]).await;
+    assert!(first.error_category().is_none(), "{:#?}", first.outcomes);
+    assert_eq!(sorted_writes(&stats), vec!["EC2:CreateFlowLogs"]);
+    let described = us.describe_flow_logs().send().await.unwrap();
+    let logs = described.flow_logs();
+    assert_eq!(logs.len(), vpcs.len());
+    for f in logs {
+        assert_eq!(
+            f.log_destination_type().map(|t| t.as_str()),
+            Some("s3"),
+            "{f:?}"
+        );
+        assert_eq!(f.log_destination(), Some("arn:aws:s3:::org-flow-logs"));
+        assert_eq!(f.traffic_type().map(|t| t.as_str()), Some("ALL"));
+    }
+
+    // In sync: no writes.
+    let prev = components(&first);
+    stats.reset();
+    let second = pass(&factory, &s, DriftPolicy::Correct, &prev).await;
+    assert_eq!(stats.writes(), 0, "{:?}", stats.write_operations());
+    assert!(drift(&second).is_empty(), "{:?}", drift(&second));
+
+    // Someone deletes the flow log of one VPC: reported with its controls, then recreated with one create.
+    let victim = logs[0].clone();
+    us.delete_flow_logs()
+        .flow_log_ids(victim.flow_log_id().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let vpc = victim.resource_id().unwrap().to_string();
+    stats.reset();
+    let report = pass(&factory, &s, DriftPolicy::Report, &prev).await;
+    assert_eq!(stats.writes(), 0, "{:?}", stats.write_operations());
+    let st = common_status(None, &report, Some(1), &t("2026-01-01T00:00:00Z"));
+    let d = st
+        .drift
+        .iter()
+        .find(|d| d.field == format!("vpcFlowLogs.{vpc}.exists"))
+        .unwrap_or_else(|| panic!("{:?}", st.drift));
+    assert_eq!(d.controls, vec!["EC2.6".to_string(), "CIS 3.9".to_string()]);
+    stats.reset();
+    pass(&factory, &s, DriftPolicy::Correct, &prev).await;
+    assert_eq!(sorted_writes(&stats), vec!["EC2:CreateFlowLogs"]);
+    assert_eq!(stats.count("CreateFlowLogs"), 1);
+    assert_eq!(
+        us.describe_flow_logs()
+            .send()
+            .await
+            .unwrap()
+            .flow_logs()
+            .len(),
+        vpcs.len()
+    );
+}

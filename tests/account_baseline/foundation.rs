@@ -561,3 +561,41 @@ async fn deletion_follows_the_policy_and_proven_ownership() {
     let again = cleanup(&factory, &input).await.unwrap();
     assert!(again.errors.is_empty(), "{:?}", again.errors);
 }
+
+#[tokio::test]
+async fn root_account_expectations_are_detect_only_drift_with_their_controls() {
+    // moto's root user has no MFA device (GetAccountSummary: AccountMFAEnabled 0): the expectation is drift under
+    // `Correct` too, with its controls, and nothing is ever written (there is no API that fixes a root user).
+    let moto = Moto::start();
+    let (factory, stats) = moto.factory().await;
+    let s = super::baseline(json!({
+        "regions": ["us-east-1"],
+        "rootAccount": {"requireMfa": true, "forbidAccessKeys": true}
+    }));
+    let report = pass(&factory, &s, &[]).await;
+    assert!(report.error_category().is_none(), "{:#?}", report.outcomes);
+    assert_eq!(stats.writes(), 0, "{:?}", stats.write_operations());
+    assert_eq!(
+        super::fields(&report),
+        vec![(
+            "us-east-1".to_string(),
+            "rootAccount.mfaEnabled".to_string()
+        )],
+        "no access keys on moto's root user, so only MFA drifts"
+    );
+    let st = common_status(None, &report, Some(1), &t("2026-01-01T00:00:00Z"));
+    let d = &st.drift[0];
+    assert_eq!(d.controls, vec!["IAM.9".to_string(), "CIS 1.5".to_string()]);
+    assert_eq!((d.desired.as_str(), d.actual.as_str()), ("true", "false"));
+    let root = report
+        .outcomes
+        .iter()
+        .find(|o| o.component == "rootAccount")
+        .unwrap();
+    assert_eq!(root.state, ComponentState::Drifted);
+    // A second pass reports the same and still writes nothing.
+    stats.reset();
+    let again = pass(&factory, &s, &super::components(&report)).await;
+    assert_eq!(stats.writes(), 0);
+    assert_eq!(super::fields(&again), super::fields(&report));
+}

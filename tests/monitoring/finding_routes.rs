@@ -329,3 +329,103 @@ async fn finding_routes_and_scheduled_actions_converge_drift_and_are_removed_by_
     let left = events.list_rules().name_prefix(&sp).send().await.unwrap();
     assert_eq!(left.rules().len(), 1);
 }
+
+#[tokio::test]
+async fn health_and_config_routes_converge_and_a_changed_pattern_is_corrected() {
+    let moto = Moto::start();
+    let (factory, stats) = moto.factory().await;
+    let (mut account, app, _) = examples();
+    account.regions = vec!["us-east-1".into()];
+    let spec: MonitoringPolicySpec = serde_json::from_value(serde_json::json!({
+        "accountRef": {"name": "sandbox"},
+        "regions": ["us-east-1"],
+        "topics": [{"name": "ops"}],
+        "findingRoutes": [
+            {"name": "health", "source": "health", "topic": "ops", "healthCategories": ["issue", "scheduledChange"]},
+            {"name": "config", "source": "config", "topic": "ops"}]
+    }))
+    .unwrap();
+
+    let first = pass(&factory, &account, &app, &spec, None, DriftPolicy::Correct).await;
+    no_errors(&first);
+    let st = status(None, &first);
+    assert_eq!(st.resources[0].event_rules, 2);
+    let conf = moto.sdk_config("us-east-1").await;
+    let events = aws_sdk_eventbridge::Client::new(&conf);
+    let sp = aws_baseline_operator::monitoring::short_prefix("payments", "checkout-web");
+    let health = format!("{sp}route-health");
+    let rule = events.describe_rule().name(&health).send().await.unwrap();
+    let pattern: serde_json::Value = serde_json::from_str(rule.event_pattern().unwrap()).unwrap();
+    assert_eq!(pattern["source"], serde_json::json!(["aws.health"]));
+    assert_eq!(
+        pattern["detail"]["eventTypeCategory"],
+        serde_json::json!(["issue", "scheduledChange"])
+    );
+    let targets = events
+        .list_targets_by_rule()
+        .rule(&health)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        targets.targets()[0].arn(),
+        "arn:aws:sns:us-east-1:123456789012:ops"
+    );
+    assert!(targets.targets()[0]
+        .input_transformer()
+        .unwrap()
+        .input_template()
+        .contains("AWS Health"));
+
+    let steady = in_sync_pass(&factory, &stats, &account, &app, &spec, &st).await;
+    let st = status(Some(&st), &steady);
+
+    // Someone widens the Health rule to every category (PutRule replaces the rule, so its description goes too):
+    // drift on both, then one PutRule puts the declared rule back.
+    events
+        .put_rule()
+        .name(&health)
+        .event_pattern(r#"{"source":["aws.health"]}"#)
+        .send()
+        .await
+        .unwrap();
+    stats.reset();
+    let report = pass(
+        &factory,
+        &account,
+        &app,
+        &spec,
+        Some(&st),
+        DriftPolicy::Report,
+    )
+    .await;
+    assert_eq!(stats.writes(), 0, "Report never writes");
+    assert_eq!(
+        drift_fields(&report),
+        [
+            "findingRoutes.health.description",
+            "findingRoutes.health.eventPattern"
+        ]
+    );
+    let st = status(Some(&st), &report);
+    stats.reset();
+    let fixed = pass(
+        &factory,
+        &account,
+        &app,
+        &spec,
+        Some(&st),
+        DriftPolicy::Correct,
+    )
+    .await;
+    no_errors(&fixed);
+    assert_eq!(sorted_write_operations(&stats), ["PutRule"]);
+    let rule = events.describe_rule().name(&health).send().await.unwrap();
+    let pattern: serde_json::Value = serde_json::from_str(rule.event_pattern().unwrap()).unwrap();
+    assert_eq!(
+        pattern["detail"]["eventTypeCategory"],
+        serde_json::json!(["issue", "scheduledChange"])
+    );
+    let st = status(Some(&st), &fixed);
+    in_sync_pass(&factory, &stats, &account, &app, &spec, &st).await;
+}
