@@ -770,7 +770,9 @@ async fn container_insights_scenario(
     assert!(r.pass.outcomes.iter().all(|o| o.drift.len() == 1));
     let r = monitoring::run(factory, &input(&changed)).await;
     assert!(r.pass.error_category().is_none(), "{:#?}", r.pass.outcomes);
-    let report = monitoring::cleanup(factory, &input(&changed)).await.unwrap();
+    let report = monitoring::cleanup(factory, &input(&changed))
+        .await
+        .unwrap();
     assert!(report.errors.is_empty(), "{:?}", report.errors);
 }
 

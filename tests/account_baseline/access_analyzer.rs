@@ -1,6 +1,7 @@
-//! IAM Access Analyzer (moto has none) through aws-smithy-mocks with AWS's documented response shapes (the real SDK
-//! still serialises the requests): analyzers created and tagged with inline archive rules, drift reported then
-//! corrected with exactly the needed writes, adoption, classified errors, cleanup by ownership.
+//! IAM Access Analyzer through aws-smithy-mocks with AWS's documented response shapes (the real SDK still serialises
+//! the requests): analyzers created and tagged with inline archive rules, drift reported then corrected with exactly
+//! the needed writes, adoption, classified errors, cleanup by ownership. moto 5.2.5 has no Access Analyzer; the last
+//! test runs the whole section against moto with `tests/moto_ext/accessanalyzer_ext.py`.
 
 use crate::support::calls::sorted_writes;
 use crate::support::objects::prod_baseline;
@@ -490,11 +491,17 @@ async fn access_analyzers_converge_drift_and_are_deleted_on_moto() {
 
     let moto = crate::support::Moto::start();
     let (factory, stats) = moto.factory().await;
-    let s = baseline(json!({"deletionPolicy": "Delete", "accessAnalyzer": serde_json::to_value(spec()).unwrap()}));
+    let s = baseline(
+        json!({"deletionPolicy": "Delete", "accessAnalyzer": serde_json::to_value(spec()).unwrap()}),
+    );
     let regions = ["eu-west-1", "us-east-1"];
 
     let created = pass(&factory, &s, DriftPolicy::Correct, &[]).await;
-    assert!(created.error_category().is_none(), "{:#?}", created.outcomes);
+    assert!(
+        created.error_category().is_none(),
+        "{:#?}",
+        created.outcomes
+    );
     assert_eq!(sorted_writes(&stats), ["AccessAnalyzer:CreateAnalyzer"]);
     assert_eq!(
         stats.count("CreateAnalyzer"),
@@ -518,8 +525,15 @@ async fn access_analyzers_converge_drift_and_are_deleted_on_moto() {
                 [("external", "ACCOUNT"), ("unused", "ACCOUNT_UNUSED_ACCESS")]
             );
         }
-        let external = listed.analyzers().iter().find(|a| a.name() == "external").unwrap();
-        assert!(external.tags().unwrap().contains_key("awsbaseline.io/owner-uid"));
+        let external = listed
+            .analyzers()
+            .iter()
+            .find(|a| a.name() == "external")
+            .unwrap();
+        assert!(external
+            .tags()
+            .unwrap()
+            .contains_key("awsbaseline.io/owner-uid"));
         let rules = aa
             .list_archive_rules()
             .analyzer_name("external")
@@ -530,7 +544,11 @@ async fn access_analyzers_converge_drift_and_are_deleted_on_moto() {
         if region == "eu-west-1" {
             continue;
         }
-        let unused = listed.analyzers().iter().find(|a| a.name() == "unused").unwrap();
+        let unused = listed
+            .analyzers()
+            .iter()
+            .find(|a| a.name() == "unused")
+            .unwrap();
         assert_eq!(
             unused
                 .configuration()
@@ -538,7 +556,10 @@ async fn access_analyzers_converge_drift_and_are_deleted_on_moto() {
                 .and_then(|u| u.unused_access_age()),
             Some(60)
         );
-        assert!(unused.tags().unwrap().contains_key("awsbaseline.io/owner-uid"));
+        assert!(unused
+            .tags()
+            .unwrap()
+            .contains_key("awsbaseline.io/owner-uid"));
     }
 
     // In sync: nothing written.
@@ -555,7 +576,10 @@ async fn access_analyzers_converge_drift_and_are_deleted_on_moto() {
         .rule_name("trusted-accounts")
         .filter(
             "principal.AWS",
-            Criterion::builder().eq("111111111111").eq("222222222222").build(),
+            Criterion::builder()
+                .eq("111111111111")
+                .eq("222222222222")
+                .build(),
         )
         .send()
         .await
@@ -573,10 +597,7 @@ async fn access_analyzers_converge_drift_and_are_deleted_on_moto() {
     stats.reset();
     let reported = pass(&factory, &s, DriftPolicy::Report, &components(&steady)).await;
     assert_eq!(stats.writes(), 0, "Report never writes");
-    let found: Vec<(String, String)> = drift(&reported)
-        .into_iter()
-        .map(|d| (d.0, d.1))
-        .collect();
+    let found: Vec<(String, String)> = drift(&reported).into_iter().map(|d| (d.0, d.1)).collect();
     assert_eq!(
         found,
         [
@@ -592,7 +613,11 @@ async fn access_analyzers_converge_drift_and_are_deleted_on_moto() {
     );
     stats.reset();
     let corrected = pass(&factory, &s, DriftPolicy::Correct, &components(&reported)).await;
-    assert!(corrected.error_category().is_none(), "{:#?}", corrected.outcomes);
+    assert!(
+        corrected.error_category().is_none(),
+        "{:#?}",
+        corrected.outcomes
+    );
     assert_eq!(
         sorted_writes(&stats),
         [
@@ -612,6 +637,12 @@ async fn access_analyzers_converge_drift_and_are_deleted_on_moto() {
     assert_eq!(stats.count("DeleteAnalyzer"), 3);
     for region in regions {
         let aa = Analyzer::new(&moto.sdk_config(region).await);
-        assert!(aa.list_analyzers().send().await.unwrap().analyzers().is_empty());
+        assert!(aa
+            .list_analyzers()
+            .send()
+            .await
+            .unwrap()
+            .analyzers()
+            .is_empty());
     }
 }

@@ -602,12 +602,15 @@ async fn trail_kms_key_and_cloudwatch_logs_delivery_converge_and_drift_is_correc
     s.root_account = None;
     let trail = s.cloud_trail.as_mut().unwrap();
     trail.kms_key_id = Some(key_id.clone());
-    trail.cloud_watch_logs = Some(
-        serde_json::from_value(json!({"logGroupArn": group_arn, "roleArn": role})).unwrap(),
-    );
+    trail.cloud_watch_logs =
+        Some(serde_json::from_value(json!({"logGroupArn": group_arn, "roleArn": role})).unwrap());
 
     let created = pass(&factory, &s, &[]).await;
-    assert!(created.error_category().is_none(), "{:#?}", created.outcomes);
+    assert!(
+        created.error_category().is_none(),
+        "{:#?}",
+        created.outcomes
+    );
     let ct = aws_sdk_cloudtrail::Client::new(&conf);
     let described = ct
         .describe_trails()
@@ -616,8 +619,15 @@ async fn trail_kms_key_and_cloudwatch_logs_delivery_converge_and_drift_is_correc
         .await
         .unwrap();
     let got = &described.trail_list()[0];
-    assert_eq!(got.kms_key_id(), Some(key_arn.as_str()), "reported as the key ARN");
-    assert_eq!(got.cloud_watch_logs_log_group_arn(), Some(group_arn.as_str()));
+    assert_eq!(
+        got.kms_key_id(),
+        Some(key_arn.as_str()),
+        "reported as the key ARN"
+    );
+    assert_eq!(
+        got.cloud_watch_logs_log_group_arn(),
+        Some(group_arn.as_str())
+    );
     assert_eq!(got.cloud_watch_logs_role_arn(), Some(role.as_str()));
     let previous = common_status(None, &created, Some(1), &t("2026-01-01T00:00:00Z")).components;
 
@@ -625,7 +635,11 @@ async fn trail_kms_key_and_cloudwatch_logs_delivery_converge_and_drift_is_correc
     stats.reset();
     let steady = pass(&factory, &s, &previous).await;
     assert!(steady.error_category().is_none(), "{:#?}", steady.outcomes);
-    assert!(steady.outcomes.iter().all(|o| o.drift.is_empty()), "{:#?}", steady.outcomes);
+    assert!(
+        steady.outcomes.iter().all(|o| o.drift.is_empty()),
+        "{:#?}",
+        steady.outcomes
+    );
     assert_eq!(stats.writes(), 0, "{:?}", stats.write_operations());
 
     // Out of band: encryption and CloudWatch Logs delivery removed.
@@ -658,7 +672,11 @@ async fn trail_kms_key_and_cloudwatch_logs_delivery_converge_and_drift_is_correc
     );
     stats.reset();
     let corrected = pass(&factory, &s, &previous).await;
-    assert!(corrected.error_category().is_none(), "{:#?}", corrected.outcomes);
+    assert!(
+        corrected.error_category().is_none(),
+        "{:#?}",
+        corrected.outcomes
+    );
     assert_eq!(stats.write_operations(), ["CloudTrail:UpdateTrail"]);
     let got = ct
         .describe_trails()
@@ -669,9 +687,16 @@ async fn trail_kms_key_and_cloudwatch_logs_delivery_converge_and_drift_is_correc
         .trail_list()[0]
         .clone();
     assert_eq!(got.kms_key_id(), Some(key_arn.as_str()));
-    assert_eq!(got.cloud_watch_logs_log_group_arn(), Some(group_arn.as_str()));
+    assert_eq!(
+        got.cloud_watch_logs_log_group_arn(),
+        Some(group_arn.as_str())
+    );
     stats.reset();
     let again = pass(&factory, &s, &previous).await;
-    assert!(again.outcomes.iter().all(|o| o.drift.is_empty()), "{:#?}", again.outcomes);
+    assert!(
+        again.outcomes.iter().all(|o| o.drift.is_empty()),
+        "{:#?}",
+        again.outcomes
+    );
     assert_eq!(stats.writes(), 0, "{:?}", stats.write_operations());
 }

@@ -1,6 +1,6 @@
-//! Alarms and dashboards: metric math, anomaly bands, the billing alarm and dashboards converge, drift and are
-//! removed (moto); a composite alarm is put with its resolved rule and actions (aws-smithy-mocks: CloudWatch speaks
-//! Smithy RPC v2 CBOR, which moto does not).
+//! Alarms and dashboards: metric math, anomaly bands, the billing alarm, dashboards and composite alarms converge,
+//! drift and are removed (moto; PutCompositeAlarm from `tests/moto_ext/cloudwatch_composite_ext.py`); a composite
+//! alarm's exact request (resolved rule, actions, tags only on creation) is also pinned with aws-smithy-mocks.
 
 use super::*;
 use aws_smithy_mocks::{mock, mock_client, RuleMode};

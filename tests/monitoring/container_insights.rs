@@ -2,8 +2,9 @@
 //! `containerInsights` setting of existing clusters converges with one DescribeClusters per region, a steady pass
 //! writes nothing, out-of-band changes are reported (Report, no write) and corrected (Correct, one UpdateCluster),
 //! a missing cluster is a NotFound error (never created), and deleting the policy leaves the setting alone.
-//! (Saved queries and the EKS add-on are not in moto 5.2.5: the EKS add-on tests below use aws-smithy-mocks;
-//! saved queries are in `monitoring::logs`.)
+//! The EKS add-on (not in moto 5.2.5) converges, drifts and is deleted against moto with `tests/moto_ext/eks_ext.py`;
+//! its exact requests and error classification are also pinned with aws-smithy-mocks. Saved queries are in
+//! `monitoring::logs`.
 
 use super::{no_errors, status};
 use crate::support;
@@ -666,14 +667,15 @@ async fn eks_addon_converges_drifts_and_is_deleted_with_the_policy_on_moto() {
     no_errors(&first);
     assert_eq!(sorted_writes(&stats), ["EKS:CreateAddon"]);
     let a = addon(eks.clone()).await.unwrap();
-    assert_eq!(a.addon_version(), Some("v4.1.0-eksbuild.1"), "newest for 1.31");
+    assert_eq!(
+        a.addon_version(),
+        Some("v4.1.0-eksbuild.1"),
+        "newest for 1.31"
+    );
     let config: serde_json::Value =
         serde_json::from_str(a.configuration_values().unwrap()).unwrap();
     assert_eq!(config, json!({"containerLogs": {"enabled": true}}));
-    assert!(a
-        .tags()
-        .unwrap()
-        .contains_key("awsbaseline.io/managed-by"));
+    assert!(a.tags().unwrap().contains_key("awsbaseline.io/managed-by"));
     let association = a.pod_identity_associations()[0].clone();
     let id = association.rsplit('/').next().unwrap();
     let described = eks

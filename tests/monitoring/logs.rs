@@ -59,7 +59,10 @@ async fn log_group_kms_key_and_saved_queries_converge_drift_and_are_corrected_on
         .filter_map(|d| d.name())
         .collect();
     assert_eq!(names, [format!("{PREFIX}errors"), format!("{PREFIX}slow")]);
-    assert_eq!(defs.query_definitions()[0].log_group_names(), ["/app/checkout"]);
+    assert_eq!(
+        defs.query_definitions()[0].log_group_names(),
+        ["/app/checkout"]
+    );
 
     // In sync: nothing written.
     let steady = in_sync_pass(&factory, &stats, &account, &app, &spec, &st).await;

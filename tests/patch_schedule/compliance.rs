@@ -147,18 +147,29 @@ async fn seeded_patch_scans_are_counted_and_a_second_pass_writes_nothing() {
     assert_eq!((c.compliant, c.non_compliant), (1, 1));
     assert_eq!((c.missing_patches, c.failed_patches), (2, 1));
     assert_eq!(c.critical_non_compliant, 1);
-    let oldest = c.oldest_missing_critical.clone().expect("a missing critical patch");
+    let oldest = c
+        .oldest_missing_critical
+        .clone()
+        .expect("a missing critical patch");
     assert_eq!(
         (oldest.kb_id.as_str(), oldest.instance_id.as_str()),
         ("KB5003", prod[1].as_str())
     );
-    assert_eq!(stats.count("DescribeInstancePatches"), 1, "only the instance missing a critical patch");
+    assert_eq!(
+        stats.count("DescribeInstancePatches"),
+        1,
+        "only the instance missing a critical patch"
+    );
     let st = status(None, &r);
 
     // Same scans: a second pass writes nothing and reports the same counts, the patch's "since" kept.
     stats.reset();
     let again = pass(&factory, &account, p, &p.spec, Some(&st)).await;
-    assert!(again.pass.error_category().is_none(), "{:#?}", again.pass.outcomes);
+    assert!(
+        again.pass.error_category().is_none(),
+        "{:#?}",
+        again.pass.outcomes
+    );
     assert_eq!(stats.writes(), 0, "{:?}", stats.write_operations());
     assert_eq!(again.compliance, r.compliance);
 
@@ -169,7 +180,11 @@ async fn seeded_patch_scans_are_counted_and_a_second_pass_writes_nothing() {
         vec![
             item("KB5003", ComplianceSeverity::Critical, "Installed"),
             item("KB5004", ComplianceSeverity::High, "Installed"),
-            item("KB5005", ComplianceSeverity::Medium, "InstalledPendingReboot"),
+            item(
+                "KB5005",
+                ComplianceSeverity::Medium,
+                "InstalledPendingReboot",
+            ),
         ],
     )
     .await;
@@ -177,6 +192,13 @@ async fn seeded_patch_scans_are_counted_and_a_second_pass_writes_nothing() {
     let patched = pass(&factory, &account, p, &p.spec, Some(&st)).await;
     let c = &patched.compliance[0];
     assert_eq!((c.compliant, c.non_compliant, c.not_reported), (2, 0, 0));
-    assert_eq!((c.missing_patches, c.failed_patches, c.critical_non_compliant), (0, 0, 0));
+    assert_eq!(
+        (
+            c.missing_patches,
+            c.failed_patches,
+            c.critical_non_compliant
+        ),
+        (0, 0, 0)
+    );
     assert_eq!(c.oldest_missing_critical, None);
 }

@@ -159,7 +159,12 @@ impl Moto {
 
     /// A new symmetric KMS key in moto (CreateKey): its ARN.
     pub fn kms_key(&self, region: &str) -> String {
-        let out = self.json_call("kms", region, "TrentService.CreateKey", &serde_json::json!({}));
+        let out = self.json_call(
+            "kms",
+            region,
+            "TrentService.CreateKey",
+            &serde_json::json!({}),
+        );
         out["KeyMetadata"]["Arn"].as_str().unwrap().to_string()
     }
 }
