@@ -176,8 +176,8 @@ async fn every_moto_row_is_called_against_moto() {
     access_logs_and_trusted_advisor_scenario(&moto, &factory).await;
     backup_scenario(&factory).await;
 
-    patch_schedule_scenario(&factory).await;
-    monitoring_scenario(&factory).await;
+    patch_schedule_scenario(&moto, &factory).await;
+    monitoring_scenario(&moto, &factory).await;
     container_insights_scenario(&moto, &factory).await;
     change_events_scenario(&moto, &factory).await;
 
@@ -299,10 +299,23 @@ async fn baseline_sections_scenario(factory: &aws_baseline_operator::aws::AwsFac
             "standards": ["aws-foundational-security-best-practices/1.0.0", "cis-aws-foundations-benchmark/1.4.0"],
             "disabledControls": [{"controlId": "IAM.6", "reason": "break-glass root"}],
             "findingAggregator": {"region": "us-east-1"}
-        }
+        },
+        "accessAnalyzer": {"analyzers": [
+            {"name": "ops-external", "type": "ACCOUNT", "archiveRules": [
+                {"name": "own-account", "filter": {"principal.AWS": {"eq": ["123456789012"]}}},
+                {"name": "private-buckets", "filter": {"isPublic": {"eq": ["false"]}}}]},
+            {"name": "ops-unused", "type": "ACCOUNT_UNUSED_ACCESS", "unusedAccessAge": 60}]}
     }))
     .unwrap();
     let mut changed = spec.clone();
+    // Access Analyzer (tests/moto_ext/accessanalyzer_ext.py): one archive rule changed, one dropped, one added, the
+    // unused-access age changed.
+    changed.access_analyzer = serde_json::from_value(json!({"analyzers": [
+        {"name": "ops-external", "type": "ACCOUNT", "archiveRules": [
+            {"name": "own-account", "filter": {"principal.AWS": {"eq": ["123456789012", "210987654321"]}}},
+            {"name": "roles", "filter": {"resourceType": {"eq": ["AWS::IAM::Role"]}}}]},
+        {"name": "ops-unused", "type": "ACCOUNT_UNUSED_ACCESS", "unusedAccessAge": 30}]}))
+    .unwrap();
     // Security Hub: one standard fewer, auto-enable off, no linked regions (IAM.6 is disabled by the first pass,
     // right after its standards are subscribed).
     let hub = changed.security_hub.as_mut().unwrap();
@@ -489,7 +502,10 @@ async fn budgets_scenario(factory: &aws_baseline_operator::aws::AwsFactory) {
 }
 
 /// PatchSchedule: create, change every managed kind of setting, re-locate without status, delete.
-async fn patch_schedule_scenario(factory: &aws_baseline_operator::aws::AwsFactory) {
+async fn patch_schedule_scenario(
+    moto: &support::Moto,
+    factory: &aws_baseline_operator::aws::AwsFactory,
+) {
     use aws_baseline_operator::api::aws_account::AllowedNamespaces;
     use aws_baseline_operator::api::PatchScheduleSpec;
     use aws_baseline_operator::engine::patch::{self, PatchInput};
@@ -531,6 +547,32 @@ async fn patch_schedule_scenario(factory: &aws_baseline_operator::aws::AwsFactor
     b.approval_rules[0].approve_after_days = Some(3);
     changed.inventory.as_mut().unwrap().schedule = "rate(1 day)".into();
 
+    // The instance targeted by ID has reported a scan missing a critical patch
+    // (tests/moto_ext/ssm_patch_compliance_ext.py), so its missing patches are read.
+    aws_sdk_ssm::Client::new(&moto.sdk_config("us-east-1").await)
+        .put_compliance_items()
+        .resource_id("i-0123456789abcdef0")
+        .resource_type("ManagedInstance")
+        .compliance_type("Patch")
+        .execution_summary(
+            aws_sdk_ssm::types::ComplianceExecutionSummary::builder()
+                .execution_time(aws_smithy_types::DateTime::from_secs(1_767_000_000))
+                .build()
+                .unwrap(),
+        )
+        .items(
+            aws_sdk_ssm::types::ComplianceItemEntry::builder()
+                .id("KB5001")
+                .severity(aws_sdk_ssm::types::ComplianceSeverity::Critical)
+                .status(aws_sdk_ssm::types::ComplianceStatus::NonCompliant)
+                .details("PatchState", "Missing")
+                .details("PatchSeverity", "Critical")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
     let now = Time("2026-01-01T00:00:00Z".parse().unwrap());
     let input = |spec, previous| PatchInput {
         spec,
@@ -565,8 +607,12 @@ async fn patch_schedule_scenario(factory: &aws_baseline_operator::aws::AwsFactor
     assert_eq!(report.actions.len(), 3, "{:?}", report.actions);
 }
 
-/// MonitoringPolicy: create, steady read, change encryption, move a subscription and drop a filter, delete.
-async fn monitoring_scenario(factory: &aws_baseline_operator::aws::AwsFactory) {
+/// MonitoringPolicy: create, steady read, change encryption, move a subscription and drop a filter, change a composite
+/// alarm, a log group's KMS key and a saved query and drop another, delete.
+async fn monitoring_scenario(
+    moto: &support::Moto,
+    factory: &aws_baseline_operator::aws::AwsFactory,
+) {
     use aws_baseline_operator::api::aws_account::AllowedNamespaces;
     use aws_baseline_operator::api::MonitoringPolicySpec;
     use aws_baseline_operator::engine::monitoring::{self, MonitoringInput};
@@ -593,9 +639,12 @@ async fn monitoring_scenario(factory: &aws_baseline_operator::aws::AwsFactory) {
         "alarms": [{"name": "cpu", "namespace": "AWS/EC2", "metricName": "CPUUtilization", "statistic": "Average",
             "period": 300, "evaluationPeriods": 2, "threshold": 90.0, "comparisonOperator": "GreaterThanThreshold",
             "alarmTopics": ["ops-alerts"]}],
+        "compositeAlarms": [{"name": "cpu-any", "rule": "ALARM(cpu)", "alarmTopics": ["ops-alerts"]}],
         "billingAlarm": {"thresholds": [100.0], "topic": "ops-alerts"},
         "dashboards": [{"name": "overview", "body": {"widgets": [{"type": "text", "x": 0, "y": 0, "width": 6, "height": 2, "properties": {"markdown": "ops"}}]}}],
-        "logGroups": [{"name": "/ops/app", "retentionInDays": 14}],
+        "logGroups": [{"name": "/ops/app", "retentionInDays": 14, "kmsKeyId": moto.kms_key("us-east-1")}],
+        "insightsQueries": [{"name": "errors", "queryString": "fields @message | filter @message like /ERROR/"},
+            {"name": "slow", "queryString": "stats avg(latency)", "logGroupNames": ["/ops/app"]}],
         "logMetricFilters": [{"name": "errors", "logGroupName": "/ops/app", "pattern": "ERROR",
             "metricNamespace": "Ops", "metricName": "Errors"}],
         "findingRoutes": [{"name": "guardduty", "source": "guardDuty", "topic": "ops-alerts"}],
@@ -643,6 +692,11 @@ async fn monitoring_scenario(factory: &aws_baseline_operator::aws::AwsFactory) {
     changed.health_checks[0].failure_threshold = 5;
     changed.health_checks.truncate(1);
     changed.canaries[0].script = "exports.handler = async () => { /* v2 */ };".into();
+    // Composite alarm, log group key and saved queries (tests/moto_ext: cloudwatch_composite_ext.py, logs_ext.py).
+    changed.composite_alarms[0].description = Some("any CPU alarm".into());
+    changed.log_groups[0].kms_key_id = Some(moto.kms_key("us-east-1"));
+    changed.insights_queries[0].query_string = "fields @message".into();
+    changed.insights_queries.truncate(1);
     let r = monitoring::run(factory, &input(&changed, Some(&st))).await;
     assert!(r.pass.error_category().is_none(), "{:#?}", r.pass.outcomes);
     let st = monitoring_status(Some(&st), &r, None, &now);
@@ -652,7 +706,8 @@ async fn monitoring_scenario(factory: &aws_baseline_operator::aws::AwsFactory) {
     assert!(report.errors.is_empty(), "{:?}", report.errors);
 }
 
-/// MonitoringPolicy Container Insights on ECS: an existing cluster's setting is read and corrected.
+/// MonitoringPolicy Container Insights: an existing ECS cluster's setting is read and corrected; the EKS add-on
+/// (tests/moto_ext/eks_ext.py) is created with a Pod Identity association, updated, and deleted with the policy.
 async fn container_insights_scenario(
     moto: &support::Moto,
     factory: &aws_baseline_operator::aws::AwsFactory,
@@ -666,19 +721,35 @@ async fn container_insights_scenario(
         .send()
         .await
         .unwrap();
+    aws_sdk_eks::Client::new(&moto.sdk_config("us-east-1").await)
+        .create_cluster()
+        .name("ops-eks")
+        .version("1.31")
+        .role_arn("arn:aws:iam::123456789012:role/eks")
+        .resources_vpc_config(aws_sdk_eks::types::VpcConfigRequest::builder().build())
+        .send()
+        .await
+        .unwrap();
+    let role = "arn:aws:iam::123456789012:role/cloudwatch-agent";
     let mut acct = support::account(&["us-east-1"]);
     acct.allowed_namespaces = Some(aws_baseline_operator::api::aws_account::AllowedNamespaces {
         names: vec!["ops".into()],
         selector: None,
     });
+    acct.passable_roles = vec![role.into()];
     let no_labels = std::collections::BTreeMap::new();
     let spec: MonitoringPolicySpec = serde_json::from_value(json!({
         "accountRef": {"name": "a"},
-        "containerInsights": {"ecs": [{"clusterName": "ops-ecs", "mode": "enhanced"}]}
+        "deletionPolicy": "Delete",
+        "containerInsights": {"ecs": [{"clusterName": "ops-ecs", "mode": "enhanced"}],
+            "eks": [{"clusterName": "ops-eks", "podIdentityRoleArn": role}]}
     }))
     .unwrap();
-    let input = MonitoringInput {
-        spec: &spec,
+    let mut changed = spec.clone();
+    changed.container_insights.as_mut().unwrap().eks[0].configuration_values =
+        Some(json!({"containerLogs": {"enabled": false}}));
+    let input = |spec| MonitoringInput {
+        spec,
         account: &acct,
         owner: Owner {
             kind: "MonitoringPolicy".into(),
@@ -693,10 +764,16 @@ async fn container_insights_scenario(
         alarm_write_interval: std::time::Duration::ZERO,
         shared_reads: None,
     };
-    let r = monitoring::run(factory, &input).await;
+    let r = monitoring::run(factory, &input(&spec)).await;
     assert!(r.pass.error_category().is_none(), "{:#?}", r.pass.outcomes);
-    assert_eq!(r.pass.outcomes.len(), 1, "{:#?}", r.pass.outcomes);
-    assert_eq!(r.pass.outcomes[0].drift.len(), 1);
+    assert_eq!(r.pass.outcomes.len(), 2, "{:#?}", r.pass.outcomes);
+    assert!(r.pass.outcomes.iter().all(|o| o.drift.len() == 1));
+    let r = monitoring::run(factory, &input(&changed)).await;
+    assert!(r.pass.error_category().is_none(), "{:#?}", r.pass.outcomes);
+    let report = monitoring::cleanup(factory, &input(&changed))
+        .await
+        .unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
 }
 
 /// AwsAccount changeEvents on a hub: queue, bus statement and rule created, the queue policy corrected, an event

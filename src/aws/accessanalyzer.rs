@@ -1,7 +1,9 @@
 //! IAM Access Analyzer: the analyzers of one region and their archive rules.
 
 use crate::aws::error::{ok_if_gone, AwsError, AwsResultExt};
-use crate::aws::operation::{act, mock, read, slr, write, Operation, ACCESS_ANALYZER_PRINCIPAL};
+use crate::aws::operation::{
+    act, read, slr, write, Operation, ACCESS_ANALYZER_PRINCIPAL, MOTO_EXT,
+};
 use aws_sdk_accessanalyzer::types::{
     AnalyzerConfiguration, Criterion, InlineArchiveRule, Type, UnusedAccessConfiguration,
 };
@@ -280,7 +282,7 @@ pub const OPERATIONS: &[Operation] = &[
     write(
         SVC,
         "CreateAnalyzer",
-        mock("tests/account_baseline/access_analyzer.rs"),
+        MOTO_EXT,
         &[
             act("access-analyzer:CreateAnalyzer"),
             act("access-analyzer:CreateArchiveRule"),
@@ -296,14 +298,14 @@ pub const OPERATIONS: &[Operation] = &[
     write(
         SVC,
         "CreateArchiveRule",
-        mock("tests/account_baseline/access_analyzer.rs"),
+        MOTO_EXT,
         &[act("access-analyzer:CreateArchiveRule")],
         &["AccountBaseline.accessAnalyzer#correct"],
     ),
     write(
         SVC,
         "DeleteAnalyzer",
-        mock("tests/account_baseline/access_analyzer.rs"),
+        MOTO_EXT,
         &[act("access-analyzer:DeleteAnalyzer")],
         &[
             "AccountBaseline.accessAnalyzer#correct",
@@ -313,14 +315,14 @@ pub const OPERATIONS: &[Operation] = &[
     write(
         SVC,
         "DeleteArchiveRule",
-        mock("tests/account_baseline/access_analyzer.rs"),
+        MOTO_EXT,
         &[act("access-analyzer:DeleteArchiveRule")],
         &["AccountBaseline.accessAnalyzer#correct"],
     ),
     read(
         SVC,
         "ListAnalyzers",
-        mock("tests/account_baseline/access_analyzer.rs"),
+        MOTO_EXT,
         &[act("access-analyzer:ListAnalyzers")],
         &[
             "AccountBaseline.accessAnalyzer",
@@ -330,21 +332,21 @@ pub const OPERATIONS: &[Operation] = &[
     read(
         SVC,
         "ListArchiveRules",
-        mock("tests/account_baseline/access_analyzer.rs"),
+        MOTO_EXT,
         &[act("access-analyzer:ListArchiveRules")],
         &["AccountBaseline.accessAnalyzer"],
     ),
     write(
         SVC,
         "UpdateAnalyzer",
-        mock("tests/account_baseline/access_analyzer.rs"),
+        MOTO_EXT,
         &[act("access-analyzer:UpdateAnalyzer")],
         &["AccountBaseline.accessAnalyzer#correct"],
     ),
     write(
         SVC,
         "UpdateArchiveRule",
-        mock("tests/account_baseline/access_analyzer.rs"),
+        MOTO_EXT,
         &[act("access-analyzer:UpdateArchiveRule")],
         &["AccountBaseline.accessAnalyzer#correct"],
     ),

@@ -3,7 +3,7 @@
 //! batches of 100; dashboards by name prefix, GetDashboard per dashboard (there is no batch read).
 
 use crate::aws::error::{ok_if_gone, AwsError, AwsResultExt};
-use crate::aws::operation::{act, mock, read, write, Operation, MOTO};
+use crate::aws::operation::{act, read, write, Operation, MOTO, MOTO_EXT};
 use crate::aws::tags;
 use aws_sdk_cloudwatch::types::{
     AlarmType, ComparisonOperator, CompositeAlarm, Dimension, Metric, MetricAlarm, MetricDataQuery,
@@ -583,7 +583,7 @@ pub const OPERATIONS: &[Operation] = &[
     write(
         SVC,
         "PutCompositeAlarm",
-        mock("tests/monitoring/alarms.rs"),
+        MOTO_EXT,
         &[
             act("cloudwatch:PutCompositeAlarm"),
             act("cloudwatch:TagResource"),

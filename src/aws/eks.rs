@@ -4,7 +4,7 @@
 
 use crate::aws::error::{not_found_as_none, ok_if_gone, AwsError, AwsResultExt, ErrorCategory};
 use crate::aws::operation::{
-    act, mock, pass_role, read, write, Grant, Operation, Perm, EKS_POD_IDENTITY_PRINCIPAL,
+    act, pass_role, read, write, Grant, Operation, Perm, EKS_POD_IDENTITY_PRINCIPAL, MOTO, MOTO_EXT,
 };
 use aws_sdk_eks::types::{AddonPodIdentityAssociations, ResolveConflicts};
 use aws_sdk_eks::Client;
@@ -244,7 +244,7 @@ pub const OPERATIONS: &[Operation] = &[
     write(
         SVC,
         "CreateAddon",
-        mock("tests/monitoring/container_insights.rs"),
+        MOTO_EXT,
         &[
             act("eks:CreateAddon"),
             act("eks:TagResource"),
@@ -256,7 +256,7 @@ pub const OPERATIONS: &[Operation] = &[
     write(
         SVC,
         "DeleteAddon",
-        mock("tests/monitoring/container_insights.rs"),
+        MOTO_EXT,
         &[act("eks:DeleteAddon")],
         &[
             "MonitoringPolicy.containerInsights#correct",
@@ -266,7 +266,7 @@ pub const OPERATIONS: &[Operation] = &[
     read(
         SVC,
         "DescribeAddon",
-        mock("tests/monitoring/container_insights.rs"),
+        MOTO_EXT,
         &[act("eks:DescribeAddon")],
         &[
             "MonitoringPolicy.containerInsights",
@@ -276,28 +276,28 @@ pub const OPERATIONS: &[Operation] = &[
     read(
         SVC,
         "DescribeAddonVersions",
-        mock("tests/monitoring/container_insights.rs"),
+        MOTO_EXT,
         &[act("eks:DescribeAddonVersions")],
         &["MonitoringPolicy.containerInsights"],
     ),
     read(
         SVC,
         "DescribeCluster",
-        mock("tests/monitoring/container_insights.rs"),
+        MOTO,
         &[act("eks:DescribeCluster")],
         &["MonitoringPolicy.containerInsights"],
     ),
     read(
         SVC,
         "DescribePodIdentityAssociation",
-        mock("tests/monitoring/container_insights.rs"),
+        MOTO_EXT,
         &[act("eks:DescribePodIdentityAssociation")],
         &["MonitoringPolicy.containerInsights.podIdentity"],
     ),
     write(
         SVC,
         "UpdateAddon",
-        mock("tests/monitoring/container_insights.rs"),
+        MOTO_EXT,
         &[
             act("eks:UpdateAddon"),
             POD_IDENTITY_ASSOCIATION,

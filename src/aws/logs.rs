@@ -1,7 +1,7 @@
 //! CloudWatch Logs: metric filters (one paginated read per log group) and log group retention.
 
 use crate::aws::error::{not_found_as_none, ok_if_gone, AwsError, AwsResultExt, ErrorCategory};
-use crate::aws::operation::{act, mock, read, write, Operation, MOTO};
+use crate::aws::operation::{act, read, write, Operation, MOTO, MOTO_EXT};
 use aws_sdk_cloudwatchlogs::types::MetricTransformation;
 use aws_sdk_cloudwatchlogs::Client;
 use serde_json::{json, Value};
@@ -276,7 +276,7 @@ pub const OPERATIONS: &[Operation] = &[
     write(
         SVC,
         "AssociateKmsKey",
-        mock("tests/monitoring/logs.rs"),
+        MOTO_EXT,
         &[act("logs:AssociateKmsKey")],
         &["MonitoringPolicy.logGroups.kmsKeyId#correct"],
     ),
@@ -297,7 +297,7 @@ pub const OPERATIONS: &[Operation] = &[
     write(
         SVC,
         "DeleteQueryDefinition",
-        mock("tests/monitoring/logs.rs"),
+        MOTO_EXT,
         &[act("logs:DeleteQueryDefinition")],
         &["MonitoringPolicy#correct", "MonitoringPolicy#delete"],
     ),
@@ -318,7 +318,7 @@ pub const OPERATIONS: &[Operation] = &[
     read(
         SVC,
         "DescribeQueryDefinitions",
-        mock("tests/monitoring/logs.rs"),
+        MOTO_EXT,
         &[act("logs:DescribeQueryDefinitions")],
         &["MonitoringPolicy.insightsQueries"],
     ),
@@ -332,7 +332,7 @@ pub const OPERATIONS: &[Operation] = &[
     write(
         SVC,
         "PutQueryDefinition",
-        mock("tests/monitoring/logs.rs"),
+        MOTO_EXT,
         &[act("logs:PutQueryDefinition")],
         &["MonitoringPolicy.insightsQueries#correct"],
     ),

@@ -430,11 +430,18 @@ and every Synthetics operation (moto has only part of CreateCanary, GetCanary an
 `tests/moto_ext/synthetics_ext.py`, run by `tests/monitoring/user_checks.rs`);
 and every AWS Backup operation the code calls
 (backup selections, vault access policies and UpdateBackupPlan are missing from moto, plan and vault deletion fixed; also
-`tests/account_baseline/backup.rs`).
+`tests/account_baseline/backup.rs`);
+and PutCompositeAlarm (`tests/moto_ext/cloudwatch_composite_ext.py`; also `tests/monitoring/alarms.rs`), log group KMS
+keys and Logs Insights query definitions (`tests/moto_ext/logs_ext.py`; also `tests/monitoring/logs.rs`), the EKS add-on
+and its Pod Identity association (`tests/moto_ext/eks_ext.py`; also `tests/monitoring/container_insights.rs`), IAM Access
+Analyzer, which moto lacks as a whole service (`tests/moto_ext/accessanalyzer_ext.py`; also
+`tests/account_baseline/access_analyzer.rs`), and DescribeInstancePatches on patch scans seeded with PutComplianceItems
+(`tests/moto_ext/ssm_patch_compliance_ext.py`; also `tests/patch_schedule/compliance.rs`). CreateTrail/UpdateTrail are
+`moto` rows; `tests/moto_ext/cloudtrail_ext.py` makes moto report a trail's KMS key as its ARN and clear the key and the
+CloudWatch Logs delivery as CloudTrail does (`tests/account_baseline/foundation.rs`).
 `mock` rows run only through `aws-smithy-mocks`.
 
-AccountBaseline sections and moto 5.2.5 (checked against its source): Access Analyzer is missing, so its rows are
-`mock` rows; Config remediation (Describe/Put/DeleteRemediationConfiguration(s)) is missing too and added by
+AccountBaseline sections and moto 5.2.5 (checked against its source): Config remediation (Describe/Put/DeleteRemediationConfiguration(s)) is missing too and added by
 `tests/moto_ext/config_ext.py` (also tested with mocks in `tests/account_baseline/config/remediation.rs`); moto ignores a recorder's
 `recordingMode` (DAILY and overrides are tested in `tests/account_baseline/config/recorder.rs`), replaces a Config rule's tags with
 the request's on a PutConfigRule update (AWS keeps them), leaves an account where Inspector was never enabled out

@@ -1,6 +1,7 @@
-//! IAM Access Analyzer (moto has none) through aws-smithy-mocks with AWS's documented response shapes (the real SDK
-//! still serialises the requests): analyzers created and tagged with inline archive rules, drift reported then
-//! corrected with exactly the needed writes, adoption, classified errors, cleanup by ownership.
+//! IAM Access Analyzer through aws-smithy-mocks with AWS's documented response shapes (the real SDK still serialises
+//! the requests): analyzers created and tagged with inline archive rules, drift reported then corrected with exactly
+//! the needed writes, adoption, classified errors, cleanup by ownership. moto 5.2.5 has no Access Analyzer; the last
+//! test runs the whole section against moto with `tests/moto_ext/accessanalyzer_ext.py`.
 
 use crate::support::calls::sorted_writes;
 use crate::support::objects::prod_baseline;
@@ -475,4 +476,173 @@ async fn access_analyzer_cleanup_deletes_only_what_this_baseline_created() {
     let actions: Vec<String> = r.into_iter().map(|a| a.unwrap().unwrap()).collect();
     assert_eq!(actions, vec!["deleted Access Analyzer unused in us-east-1"]);
     assert_eq!(sorted_writes(&stats), vec!["AccessAnalyzer:DeleteAnalyzer"]);
+}
+
+/// The whole `accessAnalyzer` section against moto with `tests/moto_ext/accessanalyzer_ext.py` (moto 5.2.5 has no
+/// Access Analyzer): the external-access analyzer is created in every region with its inline archive rules, the
+/// unused-access one in the home region only, both with the owner tags; a
+/// second pass writes nothing, an archive rule and the unused-access age changed out of band are reported (Report,
+/// no write) and put back (Correct: exactly UpdateAnalyzer and UpdateArchiveRule), and `deletionPolicy: Delete`
+/// deletes the analyzers the tags prove the baseline created.
+#[tokio::test]
+async fn access_analyzers_converge_drift_and_are_deleted_on_moto() {
+    use crate::account_baseline::{baseline, components, delete, drift, pass};
+    use aws_baseline_operator::api::common::DriftPolicy;
+
+    let moto = crate::support::Moto::start();
+    let (factory, stats) = moto.factory().await;
+    let s = baseline(
+        json!({"deletionPolicy": "Delete", "accessAnalyzer": serde_json::to_value(spec()).unwrap()}),
+    );
+    let regions = ["eu-west-1", "us-east-1"];
+
+    let created = pass(&factory, &s, DriftPolicy::Correct, &[]).await;
+    assert!(
+        created.error_category().is_none(),
+        "{:#?}",
+        created.outcomes
+    );
+    assert_eq!(sorted_writes(&stats), ["AccessAnalyzer:CreateAnalyzer"]);
+    assert_eq!(
+        stats.count("CreateAnalyzer"),
+        3,
+        "external in both regions, unused in the home region"
+    );
+    for region in regions {
+        let aa = Analyzer::new(&moto.sdk_config(region).await);
+        let listed = aa.list_analyzers().send().await.unwrap();
+        let mut names: Vec<(&str, &str)> = listed
+            .analyzers()
+            .iter()
+            .map(|a| (a.name(), a.r#type().as_str()))
+            .collect();
+        names.sort();
+        if region == "eu-west-1" {
+            assert_eq!(names, [("external", "ACCOUNT")]);
+        } else {
+            assert_eq!(
+                names,
+                [("external", "ACCOUNT"), ("unused", "ACCOUNT_UNUSED_ACCESS")]
+            );
+        }
+        let external = listed
+            .analyzers()
+            .iter()
+            .find(|a| a.name() == "external")
+            .unwrap();
+        assert!(external
+            .tags()
+            .unwrap()
+            .contains_key("awsbaseline.io/owner-uid"));
+        let rules = aa
+            .list_archive_rules()
+            .analyzer_name("external")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(rules.archive_rules().len(), 2);
+        if region == "eu-west-1" {
+            continue;
+        }
+        let unused = listed
+            .analyzers()
+            .iter()
+            .find(|a| a.name() == "unused")
+            .unwrap();
+        assert_eq!(
+            unused
+                .configuration()
+                .and_then(|c| c.as_unused_access().ok())
+                .and_then(|u| u.unused_access_age()),
+            Some(60)
+        );
+        assert!(unused
+            .tags()
+            .unwrap()
+            .contains_key("awsbaseline.io/owner-uid"));
+    }
+
+    // In sync: nothing written.
+    stats.reset();
+    let steady = pass(&factory, &s, DriftPolicy::Correct, &components(&created)).await;
+    assert!(steady.error_category().is_none(), "{:#?}", steady.outcomes);
+    assert_eq!(drift(&steady), []);
+    assert_eq!(stats.writes(), 0, "{:?}", sorted_writes(&stats));
+
+    // Out of band in us-east-1: a rule widened, the unused-access age changed.
+    let aa = Analyzer::new(&moto.sdk_config("us-east-1").await);
+    aa.update_archive_rule()
+        .analyzer_name("external")
+        .rule_name("trusted-accounts")
+        .filter(
+            "principal.AWS",
+            Criterion::builder()
+                .eq("111111111111")
+                .eq("222222222222")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    aa.update_analyzer()
+        .analyzer_name("unused")
+        .configuration(AnalyzerConfiguration::UnusedAccess(
+            UnusedAccessConfiguration::builder()
+                .unused_access_age(90)
+                .build(),
+        ))
+        .send()
+        .await
+        .unwrap();
+    stats.reset();
+    let reported = pass(&factory, &s, DriftPolicy::Report, &components(&steady)).await;
+    assert_eq!(stats.writes(), 0, "Report never writes");
+    let found: Vec<(String, String)> = drift(&reported).into_iter().map(|d| (d.0, d.1)).collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "us-east-1".to_string(),
+                "accessAnalyzer.external.archiveRules.trusted-accounts.filter".to_string()
+            ),
+            (
+                "us-east-1".to_string(),
+                "accessAnalyzer.unused.unusedAccessAge".to_string()
+            )
+        ]
+    );
+    stats.reset();
+    let corrected = pass(&factory, &s, DriftPolicy::Correct, &components(&reported)).await;
+    assert!(
+        corrected.error_category().is_none(),
+        "{:#?}",
+        corrected.outcomes
+    );
+    assert_eq!(
+        sorted_writes(&stats),
+        [
+            "AccessAnalyzer:UpdateAnalyzer",
+            "AccessAnalyzer:UpdateArchiveRule"
+        ]
+    );
+    stats.reset();
+    let again = pass(&factory, &s, DriftPolicy::Correct, &components(&corrected)).await;
+    assert_eq!(drift(&again), []);
+    assert_eq!(stats.writes(), 0, "{:?}", sorted_writes(&stats));
+
+    // deletionPolicy: Delete removes what the baseline created, in every region.
+    stats.reset();
+    let report = delete(&factory, &s, &components(&again)).await;
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(stats.count("DeleteAnalyzer"), 3);
+    for region in regions {
+        let aa = Analyzer::new(&moto.sdk_config(region).await);
+        assert!(aa
+            .list_analyzers()
+            .send()
+            .await
+            .unwrap()
+            .analyzers()
+            .is_empty());
+    }
 }

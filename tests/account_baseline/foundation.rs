@@ -599,3 +599,142 @@ async fn root_account_expectations_are_detect_only_drift_with_their_controls() {
     assert_eq!(stats.writes(), 0);
     assert_eq!(super::fields(&again), super::fields(&report));
 }
+
+/// A trail encrypted with a KMS key and delivering to CloudWatch Logs, against moto with
+/// `tests/moto_ext/cloudtrail_ext.py` (CloudTrail reports the key as its ARN whatever was declared, and a removed key
+/// or delivery is gone, not an empty string): declared by key ID, the trail converges and a second pass writes
+/// nothing; the key and the delivery removed out of band are reported (Report, no write) and restored with one
+/// UpdateTrail (Correct).
+#[tokio::test]
+async fn trail_kms_key_and_cloudwatch_logs_delivery_converge_and_drift_is_corrected() {
+    let moto = Moto::start();
+    let (factory, stats) = moto.factory().await;
+    let conf = moto.sdk_config("us-east-1").await;
+    let key_arn = moto.kms_key("us-east-1");
+    let key_id = key_arn.rsplit('/').next().unwrap().to_string();
+    aws_sdk_cloudwatchlogs::Client::new(&conf)
+        .create_log_group()
+        .log_group_name("/aws/cloudtrail/org-trail")
+        .send()
+        .await
+        .unwrap();
+    let role = aws_sdk_iam::Client::new(&conf)
+        .create_role()
+        .role_name("cloudtrail-to-logs")
+        .assume_role_policy_document(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+        )
+        .send()
+        .await
+        .unwrap()
+        .role
+        .unwrap()
+        .arn;
+    let group_arn =
+        format!("arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/aws/cloudtrail/org-trail:*");
+    let mut s = spec("Correct");
+    s.guard_duty = None;
+    s.password_policy = None;
+    s.s3_block_public_access = None;
+    s.ebs_encryption_by_default = None;
+    s.root_account = None;
+    let trail = s.cloud_trail.as_mut().unwrap();
+    trail.kms_key_id = Some(key_id.clone());
+    trail.cloud_watch_logs =
+        Some(serde_json::from_value(json!({"logGroupArn": group_arn, "roleArn": role})).unwrap());
+
+    let created = pass(&factory, &s, &[]).await;
+    assert!(
+        created.error_category().is_none(),
+        "{:#?}",
+        created.outcomes
+    );
+    let ct = aws_sdk_cloudtrail::Client::new(&conf);
+    let described = ct
+        .describe_trails()
+        .trail_name_list("org-trail")
+        .send()
+        .await
+        .unwrap();
+    let got = &described.trail_list()[0];
+    assert_eq!(
+        got.kms_key_id(),
+        Some(key_arn.as_str()),
+        "reported as the key ARN"
+    );
+    assert_eq!(
+        got.cloud_watch_logs_log_group_arn(),
+        Some(group_arn.as_str())
+    );
+    assert_eq!(got.cloud_watch_logs_role_arn(), Some(role.as_str()));
+    let previous = common_status(None, &created, Some(1), &t("2026-01-01T00:00:00Z")).components;
+
+    // In sync (the declared key ID matches the reported ARN): nothing written.
+    stats.reset();
+    let steady = pass(&factory, &s, &previous).await;
+    assert!(steady.error_category().is_none(), "{:#?}", steady.outcomes);
+    assert!(
+        steady.outcomes.iter().all(|o| o.drift.is_empty()),
+        "{:#?}",
+        steady.outcomes
+    );
+    assert_eq!(stats.writes(), 0, "{:?}", stats.write_operations());
+
+    // Out of band: encryption and CloudWatch Logs delivery removed.
+    ct.update_trail()
+        .name("org-trail")
+        .kms_key_id("")
+        .cloud_watch_logs_log_group_arn("")
+        .cloud_watch_logs_role_arn("")
+        .send()
+        .await
+        .unwrap();
+    let mut report_only = s.clone();
+    report_only.drift_policy = DriftPolicy::Report;
+    stats.reset();
+    let reported = pass(&factory, &report_only, &previous).await;
+    assert_eq!(stats.writes(), 0, "Report never writes");
+    let mut fields: Vec<String> = reported
+        .outcomes
+        .iter()
+        .flat_map(|o| o.drift.iter().map(|d| d.field.clone()))
+        .collect();
+    fields.sort();
+    assert_eq!(
+        fields,
+        [
+            "cloudTrail.cloudWatchLogs.logGroupArn",
+            "cloudTrail.cloudWatchLogs.roleArn",
+            "cloudTrail.kmsKeyId"
+        ]
+    );
+    stats.reset();
+    let corrected = pass(&factory, &s, &previous).await;
+    assert!(
+        corrected.error_category().is_none(),
+        "{:#?}",
+        corrected.outcomes
+    );
+    assert_eq!(stats.write_operations(), ["CloudTrail:UpdateTrail"]);
+    let got = ct
+        .describe_trails()
+        .trail_name_list("org-trail")
+        .send()
+        .await
+        .unwrap()
+        .trail_list()[0]
+        .clone();
+    assert_eq!(got.kms_key_id(), Some(key_arn.as_str()));
+    assert_eq!(
+        got.cloud_watch_logs_log_group_arn(),
+        Some(group_arn.as_str())
+    );
+    stats.reset();
+    let again = pass(&factory, &s, &previous).await;
+    assert!(
+        again.outcomes.iter().all(|o| o.drift.is_empty()),
+        "{:#?}",
+        again.outcomes
+    );
+    assert_eq!(stats.writes(), 0, "{:?}", stats.write_operations());
+}

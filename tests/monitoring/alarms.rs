@@ -1,6 +1,6 @@
-//! Alarms and dashboards: metric math, anomaly bands, the billing alarm and dashboards converge, drift and are
-//! removed (moto); a composite alarm is put with its resolved rule and actions (aws-smithy-mocks: CloudWatch speaks
-//! Smithy RPC v2 CBOR, which moto does not).
+//! Alarms and dashboards: metric math, anomaly bands, the billing alarm, dashboards and composite alarms converge,
+//! drift and are removed (moto; PutCompositeAlarm from `tests/moto_ext/cloudwatch_composite_ext.py`); a composite
+//! alarm's exact request (resolved rule, actions, tags only on creation) is also pinned with aws-smithy-mocks.
 
 use super::*;
 use aws_smithy_mocks::{mock, mock_client, RuleMode};
@@ -225,4 +225,143 @@ async fn composite_alarm_is_put_with_resolved_rule_and_actions() {
     .await
     .unwrap();
     assert_eq!(put.num_calls(), 1);
+}
+
+/// Composite alarms against moto with `tests/moto_ext/cloudwatch_composite_ext.py` (moto 5.2.5 answers
+/// PutCompositeAlarm with HTTP 500): the composite alarm is put after the metric alarms its rule names, a second pass
+/// writes nothing, an out-of-band rule change is reported (Report) and put back (Correct, one PutCompositeAlarm), and
+/// dropping the composite from the spec deletes it before the metric alarms it names (CloudWatch refuses the other
+/// order, which the extension models).
+#[tokio::test]
+async fn composite_alarm_converges_drifts_and_is_removed_before_its_alarms_on_moto() {
+    let moto = Moto::start();
+    let (factory, stats) = moto.factory().await;
+    let (mut account, app, _) = examples();
+    account.regions = vec!["us-east-1".into()];
+    let spec: MonitoringPolicySpec = serde_json::from_value(serde_json::json!({
+        "accountRef": {"name": "sandbox"},
+        "regions": ["us-east-1"],
+        "topics": [{"name": "oncall"}],
+        "alarms": [
+            {"name": "alb-5xx", "namespace": "AWS/ApplicationELB", "metricName": "HTTPCode_Target_5XX_Count",
+             "statistic": "Sum", "period": 60, "evaluationPeriods": 1, "threshold": 5.0,
+             "comparisonOperator": "GreaterThanThreshold"},
+            {"name": "latency", "namespace": "AWS/ApplicationELB", "metricName": "TargetResponseTime",
+             "extendedStatistic": "p99", "period": 60, "evaluationPeriods": 1, "threshold": 1.5,
+             "comparisonOperator": "GreaterThanThreshold"}],
+        "compositeAlarms": [{"name": "user-facing", "description": "customers notice",
+            "rule": "ALARM(alb-5xx) AND ALARM(\"latency\")", "alarmTopics": ["oncall"], "notifyOk": true}]
+    }))
+    .unwrap();
+    let prefix = "awsbaseline.payments.checkout-web.";
+    let composite = format!("{prefix}user-facing");
+    let cw = aws_sdk_cloudwatch::Client::new(&moto.sdk_config("us-east-1").await);
+
+    let first = pass(&factory, &account, &app, &spec, None, DriftPolicy::Correct).await;
+    no_errors(&first);
+    assert_eq!(stats.count("PutCompositeAlarm"), 1);
+    let st = status(None, &first);
+    let described = cw
+        .describe_alarms()
+        .alarm_names(&composite)
+        .alarm_types(aws_sdk_cloudwatch::types::AlarmType::CompositeAlarm)
+        .send()
+        .await
+        .unwrap();
+    let c = &described.composite_alarms()[0];
+    assert_eq!(
+        c.alarm_rule(),
+        Some(
+            "ALARM(\"awsbaseline.payments.checkout-web.alb-5xx\") AND ALARM(\"awsbaseline.payments.checkout-web.latency\")"
+        )
+    );
+    assert_eq!(c.alarm_description(), Some("customers notice"));
+    assert_eq!(c.alarm_actions().len(), 1);
+    assert_eq!(c.alarm_actions(), c.ok_actions());
+    let tags = cw
+        .list_tags_for_resource()
+        .resource_arn(c.alarm_arn().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert!(tags
+        .tags()
+        .iter()
+        .any(|t| t.key() == Some("awsbaseline.io/managed-by")));
+
+    // In sync: nothing written.
+    let steady = in_sync_pass(&factory, &stats, &account, &app, &spec, &st).await;
+    let st = status(Some(&st), &steady);
+
+    // Out of band: someone narrows the rule to one alarm and drops the OK notification.
+    cw.put_composite_alarm()
+        .alarm_name(&composite)
+        .alarm_rule(format!("ALARM(\"{prefix}alb-5xx\")"))
+        .alarm_description("customers notice")
+        .set_alarm_actions(Some(c.alarm_actions().to_vec()))
+        .send()
+        .await
+        .unwrap();
+    stats.reset();
+    let report = pass(
+        &factory,
+        &account,
+        &app,
+        &spec,
+        Some(&st),
+        DriftPolicy::Report,
+    )
+    .await;
+    assert_eq!(stats.writes(), 0, "Report never writes");
+    assert_eq!(
+        drift_fields(&report),
+        [
+            "compositeAlarms.user-facing.alarmRule",
+            "compositeAlarms.user-facing.okActions"
+        ]
+    );
+    stats.reset();
+    let fixed = pass(
+        &factory,
+        &account,
+        &app,
+        &spec,
+        Some(&st),
+        DriftPolicy::Correct,
+    )
+    .await;
+    no_errors(&fixed);
+    assert_eq!(sorted_write_operations(&stats), ["PutCompositeAlarm"]);
+    let st = status(Some(&st), &fixed);
+    let again = in_sync_pass(&factory, &stats, &account, &app, &spec, &st).await;
+    let st = status(Some(&st), &again);
+
+    // The composite and one alarm it names leave the spec: the composite goes first (CloudWatch refuses to delete
+    // an alarm a composite still names), then the metric alarm.
+    let mut smaller = spec.clone();
+    smaller.composite_alarms.clear();
+    smaller.alarms.retain(|a| a.name != "latency");
+    stats.reset();
+    let removed = pass(
+        &factory,
+        &account,
+        &app,
+        &smaller,
+        Some(&st),
+        DriftPolicy::Correct,
+    )
+    .await;
+    no_errors(&removed);
+    assert_eq!(sorted_write_operations(&stats), ["DeleteAlarms"]);
+    let left: Vec<String> = cw
+        .describe_alarms()
+        .alarm_name_prefix(prefix)
+        .send()
+        .await
+        .unwrap()
+        .metric_alarms()
+        .iter()
+        .filter_map(|a| a.alarm_name().map(str::to_string))
+        .collect();
+    assert_eq!(left, [format!("{prefix}alb-5xx")]);
 }

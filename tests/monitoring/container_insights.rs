@@ -2,8 +2,9 @@
 //! `containerInsights` setting of existing clusters converges with one DescribeClusters per region, a steady pass
 //! writes nothing, out-of-band changes are reported (Report, no write) and corrected (Correct, one UpdateCluster),
 //! a missing cluster is a NotFound error (never created), and deleting the policy leaves the setting alone.
-//! (Saved queries and the EKS add-on are not in moto 5.2.5: the EKS add-on tests below use aws-smithy-mocks;
-//! saved queries are in `monitoring::logs`.)
+//! The EKS add-on (not in moto 5.2.5) converges, drifts and is deleted against moto with `tests/moto_ext/eks_ext.py`;
+//! its exact requests and error classification are also pinned with aws-smithy-mocks. Saved queries are in
+//! `monitoring::logs`.
 
 use super::{no_errors, status};
 use crate::support;
@@ -618,4 +619,140 @@ async fn eks_addon_write_errors_are_classified() {
         err.to_string().starts_with("eks:UpdateAddon failed"),
         "{err}"
     );
+}
+
+/// The EKS add-on against moto with `tests/moto_ext/eks_ext.py` (moto 5.2.5 has no add-on operations): the add-on
+/// is created at the newest version for the cluster's Kubernetes version with its configuration, Pod Identity
+/// association and owner tags; a second pass writes nothing; a version and configuration changed out of band are
+/// reported (Report, no write) and put back (Correct, one UpdateAddon); deleting the policy deletes the add-on its
+/// tags prove it created, and its association with it.
+#[tokio::test]
+async fn eks_addon_converges_drifts_and_is_deleted_with_the_policy_on_moto() {
+    let moto = Moto::start();
+    let (factory, stats) = moto.factory().await;
+    let mut account = support::account(&["us-east-1"]);
+    account.allowed_namespaces = Some(AllowedNamespaces {
+        names: vec!["platform".into()],
+        selector: None,
+    });
+    account.passable_roles.push(CW_ROLE.into());
+    let eks = aws_sdk_eks::Client::new(&moto.sdk_config("us-east-1").await);
+    eks.create_cluster()
+        .name("shop")
+        .version("1.31")
+        .role_arn("arn:aws:iam::123456789012:role/eks")
+        .resources_vpc_config(aws_sdk_eks::types::VpcConfigRequest::builder().build())
+        .send()
+        .await
+        .unwrap();
+    let spec: MonitoringPolicySpec = serde_json::from_value(json!({
+        "accountRef": {"name": "a"},
+        "regions": ["us-east-1"],
+        "deletionPolicy": "Delete",
+        "containerInsights": {"eks": [{"clusterName": "shop",
+            "configurationValues": {"containerLogs": {"enabled": true}},
+            "podIdentityRoleArn": CW_ROLE}]}
+    }))
+    .unwrap();
+    let addon = |eks: aws_sdk_eks::Client| async move {
+        eks.describe_addon()
+            .cluster_name("shop")
+            .addon_name("amazon-cloudwatch-observability")
+            .send()
+            .await
+            .map(|o| o.addon.unwrap())
+    };
+
+    let first = pass(&factory, &account, &spec, None, DriftPolicy::Correct).await;
+    no_errors(&first);
+    assert_eq!(sorted_writes(&stats), ["EKS:CreateAddon"]);
+    let a = addon(eks.clone()).await.unwrap();
+    assert_eq!(
+        a.addon_version(),
+        Some("v4.1.0-eksbuild.1"),
+        "newest for 1.31"
+    );
+    let config: serde_json::Value =
+        serde_json::from_str(a.configuration_values().unwrap()).unwrap();
+    assert_eq!(config, json!({"containerLogs": {"enabled": true}}));
+    assert!(a.tags().unwrap().contains_key("awsbaseline.io/managed-by"));
+    let association = a.pod_identity_associations()[0].clone();
+    let id = association.rsplit('/').next().unwrap();
+    let described = eks
+        .describe_pod_identity_association()
+        .cluster_name("shop")
+        .association_id(id)
+        .send()
+        .await
+        .unwrap()
+        .association
+        .unwrap();
+    assert_eq!(
+        (described.service_account(), described.role_arn()),
+        (Some("cloudwatch-agent"), Some(CW_ROLE))
+    );
+    let st = status(None, &first);
+
+    // In sync: nothing written.
+    stats.reset();
+    let steady = pass(&factory, &account, &spec, Some(&st), DriftPolicy::Correct).await;
+    no_errors(&steady);
+    assert_eq!(drift(&steady), []);
+    assert_eq!(stats.writes(), 0, "{:?}", sorted_writes(&stats));
+    let st = status(Some(&st), &steady);
+
+    // Out of band: downgraded and reconfigured.
+    eks.update_addon()
+        .cluster_name("shop")
+        .addon_name("amazon-cloudwatch-observability")
+        .addon_version("v3.6.0-eksbuild.2")
+        .configuration_values("{}")
+        .send()
+        .await
+        .unwrap();
+    stats.reset();
+    let report = pass(&factory, &account, &spec, Some(&st), DriftPolicy::Report).await;
+    assert_eq!(stats.writes(), 0, "Report never writes");
+    let fields: Vec<String> = drift(&report).into_iter().map(|d| d.1).collect();
+    assert_eq!(
+        fields,
+        [
+            "containerInsights.eks.shop.addonVersion",
+            "containerInsights.eks.shop.configurationValues"
+        ]
+    );
+    stats.reset();
+    let fixed = pass(&factory, &account, &spec, Some(&st), DriftPolicy::Correct).await;
+    no_errors(&fixed);
+    assert_eq!(sorted_writes(&stats), ["EKS:UpdateAddon"]);
+    let a = addon(eks.clone()).await.unwrap();
+    assert_eq!(a.addon_version(), Some("v4.1.0-eksbuild.1"));
+    let st = status(Some(&st), &fixed);
+    stats.reset();
+    let again = pass(&factory, &account, &spec, Some(&st), DriftPolicy::Correct).await;
+    no_errors(&again);
+    assert_eq!(stats.writes(), 0, "{:?}", sorted_writes(&stats));
+    let st = status(Some(&st), &again);
+
+    // Deleting the policy (deletionPolicy: Delete): the add-on it created goes, with its association.
+    stats.reset();
+    let report = cleanup(
+        &factory,
+        &input(&account, &spec, Some(&st), DriftPolicy::Correct),
+    )
+    .await
+    .unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(sorted_writes(&stats), ["EKS:DeleteAddon"]);
+    let gone = addon(eks.clone()).await.unwrap_err();
+    assert!(gone
+        .as_service_error()
+        .is_some_and(|e| e.is_resource_not_found_exception()));
+    assert!(eks
+        .describe_pod_identity_association()
+        .cluster_name("shop")
+        .association_id(id)
+        .send()
+        .await
+        .is_err());
 }

@@ -178,8 +178,8 @@ async fn finding_routes_and_scheduled_actions_converge_drift_and_are_removed_by_
         .send()
         .await
         .unwrap();
-    // And a log group someone created unencrypted is declared with a key (Report only: moto lacks
-    // AssociateKmsKey, whose request is checked in monitoring::logs).
+    // And a log group someone created unencrypted is declared with a key (Report only here; the key's
+    // correction against moto is in monitoring::logs).
     logs.create_log_group()
         .log_group_name("/app/legacy")
         .send()

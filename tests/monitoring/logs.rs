@@ -1,8 +1,163 @@
-//! CloudWatch Logs operations moto 5.2.5 lacks, on aws-smithy-mocks with AWS's documented shapes: a log group's KMS
-//! key associated by name, Logs Insights query definitions read by prefix, put and deleted.
+//! A log group's KMS key and Logs Insights query definitions (saved queries). moto 5.2.5 lacks AssociateKmsKey and
+//! the query definition operations; `tests/moto_ext/logs_ext.py` adds them on moto's Logs backend, so the first test
+//! converges, drifts and is corrected against moto. The others pin the exact requests on aws-smithy-mocks with AWS's
+//! documented shapes: the key associated by name, definitions read by prefix (paginated), put and deleted.
 
+use super::{drift_fields, examples, in_sync_pass, no_errors, pass, status};
+use crate::support::calls::sorted_write_operations;
 use crate::support::mocks::{json_error, KMS_KEY};
+use crate::support::Moto;
+use aws_baseline_operator::api::common::DriftPolicy;
+use aws_baseline_operator::api::MonitoringPolicySpec;
 use aws_smithy_mocks::{mock, mock_client, RuleMode};
+
+/// Against moto (with `tests/moto_ext/logs_ext.py`): a log group is created and its KMS key associated, saved
+/// queries are created under the policy's prefix; a second pass writes nothing; a key someone removed and a query
+/// someone edited are reported (Report, no write) and corrected (Correct: AssociateKmsKey and one
+/// PutQueryDefinition with the definition's id); a query dropped from the spec is deleted.
+#[tokio::test]
+async fn log_group_kms_key_and_saved_queries_converge_drift_and_are_corrected_on_moto() {
+    let moto = Moto::start();
+    let (factory, stats) = moto.factory().await;
+    let (mut account, app, _) = examples();
+    account.regions = vec!["us-east-1".into()];
+    let conf = moto.sdk_config("us-east-1").await;
+    let key = moto.kms_key("us-east-1");
+    let spec: MonitoringPolicySpec = serde_json::from_value(serde_json::json!({
+        "accountRef": {"name": "sandbox"},
+        "regions": ["us-east-1"],
+        "logGroups": [{"name": "/app/checkout", "retentionInDays": 30, "kmsKeyId": key}],
+        "insightsQueries": [
+            {"name": "errors", "queryString": "fields @timestamp, @message | filter @message like /ERROR/",
+             "logGroupNames": ["/app/checkout"]},
+            {"name": "slow", "queryString": "stats avg(latency) by bin(5m)"}]
+    }))
+    .unwrap();
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&conf);
+    const PREFIX: &str = "awsbaseline/payments/checkout-web/";
+
+    let first = pass(&factory, &account, &app, &spec, None, DriftPolicy::Correct).await;
+    no_errors(&first);
+    assert_eq!(stats.count("PutQueryDefinition"), 2);
+    let st = status(None, &first);
+    let group = logs
+        .describe_log_groups()
+        .log_group_name_prefix("/app/checkout")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(group.log_groups()[0].kms_key_id(), Some(key.as_str()));
+    let defs = logs
+        .describe_query_definitions()
+        .query_definition_name_prefix(PREFIX)
+        .send()
+        .await
+        .unwrap();
+    let names: Vec<&str> = defs
+        .query_definitions()
+        .iter()
+        .filter_map(|d| d.name())
+        .collect();
+    assert_eq!(names, [format!("{PREFIX}errors"), format!("{PREFIX}slow")]);
+    assert_eq!(
+        defs.query_definitions()[0].log_group_names(),
+        ["/app/checkout"]
+    );
+
+    // In sync: nothing written.
+    let steady = in_sync_pass(&factory, &stats, &account, &app, &spec, &st).await;
+    let st = status(Some(&st), &steady);
+
+    // Out of band: the key is disassociated and the errors query is edited.
+    logs.disassociate_kms_key()
+        .log_group_name("/app/checkout")
+        .send()
+        .await
+        .unwrap();
+    let errors_id = defs.query_definitions()[0]
+        .query_definition_id()
+        .unwrap()
+        .to_string();
+    logs.put_query_definition()
+        .name(format!("{PREFIX}errors"))
+        .query_definition_id(&errors_id)
+        .query_string("fields @message")
+        .send()
+        .await
+        .unwrap();
+    stats.reset();
+    let report = pass(
+        &factory,
+        &account,
+        &app,
+        &spec,
+        Some(&st),
+        DriftPolicy::Report,
+    )
+    .await;
+    assert_eq!(stats.writes(), 0, "Report never writes");
+    assert_eq!(
+        drift_fields(&report),
+        [
+            "insightsQueries.errors.logGroupNames",
+            "insightsQueries.errors.queryString",
+            "logGroups./app/checkout.kmsKeyId",
+        ]
+    );
+    stats.reset();
+    let fixed = pass(
+        &factory,
+        &account,
+        &app,
+        &spec,
+        Some(&st),
+        DriftPolicy::Correct,
+    )
+    .await;
+    no_errors(&fixed);
+    assert_eq!(
+        sorted_write_operations(&stats),
+        ["AssociateKmsKey", "PutQueryDefinition"]
+    );
+    assert_eq!(stats.count("PutQueryDefinition"), 1);
+    let st = status(Some(&st), &fixed);
+    let again = in_sync_pass(&factory, &stats, &account, &app, &spec, &st).await;
+    let st = status(Some(&st), &again);
+    let defs = logs
+        .describe_query_definitions()
+        .query_definition_name_prefix(PREFIX)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        defs.query_definitions()[0].query_definition_id(),
+        Some(errors_id.as_str()),
+        "corrected in place, not recreated"
+    );
+
+    // The slow query leaves the spec: its definition is deleted.
+    let mut smaller = spec.clone();
+    smaller.insights_queries.retain(|q| q.name != "slow");
+    stats.reset();
+    let removed = pass(
+        &factory,
+        &account,
+        &app,
+        &smaller,
+        Some(&st),
+        DriftPolicy::Correct,
+    )
+    .await;
+    no_errors(&removed);
+    assert_eq!(sorted_write_operations(&stats), ["DeleteQueryDefinition"]);
+    let left = logs
+        .describe_query_definitions()
+        .query_definition_name_prefix(PREFIX)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(left.query_definitions().len(), 1);
+}
 
 #[tokio::test]
 async fn log_group_kms_key_is_associated_by_name() {

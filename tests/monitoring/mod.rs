@@ -1,9 +1,9 @@
 //! MonitoringPolicy, one module per kind of object it manages (alarms and dashboards, topic subscriptions, finding
 //! routes and scheduled actions, log groups and saved queries, ECS/EKS Container Insights, health checks and canaries) plus what holds across them: the
 //! examples converging and drifting, ownership on removal and deletion, what is refused before any AWS call, the
-//! security settings of named resources. Against moto's server with the real aws-sdk-rust clients; what moto lacks
-//! (composite alarms' exact request, log group KMS keys, saved queries, EKS add-ons) on aws-smithy-mocks with AWS's
-//! documented response shapes.
+//! security settings of named resources. Against moto's server with the real aws-sdk-rust clients; what moto 5.2.5
+//! lacks (composite alarms, log group KMS keys, saved queries, EKS add-ons) is served by `tests/moto_ext` and also
+//! pinned per request on aws-smithy-mocks with AWS's documented response shapes.
 //!
 //! The helpers below load the two monitoring examples and run one pass of a policy against moto.
 

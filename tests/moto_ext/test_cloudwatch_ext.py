@@ -226,7 +226,7 @@ class AlarmsTest(CloudWatchCborTestCase):
 
     def test_describe_pages_like_cloudwatch(self) -> None:
         # 8 alarms under the prefix, 1 outside; pages of 3 in name order. (Composite alarms share the page budget
-        # in the extension; moto 5.2.5's PutCompositeAlarm answers 500 through every protocol, so not here.)
+        # in the extension; PutCompositeAlarm is cloudwatch_composite_ext.py's and tested in its own self-test.)
         for name in ("p.0", "p.1", "p.2", "p.3", "p.3a", "p.4", "p.5", "p.6"):
             self.cw.put_metric_alarm(**metric_alarm(name))
         self.cw.put_metric_alarm(**metric_alarm("q.0"))

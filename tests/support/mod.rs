@@ -120,6 +120,55 @@ impl Drop for Moto {
     }
 }
 
+impl Moto {
+    /// One AWS JSON-protocol call to this server without an SDK, for services the crate has no client for (KMS):
+    /// `POST /` with `X-Amz-Target: <target>` and a SigV4-shaped `Authorization` header naming `service` and
+    /// `region` (moto reads the service, Region and account from its credential scope and checks no signature).
+    /// Returns the response body as JSON; panics on a non-2xx answer.
+    pub fn json_call(
+        &self,
+        service: &str,
+        region: &str,
+        target: &str,
+        body: &serde_json::Value,
+    ) -> serde_json::Value {
+        use std::io::{Read, Write};
+        let addr = self.endpoint.trim_start_matches("http://");
+        let mut stream = TcpStream::connect(addr).expect("connect to moto");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        let body = body.to_string();
+        let request = format!(
+            "POST / HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-amz-json-1.1\r\n\
+             X-Amz-Target: {target}\r\nAuthorization: AWS4-HMAC-SHA256 \
+             Credential=testing/20260101/{region}/{service}/aws4_request, SignedHeaders=host, Signature=0\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let (head, payload) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+        assert!(
+            head.starts_with("HTTP/1.1 2") || head.starts_with("HTTP/1.0 2"),
+            "{target}: {response}"
+        );
+        serde_json::from_str(payload).unwrap_or_else(|e| panic!("{target}: {e}: {payload}"))
+    }
+
+    /// A new symmetric KMS key in moto (CreateKey): its ARN.
+    pub fn kms_key(&self, region: &str) -> String {
+        let out = self.json_call(
+            "kms",
+            region,
+            "TrentService.CreateKey",
+            &serde_json::json!({}),
+        );
+        out["KeyMetadata"]["Arn"].as_str().unwrap().to_string()
+    }
+}
+
 /// An AwsAccount spec for moto's default account.
 pub fn account(regions: &[&str]) -> AwsAccountSpec {
     AwsAccountSpec {

@@ -2,7 +2,7 @@
 
 use super::{timestamp, SVC};
 use crate::aws::error::{AwsError, AwsResultExt};
-use crate::aws::operation::{act, mock, read, Operation, MOTO_EXT};
+use crate::aws::operation::{act, read, Operation, MOTO_EXT};
 use aws_sdk_ssm::types::PatchOrchestratorFilter;
 use aws_sdk_ssm::Client;
 /// One window execution (id, status, start, end).
@@ -126,7 +126,7 @@ pub const OPERATIONS: &[Operation] = &[
     read(
         SVC,
         "DescribeInstancePatches",
-        mock("tests/patch_schedule/ssm_api/compliance.rs"),
+        MOTO_EXT,
         &[act("ssm:DescribeInstancePatches")],
         &["PatchSchedule"],
     ),
