@@ -738,3 +738,59 @@ async fn trail_kms_key_and_cloudwatch_logs_delivery_converge_and_drift_is_correc
     );
     assert_eq!(stats.writes(), 0, "{:?}", stats.write_operations());
 }
+
+#[tokio::test]
+async fn cloudtrail_insights_converge_and_changed_selectors_are_corrected() {
+    let moto = Moto::start();
+    let (factory, stats) = moto.factory().await;
+    let s = super::baseline(json!({
+        "regions": ["us-east-1"],
+        "cloudTrail": {
+            "name": "org-trail",
+            "s3": {"bucketName": "org-trail-logs", "createBucket": true},
+            "insights": ["ApiCallRateInsight"]
+        }
+    }));
+    let first = pass(&factory, &s, &[]).await;
+    assert!(first.error_category().is_none(), "{:#?}", first.outcomes);
+    assert_eq!(stats.count("PutInsightSelectors"), 1);
+    let ct = aws_sdk_cloudtrail::Client::new(&moto.sdk_config("us-east-1").await);
+    let selectors =
+        |out: aws_sdk_cloudtrail::operation::get_insight_selectors::GetInsightSelectorsOutput| {
+            out.insight_selectors()
+                .iter()
+                .filter_map(|i| i.insight_type().map(|t| t.as_str().to_string()))
+                .collect::<Vec<_>>()
+        };
+    let read = || ct.get_insight_selectors().trail_name("org-trail").send();
+    assert_eq!(selectors(read().await.unwrap()), ["ApiCallRateInsight"]);
+
+    let prev = super::components(&first);
+    stats.reset();
+    let second = pass(&factory, &s, &prev).await;
+    assert_eq!(stats.writes(), 0, "{:?}", stats.write_operations());
+    assert!(super::fields(&second).is_empty());
+
+    // Someone switches Insights to error rates only: drift on `cloudTrail.insights`, one PutInsightSelectors back.
+    ct.put_insight_selectors()
+        .trail_name("org-trail")
+        .insight_selectors(
+            aws_sdk_cloudtrail::types::InsightSelector::builder()
+                .insight_type(aws_sdk_cloudtrail::types::InsightType::ApiErrorRateInsight)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    stats.reset();
+    let fixed = pass(&factory, &s, &prev).await;
+    assert_eq!(
+        super::fields(&fixed),
+        vec![("us-east-1".to_string(), "cloudTrail.insights".to_string())]
+    );
+    assert_eq!(
+        crate::support::calls::sorted_writes(&stats),
+        vec!["CloudTrail:PutInsightSelectors"]
+    );
+    assert_eq!(selectors(read().await.unwrap()), ["ApiCallRateInsight"]);
+}

@@ -20,6 +20,10 @@ API_UpdateTrail.html):
   both on UpdateTrail removes the delivery.
 - Members without a value are left out of the response, as AWS does, instead of moto's ``null``.
 
+And PutInsightSelectors replaces the trail's Insights selectors, as the API reference says ("the selectors ... are
+replaced", API_PutInsightSelectors.html); moto 5.2.5 appends them to the ones it had, so a trail switched from one
+Insights type to another reported both.
+
 Not modelled: the key policy and the role's trust and permissions (AWS checks CloudTrail may use them).
 """
 
@@ -115,6 +119,12 @@ class ResponseExtension:
 
     def update_trail(self: Any) -> str:
         return _normalised(self, "update_trail")
+
+    def put_insight_selectors(self: Any) -> str:
+        body = extlib.json_body(self.body, lambda m: CloudTrailError("InvalidParameterException", m))
+        trail = self.cloudtrail_backend.get_trail(body.get("TrailName"))
+        trail.insight_selectors = []
+        return _ORIGINAL["Response.put_insight_selectors"](self)  # type: ignore[no-any-return]
 
 
 ADDED_OPERATIONS: list[str] = []

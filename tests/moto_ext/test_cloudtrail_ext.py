@@ -97,5 +97,25 @@ class TrailKeyAndDeliveryTest(unittest.TestCase):
         self.assertEqual(e.exception.response["Error"]["Code"], "KmsKeyDisabledException")
 
 
+class InsightSelectorsTest(unittest.TestCase):
+    def setUp(self) -> None:
+        reset_moto()
+        self.ct = client()
+        client("s3").create_bucket(Bucket="trail-logs")
+        self.ct.create_trail(Name="main-trail", S3BucketName="trail-logs")
+
+    def types(self) -> list:
+        out = self.ct.get_insight_selectors(TrailName="main-trail")
+        return [s["InsightType"] for s in out.get("InsightSelectors", [])]
+
+    def test_put_replaces_the_selectors(self) -> None:
+        self.ct.put_insight_selectors(TrailName="main-trail", InsightSelectors=[{"InsightType": "ApiCallRateInsight"}])
+        self.assertEqual(self.types(), ["ApiCallRateInsight"])
+        self.ct.put_insight_selectors(TrailName="main-trail", InsightSelectors=[{"InsightType": "ApiErrorRateInsight"}])
+        self.assertEqual(self.types(), ["ApiErrorRateInsight"])
+        self.ct.put_insight_selectors(TrailName="main-trail", InsightSelectors=[])
+        self.assertEqual(self.types(), [])
+
+
 if __name__ == "__main__":
     unittest.main()
