@@ -565,7 +565,8 @@ async fn patch_schedule_scenario(factory: &aws_baseline_operator::aws::AwsFactor
     assert_eq!(report.actions.len(), 3, "{:?}", report.actions);
 }
 
-/// MonitoringPolicy: create, steady read, change encryption, move a subscription and drop a filter, delete.
+/// MonitoringPolicy: create, steady read, change encryption, move a subscription and drop a filter, change the
+/// CloudWatch agent's configuration and drop its install association, delete.
 async fn monitoring_scenario(factory: &aws_baseline_operator::aws::AwsFactory) {
     use aws_baseline_operator::api::aws_account::AllowedNamespaces;
     use aws_baseline_operator::api::MonitoringPolicySpec;
@@ -607,7 +608,9 @@ async fn monitoring_scenario(factory: &aws_baseline_operator::aws::AwsFactory) {
             {"name": "db", "type": "TCP", "ipAddress": "192.0.2.10", "port": 5432}],
         "canaries": [{"name": "api", "runtimeVersion": "syn-nodejs-puppeteer-9.1", "script": "exports.handler = async () => {};",
             "schedule": "rate(5 minutes)", "artifactS3Location": "s3://ops-canaries/api",
-            "executionRoleArn": "arn:aws:iam::123456789012:role/canary"}]
+            "executionRoleArn": "arn:aws:iam::123456789012:role/canary"}],
+        "cloudWatchAgent": {"config": {"agent": {"metrics_collection_interval": 60}},
+            "targets": [{"key": "team", "values": ["ops"]}]}
     }))
     .unwrap();
     let now = Time("2026-01-01T00:00:00Z".parse().unwrap());
@@ -643,6 +646,10 @@ async fn monitoring_scenario(factory: &aws_baseline_operator::aws::AwsFactory) {
     changed.health_checks[0].failure_threshold = 5;
     changed.health_checks.truncate(1);
     changed.canaries[0].script = "exports.handler = async () => { /* v2 */ };".into();
+    // The agent configuration changes (PutParameter overwrite) and the install association goes (deleted).
+    let agent = changed.cloud_watch_agent.as_mut().unwrap();
+    agent.config = json!({"agent": {"metrics_collection_interval": 30}});
+    agent.install_package = false;
     let r = monitoring::run(factory, &input(&changed, Some(&st))).await;
     assert!(r.pass.error_category().is_none(), "{:#?}", r.pass.outcomes);
     let st = monitoring_status(Some(&st), &r, None, &now);

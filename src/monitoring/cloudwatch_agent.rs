@@ -251,9 +251,7 @@ pub fn compliance_message(associations: &[AgentAssociationStatus]) -> Option<Str
         .sum();
     let mut msg = parts.join("; ");
     if failed > 0 {
-        msg = format!(
-            "Degraded: {failed} instance run(s) failed, not compliant (SSM.3); {msg}"
-        );
+        msg = format!("Degraded: {failed} instance run(s) failed, not compliant (SSM.3); {msg}");
     }
     Some(msg)
 }
@@ -287,9 +285,14 @@ mod tests {
             parameter_name(&s, "shop", "checkout-web"),
             "AmazonCloudWatch-awsbaseline.shop.checkout-web"
         );
-        let named = spec(json!({"parameterName": "AmazonCloudWatch-linux", "config": {},
-            "targets": [{"key": "os", "values": ["linux"]}]}));
-        assert_eq!(parameter_name(&named, "shop", "x"), "AmazonCloudWatch-linux");
+        let named = spec(
+            json!({"parameterName": "AmazonCloudWatch-linux", "config": {},
+            "targets": [{"key": "os", "values": ["linux"]}]}),
+        );
+        assert_eq!(
+            parameter_name(&named, "shop", "x"),
+            "AmazonCloudWatch-linux"
+        );
     }
 
     #[test]
@@ -310,7 +313,10 @@ mod tests {
         let changed = r#"{"agent":{"metrics_collection_interval":10},"metrics":{}}"#;
         let d = parameter_drift(&s, Some(changed));
         assert_eq!(fields(&d), ["cloudWatchAgent.parameter.value"]);
-        assert_eq!(d[0].actual["agent"]["metrics_collection_interval"], json!(10));
+        assert_eq!(
+            d[0].actual["agent"]["metrics_collection_interval"],
+            json!(10)
+        );
         let d = parameter_drift(&s, Some("not json"));
         assert_eq!(d[0].actual, json!("not json"));
         let d = parameter_drift(&s, None);

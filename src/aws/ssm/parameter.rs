@@ -26,7 +26,10 @@ pub struct ParameterState {
 }
 
 /// GetParameter: `None` when the parameter does not exist.
-pub async fn get_parameter(client: &Client, name: &str) -> Result<Option<ParameterState>, AwsError> {
+pub async fn get_parameter(
+    client: &Client,
+    name: &str,
+) -> Result<Option<ParameterState>, AwsError> {
     let r = client
         .get_parameter()
         .name(name)

@@ -66,8 +66,7 @@ async fn reconcile(
         Some(spec) => {
             let name = rules::parameter_name(spec, ctx.input.namespace, ctx.input.name);
             let mut out = vec![parameter(ctx, region, spec, &name).await];
-            let (o, associations) =
-                associations(ctx, region, spec, &name, previous.as_ref()).await;
+            let (o, associations) = associations(ctx, region, spec, &name, previous.as_ref()).await;
             out.push(o);
             res.cloud_watch_agent = Some(CloudWatchAgentResources {
                 parameter_name: name,
@@ -109,8 +108,13 @@ async fn parameter(
             (None, _) => false,
             (Some(_), Some(o)) => o == Ownership::Created,
             (Some(_), None) => {
-                tagged_ours(&ctx.input.owner, &client, ResourceTypeForTagging::Parameter, name)
-                    .await?
+                tagged_ours(
+                    &ctx.input.owner,
+                    &client,
+                    ResourceTypeForTagging::Parameter,
+                    name,
+                )
+                .await?
             }
         };
         let drift = rules::parameter_drift(spec, have.as_ref().map(|p| p.value.as_str()));
@@ -236,7 +240,16 @@ async fn associations(
             .map(|(_, cfg)| cfg.association_name.clone())
             .unwrap_or_else(|| format!("{}cloudwatch-agent-{role}", ctx.short_prefix));
         let wanted = want.iter().any(|(r, _)| *r == role);
-        match observe(ctx, &client, role, &name, ids.get(role).map(String::as_str), prev).await {
+        match observe(
+            ctx,
+            &client,
+            role,
+            &name,
+            ids.get(role).map(String::as_str),
+            prev,
+        )
+        .await
+        {
             Ok(Some(f)) if wanted => {
                 found.insert(role_of(role), f);
             }
@@ -250,10 +263,8 @@ async fn associations(
             }
         }
     }
-    let have: BTreeMap<&'static str, AssociationConfig> = found
-        .iter()
-        .map(|(r, f)| (*r, f.config.clone()))
-        .collect();
+    let have: BTreeMap<&'static str, AssociationConfig> =
+        found.iter().map(|(r, f)| (*r, f.config.clone())).collect();
     let mut drift: Vec<FieldDrift> = rules::associations_drift(&want, &have);
     let mut writes: Option<Result<(), AwsError>> = None;
     let mut statuses = Vec::new();
@@ -278,10 +289,12 @@ async fn associations(
         }
         if let Some(id) = id {
             // A new association is Pending until State Manager has run it on its instances.
-            let overview = f.map(|f| f.overview.clone()).unwrap_or(AssociationOverview {
-                status: "Pending".into(),
-                ..Default::default()
-            });
+            let overview = f
+                .map(|f| f.overview.clone())
+                .unwrap_or(AssociationOverview {
+                    status: "Pending".into(),
+                    ..Default::default()
+                });
             statuses.push(rules::association_status(role, &id, &overview));
         }
     }
@@ -390,8 +403,13 @@ async fn removed(
     let name = prev.parameter_name.clone();
     let r: Result<(ComponentOutcome, bool), AwsError> = async {
         if ssm::get_parameter(&client, &name).await?.is_none()
-            || !tagged_ours(&ctx.input.owner, &client, ResourceTypeForTagging::Parameter, &name)
-                .await?
+            || !tagged_ours(
+                &ctx.input.owner,
+                &client,
+                ResourceTypeForTagging::Parameter,
+                &name,
+            )
+            .await?
         {
             return Ok((
                 Settle {
