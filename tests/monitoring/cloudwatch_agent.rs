@@ -2,9 +2,9 @@
 //! associations come from `tests/moto_ext/ssm_ext.py`): the configuration parameter and the install and configure
 //! associations converge, a second pass writes nothing, out-of-band edits (parameter value, a deleted association,
 //! a changed schedule) are reported under Report and corrected under Correct, an adopted parameter is kept on
-//! deletion while what the policy created is deleted, and removing the section deletes what it created. The
-//! compliance read (association `Overview` with instance counts, which nothing produces in the emulator) is
-//! checked on AWS's documented ListAssociations response with aws-smithy-mocks.
+//! deletion while what the policy created is deleted, and removing the section deletes what it created. Failed
+//! instance runs (reported with UpdateAssociationStatus, served by the extension) show in status without drift;
+//! the compliance read is also checked on AWS's documented ListAssociations response with aws-smithy-mocks.
 
 use super::{drift_fields, no_errors, status};
 use crate::support;
@@ -462,6 +462,92 @@ async fn deletion_and_removal_follow_ownership() {
     assert!(c.get_parameter().name(PARAMETER).send().await.is_err());
     let st = status(Some(&reported), &r);
     assert!(st.resources[0].cloud_watch_agent.is_none());
+}
+
+/// Instances report their runs (the SSM Agent's UpdateAssociationStatus, sent here in its place): a failed run shows
+/// in status — the association's counts and a degraded message — without drift or writes, and the message stays
+/// the same while the instances do; once every run succeeds the message says so.
+#[tokio::test]
+async fn failed_instance_runs_are_visible_in_status_without_drift() {
+    let moto = Moto::start();
+    let (factory, stats) = moto.factory().await;
+    let account = account();
+    let s = spec(json!({}));
+    let r = pass(&factory, &account, &s, None, DriftPolicy::Correct).await;
+    no_errors(&r);
+    let st = status(None, &r);
+    let c = client(&moto).await;
+    let report = |instance: &'static str, state: &'static str| {
+        let c = c.clone();
+        async move {
+            c.update_association_status()
+                .name("AmazonCloudWatch-ManageAgent")
+                .instance_id(instance)
+                .association_status(
+                    aws_sdk_ssm::types::AssociationStatus::builder()
+                        .date(aws_smithy_types::DateTime::from_secs(1_767_225_600))
+                        .name(state.into())
+                        .message(state)
+                        .build()
+                        .unwrap(),
+                )
+                .send()
+                .await
+                .unwrap();
+        }
+    };
+    report("i-0000000000000000a", "Success").await;
+    report("i-0000000000000000b", "Failed").await;
+    report("i-0000000000000000c", "Success").await;
+    stats.reset();
+    let r = pass(&factory, &account, &s, Some(&st), DriftPolicy::Correct).await;
+    no_errors(&r);
+    assert_eq!(drift_fields(&r), Vec::<String>::new());
+    assert_eq!(stats.writes(), 0, "{:?}", stats.write_operations());
+    let st = status(Some(&st), &r);
+    let configure = &st.resources[0]
+        .cloud_watch_agent
+        .as_ref()
+        .unwrap()
+        .associations[1];
+    assert_eq!(configure.role, "configure");
+    assert_eq!(configure.status.as_deref(), Some("Failed"));
+    assert_eq!(
+        configure
+            .instances
+            .iter()
+            .map(|(k, v)| (k.as_str(), *v))
+            .collect::<Vec<_>>(),
+        [("Failed", 1), ("Success", 2)]
+    );
+    let message = |st: &MonitoringPolicyStatus| {
+        st.common
+            .components
+            .iter()
+            .find(|c| c.component == "cloudWatchAgentAssociations")
+            .and_then(|c| c.message.clone())
+            .unwrap()
+    };
+    assert_eq!(
+        message(&st),
+        "Degraded: 1 instance run(s) failed, not compliant (SSM.3); install: Pending; configure: Failed (Failed 1, Success 2)"
+    );
+    // Ready is about declared state, which holds.
+    let ready = st
+        .common
+        .conditions
+        .iter()
+        .find(|c| c.type_ == "Ready")
+        .unwrap();
+    assert_eq!(ready.status, "True");
+    steady(&factory, &stats, &account, &s, &st).await;
+    report("i-0000000000000000b", "Success").await;
+    let r = pass(&factory, &account, &s, Some(&st), DriftPolicy::Correct).await;
+    let st = status(Some(&st), &r);
+    assert_eq!(
+        message(&st),
+        "install: Pending; configure: Success (Success 3)"
+    );
 }
 
 // Response syntax: https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_ListAssociations.html
