@@ -608,7 +608,8 @@ async fn patch_schedule_scenario(
 }
 
 /// MonitoringPolicy: create, steady read, change encryption, move a subscription and drop a filter, change a composite
-/// alarm, a log group's KMS key and a saved query and drop another, delete.
+/// alarm, a log group's KMS key and a saved query and drop another, change the CloudWatch agent's configuration and
+/// drop its install association, delete.
 async fn monitoring_scenario(
     moto: &support::Moto,
     factory: &aws_baseline_operator::aws::AwsFactory,
@@ -656,7 +657,9 @@ async fn monitoring_scenario(
             {"name": "db", "type": "TCP", "ipAddress": "192.0.2.10", "port": 5432}],
         "canaries": [{"name": "api", "runtimeVersion": "syn-nodejs-puppeteer-9.1", "script": "exports.handler = async () => {};",
             "schedule": "rate(5 minutes)", "artifactS3Location": "s3://ops-canaries/api",
-            "executionRoleArn": "arn:aws:iam::123456789012:role/canary"}]
+            "executionRoleArn": "arn:aws:iam::123456789012:role/canary"}],
+        "cloudWatchAgent": {"config": {"agent": {"metrics_collection_interval": 60}},
+            "targets": [{"key": "team", "values": ["ops"]}]}
     }))
     .unwrap();
     let now = Time("2026-01-01T00:00:00Z".parse().unwrap());
@@ -697,6 +700,10 @@ async fn monitoring_scenario(
     changed.log_groups[0].kms_key_id = Some(moto.kms_key("us-east-1"));
     changed.insights_queries[0].query_string = "fields @message".into();
     changed.insights_queries.truncate(1);
+    // The agent configuration changes (PutParameter overwrite) and the install association goes (deleted).
+    let agent = changed.cloud_watch_agent.as_mut().unwrap();
+    agent.config = json!({"agent": {"metrics_collection_interval": 30}});
+    agent.install_package = false;
     let r = monitoring::run(factory, &input(&changed, Some(&st))).await;
     assert!(r.pass.error_category().is_none(), "{:#?}", r.pass.outcomes);
     let st = monitoring_status(Some(&st), &r, None, &now);

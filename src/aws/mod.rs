@@ -189,6 +189,11 @@ pub const MODULES: &[operation::Module] = &[
         events: ssm::fleet::EVENTS,
     },
     operation::Module {
+        name: "ssm/parameter",
+        operations: ssm::parameter::OPERATIONS,
+        events: ssm::parameter::EVENTS,
+    },
+    operation::Module {
         name: "ssm/patch_baseline",
         operations: ssm::patch_baseline::OPERATIONS,
         events: ssm::patch_baseline::EVENTS,

@@ -34,11 +34,21 @@ impl ManagedKind for MonitoringPolicy {
             crate::monitoring::short_prefix(ns, name),
             crate::monitoring::insights_queries::query_prefix(ns, name),
         ];
-        // Health checks are named by their ID and canaries by their derived name in change events: status holds
-        // both.
+        // The CloudWatch agent's parameter is named by the spec (or after the policy), not by a prefix.
+        if let Some(a) = &self.spec.cloud_watch_agent {
+            prefixes.push(crate::monitoring::cloudwatch_agent::parameter_name(
+                a, ns, name,
+            ));
+        }
+        // Health checks are named by their ID, canaries by their derived name and the CloudWatch agent's
+        // associations by their ID in change events: status holds them.
         for r in self.status.iter().flat_map(|s| &s.resources) {
             prefixes.extend(r.health_checks.values().cloned());
             prefixes.extend(r.canaries.values().cloned());
+            if let Some(a) = &r.cloud_watch_agent {
+                prefixes.push(a.parameter_name.clone());
+                prefixes.extend(a.associations.iter().map(|x| x.association_id.clone()));
+            }
         }
         (uses, prefixes)
     }
@@ -86,4 +96,45 @@ pub async fn reconcile_monitoring(
     ctx: Arc<Context>,
 ) -> Result<Action, Error> {
     super::namespaced::reconcile(guard, ctx).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::monitoring_policy::{
+        AgentAssociationStatus, CloudWatchAgentResources, MonitoringResources,
+    };
+
+    /// A change event names the agent's parameter by its name and its associations by their IDs: both are among
+    /// what the policy watches, so an out-of-band edit starts its pass.
+    #[test]
+    fn the_cloudwatch_agent_parameter_and_associations_are_watched() {
+        let mut p: MonitoringPolicy = serde_json::from_value(serde_json::json!({
+            "apiVersion": "awsbaseline.io/v1alpha1", "kind": "MonitoringPolicy",
+            "metadata": {"name": "web", "namespace": "shop"},
+            "spec": {"accountRef": {"name": "a"}, "cloudWatchAgent": {"config": {},
+                "targets": [{"key": "app", "values": ["web"]}]}}
+        }))
+        .unwrap();
+        let (uses, prefixes) = p.watched();
+        assert_eq!(uses, ["MonitoringPolicy.cloudWatchAgent"]);
+        assert!(prefixes.contains(&"AmazonCloudWatch-awsbaseline.shop.web".to_string()));
+        p.status = Some(MonitoringPolicyStatus {
+            resources: vec![MonitoringResources {
+                region: "eu-west-1".into(),
+                cloud_watch_agent: Some(CloudWatchAgentResources {
+                    parameter_name: "AmazonCloudWatch-awsbaseline.shop.web".into(),
+                    associations: vec![AgentAssociationStatus {
+                        role: "configure".into(),
+                        association_id: "8dfe3659-4309-493a-8755-0123456789ab".into(),
+                        ..Default::default()
+                    }],
+                }),
+                ..Default::default()
+            }],
+            ..Default::default()
+        });
+        let (_, prefixes) = p.watched();
+        assert!(prefixes.contains(&"8dfe3659-4309-493a-8755-0123456789ab".to_string()));
+    }
 }

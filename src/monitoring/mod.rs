@@ -11,6 +11,7 @@ use serde_json::json;
 pub mod alarms;
 pub mod canaries;
 pub mod cis;
+pub mod cloudwatch_agent;
 pub mod container_insights;
 pub mod dashboards;
 pub mod event_rules;
@@ -78,6 +79,9 @@ pub fn check_spec(spec: &MonitoringPolicySpec, regions: &[String]) -> Result<(),
         ));
     }
     topics::check_statements(spec)?;
+    if let Some(a) = &spec.cloud_watch_agent {
+        cloudwatch_agent::check(a)?;
+    }
     if let Some(h) = spec.health_checks.iter().find(|h| h.alarm.is_some()) {
         if !regions
             .iter()

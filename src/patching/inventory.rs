@@ -191,6 +191,7 @@ mod tests {
                 association_name: name.into(),
                 ..Default::default()
             },
+            overview: Default::default(),
         }
     }
 

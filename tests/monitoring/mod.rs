@@ -8,6 +8,7 @@
 //! The helpers below load the two monitoring examples and run one pass of a policy against moto.
 
 mod alarms;
+mod cloudwatch_agent;
 mod container_insights;
 mod converge_and_drift;
 mod finding_routes;

@@ -219,6 +219,8 @@ class FakeAssociation:
     def __init__(self, instance_id: str | None, values: dict[str, Any]) -> None:
         self.association_id = str(random.uuid4())
         self.instance_id = instance_id
+        # instance id -> AssociationStatus dict (Date, Name, Message) reported with UpdateAssociationStatus
+        self.instance_statuses: dict[str, dict[str, Any]] = {}
         self.version = 1
         self.date = utcnow()
         self.last_update_association_date = self.date
@@ -251,11 +253,28 @@ class FakeAssociation:
                 "AssociationVersion": str(self.version),
                 "Date": self.date,
                 "LastUpdateAssociationDate": self.last_update_association_date,
-                "Status": {"Date": self.date, "Name": "Pending", "Message": f"Associated with {self.name}"},
-                "Overview": {"Status": "Pending", "DetailedStatus": "Creating"},
+                "Status": self.status(),
+                "Overview": self.overview(),
             }
         )
         return out
+
+    def status(self) -> dict[str, Any]:
+        """AssociationDescription.Status: the legacy instance association's reported status, else Pending."""
+        reported = self.instance_statuses.get(self.instance_id or "")
+        return copy.deepcopy(reported) or {"Date": self.date, "Name": "Pending", "Message": f"Associated with {self.name}"}
+
+    def overview(self) -> dict[str, Any]:
+        """AssociationOverview: Pending/Creating until an instance reports (UpdateAssociationStatus); then Failed
+        when any instance failed, Success when all succeeded, else Pending, with the count per status
+        (AssociationStatusAggregatedCount)."""
+        if not self.instance_statuses:
+            return {"Status": "Pending", "DetailedStatus": "Creating"}
+        counts: dict[str, int] = {}
+        for s in self.instance_statuses.values():
+            counts[s["Name"]] = counts.get(s["Name"], 0) + 1
+        status = "Failed" if "Failed" in counts else "Success" if set(counts) == {"Success"} else "Pending"
+        return {"Status": status, "DetailedStatus": status, "AssociationStatusAggregatedCount": counts}
 
 
 def _window_init(original: Callable[..., None]) -> Callable[..., None]:
@@ -722,6 +741,25 @@ class BackendExtension:
         del ext_state(self).associations[association.association_id]  # type: ignore[arg-type]
         self._drop_tags("Association", association.association_id)
 
+    def update_association_status(
+        self, name: str, instance_id: str, status: dict[str, Any]
+    ) -> FakeAssociation:
+        """API_UpdateAssociationStatus: the SSM Agent reports an instance's association status. The legacy
+        association of `name` on the instance if there is one, else every target-based association of the
+        document `name` takes the status for that instance (the emulator does not resolve targets: the caller says
+        which instance ran it)."""
+        if status.get("Name") not in ("Pending", "Success", "Failed"):
+            raise ValidationException("AssociationStatus.Name must be one of Pending, Success, Failed.")
+        associations = ext_state(self).associations.values()  # type: ignore[arg-type]
+        matching = [a for a in associations if a.name == name and a.instance_id == instance_id] or [
+            a for a in associations if a.name == name and a.instance_id is None
+        ]
+        if not matching:
+            raise association_not_found()
+        for association in matching:
+            association.instance_statuses[instance_id] = copy.deepcopy(status)
+        return matching[0]
+
     def list_associations(self, filters: list[dict[str, Any]] | None) -> list[FakeAssociation]:
         associations = list(ext_state(self).associations.values())  # type: ignore[arg-type]
         for f in filters or []:
@@ -735,7 +773,7 @@ class BackendExtension:
             elif key == "InstanceId":  # only legacy InstanceId associations, as documented
                 associations = [a for a in associations if a.instance_id == value]
             elif key == "AssociationStatusName":
-                associations = [a for a in associations if value == "Pending"]
+                associations = [a for a in associations if a.overview()["Status"] == value]
             elif key == "ResourceGroupName":
                 associations = [
                     a
@@ -993,6 +1031,12 @@ class ResponseExtension:
             self._get_param("AssociationId"),
             self._get_param("AssociationVersion"),
             self._values(FakeAssociation.FIELDS),
+        )
+        return ActionResult({"AssociationDescription": association.describe()})
+
+    def update_association_status(self) -> ActionResult:
+        association = self.ssm_backend.update_association_status(
+            self._get_param("Name"), self._get_param("InstanceId"), self._get_param("AssociationStatus") or {}
         )
         return ActionResult({"AssociationDescription": association.describe()})
 

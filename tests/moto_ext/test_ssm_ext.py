@@ -11,6 +11,7 @@ The server harness (start, reset, stop, boto3 clients, raw requests) is in ``har
 
 from __future__ import annotations
 
+import datetime
 import json
 import unittest
 from typing import Any
@@ -721,6 +722,40 @@ class AssociationTests(SSMTestCase):
                          AssociationVersion="9")
         self.assertError("AssociationDoesNotExist", self.ssm.update_association,
                          AssociationId="00000000-0000-4000-8000-000000000000", ScheduleExpression="rate(1 day)")
+
+    def test_instance_status_reports_make_the_overview(self) -> None:
+        # API_UpdateAssociationStatus; the overview's counts are AssociationStatusAggregatedCount (AssociationOverview).
+        aid = self.ssm.create_association(
+            Name="AmazonCloudWatch-ManageAgent", AssociationName="agent",
+            Targets=[{"Key": "tag:team", "Values": ["checkout"]}],
+        )["AssociationDescription"]["AssociationId"]
+        listed = self.ssm.list_associations()["Associations"][0]
+        self.assertEqual(listed["Overview"], {"Status": "Pending", "DetailedStatus": "Creating"})
+        now = datetime.datetime.now(datetime.timezone.utc)
+        for instance, state in [("i-0000000000000000a", "Success"), ("i-0000000000000000b", "Failed"),
+                                ("i-0000000000000000c", "Success")]:
+            out = self.ssm.update_association_status(
+                Name="AmazonCloudWatch-ManageAgent", InstanceId=instance,
+                AssociationStatus={"Date": now, "Name": state, "Message": state},
+            )["AssociationDescription"]
+            self.assertEqual(out["AssociationId"], aid)
+        overview = self.ssm.describe_association(AssociationId=aid)["AssociationDescription"]["Overview"]
+        self.assertEqual(overview, {"Status": "Failed", "DetailedStatus": "Failed",
+                                    "AssociationStatusAggregatedCount": {"Success": 2, "Failed": 1}})
+        failed = self.ssm.list_associations(
+            AssociationFilterList=[{"key": "AssociationStatusName", "value": "Failed"}])["Associations"]
+        self.assertEqual([a["AssociationId"] for a in failed], [aid])
+        # The failed instance recovers: every instance succeeded.
+        self.ssm.update_association_status(
+            Name="AmazonCloudWatch-ManageAgent", InstanceId="i-0000000000000000b",
+            AssociationStatus={"Date": now, "Name": "Success", "Message": "ok"},
+        )
+        overview = self.ssm.list_associations()["Associations"][0]["Overview"]
+        self.assertEqual(overview["Status"], "Success")
+        self.assertEqual(overview["AssociationStatusAggregatedCount"], {"Success": 3})
+        self.assertError("AssociationDoesNotExist", self.ssm.update_association_status,
+                         Name="AWS-RunPatchBaseline", InstanceId="i-0000000000000000a",
+                         AssociationStatus={"Date": now, "Name": "Success", "Message": "ok"})
 
     def test_list_filters_and_pagination(self) -> None:
         ids = []

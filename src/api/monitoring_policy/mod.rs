@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use super::common::{AccountRef, DeletionPolicy, DriftPolicy, ReconcileStatus};
 
 mod alarms;
+mod cloudwatch_agent;
 mod container_insights;
 mod dashboards;
 mod events;
@@ -19,6 +20,7 @@ mod topics;
 mod user_checks;
 
 pub use alarms::*;
+pub use cloudwatch_agent::*;
 pub use container_insights::*;
 pub use dashboards::*;
 pub use events::*;
@@ -69,7 +71,7 @@ fn delete() -> DeletionPolicy {
         json_path = ".metadata.creationTimestamp"
     )
 )]
-#[x_kube(validation = Rule::new("has(self.topics) || has(self.alarms) || has(self.compositeAlarms) || has(self.logMetricFilters) || has(self.cisAwsFoundations) || has(self.logGroups) || has(self.dashboards) || has(self.billingAlarm) || has(self.findingRoutes) || has(self.scheduledActions) || has(self.insightsQueries) || has(self.containerInsights) || has(self.healthChecks) || has(self.canaries)").message("declare at least one of topics, alarms, compositeAlarms, logMetricFilters, cisAwsFoundations, logGroups, dashboards, billingAlarm, findingRoutes, scheduledActions, insightsQueries, containerInsights, healthChecks or canaries"))]
+#[x_kube(validation = Rule::new("has(self.topics) || has(self.alarms) || has(self.compositeAlarms) || has(self.logMetricFilters) || has(self.cisAwsFoundations) || has(self.logGroups) || has(self.dashboards) || has(self.billingAlarm) || has(self.findingRoutes) || has(self.scheduledActions) || has(self.insightsQueries) || has(self.containerInsights) || has(self.healthChecks) || has(self.canaries) || has(self.cloudWatchAgent)").message("declare at least one of topics, alarms, compositeAlarms, logMetricFilters, cisAwsFoundations, logGroups, dashboards, billingAlarm, findingRoutes, scheduledActions, insightsQueries, containerInsights, healthChecks, canaries or cloudWatchAgent"))]
 #[x_kube(validation = Rule::new("!has(self.healthChecks) || self.healthChecks.all(h, !has(h.alarm) || (has(self.topics) && self.topics.exists(x, x.name == h.alarm.topic)))").message("healthChecks[].alarm.topic must name a topic declared in spec.topics"))]
 #[x_kube(validation = Rule::new("!has(self.findingRoutes) || self.findingRoutes.all(r, has(self.topics) && self.topics.exists(x, x.name == r.topic))").message("findingRoutes[].topic must name a topic declared in spec.topics"))]
 #[x_kube(validation = Rule::new("!has(self.compositeAlarms) || self.compositeAlarms.all(a, (has(a.alarmTopics) ? a.alarmTopics : []).all(t, has(self.topics) && self.topics.exists(x, x.name == t)))").message("compositeAlarms[].alarmTopics must name topics declared in spec.topics"))]
@@ -168,6 +170,10 @@ pub struct MonitoringPolicySpec {
     #[schemars(length(max = 20))]
     #[schemars(extend("x-kubernetes-list-type" = "map", "x-kubernetes-list-map-keys" = ["name"]))]
     pub canaries: Vec<CanarySpec>,
+    /// The CloudWatch agent on the EC2 instances the tags select, in every policy region: its configuration in
+    /// Parameter Store, installed and configured by State Manager associations whose compliance status reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloud_watch_agent: Option<CloudWatchAgentSpec>,
 }
 
 impl MonitoringPolicySpec {
@@ -228,6 +234,36 @@ pub struct MonitoringResources {
     /// Synthetics canaries by declared name: their AWS names (derived, at most 21 characters).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub canaries: BTreeMap<String, String>,
+    /// The CloudWatch agent's parameter and associations (recorded so a removed section is still cleaned up).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloud_watch_agent: Option<CloudWatchAgentResources>,
+}
+
+/// The CloudWatch agent's resources in one region.
+#[derive(Deserialize, Serialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CloudWatchAgentResources {
+    /// Name of the configuration parameter.
+    pub parameter_name: String,
+    /// The associations, with their compliance.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub associations: Vec<AgentAssociationStatus>,
+}
+
+/// One CloudWatch agent association and where its runs stand.
+#[derive(Deserialize, Serialize, Clone, Debug, Default, PartialEq, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AgentAssociationStatus {
+    /// `install` (AWS-ConfigureAWSPackage) or `configure` (AmazonCloudWatch-ManageAgent).
+    pub role: String,
+    /// Association ID.
+    pub association_id: String,
+    /// The association's overall status: `Pending`, `Success` or `Failed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Targeted instances per association status (`Success`, `Failed`, `Pending`, ...).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub instances: BTreeMap<String, i32>,
 }
 
 /// Observed state of a `MonitoringPolicy`.

@@ -1,4 +1,5 @@
-//! State Manager associations (the inventory collection of a PatchSchedule).
+//! State Manager associations (the inventory collection of a PatchSchedule and an AccountBaseline, the CloudWatch
+//! agent of a MonitoringPolicy).
 
 use super::{build_err, our_targets, sdk_tags, sdk_targets, sorted, TargetEntry, SVC};
 use crate::aws::error::{ok_if_gone, AwsError, AwsResultExt};
@@ -47,9 +48,37 @@ pub struct AssociationState {
     pub id: String,
     /// Settings (parameters only when read with DescribeAssociation).
     pub config: AssociationConfig,
+    /// Where its runs stand on the instances it targets (`Overview` of ListAssociations).
+    pub overview: AssociationOverview,
 }
 
-/// ListAssociations for one document: every association of it (ID, name, schedule, targets).
+/// An association's `Overview` (API reference, AssociationOverview): its status and how many targeted
+/// instances are in each association status.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AssociationOverview {
+    /// `Pending`, `Success` or `Failed` (empty when AWS reports none).
+    pub status: String,
+    /// A detailed status, e.g. `Creating`, `Associated` (empty when AWS reports none).
+    pub detailed_status: String,
+    /// Instances per association status (`AssociationStatusAggregatedCount`), e.g. `Success: 12, Failed: 1`.
+    pub instances: BTreeMap<String, i32>,
+}
+
+fn overview(o: Option<&aws_sdk_ssm::types::AssociationOverview>) -> AssociationOverview {
+    let Some(o) = o else {
+        return AssociationOverview::default();
+    };
+    AssociationOverview {
+        status: o.status().unwrap_or_default().to_string(),
+        detailed_status: o.detailed_status().unwrap_or_default().to_string(),
+        instances: o
+            .association_status_aggregated_count()
+            .map(|m| m.iter().map(|(k, v)| (k.clone(), *v)).collect())
+            .unwrap_or_default(),
+    }
+}
+
+/// ListAssociations for one document: every association of it (ID, name, schedule, targets, overview).
 pub async fn associations(
     client: &Client,
     document: &str,
@@ -76,6 +105,7 @@ pub async fn associations(
                 targets: our_targets(a.targets()),
                 parameters: BTreeMap::new(),
             },
+            overview: overview(a.overview()),
         }));
     }
     Ok(out)
@@ -149,6 +179,7 @@ pub const OPERATIONS: &[Operation] = &[
         &[
             "PatchSchedule.inventory#correct",
             "AccountBaseline.ssmInventory#correct",
+            "MonitoringPolicy.cloudWatchAgent#correct",
         ],
     ),
     write(
@@ -161,6 +192,8 @@ pub const OPERATIONS: &[Operation] = &[
             "PatchSchedule#correct",
             "PatchSchedule#delete",
             "AccountBaseline.ssmInventory#delete",
+            "MonitoringPolicy.cloudWatchAgent#correct",
+            "MonitoringPolicy.cloudWatchAgent#delete",
         ],
     ),
     read(
@@ -168,14 +201,22 @@ pub const OPERATIONS: &[Operation] = &[
         "DescribeAssociation",
         MOTO_EXT,
         &[act("ssm:DescribeAssociation")],
-        &["PatchSchedule.inventory", "AccountBaseline.ssmInventory"],
+        &[
+            "PatchSchedule.inventory",
+            "AccountBaseline.ssmInventory",
+            "MonitoringPolicy.cloudWatchAgent",
+        ],
     ),
     read(
         SVC,
         "ListAssociations",
         MOTO_EXT,
         &[act("ssm:ListAssociations")],
-        &["PatchSchedule.inventory", "AccountBaseline.ssmInventory"],
+        &[
+            "PatchSchedule.inventory",
+            "AccountBaseline.ssmInventory",
+            "MonitoringPolicy.cloudWatchAgent",
+        ],
     ),
     write(
         SVC,
@@ -185,6 +226,7 @@ pub const OPERATIONS: &[Operation] = &[
         &[
             "PatchSchedule.inventory#correct",
             "AccountBaseline.ssmInventory#correct",
+            "MonitoringPolicy.cloudWatchAgent#correct",
         ],
     ),
 ];

@@ -8,6 +8,7 @@
 pub mod association;
 pub mod compliance;
 pub mod fleet;
+pub mod parameter;
 pub mod patch_baseline;
 pub mod window;
 pub mod window_target;
@@ -15,9 +16,10 @@ pub mod window_task;
 
 pub use association::{
     association_parameters, associations, create_association, delete_association,
-    update_association, AssociationConfig, AssociationState,
+    update_association, AssociationConfig, AssociationOverview, AssociationState,
 };
 pub use compliance::{executions, missing_critical, patch_states, Execution, PatchState};
+pub use parameter::{delete_parameter, get_parameter, put_parameter, ParameterState};
 pub use patch_baseline::{
     create_baseline, delete_baseline, deregister_patch_group, get_baseline, own_baselines,
     register_patch_group, update_baseline, BaselineConfig, BaselineState, RuleConfig,
@@ -111,12 +113,13 @@ pub const OPERATIONS: &[Operation] = &[read(
     "ListTagsForResource",
     MOTO,
     &[act("ssm:ListTagsForResource")],
-    // Ownership proof of windows, baselines and associations found by name, and of the Session Manager
-    // preferences document.
+    // Ownership proof of windows, baselines, associations and parameters found by name, and of the Session
+    // Manager preferences document.
     &[
         "PatchSchedule",
         "AccountBaseline.sessionManager",
         "AccountBaseline.ssmInventory",
+        "MonitoringPolicy.cloudWatchAgent",
     ],
 )];
 
@@ -130,7 +133,11 @@ pub const EVENTS: crate::aws::operation::Events = crate::aws::operation::Events 
         // The owner tags prove windows, baselines, associations and documents are ours.
         crate::aws::operation::foreign(
             "RemoveTagsFromResource",
-            &["PatchSchedule", "AccountBaseline.sessionManager"],
+            &[
+                "PatchSchedule",
+                "AccountBaseline.sessionManager",
+                "MonitoringPolicy.cloudWatchAgent",
+            ],
         ),
     ],
 };

@@ -1,6 +1,6 @@
 //! One pass over a MonitoringPolicy, per region: topics and subscriptions, then log groups, metric filters,
 //! Route 53 health checks (global, in one region's pass), alarms, dashboards, EventBridge rules, Logs Insights
-//! saved queries, Container Insights and Synthetics canaries. Reads are batched:
+//! saved queries, Container Insights, Synthetics canaries and the CloudWatch agent. Reads are batched:
 //! all of a policy's alarms come from one paginated DescribeAlarms by name prefix (100 per call), metric filters
 //! from one paginated DescribeMetricFilters per log group; tags are read only to prove ownership before a delete
 //! (and once per topic set when status has no record of it).
@@ -14,6 +14,7 @@
 
 mod alarms;
 mod canaries;
+mod cloudwatch_agent;
 mod container_insights;
 mod dashboards;
 mod event_rules;
@@ -62,6 +63,7 @@ pub const COMPONENTS: &[Component] = &[
     insights_queries::COMPONENT,
     container_insights::COMPONENT,
     canaries::COMPONENT,
+    cloudwatch_agent::COMPONENT,
 ];
 
 /// The components that delete anything, in the order a region's cleanup runs them: alarms first and topics last
@@ -75,6 +77,7 @@ const CLEANUP_ORDER: &[Component] = &[
     container_insights::COMPONENT,
     health_checks::COMPONENT,
     canaries::COMPONENT,
+    cloudwatch_agent::COMPONENT,
     topics::COMPONENT,
 ];
 
@@ -588,7 +591,8 @@ mod tests {
             "containerInsights": {"eks": [{"clusterName": "c", "podIdentityRoleArn": role}]},
             "healthChecks": [{"name": "web", "type": "HTTPS", "fqdn": "shop.example.com"}],
             "canaries": [{"name": "api", "runtimeVersion": "syn-nodejs-puppeteer-9.1", "script": "x",
-                "schedule": "rate(5 minutes)", "artifactS3Location": "s3://b/c", "executionRoleArn": role}]
+                "schedule": "rate(5 minutes)", "artifactS3Location": "s3://b/c", "executionRoleArn": role}],
+            "cloudWatchAgent": {"config": {"agent": {}}, "targets": [{"key": "team", "values": ["a"]}]}
         }));
         for c in COMPONENTS {
             let u = (c.usage)(&full).unwrap_or_else(|| panic!("{} not declared", c.name));
