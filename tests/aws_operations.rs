@@ -117,10 +117,19 @@ async fn every_moto_row_is_called_against_moto() {
         name: "ops".into(),
         uid: "ops-uid".into(),
     };
+    // The trail's key declared by alias: CloudTrail reports the key ARN, so a later pass asks KMS DescribeKey.
+    let kms = aws_sdk_kms::Client::new(&moto.sdk_config("us-east-1").await);
+    let key = kms.create_key().send().await.unwrap();
+    kms.create_alias()
+        .alias_name("alias/ops-trail")
+        .target_key_id(key.key_metadata().unwrap().key_id())
+        .send()
+        .await
+        .unwrap();
     let mut spec: AccountBaselineSpec = serde_json::from_value(json!({
         "accountRef": {"name": "a"},
         "deletionPolicy": "Delete",
-        "cloudTrail": {"name": "ops-trail", "s3": {"bucketName": "ops-trail-logs", "createBucket": true}, "insights": ["ApiCallRateInsight"]},
+        "cloudTrail": {"name": "ops-trail", "s3": {"bucketName": "ops-trail-logs", "createBucket": true}, "insights": ["ApiCallRateInsight"], "kmsKeyId": "alias/ops-trail"},
         "guardDuty": {"features": {"s3DataEvents": true}},
         "passwordPolicy": {"minimumPasswordLength": 14},
         "s3BlockPublicAccess": {},

@@ -362,6 +362,7 @@ impl AccountSession {
     client!(synthetics, aws_sdk_synthetics);
     client!(backup, aws_sdk_backup);
     client!(organizations, aws_sdk_organizations);
+    client!(kms, aws_sdk_kms);
 
     /// True when an endpoint override (an emulator) is configured.
     pub fn endpoint_override(&self) -> Option<&str> {

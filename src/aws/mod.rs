@@ -18,6 +18,7 @@ pub mod flowlogs;
 pub mod guardduty;
 pub mod iam;
 pub mod inspector2;
+pub mod kms;
 pub mod logs;
 pub mod operation;
 pub mod pace;
@@ -127,6 +128,11 @@ pub const MODULES: &[operation::Module] = &[
         name: "inspector2",
         operations: inspector2::OPERATIONS,
         events: inspector2::EVENTS,
+    },
+    operation::Module {
+        name: "kms",
+        operations: kms::OPERATIONS,
+        events: operation::NO_EVENTS,
     },
     operation::Module {
         name: "logs",

@@ -737,6 +737,51 @@ async fn trail_kms_key_and_cloudwatch_logs_delivery_converge_and_drift_is_correc
         again.outcomes
     );
     assert_eq!(stats.writes(), 0, "{:?}", stats.write_operations());
+
+    // The same key declared by its alias: CloudTrail still reports the ARN; one DescribeKey shows it is the key the
+    // alias names, so the pass is in sync and writes nothing (it used to send UpdateTrail on every pass).
+    let kms = aws_sdk_kms::Client::new(&conf);
+    kms.create_alias()
+        .alias_name("alias/org-trail")
+        .target_key_id(&key_id)
+        .send()
+        .await
+        .unwrap();
+    let mut by_alias = s.clone();
+    by_alias.cloud_trail.as_mut().unwrap().kms_key_id = Some("alias/org-trail".into());
+    stats.reset();
+    let aliased = pass(&factory, &by_alias, &previous).await;
+    assert!(
+        aliased.outcomes.iter().all(|o| o.drift.is_empty()),
+        "{:#?}",
+        aliased.outcomes
+    );
+    assert_eq!(stats.writes(), 0, "{:?}", stats.write_operations());
+    assert_eq!(stats.count("DescribeKey"), 1);
+    // An alias naming another key is drift, corrected with one UpdateTrail to that key.
+    let other = moto.kms_key("us-east-1");
+    kms.update_alias()
+        .alias_name("alias/org-trail")
+        .target_key_id(&other)
+        .send()
+        .await
+        .unwrap();
+    stats.reset();
+    let moved = pass(&factory, &by_alias, &previous).await;
+    assert_eq!(
+        super::fields(&moved),
+        vec![("us-east-1".to_string(), "cloudTrail.kmsKeyId".to_string())]
+    );
+    assert_eq!(stats.write_operations(), ["CloudTrail:UpdateTrail"]);
+    let got = ct
+        .describe_trails()
+        .trail_name_list("org-trail")
+        .send()
+        .await
+        .unwrap()
+        .trail_list()[0]
+        .clone();
+    assert_eq!(got.kms_key_id(), Some(other.as_str()));
 }
 
 #[tokio::test]

@@ -99,6 +99,29 @@ async fn reconcile(ctx: &Ctx<'_>, region: &str, spec: &CloudTrailSpec) -> Compon
             )
         }
     };
+    // A key declared by alias: CloudTrail reports the key's ARN, so ask KMS which key the alias names (one
+    // DescribeKey, only when the trail has a key that is not spelled the declared way).
+    let mut state = state;
+    if let (Some(declared), Some(t)) = (&spec.kms_key_id, state.as_mut()) {
+        let actual = t
+            .kms_key_id
+            .clone()
+            .filter(|a| !a.is_empty() && a != declared);
+        if let (true, Some(actual)) = (aws::kms::is_alias(declared), actual) {
+            match aws::kms::key_arn(&ctx.session.kms(region), declared).await {
+                Ok(Some(arn)) if arn == actual => t.kms_key_id = Some(declared.clone()),
+                Ok(_) => {}
+                Err(e) => {
+                    return failed(
+                        c,
+                        region,
+                        ctx.previous_ownership(c, region).unwrap_or(Ownership::None),
+                        e,
+                    )
+                }
+            }
+        }
+    }
     let drift = diff(
         c,
         &rules::desired(spec),
