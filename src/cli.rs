@@ -242,6 +242,30 @@ async fn evaluate_kind<K: ManagedKind>(
     for obj in objects {
         let ns = obj.meta().namespace.clone().unwrap_or_default();
         let name = obj.meta().name.clone().unwrap_or_default();
+        if let Some(selector) = obj.account_selector() {
+            // Only the accounts of the files that admit the object's namespace are candidates.
+            let selected =
+                fleet::matching(Some(selector), accounts, |a| a.spec.allows(&ns, &no_labels));
+            let run = crate::engine::kind::FleetRun {
+                obj,
+                selected: &selected,
+                namespace_labels: &no_labels,
+                owner: namespaced_owner(K::KIND, &ns, &name, obj.meta().uid.as_deref()),
+                mode: mode(verb, obj.drift_policy()),
+                shared_reads: None,
+            };
+            let (status, merged) = crate::engine::kind::run_fleet(factory, &run, now).await;
+            out.push(Evaluated {
+                kind: K::KIND,
+                name: format!("{ns}/{name}"),
+                remaining_drift: merged.remaining_drift,
+                failed: merged.error_category.is_some(),
+                status: serde_json::to_value(&status).unwrap_or_default(),
+                common: status.common().clone(),
+                patch_schedule_status: None,
+            });
+            continue;
+        }
         let account = accounts
             .iter()
             .find(|a| a.metadata.name.as_deref() == Some(obj.account_ref()));

@@ -183,17 +183,38 @@ fn account_changes(
 }
 
 /// A watch mapper: the namespaced objects whose `spec.accountRef` names the AwsAccount that changed (its
-/// credentials, regions or allowed namespaces), so they are reconciled again.
+/// credentials, regions or allowed namespaces), whose `accountSelector` matches it (a new or relabelled account)
+/// or whose ledger says they ran in its account (it may have left the selector), so they are reconciled again.
+/// Tenancy is checked by the pass itself.
 fn referencing<K: ManagedKind>(
     store: Store<DeserializeGuard<K>>,
 ) -> impl Fn(DeserializeGuard<AwsAccount>) -> Vec<ObjectRef<DeserializeGuard<K>>> + Send + Sync + 'static
 {
     move |account| {
         let name = super::account_name(&account);
+        let (account_id, labels) = account
+            .0
+            .as_ref()
+            .map(|a| {
+                (
+                    a.spec.account_id.clone(),
+                    a.metadata.labels.clone().unwrap_or_default(),
+                )
+            })
+            .unwrap_or_default();
         store
             .state()
             .into_iter()
-            .filter(|o| o.0.as_ref().is_ok_and(|o| o.account_ref() == name))
+            .filter(|o| {
+                o.0.as_ref().is_ok_and(|o| match o.account_selector() {
+                    None => o.account_ref() == name,
+                    Some(s) => {
+                        crate::api::aws_account::selector_matches(s, &labels)
+                            || o.current_status()
+                                .is_some_and(|st| K::fleet_accounts(st).0.contains(&account_id))
+                    }
+                })
+            })
             .map(|o| ObjectRef::from_obj(o.as_ref()))
             .collect()
     }
