@@ -736,4 +736,196 @@ mod tests {
             crate::api::common::Ownership::Adopted
         );
     }
+
+    fn t(s: &str) -> Time {
+        Time(s.parse().unwrap())
+    }
+
+    /// One synthetic account's pass: `components` created components in two regions (with ARNs), `drift` drifted
+    /// settings, or a fatal AssumeRole refusal.
+    fn member(i: usize, components: usize, drift: usize, failed: bool) -> Member<()> {
+        use crate::api::common::{ComponentStatus, DriftAction, Ownership};
+        let id = format!("{:012}", 100_000_000_000usize + i);
+        let now = t("2026-11-23T10:00:00Z");
+        let mut report = PassReport {
+            account_id: Some(id.clone()),
+            regions: vec!["us-east-1".into(), "eu-west-1".into()],
+            ..Default::default()
+        };
+        if failed {
+            report.fatal = Some(EngineError::Aws(crate::aws::AwsError::new(
+                "sts",
+                "AssumeRole",
+                crate::aws::ErrorCategory::AssumeRoleDenied,
+                format!("AssumeRole of arn:aws:iam::{id}:role/baseline refused (AccessDenied)"),
+            )));
+        } else {
+            for c in 0..drift {
+                report.outcomes.push(crate::engine::ComponentOutcome {
+                    component: "guardDuty",
+                    region: "us-east-1".into(),
+                    state: ComponentState::Drifted,
+                    ownership: Ownership::Adopted,
+                    id: None,
+                    drift: vec![crate::diff::FieldDrift {
+                        field: format!("guardDuty.features.FEATURE_{c}"),
+                        desired: "ENABLED".into(),
+                        actual: "DISABLED".into(),
+                    }],
+                    action: DriftAction::Reported,
+                    error: None,
+                    message: None,
+                    operator_disabled_controls: vec![],
+                    operator_enabled: vec![],
+                });
+            }
+        }
+        let mut status = common_status(None, &report, Some(1), &now);
+        if !failed {
+            status.components = (0..components)
+                .map(|c| ComponentStatus {
+                    component: format!("section{c}"),
+                    account: None,
+                    region: if c % 2 == 0 { "us-east-1" } else { "eu-west-1" }.into(),
+                    state: ComponentState::InSync,
+                    ownership: Ownership::Created,
+                    id: Some(format!(
+                        "arn:aws:cloudtrail:us-east-1:{id}:trail/org-audit-trail-{c}"
+                    )),
+                    drifted_fields: 0,
+                    message: None,
+                    operator_disabled_controls: vec![],
+                    operator_enabled: vec![],
+                })
+                .collect();
+        }
+        Member {
+            name: format!("account-{i:03}"),
+            account_id: id,
+            report,
+            status,
+            resources: vec![],
+        }
+    }
+
+    #[test]
+    fn status_over_500_accounts_stays_small_and_lists_failed_first() {
+        // 500 accounts, 8 created components each; 50 drifted with 30 settings each, 30 failed.
+        let members: Vec<Member<()>> = (0..500)
+            .map(|i| member(i, 8, if (100..150).contains(&i) { 30 } else { 0 }, i >= 470))
+            .collect();
+        let now = t("2026-11-23T10:00:00Z");
+        let m = merge(None, &[], members, Some(1), &now);
+        let r = &m.rollup;
+        assert_eq!(
+            (r.selected, r.in_sync, r.drifted, r.failed),
+            (500, 420, 50, 30)
+        );
+        assert_eq!(r.not_in_sync.len(), LISTED_ACCOUNTS);
+        assert_eq!(r.not_listed, 60);
+        // Failed first (all 20 listed are failed ones, by name), then the drifted would follow.
+        assert!(r.not_in_sync.iter().all(|a| a.reason == "AssumeRoleDenied"));
+        assert_eq!(r.not_in_sync[0].name, "account-470");
+        // Components and drift only for the listed accounts; none for the 420 in sync.
+        let listed: Vec<&str> = r
+            .not_in_sync
+            .iter()
+            .map(|a| a.account_id.as_str())
+            .collect();
+        assert!(m
+            .common
+            .components
+            .iter()
+            .chain([].iter())
+            .all(|c| listed.contains(&c.account.as_deref().unwrap_or_default())));
+        assert!(m.common.drift.len() <= LISTED_ACCOUNTS * DRIFT_PER_ACCOUNT);
+        // The ledger keeps every account's ownership.
+        assert_eq!(m.ledger.len(), 500);
+        assert_eq!(m.ledger[0].account.owned.len(), 8);
+        let status = AccountBaselineStatus {
+            common: m.common,
+            accounts: Some(m.rollup),
+            ledger: m.ledger.into_iter().map(|r| r.account).collect(),
+        };
+        let bytes = serde_json::to_vec(&status).unwrap().len();
+        // etcd's limit is 1.5 MiB: 500 accounts with 8 created components (a 70-character ARN each) stay under 40%
+        // of it, about 1.1 KiB per account, all of it the ledger (what deletion and adoption decide by).
+        assert!(bytes < 600 * 1024, "{bytes} bytes");
+        let listed_part = bytes - serde_json::to_vec(&status.ledger).unwrap().len();
+        assert!(
+            listed_part < 64 * 1024,
+            "{listed_part} bytes outside the ledger"
+        );
+    }
+
+    #[test]
+    fn drifted_accounts_are_listed_with_their_drift_when_none_failed() {
+        let members: Vec<Member<()>> = (0..30)
+            .map(|i| member(i, 2, if i < 25 { 40 } else { 0 }, false))
+            .collect();
+        let m = merge(None, &[], members, Some(1), &t("2026-11-23T10:00:00Z"));
+        assert_eq!(m.rollup.not_in_sync.len(), 20);
+        assert_eq!(m.rollup.not_listed, 5);
+        assert_eq!(m.rollup.not_in_sync[0].reason, "DriftReported");
+        // 25 of each listed account's 40 drift entries.
+        assert_eq!(m.common.drift.len(), 20 * DRIFT_PER_ACCOUNT);
+        let ready = find_condition(&m.common.conditions, condition::READY).unwrap();
+        assert!(
+            ready
+                .message
+                .starts_with("25 of 30 account(s) not in sync: account-000 (DriftReported)"),
+            "{}",
+            ready.message
+        );
+        assert!(ready.message.ends_with("and 20 more"), "{}", ready.message);
+        assert_eq!(m.remaining_drift, 25 * 40);
+    }
+
+    #[test]
+    fn an_event_per_account_only_when_its_state_changes_and_a_failed_account_keeps_its_ledger() {
+        let now = t("2026-11-23T10:00:00Z");
+        let first = merge(
+            None,
+            &[],
+            vec![member(0, 3, 0, false), member(1, 3, 2, false)],
+            Some(1),
+            &now,
+        );
+        // A new account in sync is no news; a new drifted one is.
+        let reasons: Vec<&str> = first.events.iter().map(|e| e.reason).collect();
+        assert_eq!(reasons, vec!["AccountDrifted"]);
+        assert!(first.events[0].note.contains("account-001 (100000000001): 2 setting(s) differ: guardDuty.features.FEATURE_0@us-east-1"), "{}", first.events[0].note);
+        let prev = AccountBaselineStatus {
+            common: first.common.clone(),
+            accounts: Some(first.rollup.clone()),
+            ledger: first.ledger.iter().map(|r| r.account.clone()).collect(),
+        };
+        // The same state again: no events.
+        let again = merge(
+            Some(&prev.common),
+            &first.ledger,
+            vec![member(0, 3, 0, false), member(1, 3, 2, false)],
+            Some(1),
+            &now,
+        );
+        assert!(again.events.is_empty());
+        // Account 0 now refuses AssumeRole: its pass starts from the ledger's components and, failing, keeps them.
+        let (p0, _) = previous_for(Some(&prev.common), &first.ledger, "100000000000");
+        assert_eq!(p0.components.len(), 3);
+        let mut failed = member(0, 0, 0, true);
+        failed.status = common_status(Some(&p0), &failed.report, Some(1), &now);
+        let third = merge(
+            Some(&prev.common),
+            &first.ledger,
+            vec![failed, member(1, 3, 0, false)],
+            Some(1),
+            &now,
+        );
+        let reasons: Vec<&str> = third.events.iter().map(|e| e.reason).collect();
+        assert_eq!(reasons, vec!["AccountFailed", "AccountInSync"]);
+        assert_eq!(third.ledger[0].account.state, AccountState::Failed);
+        assert_eq!(third.ledger[0].account.owned.len(), 3);
+        let stalled = find_condition(&third.common.conditions, condition::STALLED).unwrap();
+        assert_eq!(stalled.reason, "AssumeRoleDenied");
+    }
 }
