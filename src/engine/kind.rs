@@ -146,7 +146,7 @@ pub trait ManagedKind: Kind + Resource<Scope = NamespaceResourceScope> {
     type Report: KindReport;
 
     /// What status records of one account's resources (`status.resources[]`).
-    type Resources: Clone + Send + Sync + 'static;
+    type Resources: Clone + std::fmt::Debug + PartialEq + serde::Serialize + Send + Sync + 'static;
 
     /// Name of the AwsAccount (`spec.accountRef.name`; empty with `accountSelector`).
     fn account_ref(&self) -> &str;
