@@ -114,6 +114,21 @@ async fn cleanup_baseline(obj: Arc<AccountBaseline>, ctx: Arc<Context>) -> Resul
             })
         }
     };
+    // A fleet also cleans up the accounts its ledger says it ran in that its selector no longer matches.
+    let mut selected = selected;
+    if obj.spec.account_selector.is_some() {
+        let ledger = obj
+            .status
+            .as_ref()
+            .map(|s| s.ledger.as_slice())
+            .unwrap_or_default();
+        for a in &accounts {
+            let ran_in = ledger.iter().any(|l| l.account_id == a.spec.account_id);
+            if ran_in && !selected.iter().any(|s| s.metadata.name == a.metadata.name) {
+                selected.push(a);
+            }
+        }
+    }
     let report = fleet::cleanup(
         &ctx.aws,
         &obj.spec,

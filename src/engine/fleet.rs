@@ -593,6 +593,25 @@ pub fn merge<R: Clone>(
     }
 }
 
+/// Every account's components and drift from a fleet pass's reports, each naming its account: the full detail the
+/// capped status leaves out, for the CLI's `plan`/`check` output (not bounded by an object size limit).
+pub fn detail(reports: &[(String, PassReport)], now: &Time) -> ReconcileStatus {
+    let mut out = ReconcileStatus::default();
+    for (name, report) in reports {
+        let account = report.account_id.clone().unwrap_or_else(|| name.clone());
+        let s = common_status(None, report, None, now);
+        out.components.extend(s.components.into_iter().map(|mut c| {
+            c.account = Some(account.clone());
+            c
+        }));
+        out.drift.extend(s.drift.into_iter().map(|mut d| {
+            d.account = Some(account.clone());
+            d
+        }));
+    }
+    out
+}
+
 /// Clean up in every selected account (each with the ownership its ledger recorded).
 pub async fn cleanup(
     factory: &AwsFactory,
