@@ -614,13 +614,20 @@ pub fn json_report(verb: Verb, exit_code: i32, results: &[Evaluated]) -> serde_j
         "formatVersion": JSON_FORMAT_VERSION,
         "verb": format!("{verb:?}").to_lowercase(),
         "exitCode": exit_code,
-        "results": results.iter().map(|r| serde_json::json!({
-            "kind": r.kind,
-            "name": r.name,
-            "remainingDrift": r.remaining_drift,
-            "failed": r.failed,
-            "status": r.status,
-        })).collect::<Vec<_>>(),
+        "results": results.iter().map(|r| {
+            let mut v = serde_json::json!({
+                "kind": r.kind,
+                "name": r.name,
+                "remainingDrift": r.remaining_drift,
+                "failed": r.failed,
+                "status": r.status,
+            });
+            // A fleet (accountSelector): every account's components and drift, which status caps.
+            if let Some(d) = &r.accounts_detail {
+                v["accountsDetail"] = serde_json::to_value(d).unwrap_or_default();
+            }
+            v
+        }).collect::<Vec<_>>(),
     })
 }
 
