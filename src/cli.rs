@@ -153,6 +153,10 @@ pub struct Evaluated {
     pub name: String,
     /// Status as the controller would write it.
     pub status: serde_json::Value,
+    /// With `accountSelector`: every account's components and drift (the status written by the controller lists
+    /// only the first accounts not in sync).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accounts_detail: Option<ReconcileStatus>,
     /// The part of the status every kind shares.
     #[serde(skip)]
     pub common: ReconcileStatus,
@@ -201,6 +205,11 @@ pub async fn evaluate(
             remaining_drift: pass.remaining_drift,
             failed: pass.error_category.is_some(),
             status: serde_json::to_value(&pass.status).unwrap_or_default(),
+            accounts_detail: b
+                .spec
+                .account_selector
+                .is_some()
+                .then(|| fleet::detail(&pass.reports, &now)),
             common: pass.status.common,
             patch_schedule_status: None,
         });
@@ -221,6 +230,7 @@ pub async fn evaluate(
             remaining_drift: report.remaining_drift(),
             failed: report.error_category().is_some(),
             status: serde_json::to_value(&status).unwrap_or_default(),
+            accounts_detail: None,
             common: status,
             patch_schedule_status: None,
         });
@@ -242,6 +252,31 @@ async fn evaluate_kind<K: ManagedKind>(
     for obj in objects {
         let ns = obj.meta().namespace.clone().unwrap_or_default();
         let name = obj.meta().name.clone().unwrap_or_default();
+        if let Some(selector) = obj.account_selector() {
+            // Only the accounts of the files that admit the object's namespace are candidates.
+            let selected =
+                fleet::matching(Some(selector), accounts, |a| a.spec.allows(&ns, &no_labels));
+            let run = crate::engine::kind::FleetRun {
+                obj,
+                selected: &selected,
+                namespace_labels: &no_labels,
+                owner: namespaced_owner(K::KIND, &ns, &name, obj.meta().uid.as_deref()),
+                mode: mode(verb, obj.drift_policy()),
+                shared_reads: None,
+            };
+            let (status, merged) = crate::engine::kind::run_fleet(factory, &run, now).await;
+            out.push(Evaluated {
+                kind: K::KIND,
+                name: format!("{ns}/{name}"),
+                remaining_drift: merged.remaining_drift,
+                failed: merged.error_category.is_some(),
+                status: serde_json::to_value(&status).unwrap_or_default(),
+                accounts_detail: Some(fleet::detail(&merged.reports, now)),
+                common: status.common().clone(),
+                patch_schedule_status: None,
+            });
+            continue;
+        }
         let account = accounts
             .iter()
             .find(|a| a.metadata.name.as_deref() == Some(obj.account_ref()));
@@ -269,6 +304,7 @@ async fn evaluate_kind<K: ManagedKind>(
             remaining_drift: report.pass().remaining_drift(),
             failed: report.pass().error_category().is_some(),
             status: serde_json::to_value(&status).unwrap_or_default(),
+            accounts_detail: None,
             common: status.common().clone(),
             // The table shows a PatchSchedule's next execution and compliance.
             patch_schedule_status: (&status as &dyn std::any::Any)
@@ -323,6 +359,10 @@ pub fn render_table(results: &[Evaluated]) -> String {
     let mut s = String::new();
     for r in results {
         let st = &r.common;
+        // A fleet shows its conditions, then every account's components and drift.
+        let detail = r.accounts_detail.as_ref().unwrap_or(st);
+        let account =
+            |a: &Option<String>| a.as_deref().map(|a| format!("{a} ")).unwrap_or_default();
         let _ = writeln!(
             s,
             "{} {}  account {}  regions {}",
@@ -338,17 +378,17 @@ pub fn render_table(results: &[Evaluated]) -> String {
                 c.type_, c.status, c.reason, c.message
             );
         }
-        if !st.components.is_empty() {
+        if !detail.components.is_empty() {
             let _ = writeln!(
                 s,
                 "\n  {:<24} {:<12} {:<10} {:<10} ID",
                 "COMPONENT", "REGION", "STATE", "OWNERSHIP"
             );
-            for c in &st.components {
+            for c in &detail.components {
                 let _ = writeln!(
                     s,
                     "  {:<24} {:<12} {:<10} {:<10} {}",
-                    c.component,
+                    format!("{}{}", account(&c.account), c.component),
                     c.region,
                     format!("{:?}", c.state),
                     format!("{:?}", c.ownership),
@@ -356,17 +396,17 @@ pub fn render_table(results: &[Evaluated]) -> String {
                 );
             }
         }
-        if !st.drift.is_empty() {
+        if !detail.drift.is_empty() {
             let _ = writeln!(
                 s,
                 "\n  {:<48} {:<12} {:<22} {:<22} {:<10} CONTROLS",
                 "DRIFT FIELD", "REGION", "DESIRED", "ACTUAL", "ACTION"
             );
-            for d in &st.drift {
+            for d in &detail.drift {
                 let _ = writeln!(
                     s,
                     "  {:<48} {:<12} {:<22} {:<22} {:<10} {}",
-                    d.field,
+                    format!("{}{}", account(&d.account), d.field),
                     d.region,
                     clip(&d.desired),
                     clip(&d.actual),
@@ -574,13 +614,20 @@ pub fn json_report(verb: Verb, exit_code: i32, results: &[Evaluated]) -> serde_j
         "formatVersion": JSON_FORMAT_VERSION,
         "verb": format!("{verb:?}").to_lowercase(),
         "exitCode": exit_code,
-        "results": results.iter().map(|r| serde_json::json!({
-            "kind": r.kind,
-            "name": r.name,
-            "remainingDrift": r.remaining_drift,
-            "failed": r.failed,
-            "status": r.status,
-        })).collect::<Vec<_>>(),
+        "results": results.iter().map(|r| {
+            let mut v = serde_json::json!({
+                "kind": r.kind,
+                "name": r.name,
+                "remainingDrift": r.remaining_drift,
+                "failed": r.failed,
+                "status": r.status,
+            });
+            // A fleet (accountSelector): every account's components and drift, which status caps.
+            if let Some(d) = &r.accounts_detail {
+                v["accountsDetail"] = serde_json::to_value(d).unwrap_or_default();
+            }
+            v
+        }).collect::<Vec<_>>(),
     })
 }
 

@@ -30,6 +30,7 @@ mod account_baseline;
 mod aws_faults;
 mod aws_operations;
 mod change_events;
+mod fleet;
 mod iam_policy;
 mod monitoring;
 mod patch_schedule;

@@ -7,6 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::common::{AccountRef, DeletionPolicy, DriftPolicy, ReconcileStatus};
+pub use super::fleet::{AccountLedger, AccountNotInSync, AccountRollup};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 mod security_hub;
@@ -186,38 +187,13 @@ pub struct AccountBaselineStatus {
     /// Conditions, components and drift (each entry names its account when several are selected).
     #[serde(flatten)]
     pub common: ReconcileStatus,
-    /// With `accountSelector`: how many selected accounts are in sync, drifted or failed, and which are not in sync.
+    /// With `accountSelector`: how many selected accounts are in sync, drifted or failed, and the first 20 that
+    /// are not (their drift in `drift`; components are listed only for those). See `ledger` for the rest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounts: Option<AccountRollup>,
-}
-
-/// Per-account rollup of a baseline applied to several accounts.
-#[derive(Deserialize, Serialize, Clone, Debug, Default, PartialEq, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct AccountRollup {
-    /// Accounts the selector matched.
-    pub selected: u32,
-    /// Accounts where the baseline holds.
-    pub in_sync: u32,
-    /// Accounts with drift left in AWS.
-    pub drifted: u32,
-    /// Accounts the pass could not read or change.
-    pub failed: u32,
-    /// The accounts not in sync and why.
+    /// With `accountSelector`: per selected account, its state and what the baseline created or adopted there
+    /// (ownership and identifiers, which deletion and adoption decide by). Kept small so that hundreds of accounts
+    /// stay far inside the object size limit; per-account detail is in Events and `check` output.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub not_in_sync: Vec<AccountNotInSync>,
-}
-
-/// One account that is not in sync.
-#[derive(Deserialize, Serialize, Clone, Debug, PartialEq, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct AccountNotInSync {
-    /// AwsAccount name.
-    pub name: String,
-    /// AWS account ID.
-    pub account_id: String,
-    /// Ready condition reason, e.g. `DriftReported`, `AccessDenied`.
-    pub reason: String,
-    /// Ready condition message.
-    pub message: String,
+    pub ledger: Vec<AccountLedger>,
 }

@@ -3,6 +3,7 @@
 pub mod account_baseline;
 pub mod aws_account;
 pub mod common;
+pub mod fleet;
 pub mod monitoring_policy;
 pub mod patch_schedule;
 

@@ -74,12 +74,9 @@ async fn apply_baseline(obj: Arc<AccountBaseline>, ctx: Arc<Context>) -> Result<
     );
     if status_changed(previous, &new) {
         apply_baseline_status(&ctx.client, &name, &new).await?;
-        publish(
-            &ctx,
-            obj.as_ref(),
-            events(previous.map(|p| &p.common), &new.common),
-        )
-        .await;
+        let mut notes = events(previous.map(|p| &p.common), &new.common);
+        notes.extend(pass.events);
+        publish(&ctx, obj.as_ref(), notes).await;
     }
     if let Some(category) = pass.error_category {
         let message = crate::api::common::find_condition(&new.common.conditions, condition::SYNCED)
@@ -117,6 +114,21 @@ async fn cleanup_baseline(obj: Arc<AccountBaseline>, ctx: Arc<Context>) -> Resul
             })
         }
     };
+    // A fleet also cleans up the accounts its ledger says it ran in that its selector no longer matches.
+    let mut selected = selected;
+    if obj.spec.account_selector.is_some() {
+        let ledger = obj
+            .status
+            .as_ref()
+            .map(|s| s.ledger.as_slice())
+            .unwrap_or_default();
+        for a in &accounts {
+            let ran_in = ledger.iter().any(|l| l.account_id == a.spec.account_id);
+            if ran_in && !selected.iter().any(|s| s.metadata.name == a.metadata.name) {
+                selected.push(a);
+            }
+        }
+    }
     let report = fleet::cleanup(
         &ctx.aws,
         &obj.spec,
@@ -162,10 +174,7 @@ pub(super) fn using_account(
                             .as_ref()
                             .is_some_and(|s| crate::api::aws_account::selector_matches(s, &labels))
                             || b.status.as_ref().is_some_and(|st| {
-                                st.common
-                                    .components
-                                    .iter()
-                                    .any(|c| c.account.as_deref() == Some(account_id.as_str()))
+                                st.ledger.iter().any(|l| l.account_id == account_id)
                             })
                     }
                 })

@@ -209,16 +209,22 @@ fn candidates(stores: &Stores) -> (Vec<Candidate>, Vec<(Target, String)>) {
                 uses.extend(u.uses.iter().map(|s| s.to_string()));
             }
         }
-        let mut accounts: BTreeSet<String> = common
-            .components
-            .iter()
-            .filter_map(|c| c.account.clone())
-            .collect();
+        // A fleet baseline: every account of its ledger (its components list only the accounts not in sync).
+        let mut accounts: BTreeSet<String> =
+            status.ledger.iter().map(|l| l.account_id.clone()).collect();
+        accounts.extend(common.components.iter().filter_map(|c| c.account.clone()));
         accounts.extend(common.account_id.clone());
         let ids: Vec<String> = common
             .components
             .iter()
             .filter_map(|c| c.id.clone())
+            .chain(
+                status
+                    .ledger
+                    .iter()
+                    .flat_map(|l| &l.owned)
+                    .filter_map(|c| c.id.clone()),
+            )
             .collect();
         for account in accounts {
             cands.push(Candidate {
@@ -284,24 +290,33 @@ fn namespaced<K: ManagedKind>(
             continue;
         };
         let common = status.common();
-        let Some(account) = common.account_id.clone() else {
-            continue;
-        };
+        // One candidate per account: the one status names, or every account of a fleet's ledger.
+        let (fleet_accounts, fleet_ids) = K::fleet_accounts(status);
+        let accounts: Vec<String> = common
+            .account_id
+            .iter()
+            .cloned()
+            .chain(fleet_accounts)
+            .collect();
         let (uses, prefixes) = obj.watched();
         let mut uses: BTreeSet<String> = uses.into_iter().map(String::from).collect();
         uses.insert(K::KIND.to_string());
-        cands.push(Candidate {
-            account,
-            regions: regions_of(common),
-            uses,
-            ids: common
-                .components
-                .iter()
-                .filter_map(|c| c.id.clone())
-                .collect(),
-            prefixes,
-        });
-        targets.push((target(ObjectRef::from_obj(o.as_ref())), key(obj)));
+        let ids: Vec<String> = common
+            .components
+            .iter()
+            .filter_map(|c| c.id.clone())
+            .chain(fleet_ids)
+            .collect();
+        for account in accounts {
+            cands.push(Candidate {
+                account,
+                regions: regions_of(common),
+                uses: uses.clone(),
+                ids: ids.clone(),
+                prefixes: prefixes.clone(),
+            });
+            targets.push((target(ObjectRef::from_obj(o.as_ref())), key(obj)));
+        }
     }
 }
 

@@ -17,6 +17,7 @@ impl ManagedKind for MonitoringPolicy {
     const KIND: &'static str = "MonitoringPolicy";
     type Status = MonitoringPolicyStatus;
     type Report = MonitoringReport;
+    type Resources = crate::api::monitoring_policy::MonitoringResources;
     spec_accessors!();
 
     fn watched(&self) -> (Vec<&'static str>, Vec<String>) {

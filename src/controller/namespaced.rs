@@ -3,9 +3,10 @@
 //! `accountRef` moves, status by server-side apply only when it changed.
 
 use super::{apply_status, finalized, finish_cleanup, now, parsed, publish, Context, Error};
+use crate::api::common::DriftPolicy;
 use crate::api::common::{DeletionPolicy, Owner};
 use crate::api::AwsAccount;
-use crate::engine::kind::{KindReport, ManagedKind, Pass};
+use crate::engine::kind::{cleanup_fleet, run_fleet, FleetRun, KindReport, ManagedKind, Pass};
 use crate::engine::status::{events, status_changed, KindStatus};
 use crate::engine::CleanupReport;
 use crate::engine::EngineError;
@@ -41,21 +42,26 @@ fn pass<'a, K: ManagedKind>(
     now: jiff::Timestamp,
     shared_reads: Option<Duration>,
 ) -> Pass<'a, K> {
-    let namespace = obj.meta().namespace.as_deref().unwrap_or_default();
-    let name = obj.meta().name.as_deref().unwrap_or_default();
     Pass {
         obj,
         account: &account.spec,
         namespace_labels,
-        owner: Owner {
-            kind: K::KIND.into(),
-            name: format!("{namespace}/{name}"),
-            uid: obj.uid().unwrap_or_default(),
-        },
+        owner: owner_of(obj),
         previous: obj.current_status(),
         mode: obj.drift_policy(),
         now,
         shared_reads,
+    }
+}
+
+/// Who owns what an object creates: its kind, `namespace/name` and UID.
+fn owner_of<K: ManagedKind>(obj: &K) -> Owner {
+    let namespace = obj.meta().namespace.as_deref().unwrap_or_default();
+    let name = obj.meta().name.as_deref().unwrap_or_default();
+    Owner {
+        kind: K::KIND.into(),
+        name: format!("{namespace}/{name}"),
+        uid: obj.uid().unwrap_or_default(),
     }
 }
 
@@ -89,6 +95,9 @@ async fn apply<K: ManagedKind>(obj: Arc<K>, ctx: Arc<Context>) -> Result<Action,
         how.1.is_some(),
     );
     let t = now();
+    if let Some(selector) = obj.account_selector() {
+        return apply_fleet(&obj, &ctx, selector, shared, how, &t).await;
+    }
     let report = match ctx.accounts.get(&ctx.client, obj.account_ref()).await? {
         None => K::Report::fatal(EngineError::AccountNotFound(obj.account_ref().to_string())),
         Some(account) => {
@@ -147,7 +156,107 @@ async fn apply<K: ManagedKind>(obj: Arc<K>, ctx: Arc<Context>) -> Result<Action,
     Ok(Action::requeue(ctx.interval_of(obj.drift_check_interval())))
 }
 
+/// A pass of an object with `accountSelector`: every AwsAccount it matches that admits the object's namespace (the
+/// others are invisible to it), a few at a time, one status with the rollup and the ledger.
+async fn apply_fleet<K: ManagedKind>(
+    obj: &Arc<K>,
+    ctx: &Arc<Context>,
+    selector: &k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector,
+    shared: Option<Duration>,
+    how: (crate::engine::status::Detection, Option<jiff::Timestamp>),
+    t: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Time,
+) -> Result<Action, Error> {
+    let namespace = obj.namespace().unwrap_or_default();
+    let (accounts, labels) = tenant_accounts(ctx, obj.as_ref()).await?;
+    let selected = crate::engine::fleet::matching(Some(selector), &accounts, |_| true);
+    let run = FleetRun {
+        obj: obj.as_ref(),
+        selected: &selected,
+        namespace_labels: &labels,
+        owner: owner_of(obj.as_ref()),
+        mode: obj.drift_policy(),
+        shared_reads: shared,
+    };
+    let (mut new, merged) = run_fleet(&ctx.aws, &run, t).await;
+    let previous = obj.current_status();
+    super::change_events::stamp(ctx, previous, &mut new, how);
+    ctx.metrics.set_drift(
+        K::KIND,
+        &obj.uid().unwrap_or_default(),
+        Some(merged.remaining_drift as i64),
+    );
+    if status_changed(previous, &new) {
+        let api: Api<K> = Api::namespaced(ctx.client.clone(), &namespace);
+        apply_status(&api, &obj.name_any(), &new).await?;
+        let mut notes = events(previous.map(KindStatus::common), new.common());
+        notes.extend(merged.events);
+        publish(ctx, obj.as_ref(), notes).await;
+    }
+    if let Some(category) = merged.error_category {
+        let message = crate::api::common::find_condition(
+            &new.common().conditions,
+            crate::api::common::condition::SYNCED,
+        )
+        .map(|c| c.message.clone())
+        .unwrap_or_default();
+        return Err(Error::Pass { category, message });
+    }
+    ctx.succeeded(&format!("{namespace}/{}", obj.name_any()));
+    Ok(Action::requeue(ctx.interval_of(obj.drift_check_interval())))
+}
+
+/// Every AwsAccount an object's namespace may use (with the namespace's labels, read once when any account
+/// admits namespaces by label).
+async fn tenant_accounts<K: Resource>(
+    ctx: &Context,
+    obj: &K,
+) -> Result<(Vec<AwsAccount>, BTreeMap<String, String>), Error> {
+    let accounts = ctx.accounts.list(&ctx.client).await?;
+    let namespace = obj.meta().namespace.as_deref().unwrap_or_default();
+    let labels = match accounts.iter().find(|a| {
+        a.spec
+            .allowed_namespaces
+            .as_ref()
+            .is_some_and(|n| n.selector.is_some())
+    }) {
+        Some(a) => namespace_labels(ctx, a, obj).await?,
+        None => BTreeMap::new(),
+    };
+    let allowed = accounts
+        .into_iter()
+        .filter(|a| a.spec.allows(namespace, &labels))
+        .collect();
+    Ok((allowed, labels))
+}
+
 async fn cleanup<K: ManagedKind>(obj: Arc<K>, ctx: Arc<Context>) -> Result<Action, Error> {
+    if let Some(selector) = obj.account_selector() {
+        // Every account the selector matches now, and every account the ledger says it ran in (an account whose
+        // labels changed since), as long as the namespace may still use it.
+        let (accounts, labels) = tenant_accounts(&ctx, obj.as_ref()).await?;
+        let (ran_in, _) = obj
+            .current_status()
+            .map(K::fleet_accounts)
+            .unwrap_or_default();
+        let mut selected = crate::engine::fleet::matching(Some(selector), &accounts, |_| true);
+        for a in &accounts {
+            if ran_in.contains(&a.spec.account_id)
+                && !selected.iter().any(|s| s.metadata.name == a.metadata.name)
+            {
+                selected.push(a);
+            }
+        }
+        let run = FleetRun {
+            obj: obj.as_ref(),
+            selected: &selected,
+            namespace_labels: &labels,
+            owner: owner_of(obj.as_ref()),
+            mode: DriftPolicy::Correct,
+            shared_reads: None,
+        };
+        let report = cleanup_fleet(&ctx.aws, &run).await;
+        return finish_cleanup(&ctx, obj.as_ref(), Ok(report)).await;
+    }
     let Some(account) = account_for_cleanup(&ctx, obj.account_ref(), obj.deletion_policy()).await?
     else {
         return Ok(Action::await_change());

@@ -17,6 +17,7 @@ impl ManagedKind for PatchSchedule {
     const KIND: &'static str = "PatchSchedule";
     type Status = PatchScheduleStatus;
     type Report = PatchReport;
+    type Resources = crate::api::patch_schedule::PatchResources;
     spec_accessors!();
 
     fn watched(&self) -> (Vec<&'static str>, Vec<String>) {

@@ -183,17 +183,38 @@ fn account_changes(
 }
 
 /// A watch mapper: the namespaced objects whose `spec.accountRef` names the AwsAccount that changed (its
-/// credentials, regions or allowed namespaces), so they are reconciled again.
+/// credentials, regions or allowed namespaces), whose `accountSelector` matches it (a new or relabelled account)
+/// or whose ledger says they ran in its account (it may have left the selector), so they are reconciled again.
+/// Tenancy is checked by the pass itself.
 fn referencing<K: ManagedKind>(
     store: Store<DeserializeGuard<K>>,
 ) -> impl Fn(DeserializeGuard<AwsAccount>) -> Vec<ObjectRef<DeserializeGuard<K>>> + Send + Sync + 'static
 {
     move |account| {
         let name = super::account_name(&account);
+        let (account_id, labels) = account
+            .0
+            .as_ref()
+            .map(|a| {
+                (
+                    a.spec.account_id.clone(),
+                    a.metadata.labels.clone().unwrap_or_default(),
+                )
+            })
+            .unwrap_or_default();
         store
             .state()
             .into_iter()
-            .filter(|o| o.0.as_ref().is_ok_and(|o| o.account_ref() == name))
+            .filter(|o| {
+                o.0.as_ref().is_ok_and(|o| match o.account_selector() {
+                    None => o.account_ref() == name,
+                    Some(s) => {
+                        crate::api::aws_account::selector_matches(s, &labels)
+                            || o.current_status()
+                                .is_some_and(|st| K::fleet_accounts(st).0.contains(&account_id))
+                    }
+                })
+            })
             .map(|o| ObjectRef::from_obj(o.as_ref()))
             .collect()
     }
@@ -369,5 +390,80 @@ mod trim_tests {
             annotations.keys().collect::<Vec<_>>(),
             ["awsbaseline.io/reconcile"]
         );
+    }
+}
+
+#[cfg(test)]
+mod mapper_tests {
+    use super::referencing;
+    use crate::api::{AwsAccount, MonitoringPolicy};
+    use kube::core::DeserializeGuard;
+    use kube::runtime::{reflector, watcher};
+    use serde_json::json;
+
+    fn guard<K: serde::de::DeserializeOwned>(v: serde_json::Value) -> DeserializeGuard<K> {
+        DeserializeGuard(Ok(serde_json::from_value(v).unwrap()))
+    }
+
+    fn policy(
+        name: &str,
+        spec: serde_json::Value,
+        ledger: &[&str],
+    ) -> DeserializeGuard<MonitoringPolicy> {
+        let ledger: Vec<_> = ledger
+            .iter()
+            .map(|id| json!({"name": "x", "accountId": id, "state": "InSync"}))
+            .collect();
+        guard(
+            json!({"apiVersion": "awsbaseline.io/v1alpha1", "kind": "MonitoringPolicy",
+            "metadata": {"name": name, "namespace": "team"},
+            "spec": spec, "status": {"ledger": ledger}}),
+        )
+    }
+
+    fn account(name: &str, id: &str, env: &str) -> DeserializeGuard<AwsAccount> {
+        guard(
+            json!({"apiVersion": "awsbaseline.io/v1alpha1", "kind": "AwsAccount",
+            "metadata": {"name": name, "labels": {"env": env}},
+            "spec": {"accountId": id}}),
+        )
+    }
+
+    #[test]
+    fn a_changed_account_re_runs_referencing_selecting_and_ledger_objects() {
+        let (store, mut writer) = reflector::store::<DeserializeGuard<MonitoringPolicy>>();
+        for p in [
+            policy("by-ref", json!({"accountRef": {"name": "prod-a"}}), &[]),
+            policy(
+                "by-selector",
+                json!({"accountSelector": {"matchLabels": {"env": "prod"}}}),
+                &[],
+            ),
+            policy(
+                "ran-there",
+                json!({"accountSelector": {"matchLabels": {"env": "dev"}}}),
+                &["111111111111"],
+            ),
+            policy(
+                "unrelated",
+                json!({"accountSelector": {"matchLabels": {"env": "dev"}}}),
+                &[],
+            ),
+        ] {
+            writer.apply_watcher_event(&watcher::Event::Apply(p));
+        }
+        let map = referencing::<MonitoringPolicy>(store);
+        let mut names: Vec<String> = map(account("prod-a", "111111111111", "prod"))
+            .into_iter()
+            .map(|r| r.name)
+            .collect();
+        names.sort();
+        assert_eq!(names, ["by-ref", "by-selector", "ran-there"]);
+        // A new prod account: only the selector matches it.
+        let names: Vec<String> = map(account("prod-z", "999999999999", "prod"))
+            .into_iter()
+            .map(|r| r.name)
+            .collect();
+        assert_eq!(names, ["by-selector"]);
     }
 }

@@ -36,7 +36,7 @@ macro_rules! namespaced {
         $crate::engine::cleanup::Namespaced {
             deletion_policy: input.spec.deletion_policy,
             account: input.account,
-            account_name: &input.spec.account_ref.name,
+            account_name: input.spec.account_name(),
             namespace: input.namespace,
             namespace_labels: input.namespace_labels,
             owner: &input.owner,

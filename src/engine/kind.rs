@@ -2,12 +2,16 @@
 //! (PatchSchedule, MonitoringPolicy): one trait, so both front ends share one reconcile and one evaluation.
 //! The implementations live in `controller/<kind>.rs`.
 
+use super::fleet;
 use super::status::KindStatus;
 use super::{CleanupReport, EngineError, PassReport};
 use crate::api::aws_account::AwsAccountSpec;
-use crate::api::common::{DeletionPolicy, DriftPolicy, Owner};
+use crate::api::common::{DeletionPolicy, DriftPolicy, Owner, ReconcileStatus};
+use crate::api::fleet::{AccountRecord, AccountRollup};
+use crate::api::AwsAccount;
 use crate::api::Kind;
 use crate::aws::AwsFactory;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use k8s_openapi::NamespaceResourceScope;
 use kube::Resource;
@@ -72,7 +76,7 @@ shared_part!(
 macro_rules! spec_accessors {
     () => {
         fn account_ref(&self) -> &str {
-            &self.spec.account_ref.name
+            self.spec.account_name()
         }
         fn deletion_policy(&self) -> $crate::api::common::DeletionPolicy {
             self.spec.deletion_policy
@@ -85,6 +89,48 @@ macro_rules! spec_accessors {
         }
         fn current_status(&self) -> Option<&Self::Status> {
             self.status.as_ref()
+        }
+        fn account_selector(
+            &self,
+        ) -> Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector> {
+            self.spec.account_selector.as_ref()
+        }
+        fn for_account(&self, account: &str, status: Self::Status) -> Self {
+            let mut one = self.clone();
+            one.spec.account_ref = Some($crate::api::common::AccountRef {
+                name: account.to_string(),
+            });
+            one.spec.account_selector = None;
+            one.status = Some(status);
+            one
+        }
+        fn resources(status: &Self::Status) -> Vec<Self::Resources> {
+            status.resources.clone()
+        }
+        fn ledger(status: &Self::Status) -> &[$crate::api::fleet::AccountRecord<Self::Resources>] {
+            &status.ledger
+        }
+        fn single_status(
+            common: $crate::api::common::ReconcileStatus,
+            resources: Vec<Self::Resources>,
+        ) -> Self::Status {
+            Self::Status {
+                common,
+                resources,
+                ..Default::default()
+            }
+        }
+        fn fleet_status(
+            common: $crate::api::common::ReconcileStatus,
+            rollup: $crate::api::fleet::AccountRollup,
+            ledger: Vec<$crate::api::fleet::AccountRecord<Self::Resources>>,
+        ) -> Self::Status {
+            Self::Status {
+                common,
+                accounts: Some(rollup),
+                ledger,
+                ..Default::default()
+            }
         }
     };
 }
@@ -99,8 +145,43 @@ pub trait ManagedKind: Kind + Resource<Scope = NamespaceResourceScope> {
     /// What one pass found and did.
     type Report: KindReport;
 
-    /// Name of the AwsAccount (`spec.accountRef.name`).
+    /// What status records of one account's resources (`status.resources[]`).
+    type Resources: Clone + std::fmt::Debug + PartialEq + serde::Serialize + Send + Sync + 'static;
+
+    /// Name of the AwsAccount (`spec.accountRef.name`; empty with `accountSelector`).
     fn account_ref(&self) -> &str;
+    /// `spec.accountSelector`.
+    fn account_selector(&self) -> Option<&LabelSelector>;
+    /// This object as if it named `account` in `accountRef`, with `status` as its previous status: one account's
+    /// pass of an object with `accountSelector`.
+    fn for_account(&self, account: &str, status: Self::Status) -> Self;
+    /// `status.resources`.
+    fn resources(status: &Self::Status) -> Vec<Self::Resources>;
+    /// `status.ledger`.
+    fn ledger(status: &Self::Status) -> &[AccountRecord<Self::Resources>];
+    /// A single account's status from its shared part and resources.
+    fn single_status(common: ReconcileStatus, resources: Vec<Self::Resources>) -> Self::Status;
+    /// The status of an object with `accountSelector`.
+    fn fleet_status(
+        common: ReconcileStatus,
+        rollup: AccountRollup,
+        ledger: Vec<AccountRecord<Self::Resources>>,
+    ) -> Self::Status;
+    /// The accounts of a fleet's ledger and the AWS identifiers it records (change events are matched to them).
+    fn fleet_accounts(status: &Self::Status) -> (Vec<String>, Vec<String>) {
+        let ledger = Self::ledger(status);
+        (
+            ledger
+                .iter()
+                .map(|l| l.account.account_id.clone())
+                .collect(),
+            ledger
+                .iter()
+                .flat_map(|l| &l.account.owned)
+                .filter_map(|c| c.id.clone())
+                .collect(),
+        )
+    }
     /// `spec.deletionPolicy`.
     fn deletion_policy(&self) -> DeletionPolicy;
     /// `spec.driftPolicy`.
@@ -130,4 +211,109 @@ pub trait ManagedKind: Kind + Resource<Scope = NamespaceResourceScope> {
         generation: Option<i64>,
         now: &Time,
     ) -> Self::Status;
+}
+
+/// What an object with `accountSelector` needs for a pass over its accounts.
+pub struct FleetRun<'a, K: ManagedKind> {
+    /// The object.
+    pub obj: &'a K,
+    /// The accounts selected (and admitting the object's namespace), sorted by name.
+    pub selected: &'a [&'a AwsAccount],
+    /// Labels of the object's namespace.
+    pub namespace_labels: &'a BTreeMap<String, String>,
+    /// Who owns what gets created (the object, the same in every account).
+    pub owner: Owner,
+    /// Correct or Report.
+    pub mode: DriftPolicy,
+    /// Shared account-wide reads, as for one account ([`Pass::shared_reads`]).
+    pub shared_reads: Option<std::time::Duration>,
+}
+
+/// The object's previous status as one account's pass reads it (from the ledger and the listed drift).
+fn previous_in<K: ManagedKind>(obj: &K, account_id: &str) -> K::Status {
+    let (common, resources) = match obj.current_status() {
+        Some(s) => fleet::previous_for(Some(s.common()), K::ledger(s), account_id),
+        None => Default::default(),
+    };
+    K::single_status(common, resources)
+}
+
+/// Run the object in every selected account ([`fleet::ACCOUNT_CONCURRENCY`] at once), each as if its
+/// `accountRef` named that account, and merge the results into one status (`fleet::merge`).
+pub async fn run_fleet<K: ManagedKind>(
+    factory: &AwsFactory,
+    run: &FleetRun<'_, K>,
+    now: &Time,
+) -> (K::Status, fleet::Merged<K::Resources>) {
+    let generation = run.obj.meta().generation;
+    let members = fleet::each(run.selected, |a| {
+        let name = fleet::name_of(a);
+        let previous = previous_in(run.obj, &a.spec.account_id);
+        let one = run.obj.for_account(&name, previous.clone());
+        let owner = run.owner.clone();
+        async move {
+            let pass = Pass {
+                obj: &one,
+                account: &a.spec,
+                namespace_labels: run.namespace_labels,
+                owner,
+                previous: one.current_status(),
+                mode: run.mode,
+                now: now.0,
+                shared_reads: run.shared_reads,
+            };
+            let report = K::run(factory, &pass).await;
+            let status = K::status_after(Some(&previous), &report, generation, now);
+            fleet::Member {
+                name,
+                account_id: a.spec.account_id.clone(),
+                report: report.pass().clone(),
+                status: status.common().clone(),
+                resources: K::resources(&status),
+            }
+        }
+    })
+    .await;
+    let ledger = run.obj.current_status().map(K::ledger).unwrap_or_default();
+    let merged = fleet::merge(
+        run.obj.current_status().map(KindStatus::common),
+        ledger,
+        members,
+        generation,
+        now,
+    );
+    let status = K::fleet_status(
+        merged.common.clone(),
+        merged.rollup.clone(),
+        merged.ledger.clone(),
+    );
+    (status, merged)
+}
+
+/// Delete what the object created in each of `accounts` (each with what its ledger recorded there), as its
+/// deletion policy says; one account's failure does not stop the others.
+pub async fn cleanup_fleet<K: ManagedKind>(
+    factory: &AwsFactory,
+    run: &FleetRun<'_, K>,
+) -> CleanupReport {
+    fleet::cleanup_each(run.selected, |a| {
+        let name = fleet::name_of(a);
+        let previous = previous_in(run.obj, &a.spec.account_id);
+        let one = run.obj.for_account(&name, previous);
+        let owner = run.owner.clone();
+        async move {
+            let pass = Pass {
+                obj: &one,
+                account: &a.spec,
+                namespace_labels: run.namespace_labels,
+                owner,
+                previous: one.current_status(),
+                mode: DriftPolicy::Correct,
+                now: jiff::Timestamp::now(),
+                shared_reads: None,
+            };
+            K::cleanup(factory, &pass).await
+        }
+    })
+    .await
 }

@@ -356,6 +356,7 @@ pub fn patch_schedule_status(
             next_execution_time: report.next_execution.clone(),
             executions: report.executions.clone(),
             compliance: report.compliance.clone(),
+            ..Default::default()
         }
     })
 }
@@ -372,6 +373,7 @@ pub fn monitoring_status(
         MonitoringPolicyStatus {
             common: ReconcileStatus::default(),
             resources: report.resources.clone(),
+            ..Default::default()
         }
     })
 }

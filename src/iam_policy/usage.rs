@@ -223,15 +223,56 @@ impl Usage {
             let used = crate::engine::patch::COMPONENTS.iter();
             let used = used.filter_map(|c| (c.usage)(s));
             let phases = phases(s.drift_policy, s.deletion_policy);
-            u.declare_namespaced(m, "PatchSchedule", &s.account_ref.name, used, phases);
+            for account in namespaced_accounts(
+                m,
+                p.metadata.namespace.as_deref(),
+                &s.account_ref,
+                &s.account_selector,
+            ) {
+                u.declare_namespaced(m, "PatchSchedule", &account, used.clone(), phases);
+            }
         }
         for p in &m.monitoring {
             let s = &p.spec;
             let used = crate::engine::monitoring::COMPONENTS.iter();
             let used = used.filter_map(|c| (c.usage)(s));
             let phases = phases(s.drift_policy, s.deletion_policy);
-            u.declare_namespaced(m, "MonitoringPolicy", &s.account_ref.name, used, phases);
+            for account in namespaced_accounts(
+                m,
+                p.metadata.namespace.as_deref(),
+                &s.account_ref,
+                &s.account_selector,
+            ) {
+                u.declare_namespaced(m, "MonitoringPolicy", &account, used.clone(), phases);
+            }
         }
         u
     }
+}
+
+/// The AwsAccounts of the manifests a namespaced object applies to: the one `accountRef` names, or those its
+/// `accountSelector` matches that admit its namespace (files carry no namespace labels: a label selector in
+/// `allowedNamespaces` matches none).
+fn namespaced_accounts(
+    m: &Manifests,
+    namespace: Option<&str>,
+    account_ref: &Option<crate::api::common::AccountRef>,
+    selector: &Option<k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector>,
+) -> Vec<String> {
+    if let Some(r) = account_ref {
+        return vec![r.name.clone()];
+    }
+    let no_labels = Default::default();
+    m.accounts
+        .iter()
+        .filter(|a| {
+            selector.as_ref().is_some_and(|s| {
+                crate::api::aws_account::selector_matches(
+                    s,
+                    a.metadata.labels.as_ref().unwrap_or(&no_labels),
+                )
+            }) && a.spec.allows(namespace.unwrap_or_default(), &no_labels)
+        })
+        .filter_map(|a| a.metadata.name.clone())
+        .collect()
 }

@@ -222,12 +222,25 @@ async fn account_selector_fans_out_and_rolls_up_per_account() {
         "{rollup:#?}"
     );
     assert!(rollup.not_in_sync.is_empty());
-    assert!(r
+    // In sync: no component list, but the ledger records what was created in each account.
+    assert!(r.status.common.components.is_empty());
+    let ledger: Vec<(&str, Ownership)> = r
         .status
-        .common
-        .components
+        .ledger
         .iter()
-        .all(|c| c.account.is_some() && c.ownership == Ownership::Created));
+        .flat_map(|l| {
+            l.owned
+                .iter()
+                .map(move |o| (l.account_id.as_str(), o.ownership))
+        })
+        .collect();
+    assert_eq!(
+        ledger,
+        vec![
+            ("111111111111", Ownership::Created),
+            ("222222222222", Ownership::Created)
+        ]
+    );
 
     // The selector widens to every account; dev is new and drifted, the others stay in sync, nothing is written
     // under Report.

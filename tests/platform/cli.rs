@@ -25,6 +25,23 @@ async fn check_apply_drift_check_apply() {
     assert!(json["results"][0]["status"]["drift"]
         .as_array()
         .is_none_or(|d| d.is_empty()));
+    // The fleet example (accountSelector) ran in the one labelled account its namespace may use; the status lists
+    // no components for an account in sync, the CLI's detail shows every account's.
+    let fleet = json["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "payments/fleet-oncall")
+        .unwrap();
+    assert_eq!(fleet["status"]["accounts"]["selected"], 1, "{fleet:#}");
+    assert_eq!(fleet["status"]["accounts"]["inSync"], 1, "{fleet:#}");
+    assert!(fleet["status"]["components"].is_null(), "{fleet:#}");
+    assert_eq!(fleet["status"]["ledger"][0]["name"], "sandbox", "{fleet:#}");
+    let detail = fleet["accountsDetail"]["components"].as_array().unwrap();
+    assert!(
+        !detail.is_empty() && detail.iter().all(|c| c["account"] == support::ACCOUNT),
+        "{fleet:#}"
+    );
 
     // Drift: stop the trail.
     let cfg = moto.sdk_config("us-east-1").await;

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 use super::common::{AccountRef, DeletionPolicy, DriftPolicy, ReconcileStatus};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 mod alarms;
 mod cloudwatch_agent;
@@ -79,10 +80,19 @@ fn delete() -> DeletionPolicy {
 #[x_kube(validation = Rule::new("!has(self.alarms) || !has(self.topics) || self.alarms.all(a, (has(a.alarmTopics) ? a.alarmTopics : []).all(t, self.topics.exists(x, x.name == t)))").message("alarmTopics must name topics declared in spec.topics"))]
 #[x_kube(validation = Rule::new("!has(self.alarms) || has(self.topics) || self.alarms.all(a, !has(a.alarmTopics))").message("alarmTopics must name topics declared in spec.topics"))]
 #[x_kube(validation = Rule::new("!has(self.cisAwsFoundations) || !has(self.cisAwsFoundations.topic) || (has(self.topics) && self.topics.exists(x, x.name == self.cisAwsFoundations.topic))").message("cisAwsFoundations.topic must name a topic declared in spec.topics"))]
+#[x_kube(validation = Rule::new("has(self.accountRef) != has(self.accountSelector)").message("set exactly one of accountRef or accountSelector"))]
 #[serde(rename_all = "camelCase")]
 pub struct MonitoringPolicySpec {
-    /// The `AwsAccount` to monitor (it must admit this object's namespace in `allowedNamespaces`).
-    pub account_ref: AccountRef,
+    /// The `AwsAccount` to monitor (it must admit this object's namespace in `allowedNamespaces`). Exactly one of `accountRef` and `accountSelector`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_ref: Option<AccountRef>,
+    /// Apply this object to every `AwsAccount` whose labels match (`{}` matches all) and that admits this object's
+    /// namespace in `allowedNamespaces`: an account the namespace may not use is invisible, so a team's `{}`
+    /// never lists another team's accounts. Status then carries a per-account rollup (counts and the first 20
+    /// accounts not in sync) and a small per-account ledger; per-account detail is in Events. Exactly one of
+    /// `accountRef` and `accountSelector`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_selector: Option<LabelSelector>,
     /// Regions everything is created in. Defaults to the AwsAccount's regions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(max = 40))]
@@ -276,4 +286,22 @@ pub struct MonitoringPolicyStatus {
     /// AWS identifiers per region.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub resources: Vec<MonitoringResources>,
+    /// With `accountSelector`: how many selected accounts are in sync, drifted or failed, and the first 20 that
+    /// are not (their drift in `drift`, their failing components in `components`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accounts: Option<crate::api::fleet::AccountRollup>,
+    /// With `accountSelector`: per selected account, its state, the components it created or adopted there and
+    /// their AWS identifiers (what the next pass and a deletion need); `resources` then stays empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ledger: Vec<crate::api::fleet::AccountRecord<MonitoringResources>>,
+}
+
+impl MonitoringPolicySpec {
+    /// The name `accountRef` gives (empty with `accountSelector`).
+    pub fn account_name(&self) -> &str {
+        self.account_ref
+            .as_ref()
+            .map(|r| r.name.as_str())
+            .unwrap_or_default()
+    }
 }

@@ -8,6 +8,7 @@ use kube::{CustomResource, KubeSchema};
 use serde::{Deserialize, Serialize};
 
 use super::common::{AccountRef, DeletionPolicy, DriftPolicy};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 mod baseline;
 mod inventory;
@@ -89,10 +90,19 @@ fn delete() -> DeletionPolicy {
 )]
 #[x_kube(validation = Rule::new("(has(self.patching) ? 1 : 0) + (has(self.preSteps) ? size(self.preSteps) : 0) + (has(self.postSteps) ? size(self.postSteps) : 0) + (has(self.tasks) ? size(self.tasks) : 0) <= 20").message("a maintenance window holds at most 20 tasks: the patch task plus preSteps, postSteps and tasks"))]
 #[x_kube(validation = Rule::new("has(self.patching) || (has(self.tasks) && size(self.tasks) > 0) || (has(self.preSteps) && size(self.preSteps) > 0) || (has(self.postSteps) && size(self.postSteps) > 0)").message("declare patching, tasks or steps: a window without tasks does nothing"))]
+#[x_kube(validation = Rule::new("has(self.accountRef) != has(self.accountSelector)").message("set exactly one of accountRef or accountSelector"))]
 #[serde(rename_all = "camelCase")]
 pub struct PatchScheduleSpec {
-    /// The `AwsAccount` whose instances are patched.
-    pub account_ref: AccountRef,
+    /// The `AwsAccount` whose instances are patched. Exactly one of `accountRef` and `accountSelector`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_ref: Option<AccountRef>,
+    /// Apply this object to every `AwsAccount` whose labels match (`{}` matches all) and that admits this object's
+    /// namespace in `allowedNamespaces`: an account the namespace may not use is invisible, so a team's `{}`
+    /// never lists another team's accounts. Status then carries a per-account rollup (counts and the first 20
+    /// accounts not in sync) and a small per-account ledger; per-account detail is in Events. Exactly one of
+    /// `accountRef` and `accountSelector`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_selector: Option<LabelSelector>,
     /// Regions the window, baseline and inventory are created in. Defaults to the AwsAccount's regions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(max = 40))]
@@ -169,5 +179,15 @@ impl PatchScheduleSpec {
     /// How many tasks the window holds: the patch task when declared, the steps and the general tasks.
     pub fn task_count(&self) -> usize {
         usize::from(self.patching.is_some()) + self.steps().count()
+    }
+}
+
+impl PatchScheduleSpec {
+    /// The name `accountRef` gives (empty with `accountSelector`).
+    pub fn account_name(&self) -> &str {
+        self.account_ref
+            .as_ref()
+            .map(|r| r.name.as_str())
+            .unwrap_or_default()
     }
 }

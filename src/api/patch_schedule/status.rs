@@ -107,4 +107,12 @@ pub struct PatchScheduleStatus {
     /// Patch compliance per region.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub compliance: Vec<ComplianceSummary>,
+    /// With `accountSelector`: how many selected accounts are in sync, drifted or failed, and the first 20 that
+    /// are not (their drift in `drift`, their failing components in `components`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accounts: Option<crate::api::fleet::AccountRollup>,
+    /// With `accountSelector`: per selected account, its state, the components it created or adopted there and
+    /// their AWS identifiers (what the next pass and a deletion need); `resources` then stays empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ledger: Vec<crate::api::fleet::AccountRecord<PatchResources>>,
 }

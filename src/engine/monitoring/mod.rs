@@ -347,13 +347,13 @@ pub async fn run(factory: &AwsFactory, input: &MonitoringInput<'_>) -> Monitorin
         .allows(input.namespace, input.namespace_labels)
     {
         return fatal(EngineError::AccountNotAllowed {
-            account: input.spec.account_ref.name.clone(),
+            account: input.spec.account_name().to_string(),
             namespace: input.namespace.to_string(),
         });
     }
     if let Err(e) = super::check_passable(
         input.account,
-        &input.spec.account_ref.name,
+        input.spec.account_name(),
         input.spec.passed_roles(),
     ) {
         return fatal(e);

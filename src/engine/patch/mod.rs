@@ -195,7 +195,7 @@ pub async fn run(factory: &AwsFactory, input: &PatchInput<'_>) -> PatchReport {
     {
         return PatchReport {
             pass: PassReport::fatal(EngineError::AccountNotAllowed {
-                account: input.spec.account_ref.name.clone(),
+                account: input.spec.account_name().to_string(),
                 namespace: input.namespace.to_string(),
             }),
             ..Default::default()
@@ -209,7 +209,7 @@ pub async fn run(factory: &AwsFactory, input: &PatchInput<'_>) -> PatchReport {
     }
     if let Err(e) = super::check_passable(
         input.account,
-        &input.spec.account_ref.name,
+        input.spec.account_name(),
         input.spec.passed_roles(),
     ) {
         return PatchReport {

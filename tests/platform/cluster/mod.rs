@@ -11,6 +11,7 @@
 
 mod admission;
 mod change_events;
+mod fleet;
 mod operator;
 mod reliability;
 
