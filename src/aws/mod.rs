@@ -20,6 +20,7 @@ pub mod iam;
 pub mod inspector2;
 pub mod logs;
 pub mod operation;
+pub mod organizations_admin;
 pub mod pace;
 pub mod regions;
 pub mod route53;
@@ -79,6 +80,11 @@ pub const MODULES: &[operation::Module] = &[
         events: config::EVENTS,
     },
     operation::Module {
+        name: "config/aggregator",
+        operations: config::aggregator::OPERATIONS,
+        events: config::aggregator::EVENTS,
+    },
+    operation::Module {
         name: "config/remediation",
         operations: config::remediation::OPERATIONS,
         events: config::remediation::EVENTS,
@@ -132,6 +138,11 @@ pub const MODULES: &[operation::Module] = &[
         name: "logs",
         operations: logs::OPERATIONS,
         events: logs::EVENTS,
+    },
+    operation::Module {
+        name: "organizations_admin",
+        operations: organizations_admin::OPERATIONS,
+        events: organizations_admin::EVENTS,
     },
     operation::Module {
         name: "route53",
