@@ -285,32 +285,10 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     read(
         SVC,
-        "GetDetector",
-        MOTO,
-        &[act("guardduty:GetDetector")],
-        &["AccountBaseline.guardDuty"],
-    ),
-    read(
-        SVC,
-        "ListDetectors",
-        MOTO,
-        &[act("guardduty:ListDetectors")],
-        // The delegated administrator's detector carries the organization configuration.
-        &[
-            "AccountBaseline.guardDuty",
-            "AccountBaseline.organization.autoEnable",
-        ],
-    ),
-    write(
-        SVC,
-        "UpdateDetector",
-        MOTO,
-        &[act("guardduty:UpdateDetector")],
-        // Corrections, and suspending an adopted detector on deletion.
-        &[
-            "AccountBaseline.guardDuty#correct",
-            "AccountBaseline.guardDuty#delete",
-        ],
+        "DescribeOrganizationConfiguration",
+        MOTO_EXT,
+        &[act("guardduty:DescribeOrganizationConfiguration")],
+        &["AccountBaseline.organization.autoEnable"],
     ),
     // Organization (the `organization` section): the delegated administrator, named by the management account in
     // every Region, and auto-enable for members, set by that administrator. Registering GuardDuty's administrator
@@ -328,7 +306,25 @@ pub const OPERATIONS: &[Operation] = &[
             act("organizations:ListAWSServiceAccessForOrganization"),
             act("organizations:DescribeOrganization"),
         ],
-        &["AccountBaseline.organization.delegatedAdministrators#correct"],
+        &["AccountBaseline.organization#correct"],
+    ),
+    read(
+        SVC,
+        "GetDetector",
+        MOTO,
+        &[act("guardduty:GetDetector")],
+        &["AccountBaseline.guardDuty"],
+    ),
+    read(
+        SVC,
+        "ListDetectors",
+        MOTO,
+        &[act("guardduty:ListDetectors")],
+        // The delegated administrator's detector carries the organization configuration.
+        &[
+            "AccountBaseline.guardDuty",
+            "AccountBaseline.organization.autoEnable",
+        ],
     ),
     read(
         SVC,
@@ -338,14 +334,18 @@ pub const OPERATIONS: &[Operation] = &[
             act("guardduty:ListOrganizationAdminAccounts"),
             act("organizations:DescribeOrganization"),
         ],
-        &["AccountBaseline.organization.delegatedAdministrators"],
+        &["AccountBaseline.organization"],
     ),
-    read(
+    write(
         SVC,
-        "DescribeOrganizationConfiguration",
-        MOTO_EXT,
-        &[act("guardduty:DescribeOrganizationConfiguration")],
-        &["AccountBaseline.organization.autoEnable"],
+        "UpdateDetector",
+        MOTO,
+        &[act("guardduty:UpdateDetector")],
+        // Corrections, and suspending an adopted detector on deletion.
+        &[
+            "AccountBaseline.guardDuty#correct",
+            "AccountBaseline.guardDuty#delete",
+        ],
     ),
     write(
         SVC,
@@ -364,6 +364,6 @@ pub const EVENTS: crate::aws::operation::Events = crate::aws::operation::Events 
     renamed: &[],
     foreign_writes: &[crate::aws::operation::foreign(
         "DisableOrganizationAdminAccount",
-        &["AccountBaseline.organization.delegatedAdministrators"],
+        &["AccountBaseline.organization"],
     )],
 };

@@ -225,6 +225,13 @@ pub const OPERATIONS: &[Operation] = &[
             "AccountBaseline.inspector#delete",
         ],
     ),
+    read(
+        SVC,
+        "DescribeOrganizationConfiguration",
+        MOTO,
+        &[act("inspector2:DescribeOrganizationConfiguration")],
+        &["AccountBaseline.organization.autoEnable"],
+    ),
     write(
         SVC,
         "Disable",
@@ -268,7 +275,7 @@ pub const OPERATIONS: &[Operation] = &[
                 &[],
             ),
         ],
-        &["AccountBaseline.organization.delegatedAdministrators#correct"],
+        &["AccountBaseline.organization#correct"],
     ),
     read(
         SVC,
@@ -278,14 +285,7 @@ pub const OPERATIONS: &[Operation] = &[
             act("inspector2:ListDelegatedAdminAccounts"),
             act("organizations:DescribeOrganization"),
         ],
-        &["AccountBaseline.organization.delegatedAdministrators"],
-    ),
-    read(
-        SVC,
-        "DescribeOrganizationConfiguration",
-        MOTO,
-        &[act("inspector2:DescribeOrganizationConfiguration")],
-        &["AccountBaseline.organization.autoEnable"],
+        &["AccountBaseline.organization"],
     ),
     write(
         SVC,

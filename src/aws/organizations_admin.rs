@@ -98,14 +98,14 @@ pub const OPERATIONS: &[Operation] = &[
         "EnableAWSServiceAccess",
         MOTO,
         &[act("organizations:EnableAWSServiceAccess")],
-        &["AccountBaseline.organization.delegatedAdministrators#correct"],
+        &["AccountBaseline.organization#correct"],
     ),
     read(
         SVC,
         "ListAWSServiceAccessForOrganization",
         MOTO,
         &[act("organizations:ListAWSServiceAccessForOrganization")],
-        &["AccountBaseline.organization.delegatedAdministrators"],
+        &["AccountBaseline.organization"],
     ),
     // moto knows no `config.amazonaws.com` delegated administrator; tests/moto_ext/organization_admin_ext.py adds it.
     read(
@@ -113,14 +113,14 @@ pub const OPERATIONS: &[Operation] = &[
         "ListDelegatedAdministrators",
         MOTO_EXT,
         &[act("organizations:ListDelegatedAdministrators")],
-        &["AccountBaseline.organization.delegatedAdministrators"],
+        &["AccountBaseline.organization"],
     ),
     write(
         SVC,
         "RegisterDelegatedAdministrator",
         MOTO_EXT,
         &[act("organizations:RegisterDelegatedAdministrator")],
-        &["AccountBaseline.organization.delegatedAdministrators#correct"],
+        &["AccountBaseline.organization#correct"],
     ),
 ];
 
@@ -133,11 +133,11 @@ pub const EVENTS: crate::aws::operation::Events = crate::aws::operation::Events 
     foreign_writes: &[
         crate::aws::operation::foreign(
             "DeregisterDelegatedAdministrator",
-            &["AccountBaseline.organization.delegatedAdministrators"],
+            &["AccountBaseline.organization"],
         ),
         crate::aws::operation::foreign(
             "DisableAWSServiceAccess",
-            &["AccountBaseline.organization.delegatedAdministrators"],
+            &["AccountBaseline.organization"],
         ),
     ],
 };

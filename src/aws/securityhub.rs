@@ -615,6 +615,13 @@ pub const OPERATIONS: &[Operation] = &[
             "AccountBaseline.securityHub#delete",
         ],
     ),
+    read(
+        SVC,
+        "DescribeOrganizationConfiguration",
+        MOTO,
+        &[act("securityhub:DescribeOrganizationConfiguration")],
+        &["AccountBaseline.organization.autoEnable"],
+    ),
     write(
         SVC,
         "DisableSecurityHub",
@@ -624,6 +631,22 @@ pub const OPERATIONS: &[Operation] = &[
             "AccountBaseline.securityHub#correct",
             "AccountBaseline.securityHub#delete",
         ],
+    ),
+    // Organization (the `organization` section): the Region's administrator, named by the management account
+    // (which also enables trusted access and registers it with Organizations,
+    // https://docs.aws.amazon.com/securityhub/latest/userguide/designate-orgs-admin-account.html), and auto-enable
+    // for new members, set by that administrator.
+    write(
+        SVC,
+        "EnableOrganizationAdminAccount",
+        MOTO,
+        &[
+            act("securityhub:EnableOrganizationAdminAccount"),
+            act("organizations:EnableAWSServiceAccess"),
+            act("organizations:RegisterDelegatedAdministrator"),
+            act("organizations:DescribeOrganization"),
+        ],
+        &["AccountBaseline.organization#correct"],
     ),
     write(
         SVC,
@@ -663,6 +686,16 @@ pub const OPERATIONS: &[Operation] = &[
             "AccountBaseline.securityHub.findingAggregator#delete",
         ],
     ),
+    read(
+        SVC,
+        "ListOrganizationAdminAccounts",
+        MOTO_EXT,
+        &[
+            act("securityhub:ListOrganizationAdminAccounts"),
+            act("organizations:DescribeOrganization"),
+        ],
+        &["AccountBaseline.organization"],
+    ),
     write(
         SVC,
         "UpdateFindingAggregator",
@@ -672,50 +705,17 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     write(
         SVC,
-        "UpdateSecurityHubConfiguration",
-        MOTO_EXT,
-        &[act("securityhub:UpdateSecurityHubConfiguration")],
-        &["AccountBaseline.securityHub#correct"],
-    ),
-    // Organization (the `organization` section): the Region's administrator, named by the management account
-    // (which also enables trusted access and registers it with Organizations,
-    // https://docs.aws.amazon.com/securityhub/latest/userguide/designate-orgs-admin-account.html), and auto-enable
-    // for new members, set by that administrator.
-    write(
-        SVC,
-        "EnableOrganizationAdminAccount",
-        MOTO,
-        &[
-            act("securityhub:EnableOrganizationAdminAccount"),
-            act("organizations:EnableAWSServiceAccess"),
-            act("organizations:RegisterDelegatedAdministrator"),
-            act("organizations:DescribeOrganization"),
-        ],
-        &["AccountBaseline.organization.delegatedAdministrators#correct"],
-    ),
-    read(
-        SVC,
-        "ListOrganizationAdminAccounts",
-        MOTO_EXT,
-        &[
-            act("securityhub:ListOrganizationAdminAccounts"),
-            act("organizations:DescribeOrganization"),
-        ],
-        &["AccountBaseline.organization.delegatedAdministrators"],
-    ),
-    read(
-        SVC,
-        "DescribeOrganizationConfiguration",
-        MOTO,
-        &[act("securityhub:DescribeOrganizationConfiguration")],
-        &["AccountBaseline.organization.autoEnable"],
-    ),
-    write(
-        SVC,
         "UpdateOrganizationConfiguration",
         MOTO,
         &[act("securityhub:UpdateOrganizationConfiguration")],
         &["AccountBaseline.organization.autoEnable#correct"],
+    ),
+    write(
+        SVC,
+        "UpdateSecurityHubConfiguration",
+        MOTO_EXT,
+        &[act("securityhub:UpdateSecurityHubConfiguration")],
+        &["AccountBaseline.securityHub#correct"],
     ),
 ];
 

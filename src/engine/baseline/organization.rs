@@ -17,7 +17,8 @@ use crate::diff::diff;
 use crate::engine::{failed, ComponentOutcome, Settle};
 use std::collections::BTreeMap;
 
-const IAM_ADMINS: &str = "AccountBaseline.organization.delegatedAdministrators";
+/// The section's own IAM use: trusted access and delegated administrators (management account).
+const IAM_ADMINS: &str = "AccountBaseline.organization";
 const IAM_AUTO_ENABLE: &str = "AccountBaseline.organization.autoEnable";
 const IAM_AGGREGATOR: &str = "AccountBaseline.organization.configAggregator";
 
@@ -29,12 +30,7 @@ pub(super) const SECTION: Section = Section {
         rules::AUTO_ENABLE,
         rules::AGGREGATOR,
     ],
-    iam: &[
-        "AccountBaseline.organization",
-        IAM_ADMINS,
-        IAM_AUTO_ENABLE,
-        IAM_AGGREGATOR,
-    ],
+    iam: &[IAM_ADMINS, IAM_AUTO_ENABLE, IAM_AGGREGATOR],
     usage,
     buckets: None,
     account: Some(|ctx, region| {
@@ -65,7 +61,8 @@ pub(super) const SECTION: Section = Section {
 
 fn usage(spec: &AccountBaselineSpec) -> Option<SectionUsage> {
     let o = spec.organization.as_ref()?;
-    let mut u = SectionUsage::of(&["AccountBaseline.organization"]);
+    // Each setting is made in a different account (management or delegated administrator): only its own actions.
+    let mut u = SectionUsage::of(&[]);
     if o.delegated_administrators.is_some() {
         u.uses.push(IAM_ADMINS);
     }
