@@ -647,3 +647,60 @@ async fn auto_enable_outside_the_delegated_administrator_fails_naming_it() {
         ready.message
     );
 }
+
+/// examples/organization/organization.yaml, loaded and checked as the CLI does, applied to an organization in moto
+/// (the security account's ID replaced by the member account moto created): both baselines converge, then a second
+/// pass of each writes nothing.
+#[tokio::test]
+async fn the_organization_example_converges() {
+    let moto = Moto::start();
+    let admin = organization(&moto).await;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/organization/organization.yaml");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("333333333333", &admin);
+    let dir = std::env::temp_dir().join(format!("orgset-example-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("organization.yaml");
+    std::fs::write(&file, text).unwrap();
+    let m = aws_baseline_operator::manifests::load(&[file]).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!((m.accounts.len(), m.baselines.len()), (2, 2));
+    let (factory, stats) = moto.factory().await;
+    // Management first: the security account must be the administrator before it sets auto-enable.
+    for b in &m.baselines {
+        let name = b.metadata.name.clone().unwrap();
+        let account_name = &b.spec.account_ref.as_ref().unwrap().name;
+        let acct = &m
+            .accounts
+            .iter()
+            .find(|a| a.metadata.name.as_deref() == Some(account_name))
+            .unwrap()
+            .spec;
+        let first = pass_as(&factory, acct, &b.spec, DriftPolicy::Correct, &[]).await;
+        assert!(
+            first.error_category().is_none(),
+            "{name}: {:#?}",
+            first.outcomes
+        );
+        stats.reset();
+        let second = pass_as(
+            &factory,
+            acct,
+            &b.spec,
+            DriftPolicy::Correct,
+            &components(&first),
+        )
+        .await;
+        assert_eq!(stats.writes(), 0, "{name}: {:?}", stats.write_operations());
+        assert!(
+            second
+                .outcomes
+                .iter()
+                .all(|o| o.state == ComponentState::InSync),
+            "{name}: {:#?}",
+            second.outcomes
+        );
+    }
+}
