@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """moto's server with every extension in this directory (``*_ext.py``: SSM, Security Hub, AWS Config, Budgets, Trusted
-Advisor, Synthetics, AWS Backup, the CloudWatch RPC v2 CBOR front end) applied.
+Advisor, Synthetics, AWS Backup, the CloudWatch RPC v2 CBOR front end, organization administration) applied.
 
 Takes the same arguments as ``moto_server`` (it calls moto's own ``moto.server.main``), e.g.
 
