@@ -600,6 +600,40 @@ mod tests {
         assert!(diff(COMPONENT, &desired(&s), &observed(Some(&st), &s)).is_empty());
     }
 
+    /// An organization trail: drift when AWS has a single-account trail (UpdateTrail corrects it), and its bucket
+    /// admits the members' logs from this trail only.
+    #[test]
+    fn organization_trail_is_a_setting_of_the_trail() {
+        let s = CloudTrailSpec {
+            is_organization_trail: true,
+            ..spec()
+        };
+        let st = TrailState {
+            is_organization_trail: false,
+            ..state_for(&s)
+        };
+        let d = diff(COMPONENT, &desired(&s), &observed(Some(&st), &s));
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].field, "cloudTrail.isOrganizationTrail");
+        assert_eq!(plan(&s, true, &d), vec![TrailWrite::Update]);
+        let ours = bucket_policy_statements(&s, "123456789012", "us-east-1");
+        let org = ours
+            .iter()
+            .find(|x| x["Sid"] == "AWSCloudTrailOrganizationWrite")
+            .unwrap();
+        assert_eq!(org["Resource"], "arn:aws:s3:::logs-bucket/ct/AWSLogs/*");
+        assert_eq!(
+            org["Condition"]["StringEquals"]["aws:SourceArn"],
+            "arn:aws:cloudtrail:us-east-1:123456789012:trail/org-trail"
+        );
+        // A single-account trail's bucket has no such statement.
+        assert!(
+            bucket_policy_statements(&spec(), "123456789012", "us-east-1")
+                .iter()
+                .all(|x| x["Sid"] != "AWSCloudTrailOrganizationWrite")
+        );
+    }
+
     #[test]
     fn bucket_policy_merge_keeps_foreign_statements_and_is_idempotent() {
         let s = CloudTrailSpec {
