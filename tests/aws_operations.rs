@@ -189,6 +189,8 @@ async fn every_moto_row_is_called_against_moto() {
     monitoring_scenario(&moto, &factory).await;
     container_insights_scenario(&moto, &factory).await;
     change_events_scenario(&moto, &factory).await;
+    // Last: it turns moto's default account into an organization's management account.
+    organization_scenario(&moto, &factory).await;
 
     // Any outcome counts as "called": moto's GetBucketVersioning reply fails the SDK's XML parser and is read
     // through the documented compatibility path in src/aws/s3.rs.
@@ -370,6 +372,83 @@ async fn baseline_sections_scenario(factory: &aws_baseline_operator::aws::AwsFac
     let input = BaselineInput {
         spec: &changed,
         account: &acct,
+        owner,
+        previous: &previous,
+        mode: DriftPolicy::Correct,
+    };
+    let report = cleanup(factory, &input).await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+}
+
+/// AccountBaseline organization: an organization in moto with a security account; the management account names
+/// the delegated administrators, the security account (AssumeRole) sets auto-enable and the organization aggregator,
+/// then its baseline is deleted (the aggregator it created goes).
+async fn organization_scenario(
+    moto: &support::Moto,
+    factory: &aws_baseline_operator::aws::AwsFactory,
+) {
+    let org = aws_sdk_organizations::Client::new(&moto.sdk_config("us-east-1").await);
+    org.create_organization().send().await.unwrap();
+    let admin = org
+        .create_account()
+        .account_name("security")
+        .email("security@example.com")
+        .send()
+        .await
+        .unwrap()
+        .create_account_status()
+        .unwrap()
+        .account_id()
+        .unwrap()
+        .to_string();
+    let owner = Owner {
+        kind: "AccountBaseline".into(),
+        name: "organization".into(),
+        uid: "organization-uid".into(),
+    };
+    let management: AccountBaselineSpec = serde_json::from_value(json!({
+        "accountRef": {"name": "management"},
+        "organization": {"delegatedAdministrators": {
+            "guardDuty": admin, "securityHub": admin, "config": admin, "inspector": admin, "accessAnalyzer": admin}}
+    }))
+    .unwrap();
+    let security_account: aws_baseline_operator::api::aws_account::AwsAccountSpec =
+        serde_json::from_value(json!({
+            "accountId": admin, "regions": ["us-east-1"],
+            "assumeRole": {"roleArn": format!("arn:aws:iam::{admin}:role/baseline")}
+        }))
+        .unwrap();
+    let security: AccountBaselineSpec = serde_json::from_value(json!({
+        "accountRef": {"name": "security"},
+        "deletionPolicy": "Delete",
+        "guardDuty": {},
+        "organization": {
+            "autoEnable": {"guardDuty": "NEW", "securityHub": true, "inspector": {"ec2": true, "ecr": true}},
+            "configAggregator": {"name": "organization", "roleArn": "arn:aws:iam::123456789012:role/aggregator"}
+        }
+    }))
+    .unwrap();
+    let management_account = support::account(&["us-east-1"]);
+    let now = Time("2026-01-01T00:00:00Z".parse().unwrap());
+    let mut previous = vec![];
+    for (spec, acct) in [
+        (&management, &management_account),
+        (&security, &security_account),
+    ] {
+        let input = BaselineInput {
+            spec,
+            account: acct,
+            owner: owner.clone(),
+            previous: &[],
+            mode: DriftPolicy::Correct,
+        };
+        let r = run(factory, &input).await;
+        assert!(r.error_category().is_none(), "{:#?}", r.outcomes);
+        previous = common_status(None, &r, None, &now).components;
+    }
+    let input = BaselineInput {
+        spec: &security,
+        account: &security_account,
         owner,
         previous: &previous,
         mode: DriftPolicy::Correct,

@@ -38,6 +38,8 @@ mod access_logs;
 pub use access_logs::*;
 mod backup;
 pub use backup::*;
+mod organization;
+pub use organization::*;
 
 fn yes() -> bool {
     true
@@ -82,7 +84,7 @@ fn retain() -> DeletionPolicy {
     )
 )]
 #[x_kube(validation = Rule::new("has(self.accountRef) != has(self.accountSelector)").message("set exactly one of accountRef or accountSelector"))]
-#[x_kube(validation = Rule::new("has(self.cloudTrail) || has(self.guardDuty) || has(self.passwordPolicy) || has(self.s3BlockPublicAccess) || has(self.ebsEncryptionByDefault) || has(self.rootAccount) || has(self.sessionManager) || has(self.ssmInventory) || has(self.inspector) || has(self.config) || has(self.vpcFlowLogs) || has(self.accessAnalyzer) || has(self.securityHub) || has(self.budgets) || has(self.backup) || has(self.trustedAdvisor) || has(self.accessLogs)").message("declare at least one baseline section"))]
+#[x_kube(validation = Rule::new("has(self.cloudTrail) || has(self.guardDuty) || has(self.passwordPolicy) || has(self.s3BlockPublicAccess) || has(self.ebsEncryptionByDefault) || has(self.rootAccount) || has(self.sessionManager) || has(self.ssmInventory) || has(self.inspector) || has(self.config) || has(self.vpcFlowLogs) || has(self.accessAnalyzer) || has(self.securityHub) || has(self.budgets) || has(self.backup) || has(self.trustedAdvisor) || has(self.accessLogs) || has(self.organization)").message("declare at least one baseline section"))]
 #[serde(rename_all = "camelCase")]
 pub struct AccountBaselineSpec {
     /// The `AwsAccount` this baseline applies to. Exactly one of `accountRef` and `accountSelector`.
@@ -177,6 +179,13 @@ pub struct AccountBaselineSpec {
     /// an EventBridge rule routing failed backup jobs to an SNS topic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup: Option<BackupSpec>,
+    /// Organization-level settings (AWS Organizations): delegated administrators of GuardDuty, Security Hub, Config,
+    /// Inspector and IAM Access Analyzer (in the management account's baseline), auto-enable for new members and an
+    /// organization Config aggregator (in the delegated administrator's baseline). The organization trail is
+    /// `cloudTrail.isOrganizationTrail`, the organization-wide analyzer an `accessAnalyzer` analyzer of type
+    /// `ORGANIZATION`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<OrganizationSpec>,
 }
 
 /// Observed state of an `AccountBaseline`: the status every kind shares, plus a per-account rollup when the

@@ -35,6 +35,8 @@ pub struct TrailState {
     pub cloud_watch_logs_log_group_arn: Option<String>,
     /// CloudWatch Logs role ARN.
     pub cloud_watch_logs_role_arn: Option<String>,
+    /// An organization trail.
+    pub is_organization_trail: bool,
     /// Logging on.
     pub is_logging: bool,
     /// Event selectors, canonical and sorted.
@@ -64,6 +66,8 @@ pub struct TrailConfig {
     pub kms_key_id: Option<String>,
     /// CloudWatch Logs group ARN and role ARN.
     pub cloud_watch_logs: Option<(String, String)>,
+    /// An organization trail.
+    pub is_organization_trail: bool,
 }
 
 /// Put selectors into canonical form so order and naming never count as drift.
@@ -201,6 +205,7 @@ pub async fn observe(client: &Client, name: &str) -> Result<Option<TrailState>, 
         kms_key_id: trail.kms_key_id().map(str::to_string),
         cloud_watch_logs_log_group_arn: trail.cloud_watch_logs_log_group_arn().map(str::to_string),
         cloud_watch_logs_role_arn: trail.cloud_watch_logs_role_arn().map(str::to_string),
+        is_organization_trail: trail.is_organization_trail().unwrap_or(false),
         is_logging: status.is_logging().unwrap_or(false),
         selectors: canonicalize(selectors.advanced_event_selectors()),
         insights: insight_types,
@@ -232,6 +237,7 @@ pub async fn create(
         .is_multi_region_trail(cfg.multi_region)
         .include_global_service_events(cfg.include_global_service_events)
         .enable_log_file_validation(cfg.log_file_validation)
+        .is_organization_trail(cfg.is_organization_trail)
         .set_kms_key_id(cfg.kms_key_id.clone());
     if let Some((group, role)) = &cfg.cloud_watch_logs {
         req = req
@@ -256,6 +262,7 @@ pub async fn update(client: &Client, cfg: &TrailConfig) -> Result<(), AwsError> 
         .is_multi_region_trail(cfg.multi_region)
         .include_global_service_events(cfg.include_global_service_events)
         .enable_log_file_validation(cfg.log_file_validation)
+        .is_organization_trail(cfg.is_organization_trail)
         .kms_key_id(cfg.kms_key_id.clone().unwrap_or_default())
         .cloud_watch_logs_log_group_arn(group)
         .cloud_watch_logs_role_arn(role)

@@ -1,7 +1,9 @@
 //! GuardDuty: one detector per account and region.
 
 use crate::aws::error::{ok_if_gone, AwsError, AwsResultExt};
-use crate::aws::operation::{act, read, slr, write, Operation, GUARDDUTY_PRINCIPAL, MOTO};
+use crate::aws::operation::{
+    act, read, slr, write, Operation, GUARDDUTY_PRINCIPAL, MOTO, MOTO_EXT,
+};
 use aws_sdk_guardduty::types::{
     DetectorAdditionalConfiguration, DetectorFeature, DetectorFeatureConfiguration, DetectorStatus,
     FeatureAdditionalConfiguration, FeatureStatus, FindingPublishingFrequency,
@@ -65,14 +67,19 @@ fn feature_list(cfg: &DetectorConfig) -> Vec<DetectorFeatureConfiguration> {
         .collect()
 }
 
-/// ListDetectors + GetDetector. A region has at most one detector.
-pub async fn observe(client: &Client) -> Result<Option<DetectorState>, AwsError> {
+/// ListDetectors: the region's detector ID, if any (a region has at most one).
+pub async fn detector_id(client: &Client) -> Result<Option<String>, AwsError> {
     let list = client
         .list_detectors()
         .send()
         .await
         .aws(SVC, "ListDetectors")?;
-    let Some(id) = list.detector_ids().first().cloned() else {
+    Ok(list.detector_ids().first().cloned())
+}
+
+/// ListDetectors + GetDetector. A region has at most one detector.
+pub async fn observe(client: &Client) -> Result<Option<DetectorState>, AwsError> {
+    let Some(id) = detector_id(client).await? else {
         return Ok(None);
     };
     let d = client
@@ -179,6 +186,81 @@ pub async fn delete(client: &Client, id: &str) -> Result<(), AwsError> {
     )
 }
 
+/// ListOrganizationAdminAccounts (all pages, management account): the Region's delegated administrator(s) with
+/// status ENABLED.
+pub async fn organization_admins(client: &Client) -> Result<Vec<String>, AwsError> {
+    let mut out = Vec::new();
+    let mut token = None;
+    loop {
+        let page = client
+            .list_organization_admin_accounts()
+            .set_next_token(token)
+            .send()
+            .await
+            .aws(SVC, "ListOrganizationAdminAccounts")?;
+        out.extend(
+            page.admin_accounts()
+                .iter()
+                .filter(|a| a.admin_status().map(|s| s.as_str()) != Some("DISABLE_IN_PROGRESS"))
+                .filter_map(|a| a.admin_account_id().map(str::to_string)),
+        );
+        token = page.next_token().map(str::to_string);
+        if token.is_none() {
+            out.sort();
+            return Ok(out);
+        }
+    }
+}
+
+/// EnableOrganizationAdminAccount (management account): make `account_id` the Region's delegated administrator.
+pub async fn enable_organization_admin(client: &Client, account_id: &str) -> Result<(), AwsError> {
+    client
+        .enable_organization_admin_account()
+        .admin_account_id(account_id)
+        .send()
+        .await
+        .aws(SVC, "EnableOrganizationAdminAccount")?;
+    Ok(())
+}
+
+/// DescribeOrganizationConfiguration (delegated administrator): `AutoEnableOrganizationMembers` (`NEW`, `ALL`,
+/// `NONE`) of the detector `detector_id`.
+pub async fn organization_auto_enable(
+    client: &Client,
+    detector_id: &str,
+) -> Result<String, AwsError> {
+    let out = client
+        .describe_organization_configuration()
+        .detector_id(detector_id)
+        .send()
+        .await
+        .aws(SVC, "DescribeOrganizationConfiguration")?;
+    Ok(match out.auto_enable_organization_members() {
+        Some(m) => m.as_str().to_string(),
+        // AWS always answers AutoEnableOrganizationMembers (the boolean AutoEnable is deprecated); a reply without
+        // it is read as the default.
+        None => "NONE".into(),
+    })
+}
+
+/// UpdateOrganizationConfiguration (delegated administrator): set `AutoEnableOrganizationMembers`.
+pub async fn set_organization_auto_enable(
+    client: &Client,
+    detector_id: &str,
+    members: &str,
+) -> Result<(), AwsError> {
+    client
+        .update_organization_configuration()
+        .detector_id(detector_id)
+        .auto_enable_organization_members(aws_sdk_guardduty::types::AutoEnableMembers::from(
+            members,
+        ))
+        .send()
+        .await
+        .aws(SVC, "UpdateOrganizationConfiguration")?;
+    Ok(())
+}
+
 /// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose
 /// reconciliation calls it, and the test that exercises it (see [`crate::aws::operation`]).
 pub const OPERATIONS: &[Operation] = &[
@@ -203,6 +285,31 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     read(
         SVC,
+        "DescribeOrganizationConfiguration",
+        MOTO_EXT,
+        &[act("guardduty:DescribeOrganizationConfiguration")],
+        &["AccountBaseline.organization.autoEnable"],
+    ),
+    // Organization (the `organization` section): the delegated administrator, named by the management account in
+    // every Region, and auto-enable for members, set by that administrator. Registering GuardDuty's administrator
+    // also enables trusted access and registers the account with Organizations
+    // (https://docs.aws.amazon.com/guardduty/latest/ug/organizations_permissions.html).
+    write(
+        SVC,
+        "EnableOrganizationAdminAccount",
+        MOTO,
+        &[
+            act("guardduty:EnableOrganizationAdminAccount"),
+            act("organizations:EnableAWSServiceAccess"),
+            act("organizations:RegisterDelegatedAdministrator"),
+            act("organizations:ListDelegatedAdministrators"),
+            act("organizations:ListAWSServiceAccessForOrganization"),
+            act("organizations:DescribeOrganization"),
+        ],
+        &["AccountBaseline.organization#correct"],
+    ),
+    read(
+        SVC,
         "GetDetector",
         MOTO,
         &[act("guardduty:GetDetector")],
@@ -213,7 +320,21 @@ pub const OPERATIONS: &[Operation] = &[
         "ListDetectors",
         MOTO,
         &[act("guardduty:ListDetectors")],
-        &["AccountBaseline.guardDuty"],
+        // The delegated administrator's detector carries the organization configuration.
+        &[
+            "AccountBaseline.guardDuty",
+            "AccountBaseline.organization.autoEnable",
+        ],
+    ),
+    read(
+        SVC,
+        "ListOrganizationAdminAccounts",
+        MOTO,
+        &[
+            act("guardduty:ListOrganizationAdminAccounts"),
+            act("organizations:DescribeOrganization"),
+        ],
+        &["AccountBaseline.organization"],
     ),
     write(
         SVC,
@@ -226,10 +347,23 @@ pub const OPERATIONS: &[Operation] = &[
             "AccountBaseline.guardDuty#delete",
         ],
     ),
+    write(
+        SVC,
+        "UpdateOrganizationConfiguration",
+        MOTO_EXT,
+        &[act("guardduty:UpdateOrganizationConfiguration")],
+        &["AccountBaseline.organization.autoEnable#correct"],
+    ),
 ];
 
 /// How CloudTrail records the writes that change what this module manages: the `eventSource` (EventBridge
 /// events reference, https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-guardduty.html), the rows logged under
 /// another `eventName`, and the writes the operator never makes that change it (see [`crate::change_events`]).
-pub const EVENTS: crate::aws::operation::Events =
-    crate::aws::operation::Events::source("guardduty.amazonaws.com");
+pub const EVENTS: crate::aws::operation::Events = crate::aws::operation::Events {
+    source: Some("guardduty.amazonaws.com"),
+    renamed: &[],
+    foreign_writes: &[crate::aws::operation::foreign(
+        "DisableOrganizationAdminAccount",
+        &["AccountBaseline.organization"],
+    )],
+};

@@ -128,6 +128,89 @@ pub async fn disable(client: &Client, account_id: &str, scan: &[String]) -> Resu
     }
 }
 
+/// ListDelegatedAdminAccounts (all pages, management account): the Region's Inspector delegated administrator(s)
+/// whose status is ENABLED.
+pub async fn delegated_admins(client: &Client) -> Result<Vec<String>, AwsError> {
+    let mut out = Vec::new();
+    let mut token = None;
+    loop {
+        let page = client
+            .list_delegated_admin_accounts()
+            .set_next_token(token)
+            .send()
+            .await
+            .aws(SVC, "ListDelegatedAdminAccounts")?;
+        out.extend(
+            page.delegated_admin_accounts()
+                .iter()
+                .filter(|a| a.status().map(|s| s.as_str()) != Some("DISABLE_IN_PROGRESS"))
+                .filter_map(|a| a.account_id().map(str::to_string)),
+        );
+        token = page.next_token().map(str::to_string);
+        if token.is_none() {
+            out.sort();
+            return Ok(out);
+        }
+    }
+}
+
+/// EnableDelegatedAdminAccount (management account): make `account_id` Inspector's delegated administrator.
+pub async fn enable_delegated_admin(client: &Client, account_id: &str) -> Result<(), AwsError> {
+    client
+        .enable_delegated_admin_account()
+        .delegated_admin_account_id(account_id)
+        .send()
+        .await
+        .aws(SVC, "EnableDelegatedAdminAccount")?;
+    Ok(())
+}
+
+/// DescribeOrganizationConfiguration (delegated administrator): which scan types are turned on for new members
+/// (`EC2`, `ECR`, `LAMBDA`, `LAMBDA_CODE` -> on).
+pub async fn organization_auto_enable(client: &Client) -> Result<BTreeMap<String, bool>, AwsError> {
+    let out = client
+        .describe_organization_configuration()
+        .send()
+        .await
+        .aws(SVC, "DescribeOrganizationConfiguration")?;
+    let a = out.auto_enable();
+    Ok(BTreeMap::from([
+        ("EC2".to_string(), a.is_some_and(|a| a.ec2())),
+        ("ECR".to_string(), a.is_some_and(|a| a.ecr())),
+        (
+            "LAMBDA".to_string(),
+            a.and_then(|a| a.lambda()).unwrap_or(false),
+        ),
+        (
+            "LAMBDA_CODE".to_string(),
+            a.and_then(|a| a.lambda_code()).unwrap_or(false),
+        ),
+    ]))
+}
+
+/// UpdateOrganizationConfiguration (delegated administrator): the auto-enable setting of every scan type (the API
+/// requires EC2 and ECR; pass the observed values for the ones the spec leaves out).
+pub async fn set_organization_auto_enable(
+    client: &Client,
+    scan: &BTreeMap<String, bool>,
+) -> Result<(), AwsError> {
+    let on = |t: &str| scan.get(t).copied().unwrap_or(false);
+    let auto = aws_sdk_inspector2::types::AutoEnable::builder()
+        .ec2(on("EC2"))
+        .ecr(on("ECR"))
+        .lambda(on("LAMBDA"))
+        .lambda_code(on("LAMBDA_CODE"))
+        .build()
+        .map_err(|e| AwsError::invalid_input(SVC, "UpdateOrganizationConfiguration", e))?;
+    client
+        .update_organization_configuration()
+        .auto_enable(auto)
+        .send()
+        .await
+        .aws(SVC, "UpdateOrganizationConfiguration")?;
+    Ok(())
+}
+
 /// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose
 /// reconciliation calls it, and the test that exercises it (see [`crate::aws::operation`]).
 pub const OPERATIONS: &[Operation] = &[
@@ -141,6 +224,13 @@ pub const OPERATIONS: &[Operation] = &[
             "AccountBaseline.inspector",
             "AccountBaseline.inspector#delete",
         ],
+    ),
+    read(
+        SVC,
+        "DescribeOrganizationConfiguration",
+        MOTO,
+        &[act("inspector2:DescribeOrganizationConfiguration")],
+        &["AccountBaseline.organization.autoEnable"],
     ),
     write(
         SVC,
@@ -165,6 +255,44 @@ pub const OPERATIONS: &[Operation] = &[
             ),
         ],
         &["AccountBaseline.inspector#correct"],
+    ),
+    // Organization (the `organization` section): the delegated administrator, named by the management account
+    // (which also enables trusted access, registers it with Organizations and creates Inspector's service-linked
+    // role, https://docs.aws.amazon.com/inspector/latest/user/designating-admin.html), and auto-enable for new
+    // members, set by that administrator.
+    write(
+        SVC,
+        "EnableDelegatedAdminAccount",
+        MOTO,
+        &[
+            act("inspector2:EnableDelegatedAdminAccount"),
+            act("organizations:EnableAWSServiceAccess"),
+            act("organizations:RegisterDelegatedAdministrator"),
+            act("organizations:DescribeOrganization"),
+            slr(
+                INSPECTOR_PRINCIPAL,
+                "AWSServiceRoleForAmazonInspector2",
+                &[],
+            ),
+        ],
+        &["AccountBaseline.organization#correct"],
+    ),
+    read(
+        SVC,
+        "ListDelegatedAdminAccounts",
+        MOTO,
+        &[
+            act("inspector2:ListDelegatedAdminAccounts"),
+            act("organizations:DescribeOrganization"),
+        ],
+        &["AccountBaseline.organization"],
+    ),
+    write(
+        SVC,
+        "UpdateOrganizationConfiguration",
+        MOTO,
+        &[act("inspector2:UpdateOrganizationConfiguration")],
+        &["AccountBaseline.organization.autoEnable#correct"],
     ),
 ];
 

@@ -21,6 +21,7 @@ pub mod inspector2;
 pub mod kms;
 pub mod logs;
 pub mod operation;
+pub mod organizations_admin;
 pub mod pace;
 pub mod regions;
 pub mod route53;
@@ -78,6 +79,11 @@ pub const MODULES: &[operation::Module] = &[
         name: "config/mod",
         operations: config::OPERATIONS,
         events: config::EVENTS,
+    },
+    operation::Module {
+        name: "config/aggregator",
+        operations: config::aggregator::OPERATIONS,
+        events: config::aggregator::EVENTS,
     },
     operation::Module {
         name: "config/remediation",
@@ -138,6 +144,11 @@ pub const MODULES: &[operation::Module] = &[
         name: "logs",
         operations: logs::OPERATIONS,
         events: logs::EVENTS,
+    },
+    operation::Module {
+        name: "organizations_admin",
+        operations: organizations_admin::OPERATIONS,
+        events: organizations_admin::EVENTS,
     },
     operation::Module {
         name: "route53",

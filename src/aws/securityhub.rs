@@ -2,7 +2,9 @@
 //! aggregator.
 
 use crate::aws::error::{not_found_as_none, ok_if_gone, AwsError, AwsResultExt, ErrorCategory};
-use crate::aws::operation::{act, read, slr, write, Operation, MOTO_EXT, SECURITY_HUB_PRINCIPAL};
+use crate::aws::operation::{
+    act, read, slr, write, Operation, MOTO, MOTO_EXT, SECURITY_HUB_PRINCIPAL,
+};
 use crate::aws::pace;
 use aws_sdk_securityhub::types::{
     AssociationStatus, ControlFindingGenerator, StandardsControlAssociationId,
@@ -489,6 +491,65 @@ pub async fn delete_aggregator(client: &Client, arn: &str) -> Result<(), AwsErro
     )
 }
 
+/// ListOrganizationAdminAccounts (all pages, management account): the Region's Security Hub administrator(s) whose
+/// status is ENABLED.
+pub async fn organization_admins(client: &Client) -> Result<Vec<String>, AwsError> {
+    let mut out = Vec::new();
+    let mut token = None;
+    loop {
+        let page = client
+            .list_organization_admin_accounts()
+            .set_next_token(token)
+            .send()
+            .await
+            .aws(SVC, "ListOrganizationAdminAccounts")?;
+        out.extend(
+            page.admin_accounts()
+                .iter()
+                .filter(|a| a.status().map(|s| s.as_str()) != Some("DISABLE_IN_PROGRESS"))
+                .filter_map(|a| a.account_id().map(str::to_string)),
+        );
+        token = page.next_token().map(str::to_string);
+        if token.is_none() {
+            out.sort();
+            return Ok(out);
+        }
+    }
+}
+
+/// EnableOrganizationAdminAccount (management account): make `account_id` the Region's Security Hub administrator.
+pub async fn enable_organization_admin(client: &Client, account_id: &str) -> Result<(), AwsError> {
+    client
+        .enable_organization_admin_account()
+        .admin_account_id(account_id)
+        .send()
+        .await
+        .aws(SVC, "EnableOrganizationAdminAccount")?;
+    Ok(())
+}
+
+/// DescribeOrganizationConfiguration (delegated administrator): whether new member accounts get Security Hub
+/// enabled (`AutoEnable`).
+pub async fn organization_auto_enable(client: &Client) -> Result<bool, AwsError> {
+    let out = client
+        .describe_organization_configuration()
+        .send()
+        .await
+        .aws(SVC, "DescribeOrganizationConfiguration")?;
+    Ok(out.auto_enable().unwrap_or(false))
+}
+
+/// UpdateOrganizationConfiguration (delegated administrator): set `AutoEnable` (local configuration).
+pub async fn set_organization_auto_enable(client: &Client, on: bool) -> Result<(), AwsError> {
+    client
+        .update_organization_configuration()
+        .auto_enable(on)
+        .send()
+        .await
+        .aws(SVC, "UpdateOrganizationConfiguration")?;
+    Ok(())
+}
+
 /// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose
 /// reconciliation calls it, and the test that exercises it (see [`crate::aws::operation`]).
 pub const OPERATIONS: &[Operation] = &[
@@ -554,6 +615,13 @@ pub const OPERATIONS: &[Operation] = &[
             "AccountBaseline.securityHub#delete",
         ],
     ),
+    read(
+        SVC,
+        "DescribeOrganizationConfiguration",
+        MOTO,
+        &[act("securityhub:DescribeOrganizationConfiguration")],
+        &["AccountBaseline.organization.autoEnable"],
+    ),
     write(
         SVC,
         "DisableSecurityHub",
@@ -563,6 +631,22 @@ pub const OPERATIONS: &[Operation] = &[
             "AccountBaseline.securityHub#correct",
             "AccountBaseline.securityHub#delete",
         ],
+    ),
+    // Organization (the `organization` section): the Region's administrator, named by the management account
+    // (which also enables trusted access and registers it with Organizations,
+    // https://docs.aws.amazon.com/securityhub/latest/userguide/designate-orgs-admin-account.html), and auto-enable
+    // for new members, set by that administrator.
+    write(
+        SVC,
+        "EnableOrganizationAdminAccount",
+        MOTO,
+        &[
+            act("securityhub:EnableOrganizationAdminAccount"),
+            act("organizations:EnableAWSServiceAccess"),
+            act("organizations:RegisterDelegatedAdministrator"),
+            act("organizations:DescribeOrganization"),
+        ],
+        &["AccountBaseline.organization#correct"],
     ),
     write(
         SVC,
@@ -602,12 +686,29 @@ pub const OPERATIONS: &[Operation] = &[
             "AccountBaseline.securityHub.findingAggregator#delete",
         ],
     ),
+    read(
+        SVC,
+        "ListOrganizationAdminAccounts",
+        MOTO_EXT,
+        &[
+            act("securityhub:ListOrganizationAdminAccounts"),
+            act("organizations:DescribeOrganization"),
+        ],
+        &["AccountBaseline.organization"],
+    ),
     write(
         SVC,
         "UpdateFindingAggregator",
         MOTO_EXT,
         &[act("securityhub:UpdateFindingAggregator")],
         &["AccountBaseline.securityHub.findingAggregator#correct"],
+    ),
+    write(
+        SVC,
+        "UpdateOrganizationConfiguration",
+        MOTO,
+        &[act("securityhub:UpdateOrganizationConfiguration")],
+        &["AccountBaseline.organization.autoEnable#correct"],
     ),
     write(
         SVC,

@@ -26,6 +26,7 @@ pub fn config(spec: &CloudTrailSpec) -> TrailConfig {
             .cloud_watch_logs
             .as_ref()
             .map(|c| (c.log_group_arn.clone(), c.role_arn.clone())),
+        is_organization_trail: spec.is_organization_trail,
     }
 }
 
@@ -140,6 +141,10 @@ pub fn desired(spec: &CloudTrailSpec) -> Fields {
     );
     f.insert(format!("{c}.insights"), json!(insight_names(spec)));
     f.insert(format!("{c}.logging"), json!(spec.logging));
+    f.insert(
+        format!("{c}.isOrganizationTrail"),
+        json!(spec.is_organization_trail),
+    );
     f
 }
 
@@ -198,6 +203,10 @@ pub fn observed(state: Option<&TrailState>, spec: &CloudTrailSpec) -> Fields {
     f.insert(format!("{c}.eventSelectors"), json!(sels));
     f.insert(format!("{c}.insights"), json!(insights));
     f.insert(format!("{c}.logging"), json!(t.is_logging));
+    f.insert(
+        format!("{c}.isOrganizationTrail"),
+        json!(t.is_organization_trail),
+    );
     f
 }
 
@@ -240,6 +249,7 @@ pub fn plan(spec: &CloudTrailSpec, exists: bool, drift: &[FieldDrift]) -> Vec<Tr
         "s3",
         "kmsKeyId",
         "cloudWatchLogs",
+        "isOrganizationTrail",
     ]
     .map(|s| format!("{c}.{s}"));
     if touches(
@@ -280,7 +290,7 @@ pub fn bucket_policy_statements(spec: &CloudTrailSpec, account: &str, region: &s
         .as_ref()
         .map(|p| format!("{}/", p.trim_end_matches('/')))
         .unwrap_or_default();
-    vec![
+    let mut statements = vec![
         json!({
             "Sid": "AWSCloudTrailAclCheck",
             "Effect": "Allow",
@@ -298,7 +308,23 @@ pub fn bucket_policy_statements(spec: &CloudTrailSpec, account: &str, region: &s
             "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": source_arn}}
         }),
         deny_insecure_transport("aws", bucket),
-    ]
+    ];
+    if spec.is_organization_trail {
+        // An organization trail also writes the member accounts' logs (`AWSLogs/<organization ID>/<account>/…`);
+        // only this trail may (aws:SourceArn), so the organization ID need not be known here.
+        statements.insert(
+            2,
+            json!({
+                "Sid": "AWSCloudTrailOrganizationWrite",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                "Action": "s3:PutObject",
+                "Resource": format!("arn:aws:s3:::{bucket}/{prefix}AWSLogs/*"),
+                "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": source_arn}}
+            }),
+        );
+    }
+    statements
 }
 
 /// TLS-only access to a log bucket: the same statement (same Sid) on every bucket the operator creates, so a
@@ -479,6 +505,7 @@ mod tests {
             cloud_watch_logs_log_group_arn: None,
             cloud_watch_logs_role_arn: None,
             is_logging: true,
+            is_organization_trail: spec.is_organization_trail,
             selectors: selectors(spec).into_iter().map(|(_, s)| s).collect(),
             insights: vec![],
             tags: Default::default(),
@@ -571,6 +598,40 @@ mod tests {
             "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab".into(),
         );
         assert!(diff(COMPONENT, &desired(&s), &observed(Some(&st), &s)).is_empty());
+    }
+
+    /// An organization trail: drift when AWS has a single-account trail (UpdateTrail corrects it), and its bucket
+    /// admits the members' logs from this trail only.
+    #[test]
+    fn organization_trail_is_a_setting_of_the_trail() {
+        let s = CloudTrailSpec {
+            is_organization_trail: true,
+            ..spec()
+        };
+        let st = TrailState {
+            is_organization_trail: false,
+            ..state_for(&s)
+        };
+        let d = diff(COMPONENT, &desired(&s), &observed(Some(&st), &s));
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].field, "cloudTrail.isOrganizationTrail");
+        assert_eq!(plan(&s, true, &d), vec![TrailWrite::Update]);
+        let ours = bucket_policy_statements(&s, "123456789012", "us-east-1");
+        let org = ours
+            .iter()
+            .find(|x| x["Sid"] == "AWSCloudTrailOrganizationWrite")
+            .unwrap();
+        assert_eq!(org["Resource"], "arn:aws:s3:::logs-bucket/ct/AWSLogs/*");
+        assert_eq!(
+            org["Condition"]["StringEquals"]["aws:SourceArn"],
+            "arn:aws:cloudtrail:us-east-1:123456789012:trail/org-trail"
+        );
+        // A single-account trail's bucket has no such statement.
+        assert!(
+            bucket_policy_statements(&spec(), "123456789012", "us-east-1")
+                .iter()
+                .all(|x| x["Sid"] != "AWSCloudTrailOrganizationWrite")
+        );
     }
 
     #[test]

@@ -68,6 +68,41 @@ pub const CONTROLS: &[(&str, &[&str])] = &[
     ("backup.vaults.*.tags", &["Backup.3"]),
     ("backup.plans.*.tags", &["Backup.5"]),
     ("backup.plans.*.rules.*.recoveryPointTags", &["Backup.2"]),
+    // Organization (the `organization` section). Trusted access and a delegated administrator are what lets the
+    // service be enabled and checked in every member account: the controls of the service itself (GuardDuty.1,
+    // SecurityHub.1, Config.1, Inspector.1-4, IAM.28 / CIS 1.20) hold organization-wide only with them. Auto-enable
+    // keeps them holding for accounts that join later. The Config aggregator has no control checking it.
+    ("organizationServiceAccess.guardDuty", &["GuardDuty.1"]),
+    ("organizationServiceAccess.securityHub", &["SecurityHub.1"]),
+    ("organizationServiceAccess.config", &["Config.1"]),
+    (
+        "organizationServiceAccess.inspector",
+        &["Inspector.1", "Inspector.2", "Inspector.3", "Inspector.4"],
+    ),
+    (
+        "organizationServiceAccess.accessAnalyzer",
+        &["IAM.28", "CIS 1.20"],
+    ),
+    ("delegatedAdministrators.guardDuty", &["GuardDuty.1"]),
+    ("delegatedAdministrators.securityHub", &["SecurityHub.1"]),
+    ("delegatedAdministrators.config", &["Config.1"]),
+    (
+        "delegatedAdministrators.inspector",
+        &["Inspector.1", "Inspector.2", "Inspector.3", "Inspector.4"],
+    ),
+    (
+        "delegatedAdministrators.accessAnalyzer",
+        &["IAM.28", "CIS 1.20"],
+    ),
+    ("organizationAutoEnable.guardDuty", &["GuardDuty.1"]),
+    ("organizationAutoEnable.securityHub", &["SecurityHub.1"]),
+    ("organizationAutoEnable.inspector.EC2", &["Inspector.1"]),
+    ("organizationAutoEnable.inspector.ECR", &["Inspector.2"]),
+    (
+        "organizationAutoEnable.inspector.LAMBDA_CODE",
+        &["Inspector.3"],
+    ),
+    ("organizationAutoEnable.inspector.LAMBDA", &["Inspector.4"]),
     // PatchSchedule: the patch task and baseline are what Security Hub SSM.2 (patch compliance) checks.
     ("tasks.patch", &["SSM.2"]),
     ("patchBaseline", &["SSM.2"]),
@@ -163,6 +198,21 @@ mod tests {
         );
         assert!(controls_for("backup.plans.daily.rules.nightly.schedule").is_empty());
         assert!(controls_for("backup.vaults.tags").is_empty());
+        // Organization settings carry the controls of the service they extend; the aggregator none.
+        assert_eq!(
+            controls_for("organizationAutoEnable.inspector.LAMBDA_CODE"),
+            vec!["Inspector.3"]
+        );
+        assert_eq!(
+            controls_for("delegatedAdministrators.accessAnalyzer"),
+            vec!["IAM.28", "CIS 1.20"]
+        );
+        assert!(controls_for("configAggregator.organization.roleArn").is_empty());
+        // The organization trail is the cloudTrail section's trail.
+        assert_eq!(
+            controls_for("cloudTrail.isOrganizationTrail"),
+            vec!["CloudTrail.1", "CIS 3.1"]
+        );
         // No Security Hub control or CIS item checks budgets.
         assert!(controls_for("budgets.monthly-cost.limit").is_empty());
         assert!(CONTROLS.iter().all(|(p, _)| !p.starts_with("budgets")));

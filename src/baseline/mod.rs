@@ -12,6 +12,7 @@ pub mod flowlogs;
 pub mod guardduty;
 pub mod hardening;
 pub mod inspector;
+pub mod organization;
 pub mod security_hub;
 pub mod session_manager;
 pub mod ssm_inventory;

@@ -1,6 +1,6 @@
 //! AccountBaseline, one module per section (CloudTrail, GuardDuty and the other foundation sections in
 //! `foundation`, then Access Analyzer, Config, Inspector, flow logs, Session Manager, Security Hub, Budgets, Backup, the
-//! EBS default key, Trusted Advisor, access logs), plus `accounts` (which account a pass acts on) and `cis` (the CIS-ready example through the
+//! EBS default key, Trusted Advisor, access logs, organization-level settings), plus `accounts` (which account a pass acts on) and `cis` (the CIS-ready example through the
 //! CLI). Each module holds every test of its section whatever the technique: moto's server with the real
 //! aws-sdk-rust clients for what moto serves, aws-smithy-mocks with AWS's documented response shapes for what it
 //! does not.
@@ -19,6 +19,7 @@ mod ebs_encryption;
 mod flow_logs;
 mod foundation;
 mod inspector;
+mod organization;
 mod security_hub;
 mod session_manager;
 mod ssm_inventory;

@@ -423,3 +423,42 @@ fn patch_schedule_cel_rules_accept_good_specs_and_reject_bad_ones() {
         assert!(err.contains(want), "{want}: {err}");
     }
 }
+
+#[test]
+fn organization_cel_rules() {
+    let org = |v: Value| json!({"accountRef": {"name": "a"}, "organization": v});
+    // The section alone is a baseline.
+    assert_eq!(
+        cel_error(org(
+            json!({"delegatedAdministrators": {"guardDuty": "111111111111"}})
+        )),
+        None
+    );
+    assert_eq!(
+        cel_error(org(json!({"autoEnable": {"inspector": {"ec2": true}},
+            "configAggregator": {"name": "org", "roleArn": "arn:aws:iam::111111111111:role/agg"}}))),
+        None
+    );
+    let cases = [
+        (
+            org(json!({})),
+            "declare delegatedAdministrators, autoEnable or configAggregator",
+        ),
+        (
+            org(json!({"delegatedAdministrators": {}})),
+            "declare at least one service",
+        ),
+        (
+            org(json!({"autoEnable": {}})),
+            "declare at least one service",
+        ),
+        (
+            org(json!({"autoEnable": {"inspector": {}}})),
+            "declare at least one scan type",
+        ),
+    ];
+    for (spec, want) in cases {
+        let err = cel_error(spec.clone()).unwrap_or_else(|| panic!("accepted {spec}"));
+        assert!(err.contains(want), "{want}: {err}");
+    }
+}

@@ -44,6 +44,13 @@ pub struct CloudTrailSpec {
     /// Whether the trail is logging.
     #[serde(default = "yes")]
     pub logging: bool,
+    /// An organization trail (`IsOrganizationTrail`): it logs every account of the organization into this trail's
+    /// bucket. Only the organization's management account (or CloudTrail's delegated administrator) may set it, so
+    /// declare it in the baseline of that account, usually next to its `organization` section; the trail is managed
+    /// exactly as any other (drift, ownership, deletion). With `s3.createBucket` the bucket policy also lets this
+    /// trail write the member accounts' logs (`AWSLogs/*`, only from this trail's ARN).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub is_organization_trail: bool,
 }
 
 /// S3 delivery of a trail.

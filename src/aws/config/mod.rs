@@ -1,6 +1,7 @@
 //! AWS Config: the configuration recorder, the delivery channel and managed rules of one region; the rules'
 //! remediations are in `remediation.rs` (re-exported here).
 
+pub mod aggregator;
 pub mod remediation;
 
 pub use remediation::{delete_remediation, put_remediations, remediations, Remediation};
@@ -328,7 +329,7 @@ fn rule_state(r: &ConfigRule) -> RuleState {
     }
 }
 
-/// ListTagsForResource of a rule, every page.
+/// ListTagsForResource of a rule (or another Config resource: the organization aggregator), every page.
 pub async fn rule_tags(client: &Client, arn: &str) -> Result<BTreeMap<String, String>, AwsError> {
     let mut tags = BTreeMap::new();
     let mut token: Option<String> = None;
@@ -475,7 +476,13 @@ pub const OPERATIONS: &[Operation] = &[
         "ListTagsForResource",
         MOTO,
         &[act("config:ListTagsForResource")],
-        &["AccountBaseline.config", "AccountBaseline.config#delete"],
+        // Rules' tags, and the organization aggregator's (`aggregator.rs` reads them through `rule_tags`).
+        &[
+            "AccountBaseline.config",
+            "AccountBaseline.config#delete",
+            "AccountBaseline.organization.configAggregator",
+            "AccountBaseline.organization.configAggregator#delete",
+        ],
     ),
     write(
         SVC,

@@ -28,6 +28,7 @@ mod flowlogs;
 mod guardduty;
 mod inspector;
 mod log_bucket;
+mod organization;
 mod password_policy;
 mod public_access_block;
 mod root;
@@ -54,6 +55,7 @@ pub const SECTIONS: &[Section] = &[
     security_hub::SECTION,
     backup::SECTION,
     trusted_advisor::SECTION,
+    organization::SECTION,
     // After cloudTrail and config: its log buckets are made ready after theirs (a bucket may be shared, and the
     // trail's bucket may be a logged source), and each merges only its own statements into a shared policy.
     access_logs::SECTION,
@@ -386,7 +388,10 @@ mod tests {
                 "trustedAdvisor": {"checks": [{"name": "rootAccountMfa"}]},
                 "accessLogs": {"buckets": [{"name": "src", "targetBucket": "logs"}],
                     "loadBalancers": [{"name": "lb", "bucket": "logs"}]},
-                "backup": {"vaults": [{"name": "v1"}], "jobFailureNotifications": {"topic": "ops"}}
+                "backup": {"vaults": [{"name": "v1"}], "jobFailureNotifications": {"topic": "ops"}},
+                "organization": {"delegatedAdministrators": {"guardDuty": "111111111111"},
+                    "autoEnable": {"securityHub": true},
+                    "configAggregator": {"name": "org", "roleArn": "arn:aws:iam::1:role/agg"}}
             }))
             .unwrap()
         };

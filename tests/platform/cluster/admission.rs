@@ -97,7 +97,7 @@ async fn crds_are_accepted_established_and_explained() {
     }
 }
 
-/// Every manifest in examples/ that Kubernetes itself serves (the awsbaseline.io kinds and Namespaces) is
+/// Every manifest in examples/ (and examples/baselines/, examples/organization/) that Kubernetes itself serves (the awsbaseline.io kinds and Namespaces) is
 /// admitted by a server-side dry run. Argo CD's and Flux's kinds need those projects' CRDs; the chart test checks
 /// that they list every example.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -106,7 +106,11 @@ async fn every_example_is_admitted() {
     let client = plane.admin().await;
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     let mut files: Vec<PathBuf> = Vec::new();
-    for dir in [root.clone(), root.join("baselines")] {
+    for dir in [
+        root.clone(),
+        root.join("baselines"),
+        root.join("organization"),
+    ] {
         for e in std::fs::read_dir(dir).unwrap().flatten() {
             if e.path().extension().is_some_and(|x| x == "yaml") {
                 files.push(e.path());
