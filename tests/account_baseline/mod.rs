@@ -19,6 +19,7 @@ mod ebs_encryption;
 mod flow_logs;
 mod foundation;
 mod inspector;
+mod roles;
 mod security_hub;
 mod session_manager;
 mod ssm_inventory;
