@@ -225,7 +225,11 @@ async fn the_cis_example_raises_its_root_usage_alarm_on_a_root_login_in_the_trai
         .send()
         .await
         .unwrap();
-    assert_eq!(filters.metric_filters().len(), 15, "the CIS set on the trail's group");
+    assert_eq!(
+        filters.metric_filters().len(),
+        15,
+        "the CIS set on the trail's group"
+    );
 
     // The security team's queue on the alarm topic.
     let sns = aws_sdk_sns::Client::new(&cfg);
@@ -253,23 +257,26 @@ async fn the_cis_example_raises_its_root_usage_alarm_on_a_root_login_in_the_trai
     sns.subscribe()
         .topic_arn(&topic)
         .protocol("sqs")
-        .endpoint(format!("arn:aws:sqs:us-east-1:{CIS_ACCOUNT}:security-inbox"))
+        .endpoint(format!(
+            "arn:aws:sqs:us-east-1:{CIS_ACCOUNT}:security-inbox"
+        ))
         .send()
         .await
         .unwrap();
 
     let cw = aws_sdk_cloudwatch::Client::new(&cfg);
-    let root_alarm = |alarms: &aws_sdk_cloudwatch::operation::describe_alarms::DescribeAlarmsOutput| {
-        alarms
-            .metric_alarms()
-            .iter()
-            .find(|a| {
-                a.alarm_name()
-                    .is_some_and(|n| n.ends_with(".cis.rootAccountUsage"))
-            })
-            .and_then(|a| a.state_value().map(|s| s.as_str().to_string()))
-            .expect("the rootAccountUsage alarm")
-    };
+    let root_alarm =
+        |alarms: &aws_sdk_cloudwatch::operation::describe_alarms::DescribeAlarmsOutput| {
+            alarms
+                .metric_alarms()
+                .iter()
+                .find(|a| {
+                    a.alarm_name()
+                        .is_some_and(|n| n.ends_with(".cis.rootAccountUsage"))
+                })
+                .and_then(|a| a.state_value().map(|s| s.as_str().to_string()))
+                .expect("the rootAccountUsage alarm")
+        };
     let before = cw.describe_alarms().send().await.unwrap();
     assert_ne!(root_alarm(&before), "ALARM");
 

@@ -47,11 +47,16 @@ fn state(r: &PassReport, component: &str) -> (ComponentState, Ownership) {
 
 fn no_errors(r: &PassReport) {
     let errors: Vec<_> = r.outcomes.iter().filter_map(|o| o.error.as_ref()).collect();
-    assert!(errors.is_empty() && r.fatal.is_none(), "{errors:?} {:?}", r.fatal);
+    assert!(
+        errors.is_empty() && r.fatal.is_none(),
+        "{errors:?} {:?}",
+        r.fatal
+    );
 }
 
 #[tokio::test]
-async fn a_fresh_account_with_create_role_converges_then_corrects_a_tampered_role_and_deletes_only_it() {
+async fn a_fresh_account_with_create_role_converges_then_corrects_a_tampered_role_and_deletes_only_it(
+) {
     let moto = Moto::start();
     let (factory, stats) = moto.factory().await;
     let cfg = moto.sdk_config("us-east-1").await;
