@@ -324,6 +324,7 @@ pub const OPERATIONS: &[Operation] = &[
         ],
         &[
             "AccountBaseline.cloudTrail.cloudWatchLogs.createRole#correct",
+            "AccountBaseline.vpcFlowLogs.cloudWatchLogs.createRole#correct",
             "PatchSchedule.createRole#correct",
         ],
     ),
@@ -352,6 +353,7 @@ pub const OPERATIONS: &[Operation] = &[
         &[on("iam:DeleteRole", OWNED_ROLES)],
         &[
             "AccountBaseline.cloudTrail.cloudWatchLogs.createRole#delete",
+            "AccountBaseline.vpcFlowLogs.cloudWatchLogs.createRole#delete",
             "PatchSchedule.createRole#delete",
         ],
     ),
@@ -362,6 +364,7 @@ pub const OPERATIONS: &[Operation] = &[
         &[on("iam:DeleteRolePolicy", OWNED_ROLES)],
         &[
             "AccountBaseline.cloudTrail.cloudWatchLogs.createRole#delete",
+            "AccountBaseline.vpcFlowLogs.cloudWatchLogs.createRole#delete",
             "PatchSchedule.createRole#delete",
         ],
     ),
@@ -389,6 +392,7 @@ pub const OPERATIONS: &[Operation] = &[
                 OWNED_ROLES,
                 &[
                     "AccountBaseline.cloudTrail.cloudWatchLogs.createRole",
+                    "AccountBaseline.vpcFlowLogs.cloudWatchLogs.createRole",
                     "PatchSchedule.createRole",
                 ],
             ),
@@ -400,6 +404,7 @@ pub const OPERATIONS: &[Operation] = &[
         ],
         &[
             "AccountBaseline.cloudTrail.cloudWatchLogs.createRole",
+            "AccountBaseline.vpcFlowLogs.cloudWatchLogs.createRole",
             "AccountBaseline.config.recorder.createRole",
             "PatchSchedule.createRole",
         ],
@@ -411,6 +416,7 @@ pub const OPERATIONS: &[Operation] = &[
         &[on("iam:GetRolePolicy", OWNED_ROLES)],
         &[
             "AccountBaseline.cloudTrail.cloudWatchLogs.createRole",
+            "AccountBaseline.vpcFlowLogs.cloudWatchLogs.createRole",
             "PatchSchedule.createRole",
         ],
     ),
@@ -421,6 +427,7 @@ pub const OPERATIONS: &[Operation] = &[
         &[on("iam:PutRolePolicy", OWNED_ROLES)],
         &[
             "AccountBaseline.cloudTrail.cloudWatchLogs.createRole#correct",
+            "AccountBaseline.vpcFlowLogs.cloudWatchLogs.createRole#correct",
             "PatchSchedule.createRole#correct",
         ],
     ),
@@ -438,6 +445,7 @@ pub const OPERATIONS: &[Operation] = &[
         &[on("iam:UpdateAssumeRolePolicy", OWNED_ROLES)],
         &[
             "AccountBaseline.cloudTrail.cloudWatchLogs.createRole#correct",
+            "AccountBaseline.vpcFlowLogs.cloudWatchLogs.createRole#correct",
             "PatchSchedule.createRole#correct",
         ],
     ),

@@ -22,7 +22,8 @@ fn roles_spec() -> AccountBaselineSpec {
         "config": {
             "recorder": {"createRole": true},
             "deliveryChannel": {"s3BucketName": "audit-logs-123456789012", "createBucket": true}
-        }
+        },
+        "vpcFlowLogs": {"cloudWatchLogs": {"logGroupName": "/org/vpc-flow", "createRole": true}}
     }))
 }
 
@@ -73,6 +74,7 @@ async fn a_fresh_account_with_create_role_converges_then_corrects_a_tampered_rol
         "cloudTrailLogsRole",
         "cloudTrailLogGroup",
         "configServiceLinkedRole",
+        "vpcFlowLogsRole",
     ] {
         assert_eq!(
             state(&first, c),
@@ -150,6 +152,35 @@ async fn a_fresh_account_with_create_role_converges_then_corrects_a_tampered_rol
         .send()
         .await
         .expect("AWS Config's service-linked role");
+    // Every VPC's flow log delivers with the flow-logs role the operator created.
+    let flow_role = aws_baseline_operator::engine::role::role_name("flow-logs", &owner());
+    let flow_logs = aws_sdk_ec2::Client::new(&cfg)
+        .describe_flow_logs()
+        .send()
+        .await
+        .unwrap();
+    assert!(!flow_logs.flow_logs().is_empty());
+    for f in flow_logs.flow_logs() {
+        assert_eq!(
+            f.deliver_logs_permission_arn(),
+            Some(format!("arn:aws:iam::123456789012:role/{flow_role}").as_str())
+        );
+    }
+    let flow_trust = parsed(
+        iam.get_role()
+            .role_name(&flow_role)
+            .send()
+            .await
+            .unwrap()
+            .role()
+            .unwrap()
+            .assume_role_policy_document()
+            .unwrap(),
+    );
+    assert_eq!(
+        flow_trust["Statement"][0]["Principal"]["Service"],
+        "vpc-flow-logs.amazonaws.com"
+    );
 
     // A second pass writes nothing.
     let previous = components(&first);
@@ -215,6 +246,8 @@ async fn a_fresh_account_with_create_role_converges_then_corrects_a_tampered_rol
     );
     let gone = iam.get_role().role_name(&name).send().await;
     assert!(gone.is_err(), "role still there");
+    let flow_role = aws_baseline_operator::engine::role::role_name("flow-logs", &owner());
+    assert!(iam.get_role().role_name(&flow_role).send().await.is_err());
     assert_eq!(
         logs.describe_log_groups()
             .log_group_name_prefix(GROUP)

@@ -430,10 +430,11 @@ fn patch_schedule_cel_rules_accept_good_specs_and_reject_bad_ones() {
 fn create_role_cel_rules() {
     let group = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/cloudtrail/t:*";
     let role = "arn:aws:iam::123456789012:role/t";
-    let trail = |cw: Value| {
-        json!({"accountRef": {"name": "a"}, "cloudTrail": {"name": "trail", "s3": {"bucketName": "logs-bucket"}, "cloudWatchLogs": cw}})
-    };
-    assert_eq!(cel_error(trail(json!({"logGroupArn": group, "roleArn": role}))), None);
+    let trail = |cw: Value| json!({"accountRef": {"name": "a"}, "cloudTrail": {"name": "trail", "s3": {"bucketName": "logs-bucket"}, "cloudWatchLogs": cw}});
+    assert_eq!(
+        cel_error(trail(json!({"logGroupArn": group, "roleArn": role}))),
+        None
+    );
     assert_eq!(
         cel_error(trail(json!({"logGroupArn": group, "createRole": true,
             "createLogGroup": {"retentionInDays": 365}}))),
@@ -445,18 +446,20 @@ fn create_role_cel_rules() {
         json!({"logGroupArn": group, "roleArn": role, "createRole": true}),
     ] {
         let err = cel_error(trail(bad.clone())).unwrap_or_else(|| panic!("accepted {bad}"));
-        assert!(err.contains("exactly one of roleArn or createRole"), "{err}");
+        assert!(
+            err.contains("exactly one of roleArn or createRole"),
+            "{err}"
+        );
     }
     let err = cel_error(trail(json!({"logGroupArn": group, "createRole": true,
         "createLogGroup": {"retentionInDays": 42}})))
     .expect("retention 42 accepted");
     assert!(err.contains("retentionInDays must be a value"), "{err}");
 
-    let config = |recorder: Value| {
-        json!({"accountRef": {"name": "a"}, "config": {"recorder": recorder, "deliveryChannel": {"s3BucketName": "cfg-bucket"}}})
-    };
+    let config = |recorder: Value| json!({"accountRef": {"name": "a"}, "config": {"recorder": recorder, "deliveryChannel": {"s3BucketName": "cfg-bucket"}}});
     assert_eq!(cel_error(config(json!({"createRole": true}))), None);
-    let err = cel_error(config(json!({"createRole": true, "roleArn": role}))).expect("both accepted");
+    let err =
+        cel_error(config(json!({"createRole": true, "roleArn": role}))).expect("both accepted");
     assert!(err.contains("set roleArn or createRole"), "{err}");
 
     let schedule = |patching: Value| {

@@ -396,7 +396,7 @@ mod tests {
                 serde_json::json!({"logGroupArn": "arn:aws:logs:us-east-1:1:log-group:t:*", "roleArn": "arn:aws:iam::1:role/t"}),
             ),
             spec(
-                serde_json::json!({"cloudWatchLogs": {"logGroupName": "/f", "deliverLogsPermissionArn": "arn:aws:iam::1:role/f"}}),
+                serde_json::json!({"cloudWatchLogs": {"logGroupName": "/f", "createRole": true}}),
                 serde_json::json!({"logGroupArn": "arn:aws:logs:us-east-1:1:log-group:t:*", "createRole": true,
                     "createLogGroup": {"retentionInDays": 365}}),
             ),
