@@ -129,7 +129,9 @@ async fn every_moto_row_is_called_against_moto() {
     let mut spec: AccountBaselineSpec = serde_json::from_value(json!({
         "accountRef": {"name": "a"},
         "deletionPolicy": "Delete",
-        "cloudTrail": {"name": "ops-trail", "s3": {"bucketName": "ops-trail-logs", "createBucket": true}, "insights": ["ApiCallRateInsight"], "kmsKeyId": "alias/ops-trail"},
+        "cloudTrail": {"name": "ops-trail", "s3": {"bucketName": "ops-trail-logs", "createBucket": true}, "insights": ["ApiCallRateInsight"], "kmsKeyId": "alias/ops-trail",
+            "cloudWatchLogs": {"logGroupArn": "arn:aws:logs:us-east-1:123456789012:log-group:/ops/trail:*", "createRole": true,
+                "createLogGroup": {"retentionInDays": 365}}},
         "guardDuty": {"features": {"s3DataEvents": true}},
         "passwordPolicy": {"minimumPasswordLength": 14},
         "s3BlockPublicAccess": {},
@@ -158,6 +160,14 @@ async fn every_moto_row_is_called_against_moto() {
         created.outcomes
     );
     let previous = common_status(None, &created, None, &now).components;
+    // The delivery role's trust handed to another service out of band: UpdateAssumeRolePolicy corrects it.
+    aws_sdk_iam::Client::new(&moto.sdk_config("us-east-1").await)
+        .update_assume_role_policy()
+        .role_name(aws_baseline_operator::engine::role::role_name("cloudtrail-logs", &owner))
+        .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#)
+        .send()
+        .await
+        .unwrap();
     // Spec changes drive the remaining writes: stop logging, config update.
     let mut changed = spec.clone();
     changed.cloud_trail.as_mut().unwrap().logging = false;
@@ -293,6 +303,7 @@ async fn baseline_sections_scenario(factory: &aws_baseline_operator::aws::AwsFac
         "deletionPolicy": "Delete",
         "inspector": {"scanTypes": {"ec2": true, "ecr": true}},
         "config": {
+            "recorder": {"createRole": true},
             "deliveryChannel": {"s3BucketName": "ops-config"},
             "rules": [
                 {"name": "ct", "sourceIdentifier": "CLOUD_TRAIL_ENABLED",

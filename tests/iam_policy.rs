@@ -238,7 +238,31 @@ fn iam_policy_the_examples_need_a_subset_including_the_patch_schedule_actions() 
         "events.amazonaws.com"
     );
     assert!(statement(&doc, "PassRoleToSSM").is_none());
-    assert!(statement(&doc, "PassRoleToCloudTrail").is_none());
+    // The trails deliver to CloudWatch Logs with roles the operator creates (`createRole`): only its own
+    // `awsbaseline-` roles may be passed to CloudTrail, and every role write is limited to them. The baselines
+    // retain what they create, so no role is ever deleted.
+    let pass = statement(&doc, "PassRoleToCloudTrail").expect("PassRoleToCloudTrail");
+    assert_eq!(pass["Resource"], "arn:aws:iam::*:role/awsbaseline-*");
+    assert_eq!(
+        pass["Condition"]["StringEquals"]["iam:PassedToService"],
+        "cloudtrail.amazonaws.com"
+    );
+    let roles = statement(&doc, "IAMRoleAwsbaseline").expect("IAMRoleAwsbaseline");
+    assert_eq!(roles["Resource"], "arn:aws:iam::*:role/awsbaseline-*");
+    assert_eq!(
+        roles["Action"],
+        json!([
+            "iam:CreateRole",
+            "iam:GetRole",
+            "iam:GetRolePolicy",
+            "iam:PutRolePolicy",
+            "iam:TagRole",
+            "iam:UpdateAssumeRolePolicy"
+        ])
+    );
+    assert!(!got.contains("iam:DeleteRole") && !got.contains("iam:DeleteRolePolicy"));
+    // The CIS-ready baseline creates AWS Config's service-linked role when missing.
+    assert!(statement(&doc, "CreateConfigServiceLinkedRole").is_some());
     // The PatchSchedules run tasks without serviceRoleArn: Systems Manager's service-linked role.
     let slr = statement(&doc, "CreateSSMServiceLinkedRole").expect("SSM service-linked role");
     assert_eq!(
@@ -346,6 +370,9 @@ spec:
     assert!(!got.contains("ec2:DescribeInstances"));
     assert!(!got.contains("s3:CreateBucket"));
     assert!(got.contains("cloudtrail:AddTags"));
+    // No manifest asks the operator to create a role: no IAM role write at all.
+    assert!(statement(&doc, "IAMRoleAwsbaseline").is_none());
+    assert!(!got.contains("iam:CreateRole") && !got.contains("iam:PutRolePolicy"));
 }
 
 #[test]

@@ -1,8 +1,9 @@
-//! IAM account settings: the password policy and the account summary (root user facts).
+//! IAM account settings (the password policy, the account summary's root user facts), the service roles the
+//! operator creates and owns (`createRole`), and AWS Config's service-linked role.
 
 use crate::aws::error::{not_found_as_none, ok_if_gone, AwsError, AwsResultExt};
-use crate::aws::operation::{act, read, write, Operation, MOTO};
-use aws_sdk_iam::types::SummaryKeyType;
+use crate::aws::operation::{act, on, on_for, read, slr, write, Operation, CONFIG_PRINCIPAL, MOTO};
+use aws_sdk_iam::types::{SummaryKeyType, Tag};
 use aws_sdk_iam::Client;
 
 const SVC: &str = "iam";
@@ -117,16 +118,255 @@ pub async fn root_state(client: &Client) -> Result<RootState, AwsError> {
     })
 }
 
+/// An IAM role as the operator compares it: its trust policy, the one inline policy it manages, and its tags.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RoleState {
+    /// Role ARN.
+    pub arn: String,
+    /// The trust policy (decoded from the URL encoding IAM returns).
+    pub trust_policy: Option<String>,
+    /// The inline policy of the managed name, `None` when the role has none of that name.
+    pub inline_policy: Option<String>,
+    /// Tags.
+    pub tags: Vec<(String, String)>,
+}
+
+/// IAM returns policy documents URL-encoded (RFC 3986); moto and some SDK paths return them plain.
+pub fn decode_policy(doc: &str) -> String {
+    if !doc.contains('%') {
+        return doc.to_string();
+    }
+    let bytes = doc.as_bytes();
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| doc.to_string())
+}
+
+/// GetRole, then GetRolePolicy of `policy_name`; `None` when the role does not exist.
+pub async fn role(
+    client: &Client,
+    name: &str,
+    policy_name: &str,
+) -> Result<Option<RoleState>, AwsError> {
+    let Some(out) = not_found_as_none(
+        client
+            .get_role()
+            .role_name(name)
+            .send()
+            .await
+            .aws(SVC, "GetRole"),
+        &["NoSuchEntity"],
+    )?
+    else {
+        return Ok(None);
+    };
+    let Some(r) = out.role() else {
+        return Ok(None);
+    };
+    let inline_policy = not_found_as_none(
+        client
+            .get_role_policy()
+            .role_name(name)
+            .policy_name(policy_name)
+            .send()
+            .await
+            .aws(SVC, "GetRolePolicy"),
+        &["NoSuchEntity"],
+    )?
+    .map(|p| decode_policy(p.policy_document()));
+    Ok(Some(RoleState {
+        arn: r.arn().to_string(),
+        trust_policy: r.assume_role_policy_document().map(decode_policy),
+        inline_policy,
+        tags: r
+            .tags()
+            .iter()
+            .map(|t| (t.key().to_string(), t.value().to_string()))
+            .collect(),
+    }))
+}
+
+/// CreateRole with its trust policy, description and tags; returns the ARN.
+pub async fn create_role(
+    client: &Client,
+    name: &str,
+    trust_policy: &str,
+    description: &str,
+    tags: &[(String, String)],
+) -> Result<String, AwsError> {
+    let tags = tags
+        .iter()
+        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| AwsError::invalid_input(SVC, "CreateRole", e))?;
+    let out = client
+        .create_role()
+        .role_name(name)
+        .assume_role_policy_document(trust_policy)
+        .description(description)
+        .set_tags(Some(tags))
+        .send()
+        .await
+        .aws(SVC, "CreateRole")?;
+    Ok(out.role().map(|r| r.arn().to_string()).unwrap_or_default())
+}
+
+/// UpdateAssumeRolePolicy: replace the role's trust policy.
+pub async fn put_trust_policy(client: &Client, name: &str, doc: &str) -> Result<(), AwsError> {
+    client
+        .update_assume_role_policy()
+        .role_name(name)
+        .policy_document(doc)
+        .send()
+        .await
+        .aws(SVC, "UpdateAssumeRolePolicy")?;
+    Ok(())
+}
+
+/// PutRolePolicy: create or replace the role's inline policy `policy_name`.
+pub async fn put_role_policy(
+    client: &Client,
+    name: &str,
+    policy_name: &str,
+    doc: &str,
+) -> Result<(), AwsError> {
+    client
+        .put_role_policy()
+        .role_name(name)
+        .policy_name(policy_name)
+        .policy_document(doc)
+        .send()
+        .await
+        .aws(SVC, "PutRolePolicy")?;
+    Ok(())
+}
+
+/// DeleteRolePolicy then DeleteRole (a role with inline policies cannot be deleted); "already gone" is success.
+pub async fn delete_role(client: &Client, name: &str, policy_name: &str) -> Result<(), AwsError> {
+    ok_if_gone(
+        client
+            .delete_role_policy()
+            .role_name(name)
+            .policy_name(policy_name)
+            .send()
+            .await
+            .aws(SVC, "DeleteRolePolicy"),
+        &["NoSuchEntity"],
+    )?;
+    ok_if_gone(
+        client
+            .delete_role()
+            .role_name(name)
+            .send()
+            .await
+            .aws(SVC, "DeleteRole"),
+        &["NoSuchEntity"],
+    )
+}
+
+/// GetRole of a service-linked role by name: whether it exists.
+pub async fn service_linked_role_exists(client: &Client, name: &str) -> Result<bool, AwsError> {
+    Ok(not_found_as_none(
+        client
+            .get_role()
+            .role_name(name)
+            .send()
+            .await
+            .aws(SVC, "GetRole"),
+        &["NoSuchEntity"],
+    )?
+    .is_some())
+}
+
+/// CreateServiceLinkedRole for `service` (`config.amazonaws.com`).
+pub async fn create_service_linked_role(client: &Client, service: &str) -> Result<(), AwsError> {
+    client
+        .create_service_linked_role()
+        .aws_service_name(service)
+        .send()
+        .await
+        .aws(SVC, "CreateServiceLinkedRole")?;
+    Ok(())
+}
+
+/// The roles the operator creates (`createRole`): every IAM write on roles is limited to these names.
+const OWNED_ROLES: &str = crate::engine::role::ARN_PATTERN;
+/// AWS Config's service-linked role, in any account (read by `config.recorder.createRole`).
+const CONFIG_SLR: &str =
+    "arn:aws:iam::*:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig";
+
 /// The AWS operations this module calls: the IAM permissions each needs, the spec sections whose
 /// reconciliation calls it, and the test that exercises it (see [`crate::aws::operation`]).
 pub const OPERATIONS: &[Operation] = &[
-    // IAM account settings.
+    // IAM account settings, and the roles the operator creates and owns (`createRole`), every role write scoped to
+    // its `awsbaseline-` names
+    // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html:
+    // CreateRole with Tags also authorizes iam:TagRole). AWS Config's service-linked role is created, never deleted.
+    write(
+        SVC,
+        "CreateRole",
+        MOTO,
+        &[
+            on("iam:CreateRole", OWNED_ROLES),
+            on("iam:TagRole", OWNED_ROLES),
+        ],
+        &[
+            "AccountBaseline.cloudTrail.cloudWatchLogs.createRole#correct",
+            "AccountBaseline.vpcFlowLogs.cloudWatchLogs.createRole#correct",
+            "PatchSchedule.createRole#correct",
+        ],
+    ),
+    write(
+        SVC,
+        "CreateServiceLinkedRole",
+        MOTO,
+        &[slr(
+            CONFIG_PRINCIPAL,
+            "AWSServiceRoleForConfig",
+            &["AccountBaseline.config.recorder.createRole#correct"],
+        )],
+        &["AccountBaseline.config.recorder.createRole#correct"],
+    ),
     write(
         SVC,
         "DeleteAccountPasswordPolicy",
         MOTO,
         &[act("iam:DeleteAccountPasswordPolicy")],
         &["AccountBaseline.passwordPolicy#delete"],
+    ),
+    write(
+        SVC,
+        "DeleteRole",
+        MOTO,
+        &[on("iam:DeleteRole", OWNED_ROLES)],
+        &[
+            "AccountBaseline.cloudTrail.cloudWatchLogs.createRole#delete",
+            "AccountBaseline.vpcFlowLogs.cloudWatchLogs.createRole#delete",
+            "PatchSchedule.createRole#delete",
+        ],
+    ),
+    write(
+        SVC,
+        "DeleteRolePolicy",
+        MOTO,
+        &[on("iam:DeleteRolePolicy", OWNED_ROLES)],
+        &[
+            "AccountBaseline.cloudTrail.cloudWatchLogs.createRole#delete",
+            "AccountBaseline.vpcFlowLogs.cloudWatchLogs.createRole#delete",
+            "PatchSchedule.createRole#delete",
+        ],
     ),
     read(
         SVC,
@@ -142,12 +382,72 @@ pub const OPERATIONS: &[Operation] = &[
         &[act("iam:GetAccountSummary")],
         &["AccountBaseline.rootAccount"],
     ),
+    read(
+        SVC,
+        "GetRole",
+        MOTO,
+        &[
+            on_for(
+                "iam:GetRole",
+                OWNED_ROLES,
+                &[
+                    "AccountBaseline.cloudTrail.cloudWatchLogs.createRole",
+                    "AccountBaseline.vpcFlowLogs.cloudWatchLogs.createRole",
+                    "PatchSchedule.createRole",
+                ],
+            ),
+            on_for(
+                "iam:GetRole",
+                CONFIG_SLR,
+                &["AccountBaseline.config.recorder.createRole"],
+            ),
+        ],
+        &[
+            "AccountBaseline.cloudTrail.cloudWatchLogs.createRole",
+            "AccountBaseline.vpcFlowLogs.cloudWatchLogs.createRole",
+            "AccountBaseline.config.recorder.createRole",
+            "PatchSchedule.createRole",
+        ],
+    ),
+    read(
+        SVC,
+        "GetRolePolicy",
+        MOTO,
+        &[on("iam:GetRolePolicy", OWNED_ROLES)],
+        &[
+            "AccountBaseline.cloudTrail.cloudWatchLogs.createRole",
+            "AccountBaseline.vpcFlowLogs.cloudWatchLogs.createRole",
+            "PatchSchedule.createRole",
+        ],
+    ),
+    write(
+        SVC,
+        "PutRolePolicy",
+        MOTO,
+        &[on("iam:PutRolePolicy", OWNED_ROLES)],
+        &[
+            "AccountBaseline.cloudTrail.cloudWatchLogs.createRole#correct",
+            "AccountBaseline.vpcFlowLogs.cloudWatchLogs.createRole#correct",
+            "PatchSchedule.createRole#correct",
+        ],
+    ),
     write(
         SVC,
         "UpdateAccountPasswordPolicy",
         MOTO,
         &[act("iam:UpdateAccountPasswordPolicy")],
         &["AccountBaseline.passwordPolicy#correct"],
+    ),
+    write(
+        SVC,
+        "UpdateAssumeRolePolicy",
+        MOTO,
+        &[on("iam:UpdateAssumeRolePolicy", OWNED_ROLES)],
+        &[
+            "AccountBaseline.cloudTrail.cloudWatchLogs.createRole#correct",
+            "AccountBaseline.vpcFlowLogs.cloudWatchLogs.createRole#correct",
+            "PatchSchedule.createRole#correct",
+        ],
     ),
 ];
 

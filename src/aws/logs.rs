@@ -278,14 +278,20 @@ pub const OPERATIONS: &[Operation] = &[
         "AssociateKmsKey",
         MOTO_EXT,
         &[act("logs:AssociateKmsKey")],
-        &["MonitoringPolicy.logGroups.kmsKeyId#correct"],
+        &[
+            "MonitoringPolicy.logGroups.kmsKeyId#correct",
+            "AccountBaseline.cloudTrail.cloudWatchLogs.createLogGroup#correct",
+        ],
     ),
     write(
         SVC,
         "CreateLogGroup",
         MOTO,
         &[act("logs:CreateLogGroup"), act("logs:TagResource")],
-        &["MonitoringPolicy.logGroups#correct"],
+        &[
+            "MonitoringPolicy.logGroups#correct",
+            "AccountBaseline.cloudTrail.cloudWatchLogs.createLogGroup#correct",
+        ],
     ),
     write(
         SVC,
@@ -306,7 +312,10 @@ pub const OPERATIONS: &[Operation] = &[
         "DescribeLogGroups",
         MOTO,
         &[act("logs:DescribeLogGroups")],
-        &["MonitoringPolicy.logGroups"],
+        &[
+            "MonitoringPolicy.logGroups",
+            "AccountBaseline.cloudTrail.cloudWatchLogs.createLogGroup",
+        ],
     ),
     read(
         SVC,
@@ -341,7 +350,10 @@ pub const OPERATIONS: &[Operation] = &[
         "PutRetentionPolicy",
         MOTO,
         &[act("logs:PutRetentionPolicy")],
-        &["MonitoringPolicy.logGroups#correct"],
+        &[
+            "MonitoringPolicy.logGroups#correct",
+            "AccountBaseline.cloudTrail.cloudWatchLogs.createLogGroup#correct",
+        ],
     ),
 ];
 

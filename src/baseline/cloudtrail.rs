@@ -1,9 +1,13 @@
 //! CloudTrail trail and its log bucket: desired fields, observed fields, planned writes, bucket policy.
 
-use crate::api::account_baseline::{CloudTrailSpec, ReadWriteType};
+use crate::api::account_baseline::{CloudTrailSpec, ReadWriteType, TrailLogGroup};
+use crate::api::common::Owner;
 use crate::aws::cloudtrail::{CanonicalSelector, TrailConfig, TrailState};
+use crate::aws::logs::LogGroupState;
+use crate::aws::operation::CLOUDTRAIL_PRINCIPAL;
 use crate::aws::s3::BucketState;
 use crate::diff::{touches, FieldDrift, Fields};
+use crate::engine::role::{self, OwnedRole};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -12,8 +16,66 @@ pub const COMPONENT: &str = "cloudTrail";
 /// Component name of the log bucket.
 pub const BUCKET_COMPONENT: &str = "cloudTrailBucket";
 
-/// CreateTrail / UpdateTrail parameters from the spec.
-pub fn config(spec: &CloudTrailSpec) -> TrailConfig {
+/// Component name of the CloudWatch Logs delivery role the operator creates (`cloudWatchLogs.createRole`).
+pub const LOGS_ROLE_COMPONENT: &str = "cloudTrailLogsRole";
+/// Component name of the log group the operator creates (`cloudWatchLogs.createLogGroup`).
+pub const LOG_GROUP_COMPONENT: &str = "cloudTrailLogGroup";
+
+/// The CloudWatch Logs delivery role the operator creates for the trail (`cloudWatchLogs.createRole`): trusted by
+/// CloudTrail for this account and trail only, allowed to create streams in and put events to the declared log
+/// group's CloudTrail streams (`<account>_CloudTrail_<region>`), as the CloudTrail user guide's
+/// "Role policy document for CloudTrail to use CloudWatch Logs for monitoring" documents.
+pub fn logs_role(spec: &CloudTrailSpec, account: &str, owner: &Owner) -> Option<OwnedRole> {
+    let cw = spec.cloud_watch_logs.as_ref().filter(|c| c.create_role)?;
+    let partition = role::partition_of(&cw.log_group_arn);
+    let region = cw.log_group_region();
+    let streams = format!(
+        "arn:{partition}:logs:{region}:{account}:log-group:{}:log-stream:{account}_CloudTrail_*",
+        cw.log_group_name()
+    );
+    Some(OwnedRole {
+        component: LOGS_ROLE_COMPONENT,
+        name: role::role_name("cloudtrail-logs", owner),
+        description: format!(
+            "CloudTrail delivery of trail {} to CloudWatch Logs (aws-baseline-operator)",
+            spec.name
+        ),
+        trust: role::trust_policy(
+            CLOUDTRAIL_PRINCIPAL,
+            account,
+            Some(&format!(
+                "arn:{partition}:cloudtrail:{region}:{account}:trail/{}",
+                spec.name
+            )),
+        ),
+        policy: json!({
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Sid": "AWSCloudTrailCreateLogStream", "Effect": "Allow",
+                 "Action": ["logs:CreateLogStream"], "Resource": [streams]},
+                {"Sid": "AWSCloudTrailPutLogEvents", "Effect": "Allow",
+                 "Action": ["logs:PutLogEvents"], "Resource": [streams]},
+            ]
+        }),
+    })
+}
+
+/// The role the trail delivers to CloudWatch Logs with: the declared `roleArn`, or the one the operator creates.
+pub fn logs_role_arn(spec: &CloudTrailSpec, account: &str, owner: &Owner) -> Option<String> {
+    let cw = spec.cloud_watch_logs.as_ref()?;
+    match (&cw.role_arn, logs_role(spec, account, owner)) {
+        (Some(arn), _) => Some(arn.clone()),
+        (None, Some(r)) => Some(role::role_arn(
+            role::partition_of(&cw.log_group_arn),
+            account,
+            &r.name,
+        )),
+        (None, None) => None,
+    }
+}
+
+/// CreateTrail / UpdateTrail parameters from the spec, with the CloudWatch Logs role [`logs_role_arn`] resolved.
+pub fn config(spec: &CloudTrailSpec, logs_role: Option<&str>) -> TrailConfig {
     TrailConfig {
         name: spec.name.clone(),
         multi_region: spec.multi_region,
@@ -25,7 +87,8 @@ pub fn config(spec: &CloudTrailSpec) -> TrailConfig {
         cloud_watch_logs: spec
             .cloud_watch_logs
             .as_ref()
-            .map(|c| (c.log_group_arn.clone(), c.role_arn.clone())),
+            .zip(logs_role)
+            .map(|(c, role)| (c.log_group_arn.clone(), role.to_string())),
         is_organization_trail: spec.is_organization_trail,
     }
 }
@@ -109,8 +172,8 @@ fn insight_names(spec: &CloudTrailSpec) -> Vec<String> {
     v
 }
 
-/// Desired fields of the trail.
-pub fn desired(spec: &CloudTrailSpec) -> Fields {
+/// Desired fields of the trail (`logs_role`: [`logs_role_arn`]).
+pub fn desired(spec: &CloudTrailSpec, logs_role: Option<&str>) -> Fields {
     let c = COMPONENT;
     let mut f = Fields::new();
     f.insert(format!("{c}.exists"), json!(true));
@@ -133,7 +196,7 @@ pub fn desired(spec: &CloudTrailSpec) -> Fields {
     );
     f.insert(
         format!("{c}.cloudWatchLogs.roleArn"),
-        json!(cw.map(|c| &c.role_arn)),
+        json!(cw.and(logs_role)),
     );
     f.insert(
         format!("{c}.eventSelectors"),
@@ -208,6 +271,68 @@ pub fn observed(state: Option<&TrailState>, spec: &CloudTrailSpec) -> Fields {
         json!(t.is_organization_trail),
     );
     f
+}
+
+/// Desired fields of the trail's log group (`createLogGroup`): retention and KMS key only when declared.
+pub fn log_group_desired(group: &TrailLogGroup) -> Fields {
+    let c = LOG_GROUP_COMPONENT;
+    let mut f = Fields::from([(format!("{c}.exists"), json!(true))]);
+    if let Some(days) = group.retention_in_days {
+        f.insert(format!("{c}.retentionInDays"), json!(days));
+    }
+    if let Some(key) = &group.kms_key_id {
+        f.insert(format!("{c}.kmsKeyId"), json!(key));
+    }
+    f
+}
+
+/// Observed fields of the trail's log group.
+pub fn log_group_observed(state: Option<&LogGroupState>) -> Fields {
+    let c = LOG_GROUP_COMPONENT;
+    let mut f = Fields::from([(format!("{c}.exists"), json!(state.is_some()))]);
+    if let Some(s) = state {
+        f.insert(format!("{c}.retentionInDays"), json!(s.retention_in_days));
+        f.insert(format!("{c}.kmsKeyId"), json!(s.kms_key_id));
+    }
+    f
+}
+
+/// A write to the trail's log group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LogGroupWrite {
+    /// CreateLogGroup (tagged, with the KMS key when declared).
+    Create,
+    /// PutRetentionPolicy.
+    Retention(i32),
+    /// AssociateKmsKey.
+    Kms(String),
+}
+
+/// The writes that remove the log group's drift.
+pub fn log_group_plan(
+    group: &TrailLogGroup,
+    exists: bool,
+    drift: &[FieldDrift],
+) -> Vec<LogGroupWrite> {
+    let c = LOG_GROUP_COMPONENT;
+    let mut w = Vec::new();
+    if drift.is_empty() {
+        return w;
+    }
+    if !exists {
+        w.push(LogGroupWrite::Create);
+    }
+    if let Some(days) = group.retention_in_days {
+        if !exists || touches(drift, &[&format!("{c}.retentionInDays")]) {
+            w.push(LogGroupWrite::Retention(days));
+        }
+    }
+    if let Some(key) = &group.kms_key_id {
+        if exists && touches(drift, &[&format!("{c}.kmsKeyId")]) {
+            w.push(LogGroupWrite::Kms(key.clone()));
+        }
+    }
+    w
 }
 
 /// A write to the trail.
@@ -526,7 +651,11 @@ mod tests {
     #[test]
     fn in_sync_trail_plans_nothing() {
         let s = spec();
-        let d = diff(COMPONENT, &desired(&s), &observed(Some(&state_for(&s)), &s));
+        let d = diff(
+            COMPONENT,
+            &desired(&s, None),
+            &observed(Some(&state_for(&s)), &s),
+        );
         assert!(d.is_empty(), "{d:?}");
         assert!(plan(&s, true, &d).is_empty());
     }
@@ -536,7 +665,7 @@ mod tests {
         let s = spec();
         let mut st = state_for(&s);
         st.is_logging = false;
-        let d = diff(COMPONENT, &desired(&s), &observed(Some(&st), &s));
+        let d = diff(COMPONENT, &desired(&s, None), &observed(Some(&st), &s));
         assert_eq!(
             d,
             vec![FieldDrift {
@@ -552,7 +681,7 @@ mod tests {
     fn missing_trail_creates_then_configures() {
         let mut s = spec();
         s.insights = vec![InsightType::ApiCallRateInsight];
-        let d = diff(COMPONENT, &desired(&s), &observed(None, &s));
+        let d = diff(COMPONENT, &desired(&s, None), &observed(None, &s));
         assert_eq!(d.len(), 1);
         assert_eq!(
             plan(&s, false, &d),
@@ -583,7 +712,7 @@ mod tests {
         let mut st = state_for(&s);
         st.selectors.reverse();
         st.log_file_validation = false;
-        let d = diff(COMPONENT, &desired(&s), &observed(Some(&st), &s));
+        let d = diff(COMPONENT, &desired(&s, None), &observed(Some(&st), &s));
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(d[0].field, "cloudTrail.logFileValidation");
         assert_eq!(plan(&s, true, &d), vec![TrailWrite::Update]);
@@ -597,7 +726,7 @@ mod tests {
         st.kms_key_id = Some(
             "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab".into(),
         );
-        assert!(diff(COMPONENT, &desired(&s), &observed(Some(&st), &s)).is_empty());
+        assert!(diff(COMPONENT, &desired(&s, None), &observed(Some(&st), &s)).is_empty());
     }
 
     /// An organization trail: drift when AWS has a single-account trail (UpdateTrail corrects it), and its bucket

@@ -57,6 +57,27 @@ pub fn bucket_policy_statements(
 /// Name of a recorder or channel the operator creates (the name the AWS console uses).
 pub const DEFAULT_NAME: &str = "default";
 
+/// Component name of AWS Config's service-linked role (`recorder.createRole`).
+pub const SERVICE_LINKED_ROLE_COMPONENT: &str = "configServiceLinkedRole";
+/// Name of AWS Config's service-linked role.
+pub const SERVICE_LINKED_ROLE_NAME: &str = "AWSServiceRoleForConfig";
+
+/// Desired fields of the service-linked role: it exists.
+pub fn service_linked_role_desired() -> Fields {
+    Fields::from([(
+        format!("{SERVICE_LINKED_ROLE_COMPONENT}.exists"),
+        json!(true),
+    )])
+}
+
+/// Observed fields of the service-linked role.
+pub fn service_linked_role_observed(exists: bool) -> Fields {
+    Fields::from([(
+        format!("{SERVICE_LINKED_ROLE_COMPONENT}.exists"),
+        json!(exists),
+    )])
+}
+
 /// ARN of AWS Config's service-linked role.
 pub fn service_linked_role(region: &str, account_id: &str) -> String {
     format!(

@@ -6,13 +6,75 @@
 //! changed) are deleted.
 
 use crate::api::account_baseline::VpcFlowLogsSpec;
+use crate::api::common::Owner;
 use crate::aws::flowlogs::{FlowLogConfig, FlowLogState};
+use crate::aws::operation::VPC_FLOW_LOGS_PRINCIPAL;
 use crate::diff::{FieldDrift, Fields};
+use crate::engine::role::{self, OwnedRole};
 use serde_json::json;
 use std::collections::BTreeMap;
 
 /// Component name.
 pub const COMPONENT: &str = "vpcFlowLogs";
+
+/// Component name of the delivery role the operator creates (`cloudWatchLogs.createRole`).
+pub const ROLE_COMPONENT: &str = "vpcFlowLogsRole";
+
+/// The CloudWatch Logs delivery role the operator creates (`cloudWatchLogs.createRole`): trusted by VPC Flow Logs for
+/// this account's flow logs only, allowed what the Amazon VPC user guide's "IAM role for publishing flow logs to
+/// CloudWatch Logs" grants (https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html), limited to the
+/// declared log group (flow logs are regional: the group of that name in any region).
+pub fn delivery_role(
+    spec: &VpcFlowLogsSpec,
+    account: &str,
+    partition: &str,
+    owner: &Owner,
+) -> Option<OwnedRole> {
+    let cw = spec.cloud_watch_logs.as_ref().filter(|c| c.create_role)?;
+    let group = format!(
+        "arn:{partition}:logs:*:{account}:log-group:{}",
+        cw.log_group_name
+    );
+    Some(OwnedRole {
+        component: ROLE_COMPONENT,
+        name: role::role_name("flow-logs", owner),
+        description: format!(
+            "VPC flow logs delivery to CloudWatch Logs group {} (aws-baseline-operator)",
+            cw.log_group_name
+        ),
+        trust: role::trust_policy(
+            VPC_FLOW_LOGS_PRINCIPAL,
+            account,
+            Some(&format!("arn:{partition}:ec2:*:{account}:vpc-flow-log/*")),
+        ),
+        policy: json!({
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Sid": "DeliverFlowLogs", "Effect": "Allow",
+                 "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                 "Resource": [group.clone(), format!("{group}:*")]},
+                {"Sid": "FindTheLogGroup", "Effect": "Allow", "Action": ["logs:DescribeLogGroups"],
+                 "Resource": format!("arn:{partition}:logs:*:{account}:log-group:*")},
+            ]
+        }),
+    })
+}
+
+/// The spec with the delivery role the operator creates filled in as `deliverLogsPermissionArn`.
+pub fn resolved(
+    spec: &VpcFlowLogsSpec,
+    account: &str,
+    partition: &str,
+    owner: &Owner,
+) -> VpcFlowLogsSpec {
+    let mut out = spec.clone();
+    if let Some(r) = delivery_role(spec, account, partition, owner) {
+        if let Some(cw) = out.cloud_watch_logs.as_mut() {
+            cw.deliver_logs_permission_arn = Some(role::role_arn(partition, account, &r.name));
+        }
+    }
+    out
+}
 
 /// What new flow logs deliver where.
 pub fn config(spec: &VpcFlowLogsSpec) -> FlowLogConfig {
@@ -20,7 +82,7 @@ pub fn config(spec: &VpcFlowLogsSpec) -> FlowLogConfig {
         cloud_watch_logs: spec.cloud_watch_logs.as_ref().map(|c| {
             (
                 c.log_group_name.clone(),
-                c.deliver_logs_permission_arn.clone(),
+                c.deliver_logs_permission_arn.clone().unwrap_or_default(),
             )
         }),
         s3_bucket_arn: spec.s3.as_ref().map(|s| s.bucket_arn.clone()),

@@ -25,6 +25,7 @@ pub mod fleet;
 pub mod kind;
 pub mod monitoring;
 pub mod patch;
+pub mod role;
 pub mod status;
 
 use crate::api::aws_account::AwsAccountSpec;

@@ -7,6 +7,7 @@ pub mod compliance;
 pub mod inventory;
 pub mod members;
 pub mod names;
+pub mod role;
 pub mod schedule;
 pub mod targets;
 pub mod tasks;
@@ -31,8 +32,14 @@ pub const INVENTORY: &str = "inventory";
 /// Execution history and patch compliance (read-only; reported, never drift).
 pub const COMPLIANCE: &str = "compliance";
 
+/// The maintenance window service role the operator creates (`patching.createRole`; IAM is global: once, in the
+/// home region).
+pub const PATCH_ROLE: &str = "serviceRole";
+
 /// Every component name a PatchSchedule can have.
-pub const COMPONENTS: &[&str] = &[WINDOW, TARGETS, TASKS, BASELINE, INVENTORY, COMPLIANCE];
+pub const COMPONENTS: &[&str] = &[
+    WINDOW, TARGETS, TASKS, PATCH_ROLE, BASELINE, INVENTORY, COMPLIANCE,
+];
 
 /// Check what the CRD schema cannot: the schedule grammar, the time zone, dates, unique task names, AWS caps.
 /// An error here means nothing is read or written.

@@ -174,3 +174,171 @@ async fn a_cis_ready_account_converges_and_tampering_shows_in_check_with_control
     let out = cli(&moto, &["check", "-f", file]);
     assert_eq!(out.status.code(), Some(0), "{}", output(&out));
 }
+
+/// The CIS example wired end to end: `plan` shows what a fresh account lacks (the delivery role among it), `apply`
+/// creates the trail's log group and role and the CIS metric filters and alarms on that group, `check` is clean;
+/// then a root console login recorded into the trail's log group (PutLogEvents, as CloudTrail delivers) is counted
+/// by the rootAccountUsage metric filter and puts its alarm in ALARM, which notifies the cis-alarms topic (read
+/// through an SQS queue subscribed to it). Metric filters and alarm evaluation are served by
+/// `tests/moto_ext/logs_metric_filters_ext.py` (moto 5.2.5 applies neither).
+#[tokio::test]
+async fn the_cis_example_raises_its_root_usage_alarm_on_a_root_login_in_the_trail_log_group() {
+    let moto = Moto::start();
+    let file = "examples/baselines/cis-ready-account.yaml";
+    let out = cli(&moto, &["plan", "-f", file]);
+    assert_eq!(out.status.code(), Some(0), "{}", output(&out));
+    assert!(
+        output(&out).contains("cloudTrailLogsRole.exists"),
+        "{}",
+        output(&out)
+    );
+    let out = cli(&moto, &["apply", "-f", file]);
+    assert_eq!(out.status.code(), Some(0), "{}", output(&out));
+    let out = cli(&moto, &["check", "-f", file]);
+    assert_eq!(out.status.code(), Some(0), "{}", output(&out));
+
+    let cfg = cis_account(&moto, "us-east-1").await;
+    // The trail delivers to the group the CIS filters watch, with the role the operator created.
+    let trail = aws_sdk_cloudtrail::Client::new(&cfg)
+        .get_trail()
+        .name("cis-trail")
+        .send()
+        .await
+        .unwrap();
+    let trail = trail.trail().unwrap();
+    let group = "/aws/cloudtrail/cis-trail";
+    assert_eq!(
+        trail.cloud_watch_logs_log_group_arn(),
+        Some(format!("arn:aws:logs:us-east-1:{CIS_ACCOUNT}:log-group:{group}:*").as_str())
+    );
+    let role = trail.cloud_watch_logs_role_arn().unwrap();
+    assert!(
+        role.starts_with(&format!(
+            "arn:aws:iam::{CIS_ACCOUNT}:role/awsbaseline-cloudtrail-logs-"
+        )),
+        "{role}"
+    );
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&cfg);
+    let filters = logs
+        .describe_metric_filters()
+        .log_group_name(group)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        filters.metric_filters().len(),
+        15,
+        "the CIS set on the trail's group"
+    );
+
+    // The security team's queue on the alarm topic.
+    let sns = aws_sdk_sns::Client::new(&cfg);
+    let topic = sns
+        .list_topics()
+        .send()
+        .await
+        .unwrap()
+        .topics()
+        .iter()
+        .filter_map(|t| t.topic_arn())
+        .find(|a| a.ends_with("cis-alarms"))
+        .expect("the cis-alarms topic")
+        .to_string();
+    let sqs = aws_sdk_sqs::Client::new(&cfg);
+    let queue = sqs
+        .create_queue()
+        .queue_name("security-inbox")
+        .send()
+        .await
+        .unwrap()
+        .queue_url()
+        .unwrap()
+        .to_string();
+    sns.subscribe()
+        .topic_arn(&topic)
+        .protocol("sqs")
+        .endpoint(format!(
+            "arn:aws:sqs:us-east-1:{CIS_ACCOUNT}:security-inbox"
+        ))
+        .send()
+        .await
+        .unwrap();
+
+    let cw = aws_sdk_cloudwatch::Client::new(&cfg);
+    let root_alarm =
+        |alarms: &aws_sdk_cloudwatch::operation::describe_alarms::DescribeAlarmsOutput| {
+            alarms
+                .metric_alarms()
+                .iter()
+                .find(|a| {
+                    a.alarm_name()
+                        .is_some_and(|n| n.ends_with(".cis.rootAccountUsage"))
+                })
+                .and_then(|a| a.state_value().map(|s| s.as_str().to_string()))
+                .expect("the rootAccountUsage alarm")
+        };
+    let before = cw.describe_alarms().send().await.unwrap();
+    assert_ne!(root_alarm(&before), "ALARM");
+
+    // CloudTrail delivers a root console login into the group.
+    let stream = format!("{CIS_ACCOUNT}_CloudTrail_us-east-1");
+    logs.create_log_stream()
+        .log_group_name(group)
+        .log_stream_name(&stream)
+        .send()
+        .await
+        .unwrap();
+    let event = json!({
+        "eventVersion": "1.08",
+        "userIdentity": {"type": "Root", "principalId": CIS_ACCOUNT, "arn": format!("arn:aws:iam::{CIS_ACCOUNT}:root"), "accountId": CIS_ACCOUNT},
+        "eventTime": "2026-01-01T00:00:00Z",
+        "eventSource": "signin.amazonaws.com",
+        "eventName": "ConsoleLogin",
+        "awsRegion": "us-east-1",
+        "responseElements": {"ConsoleLogin": "Success"},
+        "additionalEventData": {"MFAUsed": "Yes"},
+        "eventType": "AwsConsoleSignIn",
+        "recipientAccountId": CIS_ACCOUNT
+    });
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    logs.put_log_events()
+        .log_group_name(group)
+        .log_stream_name(&stream)
+        .log_events(
+            aws_sdk_cloudwatchlogs::types::InputLogEvent::builder()
+                .timestamp(now)
+                .message(event.to_string())
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+
+    let after = cw.describe_alarms().send().await.unwrap();
+    assert_eq!(root_alarm(&after), "ALARM");
+    let got = sqs
+        .receive_message()
+        .queue_url(&queue)
+        .max_number_of_messages(10)
+        .send()
+        .await
+        .unwrap();
+    let bodies: Vec<Value> = got
+        .messages()
+        .iter()
+        .map(|m| {
+            let envelope: Value = serde_json::from_str(m.body().unwrap()).unwrap();
+            serde_json::from_str(envelope["Message"].as_str().unwrap()).unwrap()
+        })
+        .collect();
+    assert_eq!(bodies.len(), 1, "{bodies:#?}");
+    assert!(bodies[0]["AlarmName"]
+        .as_str()
+        .unwrap()
+        .ends_with(".cis.rootAccountUsage"));
+    assert_eq!(bodies[0]["NewStateValue"], "ALARM");
+}

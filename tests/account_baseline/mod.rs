@@ -20,6 +20,7 @@ mod flow_logs;
 mod foundation;
 mod inspector;
 mod organization;
+mod roles;
 mod security_hub;
 mod session_manager;
 mod ssm_inventory;

@@ -9,6 +9,7 @@ mod converge_and_drift;
 mod general_tasks;
 mod ownership;
 mod refused;
+mod service_role;
 mod ssm_api;
 
 use crate::support;

@@ -462,3 +462,58 @@ fn organization_cel_rules() {
         assert!(err.contains(want), "{want}: {err}");
     }
 }
+
+/// `createRole` is the alternative to a role ARN: exactly one for the trail's CloudWatch Logs delivery, at most one
+/// for AWS Config's recorder (none: the service-linked role) and the patch task (none: Systems Manager's).
+#[test]
+fn create_role_cel_rules() {
+    let group = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/cloudtrail/t:*";
+    let role = "arn:aws:iam::123456789012:role/t";
+    let trail = |cw: Value| json!({"accountRef": {"name": "a"}, "cloudTrail": {"name": "trail", "s3": {"bucketName": "logs-bucket"}, "cloudWatchLogs": cw}});
+    assert_eq!(
+        cel_error(trail(json!({"logGroupArn": group, "roleArn": role}))),
+        None
+    );
+    assert_eq!(
+        cel_error(trail(json!({"logGroupArn": group, "createRole": true,
+            "createLogGroup": {"retentionInDays": 365}}))),
+        None
+    );
+    for bad in [
+        json!({"logGroupArn": group}),
+        json!({"logGroupArn": group, "createRole": false}),
+        json!({"logGroupArn": group, "roleArn": role, "createRole": true}),
+    ] {
+        let err = cel_error(trail(bad.clone())).unwrap_or_else(|| panic!("accepted {bad}"));
+        assert!(
+            err.contains("exactly one of roleArn or createRole"),
+            "{err}"
+        );
+    }
+    let err = cel_error(trail(json!({"logGroupArn": group, "createRole": true,
+        "createLogGroup": {"retentionInDays": 42}})))
+    .expect("retention 42 accepted");
+    assert!(err.contains("retentionInDays must be a value"), "{err}");
+
+    let config = |recorder: Value| json!({"accountRef": {"name": "a"}, "config": {"recorder": recorder, "deliveryChannel": {"s3BucketName": "cfg-bucket"}}});
+    assert_eq!(cel_error(config(json!({"createRole": true}))), None);
+    let err =
+        cel_error(config(json!({"createRole": true, "roleArn": role}))).expect("both accepted");
+    assert!(err.contains("set roleArn or createRole"), "{err}");
+
+    let schedule = |patching: Value| {
+        json!({"accountRef": {"name": "a"},
+            "window": {"schedule": "cron(0 2 ? * SUN *)", "duration": 4, "cutoff": 1},
+            "targets": [{"name": "prod", "tags": [{"key": "Patch Group", "values": ["prod"]}]}],
+            "patching": patching})
+    };
+    assert_eq!(
+        schedule_cel_error(schedule(json!({"operation": "Scan", "createRole": true}))),
+        None
+    );
+    let err = schedule_cel_error(schedule(
+        json!({"operation": "Scan", "createRole": true, "serviceRoleArn": role}),
+    ))
+    .expect("both accepted");
+    assert!(err.contains("set serviceRoleArn or createRole"), "{err}");
+}

@@ -70,16 +70,61 @@ pub struct CloudTrailBucket {
     pub create_bucket: bool,
 }
 
-/// CloudWatch Logs delivery of a trail.
+/// CloudWatch Logs delivery of a trail (CloudTrail.5, CIS 3.4): the group the CIS metric filters watch
+/// (MonitoringPolicy `cisAwsFoundations.logGroupName`).
 #[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
+#[x_kube(validation = Rule::new("has(self.roleArn) != (has(self.createRole) && self.createRole)").message("set exactly one of roleArn or createRole: true"))]
 pub struct CloudWatchLogsDelivery {
-    /// Log group ARN as CloudTrail expects it, ending in `:*`.
+    /// Log group ARN as CloudTrail expects it, ending in `:*`; in the trail's home region.
     #[schemars(regex(pattern = r"^arn:aws[a-z-]*:logs:[a-z0-9-]+:[0-9]{12}:log-group:[^:]+:\*$"))]
     pub log_group_arn: String,
-    /// IAM role CloudTrail assumes to write to the log group.
+    /// IAM role CloudTrail assumes to write to the log group (one you manage). Exactly one of `roleArn` and
+    /// `createRole`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$"))]
-    pub role_arn: String,
+    pub role_arn: Option<String>,
+    /// The operator creates and owns the role: `awsbaseline-cloudtrail-logs-<hash of this baseline>`, trusting
+    /// `cloudtrail.amazonaws.com` for this account and trail only (`aws:SourceAccount`, `aws:SourceArn`), with
+    /// an inline policy allowing `logs:CreateLogStream` and `logs:PutLogEvents` on this log group's CloudTrail
+    /// streams and nothing else. Drift on either policy is corrected; the role is deleted with the baseline
+    /// under `deletionPolicy: Delete` when its tags prove the operator created it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub create_role: bool,
+    /// Create the log group when missing (tagged with the owner) and keep its retention and KMS key. The group is
+    /// never deleted by the operator: audit events outlive the baseline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_log_group: Option<TrailLogGroup>,
+}
+
+impl CloudWatchLogsDelivery {
+    /// The log group name inside [`Self::log_group_arn`].
+    pub fn log_group_name(&self) -> &str {
+        self.log_group_arn
+            .split(":log-group:")
+            .nth(1)
+            .map(|rest| rest.trim_end_matches(":*"))
+            .unwrap_or_default()
+    }
+
+    /// The region inside [`Self::log_group_arn`].
+    pub fn log_group_region(&self) -> &str {
+        self.log_group_arn.split(':').nth(3).unwrap_or_default()
+    }
+}
+
+/// The trail's log group, created by the operator.
+#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct TrailLogGroup {
+    /// Days events are kept (one of the values CloudWatch Logs accepts); unset keeps them forever.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[x_kube(validation = Rule::new("self in [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]").message("retentionInDays must be a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, ... 3653)"))]
+    pub retention_in_days: Option<i32>,
+    /// KMS key ARN encrypting the group (its key policy must allow `logs.<region>.amazonaws.com`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 2048))]
+    pub kms_key_id: Option<String>,
 }
 
 /// Management event recording.

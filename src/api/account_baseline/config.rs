@@ -31,12 +31,19 @@ pub struct ConfigSpec {
 #[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
 #[x_kube(validation = Rule::new("!has(self.excludedResourceTypes) || size(self.excludedResourceTypes) == 0 || (has(self.includeGlobalResourceTypes) && !self.includeGlobalResourceTypes)").message("excludedResourceTypes needs includeGlobalResourceTypes: false (exclusions record global types unless excluded)"))]
+#[x_kube(validation = Rule::new("!(has(self.roleArn) && has(self.createRole) && self.createRole)").message("set roleArn or createRole: true, not both (createRole is the service-linked role)"))]
 pub struct ConfigRecorderSpec {
     /// IAM role the recorder uses. Unset: the service-linked role `AWSServiceRoleForConfig` (Config.1), which
-    /// must exist in the account.
+    /// must exist in the account (or set `createRole`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$"))]
     pub role_arn: Option<String>,
+    /// Create AWS Config's service-linked role `AWSServiceRoleForConfig` when the account lacks it
+    /// (CreateServiceLinkedRole for `config.amazonaws.com`; AWS writes its trust and policy). It is never deleted:
+    /// the role is shared by every user of AWS Config in the account (other tools, conformance packs, an
+    /// organization's aggregator), and AWS refuses to delete it while any recorder uses it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub create_role: bool,
     /// Record global resource types (IAM users, roles, policies) too; done in the home region only, so each global
     /// item is recorded once.
     #[serde(default = "yes")]
@@ -56,6 +63,7 @@ impl Default for ConfigRecorderSpec {
     fn default() -> Self {
         Self {
             role_arn: None,
+            create_role: false,
             include_global_resource_types: true,
             excluded_resource_types: vec![],
             recording_frequency: RecordingFrequency::default(),

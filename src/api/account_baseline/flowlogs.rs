@@ -40,13 +40,22 @@ fn six_hundred() -> i32 {
 /// CloudWatch Logs delivery of flow logs.
 #[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
+#[x_kube(validation = Rule::new("has(self.deliverLogsPermissionArn) != (has(self.createRole) && self.createRole)").message("set exactly one of deliverLogsPermissionArn or createRole: true"))]
 pub struct FlowLogsCloudWatch {
     /// Log group name (created by AWS on first delivery when missing).
     #[schemars(regex(pattern = r"^[A-Za-z0-9_/.#-]{1,512}$"))]
     pub log_group_name: String,
-    /// IAM role the flow logs service assumes to write to the log group.
+    /// IAM role the flow logs service assumes to write to the log group (one you manage). Exactly one of
+    /// `deliverLogsPermissionArn` and `createRole`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$"))]
-    pub deliver_logs_permission_arn: String,
+    pub deliver_logs_permission_arn: Option<String>,
+    /// The operator creates and owns the delivery role: `awsbaseline-flow-logs-<hash of this baseline>`, trusting
+    /// `vpc-flow-logs.amazonaws.com` for this account's flow logs only (`aws:SourceAccount`, `aws:SourceArn`), with
+    /// an inline policy allowing delivery to this log group (in any region) and nothing else. Drift is corrected; it
+    /// is deleted with the baseline under `deletionPolicy: Delete` when its tags prove the operator created it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub create_role: bool,
 }
 
 /// S3 delivery of flow logs.

@@ -44,6 +44,7 @@ pub enum CutoffBehavior {
 /// The patch task.
 #[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
+#[x_kube(validation = Rule::new("!(has(self.serviceRoleArn) && has(self.createRole) && self.createRole)").message("set serviceRoleArn or createRole: true, not both"))]
 pub struct PatchTaskSpec {
     /// `Scan` or `Install`.
     pub operation: PatchOperation,
@@ -65,10 +66,20 @@ pub struct PatchTaskSpec {
     /// Behaviour of a running task at the cutoff.
     #[serde(default)]
     pub cutoff_behavior: CutoffBehavior,
-    /// IAM role Systems Manager assumes to run the task. Defaults to the service-linked role.
+    /// IAM role Systems Manager assumes to run the task. Defaults to the service-linked role. At most one of
+    /// `serviceRoleArn` and `createRole`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$"))]
     pub service_role_arn: Option<String>,
+    /// The operator creates and owns the maintenance window service role the patch task runs with:
+    /// `awsbaseline-patching-<hash of this object>`, trusting `ssm.amazonaws.com` for this account only
+    /// (`aws:SourceAccount`, `aws:SourceArn`), with an inline policy allowing Run Command of
+    /// `AWS-RunPatchBaseline` on the account's instances and reading its command results, nothing else. Its
+    /// policy is written by the operator, not the object, so it needs no entry in the AwsAccount's
+    /// `passableRoles`. Drift is corrected; the role is deleted with the object under `deletionPolicy: Delete`
+    /// when its tags prove the operator created it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub create_role: bool,
     /// Command output delivery.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<TaskOutput>,

@@ -1,23 +1,33 @@
-//! The `cloudTrail` section: the trail (home region) and, with `s3.createBucket`, its log bucket.
+//! The `cloudTrail` section: the trail (home region) and, made ready before it, its log bucket
+//! (`s3.createBucket`), the log group it delivers to (`cloudWatchLogs.createLogGroup`) and the role it delivers
+//! with (`cloudWatchLogs.createRole`).
 
 use super::{log_bucket, Cleanup, Ctx, Section, SectionUsage};
-use crate::api::account_baseline::CloudTrailSpec;
+use crate::api::account_baseline::{CloudTrailSpec, CloudWatchLogsDelivery, TrailLogGroup};
 use crate::api::common::Ownership;
 use crate::aws::{self, operation::CLOUDTRAIL_PRINCIPAL, AwsError};
-use crate::baseline::cloudtrail::{self as rules, TrailWrite};
+use crate::baseline::cloudtrail::{self as rules, LogGroupWrite, TrailWrite};
 use crate::diff::diff;
+use crate::engine::role;
 use crate::engine::{failed, ComponentOutcome, Settle};
 
 pub(super) const SECTION: Section = Section {
     name: "cloudTrail",
-    components: &[rules::COMPONENT, rules::BUCKET_COMPONENT],
+    components: &[
+        rules::COMPONENT,
+        rules::BUCKET_COMPONENT,
+        rules::LOG_GROUP_COMPONENT,
+        rules::LOGS_ROLE_COMPONENT,
+    ],
     iam: &[
         "AccountBaseline.cloudTrail",
         "AccountBaseline.cloudTrail.s3.createBucket",
         "AccountBaseline.cloudTrail.cloudWatchLogs",
+        "AccountBaseline.cloudTrail.cloudWatchLogs.createLogGroup",
+        "AccountBaseline.cloudTrail.cloudWatchLogs.createRole",
     ],
     usage,
-    buckets: Some(|ctx, region| Box::pin(bucket(ctx, region))),
+    buckets: Some(|ctx, region| Box::pin(prerequisites(ctx, region))),
     account: Some(|ctx, region| Box::pin(trail(ctx, region))),
     regional: None,
     after: None,
@@ -30,12 +40,116 @@ fn usage(spec: &crate::api::account_baseline::AccountBaselineSpec) -> Option<Sec
     if ct.s3.create_bucket {
         u.uses.push("AccountBaseline.cloudTrail.s3.createBucket");
     }
-    // The trail configuration the engine sends: its CloudWatch Logs role is passed to CloudTrail.
-    if let Some((_, role)) = rules::config(ct).cloud_watch_logs {
+    // The trail configuration the engine sends: its CloudWatch Logs role is passed to CloudTrail (a role the
+    // operator creates: one of its own `awsbaseline-` roles, whose exact name depends on the owner).
+    if let Some(cw) = &ct.cloud_watch_logs {
         u.uses.push("AccountBaseline.cloudTrail.cloudWatchLogs");
+        let role = match &cw.role_arn {
+            Some(arn) => arn.clone(),
+            None => role::ARN_PATTERN.to_string(),
+        };
         u.passes.push((CLOUDTRAIL_PRINCIPAL, role));
+        if cw.create_role {
+            u.uses
+                .push("AccountBaseline.cloudTrail.cloudWatchLogs.createRole");
+        }
+        if cw.create_log_group.is_some() {
+            u.uses
+                .push("AccountBaseline.cloudTrail.cloudWatchLogs.createLogGroup");
+        }
     }
     Some(u)
+}
+
+/// What the trail needs before it is created or updated: its bucket, its log group and its delivery role.
+async fn prerequisites(ctx: &Ctx<'_>, region: &str) -> Vec<ComponentOutcome> {
+    let mut out = bucket(ctx, region).await;
+    let Some(spec) = &ctx.input.spec.cloud_trail else {
+        return out;
+    };
+    if let Some(cw) = &spec.cloud_watch_logs {
+        if let Some(group) = &cw.create_log_group {
+            out.push(log_group(ctx, cw, group).await);
+        }
+    }
+    if let Some(r) = rules::logs_role(spec, &ctx.account_id, &ctx.input.owner) {
+        // IAM is global: the role is reconciled once, reported in the home region.
+        let prev = ctx.previous_ownership(r.component, region);
+        let client = ctx.session.iam(region);
+        out.push(
+            role::reconcile(&client, &r, &ctx.input.owner, ctx.may_write(), region, prev).await,
+        );
+    }
+    out
+}
+
+/// The log group the trail delivers to (`createLogGroup`), in the log group ARN's region: created tagged, its
+/// retention and KMS key kept. A group that existed before is adopted; none is ever deleted.
+async fn log_group(
+    ctx: &Ctx<'_>,
+    cw: &CloudWatchLogsDelivery,
+    group: &TrailLogGroup,
+) -> ComponentOutcome {
+    let c = rules::LOG_GROUP_COMPONENT;
+    let region = cw.log_group_region();
+    let name = cw.log_group_name();
+    let prev = ctx.previous_ownership(c, region);
+    let client = ctx.session.logs(region);
+    let state = match aws::logs::log_group(&client, name).await {
+        Ok(s) => s,
+        Err(e) => return failed(c, region, prev.unwrap_or(Ownership::None), e),
+    };
+    let drift = diff(
+        c,
+        &rules::log_group_desired(group),
+        &rules::log_group_observed(state.as_ref()),
+    );
+    let writes = rules::log_group_plan(group, state.is_some(), &drift);
+    let exec = if ctx.may_write() && !writes.is_empty() {
+        Some(
+            async {
+                for w in &writes {
+                    match w {
+                        LogGroupWrite::Create => {
+                            aws::logs::create_group(
+                                &client,
+                                name,
+                                group.kms_key_id.as_deref(),
+                                &ctx.input.owner.tags(),
+                            )
+                            .await?
+                        }
+                        LogGroupWrite::Retention(days) => {
+                            aws::logs::put_retention(&client, name, *days).await?
+                        }
+                        LogGroupWrite::Kms(key) => {
+                            aws::logs::associate_kms_key(&client, name, key).await?
+                        }
+                    }
+                }
+                Ok(())
+            }
+            .await,
+        )
+    } else {
+        None
+    };
+    let ownership = match (state.is_some(), prev) {
+        (true, Some(p)) => p,
+        (true, None) => Ownership::Adopted,
+        (false, _) if exec.is_some() => Ownership::Created,
+        (false, _) => Ownership::None,
+    };
+    Settle {
+        component: c,
+        region,
+        drift,
+        writes: exec,
+        created: state.is_none(),
+        ownership,
+        id: Some(cw.log_group_arn.clone()),
+    }
+    .outcome()
 }
 
 /// The trail's bucket (`s3.createBucket`). When AWS Config delivers to the same bucket, its statements are kept
@@ -122,9 +236,10 @@ async fn reconcile(ctx: &Ctx<'_>, region: &str, spec: &CloudTrailSpec) -> Compon
             }
         }
     }
+    let logs_role = rules::logs_role_arn(spec, &ctx.account_id, &ctx.input.owner);
     let drift = diff(
         c,
-        &rules::desired(spec),
+        &rules::desired(spec, logs_role.as_deref()),
         &rules::observed(state.as_ref(), spec),
     );
     let writes = rules::plan(spec, state.is_some(), &drift);
@@ -143,7 +258,7 @@ async fn reconcile(ctx: &Ctx<'_>, region: &str, spec: &CloudTrailSpec) -> Compon
     };
     let mut id = state.as_ref().map(|t| t.arn.clone());
     let exec = if ctx.may_write() && !writes.is_empty() {
-        let cfg = rules::config(spec);
+        let cfg = rules::config(spec, logs_role.as_deref());
         let result = async {
             for w in &writes {
                 match w {
@@ -211,6 +326,19 @@ async fn cleanup(ctx: &Cleanup<'_>) -> Vec<Result<Option<String>, AwsError>> {
         }
         .await,
     ];
+    if let Some(r) = rules::logs_role(spec, &ctx.account_id, ctx.owner()) {
+        out.push(role::cleanup(&ctx.session.iam(ctx.home()), &r.name, ctx.owner()).await);
+    }
+    if let Some(cw) = spec
+        .cloud_watch_logs
+        .as_ref()
+        .filter(|c| c.create_log_group.is_some())
+    {
+        out.push(Ok(Some(format!(
+            "kept log group {} (audit events are never deleted)",
+            cw.log_group_name()
+        ))));
+    }
     if spec.s3.create_bucket {
         out.push(Ok(Some(format!(
             "kept log bucket {} (audit logs are never deleted)",

@@ -16,6 +16,7 @@ pub(super) const SECTION: Section = Section {
         rules::COMPONENT,
         rules::RULES_COMPONENT,
         rules::BUCKET_COMPONENT,
+        rules::SERVICE_LINKED_ROLE_COMPONENT,
     ],
     iam: &[
         "AccountBaseline.config",
@@ -23,6 +24,8 @@ pub(super) const SECTION: Section = Section {
         "AccountBaseline.config.remediation",
         // AWS Config's delivery bucket is created by the operator.
         "AccountBaseline.config.deliveryChannel.createBucket",
+        // AWS Config's service-linked role is created when missing.
+        "AccountBaseline.config.recorder.createRole",
     ],
     usage: |spec| {
         let c = spec.config.as_ref()?;
@@ -34,6 +37,9 @@ pub(super) const SECTION: Section = Section {
             u.uses
                 .push("AccountBaseline.config.deliveryChannel.createBucket");
         }
+        if c.recorder.as_ref().is_some_and(|r| r.create_role) {
+            u.uses.push("AccountBaseline.config.recorder.createRole");
+        }
         // The recorder's role is passed to AWS Config (the service-linked role when none is named).
         let role = c.recorder.as_ref().and_then(|r| r.role_arn.as_deref());
         u.passes.push((
@@ -42,7 +48,13 @@ pub(super) const SECTION: Section = Section {
         ));
         Some(u)
     },
-    buckets: Some(|ctx, region| Box::pin(bucket(ctx, region))),
+    buckets: Some(|ctx, region| {
+        Box::pin(async move {
+            let mut out = bucket(ctx, region).await;
+            out.extend(service_linked_role(ctx, region).await);
+            out
+        })
+    }),
     account: None,
     regional: Some(|ctx, region| {
         Box::pin(async move {
@@ -66,6 +78,52 @@ fn shares_the_trail_bucket(spec: &AccountBaselineSpec, ch: &ConfigDeliveryChanne
     spec.cloud_trail
         .as_ref()
         .is_some_and(|t| t.s3.create_bucket && t.s3.bucket_name == ch.s3_bucket_name)
+}
+
+/// AWS Config's service-linked role (`recorder.createRole`), once per account (IAM is global; reported in the
+/// home region): created when missing, never deleted (see the field's documentation).
+async fn service_linked_role(ctx: &Ctx<'_>, region: &str) -> Option<ComponentOutcome> {
+    ctx.input
+        .spec
+        .config
+        .as_ref()
+        .and_then(|c| c.recorder.as_ref())
+        .filter(|r| r.create_role)?;
+    let c = rules::SERVICE_LINKED_ROLE_COMPONENT;
+    let client = ctx.session.iam(region);
+    let prev = ctx.previous_ownership(c, region);
+    let exists = match aws::iam::service_linked_role_exists(
+        &client,
+        rules::SERVICE_LINKED_ROLE_NAME,
+    )
+    .await
+    {
+        Ok(e) => e,
+        Err(e) => return Some(failed(c, region, prev.unwrap_or(Ownership::None), e)),
+    };
+    let drift = crate::diff::diff(
+        c,
+        &rules::service_linked_role_desired(),
+        &rules::service_linked_role_observed(exists),
+    );
+    let exec = if ctx.may_write() && !drift.is_empty() {
+        Some(aws::iam::create_service_linked_role(&client, CONFIG_PRINCIPAL).await)
+    } else {
+        None
+    };
+    let ownership = sticky_ownership(prev, !exists, exec.is_some());
+    Some(
+        Settle {
+            component: c,
+            region,
+            drift,
+            writes: exec,
+            created: !exists,
+            ownership,
+            id: Some(rules::service_linked_role(region, &ctx.account_id)),
+        }
+        .outcome(),
+    )
 }
 
 /// AWS Config's delivery bucket (`createBucket`), unless it is the trail's bucket the operator creates anyway.
@@ -108,6 +166,12 @@ async fn section_cleanup(ctx: &Cleanup<'_>) -> Vec<Result<Option<String>, AwsErr
         return Vec::new();
     };
     let mut out = Vec::new();
+    if spec.recorder.as_ref().is_some_and(|r| r.create_role) {
+        out.push(Ok(Some(format!(
+            "kept IAM role {} (AWS Config's service-linked role is shared by every user of AWS Config in the account)",
+            rules::SERVICE_LINKED_ROLE_NAME
+        ))));
+    }
     let ch = &spec.delivery_channel;
     if ch.create_bucket && !shares_the_trail_bucket(ctx.input.spec, ch) {
         out.push(Ok(Some(format!(

@@ -10,11 +10,12 @@ use crate::engine::{failed, ComponentOutcome, Settle};
 
 pub(super) const SECTION: Section = Section {
     name: "vpcFlowLogs",
-    components: &[rules::COMPONENT],
+    components: &[rules::COMPONENT, rules::ROLE_COMPONENT],
     iam: &[
         "AccountBaseline.vpcFlowLogs",
         "AccountBaseline.vpcFlowLogs.s3",
         "AccountBaseline.vpcFlowLogs.cloudWatchLogs",
+        "AccountBaseline.vpcFlowLogs.cloudWatchLogs.createRole",
     ],
     usage: |spec| {
         let f = spec.vpc_flow_logs.as_ref()?;
@@ -24,19 +25,56 @@ pub(super) const SECTION: Section = Section {
         }
         if let Some(cw) = &f.cloud_watch_logs {
             u.uses.push("AccountBaseline.vpcFlowLogs.cloudWatchLogs");
-            u.passes.push((
-                crate::aws::operation::VPC_FLOW_LOGS_PRINCIPAL,
-                cw.deliver_logs_permission_arn.clone(),
-            ));
+            // A role the operator creates: one of its own `awsbaseline-` roles.
+            let role = match &cw.deliver_logs_permission_arn {
+                Some(arn) => arn.clone(),
+                None => crate::engine::role::ARN_PATTERN.to_string(),
+            };
+            u.passes
+                .push((crate::aws::operation::VPC_FLOW_LOGS_PRINCIPAL, role));
+            if cw.create_role {
+                u.uses
+                    .push("AccountBaseline.vpcFlowLogs.cloudWatchLogs.createRole");
+            }
         }
         Some(u)
     },
-    buckets: None,
+    // The delivery role (`createRole`) before any region's flow logs are created with it; IAM is global, so once,
+    // in the home region.
+    buckets: Some(|ctx, region| {
+        Box::pin(async move {
+            let Some(s) = &ctx.input.spec.vpc_flow_logs else {
+                return Vec::new();
+            };
+            let partition = aws::partition(region);
+            let Some(r) = rules::delivery_role(s, &ctx.account_id, partition, &ctx.input.owner)
+            else {
+                return Vec::new();
+            };
+            let prev = ctx.previous_ownership(r.component, region);
+            let client = ctx.session.iam(region);
+            vec![
+                crate::engine::role::reconcile(
+                    &client,
+                    &r,
+                    &ctx.input.owner,
+                    ctx.may_write(),
+                    region,
+                    prev,
+                )
+                .await,
+            ]
+        })
+    }),
     account: None,
     regional: Some(|ctx, region| {
         Box::pin(async move {
             match &ctx.input.spec.vpc_flow_logs {
-                Some(s) => vec![reconcile(ctx, region, s).await],
+                Some(s) => {
+                    let partition = aws::partition(region);
+                    let s = rules::resolved(s, &ctx.account_id, partition, &ctx.input.owner);
+                    vec![reconcile(ctx, region, &s).await]
+                }
                 None => Vec::new(),
             }
         })
@@ -50,6 +88,16 @@ pub(super) const SECTION: Section = Section {
             let mut out = Vec::new();
             for region in &ctx.regions {
                 out.push(cleanup(&ctx.session, ctx.owner(), region).await);
+            }
+            // The delivery role goes after the flow logs that used it.
+            let spec = ctx.input.spec.vpc_flow_logs.as_ref();
+            let home = ctx.home();
+            let role = spec.and_then(|s| {
+                rules::delivery_role(s, &ctx.account_id, aws::partition(home), ctx.owner())
+            });
+            if let Some(r) = role {
+                let client = ctx.session.iam(home);
+                out.push(crate::engine::role::cleanup(&client, &r.name, ctx.owner()).await);
             }
             out
         })

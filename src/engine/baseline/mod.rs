@@ -369,11 +369,11 @@ mod tests {
     /// declare, and only those.
     #[test]
     fn usage_names_only_and_all_declared_iam_uses() {
-        let spec = |flow: serde_json::Value| -> AccountBaselineSpec {
+        let spec = |flow: serde_json::Value, cw: serde_json::Value| -> AccountBaselineSpec {
             serde_json::from_value(serde_json::json!({
                 "accountRef": {"name": "a"},
                 "cloudTrail": {"name": "t", "s3": {"bucketName": "b", "createBucket": true},
-                    "cloudWatchLogs": {"logGroupArn": "arn:aws:logs:us-east-1:1:log-group:t:*", "roleArn": "arn:aws:iam::1:role/t"}},
+                    "cloudWatchLogs": cw},
                 "guardDuty": {}, "passwordPolicy": {}, "s3BlockPublicAccess": {},
                 "ebsEncryptionByDefault": {"kmsKeyId": "alias/k"}, "rootAccount": {},
                 "inspector": {"scanTypes": {"ec2": true}}, "accessAnalyzer": {"analyzers": [{"name": "x", "type": "ACCOUNT"}]},
@@ -381,7 +381,7 @@ mod tests {
                 "sessionManager": {},
                 "ssmInventory": {"resourceDataSync": {"name": "inv", "bucketName": "inv-bucket", "bucketRegion": "us-east-1"},
                     "defaultHostManagement": {"roleArn": "arn:aws:iam::1:role/dhmc"}},
-                "config": {"deliveryChannel": {"s3BucketName": "c", "createBucket": true},
+                "config": {"deliveryChannel": {"s3BucketName": "c", "createBucket": true}, "recorder": {"createRole": true},
                     "rules": [{"name": "r", "sourceIdentifier": "X", "remediation": {"documentName": "D", "resourceIdParameter": "P"}}]},
                 "vpcFlowLogs": flow,
                 "securityHub": {"findingAggregator": {"region": "us-east-1"}},
@@ -396,9 +396,14 @@ mod tests {
             .unwrap()
         };
         let specs = [
-            spec(serde_json::json!({"s3": {"bucketArn": "arn:aws:s3:::f"}})),
             spec(
-                serde_json::json!({"cloudWatchLogs": {"logGroupName": "/f", "deliverLogsPermissionArn": "arn:aws:iam::1:role/f"}}),
+                serde_json::json!({"s3": {"bucketArn": "arn:aws:s3:::f"}}),
+                serde_json::json!({"logGroupArn": "arn:aws:logs:us-east-1:1:log-group:t:*", "roleArn": "arn:aws:iam::1:role/t"}),
+            ),
+            spec(
+                serde_json::json!({"cloudWatchLogs": {"logGroupName": "/f", "createRole": true}}),
+                serde_json::json!({"logGroupArn": "arn:aws:logs:us-east-1:1:log-group:t:*", "createRole": true,
+                    "createLogGroup": {"retentionInDays": 365}}),
             ),
         ];
         for s in SECTIONS {

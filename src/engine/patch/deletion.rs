@@ -18,8 +18,26 @@ pub async fn cleanup(
     factory: &AwsFactory,
     input: &PatchInput<'_>,
 ) -> Result<CleanupReport, EngineError> {
-    cleanup_namespaced(factory, namespaced!(input), |session, region| async move {
-        cleanup_region(&session, input, &region).await
+    // The service role the operator created (`createRole`) goes once, with the home region; IAM is global.
+    let home = crate::engine::resolve_regions(&input.spec.regions, &input.account.regions)
+        .ok()
+        .and_then(|r| r.into_iter().next());
+    cleanup_namespaced(factory, namespaced!(input), |session, region| {
+        let home = home.clone();
+        async move {
+            let mut report = cleanup_region(&session, input, &region).await;
+            let role = crate::patching::role::service_role(
+                input.spec,
+                &input.account.account_id,
+                crate::aws::partition(&region),
+                &input.owner,
+            );
+            if let Some(r) = role.filter(|_| home.as_deref() == Some(region.as_str())) {
+                let client = session.iam(&region);
+                report.record(crate::engine::role::cleanup(&client, &r.name, &input.owner).await);
+            }
+            report
+        }
     })
     .await
 }

@@ -138,6 +138,16 @@ impl Ctx<'_> {
             })
     }
 
+    /// The patch task's role when the operator creates it (`patching.createRole`).
+    fn service_role_arn(&self, region: &str) -> Option<String> {
+        patching::role::service_role_arn(
+            self.input.spec,
+            &self.input.account.account_id,
+            crate::aws::partition(region),
+            &self.input.owner,
+        )
+    }
+
     fn previous_ownership(&self, component: &str, region: &str) -> Option<Ownership> {
         self.input.previous.and_then(|p| {
             p.common
@@ -245,6 +255,31 @@ pub async fn run(factory: &AwsFactory, input: &PatchInput<'_>) -> PatchReport {
         default_name: names::default_name(input.namespace, input.name),
         legacy_name: names::legacy_name(input.namespace, input.name),
     };
+    // The patch task's service role (`createRole`), before any task is registered with it; IAM is global, so once,
+    // reported in the home region.
+    let role = match patching::role::service_role(
+        input.spec,
+        &input.account.account_id,
+        crate::aws::partition(&home),
+        &input.owner,
+    ) {
+        Some(r) => {
+            let prev = ctx.previous_ownership(r.component, &home);
+            let client = ctx.session.iam(&home);
+            Some(
+                crate::engine::role::reconcile(
+                    &client,
+                    &r,
+                    &input.owner,
+                    ctx.may_write(),
+                    &home,
+                    prev,
+                )
+                .await,
+            )
+        }
+        None => None,
+    };
     let per_region: Vec<_> = regions.iter().map(|r| region_pass(&ctx, r)).collect();
     let results = stream::iter(per_region)
         .buffered(REGION_CONCURRENCY)
@@ -254,7 +289,7 @@ pub async fn run(factory: &AwsFactory, input: &PatchInput<'_>) -> PatchReport {
         pass: PassReport {
             account_id: Some(input.account.account_id.clone()),
             regions: regions.clone(),
-            outcomes: vec![],
+            outcomes: role.into_iter().collect(),
             fatal: None,
         },
         ..Default::default()
@@ -514,19 +549,39 @@ mod tests {
             "inventory": {"schedule": "rate(30 minutes)"}
         }))
         .unwrap();
+        // The same schedule with the operator's own role for the patch task.
+        let mut created = spec.clone();
+        let p = created.patching.as_mut().unwrap();
+        p.service_role_arn = None;
+        p.create_role = true;
         let mut used = Vec::new();
+        let mut created_passes = Vec::new();
         for c in COMPONENTS {
             let u = (c.usage)(&spec).unwrap_or_default();
-            for x in &u.uses {
+            let v = (c.usage)(&created).unwrap_or_default();
+            for x in u.uses.iter().chain(&v.uses) {
                 assert!(c.iam.contains(x), "{x} is not in its iam list");
             }
-            let unused: Vec<_> = c.iam.iter().filter(|x| !u.uses.contains(x)).collect();
+            let unused: Vec<_> = c
+                .iam
+                .iter()
+                .filter(|x| !u.uses.contains(x) && !v.uses.contains(x))
+                .collect();
             assert!(unused.is_empty(), "never used {unused:?}");
             used.extend(u.passes);
+            created_passes.extend(v.passes);
         }
         assert_eq!(
             used,
             [(crate::aws::operation::SSM_PRINCIPAL, role.to_string())]
+        );
+        // Only the operator's `awsbaseline-` roles are passed for the patch task it creates the role of.
+        assert_eq!(
+            created_passes,
+            [(
+                crate::aws::operation::SSM_PRINCIPAL,
+                crate::engine::role::ARN_PATTERN.to_string()
+            )]
         );
     }
 }

@@ -11,15 +11,26 @@ use crate::patching::{self, TASKS};
 use std::collections::BTreeMap;
 
 pub(super) const COMPONENT: Component = Component {
-    components: &[TASKS],
+    components: &[TASKS, patching::PATCH_ROLE],
     iam: &[
         "PatchSchedule.serviceRoleArn",
         "PatchSchedule.serviceLinkedRole",
+        "PatchSchedule.createRole",
     ],
     usage: |spec| {
         // The tasks the engine registers (patch task, steps and general tasks), with the roles they pass.
-        let tasks = patching::tasks::config(spec, &BTreeMap::new());
+        let mut tasks = patching::tasks::config(spec, &BTreeMap::new());
         let mut used = SectionUsage::default();
+        // The patch task runs with the role the operator creates (`createRole`): one of its `awsbaseline-` roles.
+        if spec.patching.as_ref().is_some_and(|p| p.create_role) {
+            used.uses.push("PatchSchedule.createRole");
+            for t in tasks
+                .iter_mut()
+                .filter(|t| t.name == patching::tasks::PATCH_TASK)
+            {
+                t.service_role_arn = Some(crate::engine::role::ARN_PATTERN.to_string());
+            }
+        }
         // Some task names a serviceRoleArn.
         if tasks.iter().any(|t| t.service_role_arn.is_some()) {
             used.uses.push("PatchSchedule.serviceRoleArn");
@@ -54,7 +65,15 @@ pub(super) async fn reconcile(
         Ok(t) => t,
         Err(e) => return (failed(c, region, own, e), BTreeMap::new()),
     };
-    let want: Vec<TaskConfig> = patching::tasks::config(ctx.input.spec, target_ids);
+    let mut want: Vec<TaskConfig> = patching::tasks::config(ctx.input.spec, target_ids);
+    if let Some(role) = ctx.service_role_arn(region) {
+        for t in want
+            .iter_mut()
+            .filter(|t| t.name == patching::tasks::PATCH_TASK)
+        {
+            t.service_role_arn = Some(role.clone());
+        }
+    }
     // The listing holds names only: read the settings of each declared task the window has.
     let mut found = BTreeMap::new();
     let mut ids = BTreeMap::new();
