@@ -20,6 +20,7 @@ pub mod iam;
 pub mod inspector2;
 pub mod logs;
 pub mod operation;
+pub mod organizations;
 pub mod pace;
 pub mod regions;
 pub mod route53;
@@ -132,6 +133,11 @@ pub const MODULES: &[operation::Module] = &[
         name: "logs",
         operations: logs::OPERATIONS,
         events: logs::EVENTS,
+    },
+    operation::Module {
+        name: "organizations",
+        operations: organizations::OPERATIONS,
+        events: organizations::EVENTS,
     },
     operation::Module {
         name: "route53",

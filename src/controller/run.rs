@@ -2,8 +2,13 @@
 //! one controller per kind.
 
 use super::account_baseline::using_account;
-use super::{error_policy, reconcile_account, reconcile_baseline, Context, Error, RunArgs};
-use crate::api::{AccountBaseline, AwsAccount, Kind, MonitoringPolicy, PatchSchedule};
+use super::{
+    error_policy, reconcile_account, reconcile_baseline, reconcile_organization, Context, Error,
+    RunArgs,
+};
+use crate::api::{
+    AccountBaseline, AwsAccount, AwsOrganization, Kind, MonitoringPolicy, PatchSchedule,
+};
 use crate::aws::{AwsFactory, CallStats};
 use crate::engine::kind::ManagedKind;
 use crate::http::{router, HttpState};
@@ -222,7 +227,7 @@ pub async fn shutdown_signal() {
     }
 }
 
-/// Run the AccountBaseline, PatchSchedule, MonitoringPolicy and AwsAccount controllers until `shutdown` resolves; in-flight reconciles finish
+/// Run the AccountBaseline, PatchSchedule, MonitoringPolicy, AwsAccount and AwsOrganization controllers until `shutdown` resolves; in-flight reconciles finish
 /// first. Malformed objects are wrapped in `DeserializeGuard` so one bad object never stops a watch.
 pub async fn run_controllers(
     ctx: Arc<Context>,
@@ -267,6 +272,8 @@ pub async fn run_controllers(
         monitoring: to_monitoring,
         schedules: to_schedules,
     };
+    // AwsOrganizations: their own changes and the periodic sync (`syncInterval`) only.
+    let organizations = controller_for::<AwsOrganization>(&client);
     let consumer = tokio::spawn(super::change_events::consume(
         ctx.clone(),
         stores,
@@ -290,6 +297,7 @@ pub async fn run_controllers(
             &ctx
         ),
         drive(accounts, &cfg, &rx, reconcile_account, &ctx),
+        drive(organizations, &cfg, &rx, reconcile_organization, &ctx),
     );
     consumer.abort();
 }

@@ -38,6 +38,7 @@ pub fn operations() -> impl Iterator<Item = &'static Operation> {
 /// and PatchSchedule's (`crate::engine::patch::COMPONENTS`).
 const KINDS: &[&str] = &[
     "AwsAccount",
+    "AwsOrganization",
     "AccountBaseline",
     "PatchSchedule",
     "MonitoringPolicy",
