@@ -180,6 +180,7 @@ async fn every_moto_row_is_called_against_moto() {
     monitoring_scenario(&factory).await;
     container_insights_scenario(&moto, &factory).await;
     change_events_scenario(&moto, &factory).await;
+    crate::organization::organizations_scenario(&moto, &factory).await;
 
     // Any outcome counts as "called": moto's GetBucketVersioning reply fails the SDK's XML parser and is read
     // through the documented compatibility path in src/aws/s3.rs.

@@ -86,12 +86,13 @@ pub fn render(args: &IamPolicyArgs) -> Result<(String, Vec<String>), String> {
     } else {
         let m = manifests::load(&args.files).map_err(|e| e.to_string())?;
         if m.accounts.is_empty()
+            && m.organizations.is_empty()
             && m.baselines.is_empty()
             && m.schedules.is_empty()
             && m.monitoring.is_empty()
         {
             return Err(format!(
-                "no AwsAccount, AccountBaseline or PatchSchedule found in {:?}",
+                "no AwsAccount, AwsOrganization, AccountBaseline or PatchSchedule found in {:?}",
                 args.files
             ));
         }
