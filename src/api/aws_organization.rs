@@ -186,6 +186,11 @@ pub struct AwsOrganizationStatus {
     /// Accounts by state.
     #[serde(default)]
     pub counts: MembershipCounts,
+    /// Accounts per organizational unit (and the root), by path: how many are directly in it and how many of
+    /// those are selected (the first 100 units, sorted by path).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = 100))]
+    pub organizational_units: Vec<UnitCount>,
     /// Errors of single accounts (the first 20).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(max = 20))]
@@ -210,6 +215,20 @@ pub struct MembershipCounts {
     pub left: u32,
     /// ACTIVE accounts no rule selects (or excluded).
     pub unselected: u32,
+}
+
+/// The accounts directly in one organizational unit.
+#[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct UnitCount {
+    /// Path of names from the root (`/Workloads/Prod`; `/` is the root).
+    pub path: String,
+    /// `ou-...` (`r-...` for the root).
+    pub id: String,
+    /// Member accounts directly in it.
+    pub accounts: u32,
+    /// Those a rule selects (ACTIVE).
+    pub selected: u32,
 }
 
 /// An error about one account.

@@ -50,6 +50,7 @@ pub async fn reconcile_organization(
         organization_id: previous.organization_id.clone(),
         management_account_id: previous.management_account_id.clone(),
         counts: previous.counts.clone(),
+        organizational_units: previous.organizational_units.clone(),
         errors: previous.errors.clone(),
         marked: previous.marked.clone(),
         conditions: Vec::new(),
@@ -240,6 +241,17 @@ async fn sync(
             ),
         });
     }
+    for (id, from, to) in &plan.moved {
+        notes.push(EventNote {
+            warning: false,
+            reason: "AccountMoved",
+            action: "Relabel",
+            note: format!(
+                "member account {id} moved from {from} to {to}; AwsAccount {} relabelled",
+                organization::account_name(&org, id)
+            ),
+        });
+    }
     for (id, m) in &plan.newly_marked {
         notes.push(EventNote {
             warning: *m != Membership::Unselected,
@@ -256,6 +268,7 @@ async fn sync(
     status.organization_id = Some(snapshot.organization.id.clone());
     status.management_account_id = Some(snapshot.organization.management_account_id.clone());
     status.counts = plan.counts.clone();
+    status.organizational_units = plan.units.iter().take(100).cloned().collect();
     errors.truncate(MAX_ERRORS);
     status.errors = errors;
     status.marked = plan.marked.into_iter().take(MAX_MARKED).collect();

@@ -10,7 +10,7 @@
 
 use crate::api::aws_account::{AssumeRole, AwsAccountSpec, RoleHop};
 use crate::api::aws_organization::{
-    AccountError, AwsOrganizationSpec, MarkedAccount, MemberRule, MembershipCounts,
+    AccountError, AwsOrganizationSpec, MarkedAccount, MemberRule, MembershipCounts, UnitCount,
     DEFAULT_ROLE_NAME,
 };
 use crate::api::AwsAccount;
@@ -233,6 +233,10 @@ pub struct Plan {
     pub created: Vec<String>,
     /// (account ID, membership) of AwsAccounts newly marked by this sync.
     pub newly_marked: Vec<(String, Membership)>,
+    /// (account ID, old OU path, new OU path) of selected accounts whose OU changed since the last sync.
+    pub moved: Vec<(String, String, String)>,
+    /// Accounts per unit that holds any, sorted by path.
+    pub units: Vec<UnitCount>,
 }
 
 fn labels_of(a: &AwsAccount) -> BTreeMap<String, String> {
@@ -335,6 +339,21 @@ pub fn plan(
             (MemberState::Active, None) => Membership::Unselected,
             _ => Membership::Suspended,
         };
+        let path = tree.path(&m.parent_id);
+        match p.units.iter_mut().find(|u| u.id == m.parent_id) {
+            Some(u) => u.accounts += 1,
+            None => p.units.push(UnitCount {
+                path: path.clone(),
+                id: m.parent_id.clone(),
+                accounts: 1,
+                selected: 0,
+            }),
+        }
+        if membership == Membership::Active {
+            if let Some(u) = p.units.iter_mut().find(|u| u.id == m.parent_id) {
+                u.selected += 1;
+            }
+        }
         match membership {
             Membership::Active => p.counts.selected += 1,
             Membership::Suspended => p.counts.suspended += 1,
@@ -380,8 +399,16 @@ pub fn plan(
             if m.parent_id.len() <= 63 {
                 labels.insert(OU_LABEL.into(), m.parent_id.clone());
             }
-            let annotations =
-                BTreeMap::from([(OU_PATH_ANNOTATION.to_string(), tree.path(&m.parent_id))]);
+            if let Some(was) = current.and_then(|c| annotation(c, OU_PATH_ANNOTATION)) {
+                let active = current.is_some_and(|c| {
+                    labels_of(c).get(MEMBERSHIP_LABEL).map(String::as_str)
+                        == Some(Membership::Active.as_str())
+                });
+                if active && was != path {
+                    p.moved.push((m.id.clone(), was.to_string(), path.clone()));
+                }
+            }
+            let annotations = BTreeMap::from([(OU_PATH_ANNOTATION.to_string(), path)]);
             let desired = object(
                 &name,
                 labels,
@@ -418,6 +445,7 @@ pub fn plan(
         mark(&mut p, org, a, &id, Membership::Left, snapshot, now);
     }
     p.marked.sort_by(|a, b| a.account_id.cmp(&b.account_id));
+    p.units.sort_by(|a, b| a.path.cmp(&b.path));
     p
 }
 
@@ -718,6 +746,18 @@ mod tests {
             .find(|a| a.spec.account_id == "222222222222")
             .unwrap();
         assert_eq!(restored.metadata.labels.as_ref().unwrap()["env"], "prod");
+        // A selected account moving between selected OUs is reported as a move, and per OU.
+        let mut s2 = snapshot();
+        s2.members[1].parent_id = "ou-root-dev00000".into();
+        let moved = plan("org", &org_spec(), &reference(None), &s2, &first, "t4");
+        assert_eq!(
+            moved.moved,
+            [("222222222222".to_string(), "/Workloads/Prod".to_string(), "/Workloads/Dev".to_string())]
+        );
+        let dev = moved.units.iter().find(|u| u.path == "/Workloads/Dev").unwrap();
+        assert_eq!((dev.accounts, dev.selected), (2, 2));
+        let prod = moved.units.iter().find(|u| u.path == "/Workloads/Prod").unwrap();
+        assert_eq!((prod.accounts, prod.selected), (1, 0), "only the suspended one is left");
         assert!(!restored
             .metadata
             .annotations

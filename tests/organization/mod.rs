@@ -100,7 +100,7 @@ impl Fixture {
             .account_id()
             .unwrap()
             .to_string();
-        self.move_to(&id, &self.root.clone(), path).await;
+        self.move_to(&id, &self.root, &self.units[path]).await;
         self.accounts
             .entry(path.to_string())
             .or_default()
@@ -108,13 +108,13 @@ impl Fixture {
         id
     }
 
-    /// Move an account from the unit `from` (an ID) to the OU at `path`.
-    pub async fn move_to(&self, id: &str, from: &str, path: &str) {
+    /// Move an account from the unit `from` to the unit `to` (IDs: `units[path]` or `root`).
+    pub async fn move_to(&self, id: &str, from: &str, to: &str) {
         self.client
             .move_account()
             .account_id(id)
             .source_parent_id(from)
-            .destination_parent_id(&self.units[path])
+            .destination_parent_id(to)
             .send()
             .await
             .unwrap();
@@ -240,8 +240,8 @@ async fn moved_closed_and_new_accounts_are_reported_on_the_next_sync() {
     // Out of band: a Prod account moves to Dev, another to Sandbox, a Dev account is closed, a Prod one created.
     let prod = f.accounts["/Prod"].clone();
     let dev = f.accounts["/Dev"].clone();
-    f.move_to(&prod[0], &f.units["/Prod"], "/Dev").await;
-    f.move_to(&prod[1], &f.units["/Prod"], "/Sandbox").await;
+    f.move_to(&prod[0], &f.units["/Prod"], &f.units["/Dev"]).await;
+    f.move_to(&prod[1], &f.units["/Prod"], &f.units["/Sandbox"]).await;
     f.client
         .close_account()
         .account_id(&dev[1])
