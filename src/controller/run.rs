@@ -204,6 +204,27 @@ fn referencing<K: ManagedKind>(
     }
 }
 
+/// A watch mapper: the AwsOrganizations whose `spec.accountRef` names the AwsAccount that changed.
+fn organizations_reading(
+    store: Store<DeserializeGuard<AwsOrganization>>,
+) -> impl Fn(DeserializeGuard<AwsAccount>) -> Vec<ObjectRef<DeserializeGuard<AwsOrganization>>>
+       + Send
+       + Sync
+       + 'static {
+    move |account| {
+        let name = super::account_name(&account);
+        store
+            .state()
+            .into_iter()
+            .filter(|o| {
+                o.0.as_ref()
+                    .is_ok_and(|o| o.spec.account_ref.name == name)
+            })
+            .map(|o| ObjectRef::from_obj(o.as_ref()))
+            .collect()
+    }
+}
+
 /// Resolves on SIGTERM or Ctrl-C.
 pub async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
@@ -272,8 +293,14 @@ pub async fn run_controllers(
         monitoring: to_monitoring,
         schedules: to_schedules,
     };
-    // AwsOrganizations: their own changes and the periodic sync (`syncInterval`) only.
+    // AwsOrganizations: their own changes, their accountRef's changes (created after them, new credentials) and
+    // the periodic sync (`syncInterval`).
     let organizations = controller_for::<AwsOrganization>(&client);
+    let organizations_store = organizations.store();
+    let organizations = organizations.watches_stream(
+        account_changes(&client),
+        organizations_reading(organizations_store),
+    );
     let consumer = tokio::spawn(super::change_events::consume(
         ctx.clone(),
         stores,

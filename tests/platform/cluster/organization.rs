@@ -42,7 +42,8 @@ fn organizations_calls(op: &Operator) -> BTreeMap<String, u64> {
     let (_, body) = op.get("/metrics").expect("scrape /metrics");
     let mut out = BTreeMap::new();
     for line in body.lines().filter(|l| {
-        l.starts_with("awsbaseline_aws_calls_total{") && l.contains("service=\"organizations\"")
+        l.starts_with("awsbaseline_aws_calls_total{")
+            && l.to_lowercase().contains("service=\"organizations\"")
     }) {
         let operation = line.split("operation=\"").nth(1).unwrap().split('"').next().unwrap();
         let n = line.rsplit(' ').next().unwrap().parse::<f64>().unwrap() as u64;
