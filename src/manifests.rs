@@ -206,7 +206,11 @@ impl Manifests {
         }
         let meta = &value["metadata"];
         let name = match (meta["namespace"].as_str(), meta["name"].as_str()) {
-            _ if matches!(kind.as_str(), "AwsAccount" | "AccountBaseline" | "AwsOrganization") => {
+            _ if matches!(
+                kind.as_str(),
+                "AwsAccount" | "AccountBaseline" | "AwsOrganization"
+            ) =>
+            {
                 meta["name"].as_str().unwrap_or_default().to_string()
             }
             (ns, name) => format!("{}/{}", ns.unwrap_or("default"), name.unwrap_or_default()),

@@ -113,7 +113,9 @@ pub struct MemberRule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     #[schemars(inner(
-        regex(pattern = r"^(/|(/[^/]{1,128})+|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$"),
+        regex(
+            pattern = r"^(/|(/[^/]{1,128})+|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$"
+        ),
         length(max = 1024)
     ))]
     #[schemars(extend("x-kubernetes-list-type" = "set"))]

@@ -82,10 +82,7 @@ pub async fn describe_organization(client: &Client) -> Result<OrganizationInfo, 
     let org = out.organization();
     let arn = org.and_then(|o| o.arn()).unwrap_or_default();
     Ok(OrganizationInfo {
-        id: org
-            .and_then(|o| o.id())
-            .unwrap_or_default()
-            .to_string(),
+        id: org.and_then(|o| o.id()).unwrap_or_default().to_string(),
         management_account_id: org
             .and_then(|o| o.master_account_id())
             .unwrap_or_default()

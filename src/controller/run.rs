@@ -216,10 +216,7 @@ fn organizations_reading(
         store
             .state()
             .into_iter()
-            .filter(|o| {
-                o.0.as_ref()
-                    .is_ok_and(|o| o.spec.account_ref.name == name)
-            })
+            .filter(|o| o.0.as_ref().is_ok_and(|o| o.spec.account_ref.name == name))
             .map(|o| ObjectRef::from_obj(o.as_ref()))
             .collect()
     }

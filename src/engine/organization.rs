@@ -317,7 +317,8 @@ pub fn plan(
         .iter()
         .filter_map(|a| a.metadata.name.as_deref().map(|n| (n, a)))
         .collect();
-    let ours = |a: &AwsAccount| labels_of(a).get(ORGANIZATION_LABEL).map(String::as_str) == Some(org);
+    let ours =
+        |a: &AwsAccount| labels_of(a).get(ORGANIZATION_LABEL).map(String::as_str) == Some(org);
     let mut handled = std::collections::BTreeSet::new();
     p.counts.members = snapshot.members.len() as u32;
     for m in &snapshot.members {
@@ -472,7 +473,10 @@ fn mark(
     let labels = BTreeMap::from([
         (ORGANIZATION_LABEL.to_string(), org.to_string()),
         (ACCOUNT_ID_LABEL.to_string(), account_id.to_string()),
-        (MEMBERSHIP_LABEL.to_string(), membership.as_str().to_string()),
+        (
+            MEMBERSHIP_LABEL.to_string(),
+            membership.as_str().to_string(),
+        ),
     ]);
     let annotations = BTreeMap::from([(MEMBERSHIP_ANNOTATION.to_string(), note.clone())]);
     let s = &current.spec;
@@ -554,10 +558,20 @@ mod tests {
             ],
             members: vec![
                 member("111111111111", "r-root", MemberState::Active, &[]),
-                member("222222222222", "ou-root-prod0000", MemberState::Active, &[("team", "pay")]),
+                member(
+                    "222222222222",
+                    "ou-root-prod0000",
+                    MemberState::Active,
+                    &[("team", "pay")],
+                ),
                 member("333333333333", "ou-root-dev00000", MemberState::Active, &[]),
                 member("444444444444", "ou-root-sand0000", MemberState::Active, &[]),
-                member("555555555555", "ou-root-prod0000", MemberState::Suspended, &[]),
+                member(
+                    "555555555555",
+                    "ou-root-prod0000",
+                    MemberState::Suspended,
+                    &[],
+                ),
             ],
         }
     }
@@ -613,7 +627,8 @@ mod tests {
             ],
             "exclude": {"accountIds": ["444444444444"]}
         }));
-        let rule = |id: &str| first_rule(&sp, s.members.iter().find(|m| m.id == id).unwrap(), &tree);
+        let rule =
+            |id: &str| first_rule(&sp, s.members.iter().find(|m| m.id == id).unwrap(), &tree);
         assert_eq!(rule("222222222222"), Some(0));
         assert_eq!(rule("333333333333"), Some(2));
         assert_eq!(rule("444444444444"), None, "excluded");
@@ -641,19 +656,28 @@ mod tests {
             mgmt.assume_role
         );
         let direct = reference(None);
-        let a = member_access(&direct, "aws-us-gov", "222222222222", DEFAULT_ROLE_NAME, None)
-            .unwrap()
-            .unwrap();
+        let a = member_access(
+            &direct,
+            "aws-us-gov",
+            "222222222222",
+            DEFAULT_ROLE_NAME,
+            None,
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(
             a.role_arn,
             "arn:aws-us-gov:iam::222222222222:role/OrganizationAccountAccessRole"
         );
         assert!(a.via.is_empty());
         let mut long = mgmt.clone();
-        long.assume_role.as_mut().unwrap().via = vec![a.via.first().cloned().unwrap_or(RoleHop {
-            role_arn: "arn:aws:iam::999999999999:role/a".into(),
-            external_id: None,
-        }); 3];
+        long.assume_role.as_mut().unwrap().via = vec![
+            a.via.first().cloned().unwrap_or(RoleHop {
+                role_arn: "arn:aws:iam::999999999999:role/a".into(),
+                external_id: None,
+            });
+            3
+        ];
         assert!(member_access(&long, "aws", "222222222222", "R", None).is_err());
     }
 
@@ -671,13 +695,30 @@ mod tests {
     #[test]
     fn a_sync_creates_selected_accounts_then_writes_nothing() {
         let s = snapshot();
-        let p = plan("org", &org_spec(), &reference(None), &s, &[], "2026-01-01T00:00:00Z");
-        let names: Vec<&str> = p.apply.iter().map(|a| a.metadata.name.as_deref().unwrap()).collect();
+        let p = plan(
+            "org",
+            &org_spec(),
+            &reference(None),
+            &s,
+            &[],
+            "2026-01-01T00:00:00Z",
+        );
+        let names: Vec<&str> = p
+            .apply
+            .iter()
+            .map(|a| a.metadata.name.as_deref().unwrap())
+            .collect();
         assert_eq!(names, ["org-222222222222", "org-333333333333"]);
         assert_eq!(p.created, ["222222222222", "333333333333"]);
         assert_eq!(
             p.counts,
-            MembershipCounts { members: 5, selected: 2, suspended: 1, left: 0, unselected: 2 }
+            MembershipCounts {
+                members: 5,
+                selected: 2,
+                suspended: 1,
+                left: 0,
+                unselected: 2
+            }
         );
         let dev = &p.apply[1];
         let labels = dev.metadata.labels.as_ref().unwrap();
@@ -697,7 +738,14 @@ mod tests {
         );
         assert_eq!(p.apply[0].spec.regions, ["us-east-1"]);
         // The cluster now holds them: the next sync writes nothing.
-        let again = plan("org", &org_spec(), &reference(None), &s, &p.apply, "2026-01-01T00:10:00Z");
+        let again = plan(
+            "org",
+            &org_spec(),
+            &reference(None),
+            &s,
+            &p.apply,
+            "2026-01-01T00:10:00Z",
+        );
         assert!(again.apply.is_empty(), "{:?}", again.apply);
         assert!(again.created.is_empty() && again.newly_marked.is_empty());
     }
@@ -723,14 +771,23 @@ mod tests {
             .collect();
         assert_eq!(
             memberships,
-            [("222222222222", "Unselected"), ("333333333333", "Suspended"), ("666666666666", "Left")]
+            [
+                ("222222222222", "Unselected"),
+                ("333333333333", "Suspended"),
+                ("666666666666", "Left")
+            ]
         );
         assert_eq!(p.counts.left, 1);
         for a in &p.apply {
             let labels = a.metadata.labels.as_ref().unwrap();
-            assert!(!labels.contains_key("env") && !labels.contains_key(OU_LABEL), "{labels:?}");
+            assert!(
+                !labels.contains_key("env") && !labels.contains_key(OU_LABEL),
+                "{labels:?}"
+            );
             assert!(a.spec.assume_role.is_some(), "the spec is kept");
-            assert!(a.metadata.annotations.as_ref().unwrap()[MEMBERSHIP_ANNOTATION].starts_with("t1 "));
+            assert!(
+                a.metadata.annotations.as_ref().unwrap()[MEMBERSHIP_ANNOTATION].starts_with("t1 ")
+            );
         }
         assert_eq!(p.newly_marked.len(), 3);
         // Marked once: the next sync keeps the time and writes nothing.
@@ -752,12 +809,28 @@ mod tests {
         let moved = plan("org", &org_spec(), &reference(None), &s2, &first, "t4");
         assert_eq!(
             moved.moved,
-            [("222222222222".to_string(), "/Workloads/Prod".to_string(), "/Workloads/Dev".to_string())]
+            [(
+                "222222222222".to_string(),
+                "/Workloads/Prod".to_string(),
+                "/Workloads/Dev".to_string()
+            )]
         );
-        let dev = moved.units.iter().find(|u| u.path == "/Workloads/Dev").unwrap();
+        let dev = moved
+            .units
+            .iter()
+            .find(|u| u.path == "/Workloads/Dev")
+            .unwrap();
         assert_eq!((dev.accounts, dev.selected), (2, 2));
-        let prod = moved.units.iter().find(|u| u.path == "/Workloads/Prod").unwrap();
-        assert_eq!((prod.accounts, prod.selected), (1, 0), "only the suspended one is left");
+        let prod = moved
+            .units
+            .iter()
+            .find(|u| u.path == "/Workloads/Prod")
+            .unwrap();
+        assert_eq!(
+            (prod.accounts, prod.selected),
+            (1, 0),
+            "only the suspended one is left"
+        );
         assert!(!restored
             .metadata
             .annotations
@@ -771,7 +844,10 @@ mod tests {
         let s = snapshot();
         let foreign = AwsAccount::new("org-222222222222", reference(None));
         let p = plan("org", &org_spec(), &reference(None), &s, &[foreign], "t");
-        assert!(p.apply.iter().all(|a| a.metadata.name.as_deref() != Some("org-222222222222")));
+        assert!(p
+            .apply
+            .iter()
+            .all(|a| a.metadata.name.as_deref() != Some("org-222222222222")));
         assert_eq!(p.errors.len(), 1);
         assert_eq!(p.errors[0].account_id, "222222222222");
     }

@@ -172,9 +172,19 @@ async fn rules_select_by_ou_id_and_tags_and_members_are_reached_through_the_mana
     assert_eq!(stats.writes(), 0, "Organizations is only read");
     // The management account and the 7 created.
     assert_eq!(snapshot.members.len(), 8);
-    assert_eq!(snapshot.organization.management_account_id, support::ACCOUNT);
+    assert_eq!(
+        snapshot.organization.management_account_id,
+        support::ACCOUNT
+    );
 
-    let p = plan("org", &spec, &reference, &snapshot, &[], "2026-01-01T00:00:00Z");
+    let p = plan(
+        "org",
+        &spec,
+        &reference,
+        &snapshot,
+        &[],
+        "2026-01-01T00:00:00Z",
+    );
     let mut selected: Vec<(String, String)> = p
         .apply
         .iter()
@@ -188,9 +198,15 @@ async fn rules_select_by_ou_id_and_tags_and_members_are_reached_through_the_mana
         (tagged.clone(), "sandbox".into()),
     ];
     expected.sort();
-    assert_eq!(selected, expected, "a child OU is in its parent; excluded and untagged accounts are not");
+    assert_eq!(
+        selected, expected,
+        "a child OU is in its parent; excluded and untagged accounts are not"
+    );
     assert_eq!(p.counts.selected, 4);
-    assert_eq!(p.counts.unselected, 4, "the management account, the excluded one, two untagged");
+    assert_eq!(
+        p.counts.unselected, 4,
+        "the management account, the excluded one, two untagged"
+    );
 
     // Each generated AwsAccount reaches its member account: the hub role first, then the member's role.
     for a in &p.apply {
@@ -203,9 +219,19 @@ async fn rules_select_by_ou_id_and_tags_and_members_are_reached_through_the_mana
         let (caller, _) = s.fresh_caller_identity("us-east-1").await.unwrap();
         assert_eq!(caller, a.spec.account_id);
     }
-    let sandbox = p.apply.iter().find(|a| a.spec.account_id == tagged).unwrap();
+    let sandbox = p
+        .apply
+        .iter()
+        .find(|a| a.spec.account_id == tagged)
+        .unwrap();
     assert_eq!(
-        sandbox.spec.assume_role.as_ref().unwrap().external_id.as_deref(),
+        sandbox
+            .spec
+            .assume_role
+            .as_ref()
+            .unwrap()
+            .external_id
+            .as_deref(),
         Some("sandbox-ext")
     );
     assert_eq!(labels(sandbox)[OU_LABEL], f.units["/Sandbox"]);
@@ -234,14 +260,20 @@ async fn moved_closed_and_new_accounts_are_reported_on_the_next_sync() {
         "t0",
     );
     assert_eq!(first.apply.len(), 4);
-    assert_eq!(stats.count("ListTagsForResource"), 0, "no rule selects by tags");
+    assert_eq!(
+        stats.count("ListTagsForResource"),
+        0,
+        "no rule selects by tags"
+    );
     let existing = first.apply.clone();
 
     // Out of band: a Prod account moves to Dev, another to Sandbox, a Dev account is closed, a Prod one created.
     let prod = f.accounts["/Prod"].clone();
     let dev = f.accounts["/Dev"].clone();
-    f.move_to(&prod[0], &f.units["/Prod"], &f.units["/Dev"]).await;
-    f.move_to(&prod[1], &f.units["/Prod"], &f.units["/Sandbox"]).await;
+    f.move_to(&prod[0], &f.units["/Prod"], &f.units["/Dev"])
+        .await;
+    f.move_to(&prod[1], &f.units["/Prod"], &f.units["/Sandbox"])
+        .await;
     f.client
         .close_account()
         .account_id(&dev[1])
@@ -259,11 +291,18 @@ async fn moved_closed_and_new_accounts_are_reported_on_the_next_sync() {
         "t1",
     );
     let by_id = |id: &str| p.apply.iter().find(|a| a.spec.account_id == id);
-    assert_eq!(labels(by_id(&prod[0]).unwrap())["env"], "dev", "moved to Dev: the Dev rule's labels");
+    assert_eq!(
+        labels(by_id(&prod[0]).unwrap())["env"],
+        "dev",
+        "moved to Dev: the Dev rule's labels"
+    );
     let moved_out = by_id(&prod[1]).unwrap();
     assert_eq!(labels(moved_out)[MEMBERSHIP_LABEL], "Unselected");
     assert!(!labels(moved_out).contains_key("env"));
-    assert_eq!(labels(by_id(&dev[1]).unwrap())[MEMBERSHIP_LABEL], "Suspended");
+    assert_eq!(
+        labels(by_id(&dev[1]).unwrap())[MEMBERSHIP_LABEL],
+        "Suspended"
+    );
     assert_eq!(labels(by_id(&new).unwrap())[ACCOUNT_ID_LABEL], new);
     assert_eq!(p.created, [new.clone()]);
     assert!(by_id(&dev[0]).is_none(), "unchanged: not written again");
@@ -286,7 +325,10 @@ pub async fn organizations_scenario(moto: &Moto, factory: &AwsFactory) {
     let f = Fixture::create(moto, &["/Scenario"], 1).await;
     let spec = org_spec(json!({"accountRef": {"name": "mgmt"},
         "members": [{"organizationalUnits": ["/Scenario"], "tags": {"index": "0"}}]}));
-    let session = factory.session(&management(false), "us-east-1").await.unwrap();
+    let session = factory
+        .session(&management(false), "us-east-1")
+        .await
+        .unwrap();
     let snapshot = observe(&session, &spec).await.unwrap();
     let ids: Vec<&str> = snapshot.members.iter().map(|m| m.id.as_str()).collect();
     assert!(ids.contains(&f.accounts["/Scenario"][0].as_str()));

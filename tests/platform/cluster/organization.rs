@@ -45,7 +45,13 @@ fn organizations_calls(op: &Operator) -> BTreeMap<String, u64> {
         l.starts_with("awsbaseline_aws_calls_total{")
             && l.to_lowercase().contains("service=\"organizations\"")
     }) {
-        let operation = line.split("operation=\"").nth(1).unwrap().split('"').next().unwrap();
+        let operation = line
+            .split("operation=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
         let n = line.rsplit(' ').next().unwrap().parse::<f64>().unwrap() as u64;
         *out.entry(operation.to_string()).or_default() += n;
     }
@@ -64,7 +70,10 @@ async fn in_sync(client: &Client, baseline: &Value, n: u64) -> Result<Value, Str
 }
 
 /// The password policy's minimum length in an account, reached as its generated AwsAccount says.
-async fn password_length(factory: &aws_baseline_operator::aws::AwsFactory, account: &Value) -> Option<i32> {
+async fn password_length(
+    factory: &aws_baseline_operator::aws::AwsFactory,
+    account: &Value,
+) -> Option<i32> {
     let spec: AwsAccount = serde_json::from_value(account.clone()).unwrap();
     let session = factory.session(&spec.spec, "us-east-1").await.unwrap();
     aws_baseline_operator::aws::iam::get_password_policy(&session.iam("us-east-1"))
@@ -124,7 +133,9 @@ async fn organization_discovery_and_baselines_on_a_real_control_plane() {
     // The 12 member accounts get their AwsAccounts (the management account, at the root, is in no rule).
     let accounts = eventually("12 generated AwsAccounts", CONVERGE, || async {
         let g = generated(&admin).await;
-        (g.len() == 12).then_some(g.clone()).ok_or(format!("{}", g.len()))
+        (g.len() == 12)
+            .then_some(g.clone())
+            .ok_or(format!("{}", g.len()))
     })
     .await;
     let discovered = started.elapsed();
@@ -162,7 +173,10 @@ async fn organization_discovery_and_baselines_on_a_real_control_plane() {
     assert_eq!(status["managementAccountId"], support::ACCOUNT);
 
     // One OU's baseline converges in each of its 4 accounts, the organization-wide one in all 12.
-    eventually("the Prod baseline in its 4 accounts", CONVERGE, || in_sync(&admin, &prod, 4)).await;
+    eventually("the Prod baseline in its 4 accounts", CONVERGE, || {
+        in_sync(&admin, &prod, 4)
+    })
+    .await;
     eventually("the organization baseline in 12 accounts", CONVERGE, || {
         in_sync(&admin, &everyone, 12)
     })
@@ -177,10 +191,18 @@ async fn organization_discovery_and_baselines_on_a_real_control_plane() {
         converged_after.as_secs_f64()
     );
     for id in &f.accounts["/Prod"] {
-        assert_eq!(password_length(&factory, &accounts[id]).await, Some(16), "{id}");
+        assert_eq!(
+            password_length(&factory, &accounts[id]).await,
+            Some(16),
+            "{id}"
+        );
     }
     for id in &f.accounts["/Dev"] {
-        assert_eq!(password_length(&factory, &accounts[id]).await, None, "{id}: not in Prod");
+        assert_eq!(
+            password_length(&factory, &accounts[id]).await,
+            None,
+            "{id}: not in Prod"
+        );
     }
 
     // Out of band: a Prod account moves to Dev; a Dev account moves to the root, where no rule selects it.
@@ -191,15 +213,26 @@ async fn organization_discovery_and_baselines_on_a_real_control_plane() {
     eventually("the move relabelled and reported", NEXT_SYNC, || async {
         let g = generated(&admin).await;
         let o = get(&admin, &org).await?;
-        let units = o["status"]["organizationalUnits"].as_array().cloned().unwrap_or_default();
-        let prod_count = units.iter().find(|u| u["path"] == "/Prod").map(|u| u["accounts"].clone());
-        let marked = o["status"]["marked"].as_array().cloned().unwrap_or_default();
+        let units = o["status"]["organizationalUnits"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let prod_count = units
+            .iter()
+            .find(|u| u["path"] == "/Prod")
+            .map(|u| u["accounts"].clone());
+        let marked = o["status"]["marked"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         let relabelled = g[&moved]["metadata"]["labels"]["env"] == "dev"
             && g[&moved]["metadata"]["labels"]["awsbaseline.io/ou-id"] == f.units["/Dev"].as_str();
         let left_rules = g[&out]["metadata"]["labels"]["awsbaseline.io/membership"] == "Unselected"
             && g[&out]["metadata"]["labels"]["env"].is_null();
         let reported = prod_count == Some(json!(3))
-            && marked.iter().any(|m| m["accountId"] == out.as_str() && m["membership"] == "Unselected");
+            && marked
+                .iter()
+                .any(|m| m["accountId"] == out.as_str() && m["membership"] == "Unselected");
         (relabelled && left_rules && reported)
             .then_some(())
             .ok_or(format!("{}\n{}", o["status"], g[&out]["metadata"]))
@@ -207,21 +240,33 @@ async fn organization_discovery_and_baselines_on_a_real_control_plane() {
     .await;
     let notes = events(&admin, "default", ORG).await;
     assert!(
-        notes.iter().any(|n| n.starts_with("AccountMoved:") && n.contains(&moved)),
+        notes
+            .iter()
+            .any(|n| n.starts_with("AccountMoved:") && n.contains(&moved)),
         "{notes:?}"
     );
     assert!(
-        notes.iter().any(|n| n.starts_with("AccountMarked:") && n.contains(&out)),
+        notes
+            .iter()
+            .any(|n| n.starts_with("AccountMarked:") && n.contains(&out)),
         "{notes:?}"
     );
     // The marked AwsAccount is kept (spec intact), just no longer selected.
     let kept = &generated(&admin).await[&out];
-    assert!(kept["metadata"]["annotations"]["awsbaseline.io/membership-changed"]
-        .as_str()
-        .is_some_and(|a| a.contains("no longer matches")));
+    assert!(
+        kept["metadata"]["annotations"]["awsbaseline.io/membership-changed"]
+            .as_str()
+            .is_some_and(|a| a.contains("no longer matches"))
+    );
     assert_eq!(kept["spec"]["accountId"], out.as_str());
-    eventually("the Prod baseline down to 3 accounts", CONVERGE, || in_sync(&admin, &prod, 3)).await;
-    eventually("the organization baseline down to 11", CONVERGE, || in_sync(&admin, &everyone, 11)).await;
+    eventually("the Prod baseline down to 3 accounts", CONVERGE, || {
+        in_sync(&admin, &prod, 3)
+    })
+    .await;
+    eventually("the organization baseline down to 11", CONVERGE, || {
+        in_sync(&admin, &everyone, 11)
+    })
+    .await;
 
     // A new account in Prod: its AwsAccount appears on the next sync and the Prod baseline covers it.
     let new = f.add("/Prod", "prod-new", &[]).await;
@@ -234,7 +279,10 @@ async fn organization_discovery_and_baselines_on_a_real_control_plane() {
         }
     })
     .await;
-    eventually("the Prod baseline in 4 accounts again", CONVERGE, || in_sync(&admin, &prod, 4)).await;
+    eventually("the Prod baseline in 4 accounts again", CONVERGE, || {
+        in_sync(&admin, &prod, 4)
+    })
+    .await;
     let new_account = generated(&admin).await[&new].clone();
     assert_eq!(password_length(&factory, &new_account).await, Some(16));
     println!(
@@ -252,7 +300,11 @@ async fn organization_discovery_and_baselines_on_a_real_control_plane() {
     delete(&admin, &org).await;
     eventually("AwsOrganization deleted", CONVERGE, || gone(&admin, &org)).await;
     let left = generated(&admin).await;
-    assert_eq!(left.len(), 13, "deleting the AwsOrganization deletes no AwsAccount");
+    assert_eq!(
+        left.len(),
+        13,
+        "deleting the AwsOrganization deletes no AwsAccount"
+    );
     for a in left.values() {
         delete(&admin, a).await;
     }
