@@ -185,9 +185,9 @@ pub struct AwsOrganizationStatus {
     /// The management account's ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub management_account_id: Option<String>,
-    /// Accounts by state.
-    #[serde(default)]
-    pub counts: MembershipCounts,
+    /// Accounts by state (after the first successful sync).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counts: Option<MembershipCounts>,
     /// Accounts per organizational unit (and the root), by path: how many are directly in it and how many of
     /// those are selected (the first 100 units, sorted by path).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

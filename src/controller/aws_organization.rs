@@ -5,7 +5,7 @@
 
 use super::{apply_status, interval, now, parsed, publish, Context, Error};
 use crate::api::aws_organization::{AccountError, AwsOrganizationStatus};
-use crate::api::common::{condition, set_condition};
+use crate::api::common::{condition, set_condition, with_stalled};
 use crate::api::{AwsAccount, AwsOrganization};
 use crate::aws::organizations::REGION;
 use crate::engine::organization::{self, Membership, MAX_ERRORS, MAX_MARKED};
@@ -60,12 +60,13 @@ pub async fn reconcile_organization(
     let (synced, ready) = match &outcome {
         Ok(_) => {
             let plan_ok = status.errors.is_empty();
+            let counts = status.counts.clone().unwrap_or_default();
             let synced = (
                 true,
                 "Synced",
                 format!(
                     "{} member account(s) read; {} selected",
-                    status.counts.members, status.counts.selected
+                    counts.members, counts.selected
                 ),
             );
             let ready = if !plan_ok {
@@ -83,7 +84,7 @@ pub async fn reconcile_organization(
                     "AccountsInSync",
                     format!(
                         "{} selected account(s) have their AwsAccount; {} marked",
-                        status.counts.selected,
+                        counts.selected,
                         status.marked.len()
                     ),
                 )
@@ -100,7 +101,7 @@ pub async fn reconcile_organization(
         Ok(Some(m)) if ready.0 => (false, "UnknownOrganizationalUnit", m.clone()),
         _ => ready,
     };
-    status.conditions = vec![
+    let conditions = vec![
         set_condition(
             &previous.conditions,
             condition::READY,
@@ -120,6 +121,13 @@ pub async fn reconcile_organization(
             &t,
         ),
     ];
+    // Stalled=True while Ready is False for a reason retrying cannot fix (AssumeRoleDenied, AccessDenied, ...).
+    status.conditions = with_stalled(
+        conditions,
+        &previous.conditions,
+        obj.metadata.generation,
+        &t,
+    );
     if Some(&status) != obj.status.as_ref() {
         let api: Api<AwsOrganization> = Api::all(ctx.client.clone());
         apply_status(&api, &name, &status).await?;
@@ -267,7 +275,7 @@ async fn sync(
     status.last_sync_time = Some(t.clone());
     status.organization_id = Some(snapshot.organization.id.clone());
     status.management_account_id = Some(snapshot.organization.management_account_id.clone());
-    status.counts = plan.counts.clone();
+    status.counts = Some(plan.counts.clone());
     status.organizational_units = plan.units.iter().take(100).cloned().collect();
     errors.truncate(MAX_ERRORS);
     status.errors = errors;
