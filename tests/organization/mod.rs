@@ -304,7 +304,7 @@ async fn moved_closed_and_new_accounts_are_reported_on_the_next_sync() {
         "Suspended"
     );
     assert_eq!(labels(by_id(&new).unwrap())[ACCOUNT_ID_LABEL], new);
-    assert_eq!(p.created, [new.clone()]);
+    assert_eq!(p.created, std::slice::from_ref(&new));
     assert!(by_id(&dev[0]).is_none(), "unchanged: not written again");
     let marked: Vec<(&str, &str)> = p
         .marked
