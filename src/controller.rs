@@ -23,6 +23,7 @@ use std::time::Duration;
 
 mod account_baseline;
 mod aws_account;
+mod aws_organization;
 pub mod change_events;
 mod monitoring_policy;
 mod namespaced;
@@ -31,6 +32,7 @@ mod run;
 
 pub use account_baseline::{apply_baseline_status, reconcile_baseline};
 pub use aws_account::reconcile_account;
+pub use aws_organization::{reconcile_organization, ORGANIZATION_MANAGER};
 pub use monitoring_policy::reconcile_monitoring;
 pub use patch_schedule::reconcile_patch;
 pub use run::{run, run_controllers, shutdown_signal};

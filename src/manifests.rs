@@ -1,6 +1,6 @@
 //! Reading AwsAccount / AccountBaseline / PatchSchedule manifests from files and directories (multi-document YAML).
 
-use crate::api::{AccountBaseline, AwsAccount, MonitoringPolicy, PatchSchedule};
+use crate::api::{AccountBaseline, AwsAccount, AwsOrganization, MonitoringPolicy, PatchSchedule};
 use std::path::{Path, PathBuf};
 
 /// How every YAML this crate reads is parsed (manifests, EKS add-on configuration values; the tests too):
@@ -74,6 +74,9 @@ pub struct Manifests {
     pub accounts: Vec<AwsAccount>,
     /// AccountBaseline objects.
     pub baselines: Vec<AccountBaseline>,
+    /// AwsOrganization objects (checked on load; `iam-policy` grants their Organizations reads; `plan`, `apply`
+    /// and `check` do not discover accounts).
+    pub organizations: Vec<AwsOrganization>,
     /// PatchSchedule objects (namespace `default` when the file gives none).
     pub schedules: Vec<PatchSchedule>,
     /// MonitoringPolicy objects (namespace `default` when the file gives none).
@@ -203,7 +206,11 @@ impl Manifests {
         }
         let meta = &value["metadata"];
         let name = match (meta["namespace"].as_str(), meta["name"].as_str()) {
-            _ if matches!(kind.as_str(), "AwsAccount" | "AccountBaseline") => {
+            _ if matches!(
+                kind.as_str(),
+                "AwsAccount" | "AccountBaseline" | "AwsOrganization"
+            ) =>
+            {
                 meta["name"].as_str().unwrap_or_default().to_string()
             }
             (ns, name) => format!("{}/{}", ns.unwrap_or("default"), name.unwrap_or_default()),
@@ -220,6 +227,7 @@ impl Manifests {
         match kind.as_str() {
             "AwsAccount" => self.accounts.push(checked(value).map_err(invalid)?),
             "AccountBaseline" => self.baselines.push(checked(value).map_err(invalid)?),
+            "AwsOrganization" => self.organizations.push(checked(value).map_err(invalid)?),
             "PatchSchedule" => {
                 let mut p: PatchSchedule = checked(value).map_err(invalid)?;
                 p.metadata.namespace.get_or_insert_with(|| "default".into());

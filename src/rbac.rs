@@ -59,9 +59,9 @@ pub const PERMISSIONS: &[Permission] = &[
     Permission {
         group: GROUP,
         resource: "awsaccounts",
-        verbs: &["get", "list", "watch", "patch"],
+        verbs: &["get", "list", "watch", "create", "patch"],
         scope: Scope::Cluster,
-        why: "controller watch; an accountRef resolved with GET, an accountSelector with LIST; the finalizer of an account with changeEvents added/removed with a patch",
+        why: "controller watch; an accountRef resolved with GET, an accountSelector with LIST; the finalizer of an account with changeEvents added/removed with a patch; an AwsOrganization's member AwsAccounts written by server-side apply (a PATCH that creates an object is also authorized as create)",
     },
     Permission {
         group: GROUP,
@@ -76,6 +76,20 @@ pub const PERMISSIONS: &[Permission] = &[
         verbs: &["update"],
         scope: Scope::Cluster,
         why: "setting a finalizer on clusters that enforce finalizer permissions (OwnerReferencesPermissionEnforcement, OpenShift)",
+    },
+    Permission {
+        group: GROUP,
+        resource: "awsorganizations",
+        verbs: &["list", "watch"],
+        scope: Scope::Cluster,
+        why: "controller watch (no finalizer: deleting an AwsOrganization leaves its AwsAccounts)",
+    },
+    Permission {
+        group: GROUP,
+        resource: "awsorganizations/status",
+        verbs: &["patch"],
+        scope: Scope::Cluster,
+        why: "status written by server-side apply",
     },
     Permission {
         group: GROUP,

@@ -199,7 +199,8 @@ async fn every_moto_row_is_called_against_moto() {
     monitoring_scenario(&moto, &factory).await;
     container_insights_scenario(&moto, &factory).await;
     change_events_scenario(&moto, &factory).await;
-    // Last: it turns moto's default account into an organization's management account.
+    crate::organization::organizations_scenario(&moto, &factory).await;
+    // Last: they turn moto's default account into an organization's management account.
     organization_scenario(&moto, &factory).await;
 
     // Any outcome counts as "called": moto's GetBucketVersioning reply fails the SDK's XML parser and is read
@@ -399,7 +400,10 @@ async fn organization_scenario(
     factory: &aws_baseline_operator::aws::AwsFactory,
 ) {
     let org = aws_sdk_organizations::Client::new(&moto.sdk_config("us-east-1").await);
-    org.create_organization().send().await.unwrap();
+    // The discovery scenario before this one may have made the organization already.
+    if org.describe_organization().send().await.is_err() {
+        org.create_organization().send().await.unwrap();
+    }
     let admin = org
         .create_account()
         .account_name("security")

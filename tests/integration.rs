@@ -13,6 +13,8 @@
 //! - `monitoring/`: MonitoringPolicy, one file per kind of object (`alarms`, `finding_routes`, `logs`,
 //!   `container_insights`) and what holds across them (`converge_and_drift`, `ownership`, `refused`,
 //!   `security_settings`).
+//! - `organization/`: AwsOrganization's sync against moto's Organizations (and the organization fixture the
+//!   cluster test shares).
 //! - `patch_schedule/`: PatchSchedule against moto, and `ssm_api/` (Systems Manager on AWS's documented responses).
 //! - `platform/`: CRDs, the Helm chart, Argo CD health, controller wiring, leader election, the CLI, and `cluster/`
 //!   (the operator binary on a real kube-apiserver).
@@ -33,5 +35,6 @@ mod change_events;
 mod fleet;
 mod iam_policy;
 mod monitoring;
+mod organization;
 mod patch_schedule;
 mod platform;

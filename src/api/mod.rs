@@ -2,6 +2,7 @@
 
 pub mod account_baseline;
 pub mod aws_account;
+pub mod aws_organization;
 pub mod common;
 pub mod fleet;
 pub mod monitoring_policy;
@@ -11,6 +12,7 @@ use kube::CustomResourceExt;
 
 pub use account_baseline::{AccountBaseline, AccountBaselineSpec, AccountBaselineStatus};
 pub use aws_account::{AwsAccount, AwsAccountSpec, AwsAccountStatus};
+pub use aws_organization::{AwsOrganization, AwsOrganizationSpec, AwsOrganizationStatus};
 pub use monitoring_policy::{MonitoringPolicy, MonitoringPolicySpec, MonitoringPolicyStatus};
 pub use patch_schedule::{PatchSchedule, PatchScheduleSpec, PatchScheduleStatus};
 
@@ -29,6 +31,7 @@ pub trait Kind:
 
 impl Kind for AccountBaseline {}
 impl Kind for AwsAccount {}
+impl Kind for AwsOrganization {}
 impl Kind for MonitoringPolicy {}
 impl Kind for PatchSchedule {}
 
@@ -40,6 +43,7 @@ pub fn crds_yaml() -> Result<String, serde_saphyr::SerializeError> {
         AccountBaseline::crd(),
         PatchSchedule::crd(),
         MonitoringPolicy::crd(),
+        AwsOrganization::crd(),
     ];
     let mut out = String::new();
     for crd in crds {

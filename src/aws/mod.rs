@@ -21,6 +21,7 @@ pub mod inspector2;
 pub mod kms;
 pub mod logs;
 pub mod operation;
+pub mod organizations;
 pub mod organizations_admin;
 pub mod pace;
 pub mod regions;
@@ -144,6 +145,11 @@ pub const MODULES: &[operation::Module] = &[
         name: "logs",
         operations: logs::OPERATIONS,
         events: logs::EVENTS,
+    },
+    operation::Module {
+        name: "organizations",
+        operations: organizations::OPERATIONS,
+        events: organizations::EVENTS,
     },
     operation::Module {
         name: "organizations_admin",

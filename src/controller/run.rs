@@ -2,8 +2,13 @@
 //! one controller per kind.
 
 use super::account_baseline::using_account;
-use super::{error_policy, reconcile_account, reconcile_baseline, Context, Error, RunArgs};
-use crate::api::{AccountBaseline, AwsAccount, Kind, MonitoringPolicy, PatchSchedule};
+use super::{
+    error_policy, reconcile_account, reconcile_baseline, reconcile_organization, Context, Error,
+    RunArgs,
+};
+use crate::api::{
+    AccountBaseline, AwsAccount, AwsOrganization, Kind, MonitoringPolicy, PatchSchedule,
+};
 use crate::aws::{AwsFactory, CallStats};
 use crate::engine::kind::ManagedKind;
 use crate::http::{router, HttpState};
@@ -220,6 +225,24 @@ fn referencing<K: ManagedKind>(
     }
 }
 
+/// A watch mapper: the AwsOrganizations whose `spec.accountRef` names the AwsAccount that changed.
+fn organizations_reading(
+    store: Store<DeserializeGuard<AwsOrganization>>,
+) -> impl Fn(DeserializeGuard<AwsAccount>) -> Vec<ObjectRef<DeserializeGuard<AwsOrganization>>>
+       + Send
+       + Sync
+       + 'static {
+    move |account| {
+        let name = super::account_name(&account);
+        store
+            .state()
+            .into_iter()
+            .filter(|o| o.0.as_ref().is_ok_and(|o| o.spec.account_ref.name == name))
+            .map(|o| ObjectRef::from_obj(o.as_ref()))
+            .collect()
+    }
+}
+
 /// Resolves on SIGTERM or Ctrl-C.
 pub async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
@@ -243,7 +266,7 @@ pub async fn shutdown_signal() {
     }
 }
 
-/// Run the AccountBaseline, PatchSchedule, MonitoringPolicy and AwsAccount controllers until `shutdown` resolves; in-flight reconciles finish
+/// Run the AccountBaseline, PatchSchedule, MonitoringPolicy, AwsAccount and AwsOrganization controllers until `shutdown` resolves; in-flight reconciles finish
 /// first. Malformed objects are wrapped in `DeserializeGuard` so one bad object never stops a watch.
 pub async fn run_controllers(
     ctx: Arc<Context>,
@@ -288,6 +311,14 @@ pub async fn run_controllers(
         monitoring: to_monitoring,
         schedules: to_schedules,
     };
+    // AwsOrganizations: their own changes, their accountRef's changes (created after them, new credentials) and
+    // the periodic sync (`syncInterval`).
+    let organizations = controller_for::<AwsOrganization>(&client);
+    let organizations_store = organizations.store();
+    let organizations = organizations.watches_stream(
+        account_changes(&client),
+        organizations_reading(organizations_store),
+    );
     let consumer = tokio::spawn(super::change_events::consume(
         ctx.clone(),
         stores,
@@ -311,6 +342,7 @@ pub async fn run_controllers(
             &ctx
         ),
         drive(accounts, &cfg, &rx, reconcile_account, &ctx),
+        drive(organizations, &cfg, &rx, reconcile_organization, &ctx),
     );
     consumer.abort();
 }

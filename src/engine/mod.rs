@@ -24,6 +24,7 @@ mod cleanup;
 pub mod fleet;
 pub mod kind;
 pub mod monitoring;
+pub mod organization;
 pub mod patch;
 pub mod role;
 pub mod status;

@@ -38,6 +38,7 @@ pub fn operations() -> impl Iterator<Item = &'static Operation> {
 /// and PatchSchedule's (`crate::engine::patch::COMPONENTS`).
 const KINDS: &[&str] = &[
     "AwsAccount",
+    "AwsOrganization",
     "AccountBaseline",
     "PatchSchedule",
     "MonitoringPolicy",
@@ -85,12 +86,13 @@ pub fn render(args: &IamPolicyArgs) -> Result<(String, Vec<String>), String> {
     } else {
         let m = manifests::load(&args.files).map_err(|e| e.to_string())?;
         if m.accounts.is_empty()
+            && m.organizations.is_empty()
             && m.baselines.is_empty()
             && m.schedules.is_empty()
             && m.monitoring.is_empty()
         {
             return Err(format!(
-                "no AwsAccount, AccountBaseline or PatchSchedule found in {:?}",
+                "no AwsAccount, AwsOrganization, AccountBaseline or PatchSchedule found in {:?}",
                 args.files
             ));
         }

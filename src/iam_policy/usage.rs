@@ -157,6 +157,18 @@ impl Usage {
                 }
             }
         }
+        // An AwsOrganization reads Organizations through its accountRef (the management or delegated-administrator
+        // account); the member AwsAccounts it generates are not in the files.
+        if !m.organizations.is_empty() {
+            u.declare(&["AwsOrganization"], false, false);
+        }
+        for o in &m.organizations {
+            let name = o.metadata.name.clone().unwrap_or_default();
+            u.notes.push(format!(
+                "AwsOrganization {name}: the Organizations read actions are needed by AwsAccount {}'s identity; the member AwsAccounts it generates assume their roles through it (not in the files)",
+                o.spec.account_ref.name
+            ));
+        }
         // An object naming an AwsAccount the files lack: that account's assumeRole cannot be covered. Read through
         // the serialized spec, so an object selecting accounts by label (no `accountRef`) is simply skipped.
         let mut missing_account = |kind: &str, name: Option<&String>, spec: serde_json::Value| {

@@ -333,6 +333,32 @@ fn aws_account_role_must_be_in_the_declared_account() {
     assert!(err.contains("declared accountId"), "{err}");
 }
 
+#[test]
+fn aws_organization_cel_rules() {
+    let org = |spec: Value| -> aws_baseline_operator::api::AwsOrganization {
+        serde_json::from_value(
+            json!({"apiVersion": "awsbaseline.io/v1alpha1", "kind": "AwsOrganization",
+            "metadata": {"name": "acme"}, "spec": spec}),
+        )
+        .unwrap()
+    };
+    let ok = org(json!({"accountRef": {"name": "m"}, "syncInterval": "10m",
+        "members": [{"organizationalUnits": ["/Workloads/Prod", "ou-ab12-cd34ef56"]}, {"accountIds": ["123456789012"]},
+                    {"tags": {"team": "pay"}}]}));
+    assert!(ok.validate_cel().is_ok(), "{:?}", ok.validate_cel());
+    let err = org(json!({"accountRef": {"name": "m"}, "members": [{"labels": {"env": "prod"}}]}))
+        .validate_cel()
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("selects by at least one of"), "{err}");
+    let err = org(json!({"accountRef": {"name": "m"}, "syncInterval": "10s",
+        "members": [{"accountIds": ["123456789012"]}]}))
+    .validate_cel()
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("syncInterval must be at least 30s"), "{err}");
+}
+
 fn schedule_cel_error(spec: Value) -> Option<String> {
     let p: aws_baseline_operator::api::PatchSchedule =
         serde_json::from_value(json!({"apiVersion": "awsbaseline.io/v1alpha1",

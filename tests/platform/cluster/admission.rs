@@ -24,7 +24,7 @@ async fn crds_are_accepted_established_and_explained() {
         .unwrap_or_else(|e| panic!("the API server refused CRD {name}: {e}"));
         names.push(name);
     }
-    assert_eq!(names.len(), 4, "{names:?}");
+    assert_eq!(names.len(), 5, "{names:?}");
     for name in &names {
         eventually(
             &format!("{name} Established"),
@@ -47,7 +47,7 @@ async fn crds_are_accepted_established_and_explained() {
             let n = doc["components"]["schemas"].as_object().map_or(0, |s| {
                 s.keys().filter(|k| k.starts_with("io.awsbaseline")).count()
             });
-            (n >= 4)
+            (n >= 5)
                 .then_some(doc)
                 .ok_or(format!("{n} awsbaseline schemas"))
         },
@@ -59,6 +59,7 @@ async fn crds_are_accepted_established_and_explained() {
         "AccountBaseline",
         "MonitoringPolicy",
         "PatchSchedule",
+        "AwsOrganization",
     ] {
         let (_, schema) = schemas
             .iter()

@@ -6,13 +6,15 @@
 //! Events and the leader Lease.
 //!
 //! `admission`: what the API server decides about CRDs and manifests; `operator`: the operator binary converging,
-//! correcting drift and cleaning up on the cluster; `reliability`: the binary when AWS fails under it. The harness
-//! below (installing the chart, the running operator, reading objects and Events) is shared by the three.
+//! correcting drift and cleaning up on the cluster; `organization`: AwsOrganization discovery feeding baselines;
+//! `reliability`: the binary when AWS fails under it. The harness below (installing the chart, the running
+//! operator, reading objects and Events) is shared by them.
 
 mod admission;
 mod change_events;
 mod fleet;
 mod operator;
+mod organization;
 mod reliability;
 
 use crate::support::control_plane::{ControlPlane, OPERATOR_NAMESPACE, RELEASE};
