@@ -164,27 +164,77 @@ fn controller_for<K: Kind>(client: &Client) -> Controller<DeserializeGuard<K>> {
     Controller::for_stream(trigger, reader)
 }
 
-/// AwsAccount changes that matter to the objects using it: spec and labels (selectors), not its status.
-fn account_changes(
-    client: &Client,
-) -> impl futures::Stream<Item = Result<DeserializeGuard<AwsAccount>, watcher::Error>> + Send + 'static
-{
-    use kube::runtime::WatchStreamExt;
-    watcher(
-        Api::<DeserializeGuard<AwsAccount>>::all(client.clone()),
-        watcher::Config::default().any_semantic(),
-    )
-    .default_backoff()
-    .touched_objects()
-    .predicate_filter(
-        |a: &DeserializeGuard<AwsAccount>| {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            (meaningful_change(a), &a.meta().labels).hash(&mut h);
-            Some(h.finish())
-        },
-        Default::default(),
-    )
+/// One watch of AwsAccounts serving every controller that depends on them. Its store is the one passes read
+/// (`Context.accounts`), and a change reaches the controllers' mappers only after that store holds it, so a pass
+/// that a new or relabelled account started always sees that account. (With a watch per controller and the store
+/// filled by yet another, a trigger could overtake the store: the pass then ran on the old account list and nothing
+/// ran it again until its drift interval — seen as a selector that missed a newly labelled account under load.)
+struct AccountFeed {
+    store: Store<DeserializeGuard<AwsAccount>>,
+    senders: Vec<futures::channel::mpsc::UnboundedSender<DeserializeGuard<AwsAccount>>>,
+    stream: futures::stream::BoxStream<'static, Result<DeserializeGuard<AwsAccount>, watcher::Error>>,
+}
+
+impl AccountFeed {
+    /// The watch (not running until [`AccountFeed::pump`] is polled).
+    fn new(client: &Client) -> Self {
+        use kube::runtime::{reflector, WatchStreamExt};
+        let (store, writer) = reflector::store();
+        let stream = watcher(
+            Api::<DeserializeGuard<AwsAccount>>::all(client.clone()),
+            watcher::Config::default().any_semantic(),
+        )
+        .default_backoff()
+        .modify(trim)
+        .reflect(writer)
+        .touched_objects()
+        // Changes that matter to the objects using an account: spec and labels (selectors), not its status.
+        .predicate_filter(
+            |a: &DeserializeGuard<AwsAccount>| {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                (meaningful_change(a), &a.meta().labels).hash(&mut h);
+                Some(h.finish())
+            },
+            Default::default(),
+        )
+        .boxed();
+        AccountFeed {
+            store,
+            senders: Vec::new(),
+            stream,
+        }
+    }
+
+    /// A stream of the changes for one controller's `watches_stream`.
+    fn subscribe(
+        &mut self,
+    ) -> impl futures::Stream<Item = Result<DeserializeGuard<AwsAccount>, watcher::Error>> + Send + 'static
+    {
+        let (tx, rx) = futures::channel::mpsc::unbounded();
+        self.senders.push(tx);
+        rx.map(Ok)
+    }
+
+    /// Drive the watch: fill the store, then hand each change to every subscriber. Watch errors are retried with
+    /// backoff by the watcher itself.
+    async fn pump(self) {
+        let AccountFeed {
+            senders,
+            mut stream,
+            ..
+        } = self;
+        while let Some(item) = stream.next().await {
+            match item {
+                Ok(account) => {
+                    for tx in &senders {
+                        let _ = tx.unbounded_send(account.clone());
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "AwsAccount watch failed; retrying"),
+            }
+        }
+    }
 }
 
 /// A watch mapper: the namespaced objects whose `spec.accountRef` names the AwsAccount that changed (its
@@ -284,26 +334,27 @@ pub async fn run_controllers(
     let (to_baselines, baseline_events) = futures::channel::mpsc::unbounded();
     let (to_monitoring, monitoring_events) = futures::channel::mpsc::unbounded();
     let (to_schedules, schedule_events) = futures::channel::mpsc::unbounded();
+    let mut feed = AccountFeed::new(&client);
+    ctx.accounts.set(feed.store.clone());
     let baselines = controller_for::<AccountBaseline>(&client);
     let store = baselines.store();
     // A changed AwsAccount (credentials, regions) re-reconciles the baselines that use it; a change event the
     // baselines own starts their pass at once.
     let baselines = baselines
-        .watches_stream(account_changes(&client), using_account(store.clone()))
+        .watches_stream(feed.subscribe(), using_account(store.clone()))
         .reconcile_on(baseline_events);
-    let monitoring = namespaced::<MonitoringPolicy>(&client);
-    let schedules = namespaced::<PatchSchedule>(&client);
+    let monitoring = namespaced::<MonitoringPolicy>(&client, &mut feed);
+    let schedules = namespaced::<PatchSchedule>(&client, &mut feed);
     let accounts = controller_for::<AwsAccount>(&client);
-    ctx.accounts.set(accounts.store());
     let stores = super::change_events::Stores {
-        accounts: accounts.store(),
+        accounts: feed.store.clone(),
         baselines: store,
         monitoring: monitoring.store(),
         schedules: schedules.store(),
     };
     // The hub's bus policy lists the forwarding accounts: a change of any AwsAccount re-reconciles the hub.
     let accounts = accounts
-        .watches_stream(account_changes(&client), hub_of(stores.accounts.clone()))
+        .watches_stream(feed.subscribe(), hub_of(stores.accounts.clone()))
         .reconcile_on(account_events);
     let triggers = super::change_events::Triggers {
         accounts: to_accounts,
@@ -316,9 +367,10 @@ pub async fn run_controllers(
     let organizations = controller_for::<AwsOrganization>(&client);
     let organizations_store = organizations.store();
     let organizations = organizations.watches_stream(
-        account_changes(&client),
+        feed.subscribe(),
         organizations_reading(organizations_store),
     );
+    let feed = tokio::spawn(feed.pump());
     let consumer = tokio::spawn(super::change_events::consume(
         ctx.clone(),
         stores,
@@ -345,6 +397,7 @@ pub async fn run_controllers(
         drive(organizations, &cfg, &rx, reconcile_organization, &ctx),
     );
     consumer.abort();
+    feed.abort();
 }
 
 /// A watch mapper: the change-event hub, when another AwsAccount changed (its bus policy names the forwarding
@@ -366,10 +419,13 @@ fn hub_of(
 }
 
 /// The controller of a [`ManagedKind`]: its objects, and those that reference a changed AwsAccount.
-fn namespaced<K: ManagedKind>(client: &Client) -> Controller<DeserializeGuard<K>> {
+fn namespaced<K: ManagedKind>(
+    client: &Client,
+    feed: &mut AccountFeed,
+) -> Controller<DeserializeGuard<K>> {
     let controller = controller_for::<K>(client);
     let store = controller.store();
-    controller.watches_stream(account_changes(client), referencing(store))
+    controller.watches_stream(feed.subscribe(), referencing(store))
 }
 
 /// Run `controller` with `reconcile` until `stop` turns true (in-flight reconciles finish first).
