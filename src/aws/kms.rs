@@ -32,5 +32,5 @@ pub const OPERATIONS: &[Operation] = &[read(
     "DescribeKey",
     MOTO,
     &[act("kms:DescribeKey")],
-    &["AccountBaseline.cloudTrail.kmsKeyId"],
+    &["AccountBaseline.cloudTrail"],
 )];

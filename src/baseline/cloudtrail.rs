@@ -741,7 +741,7 @@ mod tests {
             is_organization_trail: false,
             ..state_for(&s)
         };
-        let d = diff(COMPONENT, &desired(&s), &observed(Some(&st), &s));
+        let d = diff(COMPONENT, &desired(&s, None), &observed(Some(&st), &s));
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].field, "cloudTrail.isOrganizationTrail");
         assert_eq!(plan(&s, true, &d), vec![TrailWrite::Update]);

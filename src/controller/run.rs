@@ -172,7 +172,8 @@ fn controller_for<K: Kind>(client: &Client) -> Controller<DeserializeGuard<K>> {
 struct AccountFeed {
     store: Store<DeserializeGuard<AwsAccount>>,
     senders: Vec<futures::channel::mpsc::UnboundedSender<DeserializeGuard<AwsAccount>>>,
-    stream: futures::stream::BoxStream<'static, Result<DeserializeGuard<AwsAccount>, watcher::Error>>,
+    stream:
+        futures::stream::BoxStream<'static, Result<DeserializeGuard<AwsAccount>, watcher::Error>>,
 }
 
 impl AccountFeed {
@@ -366,10 +367,8 @@ pub async fn run_controllers(
     // the periodic sync (`syncInterval`).
     let organizations = controller_for::<AwsOrganization>(&client);
     let organizations_store = organizations.store();
-    let organizations = organizations.watches_stream(
-        feed.subscribe(),
-        organizations_reading(organizations_store),
-    );
+    let organizations =
+        organizations.watches_stream(feed.subscribe(), organizations_reading(organizations_store));
     let feed = tokio::spawn(feed.pump());
     let consumer = tokio::spawn(super::change_events::consume(
         ctx.clone(),
