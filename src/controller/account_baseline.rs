@@ -54,7 +54,8 @@ async fn apply_baseline(obj: Arc<AccountBaseline>, ctx: Arc<Context>) -> Result<
         .detections
         .take(&super::change_events::key(obj.as_ref()));
     let accounts = candidate_accounts(&ctx, &obj).await?;
-    let pass = fleet::apply(
+    // Boxed: the engine's futures are large, and inline they overflow a 2 MiB thread stack in debug builds.
+    let pass = Box::pin(fleet::apply(
         &ctx.aws,
         &obj.spec,
         fleet::select(&obj.spec, &accounts),
@@ -63,7 +64,7 @@ async fn apply_baseline(obj: Arc<AccountBaseline>, ctx: Arc<Context>) -> Result<
         obj.spec.drift_policy,
         obj.metadata.generation,
         &now(),
-    )
+    ))
     .await;
     let mut new = pass.status;
     super::change_events::stamp(&ctx, previous, &mut new, how);
@@ -129,13 +130,13 @@ async fn cleanup_baseline(obj: Arc<AccountBaseline>, ctx: Arc<Context>) -> Resul
             }
         }
     }
-    let report = fleet::cleanup(
+    let report = Box::pin(fleet::cleanup(
         &ctx.aws,
         &obj.spec,
         &selected,
         &owner(&obj),
         obj.status.as_ref(),
-    )
+    ))
     .await;
     finish_cleanup(&ctx, obj.as_ref(), report).await
 }

@@ -96,7 +96,7 @@ async fn apply<K: ManagedKind>(obj: Arc<K>, ctx: Arc<Context>) -> Result<Action,
     );
     let t = now();
     if let Some(selector) = obj.account_selector() {
-        return apply_fleet(&obj, &ctx, selector, shared, how, &t).await;
+        return Box::pin(apply_fleet(&obj, &ctx, selector, shared, how, &t)).await;
     }
     let report = match ctx.accounts.get(&ctx.client, obj.account_ref()).await? {
         None => K::Report::fatal(EngineError::AccountNotFound(obj.account_ref().to_string())),
@@ -114,14 +114,19 @@ async fn apply<K: ManagedKind>(obj: Arc<K>, ctx: Arc<Context>) -> Result<Action,
             )
             .await?
             {
-                let report =
-                    K::cleanup(&ctx.aws, &pass(obj.as_ref(), &old, &old_labels, t.0, None)).await;
+                let report = Box::pin(K::cleanup(
+                    &ctx.aws,
+                    &pass(obj.as_ref(), &old, &old_labels, t.0, None),
+                ))
+                .await;
                 left_previous_account(&ctx, obj.as_ref(), &old, report).await?;
             }
-            K::run(
+            // Boxed, as every pass below: the engine's futures are large, and inline they overflowed a 2 MiB
+            // thread stack in debug builds.
+            Box::pin(K::run(
                 &ctx.aws,
                 &pass(obj.as_ref(), &account, &labels, t.0, shared),
-            )
+            ))
             .await
         }
     };
@@ -177,7 +182,7 @@ async fn apply_fleet<K: ManagedKind>(
         mode: obj.drift_policy(),
         shared_reads: shared,
     };
-    let (mut new, merged) = run_fleet(&ctx.aws, &run, t).await;
+    let (mut new, merged) = Box::pin(run_fleet(&ctx.aws, &run, t)).await;
     let previous = obj.current_status();
     super::change_events::stamp(ctx, previous, &mut new, how);
     ctx.metrics.set_drift(
@@ -254,7 +259,7 @@ async fn cleanup<K: ManagedKind>(obj: Arc<K>, ctx: Arc<Context>) -> Result<Actio
             mode: DriftPolicy::Correct,
             shared_reads: None,
         };
-        let report = cleanup_fleet(&ctx.aws, &run).await;
+        let report = Box::pin(cleanup_fleet(&ctx.aws, &run)).await;
         return finish_cleanup(&ctx, obj.as_ref(), Ok(report)).await;
     }
     let Some(account) = account_for_cleanup(&ctx, obj.account_ref(), obj.deletion_policy()).await?
@@ -262,10 +267,10 @@ async fn cleanup<K: ManagedKind>(obj: Arc<K>, ctx: Arc<Context>) -> Result<Actio
         return Ok(Action::await_change());
     };
     let labels = namespace_labels(&ctx, &account, obj.as_ref()).await?;
-    let report = K::cleanup(
+    let report = Box::pin(K::cleanup(
         &ctx.aws,
         &pass(obj.as_ref(), &account, &labels, now().0, None),
-    )
+    ))
     .await;
     finish_cleanup(&ctx, obj.as_ref(), report).await
 }

@@ -30,6 +30,7 @@ pub struct Moto {
 /// sharing the target directory cannot overwrite mid-test), else the one cargo built for this test run.
 pub fn operator_bin() -> PathBuf {
     std::env::var_os("AWSBASELINE_OPERATOR_BIN")
+        .filter(|p| !p.is_empty())
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_aws-baseline-operator")))
 }
