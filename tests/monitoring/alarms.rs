@@ -92,17 +92,7 @@ async fn metric_math_anomaly_band_billing_alarm_and_dashboard_converge_drift_and
         .send()
         .await
         .unwrap();
-    stats.reset();
-    let report = pass(
-        &factory,
-        &account,
-        &app,
-        &spec,
-        Some(&st),
-        DriftPolicy::Report,
-    )
-    .await;
-    assert_eq!(stats.writes(), 0, "Report never writes");
+    let report = report_pass(&factory, &stats, &account, &app, &spec, &st).await;
     let fields = drift_fields(&report);
     for f in [
         "dashboards.checkout.body",
@@ -302,17 +292,7 @@ async fn composite_alarm_converges_drifts_and_is_removed_before_its_alarms_on_mo
         .send()
         .await
         .unwrap();
-    stats.reset();
-    let report = pass(
-        &factory,
-        &account,
-        &app,
-        &spec,
-        Some(&st),
-        DriftPolicy::Report,
-    )
-    .await;
-    assert_eq!(stats.writes(), 0, "Report never writes");
+    let report = report_pass(&factory, &stats, &account, &app, &spec, &st).await;
     assert_eq!(
         drift_fields(&report),
         [

@@ -109,6 +109,21 @@ async fn in_sync_pass(
     r
 }
 
+/// A pass under `driftPolicy: Report`, after drift was made out of band: it writes nothing. `stats` is reset first.
+async fn report_pass(
+    f: &AwsFactory,
+    stats: &CallStats,
+    account: &AwsAccountSpec,
+    p: &MonitoringPolicy,
+    spec: &MonitoringPolicySpec,
+    previous: &MonitoringPolicyStatus,
+) -> MonitoringReport {
+    stats.reset();
+    let r = pass(f, account, p, spec, Some(previous), DriftPolicy::Report).await;
+    assert_eq!(stats.writes(), 0, "Report never writes");
+    r
+}
+
 fn drift_fields(r: &MonitoringReport) -> Vec<String> {
     let mut v: Vec<String> = r
         .pass
