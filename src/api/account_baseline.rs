@@ -188,6 +188,18 @@ pub struct AccountBaselineSpec {
     pub organization: Option<OrganizationSpec>,
 }
 
+impl AccountBaselineSpec {
+    /// The spec as it applies to one account whose home region is `home` (what a pass and a deletion work
+    /// with): names that stand for per-account ARNs (the trail's `cloudWatchLogs.logGroupName`) resolved.
+    pub fn for_account(&self, account: &str, home: &str) -> Self {
+        let mut s = self.clone();
+        if let Some(ct) = &self.cloud_trail {
+            s.cloud_trail = Some(ct.for_account(account, home));
+        }
+        s
+    }
+}
+
 /// Observed state of an `AccountBaseline`: the status every kind shares, plus a per-account rollup when the
 /// baseline selects accounts by label.
 #[derive(Deserialize, Serialize, Clone, Debug, Default, PartialEq, JsonSchema)]

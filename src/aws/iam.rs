@@ -325,6 +325,7 @@ pub const OPERATIONS: &[Operation] = &[
         &[
             "AccountBaseline.cloudTrail.cloudWatchLogs.createRole#correct",
             "AccountBaseline.vpcFlowLogs.cloudWatchLogs.createRole#correct",
+            "MonitoringPolicy.scheduledActions.createRole#correct",
             "PatchSchedule.createRole#correct",
         ],
     ),
@@ -354,6 +355,7 @@ pub const OPERATIONS: &[Operation] = &[
         &[
             "AccountBaseline.cloudTrail.cloudWatchLogs.createRole#delete",
             "AccountBaseline.vpcFlowLogs.cloudWatchLogs.createRole#delete",
+            "MonitoringPolicy.scheduledActions.createRole#delete",
             "PatchSchedule.createRole#delete",
         ],
     ),
@@ -365,6 +367,7 @@ pub const OPERATIONS: &[Operation] = &[
         &[
             "AccountBaseline.cloudTrail.cloudWatchLogs.createRole#delete",
             "AccountBaseline.vpcFlowLogs.cloudWatchLogs.createRole#delete",
+            "MonitoringPolicy.scheduledActions.createRole#delete",
             "PatchSchedule.createRole#delete",
         ],
     ),
@@ -393,6 +396,7 @@ pub const OPERATIONS: &[Operation] = &[
                 &[
                     "AccountBaseline.cloudTrail.cloudWatchLogs.createRole",
                     "AccountBaseline.vpcFlowLogs.cloudWatchLogs.createRole",
+                    "MonitoringPolicy.scheduledActions.createRole",
                     "PatchSchedule.createRole",
                 ],
             ),
@@ -406,6 +410,7 @@ pub const OPERATIONS: &[Operation] = &[
             "AccountBaseline.cloudTrail.cloudWatchLogs.createRole",
             "AccountBaseline.vpcFlowLogs.cloudWatchLogs.createRole",
             "AccountBaseline.config.recorder.createRole",
+            "MonitoringPolicy.scheduledActions.createRole",
             "PatchSchedule.createRole",
         ],
     ),
@@ -417,6 +422,7 @@ pub const OPERATIONS: &[Operation] = &[
         &[
             "AccountBaseline.cloudTrail.cloudWatchLogs.createRole",
             "AccountBaseline.vpcFlowLogs.cloudWatchLogs.createRole",
+            "MonitoringPolicy.scheduledActions.createRole",
             "PatchSchedule.createRole",
         ],
     ),
@@ -428,6 +434,7 @@ pub const OPERATIONS: &[Operation] = &[
         &[
             "AccountBaseline.cloudTrail.cloudWatchLogs.createRole#correct",
             "AccountBaseline.vpcFlowLogs.cloudWatchLogs.createRole#correct",
+            "MonitoringPolicy.scheduledActions.createRole#correct",
             "PatchSchedule.createRole#correct",
         ],
     ),
@@ -446,6 +453,7 @@ pub const OPERATIONS: &[Operation] = &[
         &[
             "AccountBaseline.cloudTrail.cloudWatchLogs.createRole#correct",
             "AccountBaseline.vpcFlowLogs.cloudWatchLogs.createRole#correct",
+            "MonitoringPolicy.scheduledActions.createRole#correct",
             "PatchSchedule.createRole#correct",
         ],
     ),

@@ -2,19 +2,23 @@
 //! transformers that make the notification readable) and scheduled actions (SSM Automation / Run Command
 //! targets), each with the field paths drift is reported at.
 
+use crate::api::common::Owner;
 use crate::api::monitoring_policy::{
     FindingRouteSpec, FindingSource, MonitoringPolicySpec, ScheduledActionSpec, SeverityLabel,
 };
 use crate::aws::events::{DesiredRule, ObservedRule, RuleTarget};
 use crate::aws::partition;
 use crate::diff::{diff_resources, FieldDrift, Fields};
+use crate::engine::role::{self, OwnedRole};
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Component of finding routes.
 pub const ROUTES: &str = "findingRoutes";
 /// Component of scheduled actions.
 pub const SCHEDULES: &str = "scheduledActions";
+/// Component of the role the operator creates for scheduled actions (`scheduledActions[].createRole`).
+pub const SCHEDULES_ROLE: &str = "scheduledActionsRole";
 
 /// GuardDuty severity forwarded when a route does not say (7.0 and above is "high").
 pub const DEFAULT_GUARDDUTY_SEVERITY: f64 = 7.0;
@@ -327,12 +331,117 @@ fn desired_route(r: &FindingRouteSpec, short_prefix: &str, owner: &str) -> Desir
     }
 }
 
+/// The ARN of a Systems Manager document (`region` may be `*`); documents AWS owns have no account in theirs.
+fn document_arn(partition: &str, region: &str, account: &str, document: &str) -> String {
+    let aws_owned = ["AWS-", "AWSEC2-", "AWSSupport-", "Amazon"]
+        .iter()
+        .any(|p| document.starts_with(p));
+    let owner_account = if aws_owned { "" } else { account };
+    format!("arn:{partition}:ssm:{region}:{owner_account}:document/{document}")
+}
+
+/// The role EventBridge assumes for the scheduled actions that ask the operator to create it, when any does:
+/// trusted by EventBridge for this account's rules only, allowed the runbooks (`ssm:StartAutomationExecution` on
+/// their automation definitions) and Run Command documents and instances (`ssm:SendCommand`, instances by ID or,
+/// for tag targets, by `ec2:ResourceTag`) those actions name, in every region of the account, as the EventBridge
+/// user guide's target roles grant
+/// (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html); plus `iam:PassRole` of
+/// the `AutomationAssumeRole` a runbook is started with, to Systems Manager only.
+pub fn scheduled_actions_role(
+    spec: &MonitoringPolicySpec,
+    account: &str,
+    partition: &str,
+    owner: &Owner,
+) -> Option<OwnedRole> {
+    let actions: Vec<&ScheduledActionSpec> = spec
+        .scheduled_actions
+        .iter()
+        .filter(|a| a.create_role)
+        .collect();
+    if actions.is_empty() {
+        return None;
+    }
+    let mut runbooks = BTreeSet::new();
+    let mut passed = BTreeSet::new();
+    let mut documents = BTreeSet::new();
+    let mut instances = BTreeSet::new();
+    let mut tagged: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for a in actions {
+        if let Some(auto) = &a.automation {
+            runbooks.insert(format!(
+                "arn:{partition}:ssm:*:{account}:automation-definition/{}:*",
+                auto.document_name
+            ));
+            if let Some(roles) = auto.parameters.get("AutomationAssumeRole") {
+                passed.extend(roles.iter().cloned());
+            }
+        }
+        if let Some(rc) = &a.run_command {
+            documents.insert(document_arn(partition, "*", account, &rc.document_name));
+            for t in &rc.targets {
+                match t.key.strip_prefix("tag:") {
+                    Some(key) => tagged
+                        .entry(key.to_string())
+                        .or_default()
+                        .extend(t.values.iter().cloned()),
+                    None => instances.extend(
+                        t.values
+                            .iter()
+                            .map(|id| format!("arn:{partition}:ec2:*:{account}:instance/{id}")),
+                    ),
+                }
+            }
+        }
+    }
+    let mut statements = Vec::new();
+    if !runbooks.is_empty() {
+        statements.push(json!({"Sid": "StartRunbooks", "Effect": "Allow",
+            "Action": "ssm:StartAutomationExecution", "Resource": runbooks}));
+    }
+    if !passed.is_empty() {
+        statements.push(json!({"Sid": "PassAutomationAssumeRole", "Effect": "Allow",
+            "Action": "iam:PassRole", "Resource": passed,
+            "Condition": {"StringEquals": {"iam:PassedToService": "ssm.amazonaws.com"}}}));
+    }
+    if !documents.is_empty() {
+        statements.push(json!({"Sid": "SendCommandDocuments", "Effect": "Allow",
+            "Action": "ssm:SendCommand", "Resource": documents}));
+    }
+    if !instances.is_empty() {
+        statements.push(json!({"Sid": "SendCommandInstances", "Effect": "Allow",
+            "Action": "ssm:SendCommand", "Resource": instances}));
+    }
+    for (i, (key, values)) in tagged.iter().enumerate() {
+        statements.push(
+            json!({"Sid": format!("SendCommandTagged{i}"), "Effect": "Allow",
+            "Action": "ssm:SendCommand",
+            "Resource": format!("arn:{partition}:ec2:*:{account}:instance/*"),
+            "Condition": {"StringEquals": {format!("ec2:ResourceTag/{key}"): values}}}),
+        );
+    }
+    Some(OwnedRole {
+        component: SCHEDULES_ROLE,
+        name: role::role_name("events-ssm", owner),
+        description: format!(
+            "EventBridge role of MonitoringPolicy {}'s scheduled actions (aws-baseline-operator)",
+            owner.name
+        ),
+        trust: role::trust_policy(
+            crate::aws::operation::EVENTS_PRINCIPAL,
+            account,
+            Some(&format!("arn:{partition}:events:*:{account}:rule/*")),
+        ),
+        policy: json!({"Version": "2012-10-17", "Statement": statements}),
+    })
+}
+
 fn desired_schedule(
     a: &ScheduledActionSpec,
     short_prefix: &str,
     owner: &str,
     region: &str,
     account: &str,
+    created_role: Option<&str>,
 ) -> DesiredRule {
     let p = partition(region);
     let (arn, input, targets) = match (&a.automation, &a.run_command) {
@@ -344,29 +453,14 @@ fn desired_schedule(
             json!(auto.parameters),
             vec![],
         ),
-        (None, Some(rc)) => {
-            // Documents AWS owns have no account in their ARN.
-            let owner_account = if rc.document_name.starts_with("AWS-")
-                || rc.document_name.starts_with("AWSEC2-")
-                || rc.document_name.starts_with("AWSSupport-")
-                || rc.document_name.starts_with("Amazon")
-            {
-                ""
-            } else {
-                account
-            };
-            (
-                format!(
-                    "arn:{p}:ssm:{region}:{owner_account}:document/{}",
-                    rc.document_name
-                ),
-                json!(rc.parameters),
-                rc.targets
-                    .iter()
-                    .map(|t| (t.key.clone(), t.values.clone()))
-                    .collect(),
-            )
-        }
+        (None, Some(rc)) => (
+            document_arn(p, region, account, &rc.document_name),
+            json!(rc.parameters),
+            rc.targets
+                .iter()
+                .map(|t| (t.key.clone(), t.values.clone()))
+                .collect(),
+        ),
         (None, None) => (String::new(), Value::Null, vec![]),
     };
     DesiredRule {
@@ -383,7 +477,10 @@ fn desired_schedule(
         topic: None,
         target: RuleTarget {
             arn,
-            role_arn: Some(a.role_arn.clone()),
+            role_arn: a
+                .role_arn
+                .clone()
+                .or_else(|| created_role.map(str::to_string)),
             input: Some(input),
             input_transformer: None,
             run_command_targets: targets,
@@ -391,13 +488,15 @@ fn desired_schedule(
     }
 }
 
-/// Every rule of the policy in one region (`owner` is `namespace/name`, used in descriptions).
+/// Every rule of the policy in one region (`owner` is `namespace/name`, used in descriptions; `created_role` the
+/// ARN of [`scheduled_actions_role`], the target role of the actions with `createRole`).
 pub fn desired_rules(
     spec: &MonitoringPolicySpec,
     short_prefix: &str,
     owner: &str,
     region: &str,
     account: &str,
+    created_role: Option<&str>,
 ) -> Vec<DesiredRule> {
     spec.finding_routes
         .iter()
@@ -405,7 +504,7 @@ pub fn desired_rules(
         .chain(
             spec.scheduled_actions
                 .iter()
-                .map(|a| desired_schedule(a, short_prefix, owner, region, account)),
+                .map(|a| desired_schedule(a, short_prefix, owner, region, account, created_role)),
         )
         .collect()
 }
@@ -449,6 +548,7 @@ scheduledActions:
             "team/p",
             "eu-west-1",
             "111122223333",
+            None,
         );
         assert_eq!(rules.len(), 5);
         let gd = &rules[0];
@@ -486,6 +586,83 @@ scheduledActions:
     }
 
     #[test]
+    fn the_created_role_allows_exactly_what_the_actions_name_and_becomes_their_target_role() {
+        let s = spec(
+            r#"
+accountRef: {name: a}
+scheduledActions:
+  - name: restart
+    schedule: rate(1 day)
+    createRole: true
+    automation: {documentName: Team-Restart, parameters: {AutomationAssumeRole: ["arn:aws-cn:iam::111122223333:role/r"]}}
+  - name: run
+    schedule: rate(1 day)
+    createRole: true
+    runCommand:
+      documentName: AWS-RunShellScript
+      targets: [{key: InstanceIds, values: [i-1, i-2]}, {key: "tag:Role", values: [web]}]
+  - name: own
+    schedule: rate(1 day)
+    roleArn: arn:aws-cn:iam::111122223333:role/own
+    runCommand:
+      documentName: Team-Other
+      targets: [{key: InstanceIds, values: [i-9]}]
+"#,
+        );
+        let owner = Owner {
+            kind: "MonitoringPolicy".into(),
+            name: "team/p".into(),
+            uid: "u".into(),
+        };
+        let r = scheduled_actions_role(&s, "111122223333", "aws-cn", &owner).unwrap();
+        assert!(r.name.starts_with("awsbaseline-events-ssm-"), "{}", r.name);
+        assert_eq!(
+            r.trust["Statement"][0]["Principal"]["Service"],
+            "events.amazonaws.com"
+        );
+        assert_eq!(
+            r.trust["Statement"][0]["Condition"]["ArnLike"]["aws:SourceArn"],
+            "arn:aws-cn:events:*:111122223333:rule/*"
+        );
+        assert_eq!(
+            r.policy["Statement"],
+            json!([
+                {"Sid": "StartRunbooks", "Effect": "Allow", "Action": "ssm:StartAutomationExecution",
+                 "Resource": ["arn:aws-cn:ssm:*:111122223333:automation-definition/Team-Restart:*"]},
+                {"Sid": "PassAutomationAssumeRole", "Effect": "Allow", "Action": "iam:PassRole",
+                 "Resource": ["arn:aws-cn:iam::111122223333:role/r"],
+                 "Condition": {"StringEquals": {"iam:PassedToService": "ssm.amazonaws.com"}}},
+                {"Sid": "SendCommandDocuments", "Effect": "Allow", "Action": "ssm:SendCommand",
+                 "Resource": ["arn:aws-cn:ssm:*::document/AWS-RunShellScript"]},
+                {"Sid": "SendCommandInstances", "Effect": "Allow", "Action": "ssm:SendCommand",
+                 "Resource": ["arn:aws-cn:ec2:*:111122223333:instance/i-1",
+                              "arn:aws-cn:ec2:*:111122223333:instance/i-2"]},
+                {"Sid": "SendCommandTagged0", "Effect": "Allow", "Action": "ssm:SendCommand",
+                 "Resource": "arn:aws-cn:ec2:*:111122223333:instance/*",
+                 "Condition": {"StringEquals": {"ec2:ResourceTag/Role": ["web"]}}},
+            ]),
+            "the action with its own role adds nothing"
+        );
+        let arn = crate::engine::role::role_arn("aws-cn", "111122223333", &r.name);
+        let rules = desired_rules(&s, "p-", "team/p", "cn-north-1", "111122223333", Some(&arn));
+        let roles: Vec<_> = rules
+            .iter()
+            .map(|r| r.target.role_arn.clone().unwrap())
+            .collect();
+        assert_eq!(
+            roles,
+            [
+                arn.clone(),
+                arn,
+                "arn:aws-cn:iam::111122223333:role/own".to_string()
+            ]
+        );
+        let mut none = s.clone();
+        none.scheduled_actions.retain(|a| !a.create_role);
+        assert!(scheduled_actions_role(&none, "111122223333", "aws-cn", &owner).is_none());
+    }
+
+    #[test]
     fn schedules_target_automation_and_run_command() {
         let s = spec(SPEC);
         let rules = desired_rules(
@@ -494,6 +671,7 @@ scheduledActions:
             "team/p",
             "cn-north-1",
             "111122223333",
+            None,
         );
         let auto = &rules[3];
         assert_eq!(auto.aws_name, "awsbaseline-0123456789-sched-restart");
@@ -525,7 +703,7 @@ scheduledActions:
     #[test]
     fn a_missing_rule_is_one_exists_drift_and_a_missing_target_shows_per_field() {
         let s = spec(SPEC);
-        let rules = desired_rules(&s, "p-", "team/p", "eu-west-1", "111122223333");
+        let rules = desired_rules(&s, "p-", "team/p", "eu-west-1", "111122223333", None);
         let r = &rules[3];
         let missing = observed_fields(&r.path, None);
         assert_eq!(missing.len(), 1);
@@ -556,7 +734,7 @@ scheduledActions:
     #[test]
     fn a_plan_writes_only_the_part_that_drifted() {
         let s = spec(SPEC);
-        let rules = desired_rules(&s, "p-", "team/p", "eu-west-1", "111122223333");
+        let rules = desired_rules(&s, "p-", "team/p", "eu-west-1", "111122223333", None);
         let r = &rules[3];
         let arns = BTreeMap::new();
         let missing = plan_rule(r, &arns, None);

@@ -1,6 +1,7 @@
 //! Finding routes (EventBridge rules to SNS) and scheduled actions converge, drift and are removed by ownership.
 
 use super::*;
+use aws_baseline_operator::api::common::Ownership;
 
 #[tokio::test]
 async fn finding_routes_and_scheduled_actions_converge_drift_and_are_removed_by_ownership() {
@@ -418,4 +419,214 @@ async fn health_and_config_routes_converge_and_a_changed_pattern_is_corrected() 
     );
     let st = status(Some(&st), &fixed);
     in_sync_pass(&factory, &stats, &account, &app, &spec, &st).await;
+}
+
+/// `createRole` on scheduled actions: the operator creates one role for the policy, trusted by EventBridge for
+/// this account only and allowed exactly the runbook, the document and the instances the actions name; the rules'
+/// targets run with it; a second pass writes nothing; a widened policy is reported, then corrected alone; once no
+/// action asks for it the role is deleted (the targets get the declared role); deletion of the policy removes a
+/// role it created again.
+#[tokio::test]
+async fn scheduled_actions_with_create_role_get_one_owned_least_privilege_role() {
+    let moto = Moto::start();
+    let (factory, stats) = moto.factory().await;
+    let (mut account, app, _) = examples();
+    account.regions = vec!["us-east-1".into()];
+    account.passable_roles.clear();
+    let automation_role = "arn:aws:iam::123456789012:role/restart-automation";
+    let spec: MonitoringPolicySpec = serde_json::from_value(serde_json::json!({
+        "accountRef": {"name": "sandbox"},
+        "regions": ["us-east-1"],
+        "scheduledActions": [
+            {"name": "restart", "schedule": "cron(0 3 ? * SUN *)", "createRole": true,
+             "automation": {"documentName": "AWS-RestartEC2Instance",
+                "parameters": {"InstanceId": ["i-0123456789abcdef0"], "AutomationAssumeRole": [automation_role]}}},
+            {"name": "flush", "schedule": "rate(1 day)", "createRole": true,
+             "runCommand": {"documentName": "AWS-RunShellScript",
+                "parameters": {"commands": ["systemctl restart checkout"]},
+                "targets": [{"key": "tag:app", "values": ["checkout"]}]}}]
+    }))
+    .unwrap();
+
+    let first = pass(&factory, &account, &app, &spec, None, DriftPolicy::Correct).await;
+    no_errors(&first);
+    let role = first
+        .pass
+        .outcomes
+        .iter()
+        .find(|o| o.component == "scheduledActionsRole")
+        .expect("scheduledActionsRole outcome");
+    assert_eq!(
+        (role.state, role.ownership),
+        (ComponentState::Created, Ownership::Created)
+    );
+    let arn = role.id.clone().unwrap();
+    let name = arn.rsplit('/').next().unwrap().to_string();
+    assert!(name.starts_with("awsbaseline-events-ssm-"), "{name}");
+
+    let conf = moto.sdk_config("us-east-1").await;
+    let iam = aws_sdk_iam::Client::new(&conf);
+    let got = iam.get_role().role_name(&name).send().await.unwrap();
+    let trust: serde_json::Value =
+        serde_json::from_str(&aws_baseline_operator::aws::iam::decode_policy(
+            got.role().unwrap().assume_role_policy_document().unwrap(),
+        ))
+        .unwrap();
+    assert_eq!(
+        trust["Statement"][0]["Principal"]["Service"],
+        "events.amazonaws.com"
+    );
+    assert_eq!(
+        trust["Statement"][0]["Condition"]["StringEquals"]["aws:SourceAccount"],
+        support::ACCOUNT
+    );
+    let inline = iam
+        .get_role_policy()
+        .role_name(&name)
+        .policy_name("awsbaseline-least-privilege")
+        .send()
+        .await
+        .unwrap();
+    let policy: serde_json::Value = serde_json::from_str(
+        &aws_baseline_operator::aws::iam::decode_policy(inline.policy_document()),
+    )
+    .unwrap();
+    let by_sid = |sid: &str| {
+        policy["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["Sid"] == sid)
+            .unwrap_or_else(|| panic!("no {sid} in {policy}"))
+            .clone()
+    };
+    assert_eq!(
+        by_sid("StartRunbooks")["Resource"],
+        serde_json::json!([
+            "arn:aws:ssm:*:123456789012:automation-definition/AWS-RestartEC2Instance:*"
+        ])
+    );
+    assert_eq!(
+        by_sid("PassAutomationAssumeRole")["Resource"],
+        serde_json::json!([automation_role])
+    );
+    assert_eq!(
+        by_sid("SendCommandDocuments")["Resource"],
+        serde_json::json!(["arn:aws:ssm:*::document/AWS-RunShellScript"])
+    );
+    assert_eq!(
+        by_sid("SendCommandTagged0")["Condition"],
+        serde_json::json!({"StringEquals": {"ec2:ResourceTag/app": ["checkout"]}})
+    );
+    assert_eq!(policy["Statement"].as_array().unwrap().len(), 4);
+
+    // Both rules' targets run with the operator's role.
+    let events = aws_sdk_eventbridge::Client::new(&conf);
+    let sp = aws_baseline_operator::monitoring::short_prefix("payments", "checkout-web");
+    for action in ["restart", "flush"] {
+        let t = events
+            .list_targets_by_rule()
+            .rule(format!("{sp}sched-{action}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(t.targets()[0].role_arn(), Some(arn.as_str()), "{action}");
+    }
+    let st = status(None, &first);
+    let again = in_sync_pass(&factory, &stats, &account, &app, &spec, &st).await;
+    let st = status(Some(&st), &again);
+
+    // Someone widens the role's policy: reported under Report, then corrected with one PutRolePolicy.
+    iam.put_role_policy()
+        .role_name(&name)
+        .policy_name("awsbaseline-least-privilege")
+        .policy_document(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ssm:*","Resource":"*"}]}"#,
+        )
+        .send()
+        .await
+        .unwrap();
+    let report = report_pass(&factory, &stats, &account, &app, &spec, &st).await;
+    assert_eq!(drift_fields(&report), ["scheduledActionsRole.policy"]);
+    let st = status(Some(&st), &report);
+    stats.reset();
+    let fixed = pass(
+        &factory,
+        &account,
+        &app,
+        &spec,
+        Some(&st),
+        DriftPolicy::Correct,
+    )
+    .await;
+    no_errors(&fixed);
+    assert_eq!(sorted_write_operations(&stats), ["PutRolePolicy"]);
+    let st = status(Some(&st), &fixed);
+
+    // The actions get a role of their own: the targets are switched to it and the operator's role is deleted.
+    let own = "arn:aws:iam::123456789012:role/events-ssm";
+    account.passable_roles.push(own.into());
+    let mut declared = spec.clone();
+    for a in &mut declared.scheduled_actions {
+        a.create_role = false;
+        a.role_arn = Some(own.into());
+    }
+    stats.reset();
+    let switched = pass(
+        &factory,
+        &account,
+        &app,
+        &declared,
+        Some(&st),
+        DriftPolicy::Correct,
+    )
+    .await;
+    no_errors(&switched);
+    assert_eq!(
+        drift_fields(&switched),
+        [
+            "scheduledActions.flush.target.roleArn",
+            "scheduledActions.restart.target.roleArn",
+            "scheduledActionsRole.exists",
+        ]
+    );
+    assert_eq!(
+        sorted_write_operations(&stats),
+        ["DeleteRole", "DeleteRolePolicy", "PutTargets"]
+    );
+    assert_eq!(stats.count("PutTargets"), 2, "one per rule");
+    assert!(iam.get_role().role_name(&name).send().await.is_err());
+    let st = status(Some(&st), &switched);
+    let again = in_sync_pass(&factory, &stats, &account, &app, &declared, &st).await;
+    let st = status(Some(&st), &again);
+
+    // Back to createRole, then the policy is deleted: the role goes with it.
+    let back = pass(
+        &factory,
+        &account,
+        &app,
+        &spec,
+        Some(&st),
+        DriftPolicy::Correct,
+    )
+    .await;
+    no_errors(&back);
+    assert!(iam.get_role().role_name(&name).send().await.is_ok());
+    let st = status(Some(&st), &back);
+    let mut p = app.clone();
+    p.spec = spec.clone();
+    p.spec.deletion_policy = DeletionPolicy::Delete;
+    let report = cleanup(
+        &factory,
+        &input(&account, &p, &p.spec, Some(&st), DriftPolicy::Correct),
+    )
+    .await
+    .unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert!(
+        report.actions.contains(&format!("deleted IAM role {name}")),
+        "{:?}",
+        report.actions
+    );
+    assert!(iam.get_role().role_name(&name).send().await.is_err());
 }

@@ -50,7 +50,9 @@ async fn a_role_the_account_does_not_let_tenants_pass_is_refused_before_any_call
     let (factory, stats) = moto.factory().await;
     let (account, app, _) = examples();
     let mut spec = app.spec.clone();
-    spec.scheduled_actions[0].role_arn = "arn:aws:iam::123456789012:role/OrganizationAdmin".into();
+    spec.scheduled_actions[0].create_role = false;
+    spec.scheduled_actions[0].role_arn =
+        Some("arn:aws:iam::123456789012:role/OrganizationAdmin".into());
     let r = pass(&factory, &account, &app, &spec, None, DriftPolicy::Correct).await;
     let e = r.pass.fatal.as_ref().expect("refused");
     assert_eq!(e.category(), "RoleNotAllowed");

@@ -75,10 +75,18 @@ pub struct CloudTrailBucket {
 #[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
 #[x_kube(validation = Rule::new("has(self.roleArn) != (has(self.createRole) && self.createRole)").message("set exactly one of roleArn or createRole: true"))]
+#[x_kube(validation = Rule::new("has(self.logGroupArn) != has(self.logGroupName)").message("set exactly one of logGroupArn or logGroupName"))]
 pub struct CloudWatchLogsDelivery {
-    /// Log group ARN as CloudTrail expects it, ending in `:*`; in the trail's home region.
+    /// Log group ARN as CloudTrail expects it, ending in `:*`; in the trail's home region. Exactly one of
+    /// `logGroupArn` and `logGroupName`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     #[schemars(regex(pattern = r"^arn:aws[a-z-]*:logs:[a-z0-9-]+:[0-9]{12}:log-group:[^:]+:\*$"))]
     pub log_group_arn: String,
+    /// The log group by name, in the baselined account and the trail's home region: what a baseline over many
+    /// accounts (`accountSelector`) declares, since each account's group has its own ARN.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[.\-_/#A-Za-z0-9]{1,512}$"))]
+    pub log_group_name: Option<String>,
     /// IAM role CloudTrail assumes to write to the log group (one you manage). Exactly one of `roleArn` and
     /// `createRole`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -95,6 +103,27 @@ pub struct CloudWatchLogsDelivery {
     /// never deleted by the operator: audit events outlive the baseline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_log_group: Option<TrailLogGroup>,
+}
+
+impl CloudTrailSpec {
+    /// The spec as it applies to `account`, whose trail lives in `home`: a log group given by name gets its ARN
+    /// there.
+    pub fn for_account(&self, account: &str, home: &str) -> Self {
+        let mut s = self.clone();
+        if let Some(cw) = s
+            .cloud_watch_logs
+            .as_mut()
+            .filter(|c| c.log_group_arn.is_empty())
+        {
+            if let Some(name) = &cw.log_group_name {
+                cw.log_group_arn = format!(
+                    "arn:{}:logs:{home}:{account}:log-group:{name}:*",
+                    crate::aws::partition(home)
+                );
+            }
+        }
+        s
+    }
 }
 
 impl CloudWatchLogsDelivery {

@@ -98,6 +98,7 @@ fn yes() -> bool {
 /// or sends a Run Command document to targets — e.g. restart a service at night.
 #[derive(KubeSchema, Deserialize, Serialize, Clone, Debug, PartialEq)]
 #[x_kube(validation = Rule::new("has(self.automation) != has(self.runCommand)").message("set exactly one of automation or runCommand"))]
+#[x_kube(validation = Rule::new("has(self.roleArn) != (has(self.createRole) && self.createRole)").message("set exactly one of roleArn or createRole: true"))]
 #[serde(rename_all = "camelCase")]
 pub struct ScheduledActionSpec {
     /// Name within the policy.
@@ -110,9 +111,18 @@ pub struct ScheduledActionSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(max = 512))]
     pub description: Option<String>,
-    /// IAM role EventBridge assumes to start the runbook or send the command.
+    /// IAM role EventBridge assumes to start the runbook or send the command (or `createRole: true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$"))]
-    pub role_arn: String,
+    pub role_arn: Option<String>,
+    /// Have the operator create and own the role EventBridge assumes: one role per policy
+    /// (`awsbaseline-events-ssm-<hash>`), trusted by EventBridge for this account only, allowed exactly the
+    /// runbooks and documents (and, for Run Command, the instances by ID or tag) of the actions that ask for it,
+    /// and `iam:PassRole` of a runbook's `AutomationAssumeRole` parameter to Systems Manager. A runbook given no
+    /// `AutomationAssumeRole` runs with this role, which can start it but do nothing else: give runbooks that act
+    /// on resources their own assume role.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub create_role: bool,
     /// Start an SSM Automation runbook.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub automation: Option<AutomationActionSpec>,

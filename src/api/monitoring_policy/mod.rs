@@ -194,7 +194,7 @@ impl MonitoringPolicySpec {
         let eks = self.container_insights.iter().flat_map(|c| &c.eks);
         self.scheduled_actions
             .iter()
-            .map(|a| &a.role_arn)
+            .filter_map(|a| a.role_arn.as_ref())
             .chain(eks.flat_map(|e| {
                 e.service_account_role_arn
                     .iter()

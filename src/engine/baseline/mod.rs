@@ -214,6 +214,11 @@ pub async fn run(factory: &AwsFactory, input: &BaselineInput<'_>) -> PassReport 
             }
         }
     };
+    let spec = input.spec.for_account(&input.account.account_id, &home);
+    let input = &BaselineInput {
+        spec: &spec,
+        ..input.clone()
+    };
     let ctx = Ctx {
         session,
         account_id: input.account.account_id.clone(),
@@ -282,6 +287,13 @@ pub async fn cleanup(
         return Ok(super::nothing_to_delete());
     }
     let session = verify_account(factory, input.account, &regions[0], &input.owner).await?;
+    let spec = input
+        .spec
+        .for_account(&input.account.account_id, &regions[0]);
+    let input = &BaselineInput {
+        spec: &spec,
+        ..input.clone()
+    };
     let ctx = Cleanup {
         session,
         account_id: input.account.account_id.clone(),

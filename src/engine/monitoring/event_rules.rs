@@ -33,11 +33,11 @@ pub(super) const COMPONENT: Component = Component {
                 "MonitoringPolicy.scheduledActions",
             ),
         ])?;
-        // Each scheduled action's target runs with its role.
+        // Each scheduled action's target runs with its role (the operator's own: `scheduledActionsRole`).
         used.passes = spec
             .scheduled_actions
             .iter()
-            .map(|a| (EVENTS_PRINCIPAL, a.role_arn.clone()))
+            .filter_map(|a| Some((EVENTS_PRINCIPAL, a.role_arn.clone()?)))
             .collect();
         Some(used)
     },
@@ -65,6 +65,15 @@ async fn reconcile(
         &owner,
         region,
         &ctx.input.account.account_id,
+        super::scheduled_actions_role::desired(ctx, region)
+            .map(|r| {
+                crate::engine::role::role_arn(
+                    crate::aws::partition(region),
+                    &ctx.input.account.account_id,
+                    &r.name,
+                )
+            })
+            .as_deref(),
     );
     let mut tallies: BTreeMap<&'static str, Tally> = BTreeMap::new();
     if !spec.finding_routes.is_empty() {

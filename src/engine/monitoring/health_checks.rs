@@ -1,4 +1,4 @@
-//! Route 53 health checks (global: the component does its work in one region's pass, [`pass_region`]: us-east-1
+//! Route 53 health checks (global: the component does its work in one region's pass, [`super::global_region`]: us-east-1
 //! when the policy lists it, which it must when a check has an alarm, else the policy's first region). One paginated ListHealthChecks per pass; the ID status recorded identifies each check. Checks status
 //! has no record of (the CLI, a status write that was lost) are found by this policy's CallerReference prefix and
 //! proven by their owner tags (one ListTagsForResources per 10), their declared name read from the `Name` tag.
@@ -35,17 +35,6 @@ pub(super) const COMPONENT: Component = Component {
     cleanup: Some(|c, report| Box::pin(cleanup(c, report))),
 };
 
-/// The region whose pass manages the policy's health checks (and whose status records their IDs): us-east-1,
-/// where Route 53 publishes its metrics, when the policy lists it, else the first of its regions.
-fn pass_region(input: &super::MonitoringInput<'_>) -> Option<String> {
-    let regions =
-        crate::engine::resolve_regions(&input.spec.regions, &input.account.regions).ok()?;
-    if regions.iter().any(|r| r == HOME_REGION) {
-        return Some(HOME_REGION.to_string());
-    }
-    regions.into_iter().next()
-}
-
 /// CreateHealthCheck with the deterministic CallerReference, then the owner and Name tags. Route 53 refuses a
 /// reference a deleted check used (HealthCheckAlreadyExists): the same check declared again after it was deleted
 /// gets the reference with the current time appended.
@@ -77,7 +66,7 @@ async fn reconcile(
     region: &str,
     res: &mut MonitoringResources,
 ) -> Vec<ComponentOutcome> {
-    if pass_region(ctx.input).as_deref() != Some(region) {
+    if super::global_region(ctx.input).as_deref() != Some(region) {
         return Vec::new();
     }
     let recorded = ctx.previous(region).health_checks;
@@ -200,7 +189,7 @@ async fn cleanup(c: &Cleanup<'_>, report: &mut CleanupReport) -> Result<(), AwsE
         .input
         .previous
         .is_some_and(|p| p.resources.iter().any(|r| !r.health_checks.is_empty()));
-    if pass_region(c.input).as_deref() != Some(c.region)
+    if super::global_region(c.input).as_deref() != Some(c.region)
         || (c.input.spec.health_checks.is_empty() && !recorded_anywhere)
     {
         return Ok(());

@@ -22,6 +22,7 @@ mod health_checks;
 mod insights_queries;
 mod log_groups;
 mod metric_filters;
+mod scheduled_actions_role;
 mod topics;
 
 use super::cleanup::{cleanup_namespaced, keep_removed, namespaced};
@@ -51,7 +52,8 @@ pub use crate::monitoring::topics::ADOPTABLE_BY;
 
 /// Every MonitoringPolicy component, in the order a region pass runs them: topics first (alarms, rules and
 /// routes name their ARNs), log groups before metric filters (a policy may declare the group its filters read),
-/// health checks before alarms (their alarms name the checks' IDs).
+/// health checks before alarms (their alarms name the checks' IDs), the scheduled actions' role before the rules
+/// that name it.
 pub const COMPONENTS: &[Component] = &[
     topics::COMPONENT,
     log_groups::COMPONENT,
@@ -59,6 +61,7 @@ pub const COMPONENTS: &[Component] = &[
     health_checks::COMPONENT,
     alarms::COMPONENT,
     dashboards::COMPONENT,
+    scheduled_actions_role::COMPONENT,
     event_rules::COMPONENT,
     insights_queries::COMPONENT,
     container_insights::COMPONENT,
@@ -73,6 +76,7 @@ const CLEANUP_ORDER: &[Component] = &[
     dashboards::COMPONENT,
     metric_filters::COMPONENT,
     event_rules::COMPONENT,
+    scheduled_actions_role::COMPONENT,
     insights_queries::COMPONENT,
     container_insights::COMPONENT,
     health_checks::COMPONENT,
@@ -174,6 +178,20 @@ pub struct MonitoringReport {
     pub pass: PassReport,
     /// IDs per region.
     pub resources: Vec<MonitoringResources>,
+}
+
+/// The region whose pass manages the policy's global resources (Route 53 health checks, the IAM role of its
+/// scheduled actions) and whose status records them: us-east-1, where Route 53 publishes its metrics, when the
+/// policy lists it, else the first of its regions.
+fn global_region(input: &MonitoringInput<'_>) -> Option<String> {
+    let regions = resolve_regions(&input.spec.regions, &input.account.regions).ok()?;
+    if regions
+        .iter()
+        .any(|r| r == crate::aws::route53::HOME_REGION)
+    {
+        return Some(crate::aws::route53::HOME_REGION.to_string());
+    }
+    regions.into_iter().next()
 }
 
 /// What status recorded for `region` in the previous pass (empty when nothing).
@@ -586,7 +604,9 @@ mod tests {
                 "metricNamespace": "Ops", "metricName": "Errors"}],
             "findingRoutes": [{"name": "guardduty", "source": "guardDuty", "topic": "ops"}],
             "scheduledActions": [{"name": "restart", "schedule": "rate(1 day)", "roleArn": role,
-                "automation": {"documentName": "AWS-RestartEC2Instance"}}],
+                "automation": {"documentName": "AWS-RestartEC2Instance"}},
+                {"name": "flush", "schedule": "rate(1 day)", "createRole": true,
+                "runCommand": {"documentName": "AWS-RunShellScript", "targets": [{"key": "tag:app", "values": ["a"]}]}}],
             "insightsQueries": [{"name": "q", "queryString": "fields @message", "logGroupNames": ["/ops/app"]}],
             "containerInsights": {"eks": [{"clusterName": "c", "podIdentityRoleArn": role}]},
             "healthChecks": [{"name": "web", "type": "HTTPS", "fqdn": "shop.example.com"}],
@@ -610,6 +630,10 @@ mod tests {
         assert_eq!(
             passes,
             [
+                (
+                    crate::aws::operation::EVENTS_PRINCIPAL,
+                    crate::engine::role::ARN_PATTERN.to_string()
+                ),
                 (crate::aws::operation::EVENTS_PRINCIPAL, role.to_string()),
                 (
                     crate::aws::operation::EKS_POD_IDENTITY_PRINCIPAL,

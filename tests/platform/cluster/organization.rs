@@ -4,6 +4,12 @@
 //! AccountBaseline selecting one OU's label converges in each of its accounts, and one selecting the whole
 //! organization in all 12; an account moved to another OU is relabelled and reported, one moved out of every
 //! rule is marked, and an account created in the OU is baselined on the next sync, with no manifest change.
+//!
+//! The Prod baseline also declares a trail delivering to CloudWatch Logs with the operator's own delivery role and
+//! log group (`createRole`, `createLogGroup`, the group by name so each account gets its own), and a security
+//! team's MonitoringPolicy selects the same accounts with the CIS metric filters and alarms on that group: the new
+//! account converges from nothing (no role, group or trail made by hand) and a root login delivered into its
+//! trail's group puts its CIS alarm in ALARM.
 
 use super::*;
 use crate::organization::Fixture;
@@ -16,6 +22,71 @@ const SYNC: &str = "30s";
 const CONVERGE: Duration = Duration::from_secs(300);
 /// A sync interval plus a pass, with room for a loaded 2-core machine.
 const NEXT_SYNC: Duration = Duration::from_secs(150);
+/// Namespace of the security team's MonitoringPolicy, which the Prod accounts allow.
+const SECURITY: &str = "org-e2e-security";
+/// The trail's group in every Prod account.
+const TRAIL_GROUP: &str = "/aws/cloudtrail/org-e2e";
+/// The central audit bucket (in the management account; moto lets every account's trail write to it).
+const AUDIT_BUCKET: &str = "org-e2e-audit-logs";
+
+/// A root console login, as CloudTrail delivers it into `account`'s trail group, and the state of the
+/// rootAccountUsage CIS alarm after it (before, it must not be in ALARM).
+async fn root_login_alarm(
+    factory: &aws_baseline_operator::aws::AwsFactory,
+    account: &Value,
+) -> String {
+    let spec: AwsAccount = serde_json::from_value(account.clone()).unwrap();
+    let id = spec.spec.account_id.clone();
+    let session = factory.session(&spec.spec, "us-east-1").await.unwrap();
+    let logs = session.logs("us-east-1");
+    let cw = session.cloudwatch("us-east-1");
+    let root_alarm = || async {
+        cw.describe_alarms()
+            .send()
+            .await
+            .unwrap()
+            .metric_alarms()
+            .iter()
+            .find(|a| {
+                a.alarm_name()
+                    .is_some_and(|n| n.ends_with(".cis.rootAccountUsage"))
+            })
+            .and_then(|a| a.state_value().map(|s| s.as_str().to_string()))
+            .expect("the rootAccountUsage alarm")
+    };
+    assert_ne!(root_alarm().await, "ALARM");
+    let stream = format!("{id}_CloudTrail_us-east-1");
+    logs.create_log_stream()
+        .log_group_name(TRAIL_GROUP)
+        .log_stream_name(&stream)
+        .send()
+        .await
+        .unwrap();
+    let event = json!({
+        "eventVersion": "1.08",
+        "userIdentity": {"type": "Root", "principalId": id, "arn": format!("arn:aws:iam::{id}:root"), "accountId": id},
+        "eventSource": "signin.amazonaws.com", "eventName": "ConsoleLogin", "awsRegion": "us-east-1",
+        "responseElements": {"ConsoleLogin": "Success"}, "eventType": "AwsConsoleSignIn", "recipientAccountId": id
+    });
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    logs.put_log_events()
+        .log_group_name(TRAIL_GROUP)
+        .log_stream_name(&stream)
+        .log_events(
+            aws_sdk_cloudwatchlogs::types::InputLogEvent::builder()
+                .timestamp(now)
+                .message(event.to_string())
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    root_alarm().await
+}
 
 /// The AwsAccounts the organization generated, by account ID.
 async fn generated(client: &Client) -> BTreeMap<String, Value> {
@@ -104,7 +175,7 @@ async fn organization_discovery_and_baselines_on_a_real_control_plane() {
         json!({"accountRef": {"name": MGMT}, "syncInterval": SYNC,
         "defaults": {"regions": ["us-east-1"]},
         "members": [
-            {"organizationalUnits": ["/Prod"], "labels": {"env": "prod"}},
+            {"organizationalUnits": ["/Prod"], "labels": {"env": "prod"}, "allowedNamespaces": {"names": [SECURITY]}},
             {"organizationalUnits": ["/Dev"], "labels": {"env": "dev"}},
             {"organizationalUnits": [f.units["/Sandbox"]], "labels": {"env": "sandbox"}}
         ]}),
@@ -114,8 +185,26 @@ async fn organization_discovery_and_baselines_on_a_real_control_plane() {
         None,
         "org-e2e-prod",
         json!({"accountSelector": {"matchLabels": {"awsbaseline.io/organization": ORG, "env": "prod"}},
-        "deletionPolicy": "Retain", "passwordPolicy": {"minimumPasswordLength": 16}}),
+        "deletionPolicy": "Retain", "passwordPolicy": {"minimumPasswordLength": 16},
+        "cloudTrail": {"name": "org-e2e-trail", "s3": {"bucketName": AUDIT_BUCKET},
+            "cloudWatchLogs": {"logGroupName": TRAIL_GROUP, "createRole": true,
+                "createLogGroup": {"retentionInDays": 365}}}}),
     );
+    let cis = custom(
+        "MonitoringPolicy",
+        Some(SECURITY),
+        "org-e2e-cis",
+        json!({"accountSelector": {"matchLabels": {"awsbaseline.io/organization": ORG, "env": "prod"}},
+        "regions": ["us-east-1"], "deletionPolicy": "Retain", "topics": [{"name": "cis-alarms"}],
+        "cisAwsFoundations": {"logGroupName": TRAIL_GROUP, "topic": "cis-alarms"}}),
+    );
+    namespaces(&admin, &[SECURITY]).await;
+    aws_sdk_s3::Client::new(&moto.sdk_config("us-east-1").await)
+        .create_bucket()
+        .bucket(AUDIT_BUCKET)
+        .send()
+        .await
+        .unwrap();
     let everyone = custom(
         "AccountBaseline",
         None,
@@ -126,7 +215,7 @@ async fn organization_discovery_and_baselines_on_a_real_control_plane() {
     let operator = Operator::start(plane, &moto, "organization");
     operator.ready_as("leader").await;
     let started = Instant::now();
-    for o in [&mgmt, &org, &prod, &everyone] {
+    for o in [&mgmt, &org, &prod, &everyone, &cis] {
         apply(&admin, o, false).await.unwrap();
     }
 
@@ -283,18 +372,54 @@ async fn organization_discovery_and_baselines_on_a_real_control_plane() {
         in_sync(&admin, &prod, 4)
     })
     .await;
+    eventually("the CIS policy in the 4 Prod accounts", CONVERGE, || {
+        in_sync(&admin, &cis, 4)
+    })
+    .await;
     let new_account = generated(&admin).await[&new].clone();
     assert_eq!(password_length(&factory, &new_account).await, Some(16));
     println!(
-        "new account baselined {:.1}s after CreateAccount (syncInterval {SYNC})",
+        "new account baselined (trail, delivery role, log group, CIS filters and alarms) {:.1}s after \
+         CreateAccount (syncInterval {SYNC})",
         created.elapsed().as_secs_f64()
     );
+    // Its trail delivers to its own group with the role the operator created there, and the CIS alarm fires.
+    let session = factory
+        .session(
+            &serde_json::from_value::<AwsAccount>(new_account.clone())
+                .unwrap()
+                .spec,
+            "us-east-1",
+        )
+        .await
+        .unwrap();
+    let trail = session
+        .cloudtrail("us-east-1")
+        .get_trail()
+        .name("org-e2e-trail")
+        .send()
+        .await
+        .unwrap();
+    let trail = trail.trail().unwrap();
+    assert_eq!(
+        trail.cloud_watch_logs_log_group_arn(),
+        Some(format!("arn:aws:logs:us-east-1:{new}:log-group:{TRAIL_GROUP}:*").as_str())
+    );
+    assert!(
+        trail
+            .cloud_watch_logs_role_arn()
+            .is_some_and(|r| r.starts_with(&format!(
+                "arn:aws:iam::{new}:role/awsbaseline-cloudtrail-logs-"
+            ))),
+        "{trail:?}"
+    );
+    assert_eq!(root_login_alarm(&factory, &new_account).await, "ALARM");
 
     // Cleanup: the baselines (Retain), then the AwsOrganization, which leaves its AwsAccounts; then those.
-    for b in [&prod, &everyone] {
+    for b in [&prod, &everyone, &cis] {
         delete(&admin, b).await;
     }
-    for b in [&prod, &everyone] {
+    for b in [&prod, &everyone, &cis] {
         eventually("baseline deleted", CONVERGE, || gone(&admin, b)).await;
     }
     delete(&admin, &org).await;
