@@ -254,3 +254,42 @@ pub enum InsightType {
     /// Unusual API error rates.
     ApiErrorRateInsight,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trail(cw: &str) -> CloudTrailSpec {
+        crate::manifests::from_yaml(&format!(
+            "name: t\ns3: {{bucketName: b}}\ncloudWatchLogs: {cw}\n"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_group_by_name_gets_the_account_and_home_region_of_each_pass() {
+        let by_name = trail("{logGroupName: /aws/cloudtrail/org, createRole: true}");
+        for (account, home, arn) in [
+            (
+                "111122223333",
+                "eu-west-1",
+                "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/cloudtrail/org:*",
+            ),
+            (
+                "444455556666",
+                "cn-north-1",
+                "arn:aws-cn:logs:cn-north-1:444455556666:log-group:/aws/cloudtrail/org:*",
+            ),
+        ] {
+            let cw = by_name.for_account(account, home).cloud_watch_logs.unwrap();
+            assert_eq!(cw.log_group_arn, arn);
+            assert_eq!(cw.log_group_name(), "/aws/cloudtrail/org");
+            assert_eq!(cw.log_group_region(), home);
+        }
+        // A declared ARN is used as written.
+        let by_arn = trail(
+            r#"{logGroupArn: "arn:aws:logs:us-east-1:999999999999:log-group:/g:*", createRole: true}"#,
+        );
+        assert_eq!(by_arn.for_account("111122223333", "eu-west-1"), by_arn);
+    }
+}
