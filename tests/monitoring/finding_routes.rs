@@ -432,7 +432,8 @@ async fn scheduled_actions_with_create_role_get_one_owned_least_privilege_role()
     let (factory, stats) = moto.factory().await;
     let (mut account, app, _) = examples();
     account.regions = vec!["us-east-1".into()];
-    account.passable_roles.clear();
+    // The tenant may have the operator create its scheduled actions' role, and nothing else.
+    account.passable_roles = vec!["arn:aws:iam::123456789012:role/awsbaseline-events-ssm-*".into()];
     let automation_role = "arn:aws:iam::123456789012:role/restart-automation";
     let spec: MonitoringPolicySpec = serde_json::from_value(serde_json::json!({
         "accountRef": {"name": "sandbox"},

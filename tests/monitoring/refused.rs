@@ -61,4 +61,26 @@ async fn a_role_the_account_does_not_let_tenants_pass_is_refused_before_any_call
         "{e}"
     );
     assert_eq!(stats.reads() + stats.writes(), 0, "no AWS call");
+
+    // A role the operator would create for the scheduled actions grants what the tenant's actions name (any
+    // document on any tagged instance): the account must let the tenant pass it too.
+    let mut account = account.clone();
+    account.passable_roles = vec!["arn:aws:iam::123456789012:role/checkout-*".into()];
+    let r = pass(
+        &factory,
+        &account,
+        &app,
+        &app.spec,
+        None,
+        DriftPolicy::Correct,
+    )
+    .await;
+    let e = r.pass.fatal.as_ref().expect("refused");
+    assert_eq!(e.category(), "RoleNotAllowed");
+    assert!(
+        e.to_string()
+            .contains("arn:aws:iam::123456789012:role/awsbaseline-events-ssm-"),
+        "{e}"
+    );
+    assert_eq!(stats.reads() + stats.writes(), 0, "no AWS call");
 }

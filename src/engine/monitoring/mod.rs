@@ -383,6 +383,23 @@ pub async fn run(factory: &AwsFactory, input: &MonitoringInput<'_>) -> Monitorin
     if let Err(e) = monitoring::check_spec(input.spec, &regions) {
         return fatal(EngineError::InvalidSpec(e));
     }
+    // The scheduled actions' own role is as powerful as the runbooks, documents and instances the tenant names:
+    // the AwsAccount must let the object pass it, like any role the spec names.
+    if let Some(role) = monitoring::event_rules::scheduled_actions_role(
+        input.spec,
+        &input.account.account_id,
+        crate::aws::partition(&regions[0]),
+        &input.owner,
+    ) {
+        let arn = super::role::role_arn(
+            crate::aws::partition(&regions[0]),
+            &input.account.account_id,
+            &role.name,
+        );
+        if let Err(e) = super::check_passable(input.account, input.spec.account_name(), [&arn]) {
+            return fatal(e);
+        }
+    }
     let session = match verify_account(factory, input.account, &regions[0], &input.owner).await {
         Ok(s) => s,
         Err(e) => {
