@@ -312,6 +312,9 @@ const CONFIG_SLR: &str =
 pub const OPERATIONS: &[Operation] = &[
     // IAM account settings, and the roles the operator creates and owns (`createRole`), every role write scoped to
     // its `awsbaseline-` names
+    // A MonitoringPolicy with scheduled actions may also read and delete the role it created for them once no action
+    // asks for it any more (`MonitoringPolicy.scheduledActions`, not only `.createRole`: the spec that dropped
+    // createRole still has the actions).
     // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html:
     // CreateRole with Tags also authorizes iam:TagRole). AWS Config's service-linked role is created, never deleted.
     write(
@@ -356,6 +359,7 @@ pub const OPERATIONS: &[Operation] = &[
             "AccountBaseline.cloudTrail.cloudWatchLogs.createRole#delete",
             "AccountBaseline.vpcFlowLogs.cloudWatchLogs.createRole#delete",
             "MonitoringPolicy.scheduledActions.createRole#delete",
+            "MonitoringPolicy.scheduledActions#correct",
             "PatchSchedule.createRole#delete",
         ],
     ),
@@ -368,6 +372,7 @@ pub const OPERATIONS: &[Operation] = &[
             "AccountBaseline.cloudTrail.cloudWatchLogs.createRole#delete",
             "AccountBaseline.vpcFlowLogs.cloudWatchLogs.createRole#delete",
             "MonitoringPolicy.scheduledActions.createRole#delete",
+            "MonitoringPolicy.scheduledActions#correct",
             "PatchSchedule.createRole#delete",
         ],
     ),
@@ -397,6 +402,7 @@ pub const OPERATIONS: &[Operation] = &[
                     "AccountBaseline.cloudTrail.cloudWatchLogs.createRole",
                     "AccountBaseline.vpcFlowLogs.cloudWatchLogs.createRole",
                     "MonitoringPolicy.scheduledActions.createRole",
+                    "MonitoringPolicy.scheduledActions",
                     "PatchSchedule.createRole",
                 ],
             ),
@@ -411,6 +417,7 @@ pub const OPERATIONS: &[Operation] = &[
             "AccountBaseline.vpcFlowLogs.cloudWatchLogs.createRole",
             "AccountBaseline.config.recorder.createRole",
             "MonitoringPolicy.scheduledActions.createRole",
+            "MonitoringPolicy.scheduledActions",
             "PatchSchedule.createRole",
         ],
     ),
@@ -423,6 +430,7 @@ pub const OPERATIONS: &[Operation] = &[
             "AccountBaseline.cloudTrail.cloudWatchLogs.createRole",
             "AccountBaseline.vpcFlowLogs.cloudWatchLogs.createRole",
             "MonitoringPolicy.scheduledActions.createRole",
+            "MonitoringPolicy.scheduledActions",
             "PatchSchedule.createRole",
         ],
     ),

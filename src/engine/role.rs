@@ -23,6 +23,9 @@ use serde_json::{json, Value};
 pub const PREFIX: &str = "awsbaseline-";
 /// ARN pattern of every role the operator creates (what `iam-policy` scopes its IAM writes and PassRole to).
 pub const ARN_PATTERN: &str = "arn:aws:iam::*:role/awsbaseline-*";
+/// IAM's limit on the inline policies of a role (characters, whitespace excluded), which a policy built from a
+/// spec is checked against before any call.
+pub const MAX_POLICY_SIZE: usize = 10_240;
 /// Name of the one inline policy an operator-owned role carries.
 pub const POLICY_NAME: &str = "awsbaseline-least-privilege";
 

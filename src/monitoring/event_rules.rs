@@ -341,7 +341,8 @@ fn document_arn(partition: &str, region: &str, account: &str, document: &str) ->
 }
 
 /// The role EventBridge assumes for the scheduled actions that ask the operator to create it, when any does:
-/// trusted by EventBridge for this account's rules only, allowed the runbooks (`ssm:StartAutomationExecution` on
+/// trusted by EventBridge for this policy's scheduled rules only (`short_prefix`; another tenant's rule naming
+/// the role cannot use it), allowed the runbooks (`ssm:StartAutomationExecution` on
 /// their automation definitions) and Run Command documents and instances (`ssm:SendCommand`, instances by ID or,
 /// for tag targets, by `ec2:ResourceTag`) those actions name, in every region of the account, as the EventBridge
 /// user guide's target roles grant
@@ -349,6 +350,7 @@ fn document_arn(partition: &str, region: &str, account: &str, document: &str) ->
 /// the `AutomationAssumeRole` a runbook is started with, to Systems Manager only.
 pub fn scheduled_actions_role(
     spec: &MonitoringPolicySpec,
+    short_prefix: &str,
     account: &str,
     partition: &str,
     owner: &Owner,
@@ -429,7 +431,9 @@ pub fn scheduled_actions_role(
         trust: role::trust_policy(
             crate::aws::operation::EVENTS_PRINCIPAL,
             account,
-            Some(&format!("arn:{partition}:events:*:{account}:rule/*")),
+            Some(&format!(
+                "arn:{partition}:events:*:{account}:rule/{short_prefix}sched-*"
+            )),
         ),
         policy: json!({"Version": "2012-10-17", "Statement": statements}),
     })
@@ -614,7 +618,7 @@ scheduledActions:
             name: "team/p".into(),
             uid: "u".into(),
         };
-        let r = scheduled_actions_role(&s, "111122223333", "aws-cn", &owner).unwrap();
+        let r = scheduled_actions_role(&s, "p-", "111122223333", "aws-cn", &owner).unwrap();
         assert!(r.name.starts_with("awsbaseline-events-ssm-"), "{}", r.name);
         assert_eq!(
             r.trust["Statement"][0]["Principal"]["Service"],
@@ -622,7 +626,7 @@ scheduledActions:
         );
         assert_eq!(
             r.trust["Statement"][0]["Condition"]["ArnLike"]["aws:SourceArn"],
-            "arn:aws-cn:events:*:111122223333:rule/*"
+            "arn:aws-cn:events:*:111122223333:rule/p-sched-*"
         );
         assert_eq!(
             r.policy["Statement"],
@@ -659,7 +663,7 @@ scheduledActions:
         );
         let mut none = s.clone();
         none.scheduled_actions.retain(|a| !a.create_role);
-        assert!(scheduled_actions_role(&none, "111122223333", "aws-cn", &owner).is_none());
+        assert!(scheduled_actions_role(&none, "p-", "111122223333", "aws-cn", &owner).is_none());
     }
 
     #[test]

@@ -433,8 +433,11 @@ async fn scheduled_actions_with_create_role_get_one_owned_least_privilege_role()
     let (mut account, app, _) = examples();
     account.regions = vec!["us-east-1".into()];
     // The tenant may have the operator create its scheduled actions' role, and nothing else.
-    account.passable_roles = vec!["arn:aws:iam::123456789012:role/awsbaseline-events-ssm-*".into()];
     let automation_role = "arn:aws:iam::123456789012:role/restart-automation";
+    account.passable_roles = vec![
+        "arn:aws:iam::123456789012:role/awsbaseline-events-ssm-*".into(),
+        automation_role.into(),
+    ];
     let spec: MonitoringPolicySpec = serde_json::from_value(serde_json::json!({
         "accountRef": {"name": "sandbox"},
         "regions": ["us-east-1"],
@@ -481,6 +484,12 @@ async fn scheduled_actions_with_create_role_get_one_owned_least_privilege_role()
         trust["Statement"][0]["Condition"]["StringEquals"]["aws:SourceAccount"],
         support::ACCOUNT
     );
+    let sp = aws_baseline_operator::monitoring::short_prefix("payments", "checkout-web");
+    assert_eq!(
+        trust["Statement"][0]["Condition"]["ArnLike"]["aws:SourceArn"],
+        format!("arn:aws:events:*:{}:rule/{sp}sched-*", support::ACCOUNT),
+        "only this policy's scheduled rules"
+    );
     let inline = iam
         .get_role_policy()
         .role_name(&name)
@@ -523,7 +532,6 @@ async fn scheduled_actions_with_create_role_get_one_owned_least_privilege_role()
 
     // Both rules' targets run with the operator's role.
     let events = aws_sdk_eventbridge::Client::new(&conf);
-    let sp = aws_baseline_operator::monitoring::short_prefix("payments", "checkout-web");
     for action in ["restart", "flush"] {
         let t = events
             .list_targets_by_rule()

@@ -83,4 +83,56 @@ async fn a_role_the_account_does_not_let_tenants_pass_is_refused_before_any_call
         "{e}"
     );
     assert_eq!(stats.reads() + stats.writes(), 0, "no AWS call");
+
+    // With the created role allowed: the runbook's AutomationAssumeRole, which that role passes, must be passable
+    // too; another object's operator role may not be named (its name is a known hash); a policy beyond IAM's size
+    // limit is refused. Still no call.
+    account
+        .passable_roles
+        .push("arn:aws:iam::123456789012:role/awsbaseline-*".into());
+    let admin: MonitoringPolicySpec = serde_json::from_value(serde_json::json!({
+        "accountRef": {"name": "sandbox"},
+        "scheduledActions": [{"name": "restart", "schedule": "rate(1 day)", "createRole": true,
+            "automation": {"documentName": "AWS-RestartEC2Instance",
+                "parameters": {"AutomationAssumeRole": ["arn:aws:iam::123456789012:role/OrganizationAdmin"]}}}]
+    }))
+    .unwrap();
+    let r = pass(&factory, &account, &app, &admin, None, DriftPolicy::Correct).await;
+    let e = r.pass.fatal.as_ref().expect("refused");
+    assert_eq!(e.category(), "RoleNotAllowed");
+    assert!(e.to_string().contains("role/OrganizationAdmin"), "{e}");
+    let mut borrowed = app.spec.clone();
+    borrowed.scheduled_actions[0].create_role = false;
+    borrowed.scheduled_actions[0].role_arn =
+        Some("arn:aws:iam::123456789012:role/awsbaseline-events-ssm-0badc0de".into());
+    let r = pass(
+        &factory,
+        &account,
+        &app,
+        &borrowed,
+        None,
+        DriftPolicy::Correct,
+    )
+    .await;
+    let e = r.pass.fatal.as_ref().expect("refused");
+    assert_eq!(e.category(), "InvalidSpec");
+    assert!(e.to_string().contains("use createRole"), "{e}");
+    let mut huge = app.spec.clone();
+    for n in 0..8 {
+        let mut a = huge.scheduled_actions[0].clone();
+        a.name = format!("restart-{n}");
+        let rc = a.run_command.as_mut().unwrap();
+        rc.targets = vec![
+            aws_baseline_operator::api::monitoring_policy::RunCommandTargetSpec {
+                key: "InstanceIds".into(),
+                values: (0..50).map(|i| format!("i-{n:02}{i:015x}")).collect(),
+            },
+        ];
+        huge.scheduled_actions.push(a);
+    }
+    let r = pass(&factory, &account, &app, &huge, None, DriftPolicy::Correct).await;
+    let e = r.pass.fatal.as_ref().expect("refused");
+    assert_eq!(e.category(), "InvalidSpec");
+    assert!(e.to_string().contains("10240"), "{e}");
+    assert_eq!(stats.reads() + stats.writes(), 0, "no AWS call");
 }

@@ -188,13 +188,24 @@ pub struct MonitoringPolicySpec {
 
 impl MonitoringPolicySpec {
     /// Every IAM role this spec hands to AWS services: the scheduled actions' roles (EventBridge), the
-    /// Container Insights add-on roles (EKS) and the canaries' execution roles (Lambda). Checked against the
+    /// Container Insights add-on roles (EKS) and the canaries' execution roles (Lambda), and the
+    /// `AutomationAssumeRole` of runbooks the scheduled actions' own role starts (SSM). Checked against the
     /// AwsAccount's `passableRoles`.
     pub fn passed_roles(&self) -> Vec<&String> {
         let eks = self.container_insights.iter().flat_map(|c| &c.eks);
+        // A runbook's AutomationAssumeRole is passed by the scheduled actions' own role (`createRole`): the
+        // tenant must be allowed to pass it too.
+        let assumed = self
+            .scheduled_actions
+            .iter()
+            .filter(|a| a.create_role)
+            .filter_map(|a| a.automation.as_ref())
+            .filter_map(|auto| auto.parameters.get("AutomationAssumeRole"))
+            .flatten();
         self.scheduled_actions
             .iter()
             .filter_map(|a| a.role_arn.as_ref())
+            .chain(assumed)
             .chain(eks.flat_map(|e| {
                 e.service_account_role_arn
                     .iter()

@@ -181,7 +181,8 @@ pub struct MonitoringReport {
 }
 
 /// The region whose pass manages the policy's global resources (Route 53 health checks, the IAM role of its
-/// scheduled actions) and whose status records them: us-east-1, where Route 53 publishes its metrics, when the
+/// scheduled actions; other regions' passes run at the same time, which EventBridge's PutTargets does not mind:
+/// it does not check the role) and whose status records them: us-east-1, where Route 53 publishes its metrics, when the
 /// policy lists it, else the first of its regions.
 fn global_region(input: &MonitoringInput<'_>) -> Option<String> {
     let regions = resolve_regions(&input.spec.regions, &input.account.regions).ok()?;
@@ -383,10 +384,23 @@ pub async fn run(factory: &AwsFactory, input: &MonitoringInput<'_>) -> Monitorin
     if let Err(e) = monitoring::check_spec(input.spec, &regions) {
         return fatal(EngineError::InvalidSpec(e));
     }
+    // The operator's roles are reached through `createRole` only: a spec naming one (another object's, whose
+    // name is a known hash) would borrow its permissions.
+    if let Some(role) = input.spec.passed_roles().into_iter().find(|r| {
+        r.rsplit('/')
+            .next()
+            .is_some_and(|n| n.starts_with(super::role::PREFIX))
+    }) {
+        return fatal(EngineError::InvalidSpec(format!(
+            "{role} is a role the operator creates for another object; use createRole"
+        )));
+    }
     // The scheduled actions' own role is as powerful as the runbooks, documents and instances the tenant names:
     // the AwsAccount must let the object pass it, like any role the spec names.
+    let short_prefix = monitoring::short_prefix(input.namespace, input.name);
     if let Some(role) = monitoring::event_rules::scheduled_actions_role(
         input.spec,
+        &short_prefix,
         &input.account.account_id,
         crate::aws::partition(&regions[0]),
         &input.owner,
@@ -398,6 +412,14 @@ pub async fn run(factory: &AwsFactory, input: &MonitoringInput<'_>) -> Monitorin
         );
         if let Err(e) = super::check_passable(input.account, input.spec.account_name(), [&arn]) {
             return fatal(e);
+        }
+        let size = role.policy.to_string().len();
+        if size > super::role::MAX_POLICY_SIZE {
+            return fatal(EngineError::InvalidSpec(format!(
+                "the scheduled actions' role policy would be {size} characters, above IAM's {}: target \
+                 instances by tag rather than by ID",
+                super::role::MAX_POLICY_SIZE
+            )));
         }
     }
     let session = match verify_account(factory, input.account, &regions[0], &input.owner).await {
@@ -421,7 +443,7 @@ pub async fn run(factory: &AwsFactory, input: &MonitoringInput<'_>) -> Monitorin
         alarms,
         composites,
         filters,
-        short_prefix: monitoring::short_prefix(input.namespace, input.name),
+        short_prefix,
         prefix,
         alarm_writes: Default::default(),
     };

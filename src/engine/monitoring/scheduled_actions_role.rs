@@ -50,6 +50,7 @@ fn recorded(input: &super::MonitoringInput<'_>) -> bool {
 pub(super) fn desired(ctx: &Ctx<'_>, region: &str) -> Option<OwnedRole> {
     scheduled_actions_role(
         ctx.input.spec,
+        &ctx.short_prefix,
         &ctx.input.account.account_id,
         crate::aws::partition(region),
         &ctx.input.owner,
