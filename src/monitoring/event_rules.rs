@@ -423,7 +423,7 @@ pub fn scheduled_actions_role(
     }
     Some(OwnedRole {
         component: SCHEDULES_ROLE,
-        name: role::role_name("events-ssm", owner),
+        name: scheduled_actions_role_name(owner),
         description: format!(
             "EventBridge role of MonitoringPolicy {}'s scheduled actions (aws-baseline-operator)",
             owner.name
@@ -437,6 +437,11 @@ pub fn scheduled_actions_role(
         ),
         policy: json!({"Version": "2012-10-17", "Statement": statements}),
     })
+}
+
+/// Name of [`scheduled_actions_role`] for `owner` (also what a removal or a deletion looks for).
+pub fn scheduled_actions_role_name(owner: &Owner) -> String {
+    role::role_name("events-ssm", owner)
 }
 
 fn desired_schedule(

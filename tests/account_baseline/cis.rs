@@ -281,42 +281,7 @@ async fn the_cis_example_raises_its_root_usage_alarm_on_a_root_login_in_the_trai
     assert_ne!(root_alarm(&before), "ALARM");
 
     // CloudTrail delivers a root console login into the group.
-    let stream = format!("{CIS_ACCOUNT}_CloudTrail_us-east-1");
-    logs.create_log_stream()
-        .log_group_name(group)
-        .log_stream_name(&stream)
-        .send()
-        .await
-        .unwrap();
-    let event = json!({
-        "eventVersion": "1.08",
-        "userIdentity": {"type": "Root", "principalId": CIS_ACCOUNT, "arn": format!("arn:aws:iam::{CIS_ACCOUNT}:root"), "accountId": CIS_ACCOUNT},
-        "eventTime": "2026-01-01T00:00:00Z",
-        "eventSource": "signin.amazonaws.com",
-        "eventName": "ConsoleLogin",
-        "awsRegion": "us-east-1",
-        "responseElements": {"ConsoleLogin": "Success"},
-        "additionalEventData": {"MFAUsed": "Yes"},
-        "eventType": "AwsConsoleSignIn",
-        "recipientAccountId": CIS_ACCOUNT
-    });
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64;
-    logs.put_log_events()
-        .log_group_name(group)
-        .log_stream_name(&stream)
-        .log_events(
-            aws_sdk_cloudwatchlogs::types::InputLogEvent::builder()
-                .timestamp(now)
-                .message(event.to_string())
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
+    crate::support::deliver_root_login(&logs, group, CIS_ACCOUNT, "us-east-1").await;
 
     let after = cw.describe_alarms().send().await.unwrap();
     assert_eq!(root_alarm(&after), "ALARM");

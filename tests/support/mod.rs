@@ -225,3 +225,49 @@ pub mod calls;
 pub mod cli;
 pub mod mocks;
 pub mod objects;
+
+/// A root console login of `account`, delivered into the CloudTrail log group `group` as CloudTrail does
+/// (stream `<account>_CloudTrail_<region>`, created here): what the CIS rootAccountUsage metric filter counts.
+pub async fn deliver_root_login(
+    logs: &aws_sdk_cloudwatchlogs::Client,
+    group: &str,
+    account: &str,
+    region: &str,
+) {
+    let stream = format!("{account}_CloudTrail_{region}");
+    logs.create_log_stream()
+        .log_group_name(group)
+        .log_stream_name(&stream)
+        .send()
+        .await
+        .unwrap();
+    let event = serde_json::json!({
+        "eventVersion": "1.08",
+        "userIdentity": {"type": "Root", "principalId": account, "arn": format!("arn:aws:iam::{account}:root"), "accountId": account},
+        "eventTime": "2026-01-01T00:00:00Z",
+        "eventSource": "signin.amazonaws.com",
+        "eventName": "ConsoleLogin",
+        "awsRegion": region,
+        "responseElements": {"ConsoleLogin": "Success"},
+        "additionalEventData": {"MFAUsed": "Yes"},
+        "eventType": "AwsConsoleSignIn",
+        "recipientAccountId": account
+    });
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    logs.put_log_events()
+        .log_group_name(group)
+        .log_stream_name(&stream)
+        .log_events(
+            aws_sdk_cloudwatchlogs::types::InputLogEvent::builder()
+                .timestamp(now)
+                .message(event.to_string())
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+}

@@ -65,15 +65,7 @@ async fn reconcile(
         &owner,
         region,
         &ctx.input.account.account_id,
-        super::scheduled_actions_role::desired(ctx, region)
-            .map(|r| {
-                crate::engine::role::role_arn(
-                    crate::aws::partition(region),
-                    &ctx.input.account.account_id,
-                    &r.name,
-                )
-            })
-            .as_deref(),
+        ctx.scheduled_role.as_ref().map(|(_, arn)| arn.as_str()),
     );
     let mut tallies: BTreeMap<&'static str, Tally> = BTreeMap::new();
     if !spec.finding_routes.is_empty() {

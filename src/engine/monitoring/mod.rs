@@ -219,6 +219,8 @@ struct Ctx<'a> {
     filters: Vec<DesiredFilter>,
     /// Prefix of dashboard and EventBridge rule names (`monitoring::short_prefix`).
     short_prefix: String,
+    /// The role the operator creates for the scheduled actions, with its ARN, when an action asks for it.
+    scheduled_role: Option<(crate::engine::role::OwnedRole, String)>,
     /// Alarm writes of this pass so far (for progress lines).
     alarm_writes: std::sync::atomic::AtomicUsize,
 }
@@ -398,19 +400,20 @@ pub async fn run(factory: &AwsFactory, input: &MonitoringInput<'_>) -> Monitorin
     // The scheduled actions' own role is as powerful as the runbooks, documents and instances the tenant names:
     // the AwsAccount must let the object pass it, like any role the spec names.
     let short_prefix = monitoring::short_prefix(input.namespace, input.name);
-    if let Some(role) = monitoring::event_rules::scheduled_actions_role(
+    let partition = crate::aws::partition(&regions[0]);
+    let scheduled_role = monitoring::event_rules::scheduled_actions_role(
         input.spec,
         &short_prefix,
         &input.account.account_id,
-        crate::aws::partition(&regions[0]),
+        partition,
         &input.owner,
-    ) {
-        let arn = super::role::role_arn(
-            crate::aws::partition(&regions[0]),
-            &input.account.account_id,
-            &role.name,
-        );
-        if let Err(e) = super::check_passable(input.account, input.spec.account_name(), [&arn]) {
+    )
+    .map(|role| {
+        let arn = super::role::role_arn(partition, &input.account.account_id, &role.name);
+        (role, arn)
+    });
+    if let Some((role, arn)) = &scheduled_role {
+        if let Err(e) = super::check_passable(input.account, input.spec.account_name(), [arn]) {
             return fatal(e);
         }
         let size = role.policy.to_string().len();
@@ -445,6 +448,7 @@ pub async fn run(factory: &AwsFactory, input: &MonitoringInput<'_>) -> Monitorin
         filters,
         short_prefix,
         prefix,
+        scheduled_role,
         alarm_writes: Default::default(),
     };
     let per_region: Vec<_> = regions.iter().map(|r| region_pass(&ctx, r)).collect();

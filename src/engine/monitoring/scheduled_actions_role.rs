@@ -7,9 +7,9 @@ use super::{Cleanup, Component, Ctx};
 use crate::api::common::Ownership;
 use crate::api::monitoring_policy::{MonitoringPolicySpec, MonitoringResources};
 use crate::aws::{self, AwsError};
-use crate::engine::role::{self, OwnedRole};
+use crate::engine::role;
 use crate::engine::{failed, CleanupReport, ComponentOutcome, Settle};
-use crate::monitoring::event_rules::{scheduled_actions_role, SCHEDULES_ROLE};
+use crate::monitoring::event_rules::{scheduled_actions_role_name, SCHEDULES_ROLE};
 
 pub(super) const COMPONENT: Component = Component {
     name: "scheduledActionsRole",
@@ -46,22 +46,6 @@ fn recorded(input: &super::MonitoringInput<'_>) -> bool {
     })
 }
 
-/// The role of `spec` in the account, when an action asks for it.
-pub(super) fn desired(ctx: &Ctx<'_>, region: &str) -> Option<OwnedRole> {
-    scheduled_actions_role(
-        ctx.input.spec,
-        &ctx.short_prefix,
-        &ctx.input.account.account_id,
-        crate::aws::partition(region),
-        &ctx.input.owner,
-    )
-}
-
-/// The role's name whether or not the spec still asks for it (what a removal or a deletion looks for).
-fn name(owner: &crate::api::common::Owner) -> String {
-    role::role_name("events-ssm", owner)
-}
-
 async fn reconcile(
     ctx: &Ctx<'_>,
     region: &str,
@@ -72,11 +56,11 @@ async fn reconcile(
     }
     let client = ctx.session.iam(region);
     let previous = ctx.previous_ownership(SCHEDULES_ROLE, region);
-    if let Some(r) = desired(ctx, region) {
+    if let Some((r, _)) = &ctx.scheduled_role {
         return vec![
             role::reconcile(
                 &client,
-                &r,
+                r,
                 &ctx.input.owner,
                 ctx.may_write(),
                 region,
@@ -86,7 +70,7 @@ async fn reconcile(
         ];
     }
     // No action asks for the role any more: the one this policy created is drift until deleted.
-    let name = name(&ctx.input.owner);
+    let name = scheduled_actions_role_name(&ctx.input.owner);
     let state = match aws::iam::role(&client, &name, role::POLICY_NAME).await {
         Ok(s) => s,
         Err(e) => return vec![failed(SCHEDULES_ROLE, region, Ownership::Created, e)],
@@ -119,7 +103,13 @@ async fn cleanup(c: &Cleanup<'_>, report: &mut CleanupReport) -> Result<(), AwsE
         return Ok(());
     }
     let client = c.session.iam(c.region);
-    if let Some(action) = role::cleanup(&client, &name(&c.input.owner), &c.input.owner).await? {
+    if let Some(action) = role::cleanup(
+        &client,
+        &scheduled_actions_role_name(&c.input.owner),
+        &c.input.owner,
+    )
+    .await?
+    {
         report.actions.push(action);
     }
     Ok(())

@@ -55,36 +55,7 @@ async fn root_login_alarm(
             .expect("the rootAccountUsage alarm")
     };
     assert_ne!(root_alarm().await, "ALARM");
-    let stream = format!("{id}_CloudTrail_us-east-1");
-    logs.create_log_stream()
-        .log_group_name(TRAIL_GROUP)
-        .log_stream_name(&stream)
-        .send()
-        .await
-        .unwrap();
-    let event = json!({
-        "eventVersion": "1.08",
-        "userIdentity": {"type": "Root", "principalId": id, "arn": format!("arn:aws:iam::{id}:root"), "accountId": id},
-        "eventSource": "signin.amazonaws.com", "eventName": "ConsoleLogin", "awsRegion": "us-east-1",
-        "responseElements": {"ConsoleLogin": "Success"}, "eventType": "AwsConsoleSignIn", "recipientAccountId": id
-    });
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64;
-    logs.put_log_events()
-        .log_group_name(TRAIL_GROUP)
-        .log_stream_name(&stream)
-        .log_events(
-            aws_sdk_cloudwatchlogs::types::InputLogEvent::builder()
-                .timestamp(now)
-                .message(event.to_string())
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
+    support::deliver_root_login(&logs, TRAIL_GROUP, &id, "us-east-1").await;
     root_alarm().await
 }
 
